@@ -1,0 +1,64 @@
+package dev.cachectl;
+
+import dev.cachectl.cli.CachectlCommand;
+import dev.cachectl.cli.ErrorHandler;
+import dev.cachectl.cli.Converters;
+import picocli.CommandLine;
+import picocli.CommandLine.Help.Ansi;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** The front door: {@code main} and every test run commands through {@link #run}. */
+public final class Cachectl {
+
+    private Cachectl() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+        int code = run(out, err, Environment.system(), args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, Environment.system(), args);
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, Environment env, String... args) {
+        CommandLine cli = commandLine(env, colour(env, args));
+        cli.setOut(out);
+        cli.setErr(err);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The configured command tree, also used to generate shell completion. */
+    public static CommandLine commandLine(Environment env, Ansi ansi) {
+        CommandLine cli = new CommandLine(new CachectlCommand(env));
+        Converters.register(cli);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
+        ErrorHandler handler = new ErrorHandler();
+        cli.setExecutionExceptionHandler(handler);
+        cli.setParameterExceptionHandler(handler);
+        return cli;
+    }
+
+    private static Ansi colour(Environment env, String[] args) {
+        boolean off = env.get("NO_COLOR") != null && !env.get("NO_COLOR").isEmpty()
+                || Arrays.asList(args).contains("--no-color");
+        return off ? Ansi.OFF : Ansi.AUTO;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.Environment;
+import dev.cachectl.ExitCode;
+import dev.cachectl.config.Config;
+import dev.cachectl.lifecycle.Home;
+import dev.cachectl.lifecycle.InstanceCatalog;
+import dev.cachectl.lifecycle.Lifecycle;
+import dev.cachectl.lifecycle.StateStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code cachectl}: the global options every subcommand inherits, and the context built from them. */
+@Command(name = "cachectl",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Start, stop, inspect, warm, copy and benchmark local and remote caches (Redis, MongoDB).",
+        subcommands = {
+                StartCommand.class,
+                StopCommand.class,
+                StatusCommand.class,
+                RunCommand.class,
+                CompletionCommand.class,
+                SuperviseCommand.class
+        },
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+                "  CACHECTL_HOME      home folder for managed instances (default ~/.cachectl)",
+                "  CACHECTL_CONFIG    config file when --config is not given (default ./cachectl.yaml)",
+                "  REDIS_URL          URL of the instance named 'default'",
+                "  REDIS_<NAME>_URL   URL of instance NAME (e.g. REDIS_PRIMARY_URL for 'primary')",
+                "  NO_COLOR           no colour in output"
+        })
+public final class CachectlCommand implements Runnable {
+
+    public enum Progress { AUTO, BAR, LOG, NONE }
+
+    private final Environment environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Config file (default: $CACHECTL_CONFIG, else ./cachectl.yaml when present).")
+    Path configFile;
+
+    @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Home of managed instances (default: $CACHECTL_HOME, else ~/.cachectl).")
+    Path homeDir;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the result as one JSON document on stdout.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Print only the answer and errors.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces and extra detail on stderr.")
+    boolean verbose;
+
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour (also: NO_COLOR set).")
+    boolean noColor;
+
+    @Option(names = "--progress", paramLabel = "MODE", scope = ScopeType.INHERIT, defaultValue = "auto",
+            description = "Progress of long jobs on stderr: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: a bar on a terminal, log lines otherwise).")
+    Progress progress;
+
+    private Context context;
+
+    public CachectlCommand(Environment environment) {
+        this.environment = environment;
+    }
+
+    /** For picocli's completion generator, which instantiates the class reflectively. */
+    public CachectlCommand() {
+        this(Environment.system());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    boolean quiet() {
+        return quiet;
+    }
+
+    Environment environment() {
+        return environment;
+    }
+
+    /** Config, home and services, built once per run from the global options. */
+    Context context() {
+        if (context == null) {
+            Config config = Config.load(configFile, environment.variables(), environment.workingDir());
+            Home home = Home.resolve(homeDir == null ? null : environment.workingDir().resolve(homeDir), environment.variables());
+            StateStore states = new StateStore(home);
+            context = new Context(environment, config, home, states,
+                    new InstanceCatalog(config, environment.variables(), states),
+                    new Lifecycle(states, environment.variables()));
+        }
+        return context;
+    }
+
+    public static Map<Integer, String> exitCodeHelp() {
+        Map<Integer, String> codes = new LinkedHashMap<>();
+        for (ExitCode c : ExitCode.values()) {
+            codes.put(c.code(), c.meaning());
+        }
+        return codes;
+    }
+
+    record Context(Environment environment, Config config, Home home, StateStore states, InstanceCatalog catalog,
+                   Lifecycle lifecycle) {
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cachectl.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cachectl.util.Json;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/**
+ * How a command speaks: the answer on stdout (text, or one JSON document with --json), notes and
+ * warnings on stderr (silenced by --quiet). Colour only through picocli markup, so NO_COLOR and
+ * non-terminals get plain text.
+ */
+final class Output {
+    private final CommandLine cli;
+    private final boolean json;
+    private final boolean quiet;
+
+    Output(CommandLine cli, CachectlCommand top) {
+        this.cli = cli;
+        this.json = top.json();
+        this.quiet = top.quiet();
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    PrintWriter out() {
+        return cli.getOut();
+    }
+
+    /** The answer as a JSON document. */
+    void printJson(Object result) {
+        try {
+            cli.getOut().println(Json.MAPPER.writeValueAsString(result));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One line of the answer, with optional picocli markup such as {@code @|green up|@}. */
+    void line(String markup) {
+        cli.getOut().println(ansi(markup));
+    }
+
+    /** A note on stderr, not part of the answer. */
+    void note(String text) {
+        if (!quiet) {
+            cli.getErr().println(ansi(text));
+        }
+    }
+
+    /** A warning on stderr, shown even with --quiet. */
+    void warn(String text) {
+        cli.getErr().println(ansi("@|yellow " + text + "|@"));
+    }
+
+    String ansi(String markup) {
+        return cli.getColorScheme().ansi().string(markup);
+    }
+}

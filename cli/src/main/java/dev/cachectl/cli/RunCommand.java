@@ -1,0 +1,53 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.lifecycle.InstanceCatalog;
+import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.run.RunService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code cachectl run [--with NAME…] [--keep] -- CMD ARGS…}: a cache for the length of one command. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Start instances if needed, run a command with REDIS_URL and REDIS_<NAME>_URL set,",
+                "stop what was started when it exits (unless --keep), and exit with the command's exit code."})
+public final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    CachectlCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--with", paramLabel = "NAME", split = ",",
+            description = "Instances the command needs (default: 'default'); the first is REDIS_URL.")
+    List<String> with = new ArrayList<>();
+
+    @Option(names = "--keep", description = "Leave the instances running after the command exits.")
+    boolean keep;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long to wait for each server to answer (default: ${DEFAULT-VALUE}).")
+    Duration wait;
+
+    @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments, after '--'.")
+    List<String> command;
+
+    @Override
+    public Integer call() {
+        CachectlCommand.Context ctx = top.context();
+        List<String> names = with.isEmpty() ? List.of(InstanceCatalog.DEFAULT_NAME) : with;
+        List<InstanceRef> refs = names.stream().map(ctx.catalog()::resolve).toList();
+        RunService.Plan plan = new RunService.Plan(refs, command, keep, wait, ctx.environment().variables(),
+                ctx.environment().workingDir());
+        return new RunService(ctx.lifecycle()).run(plan, spec.commandLine().getErr());
+    }
+}

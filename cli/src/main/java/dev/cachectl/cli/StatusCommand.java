@@ -1,0 +1,141 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.ExitCode;
+import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.status.InstanceStatus;
+import dev.cachectl.status.StatusReport;
+import dev.cachectl.status.StatusService;
+import dev.cachectl.util.Durations;
+import dev.cachectl.util.Sizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code cachectl status [NAME…]}: health and metrics of managed and external instances; exit 3 when any is down. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show whether instances are up, with memory, keys, hit ratio, evictions, traffic and idle time.",
+                "Exit code 3 when any instance asked about is down or unreachable."})
+public final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    CachectlCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", arity = "0..*",
+            description = "Instance names or redis:// URLs (default: every configured, running or REDIS_*_URL instance).")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--interval", paramLabel = "DURATION",
+            description = "Sample twice this far apart and report hit ratio and ops/s over the interval, e.g. 5s.")
+    Duration interval;
+
+    @Override
+    public Integer call() {
+        CachectlCommand.Context ctx = top.context();
+        Output output = new Output(spec.commandLine(), top);
+        List<String> targets = names.isEmpty() ? ctx.catalog().knownNames() : names;
+        List<InstanceRef> refs = targets.stream().map(ctx.catalog()::resolve).toList();
+        StatusReport report = new StatusService(ctx.states()).collect(refs, interval);
+        if (output.json()) {
+            output.printJson(report);
+        } else if (report.instances().isEmpty()) {
+            output.note("no instances: start one with 'cachectl start', or name one in cachectl.yaml or REDIS_URL");
+        } else {
+            render(output, report);
+        }
+        return report.allUp() ? ExitCode.DONE.code() : ExitCode.DOWN.code();
+    }
+
+    private void render(Output output, StatusReport report) {
+        Table table = new Table("NAME", "STATE", "PID", "PORT", "VERSION", "UPTIME", "ROLE", "MEMORY", "FRAG",
+                "KEYS", "EXPIRING", "HIT%", "EVICTED", "OPS/S", "CLIENTS", "IDLE");
+        List<Boolean> up = new ArrayList<>();
+        for (InstanceStatus s : report.instances()) {
+            up.add(s.up());
+            List<String> notes = new ArrayList<>();
+            if (!s.up()) {
+                notes.add(s.error());
+            }
+            String where = s.binary() != null ? "binary " + s.binary() + " (" + s.binarySource() + ")  " : "";
+            if (s.url() != null) {
+                notes.add(where + s.kind() + " " + s.url());
+            }
+            if (s.up() && s.keyspace().size() > 1) {
+                List<String> dbs = new ArrayList<>();
+                s.keyspace().forEach((db, k) -> dbs.add(db + " " + k.keys() + " keys, " + k.expires() + " expiring"));
+                notes.add(String.join("; ", dbs));
+            }
+            if (s.hitRatioInterval() != null) {
+                notes.add("over the last " + Durations.format(interval) + ": hit ratio " + percent(s.hitRatioInterval())
+                        + ", " + s.opsPerSec() + " ops/s");
+            }
+            table.row(List.of(
+                    s.name(),
+                    s.up() ? "up" : "down",
+                    text(s.pid()),
+                    text(s.port()),
+                    text(s.version()),
+                    s.uptimeSeconds() == null ? "-" : Durations.format(Duration.ofSeconds(s.uptimeSeconds())),
+                    text(s.role()),
+                    memory(s),
+                    s.fragmentation() == null ? "-" : String.format(Locale.ROOT, "%.2f", s.fragmentation()),
+                    text(s.keys()),
+                    text(s.expiringKeys()),
+                    s.hitRatio() == null ? "-" : percent(s.hitRatio()),
+                    text(s.evictions()),
+                    s.opsPerSec() == null ? "-" : String.format(Locale.ROOT, "%.0f", s.opsPerSec()),
+                    text(s.clients()),
+                    idle(s)), notes);
+        }
+        List<String> lines = table.render();
+        output.line("@|bold " + lines.get(0) + "|@");
+        int row = -1;
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.startsWith("  ")) {
+                row++;
+                String colour = up.get(row) ? "green" : "red";
+                String state = up.get(row) ? "up" : "down";
+                int at = line.indexOf("  " + state + " ");
+                if (at >= 0) {
+                    line = line.substring(0, at + 2) + "@|" + colour + " " + state + "|@" + line.substring(at + 2 + state.length());
+                }
+                output.line(line);
+            } else {
+                output.line("@|faint " + line + "|@");
+            }
+        }
+    }
+
+    private static String memory(InstanceStatus s) {
+        if (s.usedMemory() == null) {
+            return "-";
+        }
+        String used = Sizes.human(s.usedMemory());
+        return s.maxmemory() == null || s.maxmemory() == 0 ? used
+                : used + "/" + Sizes.human(s.maxmemory()) + " (" + String.format(Locale.ROOT, "%.0f%%", s.memoryPct()) + ")";
+    }
+
+    private static String idle(InstanceStatus s) {
+        String idle = s.idleSeconds() == null ? "-" : Durations.format(Duration.ofSeconds(s.idleSeconds()));
+        return s.idleTimeoutSeconds() == null ? idle : idle + "/" + Durations.format(Duration.ofSeconds(s.idleTimeoutSeconds()));
+    }
+
+    private static String percent(double ratio) {
+        return String.format(Locale.ROOT, "%.1f%%", ratio * 100);
+    }
+
+    private static String text(Object o) {
+        return o == null ? "-" : o.toString();
+    }
+}

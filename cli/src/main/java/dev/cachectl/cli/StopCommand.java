@@ -1,0 +1,97 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.lifecycle.InstanceCatalog;
+import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.lifecycle.StopResult;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code cachectl stop NAME…|--all}: graceful shutdown, then SIGTERM, then SIGKILL. */
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        description = {"Stop managed instances: the server's own shutdown, then SIGTERM, then SIGKILL after --timeout.",
+                "A pid is signalled only while it is still the server cachectl started."})
+public final class StopCommand implements Callable<Integer> {
+
+    @ParentCommand
+    CachectlCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Which which;
+
+    static final class Which {
+        @Parameters(paramLabel = "NAME", arity = "1..*", description = "Instances to stop (default: 'default').")
+        List<String> names;
+
+        @Option(names = "--all", description = "Stop every managed instance of this home.")
+        boolean all;
+    }
+
+    @Option(names = "--save", description = "Save data before exiting (always done for --persist instances).")
+    boolean save;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "Time from the shutdown request to SIGKILL; SIGTERM comes at half of it (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--purge", description = "Also delete the data kept by --persist instances.")
+    boolean purge;
+
+    @Override
+    public Integer call() {
+        CachectlCommand.Context ctx = top.context();
+        Output output = new Output(spec.commandLine(), top);
+        List<String> targets;
+        if (which != null && which.all) {
+            targets = ctx.states().names();
+        } else {
+            targets = which == null ? List.of(InstanceCatalog.DEFAULT_NAME) : which.names;
+        }
+        for (String name : targets) {
+            if (ctx.catalog().resolve(name) instanceof InstanceRef.External ext) {
+                throw CachectlException.usage("'" + name + "' is external (" + ext.endpoint() + ", from " + ext.origin()
+                        + "); cachectl only stops instances it started");
+            }
+        }
+        List<StopResult> results = new ArrayList<>();
+        for (String name : targets) {
+            StopResult result = ctx.lifecycle().stop(name, save, timeout, purge);
+            results.add(result);
+            if (!output.json()) {
+                report(output, result);
+            }
+        }
+        if (output.json()) {
+            output.printJson(Map.of("instances", results));
+        } else if (targets.isEmpty()) {
+            output.note("no managed instance is running");
+        }
+        return 0;
+    }
+
+    private static void report(Output output, StopResult r) {
+        switch (r.outcome()) {
+            case STOPPED -> output.line("stopped " + r.name() + " (pid " + r.pid() + ")");
+            case NOT_RUNNING -> output.line(r.name() + " was not running");
+            case CLEANED_UP -> output.line(r.name() + " was already down; state removed");
+        }
+        r.notes().forEach(n -> output.warn(r.name() + ": " + n));
+        if (r.dataDir() != null) {
+            output.note(r.name() + ": data kept in " + r.dataDir() + " (--purge removes it)");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cachectl.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cachectl.CachectlException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * cachectl.yaml. Categories, rebalance groups and warm jobs are read by the commands that use
+ * them; this record holds what every command needs: the named instances.
+ */
+public record Config(Map<String, InstanceDefinition> instances, Path source) {
+
+    public static final String FILE_NAME = "cachectl.yaml";
+
+    public static Config none() {
+        return new Config(Map.of(), null);
+    }
+
+    /**
+     * {@code --config FILE}, else {@code $CACHECTL_CONFIG}, else {@code ./cachectl.yaml} when it exists.
+     * A file named explicitly must exist; the implicit one is optional.
+     */
+    public static Config load(Path explicit, Map<String, String> env, Path workingDir) {
+        Path file = explicit;
+        if (file == null && env.get("CACHECTL_CONFIG") != null && !env.get("CACHECTL_CONFIG").isBlank()) {
+            file = Path.of(env.get("CACHECTL_CONFIG"));
+        }
+        if (file == null) {
+            Path implicit = workingDir.resolve(FILE_NAME);
+            if (!Files.isRegularFile(implicit)) {
+                return none();
+            }
+            file = implicit;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw CachectlException.usage("config file not found: " + file);
+        }
+        return parse(file);
+    }
+
+    static Config parse(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            FileContent raw = yaml.readValue(file.toFile(), FileContent.class);
+            if (raw == null) {
+                return new Config(Map.of(), file);
+            }
+            Map<String, InstanceDefinition> instances = new LinkedHashMap<>();
+            if (raw.instances() != null) {
+                raw.instances().forEach((name, def) -> instances.put(name, def == null ? InstanceDefinition.empty() : def));
+            }
+            return new Config(Map.copyOf(instances), file);
+        } catch (UnrecognizedPropertyException e) {
+            throw CachectlException.usage(file + ": unknown setting '" + e.getPropertyName() + "' at "
+                    + path(e) + " (known: " + e.getKnownPropertyIds() + ")");
+        } catch (JsonMappingException e) {
+            throw CachectlException.usage(file + ": " + e.getOriginalMessage().lines().findFirst().orElse("invalid")
+                    + " at " + path(e));
+        } catch (IOException e) {
+            throw CachectlException.usage(file + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        String where = sb.isEmpty() ? "top level" : sb.toString();
+        return e.getLocation() == null ? where : where + " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    @JsonIgnoreProperties({"categories", "groups", "jobs"})
+    private record FileContent(Map<String, InstanceDefinition> instances) {
+    }
+}

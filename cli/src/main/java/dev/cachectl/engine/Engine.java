@@ -1,0 +1,47 @@
+package dev.cachectl.engine;
+
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.lifecycle.InstanceSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the lifecycle and status need from a server kind. The lifecycle owns processes, ports,
+ * state and waiting; an engine knows its binary, its config file, its protocol and its metrics.
+ * Adding an engine means one new package implementing this and one line in {@link Engines}.
+ */
+public interface Engine {
+
+    String name();
+
+    /** {@code explicit} (from --binary or config) wins; otherwise the engine searches PATH, then its bundled fallback. */
+    ResolvedBinary resolveBinary(Path explicit, Map<String, String> env, Path homeRoot);
+
+    /** Rejects settings the server would refuse, before anything is started. */
+    void validate(InstanceSpec spec);
+
+    /** Writes the server's config into the layout and returns the command line that starts it in the foreground. */
+    List<String> prepare(InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary);
+
+    /** Does the server's output say it could not bind its port? */
+    boolean reportsPortInUse(List<String> logTail);
+
+    /**
+     * Asks the server who it is. Empty when nothing answers (refused, timed out, still loading);
+     * throws a {@link dev.cachectl.CachectlException} when it answers but refuses us (wrong password).
+     */
+    Optional<ServerHello> hello(Endpoint endpoint, Duration timeout);
+
+    /** Asks the server to shut down, saving its data first when {@code save}. Returns once the request is sent. */
+    void requestShutdown(Endpoint endpoint, boolean save);
+
+    /** One sample of the server's metrics; throws a {@link dev.cachectl.CachectlException} (exit 3) when unreachable. */
+    ServerSample sample(Endpoint endpoint, Duration timeout);
+
+    /** The endpoint of a local server on {@code port}. */
+    Endpoint localEndpoint(int port, String password);
+}

@@ -1,0 +1,11 @@
+package dev.cachectl.engine;
+
+import java.nio.file.Path;
+
+/** The files of one managed instance inside its folder of the home. */
+public record InstanceLayout(Path dir, Path configFile, Path dataDir, Path logFile) {
+
+    public static InstanceLayout in(Path dir, String configName) {
+        return new InstanceLayout(dir, dir.resolve(configName), dir.resolve("data"), dir.resolve("server.log"));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.cachectl.lifecycle;
+
+import dev.cachectl.util.Json;
+import dev.cachectl.util.SecureFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Idle time of a managed instance: how long its count of client commands (probes excluded) has
+ * stayed the same. Whoever samples the server (the supervisor, status) records the count and the
+ * moment it last changed in {@code activity.json}, so every reader sees the same idle time.
+ */
+public final class ActivityTracker {
+    static final String FILE = "activity.json";
+
+    record Activity(String runId, long clientCommands, long sinceMillis) {
+    }
+
+    private ActivityTracker() {
+    }
+
+    /** Records a fresh server as active now. */
+    public static void reset(Path instanceDir, String runId, long clientCommands, long nowMillis) {
+        write(instanceDir, new Activity(runId, clientCommands, nowMillis));
+    }
+
+    /** Folds in a new reading and returns the idle time. */
+    public static Duration observe(Path instanceDir, String runId, long clientCommands, long nowMillis) {
+        Activity last = read(instanceDir);
+        if (last == null || !String.valueOf(last.runId()).equals(runId) || last.clientCommands() != clientCommands) {
+            write(instanceDir, new Activity(runId, clientCommands, nowMillis));
+            return Duration.ZERO;
+        }
+        return Duration.ofMillis(Math.max(0, nowMillis - last.sinceMillis()));
+    }
+
+    private static Activity read(Path instanceDir) {
+        Path file = instanceDir.resolve(FILE);
+        try {
+            return Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), Activity.class) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void write(Path instanceDir, Activity activity) {
+        try {
+            SecureFiles.writeAtomically(instanceDir.resolve(FILE), Json.MAPPER.writeValueAsBytes(activity));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.cachectl.lifecycle;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.config.Config;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.config.InstanceDefinition;
+import dev.cachectl.util.Durations;
+import dev.cachectl.util.Sizes;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what the user typed (a name or a URL) into an {@link InstanceRef}. Order of precedence:
+ * a URL on the command line; {@code REDIS_<NAME>_URL} (and {@code REDIS_URL} for "default");
+ * the config file; otherwise a managed instance with default settings.
+ */
+public final class InstanceCatalog {
+    public static final String DEFAULT_NAME = "default";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+    private final Config config;
+    private final Map<String, String> env;
+    private final StateStore states;
+
+    public InstanceCatalog(Config config, Map<String, String> env, StateStore states) {
+        this.config = config;
+        this.env = env;
+        this.states = states;
+    }
+
+    public InstanceRef resolve(String nameOrUrl) {
+        if (nameOrUrl.contains("://")) {
+            Endpoint endpoint = Endpoint.parse(nameOrUrl);
+            return new InstanceRef.External(endpoint.host() + ":" + endpoint.port(), "redis", endpoint, "command line");
+        }
+        String name = checkName(nameOrUrl);
+        String envVar = envVarFor(name);
+        String url = env.get(envVar);
+        if (url == null && name.equals(DEFAULT_NAME)) {
+            url = env.get("REDIS_URL");
+            envVar = "REDIS_URL";
+        }
+        if (url != null && !url.isBlank()) {
+            return new InstanceRef.External(name, "redis", Endpoint.parse(url), envVar);
+        }
+        InstanceDefinition def = config.instances().get(name);
+        if (def == null) {
+            return new InstanceRef.Managed(InstanceSpec.defaults(name), "defaults");
+        }
+        String origin = String.valueOf(config.source());
+        if (def.url() != null) {
+            return new InstanceRef.External(name, def.engine() == null ? "redis" : def.engine(), Endpoint.parse(def.url()), origin);
+        }
+        return new InstanceRef.Managed(spec(name, def, origin), origin);
+    }
+
+    /** Every instance this home and config know of: configured ones, external ones from the environment, and running ones. */
+    public java.util.List<String> knownNames() {
+        TreeSet<String> names = new TreeSet<>(config.instances().keySet());
+        names.addAll(states.names());
+        for (String key : env.keySet()) {
+            if (key.equals("REDIS_URL")) {
+                names.add(DEFAULT_NAME);
+            } else if (key.startsWith("REDIS_") && key.endsWith("_URL") && key.length() > "REDIS__URL".length()) {
+                names.add(key.substring(6, key.length() - 4).toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    public static String envVarFor(String name) {
+        return "REDIS_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_URL";
+    }
+
+    public static String checkName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw CachectlException.usage("invalid instance name '" + name
+                    + "': use lowercase letters, digits, '-' and '_' (at most 63), or a redis:// URL");
+        }
+        return name;
+    }
+
+    private static InstanceSpec spec(String name, InstanceDefinition def, String origin) {
+        try {
+            InstanceSpec spec = InstanceSpec.defaults(name);
+            if (def.engine() != null) {
+                spec = spec.withEngine(def.engine().toLowerCase(Locale.ROOT));
+            }
+            if (def.port() != null && !def.port().equalsIgnoreCase("auto")) {
+                spec = spec.withPort(parsePort(def.port()));
+            }
+            if (def.maxmemory() != null) {
+                spec = spec.withMaxmemory(Sizes.parse(def.maxmemory()));
+            }
+            if (def.policy() != null) {
+                spec = spec.withPolicy(def.policy().toLowerCase(Locale.ROOT));
+            }
+            if (def.persist() != null) {
+                spec = spec.withPersist(def.persist());
+            }
+            if (def.password() != null) {
+                spec = spec.withPassword(def.password());
+            }
+            if (def.idleTimeout() != null) {
+                spec = spec.withIdleTimeout(Durations.parse(def.idleTimeout()));
+            }
+            if (def.binary() != null) {
+                spec = spec.withBinary(Path.of(def.binary()));
+            }
+            return spec;
+        } catch (IllegalArgumentException e) {
+            throw CachectlException.usage(origin + ": instance '" + name + "': " + e.getMessage());
+        }
+    }
+
+    public static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is out of range 1-65535");
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a port (a number, or auto)");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.cachectl.lifecycle;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What a managed instance should be: its settings merged from cachectl.yaml and the command line.
+ * {@code port} null means pick a free one; {@code maxmemory} null leaves the engine's default.
+ */
+public record InstanceSpec(
+        String name,
+        String engine,
+        Integer port,
+        Long maxmemory,
+        String policy,
+        boolean persist,
+        String password,
+        Duration idleTimeout,
+        Path binary) {
+
+    public static InstanceSpec defaults(String name) {
+        return new InstanceSpec(name, "redis", null, null, null, false, null, null, null);
+    }
+
+    public InstanceSpec withPort(Integer p) {
+        return new InstanceSpec(name, engine, p, maxmemory, policy, persist, password, idleTimeout, binary);
+    }
+
+    public InstanceSpec withMaxmemory(Long m) {
+        return new InstanceSpec(name, engine, port, m, policy, persist, password, idleTimeout, binary);
+    }
+
+    public InstanceSpec withPolicy(String p) {
+        return new InstanceSpec(name, engine, port, maxmemory, p, persist, password, idleTimeout, binary);
+    }
+
+    public InstanceSpec withPersist(boolean p) {
+        return new InstanceSpec(name, engine, port, maxmemory, policy, p, password, idleTimeout, binary);
+    }
+
+    public InstanceSpec withPassword(String p) {
+        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, p, idleTimeout, binary);
+    }
+
+    public InstanceSpec withIdleTimeout(Duration d) {
+        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, d, binary);
+    }
+
+    public InstanceSpec withBinary(Path b) {
+        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, idleTimeout, b);
+    }
+
+    public InstanceSpec withEngine(String e) {
+        return new InstanceSpec(name, e, port, maxmemory, policy, persist, password, idleTimeout, binary);
+    }
+}

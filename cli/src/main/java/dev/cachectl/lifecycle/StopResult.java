@@ -1,0 +1,16 @@
+package dev.cachectl.lifecycle;
+
+import java.util.List;
+
+/** What {@code stop} did for one instance. */
+public record StopResult(String name, Outcome outcome, Long pid, String dataDir, List<String> notes) {
+
+    public enum Outcome {
+        /** The server was running and has exited. */
+        STOPPED,
+        /** Nothing was running; nothing to do. */
+        NOT_RUNNING,
+        /** The recorded server was already gone; its state was removed. */
+        CLEANED_UP
+    }
+}

@@ -1,0 +1,149 @@
+package dev.cachectl.lifecycle;
+
+import dev.cachectl.engine.Engines;
+import dev.cachectl.engine.ServerSample;
+import dev.cachectl.util.Detached;
+import dev.cachectl.util.Durations;
+import dev.cachectl.util.FileLocks;
+import dev.cachectl.util.SecureFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The idle supervisor: one detached process per home, started on demand by {@code start --idle-timeout}.
+ * It stops each instance that has served no client command for its timeout and exits when no
+ * running instance has a timeout left. The home's supervisor lock guarantees one at a time.
+ */
+public final class Supervisor {
+    private static final Duration MIN_TICK = Duration.ofMillis(200);
+    private static final Duration MAX_TICK = Duration.ofSeconds(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Lifecycle lifecycle;
+    private final Home home;
+
+    public Supervisor(Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+        this.home = lifecycle.states().home();
+    }
+
+    /** Starts a supervisor for this home unless one runs already. */
+    public static void ensureRunning(Home home) {
+        home.ensure();
+        Optional<FileLocks.Held> probe = FileLocks.tryAcquire(home.supervisorLock());
+        if (probe.isEmpty()) {
+            return;
+        }
+        probe.get().close();
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", absoluteClassPath(),
+                "dev.cachectl.Cachectl", "--home", home.root().toString(), "supervise"));
+        try {
+            Detached.start(command, home.supervisorLog(), home.root(), Map.of());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the idle supervisor: " + e.getMessage(), e);
+        }
+    }
+
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            entries.add(Path.of(entry).toAbsolutePath().toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /** The supervisor's loop; returns when nothing is left to watch or another supervisor holds the lock. */
+    public void run() {
+        Optional<FileLocks.Held> lock = FileLocks.tryAcquire(home.supervisorLock());
+        if (lock.isEmpty()) {
+            return;
+        }
+        log("supervisor started (pid " + ProcessHandle.current().pid() + ")");
+        try {
+            while (Files.isDirectory(home.root())) {
+                List<InstanceState> watched = watched();
+                if (watched.isEmpty()) {
+                    // Release first, then look again: a start that wrote its state after our look and
+                    // found the lock held is seen here, and we carry on instead of leaving it unwatched.
+                    lock.get().close();
+                    if (watched().isEmpty()) {
+                        log("no instance with an idle timeout is running; supervisor exits");
+                        return;
+                    }
+                    lock = FileLocks.tryAcquire(home.supervisorLock());
+                    if (lock.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                Duration tick = MAX_TICK;
+                for (InstanceState state : watched) {
+                    Duration timeout = Duration.ofMillis(state.idleTimeoutMillis());
+                    check(state, timeout);
+                    Duration share = timeout.dividedBy(10);
+                    tick = share.compareTo(tick) < 0 ? share : tick;
+                }
+                Thread.sleep(Math.max(MIN_TICK.toMillis(), tick.toMillis()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.ifPresent(FileLocks.Held::close);
+        }
+    }
+
+    private List<InstanceState> watched() {
+        List<InstanceState> result = new ArrayList<>();
+        for (String name : lifecycle.states().names()) {
+            try {
+                lifecycle.states().read(name)
+                        .filter(s -> s.idleTimeoutMillis() != null)
+                        .filter(s -> ProcessIdentity.of(s.pid()).map(id -> id.matches(s)).orElse(false))
+                        .ifPresent(result::add);
+            } catch (RuntimeException e) {
+                log("cannot read the state of '" + name + "': " + e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    private void check(InstanceState state, Duration timeout) {
+        try {
+            ServerSample sample = Engines.named(state.engine()).sample(Lifecycle.endpointOf(state), Duration.ofSeconds(5));
+            Duration idle = ActivityTracker.observe(home.instanceDir(state.name()), sample.runId(),
+                    sample.clientCommands(), System.currentTimeMillis());
+            if (idle.compareTo(timeout) >= 0) {
+                log("stopping '" + state.name() + "' (pid " + state.pid() + "): no client command for "
+                        + Durations.format(Duration.ofSeconds(idle.toSeconds())) + " (idle timeout " + Durations.format(timeout) + ")");
+                StopResult result = lifecycle.stop(state.name(), false, STOP_TIMEOUT, false);
+                log("stopped '" + state.name() + "': " + result.outcome().name().toLowerCase()
+                        + (result.notes().isEmpty() ? "" : " (" + String.join("; ", result.notes()) + ")"));
+            }
+        } catch (RuntimeException e) {
+            log("checking '" + state.name() + "' failed: " + e.getMessage());
+        }
+    }
+
+    private void log(String message) {
+        String line = Instant.now() + " " + message + "\n";
+        try {
+            Path file = home.supervisorLog();
+            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            SecureFiles.restrict(file);
+        } catch (IOException e) {
+            System.err.print(line);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.cachectl.redis;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.engine.ResolvedBinary;
+import dev.cachectl.util.SecureFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds a redis-server: the explicit one, else {@code redis-server} on PATH, else the binary that the
+ * embedded-redis jar ships, extracted once into {@code HOME/bin} and checked against the jar's copy
+ * by SHA-256 (a damaged or half-written extraction is replaced).
+ */
+final class RedisBinaries {
+    private static final Pattern VERSION = Pattern.compile("v=(\\S+)");
+
+    private RedisBinaries() {
+    }
+
+    static ResolvedBinary resolve(Path explicit, Map<String, String> env, Path homeRoot) {
+        if (explicit != null) {
+            if (!Files.isRegularFile(explicit) || !Files.isExecutable(explicit)) {
+                throw CachectlException.usage("redis binary not found or not executable: " + explicit
+                        + " (check --binary or the instance's 'binary' in cachectl.yaml)");
+            }
+            return describe(explicit, "--binary");
+        }
+        Path onPath = searchPath(env.get("PATH"), "redis-server");
+        if (onPath != null) {
+            return describe(onPath, "PATH");
+        }
+        String resource = embeddedResource();
+        if (resource == null) {
+            throw CachectlException.failed("no redis-server on PATH and no bundled one for "
+                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+                    + ": install Redis (apt-get install redis-server) or pass --binary PATH");
+        }
+        return describe(extract(resource, homeRoot.resolve("bin")), "embedded");
+    }
+
+    static Path searchPath(String path, String program) {
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static ResolvedBinary describe(Path binary, String source) {
+        Path absolute = binary.toAbsolutePath().normalize();
+        Path real;
+        try {
+            real = absolute.toRealPath();
+        } catch (IOException e) {
+            throw CachectlException.usage("redis binary not readable: " + binary);
+        }
+        return new ResolvedBinary(absolute, real, version(absolute), source);
+    }
+
+    static String version(Path binary) {
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readNBytes(4096);
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw CachectlException.failed(binary + " --version did not finish in 5s");
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            Matcher m = VERSION.matcher(text);
+            if (p.exitValue() != 0 || !m.find()) {
+                throw CachectlException.failed(binary + " does not look like redis-server (--version printed: "
+                        + text.lines().findFirst().orElse("nothing") + ")");
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw CachectlException.failed("cannot run " + binary + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CachectlException.failed("interrupted while checking " + binary);
+        }
+    }
+
+    /** The jar resource holding a redis-server for this machine, or null. */
+    static String embeddedResource() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+        boolean arm64 = arch.equals("aarch64") || arch.equals("arm64");
+        if (os.contains("linux")) {
+            return x64 ? "redis-server-6.2.6-v5-linux-amd64" : arm64 ? "redis-server-6.2.7-linux-arm64" : null;
+        }
+        if (os.contains("mac")) {
+            return x64 ? "redis-server-6.2.6-v5-darwin-amd64" : arm64 ? "redis-server-6.2.6-v5-darwin-arm64" : null;
+        }
+        return null;
+    }
+
+    /**
+     * The marker file holds the SHA-256 of the jar's copy, written only after the extracted file
+     * matched it; every later use re-hashes the extracted file against the marker, which catches a
+     * damaged binary without reading the jar again.
+     */
+    static Path extract(String resource, Path binDir) {
+        SecureFiles.ensureDir(binDir);
+        Path target = binDir.resolve(resource);
+        Path marker = binDir.resolve(resource + ".sha256");
+        try {
+            if (Files.isRegularFile(target) && Files.isExecutable(target) && Files.isRegularFile(marker)) {
+                String recorded = Files.readString(marker, StandardCharsets.UTF_8).trim().split("\\s+")[0];
+                if (recorded.equals(sha256(target))) {
+                    return target;
+                }
+            }
+            String expected = sha256OfResource(resource);
+            // a unique name, so two first runs extracting at once do not write into each other
+            Path tmp = Files.createTempFile(binDir, "." + resource, ".tmp");
+            try (InputStream in = open(resource)) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+            if (!expected.equals(sha256(tmp))) {
+                Files.deleteIfExists(tmp);
+                throw CachectlException.failed("extracting the bundled redis-server to " + binDir
+                        + " produced a corrupt file (disk full?)");
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SecureFiles.writeAtomically(marker, expected + "  " + resource + "\n");
+            return target;
+        } catch (IOException e) {
+            throw CachectlException.failed("cannot extract the bundled redis-server into " + binDir + ": " + e.getMessage());
+        }
+    }
+
+    private static InputStream open(String resource) {
+        InputStream in = RedisBinaries.class.getClassLoader().getResourceAsStream(resource);
+        if (in == null) {
+            throw CachectlException.failed("the bundled redis-server (" + resource + ") is missing from this build");
+        }
+        return in;
+    }
+
+    private static String sha256OfResource(String resource) {
+        try (InputStream in = open(resource)) {
+            MessageDigest md = digest();
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest md = digest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

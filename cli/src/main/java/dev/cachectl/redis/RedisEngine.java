@@ -1,0 +1,109 @@
+package dev.cachectl.redis;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.Engine;
+import dev.cachectl.engine.InstanceLayout;
+import dev.cachectl.engine.ResolvedBinary;
+import dev.cachectl.engine.ServerHello;
+import dev.cachectl.engine.ServerSample;
+import dev.cachectl.lifecycle.InstanceSpec;
+import dev.cachectl.util.SecureFiles;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.SaveMode;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ShutdownParams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Redis through redis-server processes and Jedis. */
+public final class RedisEngine implements Engine {
+    static final Set<String> POLICIES = Set.of("noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu",
+            "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl");
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public ResolvedBinary resolveBinary(Path explicit, Map<String, String> env, Path homeRoot) {
+        return RedisBinaries.resolve(explicit, env, homeRoot);
+    }
+
+    @Override
+    public void validate(InstanceSpec spec) {
+        if (spec.policy() != null && !POLICIES.contains(spec.policy())) {
+            throw CachectlException.usage("invalid maxmemory policy '" + spec.policy() + "' (valid: "
+                    + String.join(", ", POLICIES.stream().sorted().toList()) + ")");
+        }
+        if (spec.maxmemory() != null && spec.maxmemory() != 0 && spec.maxmemory() < 1024 * 1024) {
+            throw CachectlException.usage("maxmemory " + spec.maxmemory() + " bytes is too small for Redis (use at least 1mb, or 0 for no limit)");
+        }
+    }
+
+    @Override
+    public List<String> prepare(InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary) {
+        SecureFiles.ensureDir(layout.dataDir());
+        SecureFiles.writeAtomically(layout.configFile(), RedisConf.render(spec, port, layout));
+        return List.of(binary.path().toString(), layout.configFile().toString());
+    }
+
+    @Override
+    public boolean reportsPortInUse(List<String> logTail) {
+        return logTail.stream().anyMatch(l -> l.contains("Address already in use"));
+    }
+
+    @Override
+    public Optional<ServerHello> hello(Endpoint endpoint, Duration timeout) {
+        try (Jedis jedis = RedisClients.open(endpoint, timeout)) {
+            RedisInfo info = RedisInfo.parse(jedis.info("server"));
+            return Optional.of(new ServerHello(info.number("process_id"), info.get("run_id"), info.get("redis_version")));
+        } catch (JedisDataException e) {
+            if (String.valueOf(e.getMessage()).startsWith("LOADING")) {
+                return Optional.empty();
+            }
+            throw RedisClients.translate(endpoint, e);
+        } catch (JedisConnectionException e) {
+            return Optional.empty();
+        } catch (CachectlException e) {
+            if (e.exitCode() == dev.cachectl.ExitCode.DOWN) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void requestShutdown(Endpoint endpoint, boolean save) {
+        try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+            jedis.shutdown(ShutdownParams.shutdownParams().saveMode(save ? SaveMode.SAVE : SaveMode.NOSAVE));
+        } catch (JedisConnectionException e) {
+            // the server closes the connection as it exits: that is the expected answer
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    @Override
+    public ServerSample sample(Endpoint endpoint, Duration timeout) {
+        try (Jedis jedis = RedisClients.open(endpoint, timeout)) {
+            String text = jedis.info("all");
+            return RedisInfo.parse(text).toSample(System.currentTimeMillis());
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    @Override
+    public Endpoint localEndpoint(int port, String password) {
+        return Endpoint.local(port, password);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.cachectl.redis;
+
+import dev.cachectl.engine.ServerSample;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the text of {@code INFO all} into a {@link ServerSample}. */
+final class RedisInfo {
+    /**
+     * Commands cachectl's own probes send. They do not count as client activity, so an instance
+     * that only cachectl (or a health check) talks to is idle.
+     */
+    static final Set<String> PROBE_COMMANDS = Set.of("info", "ping", "auth", "hello", "client", "select", "command",
+            "quit", "shutdown");
+
+    private final Map<String, String> fields;
+
+    private RedisInfo(Map<String, String> fields) {
+        this.fields = fields;
+    }
+
+    static RedisInfo parse(String info) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : info.split("\r?\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1));
+            }
+        }
+        return new RedisInfo(fields);
+    }
+
+    String get(String key) {
+        return fields.get(key);
+    }
+
+    long number(String key) {
+        String v = fields.get(key);
+        if (v == null || v.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return (long) Double.parseDouble(v);
+        }
+    }
+
+    Double decimal(String key) {
+        String v = fields.get(key);
+        try {
+            return v == null ? null : Double.valueOf(v);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** {@code db0:keys=1,expires=0,avg_ttl=0} lines, by db name. */
+    Map<String, ServerSample.DbKeys> keyspace() {
+        Map<String, ServerSample.DbKeys> dbs = new LinkedHashMap<>();
+        fields.keySet().stream()
+                .filter(k -> k.matches("db\\d+"))
+                .sorted((a, b) -> Integer.compare(Integer.parseInt(a.substring(2)), Integer.parseInt(b.substring(2))))
+                .forEach(k -> {
+                    Map<String, String> kv = pairs(fields.get(k));
+                    dbs.put(k, new ServerSample.DbKeys(parseLong(kv.get("keys")), parseLong(kv.get("expires"))));
+                });
+        return dbs;
+    }
+
+    /**
+     * Calls of every command but cachectl's probes, from {@code cmdstat_NAME:calls=N,…} lines
+     * (Redis 7 names subcommands {@code cmdstat_client|setname}; the family decides).
+     */
+    long clientCommands() {
+        long total = 0;
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            if (!e.getKey().startsWith("cmdstat_")) {
+                continue;
+            }
+            String command = e.getKey().substring("cmdstat_".length());
+            int bar = command.indexOf('|');
+            String family = (bar < 0 ? command : command.substring(0, bar)).toLowerCase();
+            if (!PROBE_COMMANDS.contains(family)) {
+                total += parseLong(pairs(e.getValue()).get("calls"));
+            }
+        }
+        return total;
+    }
+
+    ServerSample toSample(long takenAtMillis) {
+        return new ServerSample(
+                takenAtMillis,
+                get("redis_version"),
+                number("process_id"),
+                get("run_id"),
+                number("uptime_in_seconds"),
+                get("role"),
+                number("used_memory"),
+                number("maxmemory"),
+                get("maxmemory_policy"),
+                decimal("mem_fragmentation_ratio"),
+                keyspace(),
+                number("keyspace_hits"),
+                number("keyspace_misses"),
+                number("evicted_keys"),
+                number("instantaneous_ops_per_sec"),
+                number("total_commands_processed"),
+                number("connected_clients"),
+                clientCommands());
+    }
+
+    private static Map<String, String> pairs(String value) {
+        Map<String, String> kv = new HashMap<>();
+        if (value == null) {
+            return kv;
+        }
+        for (String part : value.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                kv.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        return kv;
+    }
+
+    private static long parseLong(String s) {
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

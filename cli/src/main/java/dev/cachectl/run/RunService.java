@@ -1,0 +1,127 @@
+package dev.cachectl.run;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.lifecycle.InstanceCatalog;
+import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.lifecycle.Lifecycle;
+import dev.cachectl.lifecycle.StartResult;
+import dev.cachectl.lifecycle.StopResult;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code cachectl run}: brings instances up, runs a command with their URLs in its environment,
+ * passes on SIGTERM and SIGHUP, and stops what it started once the command exits, whatever its
+ * exit code. SIGINT is not forwarded: a terminal's Ctrl-C already reaches the command, which
+ * shares our process group, and a second copy would make many programs abort their cleanup.
+ */
+public final class RunService {
+    private static final List<String> FORWARDED = List.of("TERM", "HUP");
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Lifecycle lifecycle;
+
+    public RunService(Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    public record Plan(List<InstanceRef> instances, List<String> command, boolean keep, Duration readyWait,
+                       Map<String, String> baseEnv, Path workingDir) {
+    }
+
+    /** Runs the plan and returns the command's exit code (128+N when a signal N ended it). */
+    public int run(Plan plan, PrintWriter err) {
+        List<StartResult> started = new ArrayList<>();
+        try {
+            Map<String, String> urls = new LinkedHashMap<>();
+            for (InstanceRef ref : plan.instances()) {
+                StartResult result = lifecycle.start(ref, plan.readyWait());
+                if (result.outcome() == StartResult.Outcome.STARTED) {
+                    started.add(result);
+                }
+                if (urls.isEmpty()) {
+                    urls.put("REDIS_URL", result.endpoint().secretUrl());
+                }
+                urls.put(InstanceCatalog.envVarFor(ref.name()), result.endpoint().secretUrl());
+            }
+            return runChild(plan, urls);
+        } finally {
+            if (!plan.keep()) {
+                stopAll(started, err);
+            }
+        }
+    }
+
+    private int runChild(Plan plan, Map<String, String> urls) {
+        ProcessBuilder pb = new ProcessBuilder(plan.command()).inheritIO().directory(plan.workingDir().toFile());
+        pb.environment().clear();
+        pb.environment().putAll(plan.baseEnv());
+        pb.environment().putAll(urls);
+        Process child;
+        try {
+            child = pb.start();
+        } catch (IOException e) {
+            throw new CachectlException(ExitCode.FAILED, "cannot run " + plan.command().get(0) + ": " + e.getMessage(), e);
+        }
+        Map<Signal, SignalHandler> previous = forwardSignals(child);
+        try {
+            return child.waitFor();
+        } catch (InterruptedException e) {
+            child.destroy();
+            Thread.currentThread().interrupt();
+            throw new CachectlException(ExitCode.INTERRUPTED, "interrupted while waiting for " + plan.command().get(0));
+        } finally {
+            previous.forEach(Signal::handle);
+        }
+    }
+
+    private static Map<Signal, SignalHandler> forwardSignals(Process child) {
+        Map<Signal, SignalHandler> previous = new HashMap<>();
+        for (String name : FORWARDED) {
+            Signal signal = new Signal(name);
+            try {
+                previous.put(signal, Signal.handle(signal, s -> send(child, s.getName())));
+            } catch (IllegalArgumentException e) {
+                // the JVM reserves this signal here (e.g. with -Xrs); the child still gets it from its group
+            }
+        }
+        return previous;
+    }
+
+    private static void send(Process child, String signal) {
+        if (!child.isAlive()) {
+            return;
+        }
+        if (signal.equals("TERM")) {
+            child.destroy();
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            child.destroy();
+        }
+    }
+
+    private void stopAll(List<StartResult> started, PrintWriter err) {
+        for (StartResult result : started) {
+            try {
+                StopResult stop = lifecycle.stop(result.name(), false, STOP_TIMEOUT, false);
+                stop.notes().forEach(n -> err.println("cachectl: " + result.name() + ": " + n));
+            } catch (RuntimeException e) {
+                err.println("cachectl: could not stop '" + result.name() + "': " + e.getMessage());
+            }
+        }
+    }
+}

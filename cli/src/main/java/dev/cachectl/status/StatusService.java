@@ -1,0 +1,154 @@
+package dev.cachectl.status;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.Engine;
+import dev.cachectl.engine.Engines;
+import dev.cachectl.engine.ServerSample;
+import dev.cachectl.lifecycle.ActivityTracker;
+import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.lifecycle.InstanceState;
+import dev.cachectl.lifecycle.Lifecycle;
+import dev.cachectl.lifecycle.ProcessIdentity;
+import dev.cachectl.lifecycle.StateStore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Samples instances and turns the samples into {@link InstanceStatus}. With an interval it samples
+ * every instance twice and reports hit ratio and ops/s over that window, not since the server started.
+ */
+public final class StatusService {
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final StateStore states;
+
+    public StatusService(StateStore states) {
+        this.states = states;
+    }
+
+    public StatusReport collect(List<InstanceRef> refs, Duration interval) {
+        List<Target> targets = refs.stream().map(this::target).toList();
+        List<Probe> first = targets.stream().map(Target::probe).toList();
+        List<Probe> second = null;
+        if (interval != null && !interval.isZero()) {
+            try {
+                Thread.sleep(interval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CachectlException(dev.cachectl.ExitCode.INTERRUPTED, "interrupted");
+            }
+            second = targets.stream().map(Target::probe).toList();
+        }
+        List<InstanceStatus> result = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            result.add(targets.get(i).status(first.get(i), second == null ? null : second.get(i)));
+        }
+        return new StatusReport(result, interval == null || interval.isZero() ? null : interval.toMillis() / 1000.0);
+    }
+
+    private Target target(InstanceRef ref) {
+        if (ref instanceof InstanceRef.External ext) {
+            return new Target(ref.name(), Engines.named(ext.engine()), "external", ext.endpoint(), null, null);
+        }
+        String name = ref.name();
+        Optional<InstanceState> state = states.read(name);
+        if (state.isEmpty()) {
+            return new Target(name, Engines.named(((InstanceRef.Managed) ref).spec().engine()), "managed", null, null,
+                    "not running");
+        }
+        InstanceState s = state.get();
+        Optional<ProcessIdentity> live = ProcessIdentity.of(s.pid());
+        String gone = null;
+        if (live.isEmpty()) {
+            gone = "process " + s.pid() + " is gone (crashed or killed); 'cachectl stop " + name + "' cleans up";
+        } else if (!live.get().matches(s)) {
+            gone = "pid " + s.pid() + " now belongs to another process; 'cachectl stop " + name + "' cleans up";
+        }
+        return new Target(name, Engines.named(s.engine()), "managed", Lifecycle.endpointOf(s), s, gone);
+    }
+
+    private record Probe(ServerSample sample, String error) {
+    }
+
+    private final class Target {
+        final String name;
+        final Engine engine;
+        final String kind;
+        final Endpoint endpoint;
+        final InstanceState state;
+        final String knownDown;
+
+        Target(String name, Engine engine, String kind, Endpoint endpoint, InstanceState state, String knownDown) {
+            this.name = name;
+            this.engine = engine;
+            this.kind = kind;
+            this.endpoint = endpoint;
+            this.state = state;
+            this.knownDown = knownDown;
+        }
+
+        Probe probe() {
+            if (knownDown != null) {
+                return new Probe(null, knownDown);
+            }
+            try {
+                return new Probe(engine.sample(endpoint, PROBE_TIMEOUT), null);
+            } catch (CachectlException e) {
+                return new Probe(null, e.getMessage());
+            }
+        }
+
+        InstanceStatus status(Probe first, Probe second) {
+            Probe last = second != null ? second : first;
+            String url = endpoint == null ? null : endpoint.toString();
+            Long pid = state == null ? null : state.pid();
+            Integer port = state != null ? Integer.valueOf(state.port()) : endpoint != null ? endpoint.port() : null;
+            String binary = state == null ? null : state.binary();
+            String source = state == null ? null : state.binarySource();
+            Long idleTimeout = state == null || state.idleTimeoutMillis() == null ? null : state.idleTimeoutMillis() / 1000;
+            if (last.sample() == null) {
+                return new InstanceStatus(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source,
+                        state == null ? null : state.version(), null, null, null, null, null, null, null, null, null, null,
+                        null, null, null, null, null, null, null, null, idleTimeout);
+            }
+            ServerSample s = last.sample();
+            Map<String, InstanceStatus.Db> dbs = new LinkedHashMap<>();
+            s.keyspace().forEach((db, k) -> dbs.put(db, new InstanceStatus.Db(k.keys(), k.expires())));
+            Double memoryPct = s.maxmemory() > 0 ? round(100.0 * s.usedMemory() / s.maxmemory()) : null;
+            Double intervalHitRatio = null;
+            double opsPerSec = s.opsPerSec();
+            if (second != null && first.sample() != null && second.sample() != null
+                    && first.sample().runId() != null && first.sample().runId().equals(second.sample().runId())) {
+                ServerSample a = first.sample();
+                intervalHitRatio = ratio(s.hits() - a.hits(), s.misses() - a.misses());
+                double seconds = Math.max(1, s.takenAtMillis() - a.takenAtMillis()) / 1000.0;
+                // our own INFO between the two samples is one command; it is not traffic
+                opsPerSec = round(Math.max(0, s.totalCommands() - a.totalCommands() - 1) / seconds);
+            }
+            Long idle = null;
+            if (state != null) {
+                idle = ActivityTracker.observe(states.home().instanceDir(name), s.runId(), s.clientCommands(),
+                        System.currentTimeMillis()).toSeconds();
+            }
+            return new InstanceStatus(name, engine.name(), kind, true, null, url, s.pid() != 0 ? s.pid() : pid, port,
+                    binary, source, s.version(), s.uptimeSeconds(), s.role(), s.usedMemory(), s.maxmemory(), memoryPct,
+                    s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), s.hits(), s.misses(),
+                    ratio(s.hits(), s.misses()), intervalHitRatio, s.evictions(), opsPerSec, s.clients(), idle, idleTimeout);
+        }
+    }
+
+    private static Double ratio(long hits, long misses) {
+        long total = hits + misses;
+        return total <= 0 ? null : round((double) hits / total);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.cachectl.util;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Files only their owner reads (directories 0700, files 0600), written so that a reader sees
+ * either the old content or the new one, never half of it: write a temporary file, fsync, rename.
+ */
+public final class SecureFiles {
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    private SecureFiles() {
+    }
+
+    public static Path ensureDir(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
+            if (POSIX) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void writeAtomically(Path file, String content) {
+        writeAtomically(file, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void writeAtomically(Path file, byte[] content) {
+        Path tmp = null;
+        try {
+            // unique, so two writers of the same file never write into each other's temporary
+            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            restrict(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException ignored) {
+                // the original failure is the one to report
+            }
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void restrict(Path file) throws IOException {
+        if (POSIX) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The last {@code n} lines of a text file, or none when it does not exist. */
+    public static java.util.List<String> tail(Path file, int n) {
+        try {
+            if (!Files.exists(file)) {
+                return java.util.List.of();
+            }
+            java.util.List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            return lines.subList(Math.max(0, lines.size() - n), lines.size());
+        } catch (IOException | UncheckedIOException e) {
+            return java.util.List.of();
+        }
+    }
+}
