@@ -1,0 +1,123 @@
+package dev.cachectl.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.Cachectl;
+import dev.cachectl.Environment;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A temporary cachectl home for one test, and the way tests run commands: through the front door,
+ * with captured stdout/stderr and an environment of the test's choosing. After each test it stops
+ * every instance the home still knows, kills any survivor, and deletes the home (which also makes
+ * an idle supervisor exit).
+ */
+public final class CachectlHome implements BeforeEachCallback, AfterEachCallback {
+    private Path root;
+    private Path workDir;
+    private final Map<String, String> env = new HashMap<>();
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        root = Files.createTempDirectory("cachectl-home-");
+        workDir = Files.createTempDirectory("cachectl-work-");
+        env.clear();
+        env.putAll(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("CACHECTL_") || k.equals("NO_COLOR"));
+        env.put("CACHECTL_HOME", root.toString());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        run("stop", "--all", "--timeout", "5s");
+        for (long pid : recordedPids()) {
+            // only servers: a test may have planted a stranger's pid in a state file on purpose
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info().command().orElse("").contains("redis"))
+                    .ifPresent(ProcessHandle::destroyForcibly);
+        }
+        deleteTree(root);
+        deleteTree(workDir);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The working directory commands run in (where a cachectl.yaml would be found). */
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public CliResult run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cachectl.run(new PrintWriter(out), new PrintWriter(err),
+                new Environment(Map.copyOf(env), workDir), args);
+        return new CliResult(code, out.toString(), err.toString());
+    }
+
+    /** The state file of a managed instance, as JSON. */
+    public JsonNode state(String name) {
+        try {
+            return Json.MAPPER.readTree(root.resolve("instances").resolve(name).resolve("state.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port(String name) {
+        return state(name).get("port").asInt();
+    }
+
+    public long pid(String name) {
+        return state(name).get("pid").asLong();
+    }
+
+    private List<Long> recordedPids() {
+        Path instances = root.resolve("instances");
+        if (!Files.isDirectory(instances)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(instances)) {
+            return dirs.map(d -> d.resolve("state.json")).filter(Files::isRegularFile).map(f -> {
+                try {
+                    return Json.MAPPER.readTree(f.toFile()).get("pid").asLong();
+                } catch (IOException e) {
+                    return -1L;
+                }
+            }).filter(p -> p > 0).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
