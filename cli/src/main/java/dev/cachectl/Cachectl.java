@@ -50,10 +50,18 @@ public final class Cachectl {
         Converters.register(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
+        applyExitCodeHelp(cli);
         ErrorHandler handler = new ErrorHandler();
         cli.setExecutionExceptionHandler(handler);
         cli.setParameterExceptionHandler(handler);
         return cli;
+    }
+
+    private static void applyExitCodeHelp(CommandLine cli) {
+        cli.getCommandSpec().usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(CachectlCommand.exitCodeHelp());
+        cli.getSubcommands().values().forEach(Cachectl::applyExitCodeHelp);
     }
 
     private static Ansi colour(Environment env, String[] args) {

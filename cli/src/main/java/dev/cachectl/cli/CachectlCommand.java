@@ -33,14 +33,15 @@ import java.util.Map;
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  CACHECTL_HOME      home folder for managed instances (default ~/.cachectl)",
-                "  CACHECTL_CONFIG    config file when --config is not given (default ./cachectl.yaml)",
+                "  CACHECTL_CONFIG    config file when --config is absent (default ./cachectl.yaml)",
                 "  REDIS_URL          URL of the instance named 'default'",
                 "  REDIS_<NAME>_URL   URL of instance NAME (e.g. REDIS_PRIMARY_URL for 'primary')",
                 "  NO_COLOR           no colour in output"
         })
 public final class CachectlCommand implements Runnable {
 
-    public enum Progress { AUTO, BAR, LOG, NONE }
+    /** Lower-case constants, because help and completion show them as they are typed. */
+    public enum Progress { auto, bar, log, none }
 
     private final Environment environment;
 
@@ -116,10 +117,11 @@ public final class CachectlCommand implements Runnable {
         return context;
     }
 
-    public static Map<Integer, String> exitCodeHelp() {
-        Map<Integer, String> codes = new LinkedHashMap<>();
+    /** The exit-code table of every command's help, from {@link ExitCode}. */
+    public static Map<String, String> exitCodeHelp() {
+        Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode c : ExitCode.values()) {
-            codes.put(c.code(), c.meaning());
+            codes.put(String.format("%5d", c.code()), c.meaning());
         }
         return codes;
     }

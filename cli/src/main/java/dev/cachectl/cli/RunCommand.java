@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 
 /** {@code cachectl run [--with NAME…] [--keep] -- CMD ARGS…}: a cache for the length of one command. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Start instances if needed, run a command with REDIS_URL and REDIS_<NAME>_URL set,",
-                "stop what was started when it exits (unless --keep), and exit with the command's exit code."})
+        description = {"Run a command with its caches: start them if needed, stop them after.",
+                "The command gets REDIS_URL (the first instance) and REDIS_<NAME>_URL for each;",
+                "SIGTERM and SIGHUP are passed on; cachectl exits with the command's exit code."})
 public final class RunCommand implements Callable<Integer> {
 
     @ParentCommand

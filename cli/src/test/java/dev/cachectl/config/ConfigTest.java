@@ -1,0 +1,74 @@
+package dev.cachectl.config;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void reads_managed_and_external_instances_and_tolerates_later_sections() throws IOException {
+        Files.writeString(dir.resolve("cachectl.yaml"), """
+                instances:
+                  sessions:
+                    port: 6390
+                    maxmemory: 256mb
+                    policy: allkeys-lru
+                    idle-timeout: 15m
+                  prod:
+                    url: redis://:pw@10.0.0.5:6379/1
+                categories:
+                  user: {prefix: "user:", instance: sessions, ttl: 1h}
+                """);
+        Config config = Config.load(null, Map.of(), dir);
+        assertEquals("6390", config.instances().get("sessions").port());
+        assertEquals("15m", config.instances().get("sessions").idleTimeout());
+        assertEquals("redis://:pw@10.0.0.5:6379/1", config.instances().get("prod").url());
+    }
+
+    @Test
+    void explicit_file_beats_environment_which_beats_working_dir() throws IOException {
+        Path a = Files.writeString(dir.resolve("a.yaml"), "instances: {a: {}}\n");
+        Path b = Files.writeString(dir.resolve("b.yaml"), "instances: {b: {}}\n");
+        Files.writeString(dir.resolve("cachectl.yaml"), "instances: {c: {}}\n");
+        assertTrue(Config.load(a, Map.of("CACHECTL_CONFIG", b.toString()), dir).instances().containsKey("a"));
+        assertTrue(Config.load(null, Map.of("CACHECTL_CONFIG", b.toString()), dir).instances().containsKey("b"));
+        assertTrue(Config.load(null, Map.of(), dir).instances().containsKey("c"));
+    }
+
+    @Test
+    void no_file_means_no_instances_but_a_named_missing_file_is_an_error() {
+        assertTrue(Config.load(null, Map.of(), dir).instances().isEmpty());
+        CachectlException e = assertThrows(CachectlException.class, () -> Config.load(dir.resolve("nope.yaml"), Map.of(), dir));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+    }
+
+    @Test
+    void unknown_setting_is_named_with_its_place() throws IOException {
+        Path f = Files.writeString(dir.resolve("x.yaml"), "instances:\n  c:\n    max-memory: 1gb\n");
+        CachectlException e = assertThrows(CachectlException.class, () -> Config.load(f, Map.of(), dir));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertTrue(e.getMessage().contains("'max-memory'") && e.getMessage().contains("instances.c"), e.getMessage());
+    }
+
+    @Test
+    void malformed_yaml_is_a_one_line_usage_error() throws IOException {
+        Path f = Files.writeString(dir.resolve("x.yaml"), "instances: [unclosed\n");
+        CachectlException e = assertThrows(CachectlException.class, () -> Config.load(f, Map.of(), dir));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+}
