@@ -159,6 +159,7 @@ function _complete_cachectl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_cachectl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cachectl; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(start)
@@ -166,7 +167,9 @@ function _complete_cachectl() {
   local cmds2=(status)
   local cmds3=(run)
   local cmds4=(completion)
+  local cmds5=(help)
 
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cachectl_help; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cachectl_completion; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cachectl_run; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cachectl_status; return $?; fi
@@ -183,7 +186,7 @@ function _picocli_cachectl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run completion"
+  local commands="start stop status run completion help"
   local flag_opts="'--json' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
@@ -434,6 +437,48 @@ function _picocli_cachectl_completion() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--config' '--home' '--progress'"
+  local MODE_option_args=("auto" "bar" "log" "none") # --progress values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--home')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `help` subcommand.
+function _picocli_cachectl_help() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="start stop status run completion"
+  local flag_opts="'-h' '--help' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 

@@ -28,7 +28,8 @@ import java.util.Map;
                 StatusCommand.class,
                 RunCommand.class,
                 CompletionCommand.class,
-                SuperviseCommand.class
+                SuperviseCommand.class,
+                picocli.CommandLine.HelpCommand.class
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
