@@ -22,12 +22,15 @@ import java.util.Map;
 
 /**
  * {@code cachectl run}: brings instances up, runs a command with their URLs in its environment,
- * passes on SIGTERM and SIGHUP, and stops what it started once the command exits, whatever its
- * exit code. SIGINT is not forwarded: a terminal's Ctrl-C already reaches the command, which
- * shares our process group, and a second copy would make many programs abort their cleanup.
+ * passes signals on, and stops what it started once the command exits, whatever its exit code.
+ * SIGTERM and SIGHUP are forwarded at once. SIGINT is special: a terminal's Ctrl-C reaches the
+ * command by itself (it shares our process group), and a second copy makes many programs abort
+ * their own cleanup; so cachectl only keeps running until the command has exited, and forwards
+ * SIGINT only when the command is still alive after a grace period (the signal was meant for us).
  */
 public final class RunService {
-    private static final List<String> FORWARDED = List.of("TERM", "HUP");
+    private static final List<String> FORWARDED = List.of("TERM", "HUP", "INT");
+    private static final Duration INT_GRACE = Duration.ofSeconds(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Lifecycle lifecycle;
@@ -91,12 +94,32 @@ public final class RunService {
         for (String name : FORWARDED) {
             Signal signal = new Signal(name);
             try {
-                previous.put(signal, Signal.handle(signal, s -> send(child, s.getName())));
+                previous.put(signal, Signal.handle(signal, s -> {
+                    if (s.getName().equals("INT")) {
+                        forwardUnlessExited(child);
+                    } else {
+                        send(child, s.getName());
+                    }
+                }));
             } catch (IllegalArgumentException e) {
                 // the JVM reserves this signal here (e.g. with -Xrs); the child still gets it from its group
             }
         }
         return previous;
+    }
+
+    private static void forwardUnlessExited(Process child) {
+        Thread waiter = new Thread(() -> {
+            try {
+                if (!child.waitFor(INT_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    send(child, "INT");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cachectl-sigint");
+        waiter.setDaemon(true);
+        waiter.start();
     }
 
     private static void send(Process child, String signal) {

@@ -1,0 +1,103 @@
+package dev.cachectl.run;
+
+import dev.cachectl.testing.CachectlHome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Signals reach {@code cachectl run} as a real process: its own JVM, in its own process group, with
+ * SIGINT at its default disposition (a test JVM started from a background shell inherits SIGINT
+ * ignored, and so would its children).
+ */
+class RunSignalTest {
+    private static final String CHILD = "trap 'echo INT >> signals.txt; exit 3' INT; "
+            + "trap 'echo TERM >> signals.txt; exit 4' TERM; "
+            + "echo ready > ready.txt; while :; do sleep 0.05; done";
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void ctrl_c_to_the_process_group_reaches_the_command_once_and_instances_are_stopped() throws Exception {
+        Process cachectl = launch();
+        awaitReady(cachectl);
+        kill("-INT", "-" + cachectl.pid());
+        assertTrue(cachectl.waitFor(20, TimeUnit.SECONDS), "cachectl run did not exit");
+        assertEquals(3, cachectl.exitValue());
+        assertEquals(List.of("INT"), signals(), "the command got SIGINT exactly once");
+        assertFalse(Files.exists(home.root().resolve("instances/sig/state.json")), "instance left running");
+    }
+
+    @Test
+    void sigint_sent_to_cachectl_alone_is_forwarded_after_the_grace_period() throws Exception {
+        Process cachectl = launch();
+        awaitReady(cachectl);
+        kill("-INT", Long.toString(cachectl.pid()));
+        assertTrue(cachectl.waitFor(20, TimeUnit.SECONDS), "cachectl run did not exit");
+        assertEquals(3, cachectl.exitValue());
+        assertEquals(List.of("INT"), signals());
+        assertFalse(Files.exists(home.root().resolve("instances/sig/state.json")), "instance left running");
+    }
+
+    @Test
+    void sigterm_is_forwarded_and_instances_are_stopped() throws Exception {
+        Process cachectl = launch();
+        awaitReady(cachectl);
+        kill("-TERM", Long.toString(cachectl.pid()));
+        assertTrue(cachectl.waitFor(20, TimeUnit.SECONDS), "cachectl run did not exit");
+        assertEquals(4, cachectl.exitValue());
+        assertEquals(List.of("TERM"), signals());
+        assertFalse(Files.exists(home.root().resolve("instances/sig/state.json")), "instance left running");
+    }
+
+    private Process launch() throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = new ArrayList<>(List.of("setsid", "env", "--default-signal=INT,TERM", java, "-cp",
+                System.getProperty("java.class.path"), "dev.cachectl.Cachectl", "--home", home.root().toString(),
+                "run", "--with", "sig", "--", "sh", "-c", CHILD));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.workDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.workDir().resolve("cachectl.log").toFile());
+        pb.environment().clear();
+        pb.environment().putAll(home.env());
+        return pb.start();
+    }
+
+    private void awaitReady(Process cachectl) throws Exception {
+        Path ready = home.workDir().resolve("ready.txt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(ready)) {
+            assertTrue(cachectl.isAlive(), () -> "cachectl exited early: " + log());
+            assertTrue(System.nanoTime() < deadline, "the command never started");
+            Thread.sleep(50);
+        }
+    }
+
+    private List<String> signals() throws IOException {
+        Path file = home.workDir().resolve("signals.txt");
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    private String log() {
+        try {
+            return Files.readString(home.workDir().resolve("cachectl.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static void kill(String signal, String target) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", signal, "--", target).inheritIO().start().waitFor());
+    }
+}
