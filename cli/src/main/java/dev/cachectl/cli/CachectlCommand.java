@@ -122,7 +122,9 @@ public final class CachectlCommand implements Runnable {
     public static Map<String, String> exitCodeHelp() {
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode c : ExitCode.values()) {
-            codes.put(String.format("%5d", c.code()), c.meaning());
+            String code = Integer.toString(c.code());
+            // padded by hand: String.format would load the locale machinery on every run
+            codes.put(" ".repeat(5 - code.length()) + code, c.meaning());
         }
         return codes;
     }

@@ -1,6 +1,6 @@
 package dev.cachectl.lifecycle;
 
-import dev.cachectl.util.Json;
+import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
@@ -40,7 +40,7 @@ public final class ActivityTracker {
     private static Activity read(Path instanceDir) {
         Path file = instanceDir.resolve(FILE);
         try {
-            return Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), Activity.class) : null;
+            return Files.isRegularFile(file) ? RecordJson.read(Files.readAllBytes(file), Activity.class) : null;
         } catch (IOException e) {
             return null;
         }
@@ -48,9 +48,9 @@ public final class ActivityTracker {
 
     private static void write(Path instanceDir, Activity activity) {
         try {
-            SecureFiles.writeAtomically(instanceDir.resolve(FILE), Json.MAPPER.writeValueAsBytes(activity));
+            SecureFiles.writeAtomically(instanceDir.resolve(FILE), RecordJson.write(activity));
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

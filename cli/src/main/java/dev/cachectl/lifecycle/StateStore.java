@@ -1,8 +1,7 @@
 package dev.cachectl.lifecycle;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cachectl.CachectlException;
-import dev.cachectl.util.Json;
+import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
@@ -33,7 +32,7 @@ public final class StateStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), InstanceState.class));
+            return Optional.of(RecordJson.read(Files.readAllBytes(file), InstanceState.class));
         } catch (IOException e) {
             throw CachectlException.failed("state file " + file + " is unreadable (" + firstLine(e)
                     + "); remove it if no server runs for '" + name + "'");
@@ -43,9 +42,9 @@ public final class StateStore {
     public void write(InstanceState state) {
         Path dir = SecureFiles.ensureDir(home.instanceDir(state.name()));
         try {
-            SecureFiles.writeAtomically(dir.resolve(STATE_FILE), Json.MAPPER.writeValueAsBytes(state));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            SecureFiles.writeAtomically(dir.resolve(STATE_FILE), RecordJson.write(state));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

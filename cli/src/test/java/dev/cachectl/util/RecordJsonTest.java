@@ -1,0 +1,45 @@
+package dev.cachectl.util;
+
+import dev.cachectl.lifecycle.InstanceState;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecordJsonTest {
+
+    @Test
+    void state_round_trips_with_nulls_lists_and_unusual_text() throws IOException {
+        InstanceState state = new InstanceState("c", "redis", 42, 1_795_000_000_000L,
+                List.of("/usr/bin/redis-server", "/home/ü ser/redis.conf"), "/usr/bin/redis-server",
+                "/usr/bin/redis-check-rdb", "PATH", "7.0.15", "127.0.0.1", 6390, "p\"w\\d\n",
+                "/c", "/d", "/l", true, null, 7L, null);
+        byte[] json = RecordJson.write(state);
+        String text = new String(json, StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"process_start_millis\" : 1795000000000"), text);
+        assertTrue(text.contains("\"idle_timeout_millis\" : null"), text);
+        assertEquals(state, RecordJson.read(json, InstanceState.class));
+    }
+
+    @Test
+    void missing_fields_take_defaults_and_unknown_ones_are_ignored() throws IOException {
+        InstanceState s = RecordJson.read("{\"name\":\"x\",\"pid\":5,\"future\":{\"a\":[1]}}".getBytes(StandardCharsets.UTF_8),
+                InstanceState.class);
+        assertEquals("x", s.name());
+        assertEquals(5, s.pid());
+        assertEquals(0, s.port());
+        assertEquals(null, s.commandLine());
+    }
+
+    @Test
+    void wrong_types_and_garbage_are_errors_not_silent_zeroes() {
+        assertThrows(IOException.class, () -> RecordJson.read("{\"pid\":\"five\"}".getBytes(StandardCharsets.UTF_8), InstanceState.class));
+        assertThrows(IOException.class, () -> RecordJson.read("[1,2]".getBytes(StandardCharsets.UTF_8), InstanceState.class));
+        assertThrows(IOException.class, () -> RecordJson.read("{\"pid\":".getBytes(StandardCharsets.UTF_8), InstanceState.class));
+    }
+}
