@@ -56,6 +56,12 @@ final class Output {
         cli.getErr().println(ansi("@|yellow " + text + "|@"));
     }
 
+    /** A failure that does not end the command (others go on): one red line, details indented. */
+    void error(String text, java.util.List<String> details) {
+        cli.getErr().println(cli.getColorScheme().errorText("cachectl: " + text));
+        details.forEach(d -> cli.getErr().println("  " + d));
+    }
+
     String ansi(String markup) {
         return cli.getColorScheme().ansi().string(markup);
     }

@@ -86,8 +86,7 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             throw CachectlException.usage("--port " + port + " cannot be given to " + targets.size()
                     + " instances at once; use --port auto or start them one by one");
         }
-        List<StartResult> results = new ArrayList<>();
-        for (String target : targets) {
+        PerInstance<StartResult> batch = PerInstance.run(targets, target -> {
             InstanceRef ref = ctx.catalog().resolve(target);
             if (ref instanceof InstanceRef.Managed managed) {
                 ref = new InstanceRef.Managed(apply(managed.spec()), managed.origin());
@@ -95,15 +94,16 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
                 output.warn("'" + ref.name() + "' is external (" + ref.origin() + "): server options are ignored");
             }
             StartResult result = ctx.lifecycle().start(ref, wait);
-            results.add(result);
             if (!output.json()) {
                 report(output, result);
             }
-        }
+            return result;
+        }, output);
         if (output.json()) {
+            List<StartResult> results = batch.results();
             output.printJson(Map.of("instances", showPassword ? results.stream().map(StartCommand::unredacted).toList() : results));
         }
-        return 0;
+        return batch.exitCode();
     }
 
     private void report(Output output, StartResult r) {

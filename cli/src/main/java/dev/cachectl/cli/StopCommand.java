@@ -13,7 +13,6 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,20 +66,19 @@ public final class StopCommand implements Callable<Integer> {
                         + "); cachectl only stops instances it started");
             }
         }
-        List<StopResult> results = new ArrayList<>();
-        for (String name : targets) {
+        PerInstance<StopResult> batch = PerInstance.run(targets, name -> {
             StopResult result = ctx.lifecycle().stop(name, save, timeout, purge);
-            results.add(result);
             if (!output.json()) {
                 report(output, result);
             }
-        }
+            return result;
+        }, output);
         if (output.json()) {
-            output.printJson(Map.of("instances", results));
+            output.printJson(Map.of("instances", batch.results()));
         } else if (targets.isEmpty()) {
             output.note("no managed instance is running");
         }
-        return 0;
+        return batch.exitCode();
     }
 
     private static void report(Output output, StopResult r) {

@@ -60,7 +60,11 @@ public final class Lifecycle {
                 Optional<ProcessIdentity> live = ProcessIdentity.of(state.pid()).filter(id -> id.matches(state));
                 if (live.isPresent()) {
                     if (spec.port() != null && spec.port() != state.port()) {
-                        notes.add("already running on port " + state.port() + "; --port " + spec.port() + " not applied (stop it first)");
+                        notes.add("already running on port " + state.port() + "; port " + spec.port() + " not applied (stop it first)");
+                    }
+                    Long wantedIdle = spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis();
+                    if (wantedIdle != null && !wantedIdle.equals(state.idleTimeoutMillis()) || spec.persist() && !state.persist()) {
+                        notes.add("already running with other settings (idle timeout, persistence); they apply at the next start");
                     }
                     return StartResult.of(spec.name(), StartResult.Outcome.ALREADY_RUNNING, state.engine(),
                             endpointOf(state), state.pid(), state.port(), state.binary(), state.binarySource(),

@@ -38,7 +38,7 @@ final class RedisBinaries {
                 throw CachectlException.usage("redis binary not found or not executable: " + explicit
                         + " (check --binary or the instance's 'binary' in cachectl.yaml)");
             }
-            return describe(explicit, "--binary");
+            return describe(explicit, "configured");
         }
         Path onPath = searchPath(env.get("PATH"), "redis-server");
         if (onPath != null) {

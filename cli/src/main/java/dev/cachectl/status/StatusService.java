@@ -57,7 +57,13 @@ public final class StatusService {
             return new Target(ref.name(), Engines.named(ext.engine()), "external", ext.endpoint(), null, null);
         }
         String name = ref.name();
-        Optional<InstanceState> state = states.read(name);
+        Optional<InstanceState> state;
+        try {
+            state = states.read(name);
+        } catch (CachectlException unreadable) {
+            return new Target(name, Engines.named(((InstanceRef.Managed) ref).spec().engine()), "managed", null, null,
+                    unreadable.getMessage());
+        }
         if (state.isEmpty()) {
             return new Target(name, Engines.named(((InstanceRef.Managed) ref).spec().engine()), "managed", null, null,
                     "not running");
