@@ -1,5 +1,7 @@
 package dev.cachectl.lifecycle;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,7 +13,26 @@ import java.util.Optional;
 public record ProcessIdentity(long pid, long startMillis, String executable) {
 
     public static Optional<ProcessIdentity> of(long pid) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessIdentity::of);
+        return ProcessHandle.of(pid).filter(ProcessIdentity::running).map(ProcessIdentity::of);
+    }
+
+    /**
+     * Alive and not a zombie. A server that exited stays a zombie until its parent reaps it, and
+     * when cachectl has exited that parent is PID 1, which in containers may reap late or never;
+     * {@link ProcessHandle#isAlive()} counts zombies as alive.
+     */
+    public static boolean running(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+            int afterName = stat.lastIndexOf(')');
+            return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
+        } catch (IOException e) {
+            // no /proc (macOS) or the process just vanished: trust isAlive
+            return handle.isAlive();
+        }
     }
 
     public static ProcessIdentity of(ProcessHandle handle) {
