@@ -299,7 +299,7 @@ public final class Lifecycle {
 
     private static boolean waitForExit(ProcessHandle handle, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (handle.isAlive()) {
+        while (ProcessIdentity.running(handle)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

@@ -1,5 +1,7 @@
 package dev.cachectl.lifecycle;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,7 +13,28 @@ import java.util.Optional;
 public record ProcessIdentity(long pid, long startMillis, String executable) {
 
     public static Optional<ProcessIdentity> of(long pid) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessIdentity::of);
+        return ProcessHandle.of(pid).filter(ProcessIdentity::running).map(ProcessIdentity::of);
+    }
+
+    /**
+     * Alive and not a zombie. {@link ProcessHandle#isAlive} is true for a process that has exited but
+     * is not reaped yet; a server started by an earlier run is not our child, so it stays that way
+     * until PID 1 reaps it, which in a container may be late or never. Such a process is gone for us.
+     */
+    public static boolean running(ProcessHandle handle) {
+        return handle.isAlive() && !zombie(handle.pid());
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (comm) S ...": comm may contain spaces and parentheses, the state follows the last ')'
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+        } catch (IOException e) {
+            // no /proc here, or the process is gone already: isAlive has the answer
+            return false;
+        }
     }
 
     public static ProcessIdentity of(ProcessHandle handle) {
