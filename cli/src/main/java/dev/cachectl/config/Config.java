@@ -28,12 +28,13 @@ public record Config(Map<String, InstanceDefinition> instances, Path source) {
 
     /**
      * {@code --config FILE}, else {@code $CACHECTL_CONFIG}, else {@code ./cachectl.yaml} when it exists.
-     * A file named explicitly must exist; the implicit one is optional.
+     * A file named explicitly must exist; the implicit one is optional. Relative names are read
+     * from {@code workingDir}, like every other path the user types.
      */
     public static Config load(Path explicit, Map<String, String> env, Path workingDir) {
-        Path file = explicit;
+        Path file = explicit == null ? null : workingDir.resolve(explicit);
         if (file == null && env.get("CACHECTL_CONFIG") != null && !env.get("CACHECTL_CONFIG").isBlank()) {
-            file = Path.of(env.get("CACHECTL_CONFIG"));
+            file = workingDir.resolve(env.get("CACHECTL_CONFIG"));
         }
         if (file == null) {
             Path implicit = workingDir.resolve(FILE_NAME);

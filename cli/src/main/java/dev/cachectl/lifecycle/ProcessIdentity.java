@@ -17,21 +17,23 @@ public record ProcessIdentity(long pid, long startMillis, String executable) {
     }
 
     /**
-     * Alive and not a zombie. A server that exited stays a zombie until its parent reaps it, and
-     * when cachectl has exited that parent is PID 1, which in containers may reap late or never;
-     * {@link ProcessHandle#isAlive()} counts zombies as alive.
+     * Alive and not a zombie. {@link ProcessHandle#isAlive} is true for a process that has exited but
+     * is not reaped yet; a server started by an earlier run is not our child, so it stays that way
+     * until PID 1 reaps it, which in a container may be late or never. Such a process is gone for us.
      */
     public static boolean running(ProcessHandle handle) {
-        if (!handle.isAlive()) {
-            return false;
-        }
+        return handle.isAlive() && !zombie(handle.pid());
+    }
+
+    private static boolean zombie(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
-            int afterName = stat.lastIndexOf(')');
-            return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (comm) S ...": comm may contain spaces and parentheses, the state follows the last ')'
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
         } catch (IOException e) {
-            // no /proc (macOS) or the process just vanished: trust isAlive
-            return handle.isAlive();
+            // no /proc here, or the process is gone already: isAlive has the answer
+            return false;
         }
     }
 

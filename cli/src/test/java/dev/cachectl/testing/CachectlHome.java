@@ -75,10 +75,20 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
         return new CliResult(code, out.toString(), err.toString());
     }
 
+    /** The folder of a managed instance inside the home. */
+    public Path instanceDir(String name) {
+        return root.resolve("instances").resolve(name);
+    }
+
+    /** True when the home has a state file for {@code name}. */
+    public boolean hasState(String name) {
+        return Files.isRegularFile(instanceDir(name).resolve("state.json"));
+    }
+
     /** The state file of a managed instance, as JSON. */
     public JsonNode state(String name) {
         try {
-            return Json.MAPPER.readTree(root.resolve("instances").resolve(name).resolve("state.json").toFile());
+            return Json.MAPPER.readTree(instanceDir(name).resolve("state.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

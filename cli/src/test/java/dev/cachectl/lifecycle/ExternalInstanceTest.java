@@ -1,0 +1,65 @@
+package dev.cachectl.lifecycle;
+
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Processes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An instance named by a URL is only talked to: start checks it answers, stop refuses, status reports it. */
+class ExternalInstanceTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void start_of_an_external_instance_checks_it_answers_and_starts_nothing() {
+        home.run("start", "backing").assertOk();
+        int port = home.port("backing");
+        long backingPid = home.pid("backing");
+        home.env().put("REDIS_URL", "redis://127.0.0.1:" + port);
+        Set<Long> before = Processes.descendants();
+
+        CliResult start = home.run("start").assertOk();
+        assertEquals("redis://127.0.0.1:" + port, start.out().trim());
+        assertTrue(start.err().contains("'default' is external") && start.err().contains("nothing started"), start.toString());
+        assertEquals(List.of(), Processes.startedSince(before), "start launched a process for an external instance");
+        assertFalse(Files.exists(home.instanceDir("default")), "start created an instance dir for an external instance");
+
+        CliResult stop = home.run("stop", "default").assertExit(2);
+        assertTrue(stop.err().contains("external"), stop.toString());
+        assertTrue(Processes.alive(backingPid), "stop of the external name stopped the server behind it");
+        assertTrue(home.hasState("backing"));
+    }
+
+    @Test
+    void status_of_an_external_url_nobody_listens_on_exits_3() {
+        int port = Processes.freePort();
+        CliResult byUrl = home.run("status", "redis://127.0.0.1:" + port).assertExit(3);
+        assertTrue(byUrl.out().contains("down"), byUrl.toString());
+
+        home.env().put("REDIS_URL", "redis://127.0.0.1:" + port);
+        CliResult byEnv = home.run("status", "default").assertExit(3);
+        assertTrue(byEnv.out().contains("down"), byEnv.toString());
+        assertFalse(Files.exists(home.instanceDir("default")));
+    }
+
+    @Test
+    void start_of_an_external_url_with_a_wrong_password_says_authentication_failed() {
+        home.run("start", "backing", "--password", "right-Pw-1").assertOk();
+        home.env().put("REDIS_URL", "redis://:wrong-Pw-2@127.0.0.1:" + home.port("backing"));
+
+        CliResult start = home.run("start").assertExit(2);
+        assertTrue(start.err().contains("authentication failed"), start.toString());
+        assertFalse(start.err().contains("wrong-Pw-2") || start.out().contains("wrong-Pw-2"), "password printed:\n" + start);
+        assertFalse(Files.exists(home.instanceDir("default")));
+    }
+}

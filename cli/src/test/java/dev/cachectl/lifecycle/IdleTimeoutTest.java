@@ -1,0 +1,116 @@
+package dev.cachectl.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.Processes;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The idle supervisor stops instances nobody uses, keeps used ones, and exits when nothing is left to watch. */
+class IdleTimeoutTest {
+    private static final Duration LIMIT = Duration.ofSeconds(15);
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void idle_instance_is_stopped_while_a_busy_one_keeps_running() throws Exception {
+        home.run("start", "idle", "--idle-timeout", "2s").assertOk();
+        home.run("start", "busy", "--idle-timeout", "2s").assertOk();
+        long idlePid = home.pid("idle");
+        long busyPid = home.pid("busy");
+        int busyPort = home.port("busy");
+
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> clientFailure = new AtomicReference<>();
+        Thread client = new Thread(() -> {
+            try (Jedis jedis = new Jedis("127.0.0.1", busyPort)) {
+                for (int i = 0; !done.get(); i++) {
+                    jedis.set("tick", Integer.toString(i));
+                    Thread.sleep(300);
+                }
+            } catch (Throwable t) {
+                clientFailure.set(t);
+            }
+        }, "busy-client");
+        client.start();
+        try {
+            assertTrue(Processes.eventually(LIMIT, () -> !home.hasState("idle") && !Processes.alive(idlePid)),
+                    "idle instance still running after " + LIMIT.toSeconds() + "s:\n" + supervisorLog());
+            // one more full timeout, so a supervisor that ignored the traffic would have stopped busy too
+            Thread.sleep(2500);
+            assertTrue(home.hasState("busy") && Processes.alive(busyPid), "busy instance was stopped:\n" + supervisorLog());
+            assertNull(clientFailure.get(), () -> "busy client failed: " + clientFailure.get());
+        } finally {
+            done.set(true);
+            client.join();
+        }
+        assertFalse(Files.exists(home.instanceDir("idle")), "idle instance dir left behind");
+        assertTrue(supervisorLog().contains("stopping 'idle'"), supervisorLog());
+        assertFalse(supervisorLog().contains("stopping 'busy'"), supervisorLog());
+
+        home.run("stop", "busy").assertOk();
+        assertSupervisorExits();
+    }
+
+    @Test
+    void status_probes_do_not_count_as_activity() throws Exception {
+        home.run("start", "probed", "--idle-timeout", "2s").assertOk();
+        long pid = home.pid("probed");
+        long maxIdleSeen = -1;
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (home.hasState("probed") && System.nanoTime() < deadline) {
+            var result = home.run("status", "probed", "--json");
+            if (result.exitCode() == 0) {
+                JsonNode probed = Json.MAPPER.readTree(result.out()).get("instances").get(0);
+                assertEquals(2, probed.get("idle_timeout_seconds").asLong(), probed.toString());
+                assertTrue(probed.get("idle_seconds").isIntegralNumber(), probed.toString());
+                maxIdleSeen = Math.max(maxIdleSeen, probed.get("idle_seconds").asLong());
+            }
+            Thread.sleep(500);
+        }
+        assertFalse(home.hasState("probed"), "instance probed by status every 500ms was never stopped:\n" + supervisorLog());
+        assertTrue(Processes.eventually(Duration.ofSeconds(5), () -> !Processes.alive(pid)), "server still alive");
+        assertTrue(maxIdleSeen >= 1, "status never reported the instance idle (max idle_seconds " + maxIdleSeen + ")");
+        assertTrue(supervisorLog().contains("stopping 'probed'"), supervisorLog());
+        assertSupervisorExits();
+    }
+
+    private void assertSupervisorExits() {
+        String homePath = home.root().toString();
+        boolean gone = Processes.eventually(LIMIT, () -> supervisors(homePath).isEmpty());
+        assertTrue(gone, "supervisor still running with no timed instance left: " + supervisors(homePath)
+                + "\n" + supervisorLog());
+    }
+
+    private static List<String> supervisors(String homePath) {
+        return ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .map(Processes::commandLine)
+                .filter(cmd -> cmd.contains("supervise") && cmd.contains(homePath))
+                .toList();
+    }
+
+    private String supervisorLog() {
+        try {
+            return Files.isRegularFile(home.root().resolve("supervisor.log"))
+                    ? Files.readString(home.root().resolve("supervisor.log")) : "(no supervisor.log)";
+        } catch (IOException e) {
+            return "(supervisor.log unreadable: " + e + ")";
+        }
+    }
+}
