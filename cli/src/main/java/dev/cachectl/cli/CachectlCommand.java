@@ -109,13 +109,20 @@ public final class CachectlCommand implements Runnable {
     Context context() {
         if (context == null) {
             Config config = Config.load(configFile, environment.variables(), environment.workingDir());
-            Home home = Home.resolve(homeDir == null ? null : environment.workingDir().resolve(homeDir), environment.variables());
-            StateStore states = new StateStore(home);
-            context = new Context(environment, config, home, states,
-                    new InstanceCatalog(config, environment.variables(), states),
-                    new Lifecycle(states, environment.variables()));
+            Lifecycle lifecycle = lifecycle();
+            context = new Context(environment, config, lifecycle.states().home(), lifecycle.states(),
+                    new InstanceCatalog(config, environment.variables(), lifecycle.states()), lifecycle);
         }
         return context;
+    }
+
+    /**
+     * The lifecycle of this home alone, without reading any config file: what the idle supervisor
+     * needs, which must keep working when the config it was started next to changes or disappears.
+     */
+    Lifecycle lifecycle() {
+        Home home = Home.resolve(homeDir == null ? null : environment.workingDir().resolve(homeDir), environment.variables());
+        return new Lifecycle(new StateStore(home), environment.variables());
     }
 
     /** The exit-code table of every command's help, from {@link ExitCode}. */

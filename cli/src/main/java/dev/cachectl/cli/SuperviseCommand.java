@@ -13,6 +13,6 @@ public final class SuperviseCommand implements Runnable {
 
     @Override
     public void run() {
-        new Supervisor(top.context().lifecycle()).run();
+        new Supervisor(top.lifecycle()).run();
     }
 }

@@ -31,7 +31,11 @@ public final class ActivityTracker {
     public static Duration observe(Path instanceDir, String runId, long clientCommands, long nowMillis) {
         Activity last = read(instanceDir);
         if (last == null || !String.valueOf(last.runId()).equals(runId) || last.clientCommands() != clientCommands) {
-            write(instanceDir, new Activity(runId, clientCommands, nowMillis));
+            try {
+                write(instanceDir, new Activity(runId, clientCommands, nowMillis));
+            } catch (java.io.UncheckedIOException e) {
+                // the instance was stopped (its folder removed) while we sampled it: nothing to record
+            }
             return Duration.ZERO;
         }
         return Duration.ofMillis(Math.max(0, nowMillis - last.sinceMillis()));

@@ -66,6 +66,10 @@ public final class Supervisor {
 
     /** The supervisor's loop; returns when nothing is left to watch or another supervisor holds the lock. */
     public void run() {
+        if (!Files.isDirectory(home.instancesDir())) {
+            return;
+        }
+        home.ensure();
         Optional<FileLocks.Held> lock = FileLocks.tryAcquire(home.supervisorLock());
         if (lock.isEmpty()) {
             return;
