@@ -93,6 +93,22 @@ public final class CachectlCommand implements Runnable {
         return verbose;
     }
 
+    /**
+     * How a long job shows progress on stderr, from {@code --progress}: {@code auto} is a bar on a
+     * terminal and log lines otherwise; {@code --quiet} means none.
+     */
+    dev.cachectl.progress.ProgressListener progressListener(java.io.PrintWriter err) {
+        Progress mode = quiet ? Progress.none : progress;
+        if (mode == Progress.auto) {
+            mode = System.console() != null ? Progress.bar : Progress.log;
+        }
+        return switch (mode) {
+            case bar -> dev.cachectl.progress.ProgressMeter.bar(err);
+            case log -> dev.cachectl.progress.ProgressMeter.log(err, java.time.Duration.ofSeconds(5));
+            default -> dev.cachectl.progress.ProgressListener.none();
+        };
+    }
+
     boolean json() {
         return json;
     }

@@ -10,10 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Where an instance answers: parsed from {@code redis://[user:pass@]host:port[/db]} or {@code rediss://…}.
- * {@link #toString()} is always redacted, so an endpoint can be logged or printed without leaking its password.
+ * Where an instance answers: parsed from {@code redis://[user:pass@]host:port[/db]}, {@code rediss://…} (TLS),
+ * or {@code redis+cluster://[user:pass@]host:port[,host:port…]} (a Redis Cluster, by its seed nodes;
+ * {@code rediss+cluster://} with TLS). {@link #toString()} is always redacted, so an endpoint can be
+ * logged or printed without leaking its password.
  */
-public record Endpoint(String scheme, String host, int port, String user, String password, int db) {
+public record Endpoint(String scheme, String host, int port, String user, String password, int db,
+                       java.util.List<String> moreSeeds) {
+
+    public Endpoint {
+        moreSeeds = moreSeeds == null ? java.util.List.of() : java.util.List.copyOf(moreSeeds);
+    }
+
+    public Endpoint(String scheme, String host, int port, String user, String password, int db) {
+        this(scheme, host, port, user, password, db, java.util.List.of());
+    }
 
     public static final int DEFAULT_PORT = 6379;
 
@@ -22,6 +33,11 @@ public record Endpoint(String scheme, String host, int port, String user, String
     }
 
     public static Endpoint parse(String url) {
+        String trimmed = url.trim();
+        String lower = trimmed.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("redis+cluster://") || lower.startsWith("rediss+cluster://")) {
+            return parseCluster(trimmed);
+        }
         URI uri;
         try {
             uri = new URI(url.trim());
@@ -31,7 +47,7 @@ public record Endpoint(String scheme, String host, int port, String user, String
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("redis") && !scheme.equals("rediss")) {
             throw CachectlException.usage("unsupported URL scheme '" + scheme + "' in " + redact(url)
-                    + " (expected redis:// or rediss://)");
+                    + " (expected redis://, rediss:// or redis+cluster://)");
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
@@ -66,12 +82,52 @@ public record Endpoint(String scheme, String host, int port, String user, String
         return new Endpoint(scheme, host, port, user, password, db);
     }
 
+    /**
+     * Cluster URLs list several seeds, which java.net.URI cannot hold: the seeds are split off and
+     * the URL is parsed again with the first one.
+     */
+    private static Endpoint parseCluster(String url) {
+        int schemeEnd = url.indexOf("://") + 3;
+        String scheme = url.substring(0, schemeEnd - 3).toLowerCase(Locale.ROOT);
+        String rest = url.substring(schemeEnd);
+        int at = rest.lastIndexOf('@');
+        String userInfo = at < 0 ? "" : rest.substring(0, at + 1);
+        String hosts = at < 0 ? rest : rest.substring(at + 1);
+        if (hosts.contains("/")) {
+            throw CachectlException.usage("a Redis Cluster has only db 0; remove the /db from " + redact(url));
+        }
+        String[] seeds = hosts.split(",");
+        Endpoint first = parse((scheme.startsWith("rediss") ? "rediss" : "redis") + "://" + userInfo + seeds[0]);
+        java.util.List<String> more = new java.util.ArrayList<>();
+        for (int i = 1; i < seeds.length; i++) {
+            Endpoint seed = parse("redis://" + seeds[i].trim());
+            more.add(seed.host() + ":" + seed.port());
+        }
+        return new Endpoint(scheme, first.host(), first.port(), first.user(), first.password(), 0, more);
+    }
+
     public boolean tls() {
-        return scheme.equals("rediss");
+        return scheme.startsWith("rediss");
+    }
+
+    public boolean cluster() {
+        return scheme.endsWith("+cluster");
+    }
+
+    /** Every seed as {@code host:port}, the first one included. */
+    public java.util.List<String> seeds() {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        all.add(host + ":" + port);
+        all.addAll(moreSeeds);
+        return all;
     }
 
     public Endpoint withPassword(String newPassword) {
-        return new Endpoint(scheme, host, port, user, newPassword, db);
+        return new Endpoint(scheme, host, port, user, newPassword, db, moreSeeds);
+    }
+
+    public Endpoint withDb(int newDb) {
+        return new Endpoint(scheme, host, port, user, password, newDb, moreSeeds);
     }
 
     /** The full URL, password included: for a child's environment, never for output. */
@@ -97,6 +153,9 @@ public record Endpoint(String scheme, String host, int port, String user, String
             sb.append('@');
         }
         sb.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port);
+        for (String seed : moreSeeds) {
+            sb.append(',').append(seed);
+        }
         if (db != 0) {
             sb.append('/').append(db);
         }

@@ -4,6 +4,8 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -56,5 +58,18 @@ class EndpointTest {
     void redact_hides_passwords_in_text_that_does_not_parse() {
         assertEquals("redis://u:***@h:1/x y", Endpoint.redact("redis://u:pw@h:1/x y"));
         assertEquals("redis://***@h", Endpoint.redact("redis://pw@h"));
+    }
+
+    @Test
+    void cluster_urls_carry_every_seed_and_stay_redacted() {
+        Endpoint e = Endpoint.parse("redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001, localhost:7002");
+        assertTrue(e.cluster());
+        assertEquals(List.of("127.0.0.1:7000", "127.0.0.1:7001", "localhost:7002"), e.seeds());
+        assertEquals("pw", e.password());
+        assertEquals("redis+cluster://:***@127.0.0.1:7000,127.0.0.1:7001,localhost:7002", e.toString());
+        assertEquals(e, Endpoint.parse(e.secretUrl()));
+        assertTrue(Endpoint.parse("rediss+cluster://h:1").tls());
+        assertThrows(CachectlException.class, () -> Endpoint.parse("redis+cluster://h:1/2"));
+        assertFalse(Endpoint.parse("redis://h:1").cluster());
     }
 }

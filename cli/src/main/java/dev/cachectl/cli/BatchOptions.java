@@ -1,0 +1,32 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.batch.BatchSettings;
+import picocli.CommandLine.Option;
+
+/** {@code --batch --threads --rate --dry-run}, shared by the bulk commands; builds {@link BatchSettings}. */
+public final class BatchOptions {
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "500",
+            description = "Items per pipelined batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
+            description = "Worker threads, each with its own connections (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+            description = "At most N items per second (default: no limit).")
+    long rate;
+
+    @Option(names = "--dry-run", description = "Read and check everything, report what would be written, write nothing.")
+    boolean dryRun;
+
+    public BatchSettings settings() {
+        try {
+            return new BatchSettings(batch, threads, rate, dryRun);
+        } catch (IllegalArgumentException e) {
+            throw CachectlException.usage(e.getMessage());
+        }
+    }
+}
