@@ -59,6 +59,22 @@ public final class InstanceCatalog {
         return new InstanceRef.Managed(spec(name, def, origin), origin);
     }
 
+    /**
+     * The endpoint to talk to for a name or URL: an external instance's URL, or a running managed
+     * instance's local address. A managed instance that is not running is exit 3, with the fix.
+     */
+    public Endpoint reachableEndpoint(String nameOrUrl) {
+        InstanceRef ref = resolve(nameOrUrl);
+        if (ref instanceof InstanceRef.External ext) {
+            return ext.endpoint();
+        }
+        return states.read(ref.name())
+                .filter(s -> ProcessIdentity.of(s.pid()).map(id -> id.matches(s)).orElse(false))
+                .map(Lifecycle::endpointOf)
+                .orElseThrow(() -> new CachectlException(dev.cachectl.ExitCode.DOWN, "'" + ref.name()
+                        + "' is not running: start it with 'cachectl start " + ref.name() + "', or give a redis:// URL"));
+    }
+
     /** Every instance this home and config know of: configured ones, external ones from the environment, and running ones. */
     public java.util.List<String> knownNames() {
         TreeSet<String> names = new TreeSet<>(config.instances().keySet());

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code cachectl run}: brings instances up, runs a command with their URLs in its environment,
@@ -45,10 +46,15 @@ public final class RunService {
 
     /** Runs the plan and returns the command's exit code (128+N when a signal N ended it). */
     public int run(Plan plan, PrintWriter err) {
+        // handlers first: a signal in any phase must end with the instances stopped, never with an orphan
+        AtomicReference<Process> child = new AtomicReference<>();
+        AtomicReference<String> cancelled = new AtomicReference<>();
+        Map<Signal, SignalHandler> previous = handleSignals(child, cancelled);
         List<StartResult> started = new ArrayList<>();
         try {
             Map<String, String> urls = new LinkedHashMap<>();
             for (InstanceRef ref : plan.instances()) {
+                checkCancelled(cancelled);
                 StartResult result = lifecycle.start(ref, plan.readyWait());
                 if (result.outcome() == StartResult.Outcome.STARTED) {
                     started.add(result);
@@ -58,15 +64,23 @@ public final class RunService {
                 }
                 urls.put(InstanceCatalog.envVarFor(ref.name()), result.endpoint().secretUrl());
             }
-            return runChild(plan, urls);
+            checkCancelled(cancelled);
+            return runChild(plan, urls, child);
         } finally {
             if (!plan.keep()) {
                 stopAll(started, err);
             }
+            previous.forEach(Signal::handle);
         }
     }
 
-    private int runChild(Plan plan, Map<String, String> urls) {
+    private static void checkCancelled(AtomicReference<String> cancelled) {
+        if (cancelled.get() != null) {
+            throw new CachectlException(ExitCode.INTERRUPTED, "interrupted by SIG" + cancelled.get() + " before the command started");
+        }
+    }
+
+    private int runChild(Plan plan, Map<String, String> urls, AtomicReference<Process> holder) {
         ProcessBuilder pb = new ProcessBuilder(plan.command()).inheritIO().directory(plan.workingDir().toFile());
         pb.environment().clear();
         pb.environment().putAll(plan.baseEnv());
@@ -77,28 +91,30 @@ public final class RunService {
         } catch (IOException e) {
             throw new CachectlException(ExitCode.FAILED, "cannot run " + plan.command().get(0) + ": " + e.getMessage(), e);
         }
-        Map<Signal, SignalHandler> previous = forwardSignals(child);
+        holder.set(child);
         try {
             return child.waitFor();
         } catch (InterruptedException e) {
             child.destroy();
             Thread.currentThread().interrupt();
             throw new CachectlException(ExitCode.INTERRUPTED, "interrupted while waiting for " + plan.command().get(0));
-        } finally {
-            previous.forEach(Signal::handle);
         }
     }
 
-    private static Map<Signal, SignalHandler> forwardSignals(Process child) {
+    /** Before the command runs a signal cancels the start; once it runs, signals are passed on to it. */
+    private static Map<Signal, SignalHandler> handleSignals(AtomicReference<Process> child, AtomicReference<String> cancelled) {
         Map<Signal, SignalHandler> previous = new HashMap<>();
         for (String name : FORWARDED) {
             Signal signal = new Signal(name);
             try {
                 previous.put(signal, Signal.handle(signal, s -> {
-                    if (s.getName().equals("INT")) {
-                        forwardUnlessExited(child);
+                    Process c = child.get();
+                    if (c == null) {
+                        cancelled.compareAndSet(null, s.getName());
+                    } else if (s.getName().equals("INT")) {
+                        forwardUnlessExited(c);
                     } else {
-                        send(child, s.getName());
+                        send(c, s.getName());
                     }
                 }));
             } catch (IllegalArgumentException e) {

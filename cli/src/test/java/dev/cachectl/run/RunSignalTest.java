@@ -1,13 +1,13 @@
 package dev.cachectl.run;
 
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -62,16 +62,7 @@ class RunSignalTest {
     }
 
     private Process launch() throws IOException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of("setsid", "env", "--default-signal=INT,TERM", java, "-cp",
-                System.getProperty("java.class.path"), "dev.cachectl.Cachectl", "--home", home.root().toString(),
-                "run", "--with", "sig", "--", "sh", "-c", CHILD));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(home.workDir().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(home.workDir().resolve("cachectl.log").toFile());
-        pb.environment().clear();
-        pb.environment().putAll(home.env());
-        return pb.start();
+        return CachectlProcess.launch(home, "cachectl.log", "run", "--with", "sig", "--", "sh", "-c", CHILD).process();
     }
 
     private void awaitReady(Process cachectl) throws Exception {
@@ -96,6 +87,7 @@ class RunSignalTest {
             return "(no log)";
         }
     }
+
 
     private static void kill(String signal, String target) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", signal, "--", target).inheritIO().start().waitFor());

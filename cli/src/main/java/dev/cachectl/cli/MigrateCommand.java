@@ -1,0 +1,232 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.migrate.KeySelection;
+import dev.cachectl.migrate.MigrationPlan;
+import dev.cachectl.migrate.MigrationSummary;
+import dev.cachectl.migrate.Migrator;
+import dev.cachectl.util.Durations;
+import dev.cachectl.util.Sizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code cachectl migrate SOURCE TARGET}: copy a Redis keyspace in batches, resumable and verified. */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Copy keys from one Redis (standalone or cluster) to another, with TTLs kept exactly.",
+                "Ctrl-C or SIGTERM saves a checkpoint (exit 130); --resume continues from it."})
+public final class MigrateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    CachectlCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Instance name or URL (redis://, rediss://, redis+cluster://).")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "TARGET", description = "Instance name or URL.")
+    String target;
+
+    @Option(names = "--match", paramLabel = "GLOB", description = "Copy keys matching this glob (repeatable; any may match).")
+    List<String> match = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Skip keys matching this glob (repeatable).")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--type", paramLabel = "TYPE", split = ",",
+            description = "Copy only these types: string, list, set, zset, hash, stream.")
+    List<String> types = new ArrayList<>();
+
+    @Option(names = "--db", paramLabel = "N", split = ",", description = "Source dbs to copy (default: every db with keys).")
+    List<Integer> dbs = new ArrayList<>();
+
+    @Option(names = "--db-map", paramLabel = "FROM:TO", split = ",", description = "Write source db FROM into target db TO, e.g. 0:3.")
+    List<String> dbMap = new ArrayList<>();
+
+    @Option(names = "--rename-prefix", paramLabel = "OLD=NEW",
+            description = "Rewrite the key prefix OLD to NEW on the target, e.g. user:=member: (OLD:NEW when neither has a colon).")
+    String renamePrefix;
+
+    @Option(names = "--skip-existing", description = "Keep keys that already exist on the target (default: replace them).")
+    boolean skipExisting;
+
+    @Option(names = "--replace", description = "Overwrite keys that exist on the target (the default).")
+    boolean replace;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto (DUMP/RESTORE, by type when the target rejects a payload), dump, or struct (default: ${DEFAULT-VALUE}).")
+    MigrationPlan.Mode mode;
+
+    @Option(names = "--scan-count", paramLabel = "N", defaultValue = "1000", description = "SCAN COUNT hint (default: ${DEFAULT-VALUE}).")
+    int scanCount;
+
+    @Option(names = "--big-key-elements", paramLabel = "N", defaultValue = "10000",
+            description = "Copy collections with more elements in chunks (default: ${DEFAULT-VALUE}).")
+    long bigKeyElements;
+
+    @Option(names = "--big-key-size", paramLabel = "SIZE", defaultValue = "64mb", converter = Converters.SizeConverter.class,
+            description = "Copy values larger than this in chunks (default: 64mb).")
+    long bigKeyBytes;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default: one per job in the home).")
+    Path checkpoint;
+
+    @Option(names = "--resume", description = "Continue an interrupted run from its checkpoint.")
+    boolean resume;
+
+    @Option(names = "--verify", paramLabel = "MODE", defaultValue = "none",
+            description = "After copying: none, quick (counts and a 1000-key sample) or full (every key) (default: ${DEFAULT-VALUE}).")
+    MigrationPlan.Verify verify;
+
+    @Option(names = "--ttl-tolerance", paramLabel = "DURATION", defaultValue = "1s",
+            description = "TTLs within this of each other match in --verify (default: ${DEFAULT-VALUE}).")
+    Duration ttlTolerance;
+
+    @Option(names = "--delete-source", description = "Move: delete each source key once it is on the target and unchanged.")
+    boolean deleteSource;
+
+    @Mixin
+    BatchOptions batch;
+
+    @Override
+    public Integer call() {
+        CachectlCommand.Context ctx = top.context();
+        Output output = new Output(spec.commandLine(), top);
+        if (skipExisting && replace) {
+            throw CachectlException.usage("--replace and --skip-existing contradict each other");
+        }
+        Endpoint from = ctx.catalog().reachableEndpoint(source);
+        Endpoint to = ctx.catalog().reachableEndpoint(target);
+        MigrationPlan plan = new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode,
+                scanCount, bigKeyElements, bigKeyBytes,
+                checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
+                ttlTolerance, deleteSource, batch.settings());
+        Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"));
+        Map<Signal, SignalHandler> previous = onSignals(migrator);
+        Migrator.Result result;
+        try {
+            result = migrator.run(plan, top.progressListener(spec.commandLine().getErr()));
+        } finally {
+            previous.forEach(Signal::handle);
+        }
+        if (output.json()) {
+            output.printJson(result.summary());
+        } else {
+            report(output, result.summary());
+        }
+        if (result.summary().stoppedBecause() != null && result.exitCode().code() != 130) {
+            output.error(result.summary().stoppedBecause(), List.of());
+        }
+        return result.exitCode().code();
+    }
+
+    private static Map<Signal, SignalHandler> onSignals(Migrator migrator) {
+        Map<Signal, SignalHandler> previous = new HashMap<>();
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                Signal signal = new Signal(name);
+                previous.put(signal, Signal.handle(signal, s -> migrator.cancel("interrupted by SIG" + s.getName())));
+            } catch (IllegalArgumentException e) {
+                // signal reserved by the JVM here: the default handling applies
+            }
+        }
+        return previous;
+    }
+
+    private void report(Output output, MigrationSummary s) {
+        if (s.dryRun()) {
+            output.note(String.format(Locale.ROOT, "dry run: %d keys would be copied, about %s, about %s with %d threads",
+                    s.scanned(), Sizes.human(s.estimatedBytes()), Durations.format(Duration.ofMillis((long) (s.estimatedSeconds() * 1000))),
+                    batch.settings().threads()));
+            return;
+        }
+        output.note(String.format(Locale.ROOT, "migrate %s: %d copied, %d skipped (existing), %d expired, %d failed "
+                        + "of %d scanned in %.1fs (%.0f keys/s, %s)%s", s.outcome(), s.copied(), s.skippedExisting(),
+                s.expired(), s.failed(), s.scanned(), s.seconds(), s.keysPerSec(), Sizes.human(s.bytes()),
+                s.resumed() ? ", resumed" : ""));
+        s.failures().forEach((reason, n) -> output.warn("  failed: " + n + " × " + reason));
+        s.notCarried().forEach((what, n) -> output.warn("  not carried: " + what));
+        if (s.typeCopies() > 0) {
+            output.note("  " + s.typeCopies() + " keys copied type by type (" + s.bigKeys() + " big keys in chunks)");
+        }
+        if (s.deletedFromSource() > 0) {
+            output.note("  " + s.deletedFromSource() + " keys deleted from the source");
+        }
+        if (s.checkpoint() != null) {
+            output.note("  checkpoint saved: " + s.checkpoint() + " (continue with --resume)");
+        }
+        if (s.verification() != null) {
+            MigrationSummary.Verification v = s.verification();
+            output.note("  verify " + v.mode() + ": " + v.checked() + " keys checked, " + v.mismatches() + " mismatches"
+                    + (v.listFile() == null ? "" : " (all listed in " + v.listFile() + ")"));
+            v.examples().forEach(e -> output.warn("    " + e));
+        }
+    }
+
+    private List<Integer> sourceDbs(Endpoint from) {
+        if (!dbs.isEmpty()) {
+            return List.copyOf(new LinkedHashSet<>(dbs));
+        }
+        return from.db() != 0 ? List.of(from.db()) : List.of();
+    }
+
+    private Map<Integer, Integer> dbMap() {
+        Map<Integer, Integer> map = new LinkedHashMap<>();
+        for (String pair : dbMap) {
+            String[] parts = pair.split(":");
+            try {
+                if (parts.length != 2) {
+                    throw new NumberFormatException();
+                }
+                map.put(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            } catch (NumberFormatException e) {
+                throw CachectlException.usage("--db-map takes FROM:TO db numbers, e.g. 0:3 (got '" + pair + "')");
+            }
+        }
+        return map;
+    }
+
+    private KeySelection selection() {
+        byte[] from = null;
+        byte[] to = null;
+        if (renamePrefix != null) {
+            // prefixes usually end in ':', so '=' separates them; a lone ':' is accepted when it cannot be ambiguous
+            int at = renamePrefix.indexOf('=');
+            if (at < 0 && renamePrefix.chars().filter(c -> c == ':').count() == 1) {
+                at = renamePrefix.indexOf(':');
+            }
+            if (at <= 0) {
+                throw CachectlException.usage("--rename-prefix takes OLD=NEW, e.g. user:=member: (got '" + renamePrefix + "')");
+            }
+            from = renamePrefix.substring(0, at).getBytes(StandardCharsets.UTF_8);
+            to = renamePrefix.substring(at + 1).getBytes(StandardCharsets.UTF_8);
+        }
+        for (String type : types) {
+            if (!List.of("string", "list", "set", "zset", "hash", "stream").contains(type)) {
+                throw CachectlException.usage("--type " + type + ": expected string, list, set, zset, hash or stream");
+            }
+        }
+        return new KeySelection(List.copyOf(match), List.copyOf(exclude), new LinkedHashSet<>(types), from, to);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cachectl.migrate;
+
+import dev.cachectl.redis.RedisClients;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --dry-run}: counts the keys the filters select (a full SCAN, nothing written), estimates
+ * their size from {@code MEMORY USAGE} of a sample, and the time from how long reading the sample's
+ * payloads took, spread over the worker threads.
+ */
+final class DryRun {
+    private static final int SAMPLE = 1000;
+
+    private DryRun() {
+    }
+
+    static MigrationSummary estimate(MigrationPlan plan, List<StreamProgress> streams, long startedNanos) {
+        KeySelection.Matcher matcher = plan.selection().matcher();
+        long count = 0;
+        long sampledBytes = 0;
+        long sampled = 0;
+        long sampleReadNanos = 0;
+        for (StreamProgress stream : streams) {
+            try (Jedis jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30))) {
+                ScanParams params = Scanner.params(plan.selection(), plan.scanCount());
+                String cursor = "0";
+                do {
+                    ScanResult<byte[]> page = Scanner.page(jedis, cursor, params, plan.selection());
+                    List<byte[]> keys = Scanner.selected(page, matcher);
+                    count += keys.size();
+                    if (sampled < SAMPLE && !keys.isEmpty()) {
+                        List<byte[]> sample = keys.subList(0, (int) Math.min(keys.size(), SAMPLE - sampled));
+                        long t0 = System.nanoTime();
+                        Pipeline p = jedis.pipelined();
+                        List<Response<Long>> sizes = new ArrayList<>();
+                        for (byte[] key : sample) {
+                            sizes.add(p.memoryUsage(key));
+                            p.pttl(key);
+                        }
+                        p.sync();
+                        sampleReadNanos += System.nanoTime() - t0;
+                        for (Response<Long> size : sizes) {
+                            sampledBytes += size.get() == null ? 0 : size.get();
+                        }
+                        sampled += sample.size();
+                    }
+                    cursor = page.getCursor();
+                } while (!cursor.equals("0"));
+            }
+        }
+        Long estimatedBytes = sampled == 0 ? 0L : (long) ((double) sampledBytes / sampled * count);
+        // a copy reads twice (PTTL+MEMORY USAGE, then DUMP) and writes once: about three times the sample's read cost
+        Double estimatedSeconds = sampled == 0 ? 0.0
+                : Migrator.round(sampleReadNanos / 1e9 / sampled * count * 3 / plan.batch().threads());
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        return new MigrationSummary(plan.source().toString(), plan.target().toString(), "dry-run", true, false,
+                count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0, estimatedBytes,
+                estimatedSeconds, null, null, null);
+    }
+}

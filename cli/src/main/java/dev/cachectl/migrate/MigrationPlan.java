@@ -1,0 +1,47 @@
+package dev.cachectl.migrate;
+
+import dev.cachectl.batch.BatchSettings;
+import dev.cachectl.config.Endpoint;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code migrate} needs to know: what to copy from where to where, how, and how to
+ * prove it. Built by the command from its options; the {@link Migrator} runs it.
+ *
+ * @param sourceDbs    source dbs to copy; empty means every db that has keys
+ * @param dbMap        source db to target db; an unmapped db keeps its number
+ * @param bigKeyElements a collection with more elements is copied in chunks
+ * @param bigKeyBytes  a value larger than this is copied in chunks
+ * @param checkpoint   where progress is saved so an interrupted run can resume
+ */
+public record MigrationPlan(
+        Endpoint source,
+        Endpoint target,
+        List<Integer> sourceDbs,
+        Map<Integer, Integer> dbMap,
+        KeySelection selection,
+        boolean replace,
+        Mode mode,
+        int scanCount,
+        long bigKeyElements,
+        long bigKeyBytes,
+        Path checkpoint,
+        boolean resume,
+        Verify verify,
+        Duration ttlTolerance,
+        boolean deleteSource,
+        BatchSettings batch) {
+
+    /** How values travel: DUMP/RESTORE, type by type, or DUMP/RESTORE with a type-by-type fallback. */
+    public enum Mode { auto, dump, struct }
+
+    public enum Verify { none, quick, full }
+
+    int targetDb(int sourceDb) {
+        return dbMap.getOrDefault(sourceDb, sourceDb);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.cachectl.migrate;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of {@code migrate}, rendered as one text line or one JSON document. Counts cover
+ * this run; {@code totals_with_resumed} adds what earlier interrupted runs of the same job did.
+ */
+public record MigrationSummary(
+        String source,
+        String target,
+        String outcome,
+        boolean dryRun,
+        boolean resumed,
+        long scanned,
+        long copied,
+        long skippedExisting,
+        long expired,
+        long failed,
+        Map<String, Long> failures,
+        long typeCopies,
+        long bigKeys,
+        Map<String, Long> notCarried,
+        long deletedFromSource,
+        long bytes,
+        double seconds,
+        double keysPerSec,
+        Long estimatedBytes,
+        Double estimatedSeconds,
+        String checkpoint,
+        String stoppedBecause,
+        Verification verification) {
+
+    /** What {@code --verify} found. */
+    public record Verification(String mode, long checked, long mismatches, List<String> examples, String listFile,
+                               Map<String, long[]> keysPerDb) {
+    }
+}

@@ -1,0 +1,153 @@
+package dev.cachectl.migrate;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.RedisClients;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.commands.JedisBinaryCommands;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
+import redis.clients.jedis.params.RestoreParams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where keys are written: a standalone server (a connection per worker and db) or a cluster
+ * (one shared {@link JedisCluster}; pipelines are split per node by slot, and a key answered with
+ * MOVED/ASK is written again through the cluster client, which refreshes its slot map).
+ */
+final class Target implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Endpoint endpoint;
+    private final JedisCluster cluster;
+
+    private Target(Endpoint endpoint, JedisCluster cluster) {
+        this.endpoint = endpoint;
+        this.cluster = cluster;
+    }
+
+    static Target open(Endpoint endpoint) {
+        if (!endpoint.cluster()) {
+            RedisClients.open(endpoint, Duration.ofSeconds(5)).close();
+            return new Target(endpoint, null);
+        }
+        Set<HostAndPort> seeds = new HashSet<>();
+        for (String seed : endpoint.seeds()) {
+            seeds.add(HostAndPort.from(seed));
+        }
+        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
+                .user(endpoint.user()).password(endpoint.password()).ssl(endpoint.tls())
+                .connectionTimeoutMillis(5000).socketTimeoutMillis((int) TIMEOUT.toMillis())
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).build();
+        try {
+            return new Target(endpoint, new JedisCluster(seeds, config, 5));
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    boolean cluster() {
+        return cluster != null;
+    }
+
+    Session session() {
+        return new Session();
+    }
+
+    @Override
+    public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** One RESTORE: {@code expireAtMillis} 0 means no expiry. */
+    record Restore(byte[] key, long expireAtMillis, byte[] payload) {
+    }
+
+    /** A worker's connections to the target. Not thread-safe: one per worker. */
+    final class Session implements AutoCloseable {
+        private final Map<Integer, Jedis> byDb = new HashMap<>();
+
+        /** Restores a batch; returns one entry per op: null for OK, else the server's error text. */
+        List<String> restore(int db, List<Restore> ops, boolean replace) {
+            RestoreParams params = RestoreParams.restoreParams().absTtl();
+            if (replace) {
+                params.replace();
+            }
+            List<String> errors = new ArrayList<>(ops.size());
+            try {
+                AbstractPipeline pipeline = cluster != null ? cluster.pipelined() : jedis(db).pipelined();
+                List<Response<String>> replies = new ArrayList<>(ops.size());
+                for (Restore op : ops) {
+                    replies.add(pipeline.restore(op.key(), op.expireAtMillis(), op.payload(), params));
+                }
+                pipeline.sync();
+                for (int i = 0; i < ops.size(); i++) {
+                    errors.add(reply(replies.get(i), ops.get(i), params));
+                }
+                if (cluster != null) {
+                    pipeline.close();
+                }
+                return errors;
+            } catch (JedisDataException e) {
+                throw new CachectlException(dev.cachectl.ExitCode.FAILED, "target " + endpoint + ": " + e.getMessage(), e);
+            } catch (JedisException e) {
+                throw RedisClients.translate(endpoint, e);
+            }
+        }
+
+        private String reply(Response<String> response, Restore op, RestoreParams params) {
+            try {
+                response.get();
+                return null;
+            } catch (JedisRedirectionException moved) {
+                try {
+                    cluster.restore(op.key(), op.expireAtMillis(), op.payload(), params);
+                    return null;
+                } catch (JedisDataException e) {
+                    return e.getMessage();
+                }
+            } catch (JedisDataException e) {
+                return e.getMessage();
+            }
+        }
+
+        /** Single-key commands on the target db (struct copies, verification, checks). */
+        JedisBinaryCommands commands(int db) {
+            return cluster != null ? cluster : jedis(db);
+        }
+
+        private Jedis jedis(int db) {
+            return byDb.computeIfAbsent(db, d -> {
+                Jedis jedis = RedisClients.open(endpoint.withDb(d), TIMEOUT);
+                return jedis;
+            });
+        }
+
+        @Override
+        public void close() {
+            byDb.values().forEach(Jedis::close);
+            byDb.clear();
+        }
+    }
+
+}
