@@ -233,7 +233,7 @@ function _picocli_cachectl_start() {
 
   local commands=""
   local flag_opts="'--persist' '--generate-password' '--show-password' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--engine' '--port' '--maxmemory' '--policy' '--password' '--idle-timeout' '--binary' '--wait' '--config' '--home' '--progress'"
+  local arg_opts="'--engine' '--port' '--cluster' '--maxmemory' '--policy' '--password' '--idle-timeout' '--binary' '--wait' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
@@ -243,6 +243,9 @@ function _picocli_cachectl_start() {
       return
       ;;
     '--port')
+      return
+      ;;
+    '--cluster')
       return
       ;;
     '--maxmemory')

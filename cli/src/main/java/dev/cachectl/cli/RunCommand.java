@@ -35,8 +35,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Leave the instances running after the command exits.")
     boolean keep;
 
-    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "10s",
-            description = "How long to wait for each server to answer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--wait", paramLabel = "DURATION",
+            description = "How long to wait for each server to answer, or each cluster to be ready (default: 10s, 30s for a cluster).")
     Duration wait;
 
     @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments, after '--'.")

@@ -1,6 +1,7 @@
 package dev.cachectl.cli;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.lifecycle.ClusterShape;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.InstanceSpec;
@@ -40,8 +41,13 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--engine", paramLabel = "ENGINE", description = "Engine of a new instance (default: redis).")
     String engine;
 
-    @Option(names = "--port", paramLabel = "N|auto", description = "Port to listen on, or 'auto' for a free one (default: auto).")
+    @Option(names = "--port", paramLabel = "N|auto",
+            description = "Port to listen on, or 'auto' for a free one (default: auto); for a cluster, the first node's port.")
     String port;
+
+    @Option(names = "--cluster", paramLabel = "MASTERS[xREPLICAS]",
+            description = "Start a local Redis Cluster: e.g. 3 (three masters) or 3x1 (each with one replica), on ports N, N+1, ….")
+    String cluster;
 
     @Option(names = "--maxmemory", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
             description = "Memory limit, e.g. 256mb or 1gb (default: none).")
@@ -73,8 +79,8 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--binary", paramLabel = "PATH", description = "redis-server to run (default: config, then PATH, then the bundled one).")
     Path binary;
 
-    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "10s",
-            description = "How long to wait for the server to answer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--wait", paramLabel = "DURATION",
+            description = "How long to wait for the server to answer, or a cluster to be ready (default: 10s, 30s for a cluster).")
     Duration wait;
 
     @Override
@@ -101,31 +107,40 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
         }, output);
         if (output.json()) {
             List<StartResult> results = batch.results();
-            output.printJson(Map.of("instances", showPassword ? results.stream().map(StartCommand::unredacted).toList() : results));
+            output.printJson(Map.of("instances", showPassword ? results.stream().map(StartResult::unredacted).toList() : results));
         }
         return batch.exitCode();
     }
 
     private void report(Output output, StartResult r) {
         output.out().println(showPassword ? r.endpoint().secretUrl() : r.url());
+        String processes = r.nodes() == null ? "pid " + r.pid()
+                : "cluster " + r.cluster() + ": " + r.nodes().size() + " nodes on ports " + ports(r.nodes())
+                + ", first pid " + r.pid();
         switch (r.outcome()) {
-            case STARTED -> output.note("started '" + r.name() + "' (pid " + r.pid() + ", " + r.engine() + " "
+            case STARTED -> output.note("started '" + r.name() + "' (" + processes + ", " + r.engine() + " "
                     + r.version() + ", binary from " + r.binarySource() + ")");
-            case ALREADY_RUNNING -> output.note("'" + r.name() + "' is already running (pid " + r.pid() + ")");
+            case ALREADY_RUNNING -> output.note("'" + r.name() + "' is already running (" + processes + ")");
             case EXTERNAL -> output.note("'" + r.name() + "' is external and answers (" + r.engine() + " " + r.version()
                     + "); nothing started");
         }
         r.notes().forEach(n -> output.warn(r.name() + ": " + n));
     }
 
-    private static StartResult unredacted(StartResult r) {
-        return new StartResult(r.name(), r.outcome(), r.engine(), r.endpoint().secretUrl(), r.pid(), r.port(),
-                r.binary(), r.binarySource(), r.version(), r.notes(), r.endpoint());
+    /** "30001-30006" when consecutive (--port N), else each one (--port auto picks them apart). */
+    private static String ports(List<StartResult.Node> nodes) {
+        int first = nodes.get(0).port();
+        boolean consecutive = true;
+        for (int i = 0; i < nodes.size(); i++) {
+            consecutive &= nodes.get(i).port() == first + i;
+        }
+        return consecutive ? first + "-" + (first + nodes.size() - 1)
+                : String.join(", ", nodes.stream().map(n -> Integer.toString(n.port())).toList());
     }
 
     private boolean hasManagedFlags() {
         return engine != null || port != null || maxmemory != null || policy != null || persist != null
-                || password != null || idleTimeout != null || binary != null;
+                || password != null || idleTimeout != null || binary != null || cluster != null;
     }
 
     /** Command-line flags override the config file's settings. */
@@ -157,6 +172,13 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
         }
         if (binary != null) {
             s = s.withBinary(top.environment().workingDir().resolve(binary));
+        }
+        if (cluster != null) {
+            try {
+                s = s.withCluster(ClusterShape.parse(cluster));
+            } catch (IllegalArgumentException e) {
+                throw CachectlException.usage("--cluster: " + e.getMessage());
+            }
         }
         return s;
     }

@@ -3,6 +3,7 @@ package dev.cachectl.cli;
 import dev.cachectl.ExitCode;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.status.InstanceStatus;
+import dev.cachectl.status.NodeStatus;
 import dev.cachectl.status.StatusReport;
 import dev.cachectl.status.StatusService;
 import dev.cachectl.util.Durations;
@@ -76,6 +77,9 @@ public final class StatusCommand implements Callable<Integer> {
                 s.keyspace().forEach((db, k) -> dbs.add(db + " " + k.keys() + " keys, " + k.expires() + " expiring"));
                 notes.add(String.join("; ", dbs));
             }
+            if (s.nodes() != null) {
+                s.nodes().forEach(n -> notes.add(node(n)));
+            }
             if (s.hitRatioInterval() != null) {
                 notes.add("over the last " + Durations.format(interval) + ": hit ratio " + percent(s.hitRatioInterval())
                         + ", " + s.opsPerSec() + " ops/s");
@@ -115,6 +119,17 @@ public final class StatusCommand implements Callable<Integer> {
                 output.line("@|faint " + line + "|@");
             }
         }
+    }
+
+    /** One line per cluster node, under the instance's row. */
+    private static String node(NodeStatus n) {
+        String role = n.replicaOf() == null ? n.role() : n.role() + " of " + n.replicaOf();
+        String detail = n.up()
+                ? "cluster_state " + text(n.clusterState()) + "  keys " + text(n.keys()) + "  memory "
+                + (n.usedMemory() == null ? "-" : Sizes.human(n.usedMemory()))
+                : n.error();
+        return String.format(Locale.ROOT, "node 127.0.0.1:%-5d  %-16s  pid %-7d  %-4s  %s", n.port(), role, n.pid(),
+                n.up() ? "up" : "down", detail);
     }
 
     private static String memory(InstanceStatus s) {

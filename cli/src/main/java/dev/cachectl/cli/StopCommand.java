@@ -83,7 +83,8 @@ public final class StopCommand implements Callable<Integer> {
 
     private static void report(Output output, StopResult r) {
         switch (r.outcome()) {
-            case STOPPED -> output.line("stopped " + r.name() + " (pid " + r.pid() + ")");
+            case STOPPED -> output.line("stopped " + r.name() + (r.nodePids() == null ? " (pid " + r.pid() + ")"
+                    : " (cluster of " + r.nodePids().size() + " nodes)"));
             case NOT_RUNNING -> output.line(r.name() + " was not running");
             case CLEANED_UP -> output.line(r.name() + " was already down; state removed");
         }

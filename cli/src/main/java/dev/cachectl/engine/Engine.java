@@ -1,6 +1,7 @@
 package dev.cachectl.engine;
 
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.lifecycle.ClusterShape;
 import dev.cachectl.lifecycle.InstanceSpec;
 
 import java.nio.file.Path;
@@ -44,4 +45,29 @@ public interface Engine {
 
     /** The endpoint of a local server on {@code port}. */
     Endpoint localEndpoint(int port, String password);
+
+    /**
+     * Other ports a server started from {@code spec} on {@code port} binds (a Redis Cluster node's bus
+     * port), so that a start can check them before it launches anything.
+     */
+    default List<Integer> companionPorts(InstanceSpec spec, int port) {
+        return List.of();
+    }
+
+    /** The endpoint clients use to reach a local cluster through its seed nodes. */
+    default Endpoint localClusterEndpoint(List<Integer> seedPorts, String password) {
+        throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
+    }
+
+    /**
+     * Joins freshly started servers, each already answering, into a cluster of {@code shape}: the first
+     * {@code shape.masters()} become masters sharing the data, the others replicas as
+     * {@link ClusterShape#masterOf} says. Servers that already carry this cluster's configuration (a kept
+     * cluster started again) are only waited for. Returns once every node reports the cluster healthy,
+     * or throws a {@link ClusterNodeException} naming the node that is not, when {@code wait} is over.
+     * {@code stillRunning} is called between polls and throws when a server process has exited.
+     */
+    default List<ClusterMember> formCluster(List<Endpoint> nodes, ClusterShape shape, Duration wait, Runnable stillRunning) {
+        throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cachectl.lifecycle;
 
+import dev.cachectl.engine.ServerSample;
 import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
 
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Idle time of a managed instance: how long its count of client commands (probes excluded) has
@@ -25,6 +27,16 @@ public final class ActivityTracker {
     /** Records a fresh server as active now. */
     public static void reset(Path instanceDir, String runId, long clientCommands, long nowMillis) {
         write(instanceDir, new Activity(runId, clientCommands, nowMillis));
+    }
+
+    /**
+     * Folds in the readings of every server of an instance (a cluster's nodes): their client commands
+     * summed, their run ids together, so that a restarted or lost node counts as activity, not as idle time.
+     */
+    public static Duration observe(Path instanceDir, List<ServerSample> samples, long nowMillis) {
+        String runIds = String.join(",", samples.stream().map(s -> String.valueOf(s.runId())).toList());
+        long commands = samples.stream().mapToLong(ServerSample::clientCommands).sum();
+        return observe(instanceDir, runIds, commands, nowMillis);
     }
 
     /** Folds in a new reading and returns the idle time. */

@@ -128,6 +128,9 @@ public final class InstanceCatalog {
             if (def.binary() != null) {
                 spec = spec.withBinary(Path.of(def.binary()));
             }
+            if (def.cluster() != null) {
+                spec = spec.withCluster(ClusterShape.parse(def.cluster()));
+            }
             return spec;
         } catch (IllegalArgumentException e) {
             throw CachectlException.usage(origin + ": instance '" + name + "': " + e.getMessage());

@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * What a managed instance should be: its settings merged from cachectl.yaml and the command line.
- * {@code port} null means pick a free one; {@code maxmemory} null leaves the engine's default.
+ * {@code port} null means pick a free one (for a cluster, the first node's port); {@code maxmemory} null leaves
+ * the engine's default; {@code cluster} null is a standalone server.
  */
 public record InstanceSpec(
         String name,
@@ -16,41 +17,46 @@ public record InstanceSpec(
         boolean persist,
         String password,
         Duration idleTimeout,
-        Path binary) {
+        Path binary,
+        ClusterShape cluster) {
 
     public static InstanceSpec defaults(String name) {
-        return new InstanceSpec(name, "redis", null, null, null, false, null, null, null);
+        return new InstanceSpec(name, "redis", null, null, null, false, null, null, null, null);
     }
 
     public InstanceSpec withPort(Integer p) {
-        return new InstanceSpec(name, engine, p, maxmemory, policy, persist, password, idleTimeout, binary);
+        return new InstanceSpec(name, engine, p, maxmemory, policy, persist, password, idleTimeout, binary, cluster);
     }
 
     public InstanceSpec withMaxmemory(Long m) {
-        return new InstanceSpec(name, engine, port, m, policy, persist, password, idleTimeout, binary);
+        return new InstanceSpec(name, engine, port, m, policy, persist, password, idleTimeout, binary, cluster);
     }
 
     public InstanceSpec withPolicy(String p) {
-        return new InstanceSpec(name, engine, port, maxmemory, p, persist, password, idleTimeout, binary);
+        return new InstanceSpec(name, engine, port, maxmemory, p, persist, password, idleTimeout, binary, cluster);
     }
 
     public InstanceSpec withPersist(boolean p) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, p, password, idleTimeout, binary);
+        return new InstanceSpec(name, engine, port, maxmemory, policy, p, password, idleTimeout, binary, cluster);
     }
 
     public InstanceSpec withPassword(String p) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, p, idleTimeout, binary);
+        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, p, idleTimeout, binary, cluster);
     }
 
     public InstanceSpec withIdleTimeout(Duration d) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, d, binary);
+        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, d, binary, cluster);
     }
 
     public InstanceSpec withBinary(Path b) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, idleTimeout, b);
+        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, idleTimeout, b, cluster);
     }
 
     public InstanceSpec withEngine(String e) {
-        return new InstanceSpec(name, e, port, maxmemory, policy, persist, password, idleTimeout, binary);
+        return new InstanceSpec(name, e, port, maxmemory, policy, persist, password, idleTimeout, binary, cluster);
+    }
+
+    public InstanceSpec withCluster(ClusterShape c) {
+        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, idleTimeout, binary, c);
     }
 }

@@ -1,11 +1,17 @@
 package dev.cachectl.lifecycle;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.List;
 
 /**
  * The state file of a running managed instance ({@code state.json}, 0600): enough to reach it,
  * to prove that a live pid is still this server before signalling it, and to show where it lives.
  * The password is here (never on a command line) because status and stop must authenticate.
+ * <p>
+ * A cluster ({@code cluster} is its shape, e.g. {@code 3x1}) lists every node in {@code nodes};
+ * the top-level pid, port, files and run id are then those of its first node, so that readers of a
+ * standalone state keep working. For a standalone instance both fields are null.
  */
 public record InstanceState(
         String name,
@@ -26,10 +32,48 @@ public record InstanceState(
         boolean persist,
         Long idleTimeoutMillis,
         long startedAtMillis,
-        String runId) {
+        String runId,
+        String cluster,
+        List<NodeState> nodes) {
+
+    /** A standalone instance. */
+    public InstanceState(String name, String engine, long pid, long processStartMillis, List<String> commandLine,
+                         String binary, String executable, String binarySource, String version, String host, int port,
+                         String password, String configFile, String dataDir, String logFile, boolean persist,
+                         Long idleTimeoutMillis, long startedAtMillis, String runId) {
+        this(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version, host, port,
+                password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId, null, null);
+    }
+
+    /** A cluster: the top-level process fields come from its first node. */
+    static InstanceState cluster(String name, String engine, String binary, String binarySource, String version,
+                                 String password, String dataDir, boolean persist, Long idleTimeoutMillis,
+                                 long startedAtMillis, ClusterShape shape, List<NodeState> nodes) {
+        NodeState first = nodes.get(0);
+        return new InstanceState(name, engine, first.pid(), first.processStartMillis(), first.commandLine(), binary,
+                first.executable(), binarySource, version, "127.0.0.1", first.port(), password, first.configFile(),
+                dataDir, first.logFile(), persist, idleTimeoutMillis, startedAtMillis, first.runId(), shape.toString(),
+                List.copyOf(nodes));
+    }
 
     public InstanceState withRunId(String id) {
         return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
-                host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, id);
+                host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, id,
+                cluster, nodes);
+    }
+
+    @JsonIgnore
+    public boolean isCluster() {
+        return nodes != null;
+    }
+
+    /** Every server process of the instance: the cluster's nodes, or the one standalone server. */
+    @JsonIgnore
+    public List<NodeState> servers() {
+        if (nodes != null) {
+            return nodes;
+        }
+        return List.of(new NodeState(port, pid, processStartMillis, executable, commandLine, NodeState.MASTER, null,
+                null, runId, configFile, dataDir, logFile));
     }
 }

@@ -8,7 +8,7 @@ import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
-import dev.cachectl.util.Detached;
+import dev.cachectl.util.Durations;
 import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.Ports;
 import dev.cachectl.util.SecureFiles;
@@ -27,8 +27,14 @@ import java.util.Optional;
  * Starts and stops managed instances. Owns everything that is not engine-specific: the per-instance
  * lock, ports, the detached process, the state file, waiting for readiness, and cleaning up
  * completely when anything fails, so a failed start leaves no process and no state behind.
+ * A standalone instance is one {@link ServerProcess}; a cluster ({@link ClusterStart}) is one per
+ * node, and stop handles every node of the state the way it handles a standalone server.
  */
 public final class Lifecycle {
+    /** How long a start waits for its server to answer when the caller does not say ({@code wait} null). */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+    /** A cluster needs longer: its nodes must meet, and a new master turns writable only after 2 s. */
+    public static final Duration DEFAULT_CLUSTER_WAIT = Duration.ofSeconds(30);
     private static final int AUTO_PORT_ATTEMPTS = 5;
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
@@ -44,40 +50,51 @@ public final class Lifecycle {
         return states;
     }
 
+    /** Starts an instance, or checks an external one answers; {@code wait} null means the default for its kind. */
     public StartResult start(InstanceRef ref, Duration wait) {
         if (ref instanceof InstanceRef.External ext) {
-            return checkExternal(ext, wait);
+            return checkExternal(ext, wait == null ? DEFAULT_WAIT : wait);
         }
         InstanceSpec spec = ((InstanceRef.Managed) ref).spec();
         Engine engine = Engines.named(spec.engine());
         engine.validate(spec);
+        Duration ready = wait != null ? wait : spec.cluster() != null ? DEFAULT_CLUSTER_WAIT : DEFAULT_WAIT;
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
             List<String> notes = new ArrayList<>();
             Optional<InstanceState> existing = states.read(spec.name());
+            boolean crashed = false;
             if (existing.isPresent()) {
                 InstanceState state = existing.get();
-                Optional<ProcessIdentity> live = ProcessIdentity.of(state.pid()).filter(id -> id.matches(state));
-                if (live.isPresent()) {
-                    if (spec.port() != null && spec.port() != state.port()) {
-                        notes.add("already running on port " + state.port() + "; port " + spec.port() + " not applied (stop it first)");
-                    }
-                    Long wantedIdle = spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis();
-                    if (wantedIdle != null && !wantedIdle.equals(state.idleTimeoutMillis()) || spec.persist() && !state.persist()) {
-                        notes.add("already running with other settings (idle timeout, persistence); they apply at the next start");
-                    }
-                    return StartResult.of(spec.name(), StartResult.Outcome.ALREADY_RUNNING, state.engine(),
-                            endpointOf(state), state.pid(), state.port(), state.binary(), state.binarySource(),
-                            state.version(), notes);
+                List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isLive(n)).toList();
+                if (gone.isEmpty()) {
+                    return alreadyRunning(spec, state, notes);
                 }
-                notes.add("the previous server (pid " + state.pid() + ") is gone; its state was removed");
+                if (gone.size() < state.servers().size()) {
+                    throw new CachectlException(ExitCode.DOWN, "'" + spec.name() + "' is running degraded: "
+                            + describeGone(state, gone) + "; 'cachectl status " + spec.name() + "' shows it, 'cachectl stop "
+                            + spec.name() + "' stops what is left");
+                }
+                notes.add(state.isCluster()
+                        ? "the previous cluster is gone (" + describeGone(state, gone) + "); its state was removed"
+                        : "the previous server (pid " + state.pid() + ") is gone; its state was removed");
                 states.delete(spec.name());
+                crashed = !state.persist();
             }
             ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
+            if (spec.cluster() != null) {
+                return new ClusterStart(states, engine, spec, binary, ready, notes, crashed).run();
+            }
+            int keptNodes = ClusterStart.nodeDirs(home.instanceDir(spec.name())).size();
+            if (keptNodes > 0 && !crashed) {
+                throw CachectlException.usage("'" + spec.name() + "' keeps the data of a cluster of " + keptNodes + " nodes in "
+                        + home.instanceDir(spec.name()) + ": start it with --cluster MASTERS[xREPLICAS], or remove the data with 'cachectl stop "
+                        + spec.name() + " --purge'");
+            }
             for (int attempt = 1; ; attempt++) {
                 int port = choosePort(spec);
                 try {
-                    return launch(engine, spec, port, binary, wait, notes, home);
+                    return launch(engine, spec, port, binary, ready, notes, home);
                 } catch (PortLostException e) {
                     if (spec.port() != null || attempt >= AUTO_PORT_ATTEMPTS) {
                         throw portTaken(port, e.getMessage());
@@ -86,6 +103,27 @@ public final class Lifecycle {
                 }
             }
         }
+    }
+
+    private StartResult alreadyRunning(InstanceSpec spec, InstanceState state, List<String> notes) {
+        if (spec.port() != null && spec.port() != state.port()) {
+            notes.add("already running on port " + state.port() + "; port " + spec.port() + " not applied (stop it first)");
+        }
+        if (spec.cluster() != null && !spec.cluster().toString().equals(state.cluster())) {
+            notes.add("already running " + (state.isCluster() ? "as a " + state.cluster() + " cluster" : "as a standalone server")
+                    + "; --cluster " + spec.cluster() + " not applied (stop it first)");
+        }
+        Long wantedIdle = spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis();
+        if (wantedIdle != null && !wantedIdle.equals(state.idleTimeoutMillis()) || spec.persist() && !state.persist()) {
+            notes.add("already running with other settings (idle timeout, persistence); they apply at the next start");
+        }
+        return StartResult.of(spec.name(), StartResult.Outcome.ALREADY_RUNNING, state.engine(), endpointOf(state),
+                state.pid(), state.port(), state.binary(), state.binarySource(), state.version(), notes).withNodes(state);
+    }
+
+    private static String describeGone(InstanceState state, List<NodeState> gone) {
+        List<String> names = gone.stream().map(n -> "node " + n.address(state.host()) + " (pid " + n.pid() + ")").toList();
+        return String.join(", ", names) + (gone.size() == 1 ? " is gone" : " are gone");
     }
 
     private StartResult checkExternal(InstanceRef.External ext, Duration wait) {
@@ -120,29 +158,22 @@ public final class Lifecycle {
         boolean dirExisted = Files.isDirectory(dir);
         SecureFiles.ensureDir(dir);
         InstanceLayout layout = InstanceLayout.in(dir, engine.name() + ".conf");
-        Process process = null;
+        ServerProcess server = null;
         Thread cleanupOnExit = null;
         try {
-            List<String> command = engine.prepare(spec, port, layout, binary);
-            long logOffset = Files.exists(layout.logFile()) ? Files.size(layout.logFile()) : 0;
-            process = Detached.start(command, layout.logFile(), dir, Map.of());
-            Process started = process;
+            long deadline = System.nanoTime() + wait.toNanos();
+            server = ServerProcess.launch(engine, spec, port, layout, binary);
+            ServerProcess started = server;
             // Ctrl-C while we wait must not leave a half-started server behind
             cleanupOnExit = new Thread(() -> abandon(started, spec.name(), dir, dirExisted));
             Runtime.getRuntime().addShutdownHook(cleanupOnExit);
-            ProcessIdentity identity = ProcessIdentity.of(process.toHandle());
-            InstanceState state = new InstanceState(spec.name(), engine.name(), process.pid(), identity.startMillis(),
-                    command, binary.path().toString(), binary.executable().toString(), binary.source(), binary.version(), "127.0.0.1", port,
+            InstanceState state = new InstanceState(spec.name(), engine.name(), server.pid(), server.identity().startMillis(),
+                    server.command(), binary.path().toString(), binary.executable().toString(), binary.source(), binary.version(), "127.0.0.1", port,
                     spec.password(), layout.configFile().toString(), layout.dataDir().toString(),
                     layout.logFile().toString(), spec.persist(),
                     spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), System.currentTimeMillis(), null);
             states.write(state);
-            Endpoint endpoint = engine.localEndpoint(port, spec.password());
-            ServerHello hello = awaitReady(engine, process, endpoint, wait, layout.logFile(), logOffset);
-            if (hello.pid() != 0 && hello.pid() != process.pid()) {
-                throw CachectlException.failed("port " + port + " is answered by another server (pid " + hello.pid()
-                        + "), not the one just started");
-            }
+            ServerHello hello = server.awaitReady(wait, deadline, "");
             state = state.withRunId(hello.runId());
             states.write(state);
             ActivityTracker.reset(dir, hello.runId(), 0, System.currentTimeMillis());
@@ -150,18 +181,18 @@ public final class Lifecycle {
             if (spec.idleTimeout() != null) {
                 Supervisor.ensureRunning(home);
             }
-            return StartResult.of(spec.name(), StartResult.Outcome.STARTED, engine.name(), endpoint, process.pid(), port,
-                    binary.path().toString(), binary.source(), hello.version(), notes);
+            return StartResult.of(spec.name(), StartResult.Outcome.STARTED, engine.name(), server.endpoint(), server.pid(),
+                    port, binary.path().toString(), binary.source(), hello.version(), notes);
         } catch (IOException e) {
-            abandonQuietly(process, spec.name(), dir, dirExisted, cleanupOnExit);
+            abandonQuietly(server, spec.name(), dir, dirExisted, cleanupOnExit);
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            abandonQuietly(process, spec.name(), dir, dirExisted, cleanupOnExit);
+            abandonQuietly(server, spec.name(), dir, dirExisted, cleanupOnExit);
             throw e;
         }
     }
 
-    private void abandonQuietly(Process process, String name, Path dir, boolean dirExisted, Thread hook) {
+    private void abandonQuietly(ServerProcess server, String name, Path dir, boolean dirExisted, Thread hook) {
         if (hook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -169,18 +200,13 @@ public final class Lifecycle {
                 return;
             }
         }
-        abandon(process, name, dir, dirExisted);
+        abandon(server, name, dir, dirExisted);
     }
 
     /** Kills a server that did not start properly and removes what this start created (never persisted data of an earlier run). */
-    private void abandon(Process process, String name, Path dir, boolean dirExisted) {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    private void abandon(ServerProcess server, String name, Path dir, boolean dirExisted) {
+        if (server != null) {
+            server.kill();
         }
         states.delete(name);
         if (!dirExisted) {
@@ -188,50 +214,10 @@ public final class Lifecycle {
         }
     }
 
-    private static ServerHello awaitReady(Engine engine, Process process, Endpoint endpoint, Duration wait,
-                                          Path logFile, long logOffset) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        long pause = 2;
-        while (true) {
-            if (!process.isAlive()) {
-                List<String> log = logSince(logFile, logOffset);
-                if (engine.reportsPortInUse(log)) {
-                    throw new PortLostException(log.isEmpty() ? "" : log.get(log.size() - 1));
-                }
-                throw new CachectlException(ExitCode.FAILED, engine.name() + "-server exited during start (exit code "
-                        + process.exitValue() + ")" + (log.isEmpty() ? " without writing to its log" : "; its last log lines:"),
-                        log, null);
-            }
-            long remaining = deadline - System.nanoTime();
-            Optional<ServerHello> hello = engine.hello(endpoint, Duration.ofMillis(Math.max(50, Math.min(1000, remaining / 1_000_000))));
-            if (hello.isPresent()) {
-                return hello.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new CachectlException(ExitCode.FAILED, engine.name() + "-server did not answer within "
-                        + dev.cachectl.util.Durations.format(wait) + "; it was stopped (raise --wait if the machine is slow)",
-                        logSince(logFile, logOffset), null);
-            }
-            sleep(pause);
-            pause = Math.min(pause * 2, 50);
-        }
-    }
-
-    private static List<String> logSince(Path logFile, long offset) {
-        try {
-            byte[] all = Files.readAllBytes(logFile);
-            String text = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
-            return lines.subList(Math.max(0, lines.size() - 5), lines.size());
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
     /**
-     * Stops one instance: the engine's graceful shutdown, then SIGTERM, then SIGKILL once
-     * {@code timeout} has passed. A pid is signalled only while it is still the recorded server.
+     * Stops one instance, every node of a cluster (replicas first): the engine's graceful shutdown, then
+     * SIGTERM, then SIGKILL once {@code timeout} has passed. A pid is signalled only while it is still the
+     * recorded server.
      */
     public StopResult stop(String name, boolean save, Duration timeout, boolean purge) {
         Home home = states.home().ensure();
@@ -244,61 +230,78 @@ public final class Lifecycle {
                     SecureFiles.deleteTree(dir);
                     notes.add("kept data removed");
                 }
-                return new StopResult(name, StopResult.Outcome.NOT_RUNNING, null, null, notes);
+                return new StopResult(name, StopResult.Outcome.NOT_RUNNING, null, null, notes, null);
             }
             InstanceState state = recorded.get();
             List<String> notes = new ArrayList<>();
-            Optional<ProcessIdentity> live = ProcessIdentity.of(state.pid());
-            StopResult.Outcome outcome;
-            if (live.isEmpty()) {
-                notes.add("was not running (pid " + state.pid() + " is gone: crashed or killed); state cleaned up");
-                outcome = StopResult.Outcome.CLEANED_UP;
-            } else if (!live.get().matches(state)) {
-                notes.add("pid " + state.pid() + " now belongs to another process (" + live.get().describe()
-                        + "); it was not signalled; state cleaned up");
-                outcome = StopResult.Outcome.CLEANED_UP;
-            } else {
-                terminate(state, save || state.persist(), timeout, notes);
-                outcome = StopResult.Outcome.STOPPED;
+            int stopped = 0;
+            CachectlException stuck = null;
+            for (NodeState node : stopOrder(state)) {
+                // a standalone server's notes end with the outcome; a cluster's name the node
+                String who = state.isCluster() ? "node " + node.address(state.host()) + " " : "";
+                String after = state.isCluster() ? "" : "; state cleaned up";
+                Optional<ProcessIdentity> live = ProcessIdentity.of(node.pid());
+                if (live.isEmpty()) {
+                    notes.add(who + "was not running (pid " + node.pid() + " is gone: crashed or killed)" + after);
+                } else if (!live.get().matches(node)) {
+                    notes.add(who + "pid " + node.pid() + " now belongs to another process (" + live.get().describe()
+                            + "); it was not signalled" + after);
+                } else {
+                    try {
+                        terminate(state, node, who, save || state.persist(), timeout, notes);
+                        stopped++;
+                    } catch (CachectlException e) {
+                        stuck = stuck == null ? e : stuck;
+                    }
+                }
+            }
+            if (stuck != null) {
+                throw stuck;
             }
             boolean keepData = state.persist() && !purge;
             removeInstance(state, keepData);
-            return new StopResult(name, outcome, state.pid(), keepData ? state.dataDir() : null, notes);
+            List<Long> nodePids = state.isCluster() ? state.nodes().stream().map(NodeState::pid).toList() : null;
+            return new StopResult(name, stopped > 0 ? StopResult.Outcome.STOPPED : StopResult.Outcome.CLEANED_UP,
+                    state.pid(), keepData ? state.dataDir() : null, notes, nodePids);
         }
     }
 
-    private void terminate(InstanceState state, boolean save, Duration timeout, List<String> notes) {
+    /** Replicas first: a master shut down while its replicas still run may wait for them to catch up. */
+    private static List<NodeState> stopOrder(InstanceState state) {
+        List<NodeState> order = new ArrayList<>(state.servers().stream().filter(n -> !n.master()).toList());
+        order.addAll(state.servers().stream().filter(NodeState::master).toList());
+        return order;
+    }
+
+    private void terminate(InstanceState state, NodeState node, String who, boolean save, Duration timeout,
+                           List<String> notes) {
         Engine engine = Engines.named(state.engine());
-        ProcessHandle handle = ProcessHandle.of(state.pid()).orElseThrow();
+        ProcessHandle handle = ProcessHandle.of(node.pid()).orElseThrow();
         Duration half = timeout.dividedBy(2);
         try {
-            engine.requestShutdown(endpointOf(state), save);
+            engine.requestShutdown(endpointOf(state, node), save);
         } catch (CachectlException e) {
-            notes.add("graceful shutdown refused (" + e.getMessage() + "); sending SIGTERM");
+            notes.add(who + "graceful shutdown refused (" + e.getMessage() + "); sending SIGTERM");
         }
         if (waitForExit(handle, half)) {
             return;
         }
-        if (stillSame(state)) {
-            notes.add("did not exit within " + dev.cachectl.util.Durations.format(half) + " of shutdown; sent SIGTERM");
+        if (ProcessIdentity.isLive(node)) {
+            notes.add(who + "did not exit within " + Durations.format(half) + " of shutdown; sent SIGTERM");
             handle.destroy();
         }
         if (waitForExit(handle, timeout.minus(half))) {
             return;
         }
-        if (stillSame(state)) {
-            notes.add("did not exit within " + dev.cachectl.util.Durations.format(timeout) + "; sent SIGKILL"
+        if (ProcessIdentity.isLive(node)) {
+            notes.add(who + "did not exit within " + Durations.format(timeout) + "; sent SIGKILL"
                     + (save ? " (unsaved changes are lost)" : ""));
             handle.destroyForcibly();
         }
         if (!waitForExit(handle, Duration.ofSeconds(5))) {
-            throw CachectlException.failed(state.name() + ": pid " + state.pid()
+            throw CachectlException.failed(state.name() + ": pid " + node.pid()
                     + " is still alive after SIGKILL; state kept so a later stop can retry");
         }
-    }
-
-    private static boolean stillSame(InstanceState state) {
-        return ProcessIdentity.of(state.pid()).map(id -> id.matches(state)).orElse(false);
     }
 
     private static boolean waitForExit(ProcessHandle handle, Duration wait) {
@@ -326,30 +329,36 @@ public final class Lifecycle {
         }
     }
 
-    /** The endpoint cachectl uses to reach a managed instance (password included, never printed unredacted). */
+    /**
+     * The endpoint clients use to reach a managed instance (password included, never printed unredacted):
+     * for a cluster, its masters as seeds.
+     */
     public static Endpoint endpointOf(InstanceState state) {
-        return Engines.named(state.engine()).localEndpoint(state.port(), state.password());
+        Engine engine = Engines.named(state.engine());
+        if (state.isCluster()) {
+            List<Integer> seeds = state.nodes().stream().filter(NodeState::master).map(NodeState::port).toList();
+            return engine.localClusterEndpoint(seeds.isEmpty() ? List.of(state.port()) : seeds, state.password());
+        }
+        return engine.localEndpoint(state.port(), state.password());
     }
 
-    private static FileLocks.Held lockInstance(Home home, String name) {
+    /** The endpoint of one server process of a managed instance: a cluster node, or the standalone server. */
+    public static Endpoint endpointOf(InstanceState state, NodeState node) {
+        return Engines.named(state.engine()).localEndpoint(node.port(), state.password());
+    }
+
+    static FileLocks.Held lockInstance(Home home, String name) {
         return FileLocks.acquire(home.locksDir().resolve(name + ".lock"), LOCK_WAIT)
                 .orElseThrow(() -> CachectlException.failed("another cachectl is starting or stopping '" + name
                         + "' and has not finished in " + LOCK_WAIT.toSeconds() + "s"));
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CachectlException(ExitCode.INTERRUPTED, "interrupted");
-        }
-    }
-
-    /** The server could not bind its port: another process took it between our check and its bind. */
-    private static final class PortLostException extends RuntimeException {
-        PortLostException(String logLine) {
-            super(logLine, null, false, false);
         }
     }
 }

@@ -46,11 +46,25 @@ public record ProcessIdentity(long pid, long startMillis, String executable) {
 
     /** True when this live process is the one the state describes. */
     public boolean matches(InstanceState state) {
-        if (state.pid() != pid || state.processStartMillis() != startMillis || startMillis < 0) {
+        return matches(state.pid(), state.processStartMillis(), state.executable());
+    }
+
+    /** True when this live process is the recorded server node (of a cluster, or the one of a standalone instance). */
+    public boolean matches(NodeState node) {
+        return matches(node.pid(), node.processStartMillis(), node.executable());
+    }
+
+    private boolean matches(long recordedPid, long recordedStart, String recordedExecutable) {
+        if (recordedPid != pid || recordedStart != startMillis || startMillis < 0) {
             return false;
         }
         // The start time alone identifies the process; the executable guards against a clock step.
-        return executable.isEmpty() || fileName(executable).equals(fileName(state.executable()));
+        return executable.isEmpty() || fileName(executable).equals(fileName(String.valueOf(recordedExecutable)));
+    }
+
+    /** The recorded node is alive and still the same process. */
+    public static boolean isLive(NodeState node) {
+        return of(node.pid()).map(id -> id.matches(node)).orElse(false);
     }
 
     public String describe() {

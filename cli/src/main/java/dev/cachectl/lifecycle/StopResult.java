@@ -2,8 +2,8 @@ package dev.cachectl.lifecycle;
 
 import java.util.List;
 
-/** What {@code stop} did for one instance. */
-public record StopResult(String name, Outcome outcome, Long pid, String dataDir, List<String> notes) {
+/** What {@code stop} did for one instance; {@code nodePids} lists every node of a cluster (null for a standalone server). */
+public record StopResult(String name, Outcome outcome, Long pid, String dataDir, List<String> notes, List<Long> nodePids) {
 
     public enum Outcome {
         /** The server was running and has exited. */

@@ -114,7 +114,7 @@ public final class Supervisor {
             try {
                 lifecycle.states().read(name)
                         .filter(s -> s.idleTimeoutMillis() != null)
-                        .filter(s -> ProcessIdentity.of(s.pid()).map(id -> id.matches(s)).orElse(false))
+                        .filter(s -> s.servers().stream().anyMatch(ProcessIdentity::isLive))
                         .ifPresent(result::add);
             } catch (RuntimeException e) {
                 log("cannot read the state of '" + name + "': " + e.getMessage());
@@ -125,9 +125,7 @@ public final class Supervisor {
 
     private void check(InstanceState state, Duration timeout) {
         try {
-            ServerSample sample = Engines.named(state.engine()).sample(Lifecycle.endpointOf(state), Duration.ofSeconds(5));
-            Duration idle = ActivityTracker.observe(home.instanceDir(state.name()), sample.runId(),
-                    sample.clientCommands(), System.currentTimeMillis());
+            Duration idle = ActivityTracker.observe(home.instanceDir(state.name()), samples(state), System.currentTimeMillis());
             if (idle.compareTo(timeout) >= 0) {
                 log("stopping '" + state.name() + "' (pid " + state.pid() + "): no client command for "
                         + Durations.format(Duration.ofSeconds(idle.toSeconds())) + " (idle timeout " + Durations.format(timeout) + ")");
@@ -138,6 +136,26 @@ public final class Supervisor {
         } catch (RuntimeException e) {
             log("checking '" + state.name() + "' failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * A sample of every server of the instance that answers: a cluster is idle when none of its nodes
+     * served a client command. A node that is down does not keep the rest from being judged.
+     */
+    private static List<ServerSample> samples(InstanceState state) {
+        List<ServerSample> samples = new ArrayList<>();
+        RuntimeException failure = null;
+        for (NodeState node : state.servers()) {
+            try {
+                samples.add(Engines.named(state.engine()).sample(Lifecycle.endpointOf(state, node), Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (samples.isEmpty()) {
+            throw failure;
+        }
+        return samples;
     }
 
     private void log(String message) {

@@ -2,11 +2,13 @@ package dev.cachectl.redis;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.ClusterMember;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
 import dev.cachectl.engine.ServerSample;
+import dev.cachectl.lifecycle.ClusterShape;
 import dev.cachectl.lifecycle.InstanceSpec;
 import dev.cachectl.util.SecureFiles;
 import redis.clients.jedis.Jedis;
@@ -95,8 +97,12 @@ public final class RedisEngine implements Engine {
     @Override
     public ServerSample sample(Endpoint endpoint, Duration timeout) {
         try (Jedis jedis = RedisClients.open(endpoint, timeout)) {
-            String text = jedis.info("all");
-            return RedisInfo.parse(text).toSample(System.currentTimeMillis());
+            RedisInfo info = RedisInfo.parse(jedis.info("all"));
+            ServerSample sample = info.toSample(System.currentTimeMillis());
+            if (info.number("cluster_enabled") == 1) {
+                sample = sample.withClusterState(RedisInfo.parse(jedis.clusterInfo()).get("cluster_state"));
+            }
+            return sample;
         } catch (JedisException e) {
             throw RedisClients.translate(endpoint, e);
         }
@@ -105,5 +111,22 @@ public final class RedisEngine implements Engine {
     @Override
     public Endpoint localEndpoint(int port, String password) {
         return Endpoint.local(port, password);
+    }
+
+    /** A cluster node also listens on its cluster bus port, its port + 10000. */
+    @Override
+    public List<Integer> companionPorts(InstanceSpec spec, int port) {
+        return spec.cluster() == null ? List.of() : List.of(port + RedisClusterFormation.BUS_PORT_OFFSET);
+    }
+
+    @Override
+    public Endpoint localClusterEndpoint(List<Integer> seedPorts, String password) {
+        List<String> more = seedPorts.subList(1, seedPorts.size()).stream().map(p -> "127.0.0.1:" + p).toList();
+        return new Endpoint("redis+cluster", "127.0.0.1", seedPorts.get(0), null, password, 0, more);
+    }
+
+    @Override
+    public List<ClusterMember> formCluster(List<Endpoint> nodes, ClusterShape shape, Duration wait, Runnable stillRunning) {
+        return RedisClusterFormation.form(nodes, shape, wait, stillRunning);
     }
 }

@@ -11,10 +11,12 @@ import java.util.Set;
 final class RedisInfo {
     /**
      * Commands cachectl's own probes send. They do not count as client activity, so an instance
-     * that only cachectl (or a health check) talks to is idle.
+     * that only cachectl (or a health check) talks to is idle. In a cluster, replicas send REPLCONF
+     * ACK to their master every second and cluster clients ask CLUSTER SLOTS to find their way:
+     * neither is use of the cache.
      */
     static final Set<String> PROBE_COMMANDS = Set.of("info", "ping", "auth", "hello", "client", "select", "command",
-            "quit", "shutdown");
+            "quit", "shutdown", "cluster", "replconf", "psync", "sync");
 
     private final Map<String, String> fields;
 

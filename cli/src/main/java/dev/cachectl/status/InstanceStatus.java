@@ -6,6 +6,11 @@ import java.util.Map;
  * One instance in {@code status}: every field an operator asks about, null where it does not apply
  * (an external instance has no pid we own, a down one has no memory). Rates over an interval are
  * present only when {@code --interval} took two samples.
+ * <p>
+ * A cluster ({@code cluster} is its shape) is one instance: up only when every node answers and
+ * reports the cluster ok; memory, hits, misses, evictions, ops and clients are summed over its nodes,
+ * keys over its masters; pid and port are its first node's, and {@code nodes} details each node
+ * (null for a standalone server).
  */
 public record InstanceStatus(
         String name,
@@ -37,7 +42,9 @@ public record InstanceStatus(
         Double opsPerSec,
         Long clients,
         Long idleSeconds,
-        Long idleTimeoutSeconds) {
+        Long idleTimeoutSeconds,
+        String cluster,
+        java.util.List<NodeStatus> nodes) {
 
     public record Db(long keys, long expires) {
     }

@@ -69,17 +69,28 @@ public final class StatusService {
                     "not running");
         }
         InstanceState s = state.get();
-        Optional<ProcessIdentity> live = ProcessIdentity.of(s.pid());
         String gone = null;
-        if (live.isEmpty()) {
-            gone = "process " + s.pid() + " is gone (crashed or killed); 'cachectl stop " + name + "' cleans up";
-        } else if (!live.get().matches(s)) {
-            gone = "pid " + s.pid() + " now belongs to another process; 'cachectl stop " + name + "' cleans up";
+        // a cluster's nodes are checked one by one as they are probed, so that status details each of them
+        if (!s.isCluster()) {
+            Optional<ProcessIdentity> live = ProcessIdentity.of(s.pid());
+            if (live.isEmpty()) {
+                gone = "process " + s.pid() + " is gone (crashed or killed); 'cachectl stop " + name + "' cleans up";
+            } else if (!live.get().matches(s)) {
+                gone = "pid " + s.pid() + " now belongs to another process; 'cachectl stop " + name + "' cleans up";
+            }
         }
         return new Target(name, Engines.named(s.engine()), "managed", Lifecycle.endpointOf(s), s, gone);
     }
 
-    private record Probe(ServerSample sample, String error) {
+    /**
+     * One reading of an instance: a sample, or the error that kept us from one. A cluster's reading may
+     * have both (the nodes that answered, and what is wrong with the others) and its nodes' own readings.
+     * {@code probeCommands}: how many commands the reading itself sent, which traffic over an interval discounts.
+     */
+    private record Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands) {
+        Probe(ServerSample sample, String error) {
+            this(sample, error, null, 1);
+        }
     }
 
     private final class Target {
@@ -103,6 +114,12 @@ public final class StatusService {
             if (knownDown != null) {
                 return new Probe(null, knownDown);
             }
+            if (state != null && state.isCluster()) {
+                ClusterProbe.Result result = ClusterProbe.probe(engine, state, PROBE_TIMEOUT);
+                long answered = result.nodes().stream().filter(n -> n.sample() != null).count();
+                return new Probe(result.total(), result.problem(), result,
+                        (int) answered * ClusterProbe.PROBE_COMMANDS_PER_NODE);
+            }
             try {
                 return new Probe(engine.sample(endpoint, PROBE_TIMEOUT), null);
             } catch (CachectlException e) {
@@ -118,10 +135,12 @@ public final class StatusService {
             String binary = state == null ? null : state.binary();
             String source = state == null ? null : state.binarySource();
             Long idleTimeout = state == null || state.idleTimeoutMillis() == null ? null : state.idleTimeoutMillis() / 1000;
+            String cluster = state == null ? null : state.cluster();
+            List<NodeStatus> nodes = last.cluster() == null ? null : ClusterProbe.statuses(last.cluster());
             if (last.sample() == null) {
                 return new InstanceStatus(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source,
                         state == null ? null : state.version(), null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, idleTimeout);
+                        null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes);
             }
             ServerSample s = last.sample();
             Map<String, InstanceStatus.Db> dbs = new LinkedHashMap<>();
@@ -134,18 +153,20 @@ public final class StatusService {
                 ServerSample a = first.sample();
                 intervalHitRatio = ratio(s.hits() - a.hits(), s.misses() - a.misses());
                 double seconds = Math.max(1, s.takenAtMillis() - a.takenAtMillis()) / 1000.0;
-                // our own INFO between the two samples is one command; it is not traffic
-                opsPerSec = round(Math.max(0, s.totalCommands() - a.totalCommands() - 1) / seconds);
+                // our own INFO between the two samples is one command (two per cluster node); it is not traffic
+                opsPerSec = round(Math.max(0, s.totalCommands() - a.totalCommands() - first.probeCommands()) / seconds);
             }
             Long idle = null;
             if (state != null) {
                 idle = ActivityTracker.observe(states.home().instanceDir(name), s.runId(), s.clientCommands(),
                         System.currentTimeMillis()).toSeconds();
             }
-            return new InstanceStatus(name, engine.name(), kind, true, null, url, s.pid() != 0 ? s.pid() : pid, port,
+            return new InstanceStatus(name, engine.name(), kind, last.error() == null, last.error(), url,
+                    s.pid() != 0 ? s.pid() : pid, port,
                     binary, source, s.version(), s.uptimeSeconds(), s.role(), s.usedMemory(), s.maxmemory(), memoryPct,
                     s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), s.hits(), s.misses(),
-                    ratio(s.hits(), s.misses()), intervalHitRatio, s.evictions(), opsPerSec, s.clients(), idle, idleTimeout);
+                    ratio(s.hits(), s.misses()), intervalHitRatio, s.evictions(), opsPerSec, s.clients(), idle, idleTimeout,
+                    cluster, nodes);
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.Map;
  * Small flat records (state files) to and from snake_case JSON with jackson-core's streaming API.
  * Every command reads a state file, and databind's start-up cost (hundreds of classes, ~0.2 s on
  * a cold JVM) would be most of a {@code status}; output documents still go through {@link Json}.
- * Supported component types: String, boxed and primitive long/int/boolean/double, List of String.
+ * Supported component types: String, boxed and primitive long/int/boolean/double, List of String, and List of
+ * records made of these (a cluster's nodes).
  */
 public final class RecordJson {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -31,35 +32,49 @@ public final class RecordJson {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator gen = FACTORY.createGenerator(bytes)) {
             gen.useDefaultPrettyPrinter();
-            gen.writeStartObject();
-            for (RecordComponent c : record.getClass().getRecordComponents()) {
-                gen.writeFieldName(snake(c.getName()));
-                writeValue(gen, get(c, record));
-            }
-            gen.writeEndObject();
+            writeRecord(gen, record);
         }
         bytes.write('\n');
         return bytes.toByteArray();
     }
 
     public static <T extends Record> T read(byte[] json, Class<T> type) throws IOException {
-        Map<String, Object> fields = new HashMap<>();
+        Map<String, Object> fields;
         try (JsonParser p = FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                fields.put(name, readValue(p));
-            }
+            fields = readObject(p);
         }
+        return build(fields, type);
+    }
+
+    private static void writeRecord(JsonGenerator gen, Record record) throws IOException {
+        gen.writeStartObject();
+        for (RecordComponent c : record.getClass().getRecordComponents()) {
+            gen.writeFieldName(snake(c.getName()));
+            writeValue(gen, get(c, record));
+        }
+        gen.writeEndObject();
+    }
+
+    private static Map<String, Object> readObject(JsonParser p) throws IOException {
+        Map<String, Object> fields = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            fields.put(name, readValue(p));
+        }
+        return fields;
+    }
+
+    private static <T extends Record> T build(Map<String, Object> fields, Class<T> type) throws IOException {
         RecordComponent[] components = type.getRecordComponents();
         Object[] args = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
         for (int i = 0; i < components.length; i++) {
             types[i] = components[i].getType();
-            args[i] = convert(fields.get(snake(components[i].getName())), types[i], components[i].getName());
+            args[i] = convert(fields.get(snake(components[i].getName())), components[i]);
         }
         try {
             Constructor<T> ctor = type.getDeclaredConstructor(types);
@@ -81,6 +96,8 @@ public final class RecordJson {
             gen.writeNumber(d);
         } else if (v instanceof Boolean b) {
             gen.writeBoolean(b);
+        } else if (v instanceof Record r) {
+            writeRecord(gen, r);
         } else if (v instanceof List<?> list) {
             gen.writeStartArray();
             for (Object item : list) {
@@ -107,15 +124,14 @@ public final class RecordJson {
                 }
                 yield list;
             }
-            case START_OBJECT -> {
-                p.skipChildren();
-                yield null;
-            }
+            case START_OBJECT -> readObject(p);
             default -> throw new IOException("unexpected " + p.currentToken());
         };
     }
 
-    private static Object convert(Object v, Class<?> type, String name) throws IOException {
+    private static Object convert(Object v, RecordComponent component) throws IOException {
+        Class<?> type = component.getType();
+        String name = component.getName();
         if (v == null) {
             // if/else, not a ternary chain: that would promote every default to double
             if (type == long.class) {
@@ -145,9 +161,35 @@ public final class RecordJson {
             return b;
         }
         if (type == List.class && v instanceof List<?> list) {
+            Class<?> element = elementType(component);
+            if (element != null && element.isRecord()) {
+                List<Object> records = new ArrayList<>();
+                for (Object item : list) {
+                    if (!(item instanceof Map<?, ?> map)) {
+                        throw new IOException("field " + snake(name) + " must hold objects");
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> fields = (Map<String, Object>) map;
+                    records.add(build(fields, element.asSubclass(Record.class)));
+                }
+                return List.copyOf(records);
+            }
+            for (Object item : list) {
+                if (item instanceof Map) {
+                    throw new IOException("field " + snake(name) + " must not hold objects");
+                }
+            }
             return List.copyOf(list);
         }
         throw new IOException("field " + snake(name) + " has the wrong type (" + v.getClass().getSimpleName() + ")");
+    }
+
+    private static Class<?> elementType(RecordComponent component) {
+        if (component.getGenericType() instanceof java.lang.reflect.ParameterizedType pt
+                && pt.getActualTypeArguments()[0] instanceof Class<?> c) {
+            return c;
+        }
+        return null;
     }
 
     private static Object get(RecordComponent c, Record r) {

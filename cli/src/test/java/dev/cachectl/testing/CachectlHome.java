@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 /**
  * A temporary cachectl home for one test, and the way tests run commands: through the front door,
  * with captured stdout/stderr and an environment of the test's choosing. After each test it stops
- * every instance the home still knows, kills any survivor, and deletes the home (which also makes
- * an idle supervisor exit).
+ * every instance the home still knows, kills any survivor (every node of a cluster), and deletes the
+ * home (which also makes an idle supervisor exit).
  */
 public final class CachectlHome implements BeforeEachCallback, AfterEachCallback {
     private Path root;
@@ -108,13 +108,17 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(instances)) {
-            return dirs.map(d -> d.resolve("state.json")).filter(Files::isRegularFile).map(f -> {
+            return dirs.map(d -> d.resolve("state.json")).filter(Files::isRegularFile).flatMap(f -> {
                 try {
-                    return Json.MAPPER.readTree(f.toFile()).get("pid").asLong();
+                    JsonNode state = Json.MAPPER.readTree(f.toFile());
+                    List<Long> pids = new java.util.ArrayList<>(List.of(state.path("pid").asLong()));
+                    // a cluster records every node's process
+                    state.path("nodes").forEach(node -> pids.add(node.path("pid").asLong()));
+                    return pids.stream();
                 } catch (IOException e) {
-                    return -1L;
+                    return Stream.<Long>empty();
                 }
-            }).filter(p -> p > 0).toList();
+            }).filter(p -> p > 0).distinct().toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -1,0 +1,156 @@
+package dev.cachectl.lifecycle;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.Engine;
+import dev.cachectl.engine.InstanceLayout;
+import dev.cachectl.engine.ResolvedBinary;
+import dev.cachectl.engine.ServerHello;
+import dev.cachectl.util.Detached;
+import dev.cachectl.util.Durations;
+import dev.cachectl.util.SecureFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One server process being started: its config written into its folder, launched detached, then
+ * awaited until it answers as itself. A standalone instance is one of these; a cluster is one per
+ * node. {@link #kill} undoes a launch that must not stand.
+ */
+final class ServerProcess {
+    private final Engine engine;
+    private final int port;
+    private final InstanceLayout layout;
+    private final List<String> command;
+    private final Process process;
+    private final ProcessIdentity identity;
+    private final long logOffset;
+    private final Endpoint endpoint;
+
+    private ServerProcess(Engine engine, int port, InstanceLayout layout, List<String> command, Process process,
+                          long logOffset, Endpoint endpoint) {
+        this.engine = engine;
+        this.port = port;
+        this.layout = layout;
+        this.command = command;
+        this.process = process;
+        this.identity = ProcessIdentity.of(process.toHandle());
+        this.logOffset = logOffset;
+        this.endpoint = endpoint;
+    }
+
+    /** Writes the server's config into {@code layout} and starts it; returns at once, before it answers. */
+    static ServerProcess launch(Engine engine, InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary)
+            throws IOException {
+        SecureFiles.ensureDir(layout.dir());
+        List<String> command = engine.prepare(spec, port, layout, binary);
+        long logOffset = Files.exists(layout.logFile()) ? Files.size(layout.logFile()) : 0;
+        Process process = Detached.start(command, layout.logFile(), layout.dir(), Map.of());
+        return new ServerProcess(engine, port, layout, command, process, logOffset, engine.localEndpoint(port, spec.password()));
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    ProcessIdentity identity() {
+        return identity;
+    }
+
+    List<String> command() {
+        return command;
+    }
+
+    InstanceLayout layout() {
+        return layout;
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Waits until the server answers as itself. Throws {@link PortLostException} when it could not bind
+     * its port, and a one-line {@link CachectlException} with its last log lines when it exits, does not
+     * answer in time, or another server answers on its port. {@code who} prefixes messages ("" or "node …: ").
+     */
+    ServerHello awaitReady(Duration wait, long deadlineNanos, String who) {
+        long pause = 2;
+        while (true) {
+            if (!process.isAlive()) {
+                throw exited(who);
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            Optional<ServerHello> hello = engine.hello(endpoint, Duration.ofMillis(Math.max(50, Math.min(1000, remaining / 1_000_000))));
+            if (hello.isPresent()) {
+                if (hello.get().pid() != 0 && hello.get().pid() != process.pid()) {
+                    throw CachectlException.failed(who + "port " + port + " is answered by another server (pid "
+                            + hello.get().pid() + "), not the one just started");
+                }
+                return hello.get();
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                throw new CachectlException(ExitCode.FAILED, who + engine.name() + "-server did not answer within "
+                        + Durations.format(wait) + "; it was stopped (raise --wait if the machine is slow)", logTail(), null);
+            }
+            Lifecycle.sleep(pause);
+            pause = Math.min(pause * 2, 50);
+        }
+    }
+
+    /** The failure to report for a server that has exited: a lost port, or its exit code and last log lines. */
+    RuntimeException exited(String who) {
+        List<String> log = logTail();
+        if (engine.reportsPortInUse(log)) {
+            return new PortLostException(log.isEmpty() ? "" : log.get(log.size() - 1));
+        }
+        return new CachectlException(ExitCode.FAILED, who + engine.name() + "-server exited during start (exit code "
+                + process.exitValue() + ")" + (log.isEmpty() ? " without writing to its log" : "; its last log lines:"),
+                log, null);
+    }
+
+    /** Kills the server (if it runs) and waits until it is gone. */
+    void kill() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The last lines the server logged during this start. */
+    List<String> logTail() {
+        return logSince(layout.logFile(), logOffset);
+    }
+
+    private static List<String> logSince(Path logFile, long offset) {
+        try {
+            byte[] all = Files.readAllBytes(logFile);
+            String text = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                    StandardCharsets.UTF_8);
+            List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+            return lines.subList(Math.max(0, lines.size() - 5), lines.size());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

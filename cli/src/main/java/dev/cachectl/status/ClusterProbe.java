@@ -1,0 +1,130 @@
+package dev.cachectl.status;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.engine.Engine;
+import dev.cachectl.engine.ServerSample;
+import dev.cachectl.lifecycle.InstanceState;
+import dev.cachectl.lifecycle.Lifecycle;
+import dev.cachectl.lifecycle.NodeState;
+import dev.cachectl.lifecycle.ProcessIdentity;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Samples every node of a managed cluster and sums the answers into one sample of the instance, so
+ * that status reports a cluster like any instance: memory and traffic summed over all nodes, keys
+ * over the masters only (replicas hold copies), the run ids together (a restarted node is a new
+ * server), and a problem for each node that is down or does not see the cluster ok.
+ */
+final class ClusterProbe {
+    /** Commands one sample sends to a cluster node (INFO, then CLUSTER INFO); an interval discounts them. */
+    static final int PROBE_COMMANDS_PER_NODE = 2;
+
+    record Node(NodeState state, ServerSample sample, String error) {
+        boolean master() {
+            return sample != null ? "master".equals(sample.role()) : state.master();
+        }
+    }
+
+    /** {@code total} is null when no node answers; {@code problem} is null when the cluster is healthy. */
+    record Result(ServerSample total, String problem, List<Node> nodes) {
+    }
+
+    private ClusterProbe() {
+    }
+
+    static Result probe(Engine engine, InstanceState state, Duration timeout) {
+        List<Node> nodes = new ArrayList<>();
+        for (NodeState node : state.nodes()) {
+            if (!ProcessIdentity.isLive(node)) {
+                String why = ProcessIdentity.of(node.pid()).isPresent()
+                        ? "pid " + node.pid() + " now belongs to another process"
+                        : "process " + node.pid() + " is gone (crashed or killed)";
+                nodes.add(new Node(node, null, why));
+                continue;
+            }
+            try {
+                nodes.add(new Node(node, engine.sample(Lifecycle.endpointOf(state, node), timeout), null));
+            } catch (CachectlException e) {
+                nodes.add(new Node(node, null, e.getMessage()));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (Node n : nodes) {
+            String who = "node " + n.state().address(state.host()) + " (" + role(n) + ", pid " + n.state().pid() + ")";
+            if (n.sample() == null) {
+                problems.add(who + " is down: " + n.error());
+            } else if (!"ok".equals(n.sample().clusterState())) {
+                problems.add(who + " reports cluster_state:" + n.sample().clusterState());
+            }
+        }
+        boolean allDown = nodes.stream().allMatch(n -> n.sample() == null);
+        String problem = problems.isEmpty() ? null
+                : (allDown ? "cluster down: " : "cluster degraded: ") + String.join("; ", problems)
+                + "; 'cachectl stop " + state.name() + "' " + (allDown ? "cleans up" : "stops it");
+        return new Result(total(nodes), problem, nodes);
+    }
+
+    private static ServerSample total(List<Node> nodes) {
+        List<Node> answered = nodes.stream().filter(n -> n.sample() != null).toList();
+        if (answered.isEmpty()) {
+            return null;
+        }
+        ServerSample first = answered.get(0).sample();
+        Map<String, ServerSample.DbKeys> keyspace = new LinkedHashMap<>();
+        long used = 0, max = 0, hits = 0, misses = 0, evictions = 0, ops = 0, total = 0, clients = 0, commands = 0;
+        long uptime = Long.MAX_VALUE, taken = 0;
+        Double fragmentation = null;
+        for (Node n : answered) {
+            ServerSample s = n.sample();
+            if (n.master()) {
+                s.keyspace().forEach((db, k) -> keyspace.merge(db, k,
+                        (a, b) -> new ServerSample.DbKeys(a.keys() + b.keys(), a.expires() + b.expires())));
+            }
+            used += s.usedMemory();
+            max += s.maxmemory();
+            hits += s.hits();
+            misses += s.misses();
+            evictions += s.evictions();
+            ops += s.opsPerSec();
+            total += s.totalCommands();
+            clients += s.clients();
+            commands += s.clientCommands();
+            uptime = Math.min(uptime, s.uptimeSeconds());
+            taken = Math.max(taken, s.takenAtMillis());
+            // the worst node's: an average would hide the one that needs attention
+            if (s.fragmentation() != null && (fragmentation == null || s.fragmentation() > fragmentation)) {
+                fragmentation = s.fragmentation();
+            }
+        }
+        String runIds = String.join(",", answered.stream().map(n -> String.valueOf(n.sample().runId())).toList());
+        String clusterState = answered.stream().map(n -> n.sample().clusterState()).filter(st -> !"ok".equals(st))
+                .filter(Objects::nonNull).findFirst().orElse("ok");
+        return new ServerSample(taken, first.version(), nodes.get(0).state().pid(), runIds, uptime, "cluster", used, max,
+                first.maxmemoryPolicy(), fragmentation, keyspace, hits, misses, evictions, ops, total, clients, commands,
+                clusterState);
+    }
+
+    static List<NodeStatus> statuses(Result result) {
+        List<NodeStatus> statuses = new ArrayList<>();
+        for (Node n : result.nodes()) {
+            ServerSample s = n.sample();
+            boolean replica = "replica".equals(role(n));
+            statuses.add(new NodeStatus(n.state().port(), n.state().pid(), role(n),
+                    replica && !n.state().master() ? n.state().replicaOf() : null, s != null,
+                    s == null ? null : s.clusterState(), s == null ? null : s.keys(), s == null ? null : s.usedMemory(),
+                    n.error()));
+        }
+        return statuses;
+    }
+
+    /** The live role when the node answers (Redis says "slave"), else the role it was started with. */
+    private static String role(Node n) {
+        return n.master() ? NodeState.MASTER : NodeState.REPLICA;
+    }
+}
