@@ -33,7 +33,7 @@ public final class Cachectl {
     }
 
     public static int run(PrintWriter out, PrintWriter err, Environment env, String... args) {
-        CommandLine cli = commandLine(env, colour(env, args));
+        CommandLine cli = commandLine(env, colour(env, args), args);
         cli.setOut(out);
         cli.setErr(err);
         try {
@@ -44,9 +44,21 @@ public final class Cachectl {
         }
     }
 
-    /** The configured command tree, also used to generate shell completion. */
-    public static CommandLine commandLine(Environment env, Ansi ansi) {
+    /**
+     * The configured command tree for these arguments: the root with the one subcommand they name,
+     * or with all of them when help, completion or an unknown name needs the whole tree.
+     */
+    public static CommandLine commandLine(Environment env, Ansi ansi, String... args) {
         CommandLine cli = new CommandLine(new CachectlCommand(env));
+        String wanted = subcommandName(args);
+        boolean all = wanted == null || !CachectlCommand.SUBCOMMANDS.containsKey(wanted)
+                || wanted.equals("help") || wanted.equals("completion");
+        CachectlCommand.SUBCOMMANDS.forEach((name, create) -> {
+            if (all || name.equals(wanted)) {
+                cli.addSubcommand(name, create.get());
+            }
+        });
+        // converters and parser settings reach only the subcommands present when they are set
         Converters.register(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
@@ -55,6 +67,22 @@ public final class Cachectl {
         cli.setExecutionExceptionHandler(handler);
         cli.setParameterExceptionHandler(handler);
         return cli;
+    }
+
+    /** The first argument that is not a global option or its value: the subcommand's name, if any. */
+    static String subcommandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                return null;
+            }
+            if (arg.equals("--config") || arg.equals("--home") || arg.equals("--progress")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
     }
 
     private static void applyExitCodeHelp(CommandLine cli) {

@@ -22,16 +22,6 @@ import java.util.Map;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Start, stop, inspect, warm, copy and benchmark local and remote caches (Redis, MongoDB).",
-        subcommands = {
-                StartCommand.class,
-                StopCommand.class,
-                StatusCommand.class,
-                RunCommand.class,
-                MigrateCommand.class,
-                CompletionCommand.class,
-                SuperviseCommand.class,
-                picocli.CommandLine.HelpCommand.class
-        },
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  CACHECTL_HOME      home folder for managed instances (default ~/.cachectl)",
@@ -41,6 +31,26 @@ import java.util.Map;
                 "  NO_COLOR           no colour in output"
         })
 public final class CachectlCommand implements Runnable {
+
+    /**
+     * The subcommands, in the order help lists them. Not in the annotation: picocli would build the
+     * model of every one of them (reflection over all their options) on every run, a large share of
+     * a {@code status}; the front door adds only the one a run needs (see {@code Cachectl.commandLine}).
+     */
+    public static final Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, java.util.function.Supplier<Object>> subcommands() {
+        Map<String, java.util.function.Supplier<Object>> all = new LinkedHashMap<>();
+        all.put("start", StartCommand::new);
+        all.put("stop", StopCommand::new);
+        all.put("status", StatusCommand::new);
+        all.put("run", RunCommand::new);
+        all.put("migrate", MigrateCommand::new);
+        all.put("completion", CompletionCommand::new);
+        all.put("supervise", SuperviseCommand::new);
+        all.put("help", picocli.CommandLine.HelpCommand::new);
+        return java.util.Collections.unmodifiableMap(all);
+    }
 
     /** Lower-case constants, because help and completion show them as they are typed. */
     public enum Progress { auto, bar, log, none }
