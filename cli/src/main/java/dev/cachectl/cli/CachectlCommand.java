@@ -27,6 +27,7 @@ import java.util.Map;
                 StopCommand.class,
                 StatusCommand.class,
                 RunCommand.class,
+                WarmCommand.class,
                 CompletionCommand.class,
                 SuperviseCommand.class,
                 picocli.CommandLine.HelpCommand.class
