@@ -151,7 +151,7 @@ public final class WarmCommand implements Callable<Integer> {
             output.error(summary.message(), java.util.List.of());
         }
         if (summary.ranking() != null) {
-            output.note("copied " + summary.ranking());
+            output.note(summary.ranking());
         }
         spec.commandLine().getErr().println(output.ansi(summary.line()));
     }

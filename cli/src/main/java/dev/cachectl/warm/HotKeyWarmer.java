@@ -41,8 +41,8 @@ final class HotKeyWarmer {
             } catch (JedisException e) {
                 throw RedisClients.translate(hot.endpoint(), e);
             }
-            String how = "the " + ranking.keys().size() + " hottest of " + ranking.scanned() + " keys by "
-                    + (ranking.by() == HotKeyRanker.By.lfu ? "OBJECT FREQ (LFU policy)" : "OBJECT IDLETIME");
+            String how = "hot keys: the " + ranking.keys().size() + " hottest of " + ranking.scanned() + ", ranked by "
+                    + (ranking.by() == HotKeyRanker.By.lfu ? "OBJECT FREQ (LFU policy)" : "OBJECT IDLETIME (no LFU policy)");
             List<HotKeyRanker.Ranked> keys = ranking.keys();
             if (sample != null) {
                 for (HotKeyRanker.Ranked r : keys) {
