@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * input. A batch is also cut at {@link #BATCH_BYTES}, so that big records do not make big batches.
  */
 final class RedisWriter {
-    static final int BATCH_BYTES = 4 << 20;
+    static final int BATCH_BYTES = 1 << 20;
     private static final List<SourceRecord> END = new ArrayList<>();
 
     private final BatchSettings settings;

@@ -12,6 +12,13 @@ final class RespWriter {
 
     void reset() {
         len = 0;
+        if (buf.length > 1 << 22) {
+            buf = new byte[1 << 16]; // one huge batch should not pin its buffer for the rest of the run
+        }
+    }
+
+    int size() {
+        return len;
     }
 
     /** {@code *N} for a command of N parts; each part then follows as {@link #bulk}. */

@@ -17,13 +17,15 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
  * Streams batches over one connection to a standalone Redis, the way {@code redis-cli --pipe} does:
  * the caller keeps writing while a reply thread reads the answers and matches them to the writes in
- * order, so the server never waits for a round trip. At most {@link #IN_FLIGHT} batches are
- * unanswered at a time, which bounds memory and what a broken connection can leave unconfirmed.
+ * order, so the server never waits for a round trip. At most {@link #IN_FLIGHT} batches, and
+ * {@link #IN_FLIGHT_BYTES} of them, are unanswered at a time, which bounds memory (big records make
+ * big batches) and what a broken connection can leave unconfirmed.
  * <p>
  * Jedis opens the connection (TLS, AUTH, SELECT); batches are encoded here and leave in one write
  * each, and replies are parsed in bulk: Jedis's per-command objects cost more than the server's own
@@ -31,6 +33,7 @@ import java.util.function.Consumer;
  */
 final class StandaloneSink implements BatchSink {
     static final int IN_FLIGHT = 16;
+    static final int IN_FLIGHT_BYTES = 4 << 20;
     private static final byte[] SET = Commands.bytes("SET");
     private static final byte[] EVAL = Commands.bytes("EVAL");
     private static final byte[] MSET = Commands.bytes("MSET");
@@ -42,14 +45,16 @@ final class StandaloneSink implements BatchSink {
     private final RespWriter encoder = new RespWriter();
     private final String target;
     private final BlockingQueue<InFlight> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT);
+    /** Unanswered bytes, in KiB; a batch bigger than the whole budget takes all of it. */
+    private final Semaphore budget = new Semaphore(IN_FLIGHT_BYTES >> 10);
     private final Thread reader;
     private volatile String lost;
 
     /** {@code commands[i]}: how many of the ops the i-th command covers (an MSET covers several). */
-    private record InFlight(List<WriteOp> ops, int[] commands, int count, Consumer<BatchResult> done) {
+    private record InFlight(List<WriteOp> ops, int[] commands, int count, int kib, Consumer<BatchResult> done) {
     }
 
-    private static final InFlight END = new InFlight(List.of(), new int[0], 0, r -> { });
+    private static final InFlight END = new InFlight(List.of(), new int[0], 0, 0, r -> { });
 
     StandaloneSink(Endpoint endpoint, JedisClientConfig config) {
         this.target = endpoint.toString();
@@ -113,9 +118,11 @@ final class StandaloneSink implements BatchSink {
             commands[count++] = run;
             i += run;
         }
+        int kib = Math.min(IN_FLIGHT_BYTES >> 10, Math.max(1, encoder.size() >> 10));
         try {
+            budget.acquire(kib);
             // queued before it is written, so the reply thread always knows what an answer belongs to
-            inFlight.put(new InFlight(ops, commands, count, done));
+            inFlight.put(new InFlight(ops, commands, count, kib, done));
             encoder.writeTo(out);
         } catch (IOException e) {
             fail("lost the connection to " + target + ": " + message(e));
@@ -197,6 +204,7 @@ final class StandaloneSink implements BatchSink {
                 result.lost = lost;
                 result.unconfirmed = batch.ops().size() - result.answered();
             }
+            budget.release(batch.kib());
             batch.done().accept(result);
         }
     }
