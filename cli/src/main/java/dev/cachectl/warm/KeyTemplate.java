@@ -23,7 +23,10 @@ public final class KeyTemplate {
 
     private KeyTemplate(String text, List<String> literals, List<String> fields) {
         this.text = text;
-        this.literals = literals.stream().map(l -> l.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        this.literals = new byte[literals.size()][];
+        for (int i = 0; i < literals.size(); i++) {
+            this.literals[i] = literals.get(i).getBytes(StandardCharsets.UTF_8);
+        }
         this.fields = fields.toArray(String[]::new);
     }
 

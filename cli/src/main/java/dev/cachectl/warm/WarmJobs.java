@@ -14,10 +14,7 @@ import dev.cachectl.warm.source.SourceFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -271,12 +268,11 @@ public final class WarmJobs {
         } else {
             from = source.shown();
         }
-        String identity = from + "\n" + target.endpoint();
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return "adhoc-" + HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        // FNV-1a: a lock name needs spread, not secrecy, and a MessageDigest costs start-up time
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : (from + "\n" + target.endpoint()).getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
         }
+        return "adhoc-" + Long.toHexString(hash);
     }
 }

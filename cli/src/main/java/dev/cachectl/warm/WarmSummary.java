@@ -3,7 +3,6 @@ package dev.cachectl.warm;
 import dev.cachectl.ExitCode;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What a warm did, for the one-line summary and the {@code --json} document. Counts add up:
@@ -76,7 +75,8 @@ public record WarmSummary(
         if (unconfirmed > 0) {
             s.append(" (").append(unconfirmed).append(" unconfirmed)");
         }
-        s.append(String.format(Locale.ROOT, "; %.2f s, %.0f records/s", seconds, recordsPerSecond));
+        // by hand: String.format would load the locale machinery for one line
+        s.append("; ").append(seconds).append(" s, ").append(Math.round(recordsPerSecond)).append(" records/s");
         if (dryRun) {
             s.append("; dry run, nothing written");
         }

@@ -6,6 +6,7 @@ import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.RedisClients;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ClusterPipeline;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -41,13 +42,14 @@ public final class RedisTarget implements AutoCloseable {
     /** Connects and checks that the target answers: exit 3 when it does not, 2 when the password is wrong. */
     public static RedisTarget connect(Endpoint endpoint) {
         if (!endpoint.cluster()) {
-            RedisTarget target = new RedisTarget(endpoint, null);
-            try (Jedis probe = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+            // a bare connection: a full Jedis client loads a few hundred classes for one PING
+            try (Connection probe = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
+                    RedisClients.clientConfig(endpoint, Duration.ofSeconds(5)))) {
                 probe.ping();
             } catch (JedisException e) {
                 throw RedisClients.translate(endpoint, e);
             }
-            return target;
+            return new RedisTarget(endpoint, null);
         }
         Set<HostAndPort> seeds = endpoint.seeds().stream().map(HostAndPort::from).collect(Collectors.toSet());
         try {
