@@ -22,11 +22,13 @@ import java.util.concurrent.Callable;
 
 /** {@code cachectl warm SOURCE --to TARGET}: pre-load a cache from a file, stdin, MongoDB, or another Redis's hot keys. */
 @Command(name = "warm", mixinStandardHelpOptions = true,
-        description = {"Pre-load a cache: JSON Lines or CSV (plain or gzipped, or - for stdin), a MongoDB collection,",
-                "or the hottest keys of another Redis. Batched, pipelined, locked against overlapping runs,",
-                "and summed up in one line (on stderr; --json: a document on stdout).",
-                "Exit 0: all written (or skipped as already warm); 4: some records malformed or failed;",
-                "1: nothing could be written; 2: a bad option or mapping; 3: the target is down; 5: another run holds the lock."})
+        description = {"Pre-load a cache from JSON Lines or CSV (plain or gzipped; - for stdin), a MongoDB collection,"
+                + " or the hottest keys of another Redis: batched and pipelined, locked against overlapping runs,"
+                + " summed up in one line on stderr (with --json, a document on stdout).",
+                "",
+                "Exit 0: all written, or skipped as already warm; 4: some records malformed or failed, or the run"
+                + " stopped part-way; 1: nothing could be written; 2: a bad option or mapping; 3: the target is down;"
+                + " 5: another run holds the lock."})
 public final class WarmCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -68,7 +70,7 @@ public final class WarmCommand implements Callable<Integer> {
     String ttlField;
 
     @Option(names = "--ttl-jitter", paramLabel = "SPREAD",
-            description = "Spread TTLs by up to this much either way, as a share (10%) or a duration (5m).")
+            description = "Spread TTLs by up to this much either way, as a share (10%%) or a duration (5m).")
     String ttlJitter;
 
     @Option(names = "--category", paramLabel = "NAME",
@@ -93,7 +95,7 @@ public final class WarmCommand implements Callable<Integer> {
     String lock;
 
     @Option(names = "--if-hit-ratio-below", paramLabel = "RATIO",
-            description = "Run only while the target's hit ratio is below RATIO (0.9 or 90%); otherwise skip with exit 0.")
+            description = "Run only while the target's hit ratio is below RATIO (0.9 or 90%%); otherwise skip with exit 0.")
     String ifHitRatioBelow;
 
     @Option(names = "--if-keys-below", paramLabel = "N",

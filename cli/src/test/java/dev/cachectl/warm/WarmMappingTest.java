@@ -152,6 +152,16 @@ class WarmMappingTest {
         }
     }
 
+    @Test
+    void help_lists_the_options_without_warnings() {
+        CliResult help = home.run("warm", "--help").assertOk();
+        assertEquals("", help.err());
+        for (String option : new String[] {"--key", "--as", "--ttl-jitter", "--top", "--if-hit-ratio-below", "--max-errors", "--rate"}) {
+            assertTrue(help.out().contains(option), option);
+        }
+        assertTrue(help.out().contains("(0.9 or 90%)"), help.out());
+    }
+
     private Jedis redis() {
         return new Jedis("127.0.0.1", home.port("t"));
     }
