@@ -158,6 +158,7 @@ function _complete_cachectl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stop" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_cachectl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} warm" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cachectl; return $?; fi
@@ -167,13 +168,15 @@ function _complete_cachectl() {
   local cmds1=(stop)
   local cmds2=(status)
   local cmds3=(run)
-  local cmds4=(migrate)
-  local cmds5=(completion)
-  local cmds6=(help)
+  local cmds4=(warm)
+  local cmds5=(migrate)
+  local cmds6=(completion)
+  local cmds7=(help)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cachectl_help; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cachectl_completion; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cachectl_migrate; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cachectl_help; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cachectl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cachectl_migrate; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cachectl_warm; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cachectl_run; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cachectl_status; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cachectl_stop; return $?; fi
@@ -189,7 +192,7 @@ function _picocli_cachectl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run migrate completion help"
+  local commands="start stop status run warm migrate completion help"
   local flag_opts="'--json' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
@@ -435,6 +438,114 @@ function _picocli_cachectl_run() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `warm` subcommand.
+function _picocli_cachectl_warm() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--nx' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--to' '--job' '--format' '--key' '--as' '--value' '--ttl' '--ttl-field' '--ttl-jitter' '--category' '--query' '--projection' '--top' '--lock' '--if-hit-ratio-below' '--if-keys-below' '--max-errors' '--batch' '--threads' '--rate' '--config' '--home' '--progress'"
+  local FORMAT_option_args=("auto" "jsonl" "csv") # --format values
+  local KIND_option_args=("string" "hash" "json") # --as values
+  local MODE_option_args=("auto" "bar" "log" "none") # --progress values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--to')
+      return
+      ;;
+    '--job')
+      return
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--key')
+      return
+      ;;
+    '--as')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${KIND_option_args[@]}" ) )
+      return $?
+      ;;
+    '--value')
+      return
+      ;;
+    '--ttl')
+      return
+      ;;
+    '--ttl-field')
+      return
+      ;;
+    '--ttl-jitter')
+      return
+      ;;
+    '--category')
+      return
+      ;;
+    '--query')
+      return
+      ;;
+    '--projection')
+      return
+      ;;
+    '--top')
+      return
+      ;;
+    '--lock')
+      return
+      ;;
+    '--if-hit-ratio-below')
+      return
+      ;;
+    '--if-keys-below')
+      return
+      ;;
+    '--max-errors')
+      return
+      ;;
+    '--batch')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--home')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `migrate` subcommand.
 function _picocli_cachectl_migrate() {
   # Get completion data
@@ -582,7 +693,7 @@ function _picocli_cachectl_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run migrate completion"
+  local commands="start stop status run warm migrate completion"
   local flag_opts="'-h' '--help' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values

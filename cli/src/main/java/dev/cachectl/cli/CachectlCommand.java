@@ -45,6 +45,7 @@ public final class CachectlCommand implements Runnable {
         all.put("stop", StopCommand::new);
         all.put("status", StatusCommand::new);
         all.put("run", RunCommand::new);
+        all.put("warm", WarmCommand::new);
         all.put("migrate", MigrateCommand::new);
         all.put("completion", CompletionCommand::new);
         all.put("supervise", SuperviseCommand::new);

@@ -15,15 +15,30 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * cachectl.yaml. Categories, rebalance groups and warm jobs are read by the commands that use
- * them; this record holds what every command needs: the named instances.
+ * cachectl.yaml: the named instances every command needs, and the key categories and warm jobs that
+ * {@code warm} uses. Rebalance groups are read by the command that uses them.
  */
-public record Config(Map<String, InstanceDefinition> instances, Path source) {
+public record Config(Map<String, InstanceDefinition> instances, Map<String, CategoryDefinition> categories,
+                     Map<String, WarmJobDefinition> jobs, Path source) {
 
     public static final String FILE_NAME = "cachectl.yaml";
 
+    public Config {
+        categories = categories == null ? Map.of() : categories;
+        jobs = jobs == null ? Map.of() : jobs;
+    }
+
+    public Config(Map<String, InstanceDefinition> instances, Path source) {
+        this(instances, Map.of(), Map.of(), source);
+    }
+
     public static Config none() {
         return new Config(Map.of(), null);
+    }
+
+    /** The directory relative paths in the file are read from: the file's own, so a cron job may run anywhere. */
+    public java.util.Optional<Path> directory() {
+        return source == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(source.toAbsolutePath().getParent());
     }
 
     /**
@@ -61,7 +76,8 @@ public record Config(Map<String, InstanceDefinition> instances, Path source) {
             if (raw.instances() != null) {
                 raw.instances().forEach((name, def) -> instances.put(name, def == null ? InstanceDefinition.empty() : def));
             }
-            return new Config(Map.copyOf(instances), file);
+            return new Config(Map.copyOf(instances), entries(file, "categories", raw.categories()),
+                    entries(file, "jobs", raw.jobs()), file);
         } catch (UnrecognizedPropertyException e) {
             throw CachectlException.usage(file + ": unknown setting '" + e.getPropertyName() + "' at "
                     + path(e) + " (known: " + e.getKnownPropertyIds() + ")");
@@ -71,6 +87,19 @@ public record Config(Map<String, InstanceDefinition> instances, Path source) {
         } catch (IOException e) {
             throw CachectlException.usage(file + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
         }
+    }
+
+    /** Keeps the file's order (help and errors list entries as written); an empty entry is an error. */
+    private static <T> Map<String, T> entries(Path file, String section, Map<String, T> raw) {
+        if (raw == null) {
+            return Map.of();
+        }
+        raw.forEach((name, def) -> {
+            if (def == null) {
+                throw CachectlException.usage(file + ": " + section + "." + name + " has no settings");
+            }
+        });
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(raw));
     }
 
     private static String path(JsonMappingException e) {
@@ -84,7 +113,9 @@ public record Config(Map<String, InstanceDefinition> instances, Path source) {
         return e.getLocation() == null ? where : where + " (line " + e.getLocation().getLineNr() + ")";
     }
 
-    @JsonIgnoreProperties({"categories", "groups", "jobs"})
-    private record FileContent(Map<String, InstanceDefinition> instances) {
+    @JsonIgnoreProperties({"groups"})
+    private record FileContent(Map<String, InstanceDefinition> instances,
+                               LinkedHashMap<String, CategoryDefinition> categories,
+                               LinkedHashMap<String, WarmJobDefinition> jobs) {
     }
 }

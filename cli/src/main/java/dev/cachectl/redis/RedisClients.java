@@ -24,8 +24,20 @@ public final class RedisClients {
     }
 
     public static Jedis open(Endpoint endpoint, Duration timeout) {
+        DefaultJedisClientConfig config = clientConfig(endpoint, timeout);
+        try {
+            Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), config);
+            jedis.getConnection().connect();
+            return jedis;
+        } catch (JedisException e) {
+            throw translate(endpoint, e);
+        }
+    }
+
+    /** How cachectl connects to {@code endpoint}: credentials, db, TLS, and timeouts for connecting and for each reply. */
+    public static DefaultJedisClientConfig clientConfig(Endpoint endpoint, Duration timeout) {
         int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
+        return DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(ms)
                 .socketTimeoutMillis(ms)
                 .user(endpoint.user())
@@ -34,13 +46,6 @@ public final class RedisClients {
                 .ssl(endpoint.tls())
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .build();
-        try {
-            Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), config);
-            jedis.getConnection().connect();
-            return jedis;
-        } catch (JedisException e) {
-            throw translate(endpoint, e);
-        }
     }
 
     /** A Jedis failure as the one-line cause an operator needs, with the exit code it deserves. */

@@ -8,11 +8,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * docs cannot rot. Lines of {@code sh} blocks that call {@code cachectl} (or {@code scripts/cachectl})
  * are run through the front door; {@code # exit N} at the end of a line names the expected exit
  * code (default 0). A {@code yaml} block becomes the working directory's cachectl.yaml from there on.
+ * The working directory starts with a copy of {@code docs/examples/}, the inputs the examples read.
  */
 class ReadmeExamplesTest {
     private static final Pattern FENCE = Pattern.compile("(?ms)^```(\\w+)\\n(.*?)^```");
@@ -33,6 +36,7 @@ class ReadmeExamplesTest {
     @Test
     void every_cachectl_command_in_the_readme_runs_as_shown() throws IOException {
         String readme = Files.readString(Repo.root().resolve("README.md"));
+        copyTree(Repo.root().resolve("docs/examples"), home.workDir().resolve("docs/examples"));
         Matcher block = FENCE.matcher(readme);
         int ran = 0;
         while (block.find()) {
@@ -60,6 +64,19 @@ class ReadmeExamplesTest {
             }
         }
         assertTrue(ran >= 15, "the README shows at least 15 cachectl commands; ran " + ran);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path dest = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(f, dest);
+                }
+            }
+        }
     }
 
     private static String stripComment(String line) {

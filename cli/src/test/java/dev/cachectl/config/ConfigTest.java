@@ -20,7 +20,7 @@ class ConfigTest {
     Path dir;
 
     @Test
-    void reads_managed_and_external_instances_and_tolerates_later_sections() throws IOException {
+    void reads_managed_and_external_instances_next_to_other_sections() throws IOException {
         Files.writeString(dir.resolve("cachectl.yaml"), """
                 instances:
                   sessions:
@@ -37,6 +37,42 @@ class ConfigTest {
         assertEquals("6390", config.instances().get("sessions").port());
         assertEquals("15m", config.instances().get("sessions").idleTimeout());
         assertEquals("redis://:pw@10.0.0.5:6379/1", config.instances().get("prod").url());
+    }
+
+    @Test
+    void reads_categories_and_warm_jobs_with_queries_as_maps_or_json_text() throws IOException {
+        Files.writeString(dir.resolve("cachectl.yaml"), """
+                categories:
+                  user: {prefix: "user:", instance: sessions, ttl: 1h, ttl-jitter: 10%}
+                jobs:
+                  users:
+                    source: mongodb://db:27017/shop.users
+                    query: {active: true}
+                    projection: '{"name": 1}'
+                    key: "{_id}"
+                    category: user
+                    nx: true
+                    if-hit-ratio-below: 90%
+                    max-errors: 10
+                    rate: 5000
+                """);
+        Config config = Config.load(null, Map.of(), dir);
+        assertEquals("user:", config.categories().get("user").prefix());
+        assertEquals("10%", config.categories().get("user").ttlJitter());
+        WarmJobDefinition job = config.jobs().get("users");
+        assertEquals("{\"active\":true}", job.query().toString());
+        assertEquals("{\"name\": 1}", job.projection().asText());
+        assertEquals(Boolean.TRUE, job.nx());
+        assertEquals(10L, job.maxErrors());
+        assertEquals(5000L, job.rate());
+        assertEquals(dir.toAbsolutePath(), config.directory().orElseThrow());
+    }
+
+    @Test
+    void an_unknown_category_setting_is_an_error_that_names_it() throws IOException {
+        Path f = Files.writeString(dir.resolve("x.yaml"), "categories:\n  user:\n    prefx: \"u:\"\n");
+        CachectlException e = assertThrows(CachectlException.class, () -> Config.load(f, Map.of(), dir));
+        assertTrue(e.getMessage().contains("'prefx'") && e.getMessage().contains("categories.user"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,16 @@
+package dev.cachectl.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One entry under {@code categories:} in cachectl.yaml: keys that start with {@code prefix} live on
+ * {@code instance} and expire after {@code ttl} (spread by {@code ttl-jitter}, a percentage such as
+ * {@code 10%} or a duration). Values stay text here; the commands that use a category parse them with
+ * the same parsers as their flags.
+ */
+public record CategoryDefinition(
+        String prefix,
+        String instance,
+        String ttl,
+        @JsonProperty("ttl-jitter") String ttlJitter) {
+}

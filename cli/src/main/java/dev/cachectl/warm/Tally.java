@@ -1,0 +1,105 @@
+package dev.cachectl.warm;
+
+import dev.cachectl.warm.sink.BatchResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counts of one run, kept by every writer thread at once, with the first few errors by line
+ * number, and the reason the run stopped early if it did (the first reason wins).
+ */
+final class Tally {
+    static final int ERRORS_KEPT = 10;
+
+    final LongAdder read = new LongAdder();
+    final LongAdder written = new LongAdder();
+    final LongAdder skipped = new LongAdder();
+    final LongAdder malformed = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder unconfirmed = new LongAdder();
+    private final long maxErrors;
+    private final TreeMap<Long, String> errors = new TreeMap<>();
+    private final List<String> otherErrors = new ArrayList<>();
+    private volatile String stopReason;
+
+    Tally(long maxErrors) {
+        this.maxErrors = maxErrors;
+    }
+
+    void malformed(long line, String reason) {
+        malformed.increment();
+        error(line, reason);
+    }
+
+    void add(BatchResult result) {
+        written.add(result.written);
+        skipped.add(result.skipped);
+        for (BatchResult.Failure f : result.failures) {
+            failed.increment();
+            error(f.line(), f.error());
+        }
+        if (result.lost != null) {
+            lost(result.lost, result.unconfirmed);
+            failed.add(result.notSent);
+        }
+    }
+
+    /** One write the server refused, outside a batch result (a key copy); line 0 when there is none. */
+    void failed(long line, String error) {
+        failed.increment();
+        error(line, error);
+    }
+
+    /** The connection broke: {@code count} ops were sent but never answered. */
+    void lost(String reason, int count) {
+        failed.add(count);
+        unconfirmed.add(count);
+        stop(reason);
+    }
+
+    void stop(String reason) {
+        synchronized (this) {
+            if (stopReason == null) {
+                stopReason = reason;
+            }
+        }
+    }
+
+    boolean stopped() {
+        return stopReason != null;
+    }
+
+    String stopReason() {
+        return stopReason;
+    }
+
+    private void error(long line, String message) {
+        synchronized (this) {
+            if (line > 0) {
+                errors.put(line, message);
+                if (errors.size() > ERRORS_KEPT) {
+                    errors.pollLastEntry();
+                }
+            } else if (otherErrors.size() < ERRORS_KEPT) {
+                otherErrors.add(message);
+            }
+        }
+        if (maxErrors >= 0 && malformed.sum() + failed.sum() - unconfirmed.sum() > maxErrors) {
+            stop("stopped after more than " + maxErrors + " malformed or failed record" + (maxErrors == 1 ? "" : "s")
+                    + " (--max-errors " + maxErrors + ")");
+        }
+    }
+
+    synchronized List<WarmSummary.RecordError> errors() {
+        List<WarmSummary.RecordError> list = new ArrayList<>();
+        for (Map.Entry<Long, String> e : errors.entrySet()) {
+            list.add(new WarmSummary.RecordError(e.getKey(), e.getValue()));
+        }
+        otherErrors.forEach(m -> list.add(new WarmSummary.RecordError(null, m)));
+        return list;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.cachectl.warm;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.util.Durations;
+import dev.cachectl.warm.source.MalformedRecordException;
+import dev.cachectl.warm.source.SourceRecord;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The TTL of each key: a fixed duration, or a record field holding seconds from now or an absolute
+ * ISO-8601 time (the fixed one applies where the field is absent), then spread by a jitter so that
+ * a warmed set does not expire all in the same second. The jitter is a share of the TTL ({@code 10%}:
+ * anywhere from 0.9× to 1.1×) or a duration ({@code 5m}: up to five minutes either way).
+ */
+public final class TtlPolicy {
+    /** What {@link #millis} returns for a record whose expiry has already passed. */
+    public static final long EXPIRED = -1;
+
+    private final long fixedMillis;
+    private final String field;
+    private final double jitterShare;
+    private final long jitterMillis;
+
+    private TtlPolicy(long fixedMillis, String field, double jitterShare, long jitterMillis) {
+        this.fixedMillis = fixedMillis;
+        this.field = field;
+        this.jitterShare = jitterShare;
+        this.jitterMillis = jitterMillis;
+    }
+
+    /** From option text; {@code what} names the option or config entry in errors. */
+    public static TtlPolicy of(String ttl, String field, String jitter, String what) {
+        long fixed = 0;
+        if (ttl != null) {
+            fixed = parseDuration(ttl, "--ttl", what).toMillis();
+            if (fixed <= 0) {
+                throw CachectlException.usage(what + "--ttl must be more than 0 (leave it out for keys without expiry)");
+            }
+        }
+        double share = 0;
+        long jitterMs = 0;
+        if (jitter != null) {
+            if (ttl == null && field == null) {
+                throw CachectlException.usage(what + "--ttl-jitter needs a TTL to spread: add --ttl, --ttl-field or a category with a ttl");
+            }
+            String j = jitter.trim();
+            if (j.endsWith("%")) {
+                try {
+                    share = Double.parseDouble(j.substring(0, j.length() - 1).trim()) / 100;
+                } catch (NumberFormatException e) {
+                    share = -1;
+                }
+                if (!(share >= 0 && share < 1)) {
+                    throw CachectlException.usage(what + "--ttl-jitter '" + jitter + "': a percentage from 0% to below 100%, or a duration");
+                }
+            } else {
+                jitterMs = parseDuration(j, "--ttl-jitter", what).toMillis();
+            }
+        }
+        return new TtlPolicy(fixed, field == null || field.isBlank() ? null : field, share, jitterMs);
+    }
+
+    private static Duration parseDuration(String text, String option, String what) {
+        try {
+            return Durations.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw CachectlException.usage(what + option + " '" + text + "': " + e.getMessage());
+        }
+    }
+
+    public String field() {
+        return field;
+    }
+
+    /** Milliseconds to live, 0 for no expiry, or {@link #EXPIRED}. */
+    public long millis(SourceRecord record) {
+        long base = fixedMillis;
+        if (field != null) {
+            String v = record.field(field);
+            if (v != null && !v.isBlank()) {
+                base = fromField(v.trim());
+                if (base <= 0) {
+                    return EXPIRED;
+                }
+            }
+        }
+        return base == 0 ? 0 : jittered(base);
+    }
+
+    private long fromField(String v) {
+        char first = v.charAt(0);
+        if (first == '-' || first == '+' || first == '.' || Character.isDigit(first) && !v.contains("T")) {
+            try {
+                return Math.round(Double.parseDouble(v) * 1000);
+            } catch (NumberFormatException e) {
+                throw badField(v);
+            }
+        }
+        try {
+            Instant at = v.endsWith("Z") ? Instant.parse(v) : OffsetDateTime.parse(v).toInstant();
+            return at.toEpochMilli() - System.currentTimeMillis();
+        } catch (DateTimeParseException e) {
+            throw badField(v);
+        }
+    }
+
+    private MalformedRecordException badField(String v) {
+        String shown = v.length() > 40 ? v.substring(0, 40) + "…" : v;
+        return new MalformedRecordException("TTL field '" + field + "' is neither seconds nor an ISO-8601 time: '" + shown + "'");
+    }
+
+    private long jittered(long base) {
+        long spread = jitterShare > 0 ? (long) (base * jitterShare) : jitterMillis;
+        if (spread <= 0) {
+            return base;
+        }
+        long offset = ThreadLocalRandom.current().nextLong(-spread, spread + 1);
+        return Math.max(1, base + offset);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cachectl.warm;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.lifecycle.Home;
+import dev.cachectl.util.FileLocks;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.regex.Pattern;
+
+/**
+ * One run at a time per job: an OS lock on {@code HOME/locks/warm-NAME.lock}. The kernel releases it
+ * when the holder exits in any way, kill -9 included, so a file left behind never blocks the next
+ * run. The holder writes its pid into the file for the message the next run prints.
+ */
+final class WarmLock {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private WarmLock() {
+    }
+
+    static String checkName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw CachectlException.usage("--lock '" + name + "': use letters, digits, '.', '-' and '_' (at most 100)");
+        }
+        return name;
+    }
+
+    static FileLocks.Held acquire(Home home, String name) {
+        Path file = home.ensure().locksDir().resolve("warm-" + name + ".lock");
+        FileLocks.Held held = FileLocks.tryAcquire(file).orElseThrow(() -> new CachectlException(ExitCode.LOCKED,
+                "another warm run holds the lock '" + name + "'" + holder(file) + "; skipped"));
+        try {
+            String me = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            held.channel().truncate(0);
+            held.channel().write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (IOException e) {
+            // the lock is what matters; the note in it is only for the message of a run that finds it held
+        }
+        return held;
+    }
+
+    private static String holder(Path file) {
+        try {
+            String note = Files.readString(file).trim();
+            return note.isEmpty() || note.contains("\n") ? "" : " (" + note + ")";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.cachectl.warm;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.lifecycle.Home;
+import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.util.FileLocks;
+import dev.cachectl.warm.sink.BatchSink;
+import dev.cachectl.warm.sink.DryRunSink;
+import dev.cachectl.warm.sink.RedisTarget;
+import dev.cachectl.warm.source.Inputs;
+import dev.cachectl.warm.source.MongoSource;
+import dev.cachectl.warm.source.RecordSource;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Runs a {@link WarmJob}: takes the job's lock (a dry run takes none), connects to the target, checks
+ * the skip conditions, then loads the records (or copies the hot keys) and sums up. Problems found
+ * before anything is written are thrown with their exit code; what happens during the load is
+ * counted in the summary.
+ */
+public final class WarmService {
+    static final int SAMPLE_LINES = 10;
+
+    private final Home home;
+    private final InputStream stdin;
+
+    public WarmService(Home home, InputStream stdin) {
+        this.home = home;
+        this.stdin = stdin;
+    }
+
+    public WarmSummary run(WarmJob job, ProgressListener progress) {
+        long start = System.nanoTime();
+        boolean dry = job.batch().dryRun();
+        try (FileLocks.Held lock = dry ? null : WarmLock.acquire(home, job.lock());
+             RedisTarget target = RedisTarget.connect(job.target().endpoint())) {
+            Optional<String> warm = WarmGates.skipReason(target, job.gates());
+            if (warm.isPresent()) {
+                return WarmSummary.skipped(job, warm.get(), seconds(start));
+            }
+            Tally tally = new Tally(job.maxErrors());
+            DryRunSink.Sample sample = dry ? new DryRunSink.Sample(SAMPLE_LINES) : null;
+            String ranking = null;
+            if (job.source() instanceof WarmJob.HotKeys hot) {
+                progress.started("warm", hot.top());
+                try {
+                    ranking = new HotKeyWarmer(job.batch(), progress).run(hot, target, job.nx(), tally, sample);
+                } finally {
+                    progress.finished();
+                }
+            } else {
+                try (RecordSource source = open(job)) {
+                    checkColumns(source, job.mapper());
+                    Supplier<BatchSink> sinks = dry ? () -> new DryRunSink(sample) : target::sink;
+                    progress.started("warm", -1);
+                    try {
+                        new RedisWriter(job.batch(), progress).run(source, job.mapper(), sinks, job.nx(), tally);
+                    } finally {
+                        progress.finished();
+                    }
+                }
+            }
+            return WarmSummary.of(job, tally, seconds(start), ranking, sample == null ? List.of() : sample.lines());
+        }
+    }
+
+    private RecordSource open(WarmJob job) {
+        if (job.source() instanceof WarmJob.FileSource file) {
+            return Inputs.open(file.path(), stdin, file.format());
+        }
+        WarmJob.MongoSource mongo = (WarmJob.MongoSource) job.source();
+        return new MongoSource(mongo.url(), mongo.query(), mongo.projection(), job.batch().batch());
+    }
+
+    /** With a CSV header the fields are known up front: a template naming another is a bad mapping, not N bad records. */
+    private static void checkColumns(RecordSource source, RecordMapper mapper) {
+        Optional<List<String>> columns = source.columns();
+        if (columns.isEmpty()) {
+            return;
+        }
+        List<String> wanted = new ArrayList<>(mapper.key().fields());
+        if (mapper.valueField() != null) {
+            wanted.add(mapper.valueField());
+        }
+        if (mapper.ttl().field() != null) {
+            wanted.add(mapper.ttl().field());
+        }
+        for (String field : wanted) {
+            if (!columns.get().contains(field)) {
+                throw CachectlException.usage(source + " has no column '" + field + "' (columns: "
+                        + String.join(", ", columns.get()) + ")");
+            }
+        }
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.cachectl.warm;
+
+import dev.cachectl.ExitCode;
+
+import java.util.List;
+
+/**
+ * What a warm did, for the one-line summary and the {@code --json} document. Counts add up:
+ * {@code read = written + skipped + malformed + failed} ({@code would_write} instead of {@code written}
+ * in a dry run). {@code skipped}: keys left alone under NX, and records whose expiry had passed.
+ * {@code unconfirmed}: the part of {@code failed} sent just before a connection broke, which the
+ * server may or may not have applied.
+ */
+public record WarmSummary(
+        String job,
+        String source,
+        String target,
+        String outcome,
+        int exitCode,
+        boolean dryRun,
+        long read,
+        long written,
+        long wouldWrite,
+        long skipped,
+        long malformed,
+        long failed,
+        long unconfirmed,
+        double seconds,
+        double recordsPerSecond,
+        List<RecordError> errors,
+        String message,
+        String ranking,
+        List<String> sample) {
+
+    /** {@code line} is null for an error that belongs to no line (a key copied from another Redis). */
+    public record RecordError(Long line, String error) {
+    }
+
+    static WarmSummary skipped(WarmJob job, String reason, double seconds) {
+        return new WarmSummary(job.name(), job.source().shown(), job.target().name(), "skipped", ExitCode.DONE.code(),
+                job.batch().dryRun(), 0, 0, 0, 0, 0, 0, 0, seconds, 0, List.of(), reason, null, List.of());
+    }
+
+    static WarmSummary of(WarmJob job, Tally tally, double seconds, String ranking, List<String> sample) {
+        boolean dry = job.batch().dryRun();
+        long read = tally.read.sum();
+        long done = tally.written.sum();
+        long skipped = tally.skipped.sum();
+        long bad = tally.malformed.sum() + tally.failed.sum();
+        ExitCode code;
+        if (bad == 0 && !tally.stopped()) {
+            code = ExitCode.DONE;
+        } else {
+            code = done + skipped > 0 ? ExitCode.PARTIAL : ExitCode.FAILED;
+        }
+        String outcome = code == ExitCode.DONE ? "done" : code == ExitCode.PARTIAL ? "partial" : "failed";
+        return new WarmSummary(job.name(), job.source().shown(), job.target().name(), outcome, code.code(), dry,
+                read, dry ? 0 : done, dry ? done : 0, skipped, tally.malformed.sum(), tally.failed.sum(),
+                tally.unconfirmed.sum(), round(seconds), round(seconds > 0 ? read / seconds : 0), tally.errors(),
+                tally.stopReason(), ranking, sample);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /** The summary line: {@code warm users.jsonl → cache: read 10, written 9, …; 0.2 s, 50 records/s}. */
+    public String line() {
+        if (outcome.equals("skipped")) {
+            return "warm " + source + " → " + target + " skipped: " + message;
+        }
+        StringBuilder s = new StringBuilder("warm ").append(source).append(" → ").append(target).append(": read ").append(read);
+        s.append(dryRun ? ", would write " + wouldWrite : ", written " + written);
+        s.append(", skipped ").append(skipped).append(", malformed ").append(malformed).append(", failed ").append(failed);
+        if (unconfirmed > 0) {
+            s.append(" (").append(unconfirmed).append(" unconfirmed)");
+        }
+        // by hand: String.format would load the locale machinery for one line
+        s.append("; ").append(seconds).append(" s, ").append(Math.round(recordsPerSecond)).append(" records/s");
+        if (dryRun) {
+            s.append("; dry run, nothing written");
+        }
+        return s.toString();
+    }
+}

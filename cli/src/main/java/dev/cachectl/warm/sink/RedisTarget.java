@@ -1,0 +1,150 @@
+package dev.cachectl.warm.sink;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.RedisClients;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClusterPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The Redis a warm writes to, standalone or a cluster, hidden behind one class: it checks the server
+ * answers, opens one sink per writer thread, and reads the figures the skip conditions look at.
+ */
+public final class RedisTarget implements AutoCloseable {
+    /** Long enough for a big pipelined batch on a busy server; a dead server fails at once, not after this. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Endpoint endpoint;
+    private final ClusterConnectionProvider cluster;
+    private final List<Jedis> opened = new ArrayList<>();
+
+    private RedisTarget(Endpoint endpoint, ClusterConnectionProvider cluster) {
+        this.endpoint = endpoint;
+        this.cluster = cluster;
+    }
+
+    /** Connects and checks that the target answers: exit 3 when it does not, 2 when the password is wrong. */
+    public static RedisTarget connect(Endpoint endpoint) {
+        if (!endpoint.cluster()) {
+            // a bare connection: a full Jedis client loads a few hundred classes for one PING
+            try (Connection probe = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
+                    RedisClients.clientConfig(endpoint, Duration.ofSeconds(5)))) {
+                probe.ping();
+            } catch (JedisException e) {
+                throw RedisClients.translate(endpoint, e);
+            }
+            return new RedisTarget(endpoint, null);
+        }
+        Set<HostAndPort> seeds = endpoint.seeds().stream().map(HostAndPort::from).collect(Collectors.toSet());
+        try {
+            return new RedisTarget(endpoint, new ClusterConnectionProvider(seeds, RedisClients.clientConfig(endpoint, TIMEOUT)));
+        } catch (JedisClusterOperationException e) {
+            throw new CachectlException(ExitCode.DOWN, "cannot reach the Redis Cluster at " + endpoint + ": " + e.getMessage(), e);
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    /** A sink for one writer thread, on its own connection. */
+    public BatchSink sink() {
+        if (cluster != null) {
+            return new ClusterSink(cluster, endpoint.toString());
+        }
+        return new StandaloneSink(endpoint, RedisClients.clientConfig(endpoint, TIMEOUT));
+    }
+
+    /** A pipeline for copying keys (see {@link dev.cachectl.redis.KeyCopier}); close it after use. */
+    public AbstractPipeline pipeline() {
+        if (cluster != null) {
+            return new ClusterPipeline(cluster, (redis.clients.jedis.RedisProtocol) null);
+        }
+        return new Pipeline(open().getConnection());
+    }
+
+    private synchronized Jedis open() {
+        Jedis jedis = RedisClients.open(endpoint, TIMEOUT);
+        opened.add(jedis);
+        return jedis;
+    }
+
+    /** Keys in the target's db (all primaries of a cluster). */
+    public long keys() {
+        long sum = 0;
+        for (Jedis node : nodes()) {
+            try (node) {
+                sum += node.dbSize();
+            }
+        }
+        return sum;
+    }
+
+    /** Keyspace hits and misses since the server started (or its stats were reset), over all primaries. */
+    public long[] hitsAndMisses() {
+        long hits = 0;
+        long misses = 0;
+        for (Jedis node : nodes()) {
+            try (node) {
+                String stats = node.info("stats");
+                hits += infoField(stats, "keyspace_hits");
+                misses += infoField(stats, "keyspace_misses");
+            }
+        }
+        return new long[] {hits, misses};
+    }
+
+    private static long infoField(String info, String name) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(name + ":")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    private List<Jedis> nodes() {
+        try {
+            if (cluster == null) {
+                return List.of(RedisClients.open(endpoint, Duration.ofSeconds(5)));
+            }
+            List<Jedis> nodes = new ArrayList<>();
+            Collection<ConnectionPool> primaries = cluster.getPrimaryNodes().values();
+            for (ConnectionPool pool : primaries) {
+                nodes.add(new Jedis(pool.getResource()));
+            }
+            return nodes;
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Jedis jedis : opened) {
+            try {
+                jedis.close();
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+        }
+        opened.clear();
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}

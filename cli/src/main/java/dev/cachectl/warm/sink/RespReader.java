@@ -1,0 +1,128 @@
+package dev.cachectl.warm.sink;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads RESP replies from a socket, many per read: the replies to a batch of writes are mostly
+ * {@code +OK}, a nil under NX, an integer from a script, or an error line.
+ */
+final class RespReader {
+    static final int STATUS = 1;
+    static final int NIL = 2;
+    static final int INTEGER = 3;
+    static final int BULK = 4;
+    static final int ERROR = 5;
+    static final int ARRAY = 6;
+
+    private final InputStream in;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int lim;
+    long integer;
+    String error;
+
+    RespReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** Reads one reply and returns its kind; an integer lands in {@link #integer}, an error's text in {@link #error}. */
+    int next() throws IOException {
+        int type = read();
+        switch (type) {
+            case '+' -> {
+                skipLine();
+                return STATUS;
+            }
+            case '-' -> {
+                error = line();
+                return ERROR;
+            }
+            case ':' -> {
+                integer = number();
+                return INTEGER;
+            }
+            case '_' -> {
+                skipLine();
+                return NIL;
+            }
+            case '$' -> {
+                long n = number();
+                if (n < 0) {
+                    return NIL;
+                }
+                skip(n + 2);
+                return BULK;
+            }
+            case '*' -> {
+                long n = number();
+                for (long i = 0; i < n; i++) {
+                    next();
+                }
+                return n < 0 ? NIL : ARRAY;
+            }
+            default -> throw new IOException("unexpected reply from the server (byte " + type + ")");
+        }
+    }
+
+    private int read() throws IOException {
+        if (pos == lim) {
+            fill();
+        }
+        return buf[pos++];
+    }
+
+    private void fill() throws IOException {
+        int n = in.read(buf, 0, buf.length);
+        if (n < 0) {
+            throw new EOFException("the server closed the connection");
+        }
+        pos = 0;
+        lim = n;
+    }
+
+    private long number() throws IOException {
+        long n = 0;
+        boolean negative = false;
+        int c = read();
+        if (c == '-') {
+            negative = true;
+            c = read();
+        }
+        while (c != '\r') {
+            n = n * 10 + (c - '0');
+            c = read();
+        }
+        read();
+        return negative ? -n : n;
+    }
+
+    private void skipLine() throws IOException {
+        while (read() != '\n') {
+            // status text: only OK is expected, and it carries nothing
+        }
+    }
+
+    private String line() throws IOException {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream(64);
+        int c;
+        while ((c = read()) != '\r') {
+            text.write(c);
+        }
+        read();
+        return text.toString(StandardCharsets.UTF_8);
+    }
+
+    private void skip(long n) throws IOException {
+        while (n > 0) {
+            if (pos == lim) {
+                fill();
+            }
+            int step = (int) Math.min(n, lim - pos);
+            pos += step;
+            n -= step;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.cachectl.warm.sink;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/** Encodes commands in RESP into one growing buffer, so a whole batch leaves in one write. */
+final class RespWriter {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private byte[] buf = new byte[1 << 16];
+    private int len;
+
+    void reset() {
+        len = 0;
+        if (buf.length > 1 << 22) {
+            buf = new byte[1 << 16]; // one huge batch should not pin its buffer for the rest of the run
+        }
+    }
+
+    int size() {
+        return len;
+    }
+
+    /** {@code *N} for a command of N parts; each part then follows as {@link #bulk}. */
+    void array(int parts) {
+        ensure(24);
+        buf[len++] = '*';
+        number(parts);
+    }
+
+    void bulk(byte[] part) {
+        ensure(part.length + 24);
+        buf[len++] = '$';
+        number(part.length);
+        System.arraycopy(part, 0, buf, len, part.length);
+        len += part.length;
+        buf[len++] = '\r';
+        buf[len++] = '\n';
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        out.write(buf, 0, len);
+        out.flush();
+    }
+
+    /** Digits and CRLF, without a String in between. */
+    private void number(long n) {
+        if (n == 0) {
+            buf[len++] = '0';
+        } else {
+            int start = len;
+            while (n > 0) {
+                buf[len++] = (byte) ('0' + n % 10);
+                n /= 10;
+            }
+            for (int i = start, j = len - 1; i < j; i++, j--) {
+                byte t = buf[i];
+                buf[i] = buf[j];
+                buf[j] = t;
+            }
+        }
+        buf[len++] = CRLF[0];
+        buf[len++] = CRLF[1];
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.cachectl.warm.source;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One line of a JSON Lines file, scanned on first use by {@link JsonScanner}; values are cut from the
+ * line as bytes, so a plain string field becomes a Redis value with one copy and no String in between.
+ */
+final class JsonLineRecord implements SourceRecord {
+    private final long line;
+    private final byte[] buf;
+    private final int off;
+    private final int len;
+    private int[] slots;
+    private int count = -1;
+
+    JsonLineRecord(long line, byte[] buf, int off, int len) {
+        this.line = line;
+        this.buf = buf;
+        this.off = off;
+        this.len = len;
+    }
+
+    @Override
+    public long line() {
+        return line;
+    }
+
+    @Override
+    public String field(String name) {
+        int slot = find(name);
+        if (slot < 0 || slots[slot + 2] == JsonScanner.NULL) {
+            return null;
+        }
+        return value(slot);
+    }
+
+    @Override
+    public byte[] fieldBytes(String name) {
+        int slot = find(name);
+        if (slot < 0 || slots[slot + 2] == JsonScanner.NULL) {
+            return null;
+        }
+        if ((slots[slot + 5] & 2) != 0) {
+            return value(slot).getBytes(StandardCharsets.UTF_8);
+        }
+        return Arrays.copyOfRange(buf, slots[slot + 3], slots[slot + 4]);
+    }
+
+    @Override
+    public void forEachField(FieldVisitor visitor) {
+        scan();
+        for (int i = 0; i < count; i++) {
+            int slot = i * JsonScanner.SLOT;
+            if (slots[slot + 2] != JsonScanner.NULL) {
+                visitor.field(name(slot), value(slot));
+            }
+        }
+    }
+
+    @Override
+    public byte[] json() {
+        scan();
+        return Arrays.copyOfRange(buf, off, off + len);
+    }
+
+    @Override
+    public int size() {
+        return len + 1;
+    }
+
+    private void scan() {
+        if (count >= 0) {
+            return;
+        }
+        JsonScanner s = new JsonScanner(buf, off, len);
+        s.scan();
+        slots = s.slots;
+        count = s.count;
+    }
+
+    /** The slot of the last field with this name (JSON parsers commonly let a repeated name win last), or -1. */
+    private int find(String name) {
+        scan();
+        for (int i = count - 1; i >= 0; i--) {
+            int slot = i * JsonScanner.SLOT;
+            if (nameEquals(slot, name)) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private boolean nameEquals(int slot, String name) {
+        int from = slots[slot];
+        int n = slots[slot + 1] - from;
+        if ((slots[slot + 5] & 1) == 0 && isAscii(name)) {
+            if (n != name.length()) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf[from + i] != name.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return name(slot).equals(name);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String name(int slot) {
+        return text(slots[slot], slots[slot + 1], (slots[slot + 5] & 1) != 0);
+    }
+
+    private String value(int slot) {
+        return text(slots[slot + 3], slots[slot + 4], slots[slot + 2] == JsonScanner.STRING && (slots[slot + 5] & 2) != 0);
+    }
+
+    private String text(int from, int to, boolean escaped) {
+        if (!escaped) {
+            return new String(buf, from, to - from, StandardCharsets.UTF_8);
+        }
+        StringBuilder s = new StringBuilder(to - from);
+        int run = from;
+        int i = from;
+        while (i < to) {
+            if (buf[i] != '\\') {
+                i++;
+                continue;
+            }
+            s.append(new String(buf, run, i - run, StandardCharsets.UTF_8));
+            byte e = buf[i + 1];
+            switch (e) {
+                case 'b' -> s.append('\b');
+                case 'f' -> s.append('\f');
+                case 'n' -> s.append('\n');
+                case 'r' -> s.append('\r');
+                case 't' -> s.append('\t');
+                case 'u' -> s.append((char) Integer.parseInt(new String(buf, i + 2, 4, StandardCharsets.US_ASCII), 16));
+                default -> s.append((char) e);
+            }
+            i += e == 'u' ? 6 : 2;
+            run = i;
+        }
+        return s.append(new String(buf, run, to - run, StandardCharsets.UTF_8)).toString();
+    }
+}

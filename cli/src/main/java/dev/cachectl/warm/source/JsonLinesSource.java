@@ -1,0 +1,127 @@
+package dev.cachectl.warm.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * JSON Lines: one object per line. This reader only splits lines; each record keeps a slice of the
+ * chunk it was read into and is parsed by whoever reads its fields, so the one reader thread never
+ * becomes the bottleneck. A chunk is never reused (records may still point into it), so memory is
+ * bounded by the records in flight, and a line longer than {@link #MAX_LINE} is reported, not buffered.
+ */
+final class JsonLinesSource implements RecordSource {
+    static final int MAX_LINE = 16 << 20;
+    private static final int CHUNK = 1 << 20;
+
+    private final InputStream in;
+    private final String name;
+    private byte[] buf = new byte[CHUNK];
+    private int pos;
+    private int limit;
+    private boolean eof;
+    private long line;
+
+    JsonLinesSource(InputStream in, String name) {
+        this.in = in;
+        this.name = name;
+    }
+
+    @Override
+    public SourceRecord next() {
+        while (true) {
+            int nl = indexOf(buf, pos, limit);
+            if (nl < 0 && !eof) {
+                if (limit - pos >= MAX_LINE) {
+                    return skipLongLine();
+                }
+                fill();
+                continue;
+            }
+            if (nl < 0 && pos == limit) {
+                return null;
+            }
+            int start = pos;
+            int end = nl < 0 ? limit : nl;
+            pos = nl < 0 ? limit : nl + 1;
+            line++;
+            while (start < end && isBlank(buf[start])) {
+                start++;
+            }
+            while (end > start && isBlank(buf[end - 1])) {
+                end--;
+            }
+            if (start < end) {
+                return new JsonLineRecord(line, buf, start, end - start);
+            }
+        }
+    }
+
+    /** Moves the unfinished line to the front of a fresh chunk and reads more after it. */
+    private void fill() {
+        int partial = limit - pos;
+        byte[] next = new byte[Math.max(CHUNK, Math.min(MAX_LINE + 1, partial * 2))];
+        System.arraycopy(buf, pos, next, 0, partial);
+        buf = next;
+        pos = 0;
+        limit = partial;
+        try {
+            while (limit < buf.length) {
+                int n = in.read(buf, limit, buf.length - limit);
+                if (n < 0) {
+                    eof = true;
+                    return;
+                }
+                limit += n;
+                if (n > 0 && indexOf(buf, limit - n, limit) >= 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + name + " after line " + line + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops a line too long to hold, up to its end, and reports it. */
+    private SourceRecord skipLongLine() {
+        long at = line + 1;
+        pos = limit;
+        while (true) {
+            fill();
+            int nl = indexOf(buf, pos, limit);
+            if (nl >= 0 || eof) {
+                pos = nl < 0 ? limit : nl + 1;
+                line++;
+                return SourceRecord.malformed(at, "line longer than " + (MAX_LINE >> 20) + " MB");
+            }
+            pos = limit;
+        }
+    }
+
+    private static int indexOf(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t' || b == '\r';
+    }
+
+    @Override
+    public void close() {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // read-only: nothing is lost
+        }
+        buf = new byte[0];
+    }
+
+    @Override
+    public String toString() {
+        return name + " (JSON Lines)";
+    }
+}

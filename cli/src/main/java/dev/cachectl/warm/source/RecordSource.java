@@ -1,0 +1,22 @@
+package dev.cachectl.warm.source;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A stream of records, read one at a time so memory stays bounded whatever the source's size.
+ * Called from one thread; the records it returns may be handed to others.
+ */
+public interface RecordSource extends AutoCloseable {
+
+    /** The next record, or null at the end; throws {@link SourceException} when the rest cannot be read. */
+    SourceRecord next();
+
+    /** The field names every record has, when the source declares them (a CSV header). */
+    default Optional<List<String>> columns() {
+        return Optional.empty();
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,6 @@
+package dev.cachectl.warm.source;
+
+/** The formats a file or stdin may hold; lower-case because help and completion show them as typed. */
+public enum SourceFormat {
+    auto, jsonl, csv
+}

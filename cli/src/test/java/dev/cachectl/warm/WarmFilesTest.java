@@ -1,0 +1,214 @@
+package dev.cachectl.warm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WarmFilesTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    private static final String USERS_JSONL = """
+            {"id": 1, "name": "Ann", "city": "Oslo"}
+            {"id": 2, "name": "Bob", "city": "Rome"}
+            {"id": 3, "name": "Cid", "city": "Lima"}
+            """;
+
+    private static final String USERS_CSV = "id,name,city\r\n1,Ann,Oslo\r\n2,Bob,Rome\r\n3,Cid,Lima\r\n";
+
+    @Test
+    void json_lines_csv_and_their_gzipped_forms_all_load_every_record() throws IOException {
+        home.run("start", "t").assertOk();
+        write("users.jsonl", USERS_JSONL);
+        write("users.csv", USERS_CSV);
+        gzip("users.jsonl.gz", USERS_JSONL);
+        gzip("export.gz", USERS_CSV); // no format in the name: gzip by its magic bytes, CSV by its first character
+
+        home.run("warm", "users.jsonl", "--to", "t", "--key", "j:{id}", "--value", "name").assertOk();
+        home.run("warm", "users.csv", "--to", "t", "--key", "c:{id}", "--value", "name").assertOk();
+        home.run("warm", "users.jsonl.gz", "--to", "t", "--key", "jz:{id}", "--value", "city").assertOk();
+        home.run("warm", "export.gz", "--to", "t", "--key", "cz:{id}", "--value", "city").assertOk();
+
+        try (Jedis redis = redis()) {
+            assertEquals(12, redis.dbSize());
+            assertEquals("Ann", redis.get("j:1"));
+            assertEquals("Cid", redis.get("c:3"));
+            assertEquals("Rome", redis.get("jz:2"));
+            assertEquals("Lima", redis.get("cz:3"));
+            assertEquals(-1, redis.ttl("j:1"), "no --ttl: no expiry");
+        }
+    }
+
+    @Test
+    void malformed_lines_are_reported_by_number_and_the_rest_is_loaded() throws IOException {
+        home.run("start", "t").assertOk();
+        write("mixed.jsonl", """
+                {"id": 1, "name": "Ann"}
+                {"id": 2, "name": "Bob"}
+                {"id": 3, "name": "Cid"
+                {"name": "no id"}
+
+                not json at all
+                {"id": 7, "name": "Eve"}
+                ["an", "array"]
+                {"id": 9, "name": "Fay"}
+                """);
+
+        CliResult r = home.run("warm", "mixed.jsonl", "--to", "t", "--key", "u:{id}", "--value", "name").assertExit(4);
+
+        assertTrue(r.err().contains("line 3: bad JSON"), r.toString());
+        assertTrue(r.err().contains("line 4: missing key field 'id'"), r.toString());
+        assertTrue(r.err().contains("line 6: bad JSON"), r.toString());
+        assertTrue(r.err().contains("line 8: bad JSON: not a JSON object"), r.toString());
+        List<String> lines = r.err().lines().toList();
+        String summary = lines.get(lines.size() - 1);
+        assertTrue(summary.contains("read 8, written 4, skipped 0, malformed 4, failed 0"), summary);
+        try (Jedis redis = redis()) {
+            assertEquals(4, redis.dbSize());
+            assertEquals("Fay", redis.get("u:9"));
+        }
+    }
+
+    @Test
+    void max_errors_stops_the_run_once_exceeded() throws IOException {
+        home.run("start", "t").assertOk();
+        StringBuilder input = new StringBuilder();
+        for (int i = 1; i <= 50; i++) {
+            input.append(i % 5 == 0 ? "broken\n" : "{\"id\":" + i + ",\"v\":\"x\"}\n");
+        }
+        write("many.jsonl", input.toString());
+
+        CliResult r = home.run("warm", "many.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v",
+                "--max-errors", "2", "--batch", "1", "--threads", "1").assertExit(4);
+
+        assertTrue(r.err().contains("more than 2 malformed or failed records"), r.toString());
+        try (Jedis redis = redis()) {
+            assertTrue(redis.dbSize() < 40, "the run went on after the limit: " + redis.dbSize());
+        }
+    }
+
+    @Test
+    void csv_quoting_follows_rfc_4180_and_line_numbers_count_physical_lines() throws IOException {
+        home.run("start", "t").assertOk();
+        String csv = "\uFEFFid,text,note\r\n"
+                + "1,\"a, b\",plain\r\n"
+                + "2,\"she said \"\"hi\"\"\",\"\"\r\n"
+                + "3,\"two\nlines\",x\n"
+                + "4,too,many,fields\n"
+                + "\n"
+                + "5,\"bad \"quote\",x\n"
+                + "6,last,\"with \"\"both\"\",\r\nand newline\"";
+        write("edge.csv", csv);
+
+        CliResult r = home.run("warm", "edge.csv", "--to", "t", "--key", "e:{id}", "--as", "hash").assertExit(4);
+
+        assertTrue(r.err().contains("line 6: has 4 fields, the header has 3"), r.toString());
+        assertTrue(r.err().contains("line 8: unexpected"), r.toString());
+        try (Jedis redis = redis()) {
+            assertEquals("a, b", redis.hget("e:1", "text"));
+            assertEquals("she said \"hi\"", redis.hget("e:2", "text"));
+            assertEquals("", redis.hget("e:2", "note"));
+            assertEquals("two\nlines", redis.hget("e:3", "text"));
+            assertEquals("with \"both\",\r\nand newline", redis.hget("e:6", "note"));
+            assertEquals("1", redis.hget("e:1", "id"), "the BOM is not part of the first column's name");
+            assertFalse(redis.exists("e:4"));
+            assertFalse(redis.exists("e:5"));
+        }
+    }
+
+    @Test
+    void a_key_field_missing_from_the_csv_header_is_a_bad_mapping() throws IOException {
+        home.run("start", "t").assertOk();
+        write("users.csv", USERS_CSV);
+
+        CliResult r = home.run("warm", "users.csv", "--to", "t", "--key", "u:{user_id}", "--value", "name").assertExit(2);
+
+        assertTrue(r.err().contains("no column 'user_id'") && r.err().contains("id, name, city"), r.toString());
+        assertEquals(1, r.err().lines().count(), r.toString());
+    }
+
+    @Test
+    void dry_run_shows_the_writes_and_writes_nothing() throws IOException {
+        home.run("start", "t").assertOk();
+        write("users.jsonl", USERS_JSONL + "oops\n");
+
+        CliResult r = home.run("warm", "users.jsonl", "--to", "t", "--key", "u:{id}", "--ttl", "1h", "--dry-run").assertExit(4);
+
+        assertTrue(r.out().contains("SET u:1 '{\"id\": 1, \"name\": \"Ann\", \"city\": \"Oslo\"}' PX 3600000"), r.toString());
+        assertTrue(r.err().contains("line 4: bad JSON"), r.toString());
+        assertTrue(r.err().contains("would write 3") && r.err().contains("dry run, nothing written"), r.toString());
+        try (Jedis redis = redis()) {
+            assertEquals(0, redis.dbSize());
+        }
+    }
+
+    @Test
+    void json_summary_goes_to_stdout_and_quiet_prints_nothing_when_all_is_well() throws IOException {
+        home.run("start", "t").assertOk();
+        write("users.jsonl", USERS_JSONL);
+
+        CliResult json = home.run("warm", "users.jsonl", "--to", "t", "--key", "u:{id}", "--json").assertOk();
+        JsonNode doc = Json.MAPPER.readTree(json.out());
+        assertEquals("done", doc.get("outcome").asText());
+        assertEquals(3, doc.get("read").asLong());
+        assertEquals(3, doc.get("written").asLong());
+        assertEquals(0, doc.get("malformed").asLong());
+        assertTrue(doc.get("records_per_second").isNumber());
+        assertEquals("", json.err(), "--json: nothing but the document");
+
+        CliResult quiet = home.run("warm", "users.jsonl", "--to", "t", "--key", "q:{id}", "--quiet").assertOk();
+        assertEquals("", quiet.out() + quiet.err());
+    }
+
+    @Test
+    void an_empty_file_loads_nothing_and_succeeds() throws IOException {
+        home.run("start", "t").assertOk();
+        write("empty.csv", "");
+        CliResult r = home.run("warm", "empty.csv", "--to", "t", "--key", "u:{id}").assertOk();
+        assertTrue(r.err().contains("read 0, written 0"), r.toString());
+    }
+
+    @Test
+    void a_target_that_is_not_running_is_exit_3_and_a_missing_file_exit_2() throws IOException {
+        write("users.jsonl", USERS_JSONL);
+        CliResult down = home.run("warm", "users.jsonl", "--to", "nothere", "--key", "u:{id}").assertExit(3);
+        assertTrue(down.err().contains("'nothere' is not running: start it with 'cachectl start nothere'"), down.toString());
+        assertFalse(home.hasState("nothere"), "warm must not start servers");
+
+        home.run("start", "t").assertOk();
+        CliResult missing = home.run("warm", "nope.jsonl", "--to", "t", "--key", "u:{id}").assertExit(2);
+        assertTrue(missing.err().contains("no such file"), missing.toString());
+    }
+
+    private Jedis redis() {
+        return new Jedis("127.0.0.1", home.port("t"));
+    }
+
+    private void write(String name, String content) throws IOException {
+        Files.writeString(home.workDir().resolve(name), content);
+    }
+
+    private void gzip(String name, String content) throws IOException {
+        Path file = home.workDir().resolve(name);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

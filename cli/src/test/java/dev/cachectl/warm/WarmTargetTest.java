@@ -1,0 +1,134 @@
+package dev.cachectl.warm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
+import dev.cachectl.util.Ports;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WarmTargetTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void a_target_dying_mid_run_gives_exit_4_and_counts_that_match_the_server() throws Exception {
+        // persisted, so that what the server had acknowledged can be counted after it has gone
+        home.run("start", "t", "--persist").assertOk();
+        Path input = home.workDir().resolve("big.jsonl");
+        try (BufferedWriter w = Files.newBufferedWriter(input)) {
+            for (int i = 0; i < 100_000; i++) {
+                w.write("{\"id\":" + i + ",\"v\":\"value-" + i + "\"}\n");
+            }
+        }
+        int port = home.port("t");
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("warm", "big.jsonl", "--to", "t",
+                "--key", "k:{id}", "--value", "v", "--rate", "5000", "--json"));
+        try (Jedis redis = new Jedis("127.0.0.1", port)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (redis.dbSize() < 1000) {
+                assertTrue(System.nanoTime() < deadline && !run.isDone(), "warm never got going");
+                Thread.sleep(20);
+            }
+        }
+        home.run("stop", "t").assertOk();
+
+        CliResult r = run.get(30, TimeUnit.SECONDS).assertExit(4);
+        JsonNode summary = Json.MAPPER.readTree(r.out());
+        long written = summary.get("written").asLong();
+        long unconfirmed = summary.get("unconfirmed").asLong();
+        assertEquals("partial", summary.get("outcome").asText());
+        assertTrue(summary.get("message").asText().contains("lost the connection"), r.toString());
+        assertEquals(summary.get("read").asLong(), written + summary.get("skipped").asLong()
+                + summary.get("malformed").asLong() + summary.get("failed").asLong(), "the counts add up: " + r.out());
+        assertTrue(summary.get("read").asLong() < 100_000, "the run went on reading after the target died");
+
+        home.run("start", "t").assertOk();
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("t"))) {
+            long stored = redis.dbSize();
+            assertTrue(stored >= written && stored <= written + unconfirmed,
+                    "the server has " + stored + " keys; warm says " + written + " written, " + unconfirmed + " unconfirmed");
+        }
+    }
+
+    @Test
+    void nothing_written_before_the_target_went_away_is_exit_1() throws Exception {
+        home.run("start", "t").assertOk();
+        Files.writeString(home.workDir().resolve("u.jsonl"), "{\"id\":1,\"v\":\"x\"}\n");
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("t"))) {
+            redis.configSet("maxmemory", "1");
+            redis.configSet("maxmemory-policy", "noeviction");
+        }
+        CliResult r = home.run("warm", "u.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v").assertExit(1);
+        assertTrue(r.err().contains("line 1: OOM"), r.toString());
+        assertTrue(r.err().contains("written 0") && r.err().contains("failed 1"), r.toString());
+    }
+
+    @Test
+    void a_redis_cluster_target_gets_every_key_on_the_node_that_owns_its_slot() throws Exception {
+        int port = Ports.pickFree();
+        Path dir = Files.createTempDirectory(home.workDir(), "cluster");
+        Process node = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes.conf").toString(),
+                "--dir", dir.toString(), "--save", "", "--appendonly", "no")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        try {
+            try (Jedis admin = awaitUp(port)) {
+                admin.clusterAddSlotsRange(0, 16383);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!admin.clusterInfo().contains("cluster_state:ok")) {
+                    assertTrue(System.nanoTime() < deadline, "the one-node cluster never became ok");
+                    Thread.sleep(50);
+                }
+            }
+            StringBuilder input = new StringBuilder();
+            for (int i = 0; i < 1000; i++) {
+                input.append("{\"id\":").append(i).append(",\"v\":\"x").append(i).append("\"}\n");
+            }
+            Files.writeString(home.workDir().resolve("items.jsonl"), input);
+            String url = "redis+cluster://127.0.0.1:" + port;
+
+            home.run("warm", "items.jsonl", "--to", url, "--key", "i:{id}", "--value", "v", "--ttl", "1h").assertOk();
+            home.run("warm", "items.jsonl", "--to", url, "--key", "h:{id}", "--as", "hash", "--nx").assertOk();
+            CliResult skipped = home.run("warm", "items.jsonl", "--to", url, "--key", "h:{id}", "--as", "hash",
+                    "--if-keys-below", "2000").assertOk();
+
+            assertTrue(skipped.err().contains("2000 keys, not below 2000"), skipped.toString());
+            try (Jedis redis = new Jedis("127.0.0.1", port)) {
+                assertEquals(2000, redis.dbSize());
+                assertEquals("x999", redis.get("i:999"));
+                assertEquals("x5", redis.hget("h:5", "v"));
+                assertTrue(redis.ttl("i:1") > 3500);
+            }
+        } finally {
+            node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Jedis awaitUp(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Jedis jedis = new Jedis("127.0.0.1", port);
+            try {
+                jedis.ping();
+                return jedis;
+            } catch (RuntimeException e) {
+                jedis.close();
+                assertTrue(System.nanoTime() < deadline, "redis-server did not come up: " + e);
+                Thread.sleep(20);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.cachectl.warm;
+
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Processes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a cron job relies on: stdin, one run at a time, locks that survive kill -9, and cheap skips. */
+class WarmUnattendedTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void stdin_loads_and_a_second_run_exits_5_while_the_first_holds_the_lock() throws Exception {
+        home.run("start", "t").assertOk();
+        Files.writeString(home.workDir().resolve("other.jsonl"), "{\"id\":99,\"v\":\"x\"}\n");
+        Process first = warmFromStdin("--lock", "nightly");
+        OutputStream stdin = first.getOutputStream();
+        stdin.write("{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        awaitLockHeldBy(first, "nightly");
+
+        CliResult second = home.run("warm", "other.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--lock", "nightly")
+                .assertExit(5);
+        assertEquals(1, second.err().lines().count(), second.toString());
+        assertTrue(second.err().contains("another warm run holds the lock 'nightly' (pid " + first.pid()), second.toString());
+
+        stdin.write("{\"id\":3,\"v\":\"c\"}".getBytes(StandardCharsets.UTF_8)); // no final newline: still a record
+        stdin.close();
+        assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the first run never finished");
+        assertEquals(0, first.exitValue(), log());
+        assertTrue(log().contains("warm stdin → t: read 3, written 3"), log());
+        try (Jedis redis = redis()) {
+            assertEquals(3, redis.dbSize());
+            assertEquals("c", redis.get("k:3"));
+        }
+        home.run("warm", "other.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--lock", "nightly").assertOk();
+    }
+
+    @Test
+    void a_lock_left_behind_by_a_killed_run_does_not_block_the_next() throws Exception {
+        home.run("start", "t").assertOk();
+        Files.writeString(home.workDir().resolve("users.jsonl"), "{\"id\":1,\"v\":\"x\"}\n");
+        Process killed = warmFromStdin("--lock", "hourly");
+        awaitLockHeldBy(killed, "hourly");
+
+        Processes.killAndWait(killed.pid());
+
+        assertTrue(Files.exists(lockFile("hourly")), "the lock file stays behind, as after any kill -9");
+        home.run("warm", "users.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--lock", "hourly").assertOk();
+    }
+
+    @Test
+    void hit_ratio_gate_skips_a_warm_cache_with_one_line_and_warms_a_cold_one() throws IOException {
+        home.run("start", "t").assertOk();
+        Files.writeString(home.workDir().resolve("users.jsonl"), "{\"id\":1,\"v\":\"x\"}\n");
+        try (Jedis redis = redis()) {
+            redis.set("present", "1");
+            for (int i = 0; i < 9; i++) {
+                redis.get("present");
+            }
+            redis.get("absent");
+        }
+
+        CliResult skipped = home.run("warm", "users.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v",
+                "--if-hit-ratio-below", "0.8").assertOk();
+        assertEquals(List.of("warm users.jsonl → t skipped: already warm: hit ratio 90.0% is not below 80.0%"),
+                skipped.err().lines().toList());
+        CliResult quiet = home.run("warm", "users.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v",
+                "--if-hit-ratio-below", "80%", "--quiet").assertOk();
+        assertEquals("", quiet.out() + quiet.err());
+        try (Jedis redis = redis()) {
+            assertEquals(1, redis.dbSize(), "a skipped run wrote something");
+        }
+
+        home.run("warm", "users.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--if-hit-ratio-below", "95%").assertOk();
+        try (Jedis redis = redis()) {
+            assertEquals("x", redis.get("k:1"));
+        }
+    }
+
+    @Test
+    void keys_gate_skips_while_the_cache_holds_enough_keys() throws IOException {
+        home.run("start", "t").assertOk();
+        Files.writeString(home.workDir().resolve("users.jsonl"), "{\"id\":1,\"v\":\"x\"}\n{\"id\":2,\"v\":\"y\"}\n");
+
+        home.run("warm", "users.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--if-keys-below", "2").assertOk();
+        CliResult skipped = home.run("warm", "users.jsonl", "--to", "t", "--key", "n:{id}", "--value", "v",
+                "--if-keys-below", "2", "--json").assertOk();
+
+        assertTrue(skipped.out().contains("\"outcome\" : \"skipped\""), skipped.toString());
+        assertTrue(skipped.out().contains("2 keys, not below 2"), skipped.toString());
+        try (Jedis redis = redis()) {
+            assertEquals(2, redis.dbSize());
+        }
+    }
+
+    private Process warmFromStdin(String... more) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.cachectl.Cachectl", "warm", "-", "--to", "t", "--key", "k:{id}", "--value", "v", "--progress", "none"));
+        command.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.workDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.workDir().resolve("warm.log").toFile());
+        pb.environment().clear();
+        pb.environment().putAll(home.env());
+        return pb.start();
+    }
+
+    /** The holder writes its pid into the lock file once it has the lock. */
+    private void awaitLockHeldBy(Process p, String lock) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Path file = lockFile(lock);
+        while (!(Files.exists(file) && Files.readString(file).startsWith("pid " + p.pid() + ","))) {
+            assertTrue(p.isAlive(), () -> "warm exited early: " + log());
+            assertTrue(System.nanoTime() < deadline, "warm never took the lock");
+            Thread.sleep(20);
+        }
+    }
+
+    private Path lockFile(String lock) {
+        return home.root().resolve("locks").resolve("warm-" + lock + ".lock");
+    }
+
+    private String log() {
+        try {
+            return Files.readString(home.workDir().resolve("warm.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private Jedis redis() {
+        return new Jedis("127.0.0.1", home.port("t"));
+    }
+}

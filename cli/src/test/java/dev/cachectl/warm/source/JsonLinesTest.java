@@ -1,0 +1,104 @@
+package dev.cachectl.warm.source;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JsonLinesTest {
+
+    @Test
+    void fields_read_as_text_with_escapes_decoded_and_nested_values_as_written() {
+        SourceRecord r = record("{ \"id\" : -12.5e3, \"s\":\"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\", \"ok\":true,"
+                + " \"none\":null, \"arr\":[1, {\"x\":[]}], \"obj\":{\"k\":\"v\"}, \"\\u0041\":\"escaped name\", \"ü\":\"é\"}");
+        assertEquals("-12.5e3", r.field("id"));
+        assertEquals("a\"b\\c\né😀", r.field("s"));
+        assertEquals("true", r.field("ok"));
+        assertNull(r.field("none"));
+        assertNull(r.field("missing"));
+        assertEquals("[1, {\"x\":[]}]", r.field("arr"));
+        assertEquals("{\"k\":\"v\"}", r.field("obj"));
+        assertEquals("escaped name", r.field("A"));
+        assertEquals("é", r.field("ü"));
+        assertArrayEquals("é".getBytes(StandardCharsets.UTF_8), r.fieldBytes("ü"));
+        Map<String, String> all = new LinkedHashMap<>();
+        r.forEachField(all::put);
+        assertEquals(List.of("id", "s", "ok", "arr", "obj", "A", "ü"), List.copyOf(all.keySet()), "null fields are left out");
+    }
+
+    @Test
+    void anything_that_is_not_one_json_object_is_malformed_with_a_reason() {
+        String[] bad = {
+                "[1,2]", "\"text\"", "{\"a\":1,}", "{\"a\":01}", "{a:1}", "{'a':1}", "{\"a\" 1}", "{\"a\":1} {\"b\":2}",
+                "{\"a\":1", "{\"a\":\"unclosed}", "{\"a\":\"bad \\x escape\"}", "{\"a\":\"tab\there\"}", "{\"a\":tru}",
+                "{\"a\":-}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":[1,]}", "{\"a\":{\"b\":}}", "{\"a\":\"\\u12\"}", "{\"a\" : }",
+        };
+        for (String line : bad) {
+            MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> record(line).field("a"), line);
+            assertTrue(e.getMessage().startsWith("bad JSON: "), line + " → " + e.getMessage());
+        }
+        assertEquals("{}", new String(record("{}").json(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void lines_are_numbered_as_in_the_file_with_blank_lines_and_crlf_and_no_final_newline() {
+        List<SourceRecord> records = read("{\"n\":1}\r\n\r\n   \n{\"n\":2}\n{\"n\":3}");
+        assertEquals(3, records.size());
+        assertEquals(List.of(1L, 4L, 5L), records.stream().map(SourceRecord::line).toList());
+        assertEquals("3", records.get(2).field("n"));
+    }
+
+    @Test
+    void records_spanning_chunk_boundaries_and_lines_longer_than_a_chunk_read_whole() {
+        StringBuilder input = new StringBuilder();
+        String big = "x".repeat(3 << 20);
+        input.append("{\"n\":0,\"v\":\"").append(big).append("\"}\n");
+        for (int i = 1; i <= 20_000; i++) {
+            input.append("{\"n\":").append(i).append(",\"v\":\"").append("y".repeat(i % 97)).append("\"}\n");
+        }
+        List<SourceRecord> records = read(input.toString());
+        assertEquals(20_001, records.size());
+        assertEquals(big, records.get(0).field("v"));
+        for (int i = 1; i <= 20_000; i++) {
+            assertEquals(Integer.toString(i), records.get(i).field("n"));
+            assertEquals(i + 1, records.get(i).line());
+        }
+    }
+
+    @Test
+    void a_line_too_long_to_hold_is_reported_and_reading_goes_on_after_it() {
+        String huge = "{\"v\":\"" + "z".repeat(JsonLinesSource.MAX_LINE + 10) + "\"}\n";
+        List<SourceRecord> records = read(huge + "{\"n\":2}\n");
+        assertEquals(2, records.size());
+        MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> records.get(0).field("v"));
+        assertEquals("line longer than 16 MB", e.getMessage());
+        assertEquals(2, records.get(1).line());
+        assertEquals("2", records.get(1).field("n"));
+    }
+
+    private static SourceRecord record(String line) {
+        byte[] b = ("  " + line + "  ").getBytes(StandardCharsets.UTF_8);
+        return new JsonLineRecord(1, b, 2, b.length - 4);
+    }
+
+    private static List<SourceRecord> read(String input) {
+        List<SourceRecord> out = new ArrayList<>();
+        try (JsonLinesSource source = new JsonLinesSource(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), "test")) {
+            SourceRecord r;
+            while ((r = source.next()) != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+}
