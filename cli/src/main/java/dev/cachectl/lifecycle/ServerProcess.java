@@ -30,19 +30,20 @@ final class ServerProcess {
     private final int port;
     private final InstanceLayout layout;
     private final List<String> command;
-    private final Process process;
+    private final long pid;
     private final ProcessIdentity identity;
     private final long logOffset;
     private final Endpoint endpoint;
 
-    private ServerProcess(Engine engine, int port, InstanceLayout layout, List<String> command, Process process,
+    private ServerProcess(Engine engine, int port, InstanceLayout layout, List<String> command, long pid,
                           long logOffset, Endpoint endpoint) {
         this.engine = engine;
         this.port = port;
         this.layout = layout;
         this.command = command;
-        this.process = process;
-        this.identity = ProcessIdentity.of(process.toHandle());
+        this.pid = pid;
+        // a server that died at once has no identity left; it counts as not alive below
+        this.identity = ProcessIdentity.of(pid).orElse(new ProcessIdentity(pid, -1, ""));
         this.logOffset = logOffset;
         this.endpoint = endpoint;
     }
@@ -53,8 +54,8 @@ final class ServerProcess {
         SecureFiles.ensureDir(layout.dir());
         List<String> command = engine.prepare(spec, port, layout, binary);
         long logOffset = Files.exists(layout.logFile()) ? Files.size(layout.logFile()) : 0;
-        Process process = Detached.start(command, layout.logFile(), layout.dir(), Map.of());
-        return new ServerProcess(engine, port, layout, command, process, logOffset, engine.localEndpoint(port, spec.password()));
+        long pid = Detached.start(command, layout.logFile(), layout.dir(), Map.of());
+        return new ServerProcess(engine, port, layout, command, pid, logOffset, engine.localEndpoint(port, spec.password()));
     }
 
     int port() {
@@ -62,7 +63,7 @@ final class ServerProcess {
     }
 
     long pid() {
-        return process.pid();
+        return pid;
     }
 
     ProcessIdentity identity() {
@@ -81,8 +82,12 @@ final class ServerProcess {
         return endpoint;
     }
 
+    /** Still the process we launched, and not exited (a zombie waiting for init counts as exited). */
     boolean alive() {
-        return process.isAlive();
+        return identity.startMillis() >= 0 && ProcessHandle.of(pid)
+                .filter(ProcessIdentity::running)
+                .map(h -> ProcessIdentity.of(h).startMillis() == identity.startMillis())
+                .orElse(false);
     }
 
     /**
@@ -93,13 +98,13 @@ final class ServerProcess {
     ServerHello awaitReady(Duration wait, long deadlineNanos, String who) {
         long pause = 2;
         while (true) {
-            if (!process.isAlive()) {
+            if (!alive()) {
                 throw exited(who);
             }
             long remaining = deadlineNanos - System.nanoTime();
             Optional<ServerHello> hello = engine.hello(endpoint, Duration.ofMillis(Math.max(50, Math.min(1000, remaining / 1_000_000))));
             if (hello.isPresent()) {
-                if (hello.get().pid() != 0 && hello.get().pid() != process.pid()) {
+                if (hello.get().pid() != 0 && hello.get().pid() != pid) {
                     throw CachectlException.failed(who + "port " + port + " is answered by another server (pid "
                             + hello.get().pid() + "), not the one just started");
                 }
@@ -120,20 +125,19 @@ final class ServerProcess {
         if (engine.reportsPortInUse(log)) {
             return new PortLostException(log.isEmpty() ? "" : log.get(log.size() - 1));
         }
-        return new CachectlException(ExitCode.FAILED, who + engine.name() + "-server exited during start (exit code "
-                + process.exitValue() + ")" + (log.isEmpty() ? " without writing to its log" : "; its last log lines:"),
-                log, null);
+        return new CachectlException(ExitCode.FAILED, who + engine.name() + "-server exited during start"
+                + (log.isEmpty() ? " without writing to its log" : "; its last log lines:"), log, null);
     }
 
     /** Kills the server (if it runs) and waits until it is gone. */
     void kill() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (!alive()) {
+            return;
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (alive() && System.nanoTime() < deadline) {
+            Lifecycle.sleep(5);
         }
     }
 

@@ -47,12 +47,44 @@ public final class Supervisor {
         probe.get().close();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", absoluteClassPath(),
+        command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", supervisorClassPath(home),
                 "dev.cachectl.Cachectl", "--home", home.root().toString(), "supervise"));
         try {
             Detached.start(command, home.supervisorLog(), home.root(), Map.of());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the idle supervisor: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The class path for the supervisor. A lone jar (the shaded build) is copied into the home first:
+     * the supervisor outlives this command, and a rebuild rewrites the jar in place, which would make
+     * its next class load fail. The copy is named by size and time, so an unchanged jar is copied once.
+     */
+    private static String supervisorClassPath(Home home) {
+        String classPath = absoluteClassPath();
+        Path jar = Path.of(classPath);
+        if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar") || !Files.isRegularFile(jar)) {
+            return classPath;
+        }
+        try {
+            Path copy = SecureFiles.ensureDir(home.binDir()).resolve("cachectl-" + Files.size(jar) + "-"
+                    + Files.getLastModifiedTime(jar).toMillis() + ".jar");
+            if (!Files.isRegularFile(copy)) {
+                Path tmp = Files.createTempFile(home.binDir(), ".cachectl", ".jar");
+                Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                try (var old = Files.newDirectoryStream(home.binDir(), "cachectl-*.jar")) {
+                    for (Path p : old) {
+                        if (!p.equals(copy)) {
+                            Files.deleteIfExists(p); // a supervisor still running from it keeps its open file
+                        }
+                    }
+                }
+            }
+            return copy.toString();
+        } catch (IOException e) {
+            return classPath;
         }
     }
 

@@ -33,7 +33,7 @@ class ClusterFailureTest {
 
     @BeforeEach
     void recordProcesses() {
-        before = Processes.descendants();
+        before = Processes.launched();
     }
 
     @Test
@@ -77,7 +77,7 @@ class ClusterFailureTest {
 
         CliResult result = home.run("start", "shard", "--cluster", "3", "--port", Integer.toString(first),
                 "--binary", fake.toString()).assertExit(1);
-        assertTrue(result.err().contains("node 127.0.0.1:" + (first + 1) + ": redis-server exited during start (exit code 1)"),
+        assertTrue(result.err().contains("node 127.0.0.1:" + (first + 1) + ": redis-server exited during start"),
                 result.toString());
         assertTrue(result.err().contains("simulated fatal error of node 2"), result.toString());
         assertEquals("", result.out(), result.toString());

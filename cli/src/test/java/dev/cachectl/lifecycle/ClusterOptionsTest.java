@@ -88,10 +88,11 @@ class ClusterOptionsTest {
         }
         assertNull(failure.get(), () -> "client failed: " + failure.get());
 
+        // the supervisor removes the state, then the folder: wait for both, not only the processes
         assertTrue(Processes.eventually(Duration.ofSeconds(15),
-                        () -> !home.hasState("idle") && pids.stream().noneMatch(Processes::alive)),
-                "idle cluster still running:\n" + supervisorLog());
-        assertFalse(Files.exists(home.instanceDir("idle")), "idle stop left the cluster's folder");
+                        () -> !home.hasState("idle") && pids.stream().noneMatch(Processes::alive)
+                                && !Files.exists(home.instanceDir("idle"))),
+                "idle cluster still running, or its folder left behind:\n" + supervisorLog());
     }
 
     @Test

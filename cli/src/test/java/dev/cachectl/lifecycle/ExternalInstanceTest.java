@@ -26,7 +26,7 @@ class ExternalInstanceTest {
         int port = home.port("backing");
         long backingPid = home.pid("backing");
         home.env().put("REDIS_URL", "redis://127.0.0.1:" + port);
-        Set<Long> before = Processes.descendants();
+        Set<Long> before = Processes.launched();
 
         CliResult start = home.run("start").assertOk();
         assertEquals("redis://127.0.0.1:" + port, start.out().trim());

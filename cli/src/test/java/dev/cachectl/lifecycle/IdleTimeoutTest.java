@@ -99,7 +99,7 @@ class IdleTimeoutTest {
 
     private static List<String> supervisors(String homePath) {
         return ProcessHandle.allProcesses()
-                .filter(ProcessHandle::isAlive)
+                .filter(dev.cachectl.lifecycle.ProcessIdentity::running)
                 .map(Processes::commandLine)
                 .filter(cmd -> cmd.contains("supervise") && cmd.contains(homePath))
                 .toList();

@@ -32,7 +32,7 @@ class StartStopTest {
             assertEquals("v", jedis.get("k"));
         }
         assertTrue(home.run("stop", "cache").assertOk().out().contains("stopped cache (pid " + pid + ")"));
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server still alive");
+        assertFalse(dev.cachectl.testing.Processes.alive(pid), "server still alive");
         assertFalse(Files.exists(home.root().resolve("instances/cache")), "instance dir left behind");
     }
 
@@ -77,7 +77,7 @@ class StartStopTest {
 
     @Test
     void explicit_port_for_several_names_is_a_usage_error_and_starts_nothing() {
-        Set<Long> before = Processes.descendants();
+        Set<Long> before = Processes.launched();
         var result = home.run("start", "one", "two", "--port", Integer.toString(Processes.freePort())).assertExit(2);
         assertTrue(result.err().contains("--port"), result.toString());
         assertFalse(home.hasState("one") || home.hasState("two"), "state written");

@@ -25,7 +25,7 @@ class RunTest {
 
     @Test
     void run_passes_urls_returns_the_exit_code_and_stops_what_it_started() throws Exception {
-        Set<Long> before = Processes.descendants();
+        Set<Long> before = Processes.launched();
         CliResult run = home.run("run", "--with", "c1", "--", "sh", "-c",
                 "echo \"$REDIS_URL\" > out.txt; echo \"$REDIS_C1_URL\" >> out.txt; exit 7");
         run.assertExit(7);
@@ -66,7 +66,7 @@ class RunTest {
 
     @Test
     void command_killed_by_a_signal_exits_128_plus_the_signal() {
-        Set<Long> before = Processes.descendants();
+        Set<Long> before = Processes.launched();
         home.run("run", "--with", "c1", "--", "sh", "-c", "kill -9 $$").assertExit(137);
         assertFalse(home.hasState("c1"), "instance not stopped after the command was killed");
         assertEquals(List.of(), Processes.startedSince(before));

@@ -20,31 +20,45 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Processes and ports as tests see them. Every server cachectl starts in a test is a child of the
- * test JVM (the front door runs in-process and setsid execs in place), so "what did this command
- * leave running" is a question about this JVM's descendants.
+ * Processes and ports as tests see them. cachectl launches servers and supervisors detached (they
+ * are not this JVM's children), each with its working directory inside its home, and every test
+ * home is a temporary {@code cachectl-home-*} folder: "what did this command leave running" is a
+ * question about the live processes working inside such a folder.
  */
 public final class Processes {
 
     private Processes() {
     }
 
-    /** Pids of this JVM's live descendants. */
-    public static Set<Long> descendants() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+    /** Pids of the running processes that cachectl launched in a test home. */
+    public static Set<Long> launched() {
+        return ProcessHandle.allProcesses().filter(Processes::inTestHome).map(ProcessHandle::pid)
                 .collect(Collectors.toSet());
     }
 
-    /** Descendants alive now that were not in {@code before}, described for a failure message. */
+    /** Processes launched in a test home, running now, that were not in {@code before}, for a failure message. */
     public static List<String> startedSince(Set<Long> before) {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        return ProcessHandle.allProcesses().filter(Processes::inTestHome)
                 .filter(p -> !before.contains(p.pid()))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
                 .toList();
     }
 
+    private static boolean inTestHome(ProcessHandle p) {
+        if (!dev.cachectl.lifecycle.ProcessIdentity.running(p)) {
+            return false;
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString()
+                    .contains("/cachectl-home-");
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** Running, and not a zombie waiting for init to reap it (a stopped server is one for a moment). */
     public static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(pid).map(dev.cachectl.lifecycle.ProcessIdentity::running).orElse(false);
     }
 
     /** SIGKILL, then wait until the process is gone (reaped, so it no longer shows as alive). */
