@@ -99,7 +99,8 @@ public final class Migrator {
         streams.forEach(s -> byNode.computeIfAbsent(s.node.address(), a -> new ArrayList<>()).add(s));
         List<Thread> scanners = new ArrayList<>();
         for (List<StreamProgress> nodeStreams : byNode.values()) {
-            Scanner scanner = new Scanner(nodeStreams, plan.selection(), plan.scanCount(), queue, this::stopping, counters);
+            Scanner scanner = new Scanner(nodeStreams, plan.selection(), plan.scanCount(), plan.batch().batch(), queue,
+                    this::stopping, counters);
             scanners.add(start("cachectl-scan-" + nodeStreams.get(0).node.address(), () -> scanner.run()));
         }
         List<Thread> workers = new ArrayList<>();

@@ -21,15 +21,17 @@ final class Scanner {
     private final List<StreamProgress> streams;
     private final KeySelection selection;
     private final int scanCount;
+    private final int unitKeys;
     private final BlockingQueue<Unit> queue;
     private final BooleanSupplier stopping;
     private final Counters counters;
 
-    Scanner(List<StreamProgress> streams, KeySelection selection, int scanCount, BlockingQueue<Unit> queue,
+    Scanner(List<StreamProgress> streams, KeySelection selection, int scanCount, int unitKeys, BlockingQueue<Unit> queue,
             BooleanSupplier stopping, Counters counters) {
         this.streams = streams;
         this.selection = selection;
         this.scanCount = scanCount;
+        this.unitKeys = unitKeys;
         this.queue = queue;
         this.stopping = stopping;
         this.counters = counters;
@@ -75,10 +77,14 @@ final class Scanner {
                     if (stopping.getAsBoolean()) {
                         return;
                     }
-                    ScanResult<byte[]> page = page(jedis, cursor, params, selection);
-                    List<byte[]> keys = selected(page, matcher);
+                    // pages are gathered up to --batch keys: a unit is what a worker copies in one round
+                    List<byte[]> keys = new ArrayList<>(unitKeys);
+                    do {
+                        ScanResult<byte[]> page = page(jedis, cursor, params, selection);
+                        keys.addAll(selected(page, matcher));
+                        cursor = page.getCursor();
+                    } while (keys.size() < unitKeys && !cursor.equals("0") && !stopping.getAsBoolean());
                     counters.scanned.add(keys.size());
-                    cursor = page.getCursor();
                     long seq = stream.nextSeq();
                     if (cursor.equals("0")) {
                         stream.scanFinished(seq);
