@@ -120,7 +120,7 @@ public final class WarmCommand implements Callable<Integer> {
                 typed("--batch") ? batchOptions.batch : null, typed("--threads") ? batchOptions.threads : null,
                 typed("--rate") ? batchOptions.rate : null);
         WarmJob warmJob = WarmJobs.build(job, typed, batchOptions.settings(), ctx.config(),
-                new TargetResolver(ctx.catalog(), ctx.states()), ctx.environment().workingDir());
+                new TargetResolver(ctx.catalog()), ctx.environment().workingDir());
         WarmSummary summary = new WarmService(ctx.home(), System.in).run(warmJob, top.progressListener(spec.commandLine().getErr()));
         render(output, summary);
         return summary.exitCode();

@@ -68,11 +68,13 @@ public final class InstanceCatalog {
         if (ref instanceof InstanceRef.External ext) {
             return ext.endpoint();
         }
-        return states.read(ref.name())
-                .filter(s -> ProcessIdentity.of(s.pid()).map(id -> id.matches(s)).orElse(false))
+        java.util.Optional<InstanceState> state = states.read(ref.name());
+        String why = state.map(s -> " (its server, pid " + s.pid() + ", is gone)").orElse("");
+        return state.filter(s -> ProcessIdentity.of(s.pid()).map(id -> id.matches(s)).orElse(false))
                 .map(Lifecycle::endpointOf)
                 .orElseThrow(() -> new CachectlException(dev.cachectl.ExitCode.DOWN, "'" + ref.name()
-                        + "' is not running: start it with 'cachectl start " + ref.name() + "', or give a redis:// URL"));
+                        + "' is not running" + why + ": start it with 'cachectl start " + ref.name()
+                        + "', or give a redis:// URL"));
     }
 
     /** Every instance this home and config know of: configured ones, external ones from the environment, and running ones. */
