@@ -216,6 +216,41 @@ class MigrateTest {
         home.run("migrate", "src", "src", "--resume").assertExit(2);
     }
 
+    @Test
+    void a_read_only_target_stops_the_run_with_one_line_and_exit_1() throws IOException {
+        startBoth();
+        load("src", 100, 0);
+        try (Jedis dst = redis("dst", 0)) {
+            dst.replicaof("127.0.0.1", home.port("src"));
+        }
+        CliResult result = home.run("migrate", "src", "dst", "--json").assertExit(1);
+        assertTrue(result.err().contains("refused writes: READONLY"), result.toString());
+        assertEquals("aborted", Json.MAPPER.readTree(result.out()).get("outcome").asText());
+    }
+
+    @Test
+    void a_source_that_dies_mid_run_is_exit_3_with_a_checkpoint_and_an_honest_count() throws Exception {
+        startBoth();
+        load("src", 40_000, 0);
+        long sourcePid = home.pid("src");
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                home.run("migrate", "src", "dst", "--rate", "10000", "--batch", "200", "--json"));
+        try (Jedis dst = redis("dst", 0)) {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (dst.dbSize() < 5000 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+        ProcessHandle.of(sourcePid).ifPresent(ProcessHandle::destroyForcibly);
+        CliResult result = run.get(60, java.util.concurrent.TimeUnit.SECONDS).assertExit(3);
+        JsonNode summary = Json.MAPPER.readTree(result.out());
+        assertEquals("aborted", summary.get("outcome").asText());
+        assertTrue(summary.get("checkpoint").asText().endsWith(".json"), result.toString());
+        try (Jedis dst = redis("dst", 0)) {
+            assertEquals(dst.dbSize(), summary.get("copied").asLong(), "the summary counts exactly what the target holds");
+        }
+    }
+
     /** {@code n} 100-byte strings {@code k:0…}, every tenth with a TTL. */
     void load(String name, int n, int db) {
         try (Jedis jedis = redis(name, db)) {
