@@ -66,7 +66,12 @@ public final class RedisEngine implements Engine {
     @Override
     public Optional<ServerHello> hello(Endpoint endpoint, Duration timeout) {
         try (Jedis jedis = RedisClients.open(endpoint, timeout)) {
-            RedisInfo info = RedisInfo.parse(jedis.info("server"));
+            // the default sections: server for who it is, persistence for whether it still loads its data
+            // (INFO answers while loading, when every data command would fail with LOADING)
+            RedisInfo info = RedisInfo.parse(jedis.info());
+            if (info.number("loading") != 0) {
+                return Optional.empty();
+            }
             return Optional.of(new ServerHello(info.number("process_id"), info.get("run_id"), info.get("redis_version")));
         } catch (JedisDataException e) {
             if (String.valueOf(e.getMessage()).startsWith("LOADING")) {
