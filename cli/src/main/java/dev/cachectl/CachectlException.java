@@ -42,8 +42,4 @@ public class CachectlException extends RuntimeException {
     public static CachectlException failed(String message, Throwable cause) {
         return new CachectlException(ExitCode.FAILED, message, cause);
     }
-
-    public static CachectlException down(String message, Throwable cause) {
-        return new CachectlException(ExitCode.DOWN, message, cause);
-    }
 }

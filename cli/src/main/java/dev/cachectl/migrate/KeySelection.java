@@ -10,10 +10,6 @@ import java.util.Set;
  */
 public record KeySelection(List<String> match, List<String> exclude, Set<String> types, byte[] fromPrefix, byte[] toPrefix) {
 
-    public static KeySelection all() {
-        return new KeySelection(List.of(), List.of(), Set.of(), null, null);
-    }
-
     Matcher matcher() {
         return new Matcher(match.stream().map(Glob::of).toList(), exclude.stream().map(Glob::of).toList());
     }

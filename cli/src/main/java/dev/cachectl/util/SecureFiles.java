@@ -91,17 +91,4 @@ public final class SecureFiles {
             throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
         }
     }
-
-    /** The last {@code n} lines of a text file, or none when it does not exist. */
-    public static java.util.List<String> tail(Path file, int n) {
-        try {
-            if (!Files.exists(file)) {
-                return java.util.List.of();
-            }
-            java.util.List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
-            return lines.subList(Math.max(0, lines.size() - n), lines.size());
-        } catch (IOException | UncheckedIOException e) {
-            return java.util.List.of();
-        }
-    }
 }
