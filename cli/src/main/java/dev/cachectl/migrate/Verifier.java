@@ -34,6 +34,8 @@ final class Verifier {
     private static final int SAMPLE = 1000;
     private static final int EXAMPLES = 20;
     private static final int BATCH = 500;
+    /** Larger values are compared by chunked digest, never DUMPed whole: verifying must not block a server either. */
+    private static final long DUMP_LIMIT = 1L << 20;
 
     private final MigrationPlan plan;
     private final List<StreamProgress> streams;
@@ -140,7 +142,8 @@ final class Verifier {
         if ((a < 0) != (b < 0) || a >= 0 && Math.abs(a - b) > plan.ttlTolerance().toMillis()) {
             return "TTL " + ttl(a) + " on the source, " + ttl(b) + " on the target";
         }
-        if (!Arrays.equals(src.dumps.get(i), dst.dumps.get(i))) {
+        byte[] sourceDump = src.dumps.get(i);
+        if (sourceDump == null || !Arrays.equals(sourceDump, dst.dumps.get(i))) {
             Optional<ValueDigest.Digest> sd = ValueDigest.of(source, key, 1000);
             Optional<ValueDigest.Digest> td = ValueDigest.of(dest, targetKey, 1000);
             if (sd.isPresent() && !Objects.equals(sd, td)) {
@@ -157,21 +160,38 @@ final class Verifier {
     private record Snapshot(List<String> types, List<Long> ttls, List<byte[]> dumps) {
     }
 
+    /** Type, TTL and size of each key, then DUMP payloads of the small ones (null for the rest). */
     private static Snapshot read(JedisBinaryCommands conn, List<byte[]> keys) {
-        AbstractPipeline p = conn instanceof Jedis j ? j.pipelined() : ((UnifiedJedis) conn).pipelined();
+        AbstractPipeline p = pipeline(conn);
         List<Response<String>> types = new ArrayList<>();
         List<Response<Long>> ttls = new ArrayList<>();
-        List<Response<byte[]>> dumps = new ArrayList<>();
+        List<Response<Long>> sizes = new ArrayList<>();
         for (byte[] key : keys) {
             types.add(p.type(key));
             ttls.add(p.pttl(key));
-            dumps.add(p.dump(key));
+            sizes.add(p.memoryUsage(key));
         }
+        sync(conn, p);
+        p = pipeline(conn);
+        List<Response<byte[]>> dumps = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Long size = sizes.get(i).get();
+            dumps.add(size != null && size <= DUMP_LIMIT ? p.dump(keys.get(i)) : null);
+        }
+        sync(conn, p);
+        return new Snapshot(types.stream().map(Response::get).toList(), ttls.stream().map(Response::get).toList(),
+                dumps.stream().map(r -> r == null ? null : r.get()).toList());
+    }
+
+    private static AbstractPipeline pipeline(JedisBinaryCommands conn) {
+        return conn instanceof Jedis j ? j.pipelined() : ((UnifiedJedis) conn).pipelined();
+    }
+
+    /** A cluster pipeline holds pooled connections until closed; a Jedis pipeline is the connection itself. */
+    private static void sync(JedisBinaryCommands conn, AbstractPipeline p) {
         p.sync();
         if (!(conn instanceof Jedis)) {
             p.close();
         }
-        return new Snapshot(types.stream().map(Response::get).toList(), ttls.stream().map(Response::get).toList(),
-                dumps.stream().map(Response::get).toList());
     }
 }
