@@ -1,34 +1,34 @@
-package dev.cachectl.warm.sink;
+package dev.cachectl.redis.resp;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 
 /** Encodes commands in RESP into one growing buffer, so a whole batch leaves in one write. */
-final class RespWriter {
+public final class RespWriter {
     private static final byte[] CRLF = {'\r', '\n'};
     private byte[] buf = new byte[1 << 16];
     private int len;
 
-    void reset() {
+    public void reset() {
         len = 0;
         if (buf.length > 1 << 22) {
             buf = new byte[1 << 16]; // one huge batch should not pin its buffer for the rest of the run
         }
     }
 
-    int size() {
+    public int size() {
         return len;
     }
 
     /** {@code *N} for a command of N parts; each part then follows as {@link #bulk}. */
-    void array(int parts) {
+    public void array(int parts) {
         ensure(24);
         buf[len++] = '*';
         number(parts);
     }
 
-    void bulk(byte[] part) {
+    public void bulk(byte[] part) {
         ensure(part.length + 24);
         buf[len++] = '$';
         number(part.length);
@@ -38,7 +38,19 @@ final class RespWriter {
         buf[len++] = '\n';
     }
 
-    void writeTo(OutputStream out) throws IOException {
+    /** A non-negative number as a bulk string (a TTL, a db index), without a String in between. */
+    public void bulk(long n) {
+        ensure(48);
+        int digits = 1;
+        for (long rest = n / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        buf[len++] = '$';
+        number(digits);
+        number(n);
+    }
+
+    public void writeTo(OutputStream out) throws IOException {
         out.write(buf, 0, len);
         out.flush();
     }

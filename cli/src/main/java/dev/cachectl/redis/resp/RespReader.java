@@ -1,4 +1,4 @@
-package dev.cachectl.warm.sink;
+package dev.cachectl.redis.resp;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -9,27 +9,37 @@ import java.nio.charset.StandardCharsets;
  * Reads RESP replies from a socket, many per read: the replies to a batch of writes are mostly
  * {@code +OK}, a nil under NX, an integer from a script, or an error line.
  */
-final class RespReader {
-    static final int STATUS = 1;
-    static final int NIL = 2;
-    static final int INTEGER = 3;
-    static final int BULK = 4;
-    static final int ERROR = 5;
-    static final int ARRAY = 6;
+public final class RespReader {
+    public static final int STATUS = 1;
+    public static final int NIL = 2;
+    public static final int INTEGER = 3;
+    public static final int BULK = 4;
+    public static final int ERROR = 5;
+    public static final int ARRAY = 6;
 
     private final InputStream in;
     private final byte[] buf = new byte[1 << 16];
     private int pos;
     private int lim;
-    long integer;
-    String error;
+    private long integer;
+    private String error;
 
-    RespReader(InputStream in) {
+    public RespReader(InputStream in) {
         this.in = in;
     }
 
-    /** Reads one reply and returns its kind; an integer lands in {@link #integer}, an error's text in {@link #error}. */
-    int next() throws IOException {
+    /** The value of the last {@link #INTEGER} reply. */
+    public long integer() {
+        return integer;
+    }
+
+    /** The text of the last {@link #ERROR} reply. */
+    public String error() {
+        return error;
+    }
+
+    /** Reads one reply and returns its kind; an integer is then in {@link #integer()}, an error's text in {@link #error()}. */
+    public int next() throws IOException {
         int type = read();
         switch (type) {
             case '+' -> {
