@@ -554,8 +554,9 @@ function _picocli_cachectl_migrate() {
 
   local commands=""
   local flag_opts="'--skip-existing' '--replace' '--resume' '--delete-source' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--batch' '--threads' '--rate' '--config' '--home' '--progress'"
+  local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--reader' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--batch' '--threads' '--rate' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "dump" "struct") # --mode values
+  local READER_option_args=("auto" "scan" "sync") # --reader values
   local MODE_option_args=("none" "quick" "full") # --verify values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
@@ -583,6 +584,11 @@ function _picocli_cachectl_migrate() {
     '--mode')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+    '--reader')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${READER_option_args[@]}" ) )
       return $?
       ;;
     '--scan-count')

@@ -78,6 +78,11 @@ public final class MigrateCommand implements Callable<Integer> {
             description = "auto (DUMP/RESTORE, by type when the target rejects a payload), dump, or struct (default: ${DEFAULT-VALUE}).")
     MigrationPlan.Mode mode;
 
+    @Option(names = "--reader", paramLabel = "READER", defaultValue = "auto",
+            description = "How keys are read from the source: scan (SCAN + DUMP), sync (a replication snapshot, as a "
+                    + "replica gets), or auto (sync for big keyspaces when the source allows it) (default: ${DEFAULT-VALUE}).")
+    MigrationPlan.Reader reader;
+
     @Option(names = "--scan-count", paramLabel = "N", defaultValue = "1000", description = "SCAN COUNT hint (default: ${DEFAULT-VALUE}).")
     int scanCount;
 
@@ -116,9 +121,13 @@ public final class MigrateCommand implements Callable<Integer> {
         if (skipExisting && replace) {
             throw CachectlException.usage("--replace and --skip-existing contradict each other");
         }
+        if (deleteSource && reader == MigrationPlan.Reader.sync) {
+            throw CachectlException.usage("--delete-source needs --reader scan (or auto): a move deletes each key once it is "
+                    + "verified, key by key");
+        }
         Endpoint from = ctx.catalog().reachableEndpoint(source);
         Endpoint to = ctx.catalog().reachableEndpoint(target);
-        MigrationPlan plan = new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode,
+        MigrationPlan plan = new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode, reader,
                 scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
                 ttlTolerance, deleteSource, batch.settings());
@@ -162,9 +171,10 @@ public final class MigrateCommand implements Callable<Integer> {
             return;
         }
         output.note(String.format(Locale.ROOT, "migrate %s: %d copied, %d skipped (existing), %d expired, %d failed "
-                        + "of %d scanned in %.1fs (%.0f keys/s, %s)%s", s.outcome(), s.copied(), s.skippedExisting(),
-                s.expired(), s.failed(), s.scanned(), s.seconds(), s.keysPerSec(), Sizes.human(s.bytes()),
+                        + "of %d read in %.1fs (%.0f keys/s, %s, read by %s)%s", s.outcome(), s.copied(), s.skippedExisting(),
+                s.expired(), s.failed(), s.scanned(), s.seconds(), s.keysPerSec(), Sizes.human(s.bytes()), s.reader(),
                 s.resumed() ? ", resumed" : ""));
+        s.notes().forEach(note -> output.warn("  " + note));
         s.failures().forEach((reason, n) -> output.warn("  failed: " + n + " × " + reason));
         s.notCarried().forEach((what, n) -> output.warn("  not carried: " + what));
         if (s.typeCopies() > 0) {

@@ -1,7 +1,6 @@
 package dev.cachectl.migrate;
 
 import dev.cachectl.CachectlException;
-import dev.cachectl.ExitCode;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.RedisClients;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Copies units of keys. Per unit, on the source: one pipelined round of PTTL + MEMORY USAGE, then
@@ -28,7 +26,6 @@ import java.util.Set;
 final class CopyWorker implements AutoCloseable {
     /** A DUMP group is capped so a worker never holds more than this in payloads. */
     private static final long GROUP_BYTES = 8L << 20;
-    private static final Set<String> FATAL_PREFIXES = Set.of("OOM", "READONLY", "NOAUTH", "NOPERM", "WRONGPASS", "MISCONF");
 
     private final MigrationPlan plan;
     private final Target.Session target;
@@ -160,9 +157,9 @@ final class CopyWorker implements AutoCloseable {
                 counters.copied.increment();
                 bytes += item.payload.length;
                 copied.add(item);
-            } else if (error.startsWith("BUSYKEY")) {
+            } else if (WriteErrors.busyKey(error)) {
                 counters.skippedExisting.increment();
-            } else if (isPayloadRejected(error) && plan.mode() == MigrationPlan.Mode.auto) {
+            } else if (WriteErrors.payloadRejected(error) && plan.mode() == MigrationPlan.Mode.auto) {
                 rejected.add(item);
             } else if (fatal == null) {
                 fatal = fatal(error);
@@ -267,25 +264,12 @@ final class CopyWorker implements AutoCloseable {
         counters.fail(firstLine(error), printable(item.key));
     }
 
-    /** Errors that mean no later write can succeed either (target full, read-only, not authorised). */
     private CachectlException fatal(String error) {
-        String first = firstLine(error);
-        for (String prefix : FATAL_PREFIXES) {
-            if (first.startsWith(prefix)) {
-                ExitCode code = prefix.equals("NOAUTH") || prefix.equals("WRONGPASS") || prefix.equals("NOPERM")
-                        ? ExitCode.USAGE : ExitCode.FAILED;
-                return new CachectlException(code, "target " + plan.target() + " refused writes: " + first);
-            }
-        }
-        return null;
+        return WriteErrors.fatal(plan.target(), error);
     }
 
     private static String firstLine(String error) {
-        return error.lines().findFirst().orElse(error);
-    }
-
-    static boolean isPayloadRejected(String error) {
-        return error.contains("DUMP payload version or checksum are wrong") || error.contains("Bad data format");
+        return WriteErrors.firstLine(error);
     }
 
     private List<List<Item>> groups(List<Item> items) {

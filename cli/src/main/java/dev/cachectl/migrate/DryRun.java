@@ -63,7 +63,7 @@ final class DryRun {
                 : Migrator.round(sampleReadNanos / 1e9 / sampled * count * 3 / plan.batch().threads());
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         return new MigrationSummary(plan.source().toString(), plan.target().toString(), "dry-run", true, false,
-                count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0, estimatedBytes,
-                estimatedSeconds, null, null, null);
+                "scan", count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0, estimatedBytes,
+                estimatedSeconds, null, null, List.of(), null);
     }
 }

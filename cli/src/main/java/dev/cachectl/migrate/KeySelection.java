@@ -51,7 +51,7 @@ public record KeySelection(List<String> match, List<String> exclude, Set<String>
             if (!include.isEmpty() && include.stream().noneMatch(g -> g.matches(key))) {
                 return false;
             }
-            return exclude.stream().noneMatch(g -> g.matches(key));
+            return exclude.isEmpty() || exclude.stream().noneMatch(g -> g.matches(key));
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param dbMap        source db to target db; an unmapped db keeps its number
  * @param bigKeyElements a collection with more elements is copied in chunks
  * @param bigKeyBytes  a value larger than this is copied in chunks
+ * @param reader       how keys are read from the source: SCAN, a replication snapshot, or the better of the two
  * @param checkpoint   where progress is saved so an interrupted run can resume
  */
 public record MigrationPlan(
@@ -26,6 +27,7 @@ public record MigrationPlan(
         KeySelection selection,
         boolean replace,
         Mode mode,
+        Reader reader,
         int scanCount,
         long bigKeyElements,
         long bigKeyBytes,
@@ -38,6 +40,9 @@ public record MigrationPlan(
 
     /** How values travel: DUMP/RESTORE, type by type, or DUMP/RESTORE with a type-by-type fallback. */
     public enum Mode { auto, dump, struct }
+
+    /** How keys are read: SCAN + DUMP, a replication snapshot (PSYNC), or a snapshot when it pays off. */
+    public enum Reader { auto, scan, sync }
 
     public enum Verify { none, quick, full }
 

@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * The result of {@code migrate}, rendered as one text line or one JSON document. Counts cover
  * this run; {@code totals_with_resumed} adds what earlier interrupted runs of the same job did.
+ * {@code reader} says how keys were read: scan, sync (replication snapshots), or both (a cluster
+ * whose nodes went different ways); {@code notes} say why a choice was not the expected one.
  */
 public record MigrationSummary(
         String source,
@@ -13,6 +15,7 @@ public record MigrationSummary(
         String outcome,
         boolean dryRun,
         boolean resumed,
+        String reader,
         long scanned,
         long copied,
         long skippedExisting,
@@ -30,6 +33,7 @@ public record MigrationSummary(
         Double estimatedSeconds,
         String checkpoint,
         String stoppedBecause,
+        List<String> notes,
         Verification verification) {
 
     /** What {@code --verify} found. */

@@ -5,6 +5,7 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.ReplicaSync;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -32,10 +33,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Migrator {
     private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
+    /** Below this many keys on a node SCAN is about as fast as a snapshot, and spares the source a fork. */
+    static final long SNAPSHOT_MIN_KEYS = 50_000;
+    /** Roughly what the SCAN path copies per second from one node: a diskless delay is worth this many keys. */
+    private static final long SCAN_KEYS_PER_SECOND = 150_000;
 
     private final Path checkpointDir;
     private final AtomicReference<String> cancelled = new AtomicReference<>();
     private final AtomicReference<CachectlException> fatal = new AtomicReference<>();
+    /** How each source node was read: scan or sync. */
+    private final Map<String, String> readBy = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Migrator(Path checkpointDir) {
         this.checkpointDir = checkpointDir;
@@ -72,9 +80,12 @@ public final class Migrator {
                 return new Result(DryRun.estimate(plan, streams, started), ExitCode.DONE);
             }
             Counters counters = new Counters();
-            progress.started("migrate", totalKeys(streams));
+            Map<String, Long> keysPerNode = keysPerNode(streams);
+            long total = keysPerNode.values().stream().anyMatch(n -> n < 0) ? -1
+                    : keysPerNode.values().stream().mapToLong(Long::longValue).sum();
+            progress.started("migrate", total);
             try {
-                copyAll(plan, target, streams, counters, progress, checkpointFile, previous);
+                copyAll(plan, target, streams, counters, progress, checkpointFile, previous, keysPerNode);
             } finally {
                 progress.finished();
             }
@@ -92,38 +103,94 @@ public final class Migrator {
     }
 
     private void copyAll(MigrationPlan plan, Target target, List<StreamProgress> streams, Counters counters,
-                         ProgressListener progress, Path checkpointFile, Checkpoint previous) {
+                         ProgressListener progress, Path checkpointFile, Checkpoint previous, Map<String, Long> keysPerNode) {
         BlockingQueue<Unit> queue = new ArrayBlockingQueue<>(plan.batch().threads() * 2);
         RateLimiter rate = RateLimiter.perSecond(plan.batch().ratePerSecond());
-        Map<String, List<StreamProgress>> byNode = new TreeMap<>();
-        streams.forEach(s -> byNode.computeIfAbsent(s.node.address(), a -> new ArrayList<>()).add(s));
-        List<Thread> scanners = new ArrayList<>();
-        for (List<StreamProgress> nodeStreams : byNode.values()) {
+        List<Thread> producers = new ArrayList<>();
+        for (List<StreamProgress> nodeStreams : byNode(streams).values()) {
+            String address = nodeStreams.get(0).node.address();
             Scanner scanner = new Scanner(nodeStreams, plan.selection(), plan.scanCount(), plan.batch().batch(), queue,
                     this::stopping, counters);
-            scanners.add(start("cachectl-scan-" + nodeStreams.get(0).node.address(), () -> scanner.run()));
+            if (!wantsSnapshot(plan, nodeStreams, keysPerNode.getOrDefault(address, -1L))) {
+                readBy.put(address, "scan");
+                producers.add(start("cachectl-scan-" + address, scanner::run));
+                continue;
+            }
+            SnapshotCopy snapshot = new SnapshotCopy(plan, target, nodeStreams, counters, rate, progress, this::stopping,
+                    e -> fatal.compareAndSet(null, e));
+            producers.add(start("cachectl-sync-" + address, () -> {
+                try {
+                    readBy.put(address, "sync");
+                    snapshot.run();
+                } catch (ReplicaSync.Refused e) {
+                    if (plan.reader() == MigrationPlan.Reader.sync) {
+                        throw e;
+                    }
+                    notes.add(e.getMessage() + "; read with SCAN instead");
+                    readBy.put(address, "scan");
+                    scanner.run();
+                }
+            }));
         }
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < plan.batch().threads(); i++) {
-            workers.add(start("cachectl-copy-" + i, () -> work(plan, target, queue, scanners, counters, rate, progress)));
+            workers.add(start("cachectl-copy-" + i, () -> work(plan, target, queue, producers, counters, rate, progress)));
         }
         Counters.Snapshot base = previous == null ? Counters.Snapshot.zero() : previous.totals();
         String fingerprint = fingerprint(plan);
-        while (workers.stream().anyMatch(Thread::isAlive)) {
-            join(workers, CHECKPOINT_EVERY);
+        List<Thread> all = new ArrayList<>(producers);
+        all.addAll(workers);
+        while (all.stream().anyMatch(Thread::isAlive)) {
+            join(all, CHECKPOINT_EVERY);
             new Checkpoint(fingerprint, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
         }
-        join(scanners, Duration.ofSeconds(30));
     }
 
-    private void work(MigrationPlan plan, Target target, BlockingQueue<Unit> queue, List<Thread> scanners,
+    private static Map<String, List<StreamProgress>> byNode(List<StreamProgress> streams) {
+        Map<String, List<StreamProgress>> byNode = new TreeMap<>();
+        streams.forEach(s -> byNode.computeIfAbsent(s.node.address(), a -> new ArrayList<>()).add(s));
+        return byNode;
+    }
+
+    /**
+     * A snapshot costs the source a fork and sends every key of every db, and a server that streams
+     * it diskless first waits {@code repl-diskless-sync-delay} for more replicas; SCAN costs a round
+     * trip per page and DUMP per key. With {@code --reader auto} a node is read from a snapshot once
+     * its keyspace is big enough to repay that; a SCAN already under way (a resume) goes on by SCAN.
+     */
+    private static boolean wantsSnapshot(MigrationPlan plan, List<StreamProgress> nodeStreams, long keys) {
+        if (plan.reader() != MigrationPlan.Reader.auto) {
+            return plan.reader() == MigrationPlan.Reader.sync;
+        }
+        if (plan.deleteSource() || plan.mode() == MigrationPlan.Mode.struct
+                || nodeStreams.stream().anyMatch(s -> !s.done() && !s.startCursor().equals("0"))) {
+            return false;
+        }
+        long delaySeconds = disklessDelaySeconds(nodeStreams.get(0).node);
+        return keys >= Math.max(SNAPSHOT_MIN_KEYS, delaySeconds * SCAN_KEYS_PER_SECOND);
+    }
+
+    /** The wait before a diskless snapshot starts; 0 when it is written to disk first, or when CONFIG is not allowed. */
+    private static long disklessDelaySeconds(SourceNode node) {
+        try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(5))) {
+            Map<String, String> config = jedis.configGet("repl-diskless-sync*");
+            if (!"yes".equals(config.get("repl-diskless-sync"))) {
+                return 0;
+            }
+            return Long.parseLong(config.getOrDefault("repl-diskless-sync-delay", "0"));
+        } catch (JedisException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void work(MigrationPlan plan, Target target, BlockingQueue<Unit> queue, List<Thread> producers,
                       Counters counters, RateLimiter rate, ProgressListener progress) throws InterruptedException {
         try (CopyWorker worker = new CopyWorker(plan, target, counters, rate, progress)) {
             while (!stopping()) {
                 Unit unit = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (unit != null) {
                     worker.copy(unit);
-                } else if (scanners.stream().noneMatch(Thread::isAlive) && queue.isEmpty()) {
+                } else if (producers.stream().noneMatch(Thread::isAlive) && queue.isEmpty()) {
                     return;
                 }
             }
@@ -238,16 +305,19 @@ public final class Migrator {
         return node.address().equals(plan.target().host() + ":" + plan.target().port());
     }
 
-    private static long totalKeys(List<StreamProgress> streams) {
-        long total = 0;
+    /** Keys per source node in the selected dbs (DBSIZE), -1 for a node that did not say. */
+    private static Map<String, Long> keysPerNode(List<StreamProgress> streams) {
+        Map<String, Long> keys = new TreeMap<>();
         for (StreamProgress s : streams) {
+            long n;
             try (Jedis jedis = RedisClients.open(s.node.endpoint().withDb(s.db), Duration.ofSeconds(5))) {
-                total += jedis.dbSize();
+                n = jedis.dbSize();
             } catch (JedisException | CachectlException e) {
-                return -1;
+                n = -1;
             }
+            keys.merge(s.node.address(), n, (a, b) -> a < 0 || b < 0 ? -1 : a + b);
         }
-        return total;
+        return keys;
     }
 
     static List<Integer> nonEmptyDbs(String keyspace) {
@@ -310,11 +380,13 @@ public final class Migrator {
         }
         Map<String, Long> notCarried = new TreeMap<>();
         c.notCarried.forEach((k, v) -> notCarried.put(k, v.get()));
+        java.util.Set<String> readers = new java.util.TreeSet<>(readBy.values());
+        String reader = readers.isEmpty() ? "scan" : String.join("+", readers);
         MigrationSummary summary = new MigrationSummary(plan.source().toString(), plan.target().toString(), outcome,
-                false, resumed, c.scanned.sum(), copied, c.skippedExisting.sum(), c.expired.sum(), c.failed.sum(),
+                false, resumed, reader, c.scanned.sum(), copied, c.skippedExisting.sum(), c.expired.sum(), c.failed.sum(),
                 c.failureReasons(), c.typeCopies.sum(), c.bigKeys.sum(), notCarried, c.deletedFromSource.sum(),
                 c.bytes.sum(), round(seconds), round(copied / Math.max(seconds, 1e-3)), null, null,
-                complete ? null : checkpointFile.toString(), because, verification);
+                complete ? null : checkpointFile.toString(), because, List.copyOf(notes), verification);
         return new Result(summary, exit);
     }
 

@@ -64,6 +64,20 @@ final class Target implements AutoCloseable {
         return endpoint;
     }
 
+    /** True when the (standalone) target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
+    boolean knowsPxat() {
+        try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+            String[] version = Migrator.infoField(jedis.info("server"), "redis_version").split("\\.");
+            int major = Integer.parseInt(version[0]);
+            int minor = version.length > 1 ? Integer.parseInt(version[1]) : 0;
+            return major > 6 || major == 6 && minor >= 2;
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     boolean cluster() {
         return cluster != null;
     }

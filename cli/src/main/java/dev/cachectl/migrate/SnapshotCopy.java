@@ -1,0 +1,159 @@
+package dev.cachectl.migrate;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.batch.RateLimiter;
+import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.redis.ReplicaSync;
+import dev.cachectl.redis.rdb.RdbFormatException;
+import dev.cachectl.redis.rdb.RdbReader;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Copies one source node from a replication snapshot instead of SCAN: the server forks and streams
+ * an RDB of its whole dataset (as to a new replica), which is read key by key and written to the
+ * target, values as they are (DUMP payloads are cut out of the RDB, strings decoded). That skips
+ * the per-key round trips of SCAN + DUMP on the source, which cost more than the copy itself.
+ * <p>
+ * The filters, db selection, db map and renames apply as on the SCAN path. Keys that are big
+ * (above {@code --big-key-elements} or a size limit) or whose payload the target rejects are set
+ * aside and copied afterwards key by key by a {@link CopyWorker}, which chunks them or copies them
+ * by type. A snapshot cannot be resumed half-way: until the node is done its checkpoint cursor
+ * stays at the start, and {@code --resume} takes a fresh snapshot (replacing keys is harmless).
+ */
+final class SnapshotCopy {
+    /** Values up to this are held in memory whole; bigger ones are left to the key-by-key path. */
+    static final long CAPTURE_LIMIT = 8L << 20;
+    /** A saving server sends a newline every second; this long without a byte means it is gone. */
+    private static final Duration IDLE = Duration.ofSeconds(60);
+    private static final int TYPE_STRING = 0;
+
+    private final MigrationPlan plan;
+    private final Target target;
+    private final List<StreamProgress> streams;
+    private final Counters counters;
+    private final RateLimiter rate;
+    private final ProgressListener progress;
+    private final BooleanSupplier stopping;
+    private final Consumer<CachectlException> abort;
+
+    SnapshotCopy(MigrationPlan plan, Target target, List<StreamProgress> streams, Counters counters, RateLimiter rate,
+                 ProgressListener progress, BooleanSupplier stopping, Consumer<CachectlException> abort) {
+        this.plan = plan;
+        this.target = target;
+        this.streams = streams;
+        this.counters = counters;
+        this.rate = rate;
+        this.progress = progress;
+        this.stopping = stopping;
+        this.abort = abort;
+    }
+
+    /** Copies the node; throws {@link ReplicaSync.Refused} before anything is copied when the source allows no snapshot. */
+    void run() throws InterruptedException {
+        Map<Integer, StreamProgress> byDb = new HashMap<>();
+        streams.stream().filter(s -> !s.done()).forEach(s -> byDb.put(s.db, s));
+        if (byDb.isEmpty()) {
+            return;
+        }
+        SourceNode node = streams.get(0).node;
+        SnapshotOutcomes outcomes = new SnapshotOutcomes(plan.target(), counters, progress, abort);
+        try (ReplicaSync sync = ReplicaSync.start(node.endpoint(), IDLE); SnapshotSink sink = sink(outcomes)) {
+            copy(new RdbReader(sync.rdb(), Math.min(CAPTURE_LIMIT, plan.bigKeyBytes())), byDb, sink, outcomes);
+            sink.drain();
+        } catch (RdbFormatException e) {
+            throw new CachectlException(ExitCode.FAILED, "cannot read the snapshot of " + node.address() + ": " + e.getMessage()
+                    + " (copy with --reader scan)", e);
+        } catch (IOException e) {
+            throw new CachectlException(ExitCode.DOWN, "lost the source " + node.address() + " during its snapshot: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+        if (stopping.getAsBoolean()) {
+            return;
+        }
+        copyDeferred(outcomes.takeDeferred(), byDb);
+        for (StreamProgress stream : byDb.values()) {
+            long seq = stream.nextSeq();
+            stream.scanFinished(seq);
+            stream.ack(seq, "0");
+        }
+    }
+
+    private SnapshotSink sink(SnapshotOutcomes outcomes) {
+        return target.cluster() ? new ClusterSnapshotSink(target, plan.replace(), outcomes)
+                : new PipeSnapshotSink(plan.target(), plan.replace(), target.knowsPxat(), outcomes);
+    }
+
+    private void copy(RdbReader rdb, Map<Integer, StreamProgress> byDb, SnapshotSink sink, SnapshotOutcomes outcomes)
+            throws IOException, InterruptedException {
+        KeySelection selection = plan.selection();
+        KeySelection.Matcher matcher = selection.matcher();
+        Set<String> types = selection.types();
+        boolean strings = !sink.restoresStrings();
+        int batchSize = plan.batch().batch();
+        List<SnapshotEntry> batch = new ArrayList<>(batchSize);
+        long now = System.currentTimeMillis();
+        while (rdb.next()) {
+            int db = rdb.db();
+            if (!byDb.containsKey(db)) {
+                continue;
+            }
+            byte[] key = rdb.key();
+            if (!matcher.test(key) || !types.isEmpty() && !types.contains(rdb.typeName())) {
+                continue;
+            }
+            counters.scanned.increment();
+            long expireAt = rdb.expireAtMillis();
+            if (expireAt != 0 && expireAt <= now) {
+                counters.expired.increment();
+                continue;
+            }
+            if (!rdb.captured() || rdb.elements() > plan.bigKeyElements() || rdb.serializedBytes() > plan.bigKeyBytes()) {
+                outcomes.defer(db, key);
+                continue;
+            }
+            boolean asString = strings && rdb.type() == TYPE_STRING;
+            batch.add(new SnapshotEntry(db, key, plan.targetDb(db), selection.rename(key), expireAt,
+                    asString ? rdb.stringValue() : null, asString ? null : rdb.dumpPayload(), rdb.serializedBytes()));
+            if (batch.size() >= batchSize) {
+                if (stopping.getAsBoolean()) {
+                    return;
+                }
+                rate.acquire(batch.size());
+                sink.write(batch);
+                batch = new ArrayList<>(batchSize);
+                now = System.currentTimeMillis();
+            }
+        }
+        if (!batch.isEmpty() && !stopping.getAsBoolean()) {
+            rate.acquire(batch.size());
+            sink.write(batch);
+        }
+    }
+
+    /** Big keys and rejected payloads, key by key from the live source (they may have changed: they are read anew). */
+    private void copyDeferred(Map<Integer, List<byte[]>> deferred, Map<Integer, StreamProgress> byDb) throws InterruptedException {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        try (CopyWorker worker = new CopyWorker(plan, target, counters, rate, progress)) {
+            for (Map.Entry<Integer, List<byte[]>> db : deferred.entrySet()) {
+                StreamProgress stream = byDb.get(db.getKey());
+                List<byte[]> keys = db.getValue();
+                for (int from = 0; from < keys.size() && !stopping.getAsBoolean(); from += plan.batch().batch()) {
+                    List<byte[]> unit = keys.subList(from, Math.min(keys.size(), from + plan.batch().batch()));
+                    worker.copy(new Unit(stream, stream.nextSeq(), unit, "0"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.cachectl.migrate;
+
+import java.util.List;
+
+/**
+ * Where a snapshot copy writes: a pipe to a standalone target or a cluster pipeline. A sink tells
+ * {@link SnapshotOutcomes} how each entry went, maybe on another thread.
+ */
+interface SnapshotSink extends AutoCloseable {
+
+    /** Writes the batch; may block while earlier batches await their replies. */
+    void write(List<SnapshotEntry> batch);
+
+    /** True when strings must come as DUMP payloads too (the sink writes only RESTORE). */
+    boolean restoresStrings();
+
+    /** Returns once every batch written has been answered. */
+    void drain();
+
+    @Override
+    void close();
+}
