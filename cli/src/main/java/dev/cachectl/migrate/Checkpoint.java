@@ -1,8 +1,7 @@
 package dev.cachectl.migrate;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cachectl.CachectlException;
-import dev.cachectl.util.Json;
+import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
@@ -16,7 +15,8 @@ import java.util.List;
  * before which every key is acknowledged by the target, whether the stream is done, and the
  * node's run id (a restarted source may have reordered its keyspace, so a resume is refused).
  * {@code plan} fingerprints source, target and filters, so a checkpoint is never applied to a
- * different job.
+ * different job. Written with jackson-core's streaming API every second of a run: databind would
+ * load some 400 classes while the copy needs the CPU.
  */
 record Checkpoint(String plan, List<Stream> streams, Counters.Snapshot totals) {
 
@@ -25,8 +25,8 @@ record Checkpoint(String plan, List<Stream> streams, Counters.Snapshot totals) {
 
     static Checkpoint read(Path file) {
         try {
-            return Json.MAPPER.readValue(file.toFile(), new TypeReference<Checkpoint>() { });
-        } catch (IOException e) {
+            return RecordJson.read(Files.readAllBytes(file), Checkpoint.class);
+        } catch (IOException | RuntimeException e) {
             throw CachectlException.usage("checkpoint " + file + " is unreadable: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + " (remove it to start over)");
         }
@@ -35,7 +35,7 @@ record Checkpoint(String plan, List<Stream> streams, Counters.Snapshot totals) {
     void write(Path file) {
         try {
             SecureFiles.ensureDir(file.toAbsolutePath().getParent());
-            SecureFiles.writeAtomically(file, Json.MAPPER.writeValueAsBytes(this));
+            SecureFiles.writeAtomically(file, RecordJson.write(this));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }

@@ -140,8 +140,12 @@ public final class Migrator {
         String fingerprint = fingerprint(plan);
         List<Thread> all = new ArrayList<>(producers);
         all.addAll(workers);
-        while (all.stream().anyMatch(Thread::isAlive)) {
+        // while it runs; once it ends, the caller deletes the checkpoint or writes the final one
+        while (true) {
             join(all, CHECKPOINT_EVERY);
+            if (all.stream().noneMatch(Thread::isAlive)) {
+                break;
+            }
             new Checkpoint(fingerprint, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
         }
     }

@@ -19,8 +19,8 @@ import java.util.Map;
  * Small flat records (state files) to and from snake_case JSON with jackson-core's streaming API.
  * Every command reads a state file, and databind's start-up cost (hundreds of classes, ~0.2 s on
  * a cold JVM) would be most of a {@code status}; output documents still go through {@link Json}.
- * Supported component types: String, boxed and primitive long/int/boolean/double, List of String, and List of
- * records made of these (a cluster's nodes).
+ * Supported component types: String, boxed and primitive long/int/boolean/double, List of String, and
+ * records, or Lists of records, made of these (a cluster's nodes, a checkpoint's streams).
  */
 public final class RecordJson {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -159,6 +159,11 @@ public final class RecordJson {
         }
         if ((type == boolean.class || type == Boolean.class) && v instanceof Boolean b) {
             return b;
+        }
+        if (type.isRecord() && v instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fields = (Map<String, Object>) map;
+            return build(fields, type.asSubclass(Record.class));
         }
         if (type == List.class && v instanceof List<?> list) {
             Class<?> element = elementType(component);
