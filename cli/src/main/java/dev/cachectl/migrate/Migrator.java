@@ -221,6 +221,11 @@ public final class Migrator {
                 cancel("interrupted");
             } catch (RuntimeException e) {
                 fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, e.toString(), e));
+            } catch (OutOfMemoryError e) {
+                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "ran out of memory: lower --batch or "
+                        + "--big-key-size, or give the JVM more heap (CACHECTL_JAVA_OPTS=-Xmx1g)", e));
+            } catch (Error e) {
+                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, e.toString(), e));
             }
         }, name);
         thread.setDaemon(true);
@@ -377,6 +382,11 @@ public final class Migrator {
             outcome = "interrupted";
             exit = ExitCode.INTERRUPTED;
             because = cancelled.get();
+        } else if (!complete) {
+            // no cause recorded, yet keys were left unread: never report that as done
+            outcome = "aborted";
+            exit = ExitCode.FAILED;
+            because = "the copy ended before every key was read";
         } else {
             outcome = "completed";
             boolean mismatches = verification != null && verification.mismatches() > 0;

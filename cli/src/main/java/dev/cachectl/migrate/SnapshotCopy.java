@@ -33,6 +33,8 @@ import java.util.function.Consumer;
 final class SnapshotCopy {
     /** Values up to this are held in memory whole; bigger ones are left to the key-by-key path. */
     static final long CAPTURE_LIMIT = 8L << 20;
+    /** A batch is sent once it holds this much, whatever --batch says: big values must not pile up. */
+    static final long BATCH_BYTES = 4L << 20;
     /** A saving server sends a newline every second; this long without a byte means it is gone. */
     private static final Duration IDLE = Duration.ofSeconds(60);
     private static final int TYPE_STRING = 0;
@@ -101,6 +103,7 @@ final class SnapshotCopy {
         boolean strings = !sink.restoresStrings();
         int batchSize = plan.batch().batch();
         List<SnapshotEntry> batch = new ArrayList<>(batchSize);
+        long batchBytes = 0;
         long now = System.currentTimeMillis();
         while (rdb.next()) {
             int db = rdb.db();
@@ -117,20 +120,24 @@ final class SnapshotCopy {
                 counters.expired.increment();
                 continue;
             }
-            if (!rdb.captured() || rdb.elements() > plan.bigKeyElements() || rdb.serializedBytes() > plan.bigKeyBytes()) {
+            if (big(rdb)) {
                 outcomes.defer(db, key);
                 continue;
             }
             boolean asString = strings && rdb.type() == TYPE_STRING;
-            batch.add(new SnapshotEntry(db, key, plan.targetDb(db), selection.rename(key), expireAt,
-                    asString ? rdb.stringValue() : null, asString ? null : rdb.dumpPayload(), rdb.serializedBytes()));
-            if (batch.size() >= batchSize) {
+            byte[] value = asString ? rdb.stringValue() : null;
+            byte[] payload = asString ? null : rdb.dumpPayload();
+            batch.add(new SnapshotEntry(db, key, plan.targetDb(db), selection.rename(key), expireAt, value, payload,
+                    rdb.serializedBytes()));
+            batchBytes += key.length + (asString ? value.length : payload.length);
+            if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
                 if (stopping.getAsBoolean()) {
                     return;
                 }
                 rate.acquire(batch.size());
                 sink.write(batch);
                 batch = new ArrayList<>(batchSize);
+                batchBytes = 0;
                 now = System.currentTimeMillis();
             }
         }
@@ -138,6 +145,14 @@ final class SnapshotCopy {
             rate.acquire(batch.size());
             sink.write(batch);
         }
+    }
+
+    /** Too big to hold whole or to write in one command: by --big-key-*, or a string that inflates beyond the capture limit. */
+    private boolean big(RdbReader rdb) throws IOException {
+        if (!rdb.captured() || rdb.elements() > plan.bigKeyElements() || rdb.serializedBytes() > plan.bigKeyBytes()) {
+            return true;
+        }
+        return rdb.type() == TYPE_STRING && rdb.stringLength() > Math.min(CAPTURE_LIMIT, plan.bigKeyBytes());
     }
 
     /** Big keys and rejected payloads, key by key from the live source (they may have changed: they are read anew). */

@@ -346,6 +346,30 @@ class MigrateSnapshotTest {
     }
 
     @Test
+    void a_snapshot_of_big_values_is_copied_in_a_small_heap() throws Exception {
+        start("src", "dst");
+        java.util.Random random = new java.util.Random(7);
+        try (Jedis src = redis("src", 0)) {
+            for (int i = 0; i < 150; i++) {
+                byte[] value = new byte[1 << 20];
+                random.nextBytes(value);
+                src.set(("big:" + i).getBytes(), value);
+            }
+            src.set("inflates".getBytes(), new byte[20 << 20]); // a few KB in the RDB, 20 MB once decoded
+        }
+        // 150 MB of values in one --batch: a heap of 64 MB holds only if batches are also capped by bytes
+        CachectlProcess run = CachectlProcess.launch(home, "migrate.log", List.of("-Xmx64m"), "migrate", "src", "dst",
+                "--reader", "sync", "--batch", "1000", "--progress", "none", "--json");
+        assertTrue(run.process().waitFor(60, TimeUnit.SECONDS), "migrate did not finish");
+        assertEquals(0, run.process().exitValue(), run.log());
+        try (Jedis src = redis("src", 0); Jedis dst = redis("dst", 0)) {
+            assertEquals(151, dst.dbSize());
+            assertArrayEquals(src.get("big:77".getBytes()), dst.get("big:77".getBytes()));
+            assertEquals(20 << 20, dst.strlen("inflates"));
+        }
+    }
+
+    @Test
     void delete_source_cannot_be_combined_with_reader_sync() {
         start("src", "dst");
         CliResult result = home.run("migrate", "src", "dst", "--reader", "sync", "--delete-source").assertExit(2);

@@ -21,9 +21,17 @@ public final class CachectlProcess {
     }
 
     public static CachectlProcess launch(CachectlHome home, String logName, String... args) throws IOException {
+        return launch(home, logName, List.of(), args);
+    }
+
+    /** With JVM options, e.g. a small heap to prove that memory stays bounded. */
+    public static CachectlProcess launch(CachectlHome home, String logName, List<String> jvmOptions, String... args)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of("setsid", "env", "--default-signal=INT,TERM", java, "-cp",
-                System.getProperty("java.class.path"), "dev.cachectl.Cachectl", "--home", home.root().toString()));
+        List<String> command = new ArrayList<>(List.of("setsid", "env", "--default-signal=INT,TERM", java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cachectl.Cachectl",
+                "--home", home.root().toString()));
         command.addAll(List.of(args));
         Path log = home.workDir().resolve(logName);
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.workDir().toFile())

@@ -241,6 +241,29 @@ public final class RdbReader {
         return string;
     }
 
+    /**
+     * How long the decoded string of a type-0 value is, read from its header without inflating it:
+     * a compressed string can be many times its serialized size.
+     *
+     * @throws IllegalStateException when the value was not captured or is not a string
+     */
+    public long stringLength() throws RdbFormatException {
+        requireCaptured();
+        if (type != 0) {
+            throw new IllegalStateException("the value of '" + printable(key, 0, key.length) + "' is a " + typeName() + ", not a string");
+        }
+        int[] at = {1};
+        int first = cap[at[0]++] & 0xff;
+        if ((first >>> 6) != 3) {
+            return lengthAt(first, cap, at);
+        }
+        if ((first & 0x3f) == 3) {
+            lengthAt(cap[at[0]++] & 0xff, cap, at);
+            return lengthAt(cap[at[0]++] & 0xff, cap, at);
+        }
+        return stringValue().length;
+    }
+
     private void requireCaptured() {
         if (!captured) {
             throw new IllegalStateException("the value of '" + printable(key, 0, key.length) + "' ("
