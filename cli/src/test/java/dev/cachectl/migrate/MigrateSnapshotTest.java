@@ -369,6 +369,46 @@ class MigrateSnapshotTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "the {0} dies")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"src", "dst"})
+    void a_server_that_dies_mid_snapshot_is_exit_3_with_a_checkpoint_and_an_honest_count(String dies) throws Exception {
+        start("src", "dst");
+        java.util.Random random = new java.util.Random(1);
+        try (Jedis src = redis("src", 0)) {
+            Pipeline p = src.pipelined();
+            for (int i = 0; i < 40_000; i++) {
+                byte[] value = new byte[1000]; // incompressible, so the snapshot cannot sit whole in socket buffers
+                random.nextBytes(value);
+                p.set(("k:" + i).getBytes(), value);
+            }
+            p.sync();
+        }
+        long pid = home.pid(dies);
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                home.run("migrate", "src", "dst", "--reader", "sync", "--rate", "10000", "--batch", "200", "--json"));
+        long copiedBefore;
+        try (Jedis dst = redis("dst", 0)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (dst.dbSize() < 5000 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            copiedBefore = dst.dbSize();
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        CliResult result = run.get(60, TimeUnit.SECONDS).assertExit(3);
+        JsonNode summary = json(result);
+        assertEquals("aborted", summary.get("outcome").asText());
+        assertTrue(result.err().contains(dies.equals("src") ? "lost the source" : "target"), result.toString());
+        assertTrue(summary.get("checkpoint").asText().endsWith(".json"), result.toString());
+        long copied = summary.get("copied").asLong();
+        assertTrue(copied >= copiedBefore && copied < 40_000, result.toString());
+        if (dies.equals("src")) {
+            try (Jedis dst = redis("dst", 0)) {
+                assertEquals(dst.dbSize(), copied, "the summary counts exactly what the target holds");
+            }
+        }
+    }
+
     @Test
     void delete_source_cannot_be_combined_with_reader_sync() {
         start("src", "dst");
