@@ -125,6 +125,9 @@ public final class MigrateCommand implements Callable<Integer> {
             throw CachectlException.usage("--delete-source needs --reader scan (or auto): a move deletes each key once it is "
                     + "verified, key by key");
         }
+        if (mode == MigrationPlan.Mode.struct && reader == MigrationPlan.Reader.sync) {
+            throw CachectlException.usage("--mode struct copies key by key from the live source: use --reader scan (or auto)");
+        }
         Endpoint from = ctx.catalog().reachableEndpoint(source);
         Endpoint to = ctx.catalog().reachableEndpoint(target);
         MigrationPlan plan = new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode, reader,

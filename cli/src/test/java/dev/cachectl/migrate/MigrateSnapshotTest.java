@@ -410,10 +410,12 @@ class MigrateSnapshotTest {
     }
 
     @Test
-    void delete_source_cannot_be_combined_with_reader_sync() {
+    void delete_source_and_mode_struct_cannot_be_combined_with_reader_sync() {
         start("src", "dst");
         CliResult result = home.run("migrate", "src", "dst", "--reader", "sync", "--delete-source").assertExit(2);
         assertTrue(result.err().contains("--delete-source needs --reader scan"), result.toString());
+        CliResult struct = home.run("migrate", "src", "dst", "--reader", "sync", "--mode", "struct").assertExit(2);
+        assertTrue(struct.err().contains("--mode struct copies key by key"), struct.toString());
     }
 
     private Path checkpoint() throws IOException {
