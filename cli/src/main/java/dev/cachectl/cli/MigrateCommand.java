@@ -15,14 +15,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -135,12 +132,9 @@ public final class MigrateCommand implements Callable<Integer> {
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
                 ttlTolerance, deleteSource, batch.settings());
         Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"));
-        Map<Signal, SignalHandler> previous = onSignals(migrator);
         Migrator.Result result;
-        try {
+        try (Interrupts interrupts = Interrupts.routeTo(migrator::cancel, spec.commandLine().getErr())) {
             result = migrator.run(plan, top.progressListener(spec.commandLine().getErr()));
-        } finally {
-            previous.forEach(Signal::handle);
         }
         if (output.json()) {
             output.printJson(result.summary());
@@ -151,19 +145,6 @@ public final class MigrateCommand implements Callable<Integer> {
             output.error(result.summary().stoppedBecause(), List.of());
         }
         return result.exitCode().code();
-    }
-
-    private static Map<Signal, SignalHandler> onSignals(Migrator migrator) {
-        Map<Signal, SignalHandler> previous = new HashMap<>();
-        for (String name : List.of("INT", "TERM")) {
-            try {
-                Signal signal = new Signal(name);
-                previous.put(signal, Signal.handle(signal, s -> migrator.cancel("interrupted by SIG" + s.getName())));
-            } catch (IllegalArgumentException e) {
-                // signal reserved by the JVM here: the default handling applies
-            }
-        }
-        return previous;
     }
 
     private void report(Output output, MigrationSummary s) {

@@ -121,7 +121,11 @@ public final class WarmCommand implements Callable<Integer> {
                 typed("--rate") ? batchOptions.rate : null);
         WarmJob warmJob = WarmJobs.build(job, typed, batchOptions.settings(), ctx.config(),
                 new TargetResolver(ctx.catalog()), ctx.environment().workingDir());
-        WarmSummary summary = new WarmService(ctx.home(), System.in).run(warmJob, top.progressListener(spec.commandLine().getErr()));
+        WarmService service = new WarmService(ctx.home(), System.in);
+        WarmSummary summary;
+        try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
+            summary = service.run(warmJob, top.progressListener(spec.commandLine().getErr()));
+        }
         render(output, summary);
         return summary.exitCode();
     }
@@ -149,7 +153,9 @@ public final class WarmCommand implements Callable<Integer> {
         if (total > shown) {
             output.warn("… and " + (total - shown) + " more");
         }
-        if (summary.message() != null && !summary.outcome().equals("skipped")) {
+        if (summary.message() != null && summary.outcome().equals("interrupted")) {
+            output.warn(summary.message());
+        } else if (summary.message() != null && !summary.outcome().equals("skipped")) {
             output.error(summary.message(), java.util.List.of());
         }
         if (summary.ranking() != null) {

@@ -25,6 +25,7 @@ final class Tally {
     private final TreeMap<Long, String> errors = new TreeMap<>();
     private final List<String> otherErrors = new ArrayList<>();
     private volatile String stopReason;
+    private volatile boolean interrupted;
 
     Tally(long maxErrors) {
         this.maxErrors = maxErrors;
@@ -71,6 +72,16 @@ final class Tally {
 
     boolean stopped() {
         return stopReason != null;
+    }
+
+    /** Stopped by Ctrl-C or SIGTERM, not by a failure: the run exits 130. */
+    void interrupt(String reason) {
+        interrupted = true;
+        stop(reason);
+    }
+
+    boolean interrupted() {
+        return interrupted;
     }
 
     String stopReason() {

@@ -28,10 +28,21 @@ public final class WarmService {
 
     private final Home home;
     private final InputStream stdin;
+    private final java.util.concurrent.atomic.AtomicReference<Tally> running = new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile String cancelled;
 
     public WarmService(Home home, InputStream stdin) {
         this.home = home;
         this.stdin = stdin;
+    }
+
+    /** Asks a running warm to stop reading (Ctrl-C, SIGTERM): what is in flight is answered, then the summary says how far it got. */
+    public void cancel(String why) {
+        cancelled = why;
+        Tally tally = running.get();
+        if (tally != null) {
+            tally.interrupt(why);
+        }
     }
 
     public WarmSummary run(WarmJob job, ProgressListener progress) {
@@ -44,6 +55,10 @@ public final class WarmService {
                 return WarmSummary.skipped(job, warm.get(), seconds(start));
             }
             Tally tally = new Tally(job.maxErrors());
+            running.set(tally);
+            if (cancelled != null) {
+                tally.interrupt(cancelled);
+            }
             DryRunSink.Sample sample = dry ? new DryRunSink.Sample(SAMPLE_LINES) : null;
             String ranking = null;
             if (job.source() instanceof WarmJob.HotKeys hot) {

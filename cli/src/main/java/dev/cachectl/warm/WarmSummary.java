@@ -48,12 +48,19 @@ public record WarmSummary(
         long skipped = tally.skipped.sum();
         long bad = tally.malformed.sum() + tally.failed.sum();
         ExitCode code;
-        if (bad == 0 && !tally.stopped()) {
+        if (tally.interrupted()) {
+            code = ExitCode.INTERRUPTED;
+        } else if (bad == 0 && !tally.stopped()) {
             code = ExitCode.DONE;
         } else {
             code = done + skipped > 0 ? ExitCode.PARTIAL : ExitCode.FAILED;
         }
-        String outcome = code == ExitCode.DONE ? "done" : code == ExitCode.PARTIAL ? "partial" : "failed";
+        String outcome = switch (code) {
+            case DONE -> "done";
+            case PARTIAL -> "partial";
+            case INTERRUPTED -> "interrupted";
+            default -> "failed";
+        };
         return new WarmSummary(job.name(), job.source().shown(), job.target().name(), outcome, code.code(), dry,
                 read, dry ? 0 : done, dry ? done : 0, skipped, tally.malformed.sum(), tally.failed.sum(),
                 tally.unconfirmed.sum(), round(seconds), round(seconds > 0 ? read / seconds : 0), tally.errors(),

@@ -110,6 +110,36 @@ class WarmUnattendedTest {
         }
     }
 
+    @Test
+    void ctrl_c_stops_a_warm_with_its_summary_and_exit_130() throws Exception {
+        home.run("start", "t").assertOk();
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            records.append("{\"id\":").append(i).append(",\"v\":\"x\"}\n");
+        }
+        Files.writeString(home.workDir().resolve("many.jsonl"), records);
+        dev.cachectl.testing.CachectlProcess run = dev.cachectl.testing.CachectlProcess.launch(home, "warm.log", "warm",
+                "many.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--rate", "2000", "--batch", "100",
+                "--progress", "none");
+        try (Jedis redis = redis()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (redis.dbSize() < 1000) {
+                assertTrue(run.process().isAlive(), () -> "warm ended early: " + run.log());
+                assertTrue(System.nanoTime() < deadline, "warm made no progress");
+                Thread.sleep(50);
+            }
+        }
+        run.signal("-INT", true);
+        assertTrue(run.process().waitFor(20, TimeUnit.SECONDS), "warm did not stop on SIGINT");
+        assertEquals(130, run.process().exitValue(), run.log());
+        assertTrue(run.log().contains("interrupted by SIGINT"), run.log());
+        try (Jedis redis = redis()) {
+            long keys = redis.dbSize();
+            assertTrue(keys < 20_000, "the run was interrupted");
+            assertTrue(run.log().contains("written " + keys + ","), "the summary counts what the target holds: " + run.log());
+        }
+    }
+
     private Process warmFromStdin(String... more) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
