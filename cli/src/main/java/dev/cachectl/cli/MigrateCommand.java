@@ -149,9 +149,9 @@ public final class MigrateCommand implements Callable<Integer> {
 
     private void report(Output output, MigrationSummary s) {
         if (s.dryRun()) {
-            output.note(String.format(Locale.ROOT, "dry run: %d keys would be copied, about %s, about %s with %d threads",
+            output.note(String.format(Locale.ROOT, "dry run: %d keys would be copied, about %s, about %s (read by %s)",
                     s.scanned(), Sizes.human(s.estimatedBytes()), Durations.format(Duration.ofMillis((long) (s.estimatedSeconds() * 1000))),
-                    batch.settings().threads()));
+                    s.reader()));
             return;
         }
         output.note(String.format(Locale.ROOT, "migrate %s: %d copied, %d skipped (existing), %d expired, %d failed "

@@ -14,18 +14,24 @@ import java.util.Map;
 
 /**
  * {@code --dry-run}: counts the keys the filters select (a full SCAN, nothing written), estimates
- * their size from {@code MEMORY USAGE} of a sample, and the time from how long reading the sample's
- * payloads took, spread over the worker threads.
+ * their size from {@code MEMORY USAGE} of a sample, and the time: for nodes read by SCAN from how
+ * long reading the sample's payloads took, spread over the worker threads; for nodes read from a
+ * snapshot at {@link #SNAPSHOT_KEYS_PER_SECOND} (what scripts/bench/migrate measures, rounded down)
+ * plus the source's diskless delay.
  */
 final class DryRun {
     private static final int SAMPLE = 1000;
+    static final long SNAPSHOT_KEYS_PER_SECOND = 400_000;
 
     private DryRun() {
     }
 
-    static MigrationSummary estimate(MigrationPlan plan, List<StreamProgress> streams, long startedNanos) {
+    /** {@code snapshotDelays}: for each node a copy would read from a snapshot, the seconds its source waits before sending it. */
+    static MigrationSummary estimate(MigrationPlan plan, List<StreamProgress> streams, Map<String, Long> snapshotDelays,
+                                     long startedNanos) {
         KeySelection.Matcher matcher = plan.selection().matcher();
         long count = 0;
+        long scanCount = 0;
         long sampledBytes = 0;
         long sampled = 0;
         long sampleReadNanos = 0;
@@ -37,6 +43,9 @@ final class DryRun {
                     ScanResult<byte[]> page = Scanner.page(jedis, cursor, params, plan.selection());
                     List<byte[]> keys = Scanner.selected(page, matcher);
                     count += keys.size();
+                    if (!snapshotDelays.containsKey(stream.node.address())) {
+                        scanCount += keys.size();
+                    }
                     if (sampled < SAMPLE && !keys.isEmpty()) {
                         List<byte[]> sample = keys.subList(0, (int) Math.min(keys.size(), SAMPLE - sampled));
                         long t0 = System.nanoTime();
@@ -59,11 +68,15 @@ final class DryRun {
         }
         Long estimatedBytes = sampled == 0 ? 0L : (long) ((double) sampledBytes / sampled * count);
         // a copy reads twice (PTTL+MEMORY USAGE, then DUMP) and writes once: about three times the sample's read cost
-        Double estimatedSeconds = sampled == 0 ? 0.0
-                : Migrator.round(sampleReadNanos / 1e9 / sampled * count * 3 / plan.batch().threads());
+        double scanSeconds = sampled == 0 ? 0.0 : sampleReadNanos / 1e9 / sampled * scanCount * 3 / plan.batch().threads();
+        // snapshots of several nodes run side by side: the slowest one counts
+        double snapshotSeconds = snapshotDelays.values().stream().mapToLong(Long::longValue).max().orElse(0)
+                + (double) (count - scanCount) / SNAPSHOT_KEYS_PER_SECOND / Math.max(1, snapshotDelays.size());
+        Double estimatedSeconds = Migrator.round(Math.max(scanSeconds, snapshotDelays.isEmpty() ? 0 : snapshotSeconds));
+        String reader = snapshotDelays.isEmpty() ? "scan" : scanCount == 0 ? "sync" : "scan+sync";
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         return new MigrationSummary(plan.source().toString(), plan.target().toString(), "dry-run", true, false,
-                "scan", count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0, estimatedBytes,
+                reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0, estimatedBytes,
                 estimatedSeconds, null, null, List.of(), null);
     }
 }

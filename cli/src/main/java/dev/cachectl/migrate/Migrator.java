@@ -77,7 +77,7 @@ public final class Migrator {
             List<StreamProgress> streams = streams(plan, nodes, previous);
             checkTarget(plan, target, streams);
             if (plan.batch().dryRun()) {
-                return new Result(DryRun.estimate(plan, streams, started), ExitCode.DONE);
+                return new Result(DryRun.estimate(plan, streams, snapshotDelays(plan, streams), started), ExitCode.DONE);
             }
             Counters counters = new Counters();
             Map<String, Long> keysPerNode = keysPerNode(streams);
@@ -148,6 +148,19 @@ public final class Migrator {
             }
             new Checkpoint(fingerprint, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
         }
+    }
+
+    /** The nodes a copy would read from a snapshot, with the wait before each sends it. */
+    private static Map<String, Long> snapshotDelays(MigrationPlan plan, List<StreamProgress> streams) {
+        Map<String, Long> keys = keysPerNode(streams);
+        Map<String, Long> delays = new TreeMap<>();
+        for (List<StreamProgress> nodeStreams : byNode(streams).values()) {
+            String address = nodeStreams.get(0).node.address();
+            if (wantsSnapshot(plan, nodeStreams, keys.getOrDefault(address, -1L))) {
+                delays.put(address, disklessDelaySeconds(nodeStreams.get(0).node));
+            }
+        }
+        return delays;
     }
 
     private static Map<String, List<StreamProgress>> byNode(List<StreamProgress> streams) {

@@ -258,6 +258,11 @@ class MigrateSnapshotTest {
         try (Jedis src = redis("src", 0)) {
             src.configSet("repl-diskless-sync", "yes");
         }
+        CliResult dry = home.run("migrate", "src", "dst", "--dry-run", "--json").assertOk();
+        assertEquals("sync", json(dry).get("reader").asText(), dry.toString());
+        assertEquals(60_000, json(dry).get("scanned").asLong());
+        CliResult dryScan = home.run("migrate", "src", "dst", "--dry-run", "--reader", "scan", "--json").assertOk();
+        assertEquals("scan", json(dryScan).get("reader").asText(), dryScan.toString());
         CliResult big = home.run("migrate", "src", "dst", "--json").assertOk();
         assertEquals("sync", json(big).get("reader").asText(), big.toString());
         assertEquals(60_000, json(big).get("copied").asLong());
