@@ -76,8 +76,11 @@ final class SnapshotCopy {
             throw new CachectlException(ExitCode.FAILED, "cannot read the snapshot of " + node.address() + ": " + e.getMessage()
                     + " (copy with --reader scan)", e);
         } catch (IOException e) {
+            // before Redis 7 a source buffers the writes it takes during the snapshot for us, as for any
+            // replica, and cuts the link past client-output-buffer-limit: its log says so
             throw new CachectlException(ExitCode.DOWN, "lost the source " + node.address() + " during its snapshot: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + " (if it is still up, its log says why it closed the link)", e);
         }
         if (stopping.getAsBoolean()) {
             return;
