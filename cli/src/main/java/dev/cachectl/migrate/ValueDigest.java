@@ -1,6 +1,5 @@
 package dev.cachectl.migrate;
 
-import dev.cachectl.migrate.StructCopier.Streams;
 import redis.clients.jedis.commands.JedisBinaryCommands;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
@@ -172,20 +171,20 @@ public final class ValueDigest {
             MessageDigest md = sha256();
             long count = 0;
             for (byte[] from = StructCopier.bytes("-"); from != null; ) {
-                List<Streams.Entry> chunk = Streams.entries(conn.xrange(key, from, StructCopier.bytes("+"), chunkElements));
-                for (Streams.Entry entry : chunk) {
+                List<StreamReplies.Entry> chunk = StreamReplies.entries(conn.xrange(key, from, StructCopier.bytes("+"), chunkElements));
+                for (StreamReplies.Entry entry : chunk) {
                     update(md, entry.id());
                     md.update(ByteBuffer.allocate(8).putLong(entry.fields().size()).array());
                     entry.fields().forEach(f -> update(md, f));
                 }
                 count += chunk.size();
-                from = chunk.size() < chunkElements ? null : Streams.after(chunk.get(chunk.size() - 1).id());
+                from = chunk.size() < chunkElements ? null : StreamReplies.after(chunk.get(chunk.size() - 1).id());
             }
-            Map<String, Object> info = Streams.fields(conn.xinfoStream(key));
-            update(md, Streams.bytesOf(info.get("last-generated-id")));
-            List<Streams.Group> groups = new ArrayList<>(Streams.groups(conn.xinfoGroups(key)));
-            groups.sort(Comparator.comparing(Streams.Group::name, Arrays::compareUnsigned));
-            for (Streams.Group group : groups) {
+            Map<String, Object> info = StreamReplies.fields(conn.xinfoStream(key));
+            update(md, StreamReplies.bytesOf(info.get("last-generated-id")));
+            List<StreamReplies.Group> groups = new ArrayList<>(StreamReplies.groups(conn.xinfoGroups(key)));
+            groups.sort(Comparator.comparing(StreamReplies.Group::name, Arrays::compareUnsigned));
+            for (StreamReplies.Group group : groups) {
                 update(md, group.name());
                 update(md, group.lastDeliveredId());
             }

@@ -160,7 +160,7 @@ final class Samples {
             }
             case "stream" -> {
                 List<Object> entries = new ArrayList<>();
-                for (StructCopier.Streams.Entry e : StructCopier.Streams.entries(
+                for (StreamReplies.Entry e : StreamReplies.entries(
                         jedis.xrange(key, bytes("-"), bytes("+")))) {
                     entries.add(ByteBuffer.wrap(e.id()));
                     entries.add(e.fields().stream().map(ByteBuffer::wrap).toList());

@@ -65,14 +65,14 @@ class StructCopierCrossVersionTest {
             assertSameValue(seven, s.key(), six, s.key(), s.type());
         }
         byte[] stream = Samples.key("k", "stream");
-        var from = StructCopier.Streams.groups(seven.xinfoGroups(stream));
-        var to = StructCopier.Streams.groups(six.xinfoGroups(stream));
+        var from = StreamReplies.groups(seven.xinfoGroups(stream));
+        var to = StreamReplies.groups(six.xinfoGroups(stream));
         assertEquals(from.size(), to.size());
         for (int i = 0; i < from.size(); i++) {
             assertArrayEquals(from.get(i).lastDeliveredId(), to.get(i).lastDeliveredId());
         }
         assertArrayEquals(Samples.bytes("99999-7"),
-                StructCopier.Streams.bytesOf(StructCopier.Streams.fields(six.xinfoStream(stream)).get("last-generated-id")));
+                StreamReplies.bytesOf(StreamReplies.fields(six.xinfoStream(stream)).get("last-generated-id")));
         assertEquals(Set.of(), Samples.tempKeys(six));
     }
 

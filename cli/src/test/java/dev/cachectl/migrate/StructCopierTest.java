@@ -186,14 +186,14 @@ class StructCopierTest {
         assertEquals(Status.COPIED, outcome.status(), outcome.toString());
         assertEquals(Samples.EXTRA - 1, outcome.elements());
         assertSameValue(src, key, dst, target, "stream");
-        Map<String, Object> from = StructCopier.Streams.fields(src.xinfoStream(key));
-        Map<String, Object> to = StructCopier.Streams.fields(dst.xinfoStream(target));
+        Map<String, Object> from = StreamReplies.fields(src.xinfoStream(key));
+        Map<String, Object> to = StreamReplies.fields(dst.xinfoStream(target));
         for (String field : List.of("length", "last-generated-id", "max-deleted-entry-id", "entries-added")) {
             assertEquals(text(from.get(field)), text(to.get(field)), field);
         }
         assertEquals("99999-7", text(to.get("last-generated-id")), "the deleted newest entry's ID is kept");
-        List<StructCopier.Streams.Group> sourceGroups = StructCopier.Streams.groups(src.xinfoGroups(key));
-        List<StructCopier.Streams.Group> targetGroups = StructCopier.Streams.groups(dst.xinfoGroups(target));
+        List<StreamReplies.Group> sourceGroups = StreamReplies.groups(src.xinfoGroups(key));
+        List<StreamReplies.Group> targetGroups = StreamReplies.groups(dst.xinfoGroups(target));
         assertEquals(2, targetGroups.size());
         for (int i = 0; i < 2; i++) {
             var s = sourceGroups.get(i);
@@ -224,8 +224,8 @@ class StructCopierTest {
         assertEquals(Status.COPIED, outcome.status(), outcome.toString());
         assertEquals(0, outcome.elements());
         assertEquals(0, dst.xlen("empty"));
-        assertEquals("5-1", text(StructCopier.Streams.fields(dst.xinfoStream(bytes("empty"))).get("last-generated-id")));
-        List<StructCopier.Streams.Group> groups = StructCopier.Streams.groups(dst.xinfoGroups(bytes("empty")));
+        assertEquals("5-1", text(StreamReplies.fields(dst.xinfoStream(bytes("empty"))).get("last-generated-id")));
+        List<StreamReplies.Group> groups = StreamReplies.groups(dst.xinfoGroups(bytes("empty")));
         assertEquals(1, groups.size(), "only the source's group, not the one that made the stream");
         assertEquals("g", text(groups.get(0).name()));
         assertSameValue(src, bytes("empty"), dst, bytes("empty"), "stream");
