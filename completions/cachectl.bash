@@ -235,7 +235,7 @@ function _picocli_cachectl_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--persist' '--generate-password' '--show-password' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local flag_opts="'--tls' '--persist' '--generate-password' '--show-password' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--engine' '--port' '--cluster' '--maxmemory' '--policy' '--password' '--idle-timeout' '--binary' '--wait' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 

@@ -49,6 +49,10 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             description = "Start a local Redis Cluster: e.g. 3 (three masters) or 3x1 (each with one replica), on ports N, N+1, ….")
     String cluster;
 
+    @Option(names = "--tls", description = "Serve TLS only (rediss://), with a certificate from a certificate authority made "
+            + "for the instance (needs openssl); cachectl trusts it, and 'run' passes its file in REDIS_CA_CERT.")
+    Boolean tls;
+
     @Option(names = "--maxmemory", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
             description = "Memory limit, e.g. 256mb or 1gb (default: none).")
     Long maxmemory;
@@ -140,7 +144,7 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
 
     private boolean hasManagedFlags() {
         return engine != null || port != null || maxmemory != null || policy != null || persist != null
-                || password != null || idleTimeout != null || binary != null || cluster != null;
+                || password != null || idleTimeout != null || binary != null || cluster != null || tls != null;
     }
 
     /** Command-line flags override the config file's settings. */
@@ -172,6 +176,9 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
         }
         if (binary != null) {
             s = s.withBinary(top.environment().workingDir().resolve(binary));
+        }
+        if (tls != null) {
+            s = s.withTls(tls);
         }
         if (cluster != null) {
             try {

@@ -13,13 +13,20 @@ import java.util.Locale;
  * Where an instance answers: parsed from {@code redis://[user:pass@]host:port[/db]}, {@code rediss://…} (TLS),
  * or {@code redis+cluster://[user:pass@]host:port[,host:port…]} (a Redis Cluster, by its seed nodes;
  * {@code rediss+cluster://} with TLS). {@link #toString()} is always redacted, so an endpoint can be
- * logged or printed without leaking its password.
+ * logged or printed without leaking its password. {@code caCert}, a PEM file, is the certificate
+ * authority a TLS server is trusted by when it is not one the JVM knows (a managed instance's own);
+ * null means the JVM's trust store.
  */
 public record Endpoint(String scheme, String host, int port, String user, String password, int db,
-                       java.util.List<String> moreSeeds) {
+                       java.util.List<String> moreSeeds, String caCert) {
 
     public Endpoint {
         moreSeeds = moreSeeds == null ? java.util.List.of() : java.util.List.copyOf(moreSeeds);
+    }
+
+    public Endpoint(String scheme, String host, int port, String user, String password, int db,
+                    java.util.List<String> moreSeeds) {
+        this(scheme, host, port, user, password, db, moreSeeds, null);
     }
 
     public Endpoint(String scheme, String host, int port, String user, String password, int db) {
@@ -123,11 +130,17 @@ public record Endpoint(String scheme, String host, int port, String user, String
     }
 
     public Endpoint withPassword(String newPassword) {
-        return new Endpoint(scheme, host, port, user, newPassword, db, moreSeeds);
+        return new Endpoint(scheme, host, port, user, newPassword, db, moreSeeds, caCert);
     }
 
     public Endpoint withDb(int newDb) {
-        return new Endpoint(scheme, host, port, user, password, newDb, moreSeeds);
+        return new Endpoint(scheme, host, port, user, password, newDb, moreSeeds, caCert);
+    }
+
+    /** Over TLS, trusting the certificate authority in the PEM file {@code ca}. */
+    public Endpoint withTls(String ca) {
+        String tlsScheme = scheme.startsWith("rediss") ? scheme : scheme.replaceFirst("^redis", "rediss");
+        return new Endpoint(tlsScheme, host, port, user, password, db, moreSeeds, ca);
     }
 
     /** The full URL, password included: for a child's environment, never for output. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One entry under {@code instances:} in cachectl.yaml: either {@code url} (an external instance)
- * or a managed spec ({@code cluster: 3x1} makes it a Redis Cluster). Values stay text here; {@link Instances} validates them with the same
+ * or a managed spec ({@code cluster: 3x1} makes it a Redis Cluster, {@code tls: true} serves TLS). Values stay text here; {@link Instances} validates them with the same
  * parsers as the command line, so a bad value reads the same wherever it was written.
  */
 public record InstanceDefinition(
@@ -17,9 +17,10 @@ public record InstanceDefinition(
         String password,
         @JsonProperty("idle-timeout") String idleTimeout,
         String binary,
-        String cluster) {
+        String cluster,
+        Boolean tls) {
 
     public static InstanceDefinition empty() {
-        return new InstanceDefinition(null, null, null, null, null, null, null, null, null, null);
+        return new InstanceDefinition(null, null, null, null, null, null, null, null, null, null, null);
     }
 }

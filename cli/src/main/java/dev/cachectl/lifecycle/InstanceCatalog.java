@@ -133,6 +133,9 @@ public final class InstanceCatalog {
             if (def.cluster() != null) {
                 spec = spec.withCluster(ClusterShape.parse(def.cluster()));
             }
+            if (def.tls() != null) {
+                spec = spec.withTls(def.tls());
+            }
             return spec;
         } catch (IllegalArgumentException e) {
             throw CachectlException.usage(origin + ": instance '" + name + "': " + e.getMessage());

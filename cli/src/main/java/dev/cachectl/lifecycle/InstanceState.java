@@ -34,7 +34,8 @@ public record InstanceState(
         long startedAtMillis,
         String runId,
         String cluster,
-        List<NodeState> nodes) {
+        List<NodeState> nodes,
+        String tlsCa) {
 
     /** A standalone instance. */
     public InstanceState(String name, String engine, long pid, long processStartMillis, List<String> commandLine,
@@ -42,7 +43,7 @@ public record InstanceState(
                          String password, String configFile, String dataDir, String logFile, boolean persist,
                          Long idleTimeoutMillis, long startedAtMillis, String runId) {
         this(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version, host, port,
-                password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId, null, null);
+                password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId, null, null, null);
     }
 
     /** A cluster: the top-level process fields come from its first node. */
@@ -53,13 +54,20 @@ public record InstanceState(
         return new InstanceState(name, engine, first.pid(), first.processStartMillis(), first.commandLine(), binary,
                 first.executable(), binarySource, version, "127.0.0.1", first.port(), password, first.configFile(),
                 dataDir, first.logFile(), persist, idleTimeoutMillis, startedAtMillis, first.runId(), shape.toString(),
-                List.copyOf(nodes));
+                List.copyOf(nodes), null);
     }
 
     public InstanceState withRunId(String id) {
         return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
                 host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, id,
-                cluster, nodes);
+                cluster, nodes, tlsCa);
+    }
+
+    /** Served over TLS only, trusted by the CA certificate in the PEM file {@code ca}. */
+    public InstanceState withTlsCa(String ca) {
+        return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
+                host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId,
+                cluster, nodes, ca);
     }
 
     @JsonIgnore

@@ -171,7 +171,8 @@ public final class Lifecycle {
                     server.command(), binary.path().toString(), binary.executable().toString(), binary.source(), binary.version(), "127.0.0.1", port,
                     spec.password(), layout.configFile().toString(), layout.dataDir().toString(),
                     layout.logFile().toString(), spec.persist(),
-                    spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), System.currentTimeMillis(), null);
+                    spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), System.currentTimeMillis(), null)
+                    .withTlsCa(spec.tls() ? layout.caCert().toString() : null);
             states.write(state);
             ServerHello hello = server.awaitReady(wait, deadline, "");
             state = state.withRunId(hello.runId());
@@ -339,12 +340,14 @@ public final class Lifecycle {
             List<Integer> seeds = state.nodes().stream().filter(NodeState::master).map(NodeState::port).toList();
             return engine.localClusterEndpoint(seeds.isEmpty() ? List.of(state.port()) : seeds, state.password());
         }
-        return engine.localEndpoint(state.port(), state.password());
+        Endpoint endpoint = engine.localEndpoint(state.port(), state.password());
+        return state.tlsCa() == null ? endpoint : endpoint.withTls(state.tlsCa());
     }
 
     /** The endpoint of one server process of a managed instance: a cluster node, or the standalone server. */
     public static Endpoint endpointOf(InstanceState state, NodeState node) {
-        return Engines.named(state.engine()).localEndpoint(node.port(), state.password());
+        Endpoint endpoint = Engines.named(state.engine()).localEndpoint(node.port(), state.password());
+        return state.tlsCa() == null ? endpoint : endpoint.withTls(state.tlsCa());
     }
 
     static FileLocks.Held lockInstance(Home home, String name) {

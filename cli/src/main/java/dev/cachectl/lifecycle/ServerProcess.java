@@ -55,7 +55,9 @@ final class ServerProcess {
         List<String> command = engine.prepare(spec, port, layout, binary);
         long logOffset = Files.exists(layout.logFile()) ? Files.size(layout.logFile()) : 0;
         long pid = Detached.start(command, layout.logFile(), layout.dir(), Map.of());
-        return new ServerProcess(engine, port, layout, command, pid, logOffset, engine.localEndpoint(port, spec.password()));
+        Endpoint endpoint = engine.localEndpoint(port, spec.password());
+        return new ServerProcess(engine, port, layout, command, pid, logOffset,
+                spec.tls() ? endpoint.withTls(layout.caCert().toString()) : endpoint);
     }
 
     int port() {

@@ -6,7 +6,8 @@ import dev.cachectl.config.Endpoint;
 record SourceNode(String address, Endpoint endpoint) {
 
     static SourceNode of(Endpoint base, String host, int port) {
-        Endpoint node = new Endpoint(base.tls() ? "rediss" : "redis", host, port, base.user(), base.password(), 0);
+        Endpoint node = new Endpoint(base.tls() ? "rediss" : "redis", host, port, base.user(), base.password(), 0,
+                java.util.List.of(), base.caCert());
         return new SourceNode(host + ":" + port, node);
     }
 }

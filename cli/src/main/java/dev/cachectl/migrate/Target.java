@@ -49,10 +49,14 @@ final class Target implements AutoCloseable {
         for (String seed : endpoint.seeds()) {
             seeds.add(HostAndPort.from(seed));
         }
-        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .user(endpoint.user()).password(endpoint.password()).ssl(endpoint.tls())
                 .connectionTimeoutMillis(5000).socketTimeoutMillis((int) TIMEOUT.toMillis())
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).build();
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (endpoint.tls() && endpoint.caCert() != null) {
+            builder.sslSocketFactory(dev.cachectl.redis.TlsTrust.socketFactory(endpoint.caCert()));
+        }
+        DefaultJedisClientConfig config = builder.build();
         try {
             return new Target(endpoint, new JedisCluster(seeds, config, 5));
         } catch (JedisException e) {

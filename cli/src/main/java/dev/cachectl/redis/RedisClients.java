@@ -37,15 +37,18 @@ public final class RedisClients {
     /** How cachectl connects to {@code endpoint}: credentials, db, TLS, and timeouts for connecting and for each reply. */
     public static DefaultJedisClientConfig clientConfig(Endpoint endpoint, Duration timeout) {
         int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        return DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(ms)
                 .socketTimeoutMillis(ms)
                 .user(endpoint.user())
                 .password(endpoint.password())
                 .database(endpoint.db())
                 .ssl(endpoint.tls())
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                .build();
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (endpoint.tls() && endpoint.caCert() != null) {
+            builder.sslSocketFactory(TlsTrust.socketFactory(endpoint.caCert()));
+        }
+        return builder.build();
     }
 
     /** A Jedis failure as the one-line cause an operator needs, with the exit code it deserves. */
@@ -57,12 +60,24 @@ public final class RedisClients {
                     + firstWord(cause) + "): check the password in the URL or config", e);
         }
         if (e instanceof JedisConnectionException) {
-            return new CachectlException(ExitCode.DOWN, "cannot reach " + endpoint + ": " + cause, e);
+            return new CachectlException(ExitCode.DOWN, "cannot reach " + endpoint + ": " + cause + tlsHint(endpoint, cause), e);
         }
         if (e instanceof JedisDataException) {
             return new CachectlException(ExitCode.FAILED, endpoint + " answered with an error: " + cause, e);
         }
         return new CachectlException(ExitCode.FAILED, endpoint + ": " + cause, e);
+    }
+
+    /** What a TLS mismatch looks like from here is rarely self-explanatory. */
+    private static String tlsHint(Endpoint endpoint, String cause) {
+        if (endpoint.tls() && (cause.contains("certification path") || cause.contains("PKIX"))) {
+            return " (its certificate is not trusted: a managed instance is trusted by its name; for another server, "
+                    + "add its CA to a trust store and pass CACHECTL_JAVA_OPTS=-Djavax.net.ssl.trustStore=FILE)";
+        }
+        if (!endpoint.tls() && (cause.contains("Connection reset") || cause.contains("Unexpected end of stream"))) {
+            return " (if it serves TLS, use rediss://)";
+        }
+        return "";
     }
 
     private static String rootMessage(Throwable e) {

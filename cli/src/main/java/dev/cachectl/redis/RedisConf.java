@@ -3,6 +3,8 @@ package dev.cachectl.redis;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.lifecycle.InstanceSpec;
 
+import java.nio.file.Path;
+
 /**
  * The redis.conf of a managed instance. Loopback only, protected mode on, persistence off unless
  * asked for (then RDB snapshots and an AOF in the data dir). The password lives here, in a 0600
@@ -20,7 +22,18 @@ final class RedisConf {
         c.append("# Written by cachectl for instance '").append(spec.name())
                 .append("'; rewritten at every start, so change settings with cachectl, not here.\n");
         c.append("bind 127.0.0.1\n");
-        c.append("port ").append(port).append('\n');
+        if (spec.tls()) {
+            // TLS only: no plain-text port at all
+            Path tls = layout.tlsDir();
+            c.append("port 0\n");
+            c.append("tls-port ").append(port).append('\n');
+            c.append("tls-cert-file ").append(quote(tls.resolve(TlsMaterial.CERT).toString())).append('\n');
+            c.append("tls-key-file ").append(quote(tls.resolve(TlsMaterial.KEY).toString())).append('\n');
+            c.append("tls-ca-cert-file ").append(quote(tls.resolve(TlsMaterial.CA_CERT).toString())).append('\n');
+            c.append("tls-auth-clients no\n");
+        } else {
+            c.append("port ").append(port).append('\n');
+        }
         c.append("protected-mode yes\n");
         c.append("daemonize no\n");
         // the server's stdout is the log file; cachectl redirects it there

@@ -46,6 +46,9 @@ public final class RedisEngine implements Engine {
             throw CachectlException.usage("invalid maxmemory policy '" + spec.policy() + "' (valid: "
                     + String.join(", ", POLICIES.stream().sorted().toList()) + ")");
         }
+        if (spec.tls() && spec.cluster() != null) {
+            throw CachectlException.usage("--tls with --cluster is not supported yet: start a TLS server standalone");
+        }
         if (spec.maxmemory() != null && spec.maxmemory() != 0 && spec.maxmemory() < 1024 * 1024) {
             throw CachectlException.usage("maxmemory " + spec.maxmemory() + " bytes is too small for Redis (use at least 1mb, or 0 for no limit)");
         }
@@ -54,6 +57,9 @@ public final class RedisEngine implements Engine {
     @Override
     public List<String> prepare(InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary) {
         SecureFiles.ensureDir(layout.dataDir());
+        if (spec.tls()) {
+            TlsMaterial.ensure(layout.tlsDir());
+        }
         SecureFiles.writeAtomically(layout.configFile(), RedisConf.render(spec, port, layout));
         return List.of(binary.path().toString(), layout.configFile().toString());
     }

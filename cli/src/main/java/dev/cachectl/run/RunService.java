@@ -59,10 +59,19 @@ public final class RunService {
                 if (result.outcome() == StartResult.Outcome.STARTED) {
                     started.add(result);
                 }
+                String ca = result.endpoint().caCert();
                 if (urls.isEmpty()) {
                     urls.put("REDIS_URL", result.endpoint().secretUrl());
+                    if (ca != null) {
+                        urls.put("REDIS_CA_CERT", ca);
+                    }
                 }
-                urls.put(InstanceCatalog.envVarFor(ref.name()), result.endpoint().secretUrl());
+                String urlVar = InstanceCatalog.envVarFor(ref.name());
+                urls.put(urlVar, result.endpoint().secretUrl());
+                if (ca != null) {
+                    // a TLS instance's own CA: the command needs it to trust the server
+                    urls.put(urlVar.substring(0, urlVar.length() - "URL".length()) + "CA_CERT", ca);
+                }
             }
             checkCancelled(cancelled);
             return runChild(plan, urls, child);
