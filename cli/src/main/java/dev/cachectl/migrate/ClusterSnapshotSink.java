@@ -1,56 +1,151 @@
 package dev.cachectl.migrate;
 
+import dev.cachectl.CachectlException;
+import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.resp.RawConnection;
+import dev.cachectl.redis.resp.RespPipe;
+import dev.cachectl.redis.resp.RespReader;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Writes a snapshot into a cluster target: every key as {@code RESTORE … ABSTTL}, through the
- * target's cluster pipeline, which groups keys by the node owning their slot and follows MOVED/ASK.
- * Synchronous: each batch is answered before the next is read from the snapshot.
+ * Streams a snapshot into a cluster target: each key goes to the master that serves its slot
+ * (CRC16 of the key or its hash tag, from CLUSTER NODES), over one {@link RespPipe} per master, as
+ * SET or RESTORE ({@link SnapshotCommands}: MSET cannot span slots). A key answered MOVED or ASK,
+ * because its slot moved since, is written again through the cluster client, which follows the
+ * redirection and refreshes its slot map.
  */
 final class ClusterSnapshotSink implements SnapshotSink {
-    private final Target.Session session;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final Target target;
     private final boolean replace;
+    private final boolean pxat;
     private final SnapshotOutcomes outcomes;
+    private final SourceNode[] owners;
+    private final Map<String, RespPipe> pipes = new HashMap<>();
 
     ClusterSnapshotSink(Target target, boolean replace, SnapshotOutcomes outcomes) {
-        this.session = target.session();
+        this.target = target;
         this.replace = replace;
+        this.pxat = target.knowsPxat();
         this.outcomes = outcomes;
+        this.owners = Topology.slotOwners(target.endpoint());
     }
 
     @Override
     public boolean restoresStrings() {
-        return true;
+        return false;
     }
 
     @Override
     public void write(List<SnapshotEntry> batch) {
-        List<Target.Restore> ops = new ArrayList<>(batch.size());
+        Map<String, List<SnapshotEntry>> byNode = new HashMap<>();
+        List<SnapshotEntry> unowned = new ArrayList<>();
         for (SnapshotEntry e : batch) {
-            ops.add(new Target.Restore(e.targetKey(), e.expireAt(), e.payload()));
-        }
-        List<String> errors = session.restore(0, ops, replace);
-        long keys = 0;
-        long bytes = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            if (errors.get(i) == null) {
-                keys++;
-                bytes += batch.get(i).bytes();
+            SourceNode owner = owners[JedisClusterCRC16.getSlot(e.targetKey())];
+            if (owner == null) {
+                unowned.add(e);
             } else {
-                outcomes.failed(batch.get(i), errors.get(i));
+                byNode.computeIfAbsent(owner.address(), a -> new ArrayList<>()).add(e);
             }
         }
-        outcomes.copied(keys, bytes);
+        for (Map.Entry<String, List<SnapshotEntry>> node : byNode.entrySet()) {
+            RespPipe pipe = pipe(node.getKey());
+            for (SnapshotEntry e : node.getValue()) {
+                SnapshotCommands.write(pipe.encoder(), e, replace, pxat);
+            }
+            if (!pipe.send(node.getValue().size(), new Matcher(node.getValue()))) {
+                outcomes.lost(pipe.lost());
+            }
+        }
+        unowned.forEach(this::redirect);
+    }
+
+    private RespPipe pipe(String address) {
+        return pipes.computeIfAbsent(address, a -> {
+            int colon = a.lastIndexOf(':');
+            SourceNode node = SourceNode.of(target.endpoint(), a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
+            RawConnection connection = RawConnection.open(node.endpoint(), RedisClients.clientConfig(node.endpoint(), TIMEOUT));
+            try {
+                return new RespPipe(connection, node.endpoint().toString(), "cachectl-snapshot-" + a);
+            } catch (IOException e) {
+                connection.close();
+                throw RedisClients.translate(node.endpoint(), new JedisConnectionException(e));
+            }
+        });
+    }
+
+    /** The slot is elsewhere now: the cluster client finds it. Called on a reply thread too. */
+    private void redirect(SnapshotEntry e) {
+        String error;
+        try {
+            error = target.writeRedirected(e, replace);
+        } catch (CachectlException lost) {
+            outcomes.lost(lost.getMessage());
+            return;
+        }
+        if (error == null) {
+            outcomes.copied(1, e.bytes());
+        } else if (error.isEmpty()) {
+            outcomes.skipped();
+        } else {
+            outcomes.failed(e, error);
+        }
+    }
+
+    /** Matches one node's replies to its entries. */
+    private final class Matcher implements RespPipe.Replies {
+        private final List<SnapshotEntry> entries;
+        private int next;
+        private long copiedKeys;
+        private long copiedBytes;
+
+        Matcher(List<SnapshotEntry> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public void reply(int kind, RespReader reader) {
+            SnapshotEntry e = entries.get(next++);
+            if (kind == RespReader.ERROR) {
+                String error = reader.error();
+                if (error.startsWith("MOVED") || error.startsWith("ASK")) {
+                    redirect(e);
+                } else {
+                    outcomes.failed(e, error);
+                }
+            } else if (kind == RespReader.NIL) {
+                outcomes.skipped();
+            } else {
+                copiedKeys++;
+                copiedBytes += e.bytes();
+            }
+        }
+
+        @Override
+        public void done(String lost, int answered) {
+            outcomes.copied(copiedKeys, copiedBytes);
+            if (lost != null) {
+                outcomes.lost(lost);
+            }
+        }
     }
 
     @Override
     public void drain() {
-        // synchronous
+        pipes.values().forEach(RespPipe::drain);
     }
 
     @Override
     public void close() {
-        session.close();
+        pipes.values().forEach(RespPipe::close);
     }
 }

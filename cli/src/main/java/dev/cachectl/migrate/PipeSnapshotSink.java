@@ -23,13 +23,6 @@ final class PipeSnapshotSink implements SnapshotSink {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final byte[] SELECT = ascii("SELECT");
     private static final byte[] MSET = ascii("MSET");
-    private static final byte[] SET = ascii("SET");
-    private static final byte[] RESTORE = ascii("RESTORE");
-    private static final byte[] PXAT = ascii("PXAT");
-    private static final byte[] PX = ascii("PX");
-    private static final byte[] NX = ascii("NX");
-    private static final byte[] REPLACE = ascii("REPLACE");
-    private static final byte[] ABSTTL = ascii("ABSTTL");
     /** Kinds of command, by what their reply means. */
     private static final byte SELECT_CMD = 0;
     private static final byte WRITE_CMD = 1;
@@ -90,10 +83,8 @@ final class PipeSnapshotSink implements SnapshotSink {
                     out.bulk(batch.get(k).targetKey());
                     out.bulk(batch.get(k).value());
                 }
-            } else if (e.value() != null) {
-                set(out, e);
             } else {
-                restore(out, e);
+                SnapshotCommands.write(out, e, replace, pxat);
             }
             i += run;
         }
@@ -113,33 +104,6 @@ final class PipeSnapshotSink implements SnapshotSink {
             i++;
         }
         return Math.max(1, i - from);
-    }
-
-    private void set(RespWriter out, SnapshotEntry e) {
-        boolean ttl = e.expireAt() != 0;
-        out.array(3 + (ttl ? 2 : 0) + (replace ? 0 : 1));
-        out.bulk(SET);
-        out.bulk(e.targetKey());
-        out.bulk(e.value());
-        if (ttl) {
-            out.bulk(pxat ? PXAT : PX);
-            out.bulk(pxat ? e.expireAt() : Math.max(1, e.expireAt() - System.currentTimeMillis()));
-        }
-        if (!replace) {
-            out.bulk(NX);
-        }
-    }
-
-    private void restore(RespWriter out, SnapshotEntry e) {
-        out.array(replace ? 6 : 5);
-        out.bulk(RESTORE);
-        out.bulk(e.targetKey());
-        out.bulk(e.expireAt());
-        out.bulk(e.payload());
-        if (replace) {
-            out.bulk(REPLACE);
-        }
-        out.bulk(ABSTTL);
     }
 
     /** Matches the replies of one batch to its entries. */

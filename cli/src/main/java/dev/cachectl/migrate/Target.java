@@ -97,6 +97,36 @@ final class Target implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes one snapshot entry through the cluster client, which follows MOVED and ASK and refreshes
+     * its slot map: for a key whose slot moved since the copy routed it. Thread-safe. Returns null
+     * when written, "" when left alone as existing, else the server's error.
+     */
+    String writeRedirected(SnapshotEntry e, boolean replace) {
+        try {
+            if (e.value() != null) {
+                redis.clients.jedis.params.SetParams params = new redis.clients.jedis.params.SetParams();
+                if (e.expireAt() != 0) {
+                    params.pxAt(e.expireAt());
+                }
+                if (!replace) {
+                    params.nx();
+                }
+                return cluster.set(e.targetKey(), e.value(), params) == null ? "" : null;
+            }
+            RestoreParams params = RestoreParams.restoreParams().absTtl();
+            if (replace) {
+                params.replace();
+            }
+            cluster.restore(e.targetKey(), e.expireAt(), e.payload(), params);
+            return null;
+        } catch (JedisDataException ex) {
+            return String.valueOf(ex.getMessage());
+        } catch (JedisException ex) {
+            throw RedisClients.translate(endpoint, ex);
+        }
+    }
+
     /** One RESTORE: {@code expireAtMillis} 0 means no expiry. */
     record Restore(byte[] key, long expireAtMillis, byte[] payload) {
     }

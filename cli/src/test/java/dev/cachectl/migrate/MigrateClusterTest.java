@@ -96,4 +96,55 @@ class MigrateClusterTest {
             assertEquals("x", shard.get("in-db1"));
         }
     }
+
+    @ParameterizedTest(name = "--reader {0}")
+    @ValueSource(strings = {"scan", "sync"})
+    void keys_of_a_slot_being_migrated_follow_the_ask_redirection(String reader) throws IOException {
+        home.run("start", "flat").assertOk();
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot("{moving}");
+        try (Jedis flat = new Jedis("127.0.0.1", home.port("flat"))) {
+            flat.configSet("repl-diskless-sync-delay", "0");
+            for (int i = 0; i < 100; i++) {
+                flat.set("{moving}:" + i, "v" + i);
+                flat.set("still:" + i, "v" + i);
+            }
+            flat.rpush("{moving}:list", "a", "b");
+        }
+        Jedis owner = null;
+        Jedis importer = null;
+        try (JedisCluster shard = cluster("shard")) {
+            for (var pool : shard.getClusterNodes().values()) {
+                Jedis node = new Jedis(pool.getResource());
+                String[] self = node.clusterNodes().lines().filter(l -> l.contains("myself")).findFirst().orElseThrow().split(" ");
+                boolean owns = java.util.Arrays.stream(self).skip(8).anyMatch(range -> {
+                    String[] ends = range.split("-");
+                    return !range.startsWith("[") && Integer.parseInt(ends[0]) <= slot
+                            && slot <= Integer.parseInt(ends[ends.length - 1]);
+                });
+                if (owns && owner == null) {
+                    owner = node;
+                } else if (!owns && importer == null && self[2].contains("master")) {
+                    importer = node;
+                } else {
+                    node.close();
+                }
+            }
+            // the slot is half-way to another master: a key the owner does not hold is answered ASK
+            importer.clusterSetSlotImporting(slot, owner.clusterMyId());
+            owner.clusterSetSlotMigrating(slot, importer.clusterMyId());
+            CliResult result = home.run("migrate", "flat", "shard", "--reader", reader, "--json").assertOk();
+            assertEquals(201, Json.MAPPER.readTree(result.out()).get("copied").asLong(), result.toString());
+            assertEquals(101, importer.clusterCountKeysInSlot(slot), "the slot's keys went where ASK sent them");
+            assertEquals(0, owner.clusterCountKeysInSlot(slot));
+            assertEquals("v42", shard.get("still:42"));
+        } finally {
+            if (owner != null) {
+                owner.close();
+            }
+            if (importer != null) {
+                importer.close();
+            }
+        }
+    }
 }
