@@ -122,11 +122,12 @@ public final class Migrator {
                 try {
                     readBy.put(address, "sync");
                     snapshot.run();
-                } catch (ReplicaSync.Refused e) {
-                    if (plan.reader() == MigrationPlan.Reader.sync) {
+                } catch (ReplicaSync.Refused | SnapshotCopy.Unreadable e) {
+                    if (plan.reader() == MigrationPlan.Reader.sync || stopping()) {
                         throw e;
                     }
-                    notes.add(e.getMessage() + "; read with SCAN instead");
+                    // what the snapshot wrote stays; SCAN goes over the node again (replacing, or skipping, those keys)
+                    notes.add(e.getMessage().replace(" (copy with --reader scan)", "") + "; read with SCAN instead");
                     readBy.put(address, "scan");
                     scanner.run();
                 }

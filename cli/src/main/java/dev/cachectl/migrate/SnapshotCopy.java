@@ -39,6 +39,16 @@ final class SnapshotCopy {
     private static final Duration IDLE = Duration.ofSeconds(60);
     private static final int TYPE_STRING = 0;
 
+    /**
+     * The snapshot holds something this reader does not know (a newer Redis's format, a module):
+     * what was written so far stays, and the node can be read again with SCAN.
+     */
+    static final class Unreadable extends CachectlException {
+        Unreadable(String message, Throwable cause) {
+            super(ExitCode.FAILED, message + " (copy with --reader scan)", cause);
+        }
+    }
+
     private final MigrationPlan plan;
     private final Target target;
     private final List<StreamProgress> streams;
@@ -73,8 +83,7 @@ final class SnapshotCopy {
             copy(new RdbReader(sync.rdb(), Math.min(CAPTURE_LIMIT, plan.bigKeyBytes())), byDb, sink, outcomes);
             sink.drain();
         } catch (RdbFormatException e) {
-            throw new CachectlException(ExitCode.FAILED, "cannot read the snapshot of " + node.address() + ": " + e.getMessage()
-                    + " (copy with --reader scan)", e);
+            throw new Unreadable("cannot read the snapshot of " + node.address() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             // before Redis 7 a source buffers the writes it takes during the snapshot for us, as for any
             // replica, and cuts the link past client-output-buffer-limit: its log says so
