@@ -126,9 +126,11 @@ public final class StatusCommand implements Callable<Integer> {
         String role = n.replicaOf() == null ? n.role() : n.role() + " of " + n.replicaOf();
         String detail = n.up()
                 ? "cluster_state " + text(n.clusterState()) + "  keys " + text(n.keys()) + "  memory "
-                + (n.usedMemory() == null ? "-" : Sizes.human(n.usedMemory()))
+                + (n.usedMemory() == null ? "-" : Sizes.human(n.usedMemory())) + (n.error() == null ? "" : "  " + n.error())
                 : n.error();
-        return String.format(Locale.ROOT, "node 127.0.0.1:%-5d  %-16s  pid %-7d  %-4s  %s", n.port(), role, n.pid(),
+        // an external node has no pid of ours
+        String pid = n.pid() == null ? "" : String.format(Locale.ROOT, "pid %-7d  ", n.pid());
+        return String.format(Locale.ROOT, "node %-21s  %-16s  %s%-4s  %s", n.host() + ":" + n.port(), role, pid,
                 n.up() ? "up" : "down", detail);
     }
 

@@ -129,6 +129,14 @@ public record Endpoint(String scheme, String host, int port, String user, String
         return all;
     }
 
+    /**
+     * One node of this cluster, reached directly with the same credentials and TLS trust: what a
+     * probe or a reader of one master connects to.
+     */
+    public Endpoint atNode(String nodeHost, int nodePort) {
+        return new Endpoint(tls() ? "rediss" : "redis", nodeHost, nodePort, user, password, 0, java.util.List.of(), caCert);
+    }
+
     public Endpoint withPassword(String newPassword) {
         return new Endpoint(scheme, host, port, user, newPassword, db, moreSeeds, caCert);
     }

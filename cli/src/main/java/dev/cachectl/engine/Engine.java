@@ -43,6 +43,14 @@ public interface Engine {
     /** One sample of the server's metrics; throws a {@link dev.cachectl.CachectlException} (exit 3) when unreachable. */
     ServerSample sample(Endpoint endpoint, Duration timeout);
 
+    /**
+     * Every node of the cluster that {@code cluster} (a cluster URL) names by its seeds, as the first seed
+     * that answers lists them; throws a {@link dev.cachectl.CachectlException} (exit 3) when none answers.
+     */
+    default List<ClusterPeer> clusterPeers(Endpoint cluster, Duration timeout) {
+        throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
+    }
+
     /** The endpoint of a local server on {@code port}. */
     Endpoint localEndpoint(int port, String password);
 

@@ -6,8 +6,6 @@ import dev.cachectl.config.Endpoint;
 record SourceNode(String address, Endpoint endpoint) {
 
     static SourceNode of(Endpoint base, String host, int port) {
-        Endpoint node = new Endpoint(base.tls() ? "rediss" : "redis", host, port, base.user(), base.password(), 0,
-                java.util.List.of(), base.caCert());
-        return new SourceNode(host + ":" + port, node);
+        return new SourceNode(host + ":" + port, base.atNode(host, port));
     }
 }

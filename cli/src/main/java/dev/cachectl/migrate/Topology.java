@@ -2,12 +2,10 @@ package dev.cachectl.migrate;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
-import dev.cachectl.redis.RedisClients;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisException;
+import dev.cachectl.redis.ClusterNodes;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,27 +22,28 @@ final class Topology {
         if (!source.cluster()) {
             return List.of(SourceNode.of(source, source.host(), source.port()));
         }
-        return masters(source, clusterNodes(source));
+        List<SourceNode> masters = servingMasters(source).stream()
+                .map(n -> SourceNode.of(source, n.host(), n.port()))
+                .sorted(Comparator.comparing(SourceNode::address))
+                .toList();
+        if (masters.isEmpty()) {
+            throw CachectlException.failed("the source cluster reports no master with slots (CLUSTER NODES)");
+        }
+        return masters;
     }
 
     /** For every hash slot of a cluster, the master that serves it (null where no master does). */
     static SourceNode[] slotOwners(Endpoint cluster) {
         SourceNode[] owners = new SourceNode[16384];
-        for (String line : clusterNodes(cluster).split("\n")) {
-            String[] f = line.trim().split(" ");
-            if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail") || f[2].contains("noaddr")) {
-                continue;
-            }
-            String address = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
-            int colon = address.lastIndexOf(':');
-            SourceNode node = SourceNode.of(cluster, address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
-            for (int i = 8; i < f.length; i++) {
-                if (f[i].startsWith("[")) {
+        for (ClusterNodes.Node master : servingMasters(cluster)) {
+            SourceNode node = SourceNode.of(cluster, master.host(), master.port());
+            for (String range : master.slots()) {
+                if (range.startsWith("[")) {
                     continue; // a slot being imported or migrated: MOVED/ASK will tell
                 }
-                int dash = f[i].indexOf('-');
-                int from = Integer.parseInt(dash < 0 ? f[i] : f[i].substring(0, dash));
-                int to = dash < 0 ? from : Integer.parseInt(f[i].substring(dash + 1));
+                int dash = range.indexOf('-');
+                int from = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                int to = dash < 0 ? from : Integer.parseInt(range.substring(dash + 1));
                 for (int slot = from; slot <= to; slot++) {
                     owners[slot] = node;
                 }
@@ -53,42 +52,10 @@ final class Topology {
         return owners;
     }
 
-    /** CLUSTER NODES from the first seed that answers. */
-    private static String clusterNodes(Endpoint source) {
-        CachectlException last = null;
-        for (String seed : source.seeds()) {
-            int colon = seed.lastIndexOf(':');
-            Endpoint node = SourceNode.of(source, seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))).endpoint();
-            try (Jedis jedis = RedisClients.open(node, TIMEOUT)) {
-                return jedis.clusterNodes();
-            } catch (CachectlException e) {
-                last = e;
-            } catch (JedisException e) {
-                last = RedisClients.translate(node, e);
-            }
-        }
-        throw last;
-    }
-
-    /** Lines of CLUSTER NODES: {@code id ip:port@bus flags master-id ping pong epoch state slots…}. */
-    static List<SourceNode> masters(Endpoint source, String clusterNodes) {
-        List<SourceNode> masters = new ArrayList<>();
-        for (String line : clusterNodes.split("\n")) {
-            String[] f = line.trim().split(" ");
-            if (f.length < 8 || !f[2].contains("master") || f[2].contains("fail") || f[2].contains("noaddr")) {
-                continue;
-            }
-            if (f.length < 9) {
-                continue; // a master without slots holds no keys
-            }
-            String address = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
-            int colon = address.lastIndexOf(':');
-            masters.add(SourceNode.of(source, address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
-        }
-        if (masters.isEmpty()) {
-            throw CachectlException.failed("the source cluster reports no master with slots (CLUSTER NODES)");
-        }
-        masters.sort(java.util.Comparator.comparing(SourceNode::address));
-        return masters;
+    /** Masters that hold keys: a failed master's replica takes over, a master without slots holds none. */
+    private static List<ClusterNodes.Node> servingMasters(Endpoint cluster) {
+        return ClusterNodes.fetch(cluster, TIMEOUT).stream()
+                .filter(n -> n.master() && n.trouble() == null && !n.slots().isEmpty())
+                .toList();
     }
 }

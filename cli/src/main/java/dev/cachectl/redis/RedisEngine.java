@@ -3,6 +3,7 @@ package dev.cachectl.redis;
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.ClusterMember;
+import dev.cachectl.engine.ClusterPeer;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
@@ -20,6 +21,7 @@ import redis.clients.jedis.params.ShutdownParams;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,6 +119,15 @@ public final class RedisEngine implements Engine {
         } catch (JedisException e) {
             throw RedisClients.translate(endpoint, e);
         }
+    }
+
+    @Override
+    public List<ClusterPeer> clusterPeers(Endpoint cluster, Duration timeout) {
+        List<ClusterNodes.Node> nodes = ClusterNodes.fetch(cluster, timeout).stream().filter(n -> !n.handshake()).toList();
+        Map<String, Integer> ports = new HashMap<>();
+        nodes.forEach(n -> ports.put(n.id(), n.port()));
+        return nodes.stream().map(n -> new ClusterPeer(n.host(), n.port(), cluster.atNode(n.host(), n.port()), n.master(),
+                n.master() ? null : ports.get(n.masterId()), n.trouble())).toList();
     }
 
     @Override

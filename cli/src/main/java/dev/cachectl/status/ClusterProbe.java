@@ -3,10 +3,7 @@ package dev.cachectl.status;
 import dev.cachectl.CachectlException;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.ServerSample;
-import dev.cachectl.lifecycle.InstanceState;
-import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.NodeState;
-import dev.cachectl.lifecycle.ProcessIdentity;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,58 +13,69 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Samples every node of a managed cluster and sums the answers into one sample of the instance, so
- * that status reports a cluster like any instance: memory and traffic summed over all nodes, keys
- * over the masters only (replicas hold copies), the run ids together (a restarted node is a new
- * server), and a problem for each node that is down or does not see the cluster ok.
+ * Samples every node of a cluster, managed or external, and sums the answers into one sample of the
+ * instance, so that status reports a cluster like any instance: memory and traffic summed over all
+ * nodes, keys over the masters only (replicas hold copies), the run ids together (a restarted node is
+ * a new server), and a problem for each node that is down, flagged failing by the cluster, or does
+ * not see the cluster ok.
  */
 final class ClusterProbe {
     /** Commands one sample sends to a cluster node (INFO, then CLUSTER INFO); an interval discounts them. */
     static final int PROBE_COMMANDS_PER_NODE = 2;
 
-    record Node(NodeState state, ServerSample sample, String error) {
+    record Node(NodeTarget target, ServerSample sample, String error) {
         boolean master() {
-            return sample != null ? "master".equals(sample.role()) : state.master();
+            return sample != null ? "master".equals(sample.role()) : target.master();
         }
     }
 
-    /** {@code total} is null when no node answers; {@code problem} is null when the cluster is healthy. */
-    record Result(ServerSample total, String problem, List<Node> nodes) {
+    /**
+     * {@code total} is null when no node answers; {@code problem} is null when the cluster is healthy.
+     * {@code allDown}: no node answered.
+     */
+    record Result(ServerSample total, String problem, boolean allDown, List<Node> nodes) {
+        int answered() {
+            return (int) nodes.stream().filter(n -> n.sample() != null).count();
+        }
     }
 
     private ClusterProbe() {
     }
 
-    static Result probe(Engine engine, InstanceState state, Duration timeout) {
+    static Result probe(Engine engine, List<NodeTarget> targets, Duration timeout) {
         List<Node> nodes = new ArrayList<>();
-        for (NodeState node : state.nodes()) {
-            if (!ProcessIdentity.isLive(node)) {
-                String why = ProcessIdentity.of(node.pid()).isPresent()
-                        ? "pid " + node.pid() + " now belongs to another process"
-                        : "process " + node.pid() + " is gone (crashed or killed)";
-                nodes.add(new Node(node, null, why));
+        for (NodeTarget target : targets) {
+            if (target.knownDown() != null) {
+                nodes.add(new Node(target, null, target.knownDown()));
                 continue;
             }
             try {
-                nodes.add(new Node(node, engine.sample(Lifecycle.endpointOf(state, node), timeout), null));
+                nodes.add(new Node(target, engine.sample(target.endpoint(), timeout), null));
             } catch (CachectlException e) {
-                nodes.add(new Node(node, null, e.getMessage()));
+                nodes.add(new Node(target, null, e.getMessage()));
             }
         }
         List<String> problems = new ArrayList<>();
         for (Node n : nodes) {
-            String who = "node " + n.state().address(state.host()) + " (" + role(n) + ", pid " + n.state().pid() + ")";
+            NodeTarget t = n.target();
+            String who = "node " + t.address() + " (" + role(n) + (t.pid() == null ? "" : ", pid " + t.pid()) + ")";
             if (n.sample() == null) {
-                problems.add(who + " is down: " + n.error());
+                problems.add(who + " is down: " + n.error() + (t.trouble() == null ? "" : " (flagged " + t.trouble() + ")"));
+            } else if (t.trouble() != null) {
+                problems.add(who + " " + flagged(t));
             } else if (!"ok".equals(n.sample().clusterState())) {
                 problems.add(who + " reports cluster_state:" + n.sample().clusterState());
             }
         }
         boolean allDown = nodes.stream().allMatch(n -> n.sample() == null);
         String problem = problems.isEmpty() ? null
-                : (allDown ? "cluster down: " : "cluster degraded: ") + String.join("; ", problems)
-                + "; 'cachectl stop " + state.name() + "' " + (allDown ? "cleans up" : "stops it");
-        return new Result(total(nodes), problem, nodes);
+                : (allDown ? "cluster down: " : "cluster degraded: ") + String.join("; ", problems);
+        return new Result(total(nodes), problem, allDown, nodes);
+    }
+
+    /** It answers us, but the node we asked for CLUSTER NODES does not count on it. */
+    private static String flagged(NodeTarget t) {
+        return "is flagged " + t.trouble() + " by the cluster";
     }
 
     private static ServerSample total(List<Node> nodes) {
@@ -105,7 +113,8 @@ final class ClusterProbe {
         String runIds = String.join(",", answered.stream().map(n -> String.valueOf(n.sample().runId())).toList());
         String clusterState = answered.stream().map(n -> n.sample().clusterState()).filter(st -> !"ok".equals(st))
                 .filter(Objects::nonNull).findFirst().orElse("ok");
-        return new ServerSample(taken, first.version(), nodes.get(0).state().pid(), runIds, uptime, "cluster", used, max,
+        Long pid = nodes.get(0).target().pid();
+        return new ServerSample(taken, first.version(), pid != null ? pid : first.pid(), runIds, uptime, "cluster", used, max,
                 first.maxmemoryPolicy(), fragmentation, keyspace, hits, misses, evictions, ops, total, clients, commands,
                 clusterState);
     }
@@ -114,16 +123,17 @@ final class ClusterProbe {
         List<NodeStatus> statuses = new ArrayList<>();
         for (Node n : result.nodes()) {
             ServerSample s = n.sample();
+            NodeTarget t = n.target();
             boolean replica = "replica".equals(role(n));
-            statuses.add(new NodeStatus(n.state().port(), n.state().pid(), role(n),
-                    replica && !n.state().master() ? n.state().replicaOf() : null, s != null,
-                    s == null ? null : s.clusterState(), s == null ? null : s.keys(), s == null ? null : s.usedMemory(),
-                    n.error()));
+            String error = s == null ? n.error() : t.trouble() == null ? null : flagged(t);
+            statuses.add(new NodeStatus(t.host(), t.port(), t.pid(), role(n), replica && !t.master() ? t.replicaOf() : null,
+                    s != null, s == null ? null : s.clusterState(), s == null ? null : s.keys(),
+                    s == null ? null : s.usedMemory(), error));
         }
         return statuses;
     }
 
-    /** The live role when the node answers (Redis says "slave"), else the role it was started with. */
+    /** The live role when the node answers (Redis says "slave"), else the role it was started or listed with. */
     private static String role(Node n) {
         return n.master() ? NodeState.MASTER : NodeState.REPLICA;
     }

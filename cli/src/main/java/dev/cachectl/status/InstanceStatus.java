@@ -7,10 +7,11 @@ import java.util.Map;
  * (an external instance has no pid we own, a down one has no memory). Rates over an interval are
  * present only when {@code --interval} took two samples.
  * <p>
- * A cluster ({@code cluster} is its shape) is one instance: up only when every node answers and
- * reports the cluster ok; memory, hits, misses, evictions, ops and clients are summed over its nodes,
- * keys over its masters; pid and port are its first node's, and {@code nodes} details each node
- * (null for a standalone server).
+ * A cluster ({@code cluster} is its shape), managed or named by an external {@code redis+cluster://}
+ * URL, is one instance: up only when every node answers and reports the cluster ok (and, external, none
+ * is flagged failing); memory, hits, misses, evictions, ops and clients are summed over its nodes,
+ * keys over its masters; pid and port are its first node's (an external one's: its first seed's port),
+ * and {@code nodes} details each node (null for a standalone server).
  */
 public record InstanceStatus(
         String name,

@@ -1,13 +1,15 @@
 package dev.cachectl.status;
 
 /**
- * One node of a cluster in {@code status}: whether it answers, its live role ({@code master} or
- * {@code replica}; a failover may have changed the role it was started with), its view of the
- * cluster ({@code ok} or {@code fail}), and its own keys and memory. {@code error} says why it is down.
+ * One node of a cluster in {@code status}: where it answers, whether it does, its live role ({@code master}
+ * or {@code replica}; a failover may have changed the role it was started with), its view of the
+ * cluster ({@code ok} or {@code fail}), and its own keys and memory. {@code error} says why it is down
+ * or what the cluster holds against it. {@code pid} is null for a node of an external cluster.
  */
 public record NodeStatus(
+        String host,
         int port,
-        long pid,
+        Long pid,
         String role,
         Integer replicaOf,
         boolean up,

@@ -2,6 +2,7 @@ package dev.cachectl.status;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.ClusterPeer;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.ServerSample;
@@ -100,6 +101,8 @@ public final class StatusService {
         final Endpoint endpoint;
         final InstanceState state;
         final String knownDown;
+        /** An external cluster's nodes, found at its first probe and kept, so that both samples of an interval ask the same nodes. */
+        List<ClusterPeer> peers;
 
         Target(String name, Engine engine, String kind, Endpoint endpoint, InstanceState state, String knownDown) {
             this.name = name;
@@ -115,16 +118,32 @@ public final class StatusService {
                 return new Probe(null, knownDown);
             }
             if (state != null && state.isCluster()) {
-                ClusterProbe.Result result = ClusterProbe.probe(engine, state, PROBE_TIMEOUT);
-                long answered = result.nodes().stream().filter(n -> n.sample() != null).count();
-                return new Probe(result.total(), result.problem(), result,
-                        (int) answered * ClusterProbe.PROBE_COMMANDS_PER_NODE);
+                ClusterProbe.Result result = ClusterProbe.probe(engine, NodeTarget.managed(state), PROBE_TIMEOUT);
+                String problem = result.problem() == null ? null : result.problem() + "; 'cachectl stop " + name + "' "
+                        + (result.allDown() ? "cleans up" : "stops it");
+                return new Probe(result.total(), problem, result, result.answered() * ClusterProbe.PROBE_COMMANDS_PER_NODE);
+            }
+            if (endpoint.cluster()) {
+                return probeExternalCluster();
             }
             try {
                 return new Probe(engine.sample(endpoint, PROBE_TIMEOUT), null);
             } catch (CachectlException e) {
                 return new Probe(null, e.getMessage());
             }
+        }
+
+        /** Down when no seed answers; otherwise every node the cluster lists is sampled, like a managed cluster's. */
+        private Probe probeExternalCluster() {
+            if (peers == null) {
+                try {
+                    peers = engine.clusterPeers(endpoint, PROBE_TIMEOUT);
+                } catch (CachectlException e) {
+                    return new Probe(null, "no seed node answered CLUSTER NODES: " + e.getMessage());
+                }
+            }
+            ClusterProbe.Result result = ClusterProbe.probe(engine, NodeTarget.external(peers), PROBE_TIMEOUT);
+            return new Probe(result.total(), result.problem(), result, result.answered() * ClusterProbe.PROBE_COMMANDS_PER_NODE);
         }
 
         InstanceStatus status(Probe first, Probe second) {
@@ -135,7 +154,7 @@ public final class StatusService {
             String binary = state == null ? null : state.binary();
             String source = state == null ? null : state.binarySource();
             Long idleTimeout = state == null || state.idleTimeoutMillis() == null ? null : state.idleTimeoutMillis() / 1000;
-            String cluster = state == null ? null : state.cluster();
+            String cluster = state != null ? state.cluster() : peers != null ? shape(peers) : null;
             List<NodeStatus> nodes = last.cluster() == null ? null : ClusterProbe.statuses(last.cluster());
             if (last.sample() == null) {
                 return new InstanceStatus(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source,
@@ -168,6 +187,17 @@ public final class StatusService {
                     ratio(s.hits(), s.misses()), intervalHitRatio, s.evictions(), opsPerSec, s.clients(), idle, idleTimeout,
                     cluster, nodes);
         }
+    }
+
+    /** An external cluster's shape, written like a managed one's ({@code 3}, {@code 3x1}) when it has one. */
+    private static String shape(List<ClusterPeer> peers) {
+        long masters = peers.stream().filter(ClusterPeer::master).count();
+        long replicas = peers.size() - masters;
+        if (replicas == 0) {
+            return Long.toString(masters);
+        }
+        return masters > 0 && replicas % masters == 0 ? masters + "x" + replicas / masters
+                : masters + " masters, " + replicas + " replicas";
     }
 
     private static Double ratio(long hits, long misses) {
