@@ -128,7 +128,7 @@ final class PipeSnapshotSink implements SnapshotSink {
             int c = command++;
             if (kinds[c] == SELECT_CMD) {
                 if (kind == RespReader.ERROR) {
-                    outcomes.lost("SELECT " + batch.get(firsts[c]).targetDb() + " failed: " + reader.error());
+                    outcomes.refused("SELECT " + batch.get(firsts[c]).targetDb() + " failed: " + reader.error());
                 }
                 return;
             }

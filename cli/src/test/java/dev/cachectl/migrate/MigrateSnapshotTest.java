@@ -138,6 +138,8 @@ class MigrateSnapshotTest {
             assertEquals(0, dst1.dbSize());
             assertEquals(0, dst2.dbSize());
         }
+        CliResult noSuchDb = home.run("migrate", "src", "dst", "--reader", "sync", "--db", "0", "--db-map", "0:99").assertExit(1);
+        assertTrue(noSuchDb.err().contains("SELECT 99 failed"), noSuchDb.toString());
         CliResult strings = home.run("migrate", "src", "dst", "--reader", "sync", "--db", "0", "--type", "hash",
                 "--db-map", "0:7", "--json").assertOk();
         assertEquals(1, json(strings).get("copied").asLong(), strings.toString());
