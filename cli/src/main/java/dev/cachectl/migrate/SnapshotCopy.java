@@ -117,7 +117,12 @@ final class SnapshotCopy {
         List<SnapshotEntry> batch = new ArrayList<>(batchSize);
         long batchBytes = 0;
         long now = System.currentTimeMillis();
+        long read = 0;
         while (rdb.next()) {
+            // also between batches: filters may skip most of a snapshot, and Ctrl-C must not wait for its end
+            if ((++read & 1023) == 0 && stopping.getAsBoolean()) {
+                return;
+            }
             int db = rdb.db();
             if (!byDb.containsKey(db)) {
                 continue;
