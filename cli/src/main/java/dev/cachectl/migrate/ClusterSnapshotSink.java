@@ -2,13 +2,10 @@ package dev.cachectl.migrate;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.redis.RedisClients;
-import dev.cachectl.redis.resp.RawConnection;
 import dev.cachectl.redis.resp.RespPipe;
 import dev.cachectl.redis.resp.RespReader;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +27,7 @@ final class ClusterSnapshotSink implements SnapshotSink {
     private final boolean pxat;
     private final SnapshotOutcomes outcomes;
     private final SourceNode[] owners;
-    private final Map<String, RespPipe> pipes = new HashMap<>();
+    private final Map<SourceNode, RespPipe> pipes = new HashMap<>();
 
     ClusterSnapshotSink(Target target, boolean replace, SnapshotOutcomes outcomes) {
         this.target = target;
@@ -41,23 +38,18 @@ final class ClusterSnapshotSink implements SnapshotSink {
     }
 
     @Override
-    public boolean restoresStrings() {
-        return false;
-    }
-
-    @Override
     public void write(List<SnapshotEntry> batch) {
-        Map<String, List<SnapshotEntry>> byNode = new HashMap<>();
+        Map<SourceNode, List<SnapshotEntry>> byNode = new HashMap<>();
         List<SnapshotEntry> unowned = new ArrayList<>();
         for (SnapshotEntry e : batch) {
             SourceNode owner = owners[JedisClusterCRC16.getSlot(e.targetKey())];
             if (owner == null) {
                 unowned.add(e);
             } else {
-                byNode.computeIfAbsent(owner.address(), a -> new ArrayList<>()).add(e);
+                byNode.computeIfAbsent(owner, a -> new ArrayList<>()).add(e);
             }
         }
-        for (Map.Entry<String, List<SnapshotEntry>> node : byNode.entrySet()) {
+        for (Map.Entry<SourceNode, List<SnapshotEntry>> node : byNode.entrySet()) {
             RespPipe pipe = pipe(node.getKey());
             for (SnapshotEntry e : node.getValue()) {
                 SnapshotCommands.write(pipe.encoder(), e, replace, pxat);
@@ -69,18 +61,9 @@ final class ClusterSnapshotSink implements SnapshotSink {
         unowned.forEach(this::redirect);
     }
 
-    private RespPipe pipe(String address) {
-        return pipes.computeIfAbsent(address, a -> {
-            int colon = a.lastIndexOf(':');
-            SourceNode node = SourceNode.of(target.endpoint(), a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
-            RawConnection connection = RawConnection.open(node.endpoint(), RedisClients.clientConfig(node.endpoint(), TIMEOUT));
-            try {
-                return new RespPipe(connection, node.endpoint().toString(), "cachectl-snapshot-" + a);
-            } catch (IOException e) {
-                connection.close();
-                throw RedisClients.translate(node.endpoint(), new JedisConnectionException(e));
-            }
-        });
+    private RespPipe pipe(SourceNode node) {
+        return pipes.computeIfAbsent(node, n -> RespPipe.open("target node", n.endpoint(), RedisClients.clientConfig(n.endpoint(), TIMEOUT),
+                "cachectl-snapshot-" + n.address()));
     }
 
     /** The slot is elsewhere now: the cluster client finds it. Called on a reply thread too. */

@@ -4,7 +4,9 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.engine.ServerSample;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.RedisInfo;
 import dev.cachectl.redis.ReplicaSync;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -19,9 +21,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,8 +47,8 @@ public final class Migrator {
     private final AtomicReference<String> cancelled = new AtomicReference<>();
     private final AtomicReference<CachectlException> fatal = new AtomicReference<>();
     /** How each source node was read: scan or sync. */
-    private final Map<String, String> readBy = new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, String> readBy = new ConcurrentHashMap<>();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
 
     public Migrator(Path checkpointDir) {
         this.checkpointDir = checkpointDir;
@@ -80,12 +85,9 @@ public final class Migrator {
                 return new Result(DryRun.estimate(plan, streams, snapshotDelays(plan, streams), started), ExitCode.DONE);
             }
             Counters counters = new Counters();
-            Map<String, Long> keysPerNode = keysPerNode(streams);
-            long total = keysPerNode.values().stream().anyMatch(n -> n < 0) ? -1
-                    : keysPerNode.values().stream().mapToLong(Long::longValue).sum();
-            progress.started("migrate", total);
+            progress.started("migrate", streams.stream().mapToLong(st -> st.keys).sum());
             try {
-                copyAll(plan, target, streams, counters, progress, checkpointFile, previous, keysPerNode);
+                copyAll(plan, target, streams, counters, progress, checkpointFile, previous);
             } finally {
                 progress.finished();
             }
@@ -103,7 +105,8 @@ public final class Migrator {
     }
 
     private void copyAll(MigrationPlan plan, Target target, List<StreamProgress> streams, Counters counters,
-                         ProgressListener progress, Path checkpointFile, Checkpoint previous, Map<String, Long> keysPerNode) {
+                         ProgressListener progress, Path checkpointFile, Checkpoint previous) {
+        Map<String, Long> snapshots = snapshotDelays(plan, streams);
         BlockingQueue<Unit> queue = new ArrayBlockingQueue<>(plan.batch().threads() * 2);
         RateLimiter rate = RateLimiter.perSecond(plan.batch().ratePerSecond());
         List<Thread> producers = new ArrayList<>();
@@ -111,7 +114,7 @@ public final class Migrator {
             String address = nodeStreams.get(0).node.address();
             Scanner scanner = new Scanner(nodeStreams, plan.selection(), plan.scanCount(), plan.batch().batch(), queue,
                     this::stopping, counters);
-            if (!wantsSnapshot(plan, nodeStreams, keysPerNode.getOrDefault(address, -1L))) {
+            if (!snapshots.containsKey(address)) {
                 readBy.put(address, "scan");
                 producers.add(start("cachectl-scan-" + address, scanner::run));
                 continue;
@@ -127,7 +130,8 @@ public final class Migrator {
                         throw e;
                     }
                     // what the snapshot wrote stays; SCAN goes over the node again (replacing, or skipping, those keys)
-                    notes.add(e.getMessage().replace(" (copy with --reader scan)", "") + "; read with SCAN instead");
+                    String why = e instanceof SnapshotCopy.Unreadable unreadable ? unreadable.reason() : e.getMessage();
+                    notes.add(why + "; read with SCAN instead");
                     readBy.put(address, "scan");
                     scanner.run();
                 }
@@ -151,15 +155,11 @@ public final class Migrator {
         }
     }
 
-    /** The nodes a copy would read from a snapshot, with the wait before each sends it. */
+    /** The nodes a copy reads from a snapshot, with the seconds each source waits before it sends one. */
     private static Map<String, Long> snapshotDelays(MigrationPlan plan, List<StreamProgress> streams) {
-        Map<String, Long> keys = keysPerNode(streams);
         Map<String, Long> delays = new TreeMap<>();
         for (List<StreamProgress> nodeStreams : byNode(streams).values()) {
-            String address = nodeStreams.get(0).node.address();
-            if (wantsSnapshot(plan, nodeStreams, keys.getOrDefault(address, -1L))) {
-                delays.put(address, disklessDelaySeconds(nodeStreams.get(0).node));
-            }
+            snapshotDelay(plan, nodeStreams).ifPresent(delay -> delays.put(nodeStreams.get(0).node.address(), delay));
         }
         return delays;
     }
@@ -175,17 +175,23 @@ public final class Migrator {
      * it diskless first waits {@code repl-diskless-sync-delay} for more replicas; SCAN costs a round
      * trip per page and DUMP per key. With {@code --reader auto} a node is read from a snapshot once
      * its keyspace is big enough to repay that; a SCAN already under way (a resume) goes on by SCAN.
+     * Empty when the node is read by SCAN, else the seconds its source waits before sending a snapshot.
      */
-    private static boolean wantsSnapshot(MigrationPlan plan, List<StreamProgress> nodeStreams, long keys) {
-        if (plan.reader() != MigrationPlan.Reader.auto) {
-            return plan.reader() == MigrationPlan.Reader.sync;
+    private static OptionalLong snapshotDelay(MigrationPlan plan, List<StreamProgress> nodeStreams) {
+        if (plan.reader() == MigrationPlan.Reader.scan) {
+            return OptionalLong.empty();
         }
-        if (plan.deleteSource() || plan.mode() == MigrationPlan.Mode.struct
-                || nodeStreams.stream().anyMatch(s -> !s.done() && !s.startCursor().equals("0"))) {
-            return false;
+        boolean auto = plan.reader() == MigrationPlan.Reader.auto;
+        if (auto && (plan.deleteSource() || plan.mode() == MigrationPlan.Mode.struct
+                || nodeStreams.stream().anyMatch(s -> !s.done() && !s.startCursor().equals("0")))) {
+            return OptionalLong.empty();
         }
         long delaySeconds = disklessDelaySeconds(nodeStreams.get(0).node);
-        return keys >= Math.max(SNAPSHOT_MIN_KEYS, delaySeconds * SCAN_KEYS_PER_SECOND);
+        long keys = nodeStreams.stream().mapToLong(s -> s.keys).sum();
+        if (auto && keys < Math.max(SNAPSHOT_MIN_KEYS, delaySeconds * SCAN_KEYS_PER_SECOND)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(delaySeconds);
     }
 
     /** The wait before a diskless snapshot starts; 0 when it is written to disk first, or when CONFIG is not allowed. */
@@ -282,13 +288,15 @@ public final class Migrator {
         List<StreamProgress> streams = new ArrayList<>();
         for (SourceNode node : nodes) {
             String runId;
-            List<Integer> dbs;
+            Map<String, ServerSample.DbKeys> keyspace;
             try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(5))) {
-                runId = infoField(jedis.info("server"), "run_id");
-                dbs = plan.source().cluster() ? List.of(0) : plan.sourceDbs().isEmpty() ? nonEmptyDbs(jedis.info("keyspace")) : plan.sourceDbs();
+                runId = String.valueOf(RedisInfo.parse(jedis.info("server")).get("run_id"));
+                keyspace = RedisInfo.parse(jedis.info("keyspace")).keyspace();
             } catch (JedisException e) {
                 throw RedisClients.translate(node.endpoint(), e);
             }
+            List<Integer> dbs = plan.source().cluster() ? List.of(0) : plan.sourceDbs().isEmpty()
+                    ? keyspace.keySet().stream().map(db -> Integer.parseInt(db.substring(2))).toList() : plan.sourceDbs();
             if (previous != null) {
                 // a db the checkpoint knows must be checked even if it is empty now (the source may have restarted empty)
                 java.util.TreeSet<Integer> all = new java.util.TreeSet<>(dbs);
@@ -303,7 +311,9 @@ public final class Migrator {
                             + " restarted since the checkpoint (its run id changed), so its keyspace may have moved; "
                             + "run without --resume to copy again (--replace makes that safe)");
                 }
-                streams.add(new StreamProgress(node, db, runId, saved == null ? "0" : saved.cursor(), saved != null && saved.done()));
+                ServerSample.DbKeys keys = keyspace.get("db" + db);
+                streams.add(new StreamProgress(node, db, runId, keys == null ? 0 : keys.keys(),
+                        saved == null ? "0" : saved.cursor(), saved != null && saved.done()));
             }
         }
         return streams;
@@ -326,40 +336,6 @@ public final class Migrator {
 
     private static boolean sameServer(MigrationPlan plan, SourceNode node) {
         return node.address().equals(plan.target().host() + ":" + plan.target().port());
-    }
-
-    /** Keys per source node in the selected dbs (DBSIZE), -1 for a node that did not say. */
-    private static Map<String, Long> keysPerNode(List<StreamProgress> streams) {
-        Map<String, Long> keys = new TreeMap<>();
-        for (StreamProgress s : streams) {
-            long n;
-            try (Jedis jedis = RedisClients.open(s.node.endpoint().withDb(s.db), Duration.ofSeconds(5))) {
-                n = jedis.dbSize();
-            } catch (JedisException | CachectlException e) {
-                n = -1;
-            }
-            keys.merge(s.node.address(), n, (a, b) -> a < 0 || b < 0 ? -1 : a + b);
-        }
-        return keys;
-    }
-
-    static List<Integer> nonEmptyDbs(String keyspace) {
-        List<Integer> dbs = new ArrayList<>();
-        for (String line : keyspace.split("\r?\n")) {
-            if (line.startsWith("db") && line.contains(":keys=")) {
-                dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
-            }
-        }
-        return dbs;
-    }
-
-    static String infoField(String info, String field) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1).trim();
-            }
-        }
-        return "";
     }
 
     private static List<Checkpoint.Stream> checkpoints(List<StreamProgress> streams) {
@@ -400,7 +376,8 @@ public final class Migrator {
             // no cause recorded, yet keys were left unread: never report that as done
             outcome = "aborted";
             exit = ExitCode.FAILED;
-            because = "the copy ended before every key was read";
+            because = "the copy stopped before every key was read, with no cause recorded (a bug: please report it "
+                    + "with --verbose); the checkpoint is saved, so --resume finishes the job";
         } else {
             outcome = "completed";
             boolean mismatches = verification != null && verification.mismatches() > 0;

@@ -2,13 +2,10 @@ package dev.cachectl.migrate;
 
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.RedisClients;
-import dev.cachectl.redis.resp.RawConnection;
 import dev.cachectl.redis.resp.RespPipe;
 import dev.cachectl.redis.resp.RespReader;
 import dev.cachectl.redis.resp.RespWriter;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -35,21 +32,10 @@ final class PipeSnapshotSink implements SnapshotSink {
 
     /** {@code pxat}: the target knows SET … PXAT (Redis 6.2+); older ones get the TTL left, computed at send time. */
     PipeSnapshotSink(Endpoint target, boolean replace, boolean pxat, SnapshotOutcomes outcomes) {
-        RawConnection connection = RawConnection.open(target, RedisClients.clientConfig(target, TIMEOUT));
-        try {
-            this.pipe = new RespPipe(connection, target.toString(), "cachectl-snapshot-replies");
-        } catch (IOException e) {
-            connection.close();
-            throw RedisClients.translate(target, new JedisConnectionException(e));
-        }
+        this.pipe = RespPipe.open("target", target, RedisClients.clientConfig(target, TIMEOUT), "cachectl-snapshot-replies");
         this.replace = replace;
         this.pxat = pxat;
         this.outcomes = outcomes;
-    }
-
-    @Override
-    public boolean restoresStrings() {
-        return false;
     }
 
     @Override

@@ -44,8 +44,16 @@ final class SnapshotCopy {
      * what was written so far stays, and the node can be read again with SCAN.
      */
     static final class Unreadable extends CachectlException {
-        Unreadable(String message, Throwable cause) {
-            super(ExitCode.FAILED, message + " (copy with --reader scan)", cause);
+        private final String reason;
+
+        Unreadable(String reason, Throwable cause) {
+            super(ExitCode.FAILED, reason + " (copy with --reader scan)", cause);
+            this.reason = reason;
+        }
+
+        /** What could not be read, without the advice for a run that insisted on a snapshot. */
+        String reason() {
+            return reason;
         }
     }
 
@@ -112,7 +120,6 @@ final class SnapshotCopy {
         KeySelection selection = plan.selection();
         KeySelection.Matcher matcher = selection.matcher();
         Set<String> types = selection.types();
-        boolean strings = !sink.restoresStrings();
         int batchSize = plan.batch().batch();
         List<SnapshotEntry> batch = new ArrayList<>(batchSize);
         long batchBytes = 0;
@@ -141,7 +148,7 @@ final class SnapshotCopy {
                 outcomes.defer(db, key);
                 continue;
             }
-            boolean asString = strings && rdb.type() == TYPE_STRING;
+            boolean asString = rdb.type() == TYPE_STRING;
             byte[] value = asString ? rdb.stringValue() : null;
             byte[] payload = asString ? null : rdb.dumpPayload();
             batch.add(new SnapshotEntry(db, key, plan.targetDb(db), selection.rename(key), expireAt, value, payload,

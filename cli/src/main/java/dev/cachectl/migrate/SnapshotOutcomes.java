@@ -1,6 +1,7 @@
 package dev.cachectl.migrate;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.progress.ProgressListener;
 
@@ -61,12 +62,12 @@ final class SnapshotOutcomes {
 
     /** The target refused something every later write needs (a SELECT of a db it does not have): the run ends. */
     void refused(String why) {
-        abort.accept(new CachectlException(dev.cachectl.ExitCode.FAILED, "target " + target + ": " + why));
+        abort.accept(new CachectlException(ExitCode.FAILED, "target " + target + ": " + why));
     }
 
-    /** The connection to the target broke: what was not answered is not copied, and the run ends. */
+    /** The connection to the target broke ({@code why} names it): what was not answered is not copied, and the run ends. */
     void lost(String why) {
-        abort.accept(new CachectlException(dev.cachectl.ExitCode.DOWN, "target " + target + ": " + why));
+        abort.accept(new CachectlException(ExitCode.DOWN, why));
     }
 
     synchronized Map<Integer, List<byte[]>> takeDeferred() {

@@ -11,9 +11,6 @@ interface SnapshotSink extends AutoCloseable {
     /** Writes the batch; may block while earlier batches await their replies. */
     void write(List<SnapshotEntry> batch);
 
-    /** True when strings must come as DUMP payloads too (the sink writes only RESTORE). */
-    boolean restoresStrings();
-
     /** Returns once every batch written has been answered. */
     void drain();
 

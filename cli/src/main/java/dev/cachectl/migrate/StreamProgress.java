@@ -11,6 +11,8 @@ final class StreamProgress {
     final SourceNode node;
     final int db;
     final String runId;
+    /** Keys in the db when the run began (INFO keyspace): the progress total, and what decides the reader. */
+    final long keys;
     private final TreeMap<Long, String> acked = new TreeMap<>();
     private long nextSeq;
     private long committedSeq = -1;
@@ -20,10 +22,11 @@ final class StreamProgress {
     private final boolean doneBefore;
 
     /** {@code doneBefore}: an earlier run of this job finished this stream (from its checkpoint). */
-    StreamProgress(SourceNode node, int db, String runId, String startCursor, boolean doneBefore) {
+    StreamProgress(SourceNode node, int db, String runId, long keys, String startCursor, boolean doneBefore) {
         this.node = node;
         this.db = db;
         this.runId = runId;
+        this.keys = keys;
         this.startCursor = startCursor;
         this.committedCursor = startCursor;
         this.doneBefore = doneBefore;

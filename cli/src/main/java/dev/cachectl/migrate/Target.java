@@ -3,6 +3,7 @@ package dev.cachectl.migrate;
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -15,6 +16,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.RestoreParams;
+import redis.clients.jedis.params.SetParams;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +73,7 @@ final class Target implements AutoCloseable {
     /** True when the (standalone) target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
     boolean knowsPxat() {
         try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
-            String[] version = Migrator.infoField(jedis.info("server"), "redis_version").split("\\.");
+            String[] version = String.valueOf(RedisInfo.parse(jedis.info("server")).get("redis_version")).split("\\.");
             int major = Integer.parseInt(version[0]);
             int minor = version.length > 1 ? Integer.parseInt(version[1]) : 0;
             return major > 6 || major == 6 && minor >= 2;
@@ -105,7 +107,7 @@ final class Target implements AutoCloseable {
     String writeRedirected(SnapshotEntry e, boolean replace) {
         try {
             if (e.value() != null) {
-                redis.clients.jedis.params.SetParams params = new redis.clients.jedis.params.SetParams();
+                SetParams params = new SetParams();
                 if (e.expireAt() != 0) {
                     params.pxAt(e.expireAt());
                 }

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the text of {@code INFO all} into a {@link ServerSample}. */
-final class RedisInfo {
+/** Reads the text of {@code INFO} (any sections) into fields, and {@code INFO all} into a {@link ServerSample}. */
+public final class RedisInfo {
     /**
      * Commands cachectl's own probes send. They do not count as client activity, so an instance
      * that only cachectl (or a health check) talks to is idle. In a cluster, replicas send REPLCONF
@@ -24,7 +24,7 @@ final class RedisInfo {
         this.fields = fields;
     }
 
-    static RedisInfo parse(String info) {
+    public static RedisInfo parse(String info) {
         Map<String, String> fields = new HashMap<>();
         for (String line : info.split("\r?\n")) {
             if (line.isEmpty() || line.startsWith("#")) {
@@ -38,11 +38,11 @@ final class RedisInfo {
         return new RedisInfo(fields);
     }
 
-    String get(String key) {
+    public String get(String key) {
         return fields.get(key);
     }
 
-    long number(String key) {
+    public long number(String key) {
         String v = fields.get(key);
         if (v == null || v.isEmpty()) {
             return 0;
@@ -63,8 +63,8 @@ final class RedisInfo {
         }
     }
 
-    /** {@code db0:keys=1,expires=0,avg_ttl=0} lines, by db name. */
-    Map<String, ServerSample.DbKeys> keyspace() {
+    /** {@code db0:keys=1,expires=0,avg_ttl=0} lines, by db name ({@code db0}), in db order. */
+    public Map<String, ServerSample.DbKeys> keyspace() {
         Map<String, ServerSample.DbKeys> dbs = new LinkedHashMap<>();
         fields.keySet().stream()
                 .filter(k -> k.matches("db\\d+"))

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +29,7 @@ public final class WarmService {
 
     private final Home home;
     private final InputStream stdin;
-    private final java.util.concurrent.atomic.AtomicReference<Tally> running = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Tally> running = new AtomicReference<>();
     private volatile String cancelled;
 
     public WarmService(Home home, InputStream stdin) {

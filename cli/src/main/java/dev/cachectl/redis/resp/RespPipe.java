@@ -1,5 +1,10 @@
 package dev.cachectl.redis.resp;
 
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.RedisClients;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -47,8 +52,22 @@ public final class RespPipe implements AutoCloseable {
     private final Thread thread;
     private volatile String lost;
 
+    /**
+     * Connects to {@code endpoint} (exit 3 when it does not answer, 2 on a wrong password) and starts the
+     * reply thread. {@code role} says what the server is to the job ("target"), for messages.
+     */
+    public static RespPipe open(String role, Endpoint endpoint, JedisClientConfig config, String threadName) {
+        RawConnection connection = RawConnection.open(endpoint, config);
+        try {
+            return new RespPipe(connection, role + " " + endpoint, threadName);
+        } catch (IOException e) {
+            connection.close();
+            throw RedisClients.translate(endpoint, new JedisConnectionException(e));
+        }
+    }
+
     /** Takes over {@code connection}; {@code peer} names the server in messages. */
-    public RespPipe(RawConnection connection, String peer, String threadName) throws IOException {
+    private RespPipe(RawConnection connection, String peer, String threadName) throws IOException {
         this.connection = connection;
         this.peer = peer;
         Socket socket = connection.socket();
@@ -89,7 +108,7 @@ public final class RespPipe implements AutoCloseable {
             fail("lost the connection to " + peer + ": " + message(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            fail("interrupted");
+            fail("interrupted while writing to " + peer);
         } finally {
             encoder.reset();
         }
@@ -147,7 +166,7 @@ public final class RespPipe implements AutoCloseable {
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
-                fail("interrupted");
+                fail("interrupted while writing to " + peer);
             }
         }
         if (interrupted) {

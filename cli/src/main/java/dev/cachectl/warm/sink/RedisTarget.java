@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ClusterPipeline;
 import redis.clients.jedis.Connection;
@@ -100,21 +101,12 @@ public final class RedisTarget implements AutoCloseable {
         long misses = 0;
         for (Jedis node : nodes()) {
             try (node) {
-                String stats = node.info("stats");
-                hits += infoField(stats, "keyspace_hits");
-                misses += infoField(stats, "keyspace_misses");
+                RedisInfo info = RedisInfo.parse(node.info("stats"));
+                hits += info.number("keyspace_hits");
+                misses += info.number("keyspace_misses");
             }
         }
         return new long[] {hits, misses};
-    }
-
-    private static long infoField(String info, String name) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith(name + ":")) {
-                return Long.parseLong(line.substring(name.length() + 1).trim());
-            }
-        }
-        return 0;
     }
 
     private List<Jedis> nodes() {

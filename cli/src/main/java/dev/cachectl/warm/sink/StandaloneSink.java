@@ -1,16 +1,12 @@
 package dev.cachectl.warm.sink;
 
 import dev.cachectl.config.Endpoint;
-import dev.cachectl.redis.RedisClients;
-import dev.cachectl.redis.resp.RawConnection;
 import dev.cachectl.redis.resp.RespPipe;
 import dev.cachectl.redis.resp.RespReader;
 import dev.cachectl.redis.resp.RespWriter;
 import dev.cachectl.warm.WriteOp;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -27,13 +23,7 @@ final class StandaloneSink implements BatchSink {
     private final RespPipe pipe;
 
     StandaloneSink(Endpoint endpoint, JedisClientConfig config) {
-        RawConnection connection = RawConnection.open(endpoint, config);
-        try {
-            this.pipe = new RespPipe(connection, endpoint.toString(), "warm-replies");
-        } catch (IOException e) {
-            connection.close();
-            throw RedisClients.translate(endpoint, new JedisConnectionException(e));
-        }
+        this.pipe = RespPipe.open("target", endpoint, config, "warm-replies");
     }
 
     @Override
