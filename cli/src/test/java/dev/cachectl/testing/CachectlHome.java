@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * A temporary cachectl home for one test, and the way tests run commands: through the front door,
  * with captured stdout/stderr and an environment of the test's choosing. After each test it stops
  * every instance the home still knows, kills any survivor (every node of a cluster), and deletes the
- * home (which also makes an idle supervisor exit).
+ * home (which also makes an idle supervisor exit); {@link NoLeftoverServers} then checks that nothing
+ * the test started still runs.
  */
 public final class CachectlHome implements BeforeEachCallback, AfterEachCallback {
     private Path root;
@@ -35,6 +36,8 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
     public void beforeEach(ExtensionContext context) throws IOException {
         root = Files.createTempDirectory("cachectl-home-");
         workDir = Files.createTempDirectory("cachectl-work-");
+        NoLeftoverServers.watch(root);
+        NoLeftoverServers.watch(workDir);
         env.clear();
         env.putAll(System.getenv());
         env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("CACHECTL_") || k.equals("NO_COLOR"));

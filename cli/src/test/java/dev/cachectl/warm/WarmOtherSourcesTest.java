@@ -1,5 +1,7 @@
 package dev.cachectl.warm;
 
+import java.time.Duration;
+import dev.cachectl.testing.Await;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
@@ -123,8 +125,9 @@ class WarmOtherSourcesTest {
                 src.set("k" + i, "v");
             }
         }
-        Thread.sleep(1100); // idle time counts in whole seconds
         try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            // idle time counts in whole seconds; OBJECT IDLETIME does not touch the key it reads
+            Await.until(Duration.ofSeconds(5), "k19 idle for a second", () -> src.objectIdletime("k19") >= 1);
             src.get("k7");
             src.get("k13");
         }
