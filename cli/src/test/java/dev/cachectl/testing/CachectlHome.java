@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -71,10 +72,15 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
     }
 
     public CliResult run(String... args) {
+        return runWithInput(new byte[0], args);
+    }
+
+    /** A command whose stdin holds {@code input} (the other end of a pipe, {@code warm -}). */
+    public CliResult runWithInput(byte[] input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Cachectl.run(new PrintWriter(out), new PrintWriter(err),
-                new Environment(Map.copyOf(env), workDir), args);
+                new Environment(Map.copyOf(env), workDir, new ByteArrayInputStream(input)), args);
         return new CliResult(code, out.toString(), err.toString());
     }
 

@@ -202,11 +202,25 @@ class WarmFilesTest {
     }
 
     @Test
-    void an_empty_file_loads_nothing_and_succeeds() throws IOException {
+    void a_source_without_a_single_record_is_exit_1_so_a_failed_export_is_noticed() throws IOException {
         home.run("start", "t").assertOk();
         write("empty.csv", "");
-        CliResult r = home.run("warm", "empty.csv", "--to", "t", "--key", "u:{id}").assertOk();
-        assertTrue(r.err().contains("read 0, written 0"), r.toString());
+        CliResult file = home.run("warm", "empty.csv", "--to", "t", "--key", "u:{id}").assertExit(1);
+        assertTrue(file.err().contains("nothing to warm: empty.csv held no records"), file.toString());
+        assertTrue(file.err().contains("read 0, written 0"), file.toString());
+
+        CliResult quiet = home.runWithInput(new byte[0], "warm", "-", "--to", "t", "--key", "u:{id}", "--quiet").assertExit(1);
+        assertTrue(quiet.err().contains("nothing to warm: stdin held no records"), quiet.toString());
+
+        CliResult json = home.runWithInput("\n\n".getBytes(StandardCharsets.UTF_8), "warm", "-", "--to", "t",
+                "--key", "u:{id}", "--json").assertExit(1);
+        JsonNode doc = Json.MAPPER.readTree(json.out());
+        assertEquals("failed", doc.get("outcome").asText());
+        assertEquals("nothing to warm: stdin held no records", doc.get("message").asText());
+
+        CliResult piped = home.runWithInput(USERS_JSONL.getBytes(StandardCharsets.UTF_8), "warm", "-", "--to", "t",
+                "--key", "u:{id}").assertOk();
+        assertTrue(piped.err().contains("warm stdin → t: read 3, written 3"), piped.toString());
     }
 
     @Test
