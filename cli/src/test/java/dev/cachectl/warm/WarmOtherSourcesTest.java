@@ -117,6 +117,14 @@ class WarmOtherSourcesTest {
     }
 
     @Test
+    void the_top_keys_of_an_empty_redis_are_nothing_to_warm() {
+        home.run("start", "src").assertOk();
+        home.run("start", "t").assertOk();
+        CliResult r = home.run("warm", "src", "--to", "t", "--top", "10").assertExit(1);
+        assertTrue(r.err().contains("nothing to warm: src held no keys"), r.toString());
+    }
+
+    @Test
     void without_lfu_the_most_recently_used_keys_are_the_hottest() throws InterruptedException {
         home.run("start", "src").assertOk();
         home.run("start", "t").assertOk();
