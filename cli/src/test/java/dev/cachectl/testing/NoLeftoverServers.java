@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Processes are told apart by pid and start time (in clock ticks, from /proc), so a reused pid
  * still counts as new. A test's processes are the ones this JVM started (its descendants) and the
  * ones working in a folder registered with {@link #watch} (every CachectlHome's home and work dir):
- * servers are launched detached, and other JVMs on the machine run tests of their own.
+ * servers are launched detached, and other JVMs on the machine run tests of their own. A server that
+ * several tests share belongs in {@code @BeforeAll}: started there, it is running before each test.
  */
 public final class NoLeftoverServers implements BeforeEachCallback, AfterEachCallback {
     /** An idle supervisor exits by itself once its home is gone, within one tick (at most 10 s). */

@@ -25,11 +25,11 @@ import java.util.Optional;
  */
 final class CsvSource implements RecordSource {
     private static final int MAX_RECORD = JsonLinesSource.MAX_LINE;
+    private static final int BUF = 1 << 16;
 
     private final Reader in;
     private final String name;
     private final String[] header;
-    private static final int BUF = 1 << 16;
     private char[] buf = new char[BUF];
     private int pos;
     private int limit;
