@@ -121,7 +121,7 @@ public final class WarmCommand implements Callable<Integer> {
                 typed("--rate") ? batchOptions.rate : null);
         WarmJob warmJob = WarmJobs.build(job, typed, batchOptions.settings(), ctx.config(),
                 new TargetResolver(ctx.catalog()), ctx.environment().workingDir());
-        WarmService service = new WarmService(ctx.home(), System.in);
+        WarmService service = new WarmService(ctx.home(), ctx.environment().stdin());
         WarmSummary summary;
         try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
             summary = service.run(warmJob, top.progressListener(spec.commandLine().getErr()));

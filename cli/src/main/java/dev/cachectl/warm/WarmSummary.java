@@ -48,8 +48,14 @@ public record WarmSummary(
         long skipped = tally.skipped.sum();
         long bad = tally.malformed.sum() + tally.failed.sum();
         ExitCode code;
+        String message = tally.stopReason();
         if (tally.interrupted()) {
             code = ExitCode.INTERRUPTED;
+        } else if (read == 0 && !tally.stopped()) {
+            // an export that failed upstream leaves an empty file or pipe: a cron job must notice
+            code = ExitCode.FAILED;
+            message = "nothing to warm: " + job.source().shown() + " held no "
+                    + (job.source() instanceof WarmJob.HotKeys ? "keys" : "records");
         } else if (bad == 0 && !tally.stopped()) {
             code = ExitCode.DONE;
         } else {
@@ -64,7 +70,7 @@ public record WarmSummary(
         return new WarmSummary(job.name(), job.source().shown(), job.target().name(), outcome, code.code(), dry,
                 read, dry ? 0 : done, dry ? done : 0, skipped, tally.malformed.sum(), tally.failed.sum(),
                 tally.unconfirmed.sum(), round(seconds), round(seconds > 0 ? read / seconds : 0), tally.errors(),
-                tally.stopReason(), ranking, sample);
+                message, ranking, sample);
     }
 
     private static double round(double v) {

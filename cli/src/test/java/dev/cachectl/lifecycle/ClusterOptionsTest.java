@@ -1,6 +1,7 @@
 package dev.cachectl.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Processes;
@@ -71,7 +72,7 @@ class ClusterOptionsTest {
             try (JedisCluster cluster = new JedisCluster(seeds(url), DefaultJedisClientConfig.builder().build())) {
                 for (int i = 0; !done.get(); i++) {
                     cluster.set("tick", Integer.toString(i));
-                    Thread.sleep(300);
+                    Thread.sleep(300); // paces the traffic: a client command every 300 ms, well inside the timeout
                 }
             } catch (Throwable t) {
                 failure.set(t);
@@ -79,9 +80,9 @@ class ClusterOptionsTest {
         }, "cluster-client");
         client.start();
         try {
-            Thread.sleep(3000);
-            assertTrue(home.hasState("idle") && pids.stream().allMatch(Processes::alive),
-                    "a cluster in use was stopped:\n" + supervisorLog());
+            // longer than the 2 s timeout, so a supervisor that ignored the traffic would have stopped it
+            Await.holdsFor(Duration.ofSeconds(3), () -> "a cluster in use was stopped:\n" + supervisorLog(),
+                    () -> home.hasState("idle") && pids.stream().allMatch(Processes::alive));
         } finally {
             done.set(true);
             client.join();

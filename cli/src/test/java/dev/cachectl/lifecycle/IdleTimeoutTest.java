@@ -1,6 +1,7 @@
 package dev.cachectl.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.Processes;
 import dev.cachectl.util.Json;
@@ -41,7 +42,7 @@ class IdleTimeoutTest {
             try (Jedis jedis = new Jedis("127.0.0.1", busyPort)) {
                 for (int i = 0; !done.get(); i++) {
                     jedis.set("tick", Integer.toString(i));
-                    Thread.sleep(300);
+                    Thread.sleep(300); // paces the traffic: a client command every 300 ms, well inside the timeout
                 }
             } catch (Throwable t) {
                 clientFailure.set(t);
@@ -52,8 +53,8 @@ class IdleTimeoutTest {
             assertTrue(Processes.eventually(LIMIT, () -> !home.hasState("idle") && !Processes.alive(idlePid)),
                     "idle instance still running after " + LIMIT.toSeconds() + "s:\n" + supervisorLog());
             // one more full timeout, so a supervisor that ignored the traffic would have stopped busy too
-            Thread.sleep(2500);
-            assertTrue(home.hasState("busy") && Processes.alive(busyPid), "busy instance was stopped:\n" + supervisorLog());
+            Await.holdsFor(Duration.ofMillis(2500), () -> "busy instance was stopped:\n" + supervisorLog(),
+                    () -> home.hasState("busy") && Processes.alive(busyPid));
             assertNull(clientFailure.get(), () -> "busy client failed: " + clientFailure.get());
         } finally {
             done.set(true);
@@ -81,7 +82,7 @@ class IdleTimeoutTest {
                 assertTrue(probed.get("idle_seconds").isIntegralNumber(), probed.toString());
                 maxIdleSeen = Math.max(maxIdleSeen, probed.get("idle_seconds").asLong());
             }
-            Thread.sleep(500);
+            Thread.sleep(500); // paces the probes, the traffic under test; the loop's condition is the wait
         }
         assertFalse(home.hasState("probed"), "instance probed by status every 500ms was never stopped:\n" + supervisorLog());
         assertTrue(Processes.eventually(Duration.ofSeconds(5), () -> !Processes.alive(pid)), "server still alive");

@@ -1,5 +1,7 @@
 package dev.cachectl.migrate;
 
+import java.time.Duration;
+import dev.cachectl.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
@@ -41,13 +43,11 @@ class MigrateResumeTest {
     private CachectlProcess startSlowRun() throws Exception {
         CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", "src", "dst", "--rate", "8000",
                 "--threads", "2", "--batch", "200", "--scan-count", "200", "--progress", "none");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
-            while (dst.dbSize() < 10_000 || checkpoint() == null) {
+            Await.until(Duration.ofSeconds(30), "migrate made no progress", () -> {
                 assertTrue(run.process().isAlive(), () -> "migrate ended early: " + run.log());
-                assertTrue(System.nanoTime() < deadline, "migrate made no progress");
-                Thread.sleep(100);
-            }
+                return dst.dbSize() >= 10_000 && checkpoint() != null;
+            });
         }
         return run;
     }

@@ -1,5 +1,7 @@
 package dev.cachectl.migrate;
 
+import java.time.Duration;
+import dev.cachectl.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
@@ -326,13 +328,11 @@ class MigrateSnapshotTest {
         load("src", 40_000, 20);
         CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", "src", "dst", "--reader", "sync",
                 "--rate", "8000", "--batch", "200", "--progress", "none");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (Jedis dst = redis("dst", 0)) {
-            while (dst.dbSize() < 5_000 || checkpoint() == null) {
+            Await.until(Duration.ofSeconds(30), "migrate made no progress", () -> {
                 assertTrue(run.process().isAlive(), () -> "migrate ended early: " + run.log());
-                assertTrue(System.nanoTime() < deadline, "migrate made no progress");
-                Thread.sleep(100);
-            }
+                return dst.dbSize() >= 5_000 && checkpoint() != null;
+            });
         }
         run.signal("-INT", true);
         assertTrue(run.process().waitFor(20, TimeUnit.SECONDS), "migrate did not stop on SIGINT");
@@ -395,10 +395,7 @@ class MigrateSnapshotTest {
                 home.run("migrate", "src", "dst", "--reader", "sync", "--rate", "10000", "--batch", "200", "--json"));
         long copiedBefore;
         try (Jedis dst = redis("dst", 0)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (dst.dbSize() < 5000 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until(Duration.ofSeconds(20), "migrate never copied 5000 keys", () -> dst.dbSize() >= 5000);
             copiedBefore = dst.dbSize();
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);

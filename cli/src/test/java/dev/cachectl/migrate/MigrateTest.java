@@ -1,5 +1,7 @@
 package dev.cachectl.migrate;
 
+import java.time.Duration;
+import dev.cachectl.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
@@ -236,10 +238,7 @@ class MigrateTest {
         var run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                 home.run("migrate", "src", "dst", "--rate", "10000", "--batch", "200", "--json"));
         try (Jedis dst = redis("dst", 0)) {
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (dst.dbSize() < 5000 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until(Duration.ofSeconds(20), "migrate never copied 5000 keys", () -> dst.dbSize() >= 5000);
         }
         ProcessHandle.of(sourcePid).ifPresent(ProcessHandle::destroyForcibly);
         CliResult result = run.get(60, java.util.concurrent.TimeUnit.SECONDS).assertExit(3);

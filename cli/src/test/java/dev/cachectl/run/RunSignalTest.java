@@ -1,5 +1,7 @@
 package dev.cachectl.run;
 
+import java.time.Duration;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
 import org.junit.jupiter.api.Test;
@@ -67,12 +69,10 @@ class RunSignalTest {
 
     private void awaitReady(Process cachectl) throws Exception {
         Path ready = home.workDir().resolve("ready.txt");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Files.exists(ready)) {
+        Await.until(Duration.ofSeconds(20), "the command never started", () -> {
             assertTrue(cachectl.isAlive(), () -> "cachectl exited early: " + log());
-            assertTrue(System.nanoTime() < deadline, "the command never started");
-            Thread.sleep(50);
-        }
+            return Files.exists(ready);
+        });
     }
 
     private List<String> signals() throws IOException {

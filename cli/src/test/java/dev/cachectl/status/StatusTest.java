@@ -68,7 +68,7 @@ class StatusTest {
                 while (!done.get()) {
                     jedis.get("present");
                     jedis.get("absent");
-                    Thread.sleep(5);
+                    Thread.sleep(5); // paces the traffic under test, not a wait for anything
                 }
             } catch (Throwable t) {
                 failure.set(t);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,8 @@ import java.util.stream.Stream;
  * A temporary cachectl home for one test, and the way tests run commands: through the front door,
  * with captured stdout/stderr and an environment of the test's choosing. After each test it stops
  * every instance the home still knows, kills any survivor (every node of a cluster), and deletes the
- * home (which also makes an idle supervisor exit).
+ * home (which also makes an idle supervisor exit); {@link NoLeftoverServers} then checks that nothing
+ * the test started still runs.
  */
 public final class CachectlHome implements BeforeEachCallback, AfterEachCallback {
     private Path root;
@@ -35,6 +37,8 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
     public void beforeEach(ExtensionContext context) throws IOException {
         root = Files.createTempDirectory("cachectl-home-");
         workDir = Files.createTempDirectory("cachectl-work-");
+        NoLeftoverServers.watch(root);
+        NoLeftoverServers.watch(workDir);
         env.clear();
         env.putAll(System.getenv());
         env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("CACHECTL_") || k.equals("NO_COLOR"));
@@ -68,10 +72,15 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
     }
 
     public CliResult run(String... args) {
+        return runWithInput(new byte[0], args);
+    }
+
+    /** A command whose stdin holds {@code input} (the other end of a pipe, {@code warm -}). */
+    public CliResult runWithInput(byte[] input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Cachectl.run(new PrintWriter(out), new PrintWriter(err),
-                new Environment(Map.copyOf(env), workDir), args);
+                new Environment(Map.copyOf(env), workDir, new ByteArrayInputStream(input)), args);
         return new CliResult(code, out.toString(), err.toString());
     }
 

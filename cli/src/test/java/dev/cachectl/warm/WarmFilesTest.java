@@ -134,6 +134,30 @@ class WarmFilesTest {
     }
 
     @Test
+    void an_unbalanced_quote_costs_its_own_row_and_reading_resumes_on_the_next_line() throws IOException {
+        home.run("start", "t").assertOk();
+        write("quotes.csv", "id,name\n"
+                + "1,\"Ann\n" // line 2: opens a quote that the next quote (line 4) closes in the wrong place
+                + "2,Bob\n"
+                + "3,\"Cid\"\n"
+                + "4,Dan\n"
+                + "5,\"Eve\n" // line 6: opens a quote that nothing closes
+                + "6,Fay\n");
+
+        CliResult r = home.run("warm", "quotes.csv", "--to", "t", "--key", "u:{id}", "--value", "name").assertExit(4);
+
+        assertTrue(r.err().contains("line 2: unexpected 'C' after a closing quote"), r.toString());
+        assertTrue(r.err().contains("reading resumed on line 3"), r.toString());
+        assertTrue(r.err().contains("line 6: a quoted field is not closed before the end of the input"), r.toString());
+        assertTrue(r.err().contains("reading resumed on line 7"), r.toString());
+        assertTrue(r.err().contains("read 6, written 4, skipped 0, malformed 2"), r.toString());
+        try (Jedis redis = redis()) {
+            assertEquals(List.of("Bob", "Cid", "Dan", "Fay"), redis.mget("u:2", "u:3", "u:4", "u:6"));
+            assertFalse(redis.exists("u:1") || redis.exists("u:5"));
+        }
+    }
+
+    @Test
     void a_key_field_missing_from_the_csv_header_is_a_bad_mapping() throws IOException {
         home.run("start", "t").assertOk();
         write("users.csv", USERS_CSV);
@@ -178,11 +202,25 @@ class WarmFilesTest {
     }
 
     @Test
-    void an_empty_file_loads_nothing_and_succeeds() throws IOException {
+    void a_source_without_a_single_record_is_exit_1_so_a_failed_export_is_noticed() throws IOException {
         home.run("start", "t").assertOk();
         write("empty.csv", "");
-        CliResult r = home.run("warm", "empty.csv", "--to", "t", "--key", "u:{id}").assertOk();
-        assertTrue(r.err().contains("read 0, written 0"), r.toString());
+        CliResult file = home.run("warm", "empty.csv", "--to", "t", "--key", "u:{id}").assertExit(1);
+        assertTrue(file.err().contains("nothing to warm: empty.csv held no records"), file.toString());
+        assertTrue(file.err().contains("read 0, written 0"), file.toString());
+
+        CliResult quiet = home.runWithInput(new byte[0], "warm", "-", "--to", "t", "--key", "u:{id}", "--quiet").assertExit(1);
+        assertTrue(quiet.err().contains("nothing to warm: stdin held no records"), quiet.toString());
+
+        CliResult json = home.runWithInput("\n\n".getBytes(StandardCharsets.UTF_8), "warm", "-", "--to", "t",
+                "--key", "u:{id}", "--json").assertExit(1);
+        JsonNode doc = Json.MAPPER.readTree(json.out());
+        assertEquals("failed", doc.get("outcome").asText());
+        assertEquals("nothing to warm: stdin held no records", doc.get("message").asText());
+
+        CliResult piped = home.runWithInput(USERS_JSONL.getBytes(StandardCharsets.UTF_8), "warm", "-", "--to", "t",
+                "--key", "u:{id}").assertOk();
+        assertTrue(piped.err().contains("warm stdin → t: read 3, written 3"), piped.toString());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.cachectl.warm;
 
+import java.time.Duration;
+import dev.cachectl.testing.Await;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
@@ -115,6 +117,14 @@ class WarmOtherSourcesTest {
     }
 
     @Test
+    void the_top_keys_of_an_empty_redis_are_nothing_to_warm() {
+        home.run("start", "src").assertOk();
+        home.run("start", "t").assertOk();
+        CliResult r = home.run("warm", "src", "--to", "t", "--top", "10").assertExit(1);
+        assertTrue(r.err().contains("nothing to warm: src held no keys"), r.toString());
+    }
+
+    @Test
     void without_lfu_the_most_recently_used_keys_are_the_hottest() throws InterruptedException {
         home.run("start", "src").assertOk();
         home.run("start", "t").assertOk();
@@ -123,8 +133,9 @@ class WarmOtherSourcesTest {
                 src.set("k" + i, "v");
             }
         }
-        Thread.sleep(1100); // idle time counts in whole seconds
         try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            // idle time counts in whole seconds; OBJECT IDLETIME does not touch the key it reads
+            Await.until(Duration.ofSeconds(5), "k19 idle for a second", () -> src.objectIdletime("k19") >= 1);
             src.get("k7");
             src.get("k13");
         }

@@ -1,5 +1,7 @@
 package dev.cachectl.warm;
 
+import java.time.Duration;
+import dev.cachectl.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WarmTargetTest {
@@ -37,11 +40,10 @@ class WarmTargetTest {
         CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("warm", "big.jsonl", "--to", "t",
                 "--key", "k:{id}", "--value", "v", "--rate", "5000", "--json"));
         try (Jedis redis = new Jedis("127.0.0.1", port)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (redis.dbSize() < 1000) {
-                assertTrue(System.nanoTime() < deadline && !run.isDone(), "warm never got going");
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(20), "warm never got going", () -> {
+                assertFalse(run.isDone(), () -> "warm ended before 1000 keys: " + run.join());
+                return redis.dbSize() >= 1000;
+            });
         }
         home.run("stop", "t").assertOk();
 
@@ -87,11 +89,8 @@ class WarmTargetTest {
         try {
             try (Jedis admin = awaitUp(port)) {
                 admin.clusterAddSlotsRange(0, 16383);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (!admin.clusterInfo().contains("cluster_state:ok")) {
-                    assertTrue(System.nanoTime() < deadline, "the one-node cluster never became ok");
-                    Thread.sleep(50);
-                }
+                Await.until(Duration.ofSeconds(10), "the one-node cluster never became ok",
+                        () -> admin.clusterInfo().contains("cluster_state:ok"));
             }
             StringBuilder input = new StringBuilder();
             for (int i = 0; i < 1000; i++) {
@@ -127,7 +126,7 @@ class WarmTargetTest {
             } catch (RuntimeException e) {
                 jedis.close();
                 assertTrue(System.nanoTime() < deadline, "redis-server did not come up: " + e);
-                Thread.sleep(20);
+                Thread.sleep(20); // between connection attempts; the deadline above ends the wait
             }
         }
     }

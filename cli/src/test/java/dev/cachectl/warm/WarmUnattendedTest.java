@@ -1,5 +1,7 @@
 package dev.cachectl.warm;
 
+import java.time.Duration;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Processes;
@@ -122,12 +124,10 @@ class WarmUnattendedTest {
                 "many.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--rate", "2000", "--batch", "100",
                 "--progress", "none");
         try (Jedis redis = redis()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (redis.dbSize() < 1000) {
+            Await.until(Duration.ofSeconds(20), "warm made no progress", () -> {
                 assertTrue(run.process().isAlive(), () -> "warm ended early: " + run.log());
-                assertTrue(System.nanoTime() < deadline, "warm made no progress");
-                Thread.sleep(50);
-            }
+                return redis.dbSize() >= 1000;
+            });
         }
         run.signal("-INT", true);
         assertTrue(run.process().waitFor(20, TimeUnit.SECONDS), "warm did not stop on SIGINT");
@@ -155,13 +155,11 @@ class WarmUnattendedTest {
 
     /** The holder writes its pid into the lock file once it has the lock. */
     private void awaitLockHeldBy(Process p, String lock) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Path file = lockFile(lock);
-        while (!(Files.exists(file) && Files.readString(file).startsWith("pid " + p.pid() + ","))) {
+        Await.until(Duration.ofSeconds(30), "warm never took the lock", () -> {
             assertTrue(p.isAlive(), () -> "warm exited early: " + log());
-            assertTrue(System.nanoTime() < deadline, "warm never took the lock");
-            Thread.sleep(20);
-        }
+            return Files.exists(file) && Files.readString(file).startsWith("pid " + p.pid() + ",");
+        });
     }
 
     private Path lockFile(String lock) {

@@ -17,14 +17,20 @@ import java.util.Optional;
  * line breaks and doubled quotes ({@code ""}); records end with CRLF or LF. A record is reported by
  * the line it starts on. A record with the wrong number of fields, or a broken quote, is malformed
  * and reading resumes on the next line. Blank lines are skipped.
+ *
+ * <p>A malformed record that ran over several lines (a quoted field held a line break) most likely
+ * began with an unbalanced quote that swallowed the records after it: only its first line is reported,
+ * and the lines after it are read again as records, so one stray quote costs one record, not the rest
+ * of the file.
  */
 final class CsvSource implements RecordSource {
     private static final int MAX_RECORD = JsonLinesSource.MAX_LINE;
+    private static final int BUF = 1 << 16;
 
     private final Reader in;
     private final String name;
     private final String[] header;
-    private final char[] buf = new char[1 << 16];
+    private char[] buf = new char[BUF];
     private int pos;
     private int limit;
     private long line = 1;
@@ -32,6 +38,10 @@ final class CsvSource implements RecordSource {
     private final List<String> fields = new ArrayList<>();
     private String error;
     private int recordChars;
+    /** What the current record consumed after its first line, kept once a quoted field crossed a line break. */
+    private final StringBuilder rest = new StringBuilder();
+    private boolean spanning;
+    private long restLine;
 
     CsvSource(InputStream data, String name) {
         this.in = new InputStreamReader(data, StandardCharsets.UTF_8);
@@ -72,18 +82,30 @@ final class CsvSource implements RecordSource {
             if (values == null) {
                 return null;
             }
-            if (error != null) {
-                return SourceRecord.malformed(start, error);
-            }
-            if (values.length == 1 && values[0].isEmpty() && header.length != 1) {
+            if (error == null && values.length == 1 && values[0].isEmpty() && header.length != 1) {
                 continue;
             }
-            if (values.length != header.length) {
-                return SourceRecord.malformed(start, "has " + values.length + " field" + (values.length == 1 ? "" : "s")
-                        + ", the header has " + header.length);
+            if (error == null && values.length != header.length) {
+                error = "has " + values.length + " field" + (values.length == 1 ? "" : "s") + ", the header has " + header.length;
+            }
+            if (error != null) {
+                return SourceRecord.malformed(start, spanning ? readRestAgain() : error);
             }
             return new FieldsRecord(start, header, values, recordChars + 1);
         }
+    }
+
+    /** Puts back what the malformed record read after its first line, to be read again as records. */
+    private String readRestAgain() {
+        char[] next = new char[rest.length() + limit - pos];
+        rest.getChars(0, rest.length(), next, 0);
+        System.arraycopy(buf, pos, next, rest.length(), limit - pos);
+        buf = next;
+        pos = 0;
+        limit = next.length;
+        line = restLine;
+        spanning = false;
+        return error + " (an unbalanced quote?); reading resumed on line " + restLine;
     }
 
     /** One record's fields, or null at the end of input; on a syntax error {@link #error} says why. */
@@ -92,6 +114,8 @@ final class CsvSource implements RecordSource {
         fields.clear();
         field.setLength(0);
         recordChars = 0;
+        spanning = false;
+        rest.setLength(0);
         int c = peek();
         if (c < 0) {
             return null;
@@ -101,8 +125,8 @@ final class CsvSource implements RecordSource {
         while (true) {
             c = read();
             if (c >= 0 && ++recordChars > MAX_RECORD) {
-                error = "record longer than " + (MAX_RECORD >> 20) + " MB (an unclosed quote?)";
-                skipLine();
+                error = "record longer than " + (MAX_RECORD >> 20) + " MB";
+                skipLineUnlessSpanning();
                 return new String[0];
             }
             if (quoted) {
@@ -121,6 +145,10 @@ final class CsvSource implements RecordSource {
                 } else {
                     if (c == '\n') {
                         line++;
+                        if (!spanning) {
+                            spanning = true;
+                            restLine = line;
+                        }
                     }
                     field.append((char) c);
                 }
@@ -142,7 +170,7 @@ final class CsvSource implements RecordSource {
                 afterQuote = false;
             } else if (afterQuote) {
                 error = "unexpected " + describe(c) + " after a closing quote (a quote inside a field is written \"\")";
-                skipLine();
+                skipLineUnlessSpanning();
                 return new String[0];
             } else if (c == '"' && field.isEmpty()) {
                 quoted = true;
@@ -152,7 +180,11 @@ final class CsvSource implements RecordSource {
         }
     }
 
-    private void skipLine() {
+    /** A record that spans lines is read again from its second line: nothing to skip then. */
+    private void skipLineUnlessSpanning() {
+        if (spanning) {
+            return;
+        }
         int c;
         while ((c = read()) >= 0) {
             if (c == '\n') {
@@ -177,10 +209,17 @@ final class CsvSource implements RecordSource {
         if (pos == limit && !fill()) {
             return -1;
         }
-        return buf[pos++];
+        char c = buf[pos++];
+        if (spanning) {
+            rest.append(c);
+        }
+        return c;
     }
 
     private boolean fill() {
+        if (buf.length != BUF) {
+            buf = new char[BUF]; // after a read-again buffer, which may be of any size
+        }
         try {
             int n = in.read(buf, 0, buf.length);
             if (n <= 0) {

@@ -1,0 +1,148 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.testing.Repo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * scripts/cachectl, the launcher, in a copy of the repository whose {@code mvn} is a stand-in: it
+ * records how it was called and talks like Debian's Maven 3.8 (colour resets included), so the
+ * launcher's build step is checked in a second, not in the minute a real build takes. The jar it
+ * "builds" is a manifest-only jar pointing at this JVM's class path.
+ */
+class LauncherTest {
+    private static final String FAKE_MVN = """
+            #!/bin/bash
+            { printf '%s\\n' "$*"; printf 'MAVEN_OPTS=%s\\n' "$MAVEN_OPTS"; } >"$FAKE_MVN_RECORD"
+            printf '\\e[0m\\e[0m[INFO] Scanning for projects...\\n'
+            printf 'Downloaded from central: https://repo.maven.apache.org/maven2/x/x.jar (1 kB at 1 MB/s)\\n'
+            printf '[INFO] --- maven-compiler-plugin:3.13.0:compile (default-compile) @ cachectl ---\\n'
+            if [[ -n $FAKE_MVN_FAILS ]]; then
+                printf '[ERROR] /src/Main.java:[3,1] class, interface, enum, or record expected\\n'
+                printf '[INFO] \\e[1;31mBUILD FAILURE\\e[m\\n\\e[0m\\e[0m'
+                exit 1
+            fi
+            printf '[INFO] --- maven-shade-plugin:3.6.0:shade (default) @ cachectl ---\\n'
+            printf '[INFO] \\e[1;32mBUILD SUCCESS\\e[m\\n'
+            mkdir -p cli/target && cp "$FAKE_JAR" cli/target/cachectl.jar
+            printf '\\e[0m\\e[0m' >&2
+            """;
+
+    private Path copy;
+    private Path record;
+
+    @BeforeEach
+    void copyTheLauncher() throws IOException {
+        copy = Files.createTempDirectory("cachectl-launcher-");
+        Files.createDirectories(copy.resolve("scripts"));
+        Files.copy(Repo.root().resolve("scripts/cachectl"), copy.resolve("scripts/cachectl"));
+        Files.createDirectories(copy.resolve("cli/src/main"));
+        for (String source : new String[] {"pom.xml", "cli/pom.xml", "cli/src/main/Main.java"}) {
+            Files.writeString(copy.resolve(source), "");
+            Files.setLastModifiedTime(copy.resolve(source), FileTime.from(Instant.now().minusSeconds(3600)));
+        }
+        Files.createDirectories(copy.resolve("bin"));
+        Files.writeString(copy.resolve("bin/mvn"), FAKE_MVN);
+        Files.setPosixFilePermissions(copy.resolve("bin/mvn"), PosixFilePermissions.fromString("rwx------"));
+        writeManifestJar(copy.resolve("fake.jar"));
+        record = copy.resolve("mvn-called-with");
+    }
+
+    @AfterEach
+    void removeTheCopy() throws IOException {
+        try (Stream<Path> walk = Files.walk(copy)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void a_first_run_shows_the_build_on_one_line_without_escapes_and_the_next_run_builds_nothing() throws Exception {
+        Result first = launch(false, "--version").assertEnded(0, "cachectl dev\n");
+        assertTrue(first.err.matches("cachectl: building cli/target/cachectl\\.jar \\(first run, or sources changed\\):"
+                + " \\. compile shade done in \\d+ s\n"), first.toString());
+        String called = Files.readString(record);
+        assertTrue(called.startsWith("-B ") && called.contains(" -Dstyle.color=never ") && called.contains(" package\n"), called);
+        assertTrue(called.contains("MAVEN_OPTS= -Djansi.noreset=true"), called);
+        assertTrue(Files.readString(copy.resolve("cli/target/build.log")).contains("BUILD SUCCESS"));
+
+        Files.delete(record);
+        Result second = launch(false, "--version").assertEnded(0, "cachectl dev\n");
+        assertEquals("", second.err, "the jar is up to date: nothing but the answer");
+        assertFalse(Files.exists(record), "built again although nothing changed");
+    }
+
+    @Test
+    void a_failed_build_shows_what_maven_said_and_where_its_whole_output_is() throws Exception {
+        Result r = launch(true, "--version").assertEnded(1, "");
+        assertTrue(r.err.startsWith("cachectl: building cli/target/cachectl.jar (first run, or sources changed): . compile failed\n"),
+                r.toString());
+        assertTrue(r.err.contains("[ERROR] /src/Main.java:[3,1] class, interface, enum, or record expected\n"), r.toString());
+        assertFalse(r.err.contains("[INFO]"), r.toString());
+        assertTrue(r.err.endsWith("cachectl: build failed; Maven's whole output is in "
+                + copy.resolve("cli/target/build.log").toRealPath() + "\n"), r.toString());
+    }
+
+    private record Result(int code, String out, String err) {
+        /** The exit code and stdout expected, and never an escape sequence on stderr. */
+        Result assertEnded(int expectedCode, String expectedOut) {
+            assertEquals(expectedCode, code, toString());
+            assertEquals(expectedOut, out, toString());
+            assertFalse(err.contains("\u001b"), "an escape sequence on stderr: " + this);
+            return this;
+        }
+    }
+
+    private Result launch(boolean buildFails, String... args) throws Exception {
+        Path out = copy.resolve("out");
+        Path err = copy.resolve("err");
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(copy.resolve("scripts/cachectl").toString()),
+                Stream.of(args)).toList()).directory(copy.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("CACHECTL_") || k.equals("MAVEN_OPTS"));
+        pb.environment().put("PATH", copy.resolve("bin") + ":/usr/bin:/bin");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("FAKE_MVN_RECORD", record.toString());
+        pb.environment().put("FAKE_JAR", copy.resolve("fake.jar").toString());
+        if (buildFails) {
+            pb.environment().put("FAKE_MVN_FAILS", "yes");
+        }
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** A jar holding only a manifest: cachectl's main class, found on this JVM's class path. */
+    private static void writeManifestJar(Path jar) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.cachectl.Cachectl");
+        String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toUri().toString()).collect(Collectors.joining(" "));
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(file, manifest)) {
+            // the manifest is the whole content
+        }
+    }
+}
