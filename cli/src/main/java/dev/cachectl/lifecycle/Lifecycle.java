@@ -8,6 +8,7 @@ import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
+import dev.cachectl.util.Detached;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.Ports;
@@ -56,19 +57,19 @@ public final class Lifecycle {
             return checkExternal(ext, wait == null ? DEFAULT_WAIT : wait);
         }
         InstanceSpec spec = ((InstanceRef.Managed) ref).spec();
-        Engine engine = Engines.named(spec.engine());
-        engine.validate(spec);
-        Duration ready = wait != null ? wait : spec.cluster() != null ? DEFAULT_CLUSTER_WAIT : DEFAULT_WAIT;
+        Engines.named(spec.engine()).validate(spec);
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
             List<String> notes = new ArrayList<>();
-            Optional<InstanceState> existing = states.read(spec.name());
+            Path dir = home.instanceDir(spec.name());
+            Optional<InstanceSettings> recorded = InstanceSettings.read(dir);
+            Optional<InstanceState> existing = readForStart(spec.name(), recorded.map(InstanceSettings::engine).orElse(spec.engine()), notes);
             boolean crashed = false;
             if (existing.isPresent()) {
                 InstanceState state = existing.get();
-                List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isLive(n)).toList();
+                List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isServer(state, n)).toList();
                 if (gone.isEmpty()) {
-                    return alreadyRunning(spec, state, notes);
+                    return alreadyRunning(bind(spec, recorded, notes), state, notes);
                 }
                 if (gone.size() < state.servers().size()) {
                     throw new CachectlException(ExitCode.DOWN, "'" + spec.name() + "' is running degraded: "
@@ -79,29 +80,86 @@ public final class Lifecycle {
                         ? "the previous cluster is gone (" + describeGone(state, gone) + "); its state was removed"
                         : "the previous server (pid " + state.pid() + ") is gone; its state was removed");
                 states.delete(spec.name());
-                crashed = !state.persist();
-            }
-            ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
-            if (spec.cluster() != null) {
-                return new ClusterStart(states, engine, spec, binary, ready, notes, crashed).run();
-            }
-            int keptNodes = ClusterStart.nodeDirs(home.instanceDir(spec.name())).size();
-            if (keptNodes > 0 && !crashed) {
-                throw CachectlException.usage("'" + spec.name() + "' keeps the data of a cluster of " + keptNodes + " nodes in "
-                        + home.instanceDir(spec.name()) + ": start it with --cluster MASTERS[xREPLICAS], or remove the data with 'cachectl stop "
-                        + spec.name() + " --purge'");
-            }
-            for (int attempt = 1; ; attempt++) {
-                int port = choosePort(spec);
-                try {
-                    return launch(engine, spec, port, binary, ready, notes, home);
-                } catch (PortLostException e) {
-                    if (spec.port() != null || attempt >= AUTO_PORT_ATTEMPTS) {
-                        throw portTaken(port, e.getMessage());
-                    }
-                    notes.add("port " + port + " was taken while starting; retried on another");
+                crashed = !state.persist() && !recorded.map(InstanceSettings::persist).orElse(false);
+                if (crashed && recorded.isPresent()) {
+                    // a server without kept data crashed: its settings bind nothing, this start records its own
+                    InstanceSettings.delete(dir);
+                    recorded = Optional.empty();
                 }
+            } else if (recorded.isEmpty() && Files.isDirectory(dir) && !SecureFiles.isEmptyDir(dir)) {
+                // a folder without state or settings: data kept by a --persist instance of an older cachectl
+                spec = spec.withPersist(true);
+                notes.add("its folder holds data kept by an earlier --persist start; it keeps persisting"
+                        + " ('cachectl stop " + spec.name() + " --purge' deletes the data)");
             }
+            spec = bind(spec, recorded, notes);
+            Engine engine = Engines.named(spec.engine());
+            engine.validate(spec);
+            Duration ready = wait != null ? wait : spec.cluster() != null ? DEFAULT_CLUSTER_WAIT : DEFAULT_WAIT;
+            ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
+            boolean dirExisted = Files.isDirectory(dir);
+            InstanceSettings settings = InstanceSettings.of(spec);
+            if (!recorded.equals(Optional.of(settings))) {
+                settings.write(dir);
+            }
+            try {
+                return launch(engine, spec, binary, ready, notes, home, crashed, dirExisted);
+            } catch (RuntimeException e) {
+                if (!dirExisted) {
+                    // a first start that failed before its server ran: the settings it recorded go too
+                    SecureFiles.deleteTree(dir);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private StartResult launch(Engine engine, InstanceSpec spec, ResolvedBinary binary, Duration ready, List<String> notes,
+                               Home home, boolean crashed, boolean dirExisted) {
+        if (spec.cluster() != null) {
+            return new ClusterStart(states, engine, spec, binary, ready, notes, crashed, dirExisted).run();
+        }
+        Path dir = home.instanceDir(spec.name());
+        int keptNodes = ClusterStart.nodeDirs(dir).size();
+        if (keptNodes > 0 && !crashed) {
+            throw CachectlException.usage("'" + spec.name() + "' keeps the data of a cluster of " + keptNodes + " nodes in "
+                    + dir + ": start it with --cluster MASTERS[xREPLICAS], or remove the data with 'cachectl stop "
+                    + spec.name() + " --purge'");
+        }
+        for (int attempt = 1; ; attempt++) {
+            int port = choosePort(spec);
+            try {
+                return launch(engine, spec, port, binary, ready, notes, home, dirExisted);
+            } catch (PortLostException e) {
+                if (spec.port() != null || attempt >= AUTO_PORT_ATTEMPTS) {
+                    throw portTaken(port, e.getMessage());
+                }
+                notes.add("port " + port + " was taken while starting; retried on another");
+            }
+        }
+    }
+
+    /** The settings recorded at the first start of a --persist instance bind this start ({@link InstanceSettings}). */
+    private static InstanceSpec bind(InstanceSpec spec, Optional<InstanceSettings> recorded, List<String> notes) {
+        return recorded.filter(InstanceSettings::persist).map(r -> r.applyTo(spec, notes)).orElse(spec);
+    }
+
+    /**
+     * The state for a start. A damaged state file is removed when no server runs from the instance's folder;
+     * when one does, the start is refused with the way out ('stop' finds and stops it).
+     */
+    private Optional<InstanceState> readForStart(String name, String engineName, List<String> notes) {
+        try {
+            return states.read(name);
+        } catch (DamagedStateException e) {
+            List<FolderServers.Found> running = FolderServers.in(states.home().instanceDir(name), engineName);
+            if (!running.isEmpty()) {
+                throw CachectlException.failed("state file " + e.file() + " is damaged and a server still runs from the folder of '"
+                        + name + "' on " + running.get(0).describe() + ": 'cachectl stop " + name + "' stops it, then start it again");
+            }
+            states.delete(name);
+            notes.add("its state file was damaged and no server ran from its folder; the state file was removed");
+            return Optional.empty();
         }
     }
 
@@ -153,9 +211,8 @@ public final class Lifecycle {
     }
 
     private StartResult launch(Engine engine, InstanceSpec spec, int port, ResolvedBinary binary, Duration wait,
-                               List<String> notes, Home home) {
+                               List<String> notes, Home home, boolean dirExisted) {
         Path dir = home.instanceDir(spec.name());
-        boolean dirExisted = Files.isDirectory(dir);
         SecureFiles.ensureDir(dir);
         InstanceLayout layout = InstanceLayout.in(dir, engine.name() + ".conf");
         ServerProcess server = null;
@@ -172,7 +229,8 @@ public final class Lifecycle {
                     spec.password(), layout.configFile().toString(), layout.dataDir().toString(),
                     layout.logFile().toString(), spec.persist(),
                     spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), System.currentTimeMillis(), null)
-                    .withTlsCa(spec.tls() ? layout.caCert().toString() : null);
+                    .withTlsCa(spec.tls() ? layout.caCert().toString() : null)
+                    .withStartTicks(server.identity().startTicks());
             states.write(state);
             ServerHello hello = server.awaitReady(wait, deadline, "");
             state = state.withRunId(hello.runId());
@@ -188,8 +246,9 @@ public final class Lifecycle {
             abandonQuietly(server, spec.name(), dir, dirExisted, cleanupOnExit);
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            abandonQuietly(server, spec.name(), dir, dirExisted, cleanupOnExit);
-            throw e;
+            ServerProcess launched = server;
+            Thread hook = cleanupOnExit;
+            throw cleanUpAfter(e, spec.name(), () -> abandonQuietly(launched, spec.name(), dir, dirExisted, hook));
         }
     }
 
@@ -223,8 +282,13 @@ public final class Lifecycle {
     public StopResult stop(String name, boolean save, Duration timeout, boolean purge) {
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, name)) {
-            Optional<InstanceState> recorded = states.read(name);
             Path dir = home.instanceDir(name);
+            Optional<InstanceState> recorded;
+            try {
+                recorded = states.read(name);
+            } catch (DamagedStateException damaged) {
+                return stopDamaged(name, damaged, timeout, purge);
+            }
             if (recorded.isEmpty()) {
                 List<String> notes = new ArrayList<>();
                 if (purge && Files.isDirectory(dir)) {
@@ -244,7 +308,7 @@ public final class Lifecycle {
                 Optional<ProcessIdentity> live = ProcessIdentity.of(node.pid());
                 if (live.isEmpty()) {
                     notes.add(who + "was not running (pid " + node.pid() + " is gone: crashed or killed)" + after);
-                } else if (!live.get().matches(node)) {
+                } else if (!ProcessIdentity.isServer(state, node)) {
                     notes.add(who + "pid " + node.pid() + " now belongs to another process (" + live.get().describe()
                             + "); it was not signalled" + after);
                 } else {
@@ -259,7 +323,7 @@ public final class Lifecycle {
             if (stuck != null) {
                 throw stuck;
             }
-            boolean keepData = state.persist() && !purge;
+            boolean keepData = (state.persist() || InstanceSettings.keepsData(dir)) && !purge;
             removeInstance(state, keepData);
             List<Long> nodePids = state.isCluster() ? state.nodes().stream().map(NodeState::pid).toList() : null;
             return new StopResult(name, stopped > 0 ? StopResult.Outcome.STOPPED : StopResult.Outcome.CLEANED_UP,
@@ -284,25 +348,96 @@ public final class Lifecycle {
         } catch (CachectlException e) {
             notes.add(who + "graceful shutdown refused (" + e.getMessage() + "); sending SIGTERM");
         }
-        if (waitForExit(handle, half)) {
-            return;
+        // checked while it runs: once it has exited, its pid leads no group, but its group lives on in what it started
+        boolean group = Detached.leadsGroup(node.pid());
+        if (!waitForExit(handle, half)) {
+            if (ProcessIdentity.isLive(node)) {
+                notes.add(who + "did not exit within " + Durations.format(half) + " of shutdown; sent SIGTERM");
+                signal(handle, group, false);
+            }
+            if (!waitForExit(handle, timeout.minus(half))) {
+                if (ProcessIdentity.isLive(node)) {
+                    notes.add(who + "did not exit within " + Durations.format(timeout) + "; sent SIGKILL"
+                            + (save ? " (unsaved changes are lost)" : ""));
+                    signal(handle, group, true);
+                }
+                if (!waitForExit(handle, Duration.ofSeconds(5))) {
+                    throw CachectlException.failed(state.name() + ": pid " + node.pid()
+                            + " is still alive after SIGKILL; state kept so a later stop can retry");
+                }
+            }
         }
-        if (ProcessIdentity.isLive(node)) {
-            notes.add(who + "did not exit within " + Durations.format(half) + " of shutdown; sent SIGTERM");
-            handle.destroy();
+        endLeftovers(node.pid(), group, who, notes);
+    }
+
+    /** SIGTERM or SIGKILL to a server, and to its whole process group when it leads one (a wrapper script's children). */
+    private static void signal(ProcessHandle server, boolean group, boolean force) {
+        if (group) {
+            Detached.signalGroup(server.pid(), force);
+        } else if (force) {
+            server.destroyForcibly();
+        } else {
+            server.destroy();
         }
-        if (waitForExit(handle, timeout.minus(half))) {
-            return;
+    }
+
+    /** What a server started and left running in its process group (a wrapper script's children) ends with it. */
+    private static void endLeftovers(long pid, boolean group, String who, List<String> notes) {
+        if (group && !Detached.group(pid).isEmpty()) {
+            notes.add(who + "ended processes the server left running in its process group");
+            if (!Detached.endGroup(pid, Duration.ofSeconds(2))) {
+                notes.add(who + "some processes of its group (" + pid + ") survived SIGKILL");
+            }
         }
-        if (ProcessIdentity.isLive(node)) {
-            notes.add(who + "did not exit within " + Durations.format(timeout) + "; sent SIGKILL"
-                    + (save ? " (unsaved changes are lost)" : ""));
-            handle.destroyForcibly();
+    }
+
+    /**
+     * Stop with a damaged state file: the servers that run from the instance's folder (found by the ports in
+     * its config files, confirmed by their working directory) get SIGTERM, their own graceful shutdown
+     * (a persistent Redis saves on it), then SIGKILL after {@code timeout}. The damaged file is removed; the
+     * data stays unless the settings say it does not persist, or {@code purge}.
+     */
+    private StopResult stopDamaged(String name, DamagedStateException damaged, Duration timeout, boolean purge) {
+        Path dir = states.home().instanceDir(name);
+        Optional<InstanceSettings> settings;
+        try {
+            settings = InstanceSettings.read(dir);
+        } catch (CachectlException unreadable) {
+            settings = Optional.empty();
         }
-        if (!waitForExit(handle, Duration.ofSeconds(5))) {
-            throw CachectlException.failed(state.name() + ": pid " + node.pid()
-                    + " is still alive after SIGKILL; state kept so a later stop can retry");
+        String engine = settings.map(InstanceSettings::engine).orElse("redis");
+        List<String> notes = new ArrayList<>();
+        List<FolderServers.Found> running = FolderServers.in(dir, engine);
+        notes.add("its state file was damaged; " + (running.isEmpty() ? "no server runs from its folder"
+                : "found " + String.join(", ", running.stream().map(FolderServers.Found::describe).toList())
+                + " running from its folder"));
+        for (FolderServers.Found server : running) {
+            ProcessHandle handle = ProcessHandle.of(server.pid()).orElse(null);
+            if (handle == null) {
+                continue;
+            }
+            boolean group = Detached.leadsGroup(server.pid());
+            signal(handle, group, false);
+            if (!waitForExit(handle, timeout)) {
+                notes.add("port " + server.port() + " did not exit within " + Durations.format(timeout) + "; sent SIGKILL");
+                signal(handle, group, true);
+                if (!waitForExit(handle, Duration.ofSeconds(5))) {
+                    throw CachectlException.failed(name + ": pid " + server.pid() + " is still alive after SIGKILL");
+                }
+            }
+            endLeftovers(server.pid(), group, "", notes);
         }
+        states.delete(name);
+        // without readable settings whether it persists is unknown: keep the data rather than guess
+        boolean keepData = !purge && settings.map(InstanceSettings::persist).orElse(true) && Files.isDirectory(dir);
+        if (!keepData) {
+            SecureFiles.deleteTree(dir);
+        } else {
+            deleteActivity(dir);
+        }
+        return new StopResult(name, running.isEmpty() ? StopResult.Outcome.CLEANED_UP : StopResult.Outcome.STOPPED,
+                running.isEmpty() ? null : running.get(0).pid(), keepData ? InstanceLayout.in(dir, engine + ".conf").dataDir().toString() : null,
+                notes, running.size() > 1 ? running.stream().map(FolderServers.Found::pid).toList() : null);
     }
 
     private static boolean waitForExit(ProcessHandle handle, Duration wait) {
@@ -320,13 +455,17 @@ public final class Lifecycle {
         Path dir = states.home().instanceDir(state.name());
         states.delete(state.name());
         if (keepData) {
-            try {
-                Files.deleteIfExists(dir.resolve(ActivityTracker.FILE));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            deleteActivity(dir);
         } else {
             SecureFiles.deleteTree(dir);
+        }
+    }
+
+    private static void deleteActivity(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(ActivityTracker.FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -351,9 +490,29 @@ public final class Lifecycle {
     }
 
     static FileLocks.Held lockInstance(Home home, String name) {
-        return FileLocks.acquire(home.locksDir().resolve(name + ".lock"), LOCK_WAIT)
+        return FileLocks.acquireTransient(home.locksDir().resolve(name + ".lock"), LOCK_WAIT)
                 .orElseThrow(() -> CachectlException.failed("another cachectl is starting or stopping '" + name
                         + "' and has not finished in " + LOCK_WAIT.toSeconds() + "s"));
+    }
+
+    /** The start was interrupted (Ctrl-C, SIGTERM): what it launched is being stopped, nothing is left behind. */
+    static CachectlException interrupted(String who) {
+        return new CachectlException(ExitCode.INTERRUPTED, who + "start interrupted; the servers it had launched were stopped"
+                + " and nothing was left behind");
+    }
+
+    /**
+     * Runs a start's cleanup even when the thread was interrupted (the cleanup waits for processes to exit),
+     * and turns an interruption into the one message that says so.
+     */
+    static RuntimeException cleanUpAfter(RuntimeException failure, String name, Runnable cleanup) {
+        boolean interrupted = Thread.interrupted()
+                || failure instanceof CachectlException c && c.exitCode() == ExitCode.INTERRUPTED;
+        cleanup.run();
+        if (interrupted) {
+            return interrupted("'" + name + "': ");
+        }
+        return failure;
     }
 
     static void sleep(long ms) {
