@@ -31,6 +31,12 @@ public record InstanceSettings(String engine, boolean persist, String password, 
                 spec.cluster() == null ? null : spec.cluster().toString(), spec.maxmemory(), spec.policy());
     }
 
+    /** What a state file tells of the settings (an older cachectl recorded no more): maxmemory and policy unknown. */
+    static InstanceSettings of(InstanceState state) {
+        return new InstanceSettings(state.engine(), state.persist(), state.password(), state.tlsCa() != null, state.cluster(),
+                null, null);
+    }
+
     /** The recorded settings in {@code dir}; exit 2 with the way out when the file is damaged. */
     static Optional<InstanceSettings> read(Path dir) {
         Path file = dir.resolve(FILE);

@@ -62,9 +62,14 @@ public final class Lifecycle {
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
             List<String> notes = new ArrayList<>();
             Path dir = home.instanceDir(spec.name());
-            Optional<InstanceSettings> recorded = InstanceSettings.read(dir);
+            Optional<InstanceSettings> onDisk = InstanceSettings.read(dir);
+            Optional<InstanceSettings> recorded = onDisk;
             Optional<InstanceState> existing = readForStart(spec.name(), recorded.map(InstanceSettings::engine).orElse(spec.engine()), notes);
             boolean crashed = false;
+            if (existing.isPresent() && recorded.isEmpty() && existing.get().persist()) {
+                // started by an older cachectl, which recorded the settings in the state file only
+                recorded = Optional.of(InstanceSettings.of(existing.get()));
+            }
             if (existing.isPresent()) {
                 InstanceState state = existing.get();
                 List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isServer(state, n)).toList();
@@ -85,6 +90,7 @@ public final class Lifecycle {
                     // a server without kept data crashed: its settings bind nothing, this start records its own
                     InstanceSettings.delete(dir);
                     recorded = Optional.empty();
+                    onDisk = recorded;
                 }
             } else if (recorded.isEmpty() && Files.isDirectory(dir) && !SecureFiles.isEmptyDir(dir)) {
                 // a folder without state or settings: data kept by a --persist instance of an older cachectl
@@ -99,7 +105,7 @@ public final class Lifecycle {
             ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
             boolean dirExisted = Files.isDirectory(dir);
             InstanceSettings settings = InstanceSettings.of(spec);
-            if (!recorded.equals(Optional.of(settings))) {
+            if (!onDisk.equals(Optional.of(settings))) {
                 settings.write(dir);
             }
             try {

@@ -84,6 +84,26 @@ class PersistedSettingsTest {
         home.run("start", "p", "--password", "second").assertOk();
     }
 
+    @Test
+    void an_instance_of_an_older_cachectl_without_settings_keeps_persisting() throws Exception {
+        home.run("start", "p", "--persist").assertOk();
+        write("p", null);
+        Path settings = home.instanceDir("p").resolve("settings.json");
+        // an older cachectl recorded persistence only in the state file; here its server crashed
+        Files.delete(settings);
+        dev.cachectl.testing.Processes.killAndWait(home.pid("p"));
+        home.run("start", "p").assertOk();
+        home.run("stop", "p").assertOk();
+        assertTrue(Files.isDirectory(home.instanceDir("p").resolve("data")), "the data was deleted");
+
+        // and a folder it kept, stopped, with no settings at all
+        Files.delete(settings);
+        home.run("start", "p").assertOk();
+        home.run("stop", "p").assertOk();
+        home.run("start", "p").assertOk();
+        assertEquals("kept", read("p", null));
+    }
+
     private void write(String name, String password) {
         try (Jedis jedis = new Jedis("127.0.0.1", home.port(name))) {
             if (password != null) {
