@@ -497,7 +497,8 @@ public final class Lifecycle {
 
     static FileLocks.Held lockInstance(Home home, String name) {
         return FileLocks.acquireTransient(home.locksDir().resolve(name + ".lock"), LOCK_WAIT)
-                .orElseThrow(() -> CachectlException.failed("another cachectl is starting or stopping '" + name
+                .orElseThrow(() -> Thread.currentThread().isInterrupted() ? interrupted("'" + name + "': ")
+                        : CachectlException.failed("another cachectl is starting or stopping '" + name
                         + "' and has not finished in " + LOCK_WAIT.toSeconds() + "s"));
     }
 

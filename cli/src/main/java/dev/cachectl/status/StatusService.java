@@ -78,7 +78,7 @@ public final class StatusService {
             Optional<ProcessIdentity> live = ProcessIdentity.of(s.pid());
             if (live.isEmpty()) {
                 gone = "process " + s.pid() + " is gone (crashed or killed); 'cachectl stop " + name + "' cleans up";
-            } else if (!live.get().matches(s)) {
+            } else if (!ProcessIdentity.isServer(s, s.servers().get(0))) {
                 gone = "pid " + s.pid() + " now belongs to another process; 'cachectl stop " + name + "' cleans up";
             }
         }

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,7 +50,8 @@ class StateRobustnessTest {
             s.put("process_start_millis", s.get("process_start_millis").asLong() - 3000);
         });
 
-        home.run("start", "cache").assertOk().err();
+        home.run("status", "cache").assertOk();
+        home.run("start", "cache").assertOk();
         assertEquals(pid, home.pid("cache"), "start replaced a server that still runs");
         CliResult stop = home.run("stop", "cache", "--timeout", "5s").assertOk();
         assertTrue(stop.out().contains("stopped cache"), stop.toString());
@@ -82,6 +85,20 @@ class StateRobustnessTest {
         try (Jedis jedis = new Jedis("127.0.0.1", home.port("cache"))) {
             assertEquals("v", jedis.get("k"));
         }
+    }
+
+    @Test
+    void stop_finds_every_node_of_a_cluster_whose_state_file_is_damaged() throws IOException {
+        home.run("start", "shard", "--cluster", "1x1").assertOk();
+        List<Long> pids = new ArrayList<>();
+        home.state("shard").path("nodes").forEach(n -> pids.add(n.path("pid").asLong()));
+        Files.writeString(home.instanceDir("shard").resolve("state.json"), "");
+
+        CliResult stop = home.run("stop", "shard", "--timeout", "5s").assertOk();
+        for (long pid : pids) {
+            assertTrue(Processes.eventually(Duration.ofSeconds(5), () -> !Processes.alive(pid)), "node " + pid + " left running: " + stop);
+        }
+        assertFalse(Files.exists(home.instanceDir("shard")), "the folder of an instance without kept data was left");
     }
 
     @Test
