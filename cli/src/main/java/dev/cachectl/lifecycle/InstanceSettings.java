@@ -95,7 +95,8 @@ public record InstanceSettings(String engine, boolean persist, String password, 
         }
         if (spec.password() != null && !spec.password().equals(password)) {
             throw CachectlException.usage("'" + name + "' keeps its data with " + (password == null ? "no password"
-                    : "the password of its first start") + ": start it without --password (it keeps that one), or " + wayOut);
+                    : "the password of its first start") + ": start it without --password" + (password == null ? ""
+                    : " (it keeps that one)") + ", or " + wayOut);
         }
         if (spec.tls() && !tls) {
             throw CachectlException.usage("'" + name + "' was first started without --tls and keeps its data that way: start it"

@@ -143,7 +143,6 @@ final class ServerProcess {
                 + (log.isEmpty() ? " without writing to its log" : "; its last log lines:"), log, null);
     }
 
-    /** Kills the server (if it runs) and waits until it is gone. */
     /** Kills the server (if it runs) and what it started (its process group), and waits until they are gone. */
     void kill() {
         abandoned = true;
