@@ -34,7 +34,9 @@ public final class StateStore {
         try {
             state = RecordJson.read(Files.readAllBytes(file), InstanceState.class);
         } catch (IOException | RuntimeException e) {
-            throw new DamagedStateException(file, name, "unreadable: " + firstLine(e));
+            // the parser's own words name a Java type or a byte offset: an operator only needs to know it is not a state file
+            throw new DamagedStateException(file, name, e instanceof java.nio.file.AccessDeniedException
+                    ? "unreadable: permission denied" : "unreadable: not a valid state file");
         }
         String missing = state.engine() == null ? "engine" : state.pid() <= 0 ? "pid" : state.port() <= 0 ? "port"
                 : state.nodes() != null && state.nodes().stream().anyMatch(n -> n.pid() <= 0 || n.port() <= 0) ? "nodes" : null;
@@ -93,10 +95,5 @@ public final class StateStore {
         }
         names.sort(null);
         return names;
-    }
-
-    private static String firstLine(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        return m.lines().findFirst().orElse(m);
     }
 }
