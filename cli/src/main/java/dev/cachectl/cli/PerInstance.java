@@ -22,7 +22,7 @@ final class PerInstance<R> {
             try {
                 batch.results.add(action.apply(name));
             } catch (CachectlException e) {
-                if (names.size() == 1) {
+                if (names.size() == 1 || e.exitCode() == ExitCode.INTERRUPTED) {
                     throw e;
                 }
                 batch.failures.add(e);

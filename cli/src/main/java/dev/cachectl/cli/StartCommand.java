@@ -96,7 +96,24 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             throw CachectlException.usage("--port " + port + " cannot be given to " + targets.size()
                     + " instances at once; use --port auto or start them one by one");
         }
-        PerInstance<StartResult> batch = PerInstance.run(targets, target -> {
+        // Ctrl-C interrupts the wait, and the start stops what it launched and says it was interrupted (exit 130)
+        Thread starter = Thread.currentThread();
+        PerInstance<StartResult> batch;
+        try (Interrupts interrupts = Interrupts.routeTo(reason -> starter.interrupt(), spec.commandLine().getErr())) {
+            batch = startAll(ctx, output, targets);
+        } finally {
+            // a signal that came after the last wait must not interrupt what follows
+            Thread.interrupted();
+        }
+        if (output.json()) {
+            List<StartResult> results = batch.results();
+            output.printJson(Map.of("instances", showPassword ? results.stream().map(StartResult::unredacted).toList() : results));
+        }
+        return batch.exitCode();
+    }
+
+    private PerInstance<StartResult> startAll(CachectlCommand.Context ctx, Output output, List<String> targets) {
+        return PerInstance.run(targets, target -> {
             InstanceRef ref = ctx.catalog().resolve(target);
             if (ref instanceof InstanceRef.Managed managed) {
                 ref = new InstanceRef.Managed(apply(managed.spec()), managed.origin());
@@ -109,11 +126,6 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             }
             return result;
         }, output);
-        if (output.json()) {
-            List<StartResult> results = batch.results();
-            output.printJson(Map.of("instances", showPassword ? results.stream().map(StartResult::unredacted).toList() : results));
-        }
-        return batch.exitCode();
     }
 
     private void report(Output output, StartResult r) {

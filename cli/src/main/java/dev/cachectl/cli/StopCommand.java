@@ -61,9 +61,14 @@ public final class StopCommand implements Callable<Integer> {
             targets = which == null ? List.of(InstanceCatalog.DEFAULT_NAME) : which.names;
         }
         for (String name : targets) {
-            if (ctx.catalog().resolve(name) instanceof InstanceRef.External ext) {
+            InstanceRef ref = ctx.catalog().resolve(name);
+            if (ref instanceof InstanceRef.External ext) {
                 throw CachectlException.usage("'" + name + "' is external (" + ext.endpoint() + ", from " + ext.origin()
                         + "); cachectl only stops instances it started");
+            }
+            if (!ctx.catalog().isConfigured(name) && !ctx.states().knows(name)) {
+                throw CachectlException.usage("no instance '" + name + "': it is not in the config and " + ctx.home().root()
+                        + " has no folder for it (known: " + known(ctx) + ")");
             }
         }
         PerInstance<StopResult> batch = PerInstance.run(targets, name -> {
@@ -79,6 +84,11 @@ public final class StopCommand implements Callable<Integer> {
             output.note("no managed instance is running");
         }
         return batch.exitCode();
+    }
+
+    private static String known(CachectlCommand.Context ctx) {
+        List<String> names = ctx.catalog().knownNames();
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     private static void report(Output output, StopResult r) {

@@ -28,6 +28,11 @@ public interface Engine {
     /** Writes the server's config into the layout and returns the command line that starts it in the foreground. */
     List<String> prepare(InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary);
 
+    /** The port the config file this engine wrote ({@link #prepare}) makes the server listen on, when it says. */
+    default java.util.OptionalInt configuredPort(Path configFile) {
+        return java.util.OptionalInt.empty();
+    }
+
     /** Does the server's output say it could not bind its port? */
     boolean reportsPortInUse(List<String> logTail);
 

@@ -52,12 +52,13 @@ final class ClusterStart {
     /** By node: masters first, then replicas. An entry is replaced when a node is moved to another port. */
     private final List<ServerProcess> servers = new ArrayList<>();
     private final List<Path> createdDirs = new ArrayList<>();
-    private boolean dirExisted;
+    private final boolean dirExisted;
     private boolean fixedPorts;
 
-    /** {@code leftoversOfCrash}: node folders found here belong to a crashed cluster without kept data. */
+    /** {@code leftoversOfCrash}: node folders found here belong to a crashed cluster without kept data;
+     * {@code dirExisted}: the instance's folder was there before this start (the settings it wrote do not count). */
     ClusterStart(StateStore states, Engine engine, InstanceSpec spec, ResolvedBinary binary, Duration wait,
-                 List<String> notes, boolean leftoversOfCrash) {
+                 List<String> notes, boolean leftoversOfCrash, boolean dirExisted) {
         this.states = states;
         this.engine = engine;
         this.spec = spec;
@@ -66,13 +67,13 @@ final class ClusterStart {
         this.wait = wait;
         this.notes = notes;
         this.leftoversOfCrash = leftoversOfCrash;
+        this.dirExisted = dirExisted;
         this.home = states.home();
         this.dir = home.instanceDir(spec.name());
     }
 
     StartResult run() {
         long deadline = System.nanoTime() + wait.toNanos();
-        dirExisted = Files.isDirectory(dir);
         // Ctrl-C while we wait must not leave half a cluster behind
         Thread cleanupOnExit = new Thread(this::abandon);
         Runtime.getRuntime().addShutdownHook(cleanupOnExit);
@@ -103,14 +104,13 @@ final class ClusterStart {
                     .withNodes(state);
         } catch (ClusterNodeException e) {
             List<String> log = e.node() < servers.size() ? servers.get(e.node()).logTail() : List.of();
-            abandonQuietly(cleanupOnExit);
-            throw new CachectlException(e.exitCode(), e.getMessage(), log, e);
+            throw Lifecycle.cleanUpAfter(new CachectlException(e.exitCode(), e.getMessage(), log, e), spec.name(),
+                    () -> abandonQuietly(cleanupOnExit));
         } catch (IOException e) {
             abandonQuietly(cleanupOnExit);
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            abandonQuietly(cleanupOnExit);
-            throw e;
+            throw Lifecycle.cleanUpAfter(e, spec.name(), () -> abandonQuietly(cleanupOnExit));
         }
     }
 
@@ -307,7 +307,8 @@ final class ClusterStart {
                     binary.executable().toString(), server.command(), replica ? NodeState.REPLICA : NodeState.MASTER,
                     replica && masterIndex >= 0 ? servers.get(masterIndex).port() : null,
                     members == null ? null : members.get(i).nodeId(), hellos == null ? null : hellos.get(i).runId(),
-                    layout.configFile().toString(), layout.dataDir().toString(), layout.logFile().toString()));
+                    layout.configFile().toString(), layout.dataDir().toString(), layout.logFile().toString(),
+                    server.startTicks()));
         }
         if (members != null) {
             // masters first, as at a first start: a kept cluster comes back in port order, and failovers swap roles

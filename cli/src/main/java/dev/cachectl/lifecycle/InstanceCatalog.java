@@ -77,6 +77,11 @@ public final class InstanceCatalog {
                         + "', or give a redis:// URL"));
     }
 
+    /** True when the config file names the instance. */
+    public boolean isConfigured(String name) {
+        return config.instances().containsKey(name);
+    }
+
     /** Every instance this home and config know of: configured ones, external ones from the environment, and running ones. */
     public java.util.List<String> knownNames() {
         TreeSet<String> names = new TreeSet<>(config.instances().keySet());

@@ -35,7 +35,8 @@ public record InstanceState(
         String runId,
         String cluster,
         List<NodeState> nodes,
-        String tlsCa) {
+        String tlsCa,
+        Long processStartTicks) {
 
     /** A standalone instance. */
     public InstanceState(String name, String engine, long pid, long processStartMillis, List<String> commandLine,
@@ -43,7 +44,7 @@ public record InstanceState(
                          String password, String configFile, String dataDir, String logFile, boolean persist,
                          Long idleTimeoutMillis, long startedAtMillis, String runId) {
         this(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version, host, port,
-                password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId, null, null, null);
+                password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId, null, null, null, null);
     }
 
     /** A cluster: the top-level process fields come from its first node. */
@@ -54,20 +55,27 @@ public record InstanceState(
         return new InstanceState(name, engine, first.pid(), first.processStartMillis(), first.commandLine(), binary,
                 first.executable(), binarySource, version, "127.0.0.1", first.port(), password, first.configFile(),
                 dataDir, first.logFile(), persist, idleTimeoutMillis, startedAtMillis, first.runId(), shape.toString(),
-                List.copyOf(nodes), null);
+                List.copyOf(nodes), null, first.processStartTicks());
     }
 
     public InstanceState withRunId(String id) {
         return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
                 host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, id,
-                cluster, nodes, tlsCa);
+                cluster, nodes, tlsCa, processStartTicks);
+    }
+
+    /** The process's start time in clock ticks since boot, which identifies it where the millisecond start time may drift. */
+    public InstanceState withStartTicks(long ticks) {
+        return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
+                host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId,
+                cluster, nodes, tlsCa, ticks < 0 ? null : ticks);
     }
 
     /** Served over TLS only, trusted by the CA certificate in the PEM file {@code ca}. */
     public InstanceState withTlsCa(String ca) {
         return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
                 host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId,
-                cluster, nodes, ca);
+                cluster, nodes, ca, processStartTicks);
     }
 
     @JsonIgnore
@@ -82,6 +90,6 @@ public record InstanceState(
             return nodes;
         }
         return List.of(new NodeState(port, pid, processStartMillis, executable, commandLine, NodeState.MASTER, null,
-                null, runId, configFile, dataDir, logFile));
+                null, runId, configFile, dataDir, logFile, processStartTicks));
     }
 }

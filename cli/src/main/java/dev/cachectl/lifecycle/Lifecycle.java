@@ -8,13 +8,11 @@ import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
-import dev.cachectl.util.Durations;
 import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.Ports;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +26,8 @@ import java.util.Optional;
  * lock, ports, the detached process, the state file, waiting for readiness, and cleaning up
  * completely when anything fails, so a failed start leaves no process and no state behind.
  * A standalone instance is one {@link ServerProcess}; a cluster ({@link ClusterStart}) is one per
- * node, and stop handles every node of the state the way it handles a standalone server.
+ * node; {@link Shutdown} stops every node of the state the way it stops a standalone server. What a
+ * --persist instance was first started with ({@link InstanceSettings}) binds its later starts.
  */
 public final class Lifecycle {
     /** How long a start waits for its server to answer when the caller does not say ({@code wait} null). */
@@ -56,19 +55,24 @@ public final class Lifecycle {
             return checkExternal(ext, wait == null ? DEFAULT_WAIT : wait);
         }
         InstanceSpec spec = ((InstanceRef.Managed) ref).spec();
-        Engine engine = Engines.named(spec.engine());
-        engine.validate(spec);
-        Duration ready = wait != null ? wait : spec.cluster() != null ? DEFAULT_CLUSTER_WAIT : DEFAULT_WAIT;
+        Engines.named(spec.engine()).validate(spec);
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
             List<String> notes = new ArrayList<>();
-            Optional<InstanceState> existing = states.read(spec.name());
+            Path dir = home.instanceDir(spec.name());
+            Optional<InstanceSettings> onDisk = InstanceSettings.read(dir);
+            Optional<InstanceSettings> recorded = onDisk;
+            Optional<InstanceState> existing = readForStart(spec.name(), recorded.map(InstanceSettings::engine).orElse(spec.engine()), notes);
             boolean crashed = false;
+            if (existing.isPresent() && recorded.isEmpty() && existing.get().persist()) {
+                // started by an older cachectl, which recorded the settings in the state file only
+                recorded = Optional.of(InstanceSettings.of(existing.get()));
+            }
             if (existing.isPresent()) {
                 InstanceState state = existing.get();
-                List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isLive(n)).toList();
+                List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isServer(state, n)).toList();
                 if (gone.isEmpty()) {
-                    return alreadyRunning(spec, state, notes);
+                    return alreadyRunning(bind(spec, recorded, notes), state, notes);
                 }
                 if (gone.size() < state.servers().size()) {
                     throw new CachectlException(ExitCode.DOWN, "'" + spec.name() + "' is running degraded: "
@@ -79,29 +83,87 @@ public final class Lifecycle {
                         ? "the previous cluster is gone (" + describeGone(state, gone) + "); its state was removed"
                         : "the previous server (pid " + state.pid() + ") is gone; its state was removed");
                 states.delete(spec.name());
-                crashed = !state.persist();
-            }
-            ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
-            if (spec.cluster() != null) {
-                return new ClusterStart(states, engine, spec, binary, ready, notes, crashed).run();
-            }
-            int keptNodes = ClusterStart.nodeDirs(home.instanceDir(spec.name())).size();
-            if (keptNodes > 0 && !crashed) {
-                throw CachectlException.usage("'" + spec.name() + "' keeps the data of a cluster of " + keptNodes + " nodes in "
-                        + home.instanceDir(spec.name()) + ": start it with --cluster MASTERS[xREPLICAS], or remove the data with 'cachectl stop "
-                        + spec.name() + " --purge'");
-            }
-            for (int attempt = 1; ; attempt++) {
-                int port = choosePort(spec);
-                try {
-                    return launch(engine, spec, port, binary, ready, notes, home);
-                } catch (PortLostException e) {
-                    if (spec.port() != null || attempt >= AUTO_PORT_ATTEMPTS) {
-                        throw portTaken(port, e.getMessage());
-                    }
-                    notes.add("port " + port + " was taken while starting; retried on another");
+                crashed = !state.persist() && !recorded.map(InstanceSettings::persist).orElse(false);
+                if (crashed && recorded.isPresent()) {
+                    // a server without kept data crashed: its settings bind nothing, this start records its own
+                    InstanceSettings.delete(dir);
+                    recorded = Optional.empty();
+                    onDisk = recorded;
                 }
+            } else if (recorded.isEmpty() && Files.isDirectory(dir) && !SecureFiles.isEmptyDir(dir)) {
+                // a folder without state or settings: data kept by a --persist instance of an older cachectl
+                spec = spec.withPersist(true);
+                notes.add("its folder holds data kept by an earlier --persist start; it keeps persisting"
+                        + " ('cachectl stop " + spec.name() + " --purge' deletes the data)");
             }
+            spec = bind(spec, recorded, notes);
+            Engine engine = Engines.named(spec.engine());
+            engine.validate(spec);
+            Duration ready = wait != null ? wait : spec.cluster() != null ? DEFAULT_CLUSTER_WAIT : DEFAULT_WAIT;
+            ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
+            boolean dirExisted = Files.isDirectory(dir);
+            InstanceSettings settings = InstanceSettings.of(spec);
+            if (!onDisk.equals(Optional.of(settings))) {
+                settings.write(dir);
+            }
+            try {
+                return launch(engine, spec, binary, ready, notes, home, crashed, dirExisted);
+            } catch (RuntimeException e) {
+                if (!dirExisted) {
+                    // a first start that failed before its server ran: the settings it recorded go too
+                    SecureFiles.deleteTree(dir);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private StartResult launch(Engine engine, InstanceSpec spec, ResolvedBinary binary, Duration ready, List<String> notes,
+                               Home home, boolean crashed, boolean dirExisted) {
+        if (spec.cluster() != null) {
+            return new ClusterStart(states, engine, spec, binary, ready, notes, crashed, dirExisted).run();
+        }
+        Path dir = home.instanceDir(spec.name());
+        int keptNodes = ClusterStart.nodeDirs(dir).size();
+        if (keptNodes > 0 && !crashed) {
+            throw CachectlException.usage("'" + spec.name() + "' keeps the data of a cluster of " + keptNodes + " nodes in "
+                    + dir + ": start it with --cluster MASTERS[xREPLICAS], or remove the data with 'cachectl stop "
+                    + spec.name() + " --purge'");
+        }
+        for (int attempt = 1; ; attempt++) {
+            int port = choosePort(spec);
+            try {
+                return launch(engine, spec, port, binary, ready, notes, home, dirExisted);
+            } catch (PortLostException e) {
+                if (spec.port() != null || attempt >= AUTO_PORT_ATTEMPTS) {
+                    throw portTaken(port, e.getMessage());
+                }
+                notes.add("port " + port + " was taken while starting; retried on another");
+            }
+        }
+    }
+
+    /** The settings recorded at the first start of a --persist instance bind this start ({@link InstanceSettings}). */
+    private static InstanceSpec bind(InstanceSpec spec, Optional<InstanceSettings> recorded, List<String> notes) {
+        return recorded.filter(InstanceSettings::persist).map(r -> r.applyTo(spec, notes)).orElse(spec);
+    }
+
+    /**
+     * The state for a start. A damaged state file is removed when no server runs from the instance's folder;
+     * when one does, the start is refused with the way out ('stop' finds and stops it).
+     */
+    private Optional<InstanceState> readForStart(String name, String engineName, List<String> notes) {
+        try {
+            return states.read(name);
+        } catch (DamagedStateException e) {
+            List<FolderServers.Found> running = FolderServers.in(states.home().instanceDir(name), engineName);
+            if (!running.isEmpty()) {
+                throw CachectlException.failed("state file " + e.file() + " is damaged and a server still runs from the folder of '"
+                        + name + "' on " + running.get(0).describe() + ": 'cachectl stop " + name + "' stops it, then start it again");
+            }
+            states.delete(name);
+            notes.add("its state file was damaged and no server ran from its folder; the state file was removed");
+            return Optional.empty();
         }
     }
 
@@ -153,9 +215,8 @@ public final class Lifecycle {
     }
 
     private StartResult launch(Engine engine, InstanceSpec spec, int port, ResolvedBinary binary, Duration wait,
-                               List<String> notes, Home home) {
+                               List<String> notes, Home home, boolean dirExisted) {
         Path dir = home.instanceDir(spec.name());
-        boolean dirExisted = Files.isDirectory(dir);
         SecureFiles.ensureDir(dir);
         InstanceLayout layout = InstanceLayout.in(dir, engine.name() + ".conf");
         ServerProcess server = null;
@@ -172,7 +233,8 @@ public final class Lifecycle {
                     spec.password(), layout.configFile().toString(), layout.dataDir().toString(),
                     layout.logFile().toString(), spec.persist(),
                     spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), System.currentTimeMillis(), null)
-                    .withTlsCa(spec.tls() ? layout.caCert().toString() : null);
+                    .withTlsCa(spec.tls() ? layout.caCert().toString() : null)
+                    .withStartTicks(server.identity().startTicks());
             states.write(state);
             ServerHello hello = server.awaitReady(wait, deadline, "");
             state = state.withRunId(hello.runId());
@@ -188,8 +250,9 @@ public final class Lifecycle {
             abandonQuietly(server, spec.name(), dir, dirExisted, cleanupOnExit);
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            abandonQuietly(server, spec.name(), dir, dirExisted, cleanupOnExit);
-            throw e;
+            ServerProcess launched = server;
+            Thread hook = cleanupOnExit;
+            throw cleanUpAfter(e, spec.name(), () -> abandonQuietly(launched, spec.name(), dir, dirExisted, hook));
         }
     }
 
@@ -221,112 +284,8 @@ public final class Lifecycle {
      * recorded server.
      */
     public StopResult stop(String name, boolean save, Duration timeout, boolean purge) {
-        Home home = states.home().ensure();
-        try (FileLocks.Held lock = lockInstance(home, name)) {
-            Optional<InstanceState> recorded = states.read(name);
-            Path dir = home.instanceDir(name);
-            if (recorded.isEmpty()) {
-                List<String> notes = new ArrayList<>();
-                if (purge && Files.isDirectory(dir)) {
-                    SecureFiles.deleteTree(dir);
-                    notes.add("kept data removed");
-                }
-                return new StopResult(name, StopResult.Outcome.NOT_RUNNING, null, null, notes, null);
-            }
-            InstanceState state = recorded.get();
-            List<String> notes = new ArrayList<>();
-            int stopped = 0;
-            CachectlException stuck = null;
-            for (NodeState node : stopOrder(state)) {
-                // a standalone server's notes end with the outcome; a cluster's name the node
-                String who = state.isCluster() ? "node " + node.address(state.host()) + " " : "";
-                String after = state.isCluster() ? "" : "; state cleaned up";
-                Optional<ProcessIdentity> live = ProcessIdentity.of(node.pid());
-                if (live.isEmpty()) {
-                    notes.add(who + "was not running (pid " + node.pid() + " is gone: crashed or killed)" + after);
-                } else if (!live.get().matches(node)) {
-                    notes.add(who + "pid " + node.pid() + " now belongs to another process (" + live.get().describe()
-                            + "); it was not signalled" + after);
-                } else {
-                    try {
-                        terminate(state, node, who, save || state.persist(), timeout, notes);
-                        stopped++;
-                    } catch (CachectlException e) {
-                        stuck = stuck == null ? e : stuck;
-                    }
-                }
-            }
-            if (stuck != null) {
-                throw stuck;
-            }
-            boolean keepData = state.persist() && !purge;
-            removeInstance(state, keepData);
-            List<Long> nodePids = state.isCluster() ? state.nodes().stream().map(NodeState::pid).toList() : null;
-            return new StopResult(name, stopped > 0 ? StopResult.Outcome.STOPPED : StopResult.Outcome.CLEANED_UP,
-                    state.pid(), keepData ? state.dataDir() : null, notes, nodePids);
-        }
-    }
-
-    /** Replicas first: a master shut down while its replicas still run may wait for them to catch up. */
-    private static List<NodeState> stopOrder(InstanceState state) {
-        List<NodeState> order = new ArrayList<>(state.servers().stream().filter(n -> !n.master()).toList());
-        order.addAll(state.servers().stream().filter(NodeState::master).toList());
-        return order;
-    }
-
-    private void terminate(InstanceState state, NodeState node, String who, boolean save, Duration timeout,
-                           List<String> notes) {
-        Engine engine = Engines.named(state.engine());
-        ProcessHandle handle = ProcessHandle.of(node.pid()).orElseThrow();
-        Duration half = timeout.dividedBy(2);
-        try {
-            engine.requestShutdown(endpointOf(state, node), save);
-        } catch (CachectlException e) {
-            notes.add(who + "graceful shutdown refused (" + e.getMessage() + "); sending SIGTERM");
-        }
-        if (waitForExit(handle, half)) {
-            return;
-        }
-        if (ProcessIdentity.isLive(node)) {
-            notes.add(who + "did not exit within " + Durations.format(half) + " of shutdown; sent SIGTERM");
-            handle.destroy();
-        }
-        if (waitForExit(handle, timeout.minus(half))) {
-            return;
-        }
-        if (ProcessIdentity.isLive(node)) {
-            notes.add(who + "did not exit within " + Durations.format(timeout) + "; sent SIGKILL"
-                    + (save ? " (unsaved changes are lost)" : ""));
-            handle.destroyForcibly();
-        }
-        if (!waitForExit(handle, Duration.ofSeconds(5))) {
-            throw CachectlException.failed(state.name() + ": pid " + node.pid()
-                    + " is still alive after SIGKILL; state kept so a later stop can retry");
-        }
-    }
-
-    private static boolean waitForExit(ProcessHandle handle, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (ProcessIdentity.running(handle)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            sleep(10);
-        }
-        return true;
-    }
-
-    private void removeInstance(InstanceState state, boolean keepData) {
-        Path dir = states.home().instanceDir(state.name());
-        states.delete(state.name());
-        if (keepData) {
-            try {
-                Files.deleteIfExists(dir.resolve(ActivityTracker.FILE));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        } else {
-            SecureFiles.deleteTree(dir);
+        try (FileLocks.Held lock = lockInstance(states.home().ensure(), name)) {
+            return new Shutdown(states).stop(name, save, timeout, purge);
         }
     }
 
@@ -351,9 +310,30 @@ public final class Lifecycle {
     }
 
     static FileLocks.Held lockInstance(Home home, String name) {
-        return FileLocks.acquire(home.locksDir().resolve(name + ".lock"), LOCK_WAIT)
-                .orElseThrow(() -> CachectlException.failed("another cachectl is starting or stopping '" + name
+        return FileLocks.acquireTransient(home.locksDir().resolve(name + ".lock"), LOCK_WAIT)
+                .orElseThrow(() -> Thread.currentThread().isInterrupted() ? interrupted("'" + name + "': ")
+                        : CachectlException.failed("another cachectl is starting or stopping '" + name
                         + "' and has not finished in " + LOCK_WAIT.toSeconds() + "s"));
+    }
+
+    /** The start was interrupted (Ctrl-C, SIGTERM): what it launched is being stopped, nothing is left behind. */
+    static CachectlException interrupted(String who) {
+        return new CachectlException(ExitCode.INTERRUPTED, who + "start interrupted; the servers it had launched were stopped"
+                + " and nothing was left behind");
+    }
+
+    /**
+     * Runs a start's cleanup even when the thread was interrupted (the cleanup waits for processes to exit),
+     * and turns an interruption into the one message that says so.
+     */
+    static RuntimeException cleanUpAfter(RuntimeException failure, String name, Runnable cleanup) {
+        boolean interrupted = Thread.interrupted()
+                || failure instanceof CachectlException c && c.exitCode() == ExitCode.INTERRUPTED;
+        cleanup.run();
+        if (interrupted) {
+            return interrupted("'" + name + "': ");
+        }
+        return failure;
     }
 
     static void sleep(long ms) {

@@ -8,6 +8,7 @@ import java.util.List;
  * one node (its fields sit at the top of the state file); a cluster lists every node.
  * {@code role} is the role it was given at start ({@code master} or {@code replica}, with the port
  * of its master in {@code replicaOf}); status reports the live role, which a failover may change.
+ * {@code processStartTicks} (from /proc, null in state files of older versions) is what identifies the process.
  */
 public record NodeState(
         int port,
@@ -21,7 +22,8 @@ public record NodeState(
         String runId,
         String configFile,
         String dataDir,
-        String logFile) {
+        String logFile,
+        Long processStartTicks) {
 
     public static final String MASTER = "master";
     public static final String REPLICA = "replica";

@@ -1,16 +1,20 @@
 package dev.cachectl.lifecycle;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.cachectl.CachectlException;
+import dev.cachectl.engine.Engines;
+import dev.cachectl.util.ProcStat;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Who a pid is: its start time and executable. A pid is signalled only when both still match what
- * the state file recorded, so a reused pid never gets a stranger killed.
+ * Who a pid is: its start time in clock ticks since boot (from /proc, which does not drift), its
+ * wall-clock start time and executable (what older state files recorded). A pid is signalled only
+ * when it is still the recorded server, so a reused pid never gets a stranger killed.
  */
-public record ProcessIdentity(long pid, long startMillis, String executable) {
+public record ProcessIdentity(long pid, long startMillis, long startTicks, String executable) {
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(2);
 
     public static Optional<ProcessIdentity> of(long pid) {
         return ProcessHandle.of(pid).filter(ProcessIdentity::running).map(ProcessIdentity::of);
@@ -22,49 +26,65 @@ public record ProcessIdentity(long pid, long startMillis, String executable) {
      * until PID 1 reaps it, which in a container may be late or never. Such a process is gone for us.
      */
     public static boolean running(ProcessHandle handle) {
-        return handle.isAlive() && !zombie(handle.pid());
-    }
-
-    private static boolean zombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // "pid (comm) S ...": comm may contain spaces and parentheses, the state follows the last ')'
-            int end = stat.lastIndexOf(')');
-            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
-        } catch (IOException e) {
-            // no /proc here, or the process is gone already: isAlive has the answer
-            return false;
-        }
+        return handle.isAlive() && !ProcStat.of(handle.pid()).map(ProcStat::zombie).orElse(false);
     }
 
     public static ProcessIdentity of(ProcessHandle handle) {
         ProcessHandle.Info info = handle.info();
         return new ProcessIdentity(handle.pid(),
                 info.startInstant().map(Instant::toEpochMilli).orElse(-1L),
+                ProcStat.of(handle.pid()).map(ProcStat::startTicks).orElse(-1L),
                 info.command().orElse(""));
     }
 
     /** True when this live process is the one the state describes. */
     public boolean matches(InstanceState state) {
-        return matches(state.pid(), state.processStartMillis(), state.executable());
+        return matches(state.pid(), state.processStartMillis(), state.processStartTicks(), state.executable());
     }
 
     /** True when this live process is the recorded server node (of a cluster, or the one of a standalone instance). */
     public boolean matches(NodeState node) {
-        return matches(node.pid(), node.processStartMillis(), node.executable());
+        return matches(node.pid(), node.processStartMillis(), node.processStartTicks(), node.executable());
     }
 
-    private boolean matches(long recordedPid, long recordedStart, String recordedExecutable) {
-        if (recordedPid != pid || recordedStart != startMillis || startMillis < 0) {
+    private boolean matches(long recordedPid, long recordedStart, Long recordedTicks, String recordedExecutable) {
+        if (recordedPid != pid) {
             return false;
         }
-        // The start time alone identifies the process; the executable guards against a clock step.
+        if (recordedTicks != null && startTicks >= 0) {
+            // a pid and its start tick name one process: nothing else to compare (a wrapper that execs changes the executable)
+            return recordedTicks == startTicks;
+        }
+        // a state file of an older cachectl: the wall-clock start time, which the executable guards against a clock step
+        if (recordedStart != startMillis || startMillis < 0) {
+            return false;
+        }
         return executable.isEmpty() || fileName(executable).equals(fileName(String.valueOf(recordedExecutable)));
     }
 
     /** The recorded node is alive and still the same process. */
     public static boolean isLive(NodeState node) {
         return of(node.pid()).map(id -> id.matches(node)).orElse(false);
+    }
+
+    /**
+     * The recorded node is alive and still the same process, by its start tick, or, where that does not
+     * match (a state file of an older cachectl, an edited one), by the server's own answer on the recorded
+     * port: the server there says it is this pid.
+     */
+    public static boolean isServer(InstanceState state, NodeState node) {
+        Optional<ProcessIdentity> live = of(node.pid());
+        return live.isPresent() && (live.get().matches(node) || answersAs(state, node));
+    }
+
+    private static boolean answersAs(InstanceState state, NodeState node) {
+        try {
+            return Engines.named(state.engine()).hello(Lifecycle.endpointOf(state, node), ANSWER_WAIT)
+                    .map(h -> h.pid() == node.pid()).orElse(false);
+        } catch (CachectlException | IllegalArgumentException refused) {
+            // it answers but refuses us (another password): not provably ours
+            return false;
+        }
     }
 
     public String describe() {
@@ -75,7 +95,7 @@ public record ProcessIdentity(long pid, long startMillis, String executable) {
     /** State files record the binary's real path, which is what the kernel reports for a live process. */
     private static String fileName(String path) {
         // an upgraded binary shows as "/usr/bin/redis-check-rdb (deleted)" while the old server still runs
-        Path p = Path.of(path.replace(" (deleted)", "")).getFileName();
+        java.nio.file.Path p = java.nio.file.Path.of(path.replace(" (deleted)", "")).getFileName();
         return p == null ? path : p.toString();
     }
 }

@@ -34,6 +34,8 @@ final class ServerProcess {
     private final ProcessIdentity identity;
     private final long logOffset;
     private final Endpoint endpoint;
+    /** Set when this start gives the server up (its own failure, Ctrl-C, the JVM exiting): its death is then no news. */
+    private volatile boolean abandoned;
 
     private ServerProcess(Engine engine, int port, InstanceLayout layout, List<String> command, long pid,
                           long logOffset, Endpoint endpoint) {
@@ -43,7 +45,7 @@ final class ServerProcess {
         this.command = command;
         this.pid = pid;
         // a server that died at once has no identity left; it counts as not alive below
-        this.identity = ProcessIdentity.of(pid).orElse(new ProcessIdentity(pid, -1, ""));
+        this.identity = ProcessIdentity.of(pid).orElse(new ProcessIdentity(pid, -1, -1, ""));
         this.logOffset = logOffset;
         this.endpoint = endpoint;
     }
@@ -88,8 +90,15 @@ final class ServerProcess {
     boolean alive() {
         return identity.startMillis() >= 0 && ProcessHandle.of(pid)
                 .filter(ProcessIdentity::running)
-                .map(h -> ProcessIdentity.of(h).startMillis() == identity.startMillis())
+                .map(ProcessIdentity::of)
+                .map(now -> identity.startTicks() >= 0 ? now.startTicks() == identity.startTicks()
+                        : now.startMillis() == identity.startMillis())
                 .orElse(false);
+    }
+
+    /** The start tick to record ({@link ProcessIdentity}), or null where /proc does not tell. */
+    Long startTicks() {
+        return identity.startTicks() < 0 ? null : identity.startTicks();
     }
 
     /**
@@ -123,6 +132,9 @@ final class ServerProcess {
 
     /** The failure to report for a server that has exited: a lost port, or its exit code and last log lines. */
     RuntimeException exited(String who) {
+        if (abandoned) {
+            return Lifecycle.interrupted(who);
+        }
         List<String> log = logTail();
         if (engine.reportsPortInUse(log)) {
             return new PortLostException(log.isEmpty() ? "" : log.get(log.size() - 1));
@@ -131,15 +143,21 @@ final class ServerProcess {
                 + (log.isEmpty() ? " without writing to its log" : "; its last log lines:"), log, null);
     }
 
-    /** Kills the server (if it runs) and waits until it is gone. */
+    /** Kills the server (if it runs) and what it started (its process group), and waits until they are gone. */
     void kill() {
+        abandoned = true;
         if (!alive()) {
+            Detached.endGroup(pid, Duration.ZERO);
             return;
         }
+        boolean group = Detached.leadsGroup(pid);
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (alive() && System.nanoTime() < deadline) {
             Lifecycle.sleep(5);
+        }
+        if (group) {
+            Detached.endGroup(pid, Duration.ZERO);
         }
     }
 

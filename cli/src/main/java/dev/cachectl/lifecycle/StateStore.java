@@ -1,6 +1,5 @@
 package dev.cachectl.lifecycle;
 
-import dev.cachectl.CachectlException;
 import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
 
@@ -31,12 +30,32 @@ public final class StateStore {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
+        InstanceState state;
         try {
-            return Optional.of(RecordJson.read(Files.readAllBytes(file), InstanceState.class));
-        } catch (IOException e) {
-            throw CachectlException.failed("state file " + file + " is unreadable (" + firstLine(e)
-                    + "); remove it if no server runs for '" + name + "'");
+            state = RecordJson.read(Files.readAllBytes(file), InstanceState.class);
+        } catch (IOException | RuntimeException e) {
+            // the parser's own words name a Java type or a byte offset: an operator only needs to know it is not a state file
+            throw new DamagedStateException(file, name, e instanceof java.nio.file.AccessDeniedException
+                    ? "unreadable: permission denied" : "unreadable: not a valid state file");
         }
+        String missing = state.engine() == null ? "engine" : state.pid() <= 0 ? "pid" : state.port() <= 0 ? "port"
+                : state.nodes() != null && state.nodes().stream().anyMatch(n -> n.pid() <= 0 || n.port() <= 0) ? "nodes" : null;
+        if (missing != null) {
+            throw new DamagedStateException(file, name, "unreadable: no valid " + missing);
+        }
+        return Optional.of(state);
+    }
+
+    /**
+     * What status says of an instance whose state file is damaged: whether a server still runs from its
+     * folder, and the way out.
+     */
+    public String describeDamaged(String name, String engine) {
+        List<FolderServers.Found> running = FolderServers.in(home.instanceDir(name), engine);
+        return "state damaged (" + STATE_FILE + " unreadable), " + (running.isEmpty()
+                ? "no server runs from its folder: 'cachectl stop " + name + "' removes the state"
+                : "a server still runs on " + String.join(", ", running.stream().map(FolderServers.Found::describe).toList())
+                + ": 'cachectl stop " + name + "' stops it");
     }
 
     public void write(InstanceState state) {
@@ -56,6 +75,11 @@ public final class StateStore {
         }
     }
 
+    /** True when the home has a folder for the instance: it runs, or keeps data, or its state is damaged. */
+    public boolean knows(String name) {
+        return Files.isDirectory(home.instanceDir(name));
+    }
+
     /** Names of instances that have a state file, sorted. */
     public List<String> names() {
         Path dir = home.instancesDir();
@@ -71,10 +95,5 @@ public final class StateStore {
         }
         names.sort(null);
         return names;
-    }
-
-    private static String firstLine(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        return m.lines().findFirst().orElse(m);
     }
 }

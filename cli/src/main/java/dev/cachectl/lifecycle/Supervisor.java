@@ -68,24 +68,31 @@ public final class Supervisor {
             return classPath;
         }
         try {
-            Path copy = SecureFiles.ensureDir(home.binDir()).resolve("cachectl-" + Files.size(jar) + "-"
-                    + Files.getLastModifiedTime(jar).toMillis() + ".jar");
-            if (!Files.isRegularFile(copy)) {
-                Path tmp = Files.createTempFile(home.binDir(), ".cachectl", ".jar");
-                Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                try (var old = Files.newDirectoryStream(home.binDir(), "cachectl-*.jar")) {
-                    for (Path p : old) {
-                        if (!p.equals(copy)) {
-                            Files.deleteIfExists(p); // a supervisor still running from it keeps its open file
-                        }
-                    }
-                }
-            }
-            return copy.toString();
+            return copyJar(jar, home.binDir()).toString();
         } catch (IOException e) {
             return classPath;
         }
+    }
+
+    /** Copies the jar into {@code binDir} (0600, like every file of the home) unless it is there already; removes older copies. */
+    static Path copyJar(Path jar, Path binDir) throws IOException {
+        Path copy = SecureFiles.ensureDir(binDir).resolve("cachectl-" + Files.size(jar) + "-"
+                + Files.getLastModifiedTime(jar).toMillis() + ".jar");
+        if (!Files.isRegularFile(copy)) {
+            Path tmp = Files.createTempFile(binDir, ".cachectl", ".jar");
+            Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            // the copy replaced the 0600 temporary file with one of the default mode
+            SecureFiles.restrict(tmp);
+            Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try (var old = Files.newDirectoryStream(binDir, "cachectl-*.jar")) {
+                for (Path p : old) {
+                    if (!p.equals(copy)) {
+                        Files.deleteIfExists(p); // a supervisor still running from it keeps its open file
+                    }
+                }
+            }
+        }
+        return copy;
     }
 
     private static String absoluteClassPath() {

@@ -1,7 +1,10 @@
 package dev.cachectl.redis;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.engine.ResolvedBinary;
+import dev.cachectl.util.ChildProcess;
+import dev.cachectl.util.Durations;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
@@ -14,10 +17,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +32,7 @@ import java.util.regex.Pattern;
  */
 final class RedisBinaries {
     private static final Pattern VERSION = Pattern.compile("v=(\\S+)");
+    private static final Duration VERSION_DEADLINE = Duration.ofSeconds(5);
 
     private RedisBinaries() {
     }
@@ -82,16 +87,14 @@ final class RedisBinaries {
 
     static String version(Path binary) {
         try {
-            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readNBytes(4096);
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw CachectlException.failed(binary + " --version did not finish in 5s");
+            ChildProcess.Finished probe = ChildProcess.run(List.of(binary.toString(), "--version"), null, VERSION_DEADLINE);
+            if (probe.timedOut()) {
+                throw CachectlException.failed(binary + " --version did not finish in " + Durations.format(VERSION_DEADLINE)
+                        + "; it was stopped (is it a redis-server?)");
             }
-            String text = new String(out, StandardCharsets.UTF_8);
+            String text = probe.output();
             Matcher m = VERSION.matcher(text);
-            if (p.exitValue() != 0 || !m.find()) {
+            if (probe.exitCode() != 0 || !m.find()) {
                 throw CachectlException.failed(binary + " does not look like redis-server (--version printed: "
                         + text.lines().findFirst().orElse("nothing") + ")");
             }
@@ -100,7 +103,7 @@ final class RedisBinaries {
             throw CachectlException.failed("cannot run " + binary + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw CachectlException.failed("interrupted while checking " + binary);
+            throw new CachectlException(ExitCode.INTERRUPTED, "interrupted while checking " + binary);
         }
     }
 

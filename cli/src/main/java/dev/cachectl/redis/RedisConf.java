@@ -3,7 +3,10 @@ package dev.cachectl.redis;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.lifecycle.InstanceSpec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /**
  * The redis.conf of a managed instance. Loopback only, protected mode on, persistence off unless
@@ -76,6 +79,26 @@ final class RedisConf {
         c.append("repl-diskless-sync-delay 0\n");
         if (spec.password() != null) {
             c.append("masterauth ").append(quote(spec.password())).append('\n');
+        }
+    }
+
+    /** The port a config file written by {@link #render} listens on: its TLS port, else its port; empty when unreadable. */
+    static OptionalInt port(Path configFile) {
+        try {
+            OptionalInt plain = OptionalInt.empty();
+            for (String line : Files.readAllLines(configFile)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 2 && (f[0].equals("tls-port") || f[0].equals("port")) && f[1].matches("\\d{1,5}")) {
+                    int port = Integer.parseInt(f[1]);
+                    if (f[0].equals("tls-port")) {
+                        return OptionalInt.of(port);
+                    }
+                    plain = port == 0 ? plain : OptionalInt.of(port);
+                }
+            }
+            return plain;
+        } catch (IOException | RuntimeException e) {
+            return OptionalInt.empty();
         }
     }
 

@@ -67,6 +67,11 @@ public final class RedisEngine implements Engine {
     }
 
     @Override
+    public java.util.OptionalInt configuredPort(Path configFile) {
+        return RedisConf.port(configFile);
+    }
+
+    @Override
     public boolean reportsPortInUse(List<String> logTail) {
         return logTail.stream().anyMatch(l -> l.contains("Address already in use"));
     }

@@ -2,15 +2,17 @@ package dev.cachectl.redis;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
+import dev.cachectl.util.ChildProcess;
+import dev.cachectl.util.Durations;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The certificates of a TLS instance, made once with {@code openssl} in its folder: a certificate
@@ -22,6 +24,7 @@ final class TlsMaterial {
     static final String CERT = "server.crt";
     static final String KEY = "server.key";
     private static final String DAYS = "3650";
+    private static final Duration OPENSSL_DEADLINE = Duration.ofSeconds(30);
 
     private TlsMaterial() {
     }
@@ -60,17 +63,15 @@ final class TlsMaterial {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
-        Path log = dir.resolve("openssl.log");
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new CachectlException(ExitCode.FAILED, "openssl " + args[0] + " did not finish within 30s");
+            ChildProcess.Finished run = ChildProcess.run(command, dir, OPENSSL_DEADLINE);
+            if (run.timedOut()) {
+                throw new CachectlException(ExitCode.FAILED, "openssl " + args[0] + " did not finish within "
+                        + Durations.format(OPENSSL_DEADLINE) + "; it was stopped");
             }
-            if (p.exitValue() != 0) {
-                String last = Files.readAllLines(log).stream().reduce((a, b) -> b).orElse("");
-                throw new CachectlException(ExitCode.FAILED, "openssl " + args[0] + " failed (exit " + p.exitValue() + "): " + last);
+            if (run.exitCode() != 0) {
+                String last = run.output().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
+                throw new CachectlException(ExitCode.FAILED, "openssl " + args[0] + " failed (exit " + run.exitCode() + "): " + last);
             }
         } catch (IOException e) {
             throw CachectlException.usage("--tls needs openssl on PATH to make the instance's certificates ("

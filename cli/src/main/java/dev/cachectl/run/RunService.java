@@ -156,7 +156,12 @@ public final class RunService {
             return;
         }
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start().waitFor();
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
+            // like every helper cachectl waits for, with a deadline
+            if (!kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                child.destroy();
+            }
         } catch (IOException | InterruptedException e) {
             child.destroy();
         }

@@ -10,6 +10,7 @@ import dev.cachectl.lifecycle.ActivityTracker;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.InstanceState;
 import dev.cachectl.lifecycle.Lifecycle;
+import dev.cachectl.lifecycle.DamagedStateException;
 import dev.cachectl.lifecycle.ProcessIdentity;
 import dev.cachectl.lifecycle.StateStore;
 
@@ -62,8 +63,9 @@ public final class StatusService {
         try {
             state = states.read(name);
         } catch (CachectlException unreadable) {
-            return new Target(name, Engines.named(((InstanceRef.Managed) ref).spec().engine()), "managed", null, null,
-                    unreadable.getMessage());
+            String engine = ((InstanceRef.Managed) ref).spec().engine();
+            return new Target(name, Engines.named(engine), "managed", null, null,
+                    unreadable instanceof DamagedStateException ? states.describeDamaged(name, engine) : unreadable.getMessage());
         }
         if (state.isEmpty()) {
             return new Target(name, Engines.named(((InstanceRef.Managed) ref).spec().engine()), "managed", null, null,
@@ -76,7 +78,7 @@ public final class StatusService {
             Optional<ProcessIdentity> live = ProcessIdentity.of(s.pid());
             if (live.isEmpty()) {
                 gone = "process " + s.pid() + " is gone (crashed or killed); 'cachectl stop " + name + "' cleans up";
-            } else if (!live.get().matches(s)) {
+            } else if (!ProcessIdentity.isServer(s, s.servers().get(0))) {
                 gone = "pid " + s.pid() + " now belongs to another process; 'cachectl stop " + name + "' cleans up";
             }
         }

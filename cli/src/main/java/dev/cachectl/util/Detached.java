@@ -2,10 +2,15 @@ package dev.cachectl.util;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Starts a process that outlives cachectl: in its own session (via {@code setsid}, so a Ctrl-C in
@@ -13,11 +18,13 @@ import java.util.Map;
  * appended to a log file. A shell starts it in the background and prints its pid, so it is not
  * this JVM's child: a JVM with a live child keeps a reaper thread blocked in waitpid, and
  * System.exit then stalls (about 0.3 s) on every start. setsid execs in place, so the printed pid
- * is the server's own.
+ * is the server's own, and it leads a process group of its own: whatever it starts (a wrapper
+ * script's children) is in that group, which {@link #endGroup} ends as a whole.
  */
 public final class Detached {
-    private static final Path SETSID = findSetsid();
+    static final Path SETSID = findSetsid();
     private static final String LAUNCH = "\"$@\" </dev/null >>\"$0\" 2>&1 & echo $!";
+    private static final Duration LAUNCH_DEADLINE = Duration.ofSeconds(10);
 
     private Detached() {
     }
@@ -26,7 +33,7 @@ public final class Detached {
     public static long start(List<String> command, Path logFile, Path workingDir, Map<String, String> extraEnv)
             throws IOException {
         if (!logFile.toFile().exists()) {
-            java.nio.file.Files.createFile(logFile);
+            Files.createFile(logFile);
         }
         SecureFiles.restrict(logFile);
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCH, logFile.toString()));
@@ -40,21 +47,87 @@ public final class Detached {
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().putAll(extraEnv);
         Process shell = pb.start();
-        String printed = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
         try {
-            if (!shell.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            // the shell only forks and prints a pid, which fits in the pipe: wait first, with a deadline, then read
+            if (!shell.waitFor(LAUNCH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
                 shell.destroyForcibly();
-                throw new IOException("the launching shell did not finish");
+                throw new IOException("the launching shell did not finish in " + Durations.format(LAUNCH_DEADLINE));
             }
         } catch (InterruptedException e) {
+            shell.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while launching " + command.get(0));
         }
+        String printed = new String(shell.getInputStream().readNBytes(64), StandardCharsets.US_ASCII).trim();
         try {
             return Long.parseLong(printed);
         } catch (NumberFormatException e) {
             throw new IOException("could not launch " + command.get(0) + " (the shell printed '" + printed + "')");
         }
+    }
+
+    /** True when {@code pid} leads its own process group, as a process started here does (with setsid). */
+    public static boolean leadsGroup(long pid) {
+        return ProcStat.of(pid).map(s -> s.pgrp() == pid).orElse(false);
+    }
+
+    /** The live processes of process group {@code pgid}, from /proc; empty without /proc. */
+    public static List<ProcessHandle> group(long pgid) {
+        if (pgid <= 1) {
+            return List.of();
+        }
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong)
+                    .filter(pid -> ProcStat.of(pid).map(s -> s.pgrp() == pgid && !s.zombie()).orElse(false))
+                    .flatMap(pid -> ProcessHandle.of(pid).stream())
+                    .toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** SIGTERM (or SIGKILL when {@code force}) to every process of group {@code pgid}. */
+    public static void signalGroup(long pgid, boolean force) {
+        for (ProcessHandle p : group(pgid)) {
+            if (force) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+        }
+    }
+
+    /**
+     * Ends what is left of group {@code pgid}: SIGTERM, then SIGKILL to whatever still runs after
+     * {@code grace}. Returns false when something survived even that.
+     */
+    public static boolean endGroup(long pgid, Duration grace) {
+        if (group(pgid).isEmpty()) {
+            return true;
+        }
+        signalGroup(pgid, false);
+        if (waitForEmpty(pgid, grace)) {
+            return true;
+        }
+        signalGroup(pgid, true);
+        return waitForEmpty(pgid, Duration.ofSeconds(5));
+    }
+
+    private static boolean waitForEmpty(long pgid, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!group(pgid).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Path findSetsid() {

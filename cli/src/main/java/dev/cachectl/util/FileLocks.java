@@ -1,27 +1,42 @@
 package dev.cachectl.util;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * OS file locks: the kernel releases them when the holder dies, so a lock file left behind by a
- * kill -9 never blocks the next run.
+ * kill -9 never blocks the next run. A lock taken with {@link #acquireTransient} removes its file
+ * when released, so a folder of per-name locks does not keep a file for every name ever tried.
  */
 public final class FileLocks {
 
     private FileLocks() {
     }
 
-    /** A held lock; closing releases it. */
-    public record Held(FileChannel channel, FileLock lock) implements AutoCloseable {
+    /** A held lock; closing releases it (and first removes {@code removeOnClose}, when set). */
+    public record Held(FileChannel channel, FileLock lock, Path removeOnClose) implements AutoCloseable {
         @Override
         public void close() {
+            if (removeOnClose != null) {
+                try {
+                    // while still held: whoever opened this file meanwhile finds, once it has the lock, that the
+                    // name no longer leads to it, and tries again on a new file
+                    Files.deleteIfExists(removeOnClose);
+                } catch (IOException ignored) {
+                    // a file left behind only costs a directory entry
+                }
+            }
             try {
                 lock.release();
             } catch (IOException ignored) {
@@ -37,13 +52,22 @@ public final class FileLocks {
 
     /** Takes the lock now or returns empty when another process (or thread) holds it. */
     public static Optional<Held> tryAcquire(Path file) {
+        return tryAcquire(file, false);
+    }
+
+    private static Optional<Held> tryAcquire(Path file, boolean transientFile) {
         try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             SecureFiles.restrict(file);
             try {
                 FileLock lock = ch.tryLock();
                 if (lock != null) {
-                    return Optional.of(new Held(ch, lock));
+                    Held held = new Held(ch, lock, transientFile ? file : null);
+                    if (!transientFile || stillNamed(file, ch)) {
+                        return Optional.of(held);
+                    }
+                    // the holder before us removed the file we locked: the lock is on the new one, if any
+                    lock.release();
                 }
             } catch (OverlappingFileLockException e) {
                 // held by this JVM
@@ -55,11 +79,35 @@ public final class FileLocks {
         }
     }
 
+    /**
+     * Whether {@code file} still names the file {@code ch} has open: a mark written through the channel
+     * must be what the name reads back. Only a lock holder writes, so the mark cannot be someone else's.
+     */
+    private static boolean stillNamed(Path file, FileChannel ch) throws IOException {
+        byte[] mark = (UUID.randomUUID() + "\n").getBytes(StandardCharsets.US_ASCII);
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap(mark), 0);
+        try {
+            return Arrays.equals(mark, Files.readAllBytes(file));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     /** Waits up to {@code wait} for the lock; empty when it is still held then. */
     public static Optional<Held> acquire(Path file, Duration wait) {
+        return acquire(file, wait, false);
+    }
+
+    /** Like {@link #acquire}, for a lock whose file exists only while someone holds it or waits for it. */
+    public static Optional<Held> acquireTransient(Path file, Duration wait) {
+        return acquire(file, wait, true);
+    }
+
+    private static Optional<Held> acquire(Path file, Duration wait, boolean transientFile) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Optional<Held> held = tryAcquire(file);
+            Optional<Held> held = tryAcquire(file, transientFile);
             if (held.isPresent() || System.nanoTime() > deadline) {
                 return held;
             }

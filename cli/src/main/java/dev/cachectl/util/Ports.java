@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Free loopback ports, and who holds a taken one (from /proc, where there is one). */
 public final class Ports {
@@ -41,11 +42,22 @@ public final class Ports {
 
     /** "pid 1234 (redis-server)" for the process listening on {@code port}, when /proc tells. */
     public static Optional<String> owner(int port) {
+        return ownerPid(port).stream().boxed().findFirst().map(pid -> {
+            try {
+                return "pid " + pid + " (" + Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim() + ")";
+            } catch (IOException e) {
+                return "pid " + pid;
+            }
+        });
+    }
+
+    /** The pid of the process listening on {@code port}, when /proc tells (only processes of this user are seen). */
+    public static OptionalLong ownerPid(int port) {
         String hexPort = String.format(Locale.ROOT, ":%04X", port);
         Optional<String> inode = listeningInode(Path.of("/proc/net/tcp"), hexPort)
                 .or(() -> listeningInode(Path.of("/proc/net/tcp6"), hexPort));
         if (inode.isEmpty()) {
-            return Optional.empty();
+            return OptionalLong.empty();
         }
         String socket = "socket:[" + inode.get() + "]";
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
@@ -53,8 +65,7 @@ public final class Ports {
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
                     for (Path fd : fds) {
                         if (socket.equals(Files.readSymbolicLink(fd).toString())) {
-                            String comm = Files.readString(proc.resolve("comm")).trim();
-                            return Optional.of("pid " + proc.getFileName() + " (" + comm + ")");
+                            return OptionalLong.of(Long.parseLong(proc.getFileName().toString()));
                         }
                     }
                 } catch (IOException | SecurityException e) {
@@ -62,9 +73,9 @@ public final class Ports {
                 }
             }
         } catch (IOException e) {
-            return Optional.empty();
+            return OptionalLong.empty();
         }
-        return Optional.empty();
+        return OptionalLong.empty();
     }
 
     private static Optional<String> listeningInode(Path table, String hexPort) {

@@ -61,6 +61,7 @@ public final class SecureFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDir(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             try {
                 if (tmp != null) {
@@ -73,9 +74,27 @@ public final class SecureFiles {
         }
     }
 
+    /** Makes a rename in {@code dir} durable: without this a crash may bring back the old name, or none. */
+    private static void syncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open a directory for fsync; the rename itself stays atomic there
+        }
+    }
+
     public static void restrict(Path file) throws IOException {
         if (POSIX) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    /** True for a directory with nothing in it (or one that cannot be listed). */
+    public static boolean isEmptyDir(Path dir) {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.findAny().isEmpty();
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -31,12 +31,12 @@ class RecordJsonTest {
     void cluster_state_round_trips_with_its_nodes() throws IOException {
         List<NodeState> nodes = List.of(
                 new NodeState(30001, 11, 1_795_000_000_001L, "/usr/bin/redis-check-rdb", List.of("/usr/bin/redis-server", "/n1/redis.conf"),
-                        "master", null, "id1", "run1", "/n1/redis.conf", "/n1/data", "/n1/server.log"),
+                        "master", null, "id1", "run1", "/n1/redis.conf", "/n1/data", "/n1/server.log", 4242L),
                 new NodeState(30002, 12, 1_795_000_000_002L, "/usr/bin/redis-check-rdb", List.of("/usr/bin/redis-server", "/n2/redis.conf"),
-                        "replica", 30001, "id2", "run2", "/n2/redis.conf", "/n2/data", "/n2/server.log"));
+                        "replica", 30001, "id2", "run2", "/n2/redis.conf", "/n2/data", "/n2/server.log", null));
         InstanceState state = new InstanceState("shard", "redis", 11, 1_795_000_000_001L, nodes.get(0).commandLine(),
                 "/usr/bin/redis-server", "/usr/bin/redis-check-rdb", "PATH", "7.0.15", "127.0.0.1", 30001, null,
-                "/n1/redis.conf", "/d", "/n1/server.log", false, null, 7L, "run1", "1x1", nodes, null);
+                "/n1/redis.conf", "/d", "/n1/server.log", false, null, 7L, "run1", "1x1", nodes, null, 4242L);
         byte[] json = RecordJson.write(state);
         assertTrue(new String(json, StandardCharsets.UTF_8).contains("\"replica_of\" : 30001"));
         InstanceState read = RecordJson.read(json, InstanceState.class);

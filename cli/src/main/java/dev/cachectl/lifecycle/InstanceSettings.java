@@ -1,0 +1,134 @@
+package dev.cachectl.lifecycle;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.util.RecordJson;
+import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.Sizes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The settings an instance was first started with, in {@code settings.json} of its folder (0600,
+ * written atomically). Unlike the state file it survives {@code stop}: a {@code --persist} instance
+ * keeps its folder, and with it what its data was made with. Later starts (and {@code run}) reuse
+ * them: persistence, password, TLS and cluster shape belong to the data, so a start that asks for
+ * another password, TLS or shape is refused (exit 2) and one without {@code --persist} persists
+ * anyway; maxmemory and policy are tuning, taken from the start that gives them and recorded.
+ * Only {@code stop --purge} (which deletes the folder) lets an instance start over.
+ */
+public record InstanceSettings(String engine, boolean persist, String password, boolean tls, String cluster,
+                               Long maxmemory, String policy) {
+    static final String FILE = "settings.json";
+
+    static InstanceSettings of(InstanceSpec spec) {
+        return new InstanceSettings(spec.engine(), spec.persist(), spec.password(), spec.tls(),
+                spec.cluster() == null ? null : spec.cluster().toString(), spec.maxmemory(), spec.policy());
+    }
+
+    /** What a state file tells of the settings (an older cachectl recorded no more): maxmemory and policy unknown. */
+    static InstanceSettings of(InstanceState state) {
+        return new InstanceSettings(state.engine(), state.persist(), state.password(), state.tlsCa() != null, state.cluster(),
+                null, null);
+    }
+
+    /** The recorded settings in {@code dir}; exit 2 with the way out when the file is damaged. */
+    static Optional<InstanceSettings> read(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            InstanceSettings s = RecordJson.read(Files.readAllBytes(file), InstanceSettings.class);
+            if (s.engine() == null) {
+                throw new IOException("no engine");
+            }
+            if (s.cluster() != null) {
+                ClusterShape.parse(s.cluster());
+            }
+            return Optional.of(s);
+        } catch (IOException | IllegalArgumentException e) {
+            throw CachectlException.usage("settings file " + file + " is damaged (" + firstLine(e) + "): fix it, or remove it"
+                    + " to let the next start record its own settings");
+        }
+    }
+
+    void write(Path dir) {
+        try {
+            SecureFiles.writeAtomically(SecureFiles.ensureDir(dir).resolve(FILE), RecordJson.write(this));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void delete(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the instance in {@code dir} keeps its data when stopped; a damaged settings file keeps it, to be safe. */
+    static boolean keepsData(Path dir) {
+        try {
+            return read(dir).map(InstanceSettings::persist).orElse(false);
+        } catch (CachectlException damaged) {
+            return true;
+        }
+    }
+
+    /**
+     * The spec this start runs with: the recorded settings where they bind the data, the start's own
+     * where they may change (noted in {@code notes}); a start that contradicts what binds is refused.
+     */
+    InstanceSpec applyTo(InstanceSpec spec, List<String> notes) {
+        String name = spec.name();
+        String wayOut = "'cachectl stop " + name + " --purge' deletes its data and lets it start over";
+        if (!engine.equals(spec.engine())) {
+            throw CachectlException.usage("'" + name + "' keeps the data of a " + engine + " instance; " + wayOut);
+        }
+        if (spec.password() != null && !spec.password().equals(password)) {
+            throw CachectlException.usage("'" + name + "' keeps its data with " + (password == null ? "no password"
+                    : "the password of its first start") + ": start it without --password" + (password == null ? ""
+                    : " (it keeps that one)") + ", or " + wayOut);
+        }
+        if (spec.tls() && !tls) {
+            throw CachectlException.usage("'" + name + "' was first started without --tls and keeps its data that way: start it"
+                    + " without --tls, or " + wayOut);
+        }
+        String shape = spec.cluster() == null ? null : spec.cluster().toString();
+        if (shape != null && !shape.equals(cluster)) {
+            throw CachectlException.usage("'" + name + "' keeps the data of " + (cluster == null ? "a standalone server"
+                    : "a cluster " + cluster) + ", not of --cluster " + shape + ": start it without --cluster, or " + wayOut);
+        }
+        InstanceSpec result = spec.withPersist(persist).withPassword(password).withTls(tls)
+                .withCluster(cluster == null ? null : ClusterShape.parse(cluster));
+        if (persist && !spec.persist()) {
+            notes.add("persists as at its first start (data kept across restarts); " + wayOut);
+        }
+        if (spec.maxmemory() == null) {
+            result = result.withMaxmemory(maxmemory);
+        } else if (!spec.maxmemory().equals(maxmemory)) {
+            notes.add("maxmemory " + (maxmemory == null ? "none" : Sizes.human(maxmemory)) + " -> "
+                    + Sizes.human(spec.maxmemory()) + ", recorded for later starts");
+        }
+        if (spec.policy() == null) {
+            result = result.withPolicy(policy);
+        } else if (!spec.policy().equals(policy)) {
+            notes.add("maxmemory-policy " + Objects.requireNonNullElse(policy, "default") + " -> " + spec.policy()
+                    + ", recorded for later starts");
+        }
+        return result;
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        return m.lines().findFirst().orElse(m);
+    }
+}
