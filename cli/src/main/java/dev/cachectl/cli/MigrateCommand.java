@@ -127,6 +127,7 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         Endpoint from = ctx.catalog().reachableEndpoint(source);
         Endpoint to = ctx.catalog().reachableEndpoint(target);
+        dev.cachectl.redis.RedisClients.check(from, to);
         MigrationPlan plan = new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode, reader,
                 scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
