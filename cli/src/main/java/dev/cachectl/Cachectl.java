@@ -3,6 +3,7 @@ package dev.cachectl;
 import dev.cachectl.cli.CachectlCommand;
 import dev.cachectl.cli.ErrorHandler;
 import dev.cachectl.cli.Converters;
+import dev.cachectl.cli.HelpLayout;
 import dev.cachectl.cli.Terminal;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Ansi;
@@ -63,6 +64,7 @@ public final class Cachectl {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
         applyExitCodeHelp(cli);
+        HelpLayout.apply(cli, env);
         ErrorHandler handler = new ErrorHandler();
         cli.setExecutionExceptionHandler(handler);
         cli.setParameterExceptionHandler(handler);

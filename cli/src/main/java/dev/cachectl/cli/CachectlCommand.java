@@ -79,7 +79,7 @@ public final class CachectlCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces and extra detail on stderr.")
     boolean verbose;
 
-    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour (also: NO_COLOR set).")
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour (also: NO_COLOR set to anything, or TERM=dumb).")
     boolean noColor;
 
     @Option(names = "--progress", paramLabel = "MODE", scope = ScopeType.INHERIT, defaultValue = "auto",
