@@ -18,7 +18,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Maps every failure to one red line on stderr and an exit code from {@link ExitCode}. Known causes
@@ -27,11 +26,6 @@ import java.util.regex.Pattern;
  * {@code --verbose}. No Java class name reaches the user without {@code --verbose}.
  */
 public final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
-    /** A fully qualified Java name, or a bare exception class name, inside a message. */
-    private static final Pattern CLASS_NAME = Pattern.compile(
-            "\\b(?:java|javax|jdk|sun|redis\\.clients|com\\.fasterxml|picocli|dev\\.cachectl)\\.[\\w.$]+(?::\\s*)?"
-                    + "|\\b\\w+(?:Exception|Error)\\b:?\\s*");
-
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parseResult) {
         PrintWriter err = cli.getErr();
@@ -105,8 +99,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         if (message == null) {
             return "";
         }
-        String line = message.lines().findFirst().orElse("");
-        return CLASS_NAME.matcher(line).replaceAll("").trim();
+        return CachectlException.withoutJavaNames(message);
     }
 
     @Override

@@ -80,7 +80,7 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
         } catch (JsonProcessingException e) {
             throw CachectlException.usage(ConfigErrors.describe(file, e));
         } catch (IOException e) {
-            throw CachectlException.usage(file + ": cannot be read (" + e.getMessage() + ")");
+            throw CachectlException.usage(file + ": cannot be read (" + CachectlException.withoutJavaNames(e.getMessage()) + ")");
         }
     }
 

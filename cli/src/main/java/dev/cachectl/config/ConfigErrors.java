@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cachectl.CachectlException;
 
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -32,6 +33,12 @@ final class ConfigErrors {
     }
 
     static String describe(Path file, JsonProcessingException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // SnakeYAML wraps a failed read of the file itself
+            if (t instanceof IOException io && !(io instanceof JsonProcessingException)) {
+                return file + ": cannot be read (" + CachectlException.withoutJavaNames(io.getMessage()) + ")";
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
                 Mark mark = marked.getProblemMark();
@@ -101,7 +108,7 @@ final class ConfigErrors {
         if (message.contains("block end") || message.contains("block mapping") || message.contains("mapping values are not allowed")) {
             return "the indentation does not line up with the lines above it (not valid YAML)";
         }
-        String first = message.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        String first = CachectlException.withoutJavaNames(message.strip());
         return "not valid YAML" + (first.isEmpty() ? "" : " (" + first.replaceFirst("^while ", "") + ")");
     }
 
