@@ -55,6 +55,10 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
 
     /** What an exception no command translated means to an operator: file and connection failures, or a bug. */
     private static Known explain(Throwable ex) {
+        if (ex instanceof UncheckedIOException u && u.getMessage() != null && !u.getMessage().equals(u.getCause().toString())) {
+            // our own wrapper's sentence ("cannot write FILE: reason") says more than its cause
+            return new Known(ExitCode.FAILED, CachectlException.withoutJavaNames(u.getMessage()));
+        }
         IOException io = ex instanceof UncheckedIOException u ? u.getCause() : ex instanceof IOException i ? i : null;
         if (io != null) {
             return new Known(ExitCode.FAILED, fileProblem(io));

@@ -54,6 +54,10 @@ class UnexpectedErrorTest {
         String err = run(new UncheckedIOException(new NoSuchFileException("/data/users.jsonl")), 1);
         assertTrue(err.contains("no such file or folder: /data/users.jsonl"), err);
         assertFalse(err.contains("bug"), err);
+
+        String ours = run(new UncheckedIOException("cannot write /data/state.json: No space left on device",
+                new java.io.IOException("No space left on device")), 1);
+        assertTrue(ours.startsWith("cachectl: cannot write /data/state.json: No space left on device"), ours);
     }
 
     @Test
