@@ -2,6 +2,7 @@ package dev.cachectl.cli;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
+import dev.cachectl.redis.RedisClients;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -44,13 +45,16 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         err.println(red(cli, "cachectl: " + cause.message()));
         if (verbose) {
             ex.printStackTrace(err);
-        } else if (cause.code() == ExitCode.FAILED) {
+        } else if (cause.code() == ExitCode.FAILED && !cause.bug()) {
             err.println("  (run again with --verbose for the stack trace)");
         }
         return cause.code().code();
     }
 
-    private record Known(ExitCode code, String message) {
+    private record Known(ExitCode code, String message, boolean bug) {
+        Known(ExitCode code, String message) {
+            this(code, message, false);
+        }
     }
 
     /** What an exception no command translated means to an operator: file and connection failures, or a bug. */
@@ -63,15 +67,16 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         if (io != null) {
             return new Known(ExitCode.FAILED, fileProblem(io));
         }
-        if (ex instanceof JedisConnectionException) {
-            return new Known(ExitCode.DOWN, "lost the connection to a Redis server: " + operatorText(ex));
+        if (ex instanceof JedisConnectionException lost) {
+            return new Known(ExitCode.DOWN, "lost the connection to a Redis server: "
+                    + CachectlException.withoutJavaNames(RedisClients.connectionProblem(lost)));
         }
         if (ex instanceof JedisException) {
             return new Known(ExitCode.FAILED, "a Redis server refused a command: " + operatorText(ex));
         }
         String detail = operatorText(ex);
         return new Known(ExitCode.FAILED, "unexpected error, a bug in cachectl" + (detail.isEmpty() ? "" : " (" + detail + ")")
-                + "; please report it with the output of --verbose");
+                + ": run again with --verbose and report the stack trace", true);
     }
 
     private static String fileProblem(IOException io) {
@@ -93,7 +98,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
      * An exception's message without Java names: the first line of the deepest message, with fully
      * qualified names and exception class names taken out (empty when nothing readable is left).
      */
-    public static String operatorText(Throwable ex) {
+    private static String operatorText(Throwable ex) {
         String message = null;
         for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {

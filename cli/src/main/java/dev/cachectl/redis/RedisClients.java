@@ -146,6 +146,11 @@ public final class RedisClients {
         }
     }
 
+    /** Why a connection failed or broke, in an operator's words, for a failure no endpoint is known for. */
+    public static String connectionProblem(JedisConnectionException e) {
+        return connectionCause(e, rootMessage(e));
+    }
+
     /** The socket-level cause in an operator's words, rather than the JDK's message alone. */
     private static String connectionCause(Throwable e, String cause) {
         java.util.List<Throwable> chain = new java.util.ArrayList<>();
@@ -159,7 +164,7 @@ public final class RedisClients {
                 return "nothing accepts connections there (connection refused)";
             }
             if (t instanceof java.net.UnknownHostException) {
-                return "unknown host " + endpoint(t);
+                return "unknown host " + hostOf(t);
             }
             if (t instanceof java.net.SocketTimeoutException) {
                 return "no answer in time (timed out)";
@@ -177,7 +182,7 @@ public final class RedisClients {
         return cause;
     }
 
-    private static String endpoint(Throwable unknownHost) {
+    private static String hostOf(Throwable unknownHost) {
         return unknownHost.getMessage() == null ? "" : unknownHost.getMessage().split(":")[0];
     }
 

@@ -63,7 +63,7 @@ class UnexpectedErrorTest {
     @Test
     void a_lost_redis_connection_is_exit_3_in_words() {
         String err = run(new redis.clients.jedis.exceptions.JedisConnectionException(new SocketException("Connection reset")), 3);
-        assertTrue(err.startsWith("cachectl: lost the connection to a Redis server"), err);
+        assertTrue(err.startsWith("cachectl: lost the connection to a Redis server: the server closed the connection"), err);
         assertFalse(NoJavaNamesTest.JAVA_NAME.matcher(err).find(), err);
     }
 
