@@ -3,6 +3,8 @@ package dev.cachectl;
 import dev.cachectl.cli.CachectlCommand;
 import dev.cachectl.cli.ErrorHandler;
 import dev.cachectl.cli.Converters;
+import dev.cachectl.cli.HelpLayout;
+import dev.cachectl.cli.Terminal;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Ansi;
 
@@ -11,7 +13,6 @@ import java.io.FileDescriptor;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /** The front door: {@code main} and every test run commands through {@link #run}. */
 public final class Cachectl {
@@ -33,7 +34,7 @@ public final class Cachectl {
     }
 
     public static int run(PrintWriter out, PrintWriter err, Environment env, String... args) {
-        CommandLine cli = commandLine(env, colour(env, args), args);
+        CommandLine cli = commandLine(env, Terminal.detect(env, args).colour() ? Ansi.ON : Ansi.OFF, args);
         cli.setOut(out);
         cli.setErr(err);
         try {
@@ -63,6 +64,7 @@ public final class Cachectl {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
         applyExitCodeHelp(cli);
+        HelpLayout.apply(cli, env);
         ErrorHandler handler = new ErrorHandler();
         cli.setExecutionExceptionHandler(handler);
         cli.setParameterExceptionHandler(handler);
@@ -90,11 +92,5 @@ public final class Cachectl {
                 .exitCodeListHeading("%nExit codes:%n")
                 .exitCodeList(CachectlCommand.exitCodeHelp());
         cli.getSubcommands().values().forEach(Cachectl::applyExitCodeHelp);
-    }
-
-    private static Ansi colour(Environment env, String[] args) {
-        boolean off = env.get("NO_COLOR") != null && !env.get("NO_COLOR").isEmpty()
-                || Arrays.asList(args).contains("--no-color");
-        return off ? Ansi.OFF : Ansi.AUTO;
     }
 }

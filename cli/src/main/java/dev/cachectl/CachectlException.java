@@ -31,6 +31,23 @@ public class CachectlException extends RuntimeException {
         return details;
     }
 
+    /** A fully qualified Java name, or an exception or error class name, as they appear inside messages. */
+    private static final java.util.regex.Pattern JAVA_NAME = java.util.regex.Pattern.compile(
+            "\\b(?:java|javax|jdk|sun|redis\\.clients|com\\.fasterxml|com\\.mongodb|org\\.bson|picocli|dev\\.cachectl)"
+                    + "\\.[\\w.$]+(?::\\s*)?|\\b\\w+Exception\\b:?\\s*|\\b[A-Z]\\w*Error\\b:?\\s*");
+
+    /**
+     * The first line of a library's message with Java names taken out, for the rare message that is
+     * worth passing on (a reason the operating system gave); empty when nothing readable is left.
+     */
+    public static String withoutJavaNames(String message) {
+        if (message == null) {
+            return "";
+        }
+        String line = message.lines().findFirst().orElse("");
+        return JAVA_NAME.matcher(line).replaceAll("").replaceAll("\\(\\s*\\)", "").trim();
+    }
+
     public static CachectlException usage(String message) {
         return new CachectlException(ExitCode.USAGE, message);
     }

@@ -28,7 +28,8 @@ import java.util.Map;
                 "  CACHECTL_CONFIG    config file when --config is absent (default ./cachectl.yaml)",
                 "  REDIS_URL          URL of the instance named 'default'",
                 "  REDIS_<NAME>_URL   URL of instance NAME (e.g. REDIS_PRIMARY_URL for 'primary')",
-                "  NO_COLOR           no colour in output"
+                "  NO_COLOR           no colour in output when set and not empty (also: TERM=dumb)",
+                "  CLICOLOR_FORCE     colour even when output is not a terminal"
         })
 public final class CachectlCommand implements Runnable {
 
@@ -78,7 +79,7 @@ public final class CachectlCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces and extra detail on stderr.")
     boolean verbose;
 
-    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour (also: NO_COLOR set).")
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour (also: NO_COLOR set to anything, or TERM=dumb).")
     boolean noColor;
 
     @Option(names = "--progress", paramLabel = "MODE", scope = ScopeType.INHERIT, defaultValue = "auto",
@@ -107,12 +108,13 @@ public final class CachectlCommand implements Runnable {
 
     /**
      * How a long job shows progress on stderr, from {@code --progress}: {@code auto} is a bar on a
-     * terminal and log lines otherwise; {@code --quiet} means none.
+     * terminal that can redraw a line (not {@code TERM=dumb}) and log lines otherwise;
+     * {@code --quiet} means none.
      */
     dev.cachectl.progress.ProgressListener progressListener(java.io.PrintWriter err) {
         Progress mode = quiet ? Progress.none : progress;
         if (mode == Progress.auto) {
-            mode = System.console() != null ? Progress.bar : Progress.log;
+            mode = Terminal.detect(environment, new String[0]).bar() ? Progress.bar : Progress.log;
         }
         return switch (mode) {
             case bar -> dev.cachectl.progress.ProgressMeter.bar(err);

@@ -2,22 +2,31 @@ package dev.cachectl.cli;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
+import dev.cachectl.redis.RedisClients;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
 
 /**
  * Maps every failure to one red line on stderr and an exit code from {@link ExitCode}. Known causes
- * carry their code; anything else is a bug or an I/O failure: exit 1, and the stack trace only with
- * {@code --verbose}.
+ * carry their code; file and connection failures that escaped a command are put in an operator's
+ * words; anything else is a bug: exit 1, a sentence that says so, and the stack trace only with
+ * {@code --verbose}. No Java class name reaches the user without {@code --verbose}.
  */
 public final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
-
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parseResult) {
         PrintWriter err = cli.getErr();
@@ -32,22 +41,94 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
             }
             return known.exitCode().code();
         }
-        String message = ex instanceof UncheckedIOException io ? io.getMessage() : ex.toString();
-        err.println(red(cli, "cachectl: " + firstLine(message)));
+        Known cause = explain(ex);
+        err.println(red(cli, "cachectl: " + cause.message()));
         if (verbose) {
             ex.printStackTrace(err);
-        } else {
+        } else if (cause.code() == ExitCode.FAILED && !cause.bug()) {
             err.println("  (run again with --verbose for the stack trace)");
         }
-        return ExitCode.FAILED.code();
+        return cause.code().code();
+    }
+
+    private record Known(ExitCode code, String message, boolean bug) {
+        Known(ExitCode code, String message) {
+            this(code, message, false);
+        }
+    }
+
+    /** What an exception no command translated means to an operator: file and connection failures, or a bug. */
+    private static Known explain(Throwable ex) {
+        if (ex instanceof UncheckedIOException u && u.getMessage() != null && !u.getMessage().equals(u.getCause().toString())) {
+            // our own wrapper's sentence ("cannot write FILE: reason") says more than its cause
+            return new Known(ExitCode.FAILED, CachectlException.withoutJavaNames(u.getMessage()));
+        }
+        IOException io = ex instanceof UncheckedIOException u ? u.getCause() : ex instanceof IOException i ? i : null;
+        if (io != null) {
+            return new Known(ExitCode.FAILED, fileProblem(io));
+        }
+        if (ex instanceof JedisConnectionException lost) {
+            return new Known(ExitCode.DOWN, "lost the connection to a Redis server: "
+                    + CachectlException.withoutJavaNames(RedisClients.connectionProblem(lost)));
+        }
+        if (ex instanceof JedisException) {
+            return new Known(ExitCode.FAILED, "a Redis server refused a command: " + operatorText(ex));
+        }
+        String detail = operatorText(ex);
+        return new Known(ExitCode.FAILED, "unexpected error, a bug in cachectl" + (detail.isEmpty() ? "" : " (" + detail + ")")
+                + ": run again with --verbose and report the stack trace", true);
+    }
+
+    private static String fileProblem(IOException io) {
+        if (io instanceof NoSuchFileException f) {
+            return "no such file or folder: " + f.getFile();
+        }
+        if (io instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (io instanceof FileSystemException f && f.getFile() != null) {
+            String reason = f.getReason() == null ? "cannot be used" : f.getReason();
+            return f.getFile() + ": " + reason;
+        }
+        String detail = operatorText(io);
+        return "a file or connection failed" + (detail.isEmpty() ? "" : ": " + detail);
+    }
+
+    /**
+     * An exception's message without Java names: the first line of the deepest message, with fully
+     * qualified names and exception class names taken out (empty when nothing readable is left).
+     */
+    private static String operatorText(Throwable ex) {
+        String message = null;
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        if (message == null) {
+            return "";
+        }
+        return CachectlException.withoutJavaNames(message);
     }
 
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cli = ex.getCommandLine();
         PrintWriter err = cli.getErr();
-        err.println(red(cli, "cachectl: " + ex.getMessage()));
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String arg = unmatched.getUnmatched().get(0);
+            boolean option = arg.startsWith("-") && arg.length() > 1;
+            boolean command = !option && !cli.getSubcommands().isEmpty();
+            String what = option ? "unknown option" : command ? "unknown command" : "unexpected argument";
+            err.println(red(cli, "cachectl: " + what + " '" + arg + "'"));
+            List<String> near = option ? Suggestions.near(arg.replaceFirst("=.*", ""), Suggestions.optionNames(cli))
+                    : command ? Suggestions.near(arg, Suggestions.commandNames(cli)) : List.of();
+            if (!near.isEmpty()) {
+                err.println("  Did you mean " + String.join(" or ", near.stream().map(s -> "'" + s + "'").toList()) + "?");
+            }
+        } else {
+            err.println(red(cli, "cachectl: " + ex.getMessage()));
+        }
         err.println("  Try '" + cli.getCommandSpec().qualifiedName() + " --help'.");
         return ExitCode.USAGE.code();
     }
@@ -62,9 +143,5 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
 
     private static String red(CommandLine cli, String text) {
         return cli.getColorScheme().errorText(text).toString();
-    }
-
-    private static String firstLine(String s) {
-        return s == null ? "unknown error" : s.lines().findFirst().orElse(s);
     }
 }

@@ -131,6 +131,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
                 ttlTolerance, deleteSource, batch.settings());
+        // options first (a usage error needs no server), then both ends answer and accept us, before any plan
+        dev.cachectl.redis.RedisClients.check(from, to);
         Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"));
         Migrator.Result result;
         try (Interrupts interrupts = Interrupts.routeTo(migrator::cancel, spec.commandLine().getErr())) {

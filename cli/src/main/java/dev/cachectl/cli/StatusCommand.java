@@ -1,6 +1,5 @@
 package dev.cachectl.cli;
 
-import dev.cachectl.ExitCode;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.status.NodeStatus;
@@ -55,7 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
         } else {
             render(output, report);
         }
-        return report.allUp() ? ExitCode.DONE.code() : ExitCode.DOWN.code();
+        return report.exitCode().code();
     }
 
     private void render(Output output, StatusReport report) {

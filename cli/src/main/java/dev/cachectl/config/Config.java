@@ -2,9 +2,8 @@ package dev.cachectl.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cachectl.CachectlException;
 
@@ -78,14 +77,10 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
             }
             return new Config(Map.copyOf(instances), entries(file, "categories", raw.categories()),
                     entries(file, "jobs", raw.jobs()), file);
-        } catch (UnrecognizedPropertyException e) {
-            throw CachectlException.usage(file + ": unknown setting '" + e.getPropertyName() + "' at "
-                    + path(e) + " (known: " + e.getKnownPropertyIds() + ")");
-        } catch (JsonMappingException e) {
-            throw CachectlException.usage(file + ": " + e.getOriginalMessage().lines().findFirst().orElse("invalid")
-                    + " at " + path(e));
+        } catch (JsonProcessingException e) {
+            throw CachectlException.usage(ConfigErrors.describe(file, e));
         } catch (IOException e) {
-            throw CachectlException.usage(file + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+            throw CachectlException.usage(file + ": cannot be read (" + CachectlException.withoutJavaNames(e.getMessage()) + ")");
         }
     }
 
@@ -100,17 +95,6 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
             }
         });
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(raw));
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
-            }
-        }
-        String where = sb.isEmpty() ? "top level" : sb.toString();
-        return e.getLocation() == null ? where : where + " (line " + e.getLocation().getLineNr() + ")";
     }
 
     @JsonIgnoreProperties({"groups"})

@@ -58,9 +58,13 @@ public record Endpoint(String scheme, String host, int port, String user, String
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
+            checkPort(uri.getRawAuthority(), url);
             throw CachectlException.usage("URL has no host: " + redact(url));
         }
         int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
+        if (port < 1 || port > 65535) {
+            throw CachectlException.usage("port " + port + " in " + redact(url) + " is out of range: use 1 to 65535");
+        }
         String user = null;
         String password = null;
         String userInfo = uri.getRawUserInfo();
@@ -87,6 +91,19 @@ public record Endpoint(String scheme, String host, int port, String user, String
             }
         }
         return new Endpoint(scheme, host, port, user, password, db);
+    }
+
+    /** java.net.URI reads {@code host:abc} as a host-less authority: say that the port is wrong, not the host. */
+    private static void checkPort(String authority, String url) {
+        if (authority == null) {
+            return;
+        }
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = hostPort.lastIndexOf(':');
+        if (colon > 0 && !hostPort.endsWith("]") && !hostPort.substring(colon + 1).matches("\\d*")) {
+            throw CachectlException.usage("port '" + hostPort.substring(colon + 1) + "' in " + redact(url)
+                    + " is not a number: use 1 to 65535");
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.cachectl.lifecycle;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.cachectl.config.Endpoint;
 
 import java.util.List;
@@ -25,7 +26,15 @@ public record StartResult(
         String cluster,
         List<Node> nodes) {
 
-    public enum Outcome { STARTED, ALREADY_RUNNING, EXTERNAL }
+    public enum Outcome {
+        STARTED, ALREADY_RUNNING, EXTERNAL;
+
+        /** In JSON as every command's outcomes are: lower case ({@code docs/schema/}). */
+        @JsonValue
+        public String json() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** A cluster node as {@code start --json} shows it. */
     public record Node(int port, long pid, String role, Integer replicaOf) {

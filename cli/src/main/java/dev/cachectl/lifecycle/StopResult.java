@@ -1,5 +1,7 @@
 package dev.cachectl.lifecycle;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.List;
 
 /** What {@code stop} did for one instance; {@code nodePids} lists every node of a cluster (null for a standalone server). */
@@ -11,6 +13,12 @@ public record StopResult(String name, Outcome outcome, Long pid, String dataDir,
         /** Nothing was running; nothing to do. */
         NOT_RUNNING,
         /** The recorded server was already gone; its state was removed. */
-        CLEANED_UP
+        CLEANED_UP;
+
+        /** In JSON as every command's outcomes are: lower case ({@code docs/schema/}). */
+        @JsonValue
+        public String json() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 }

@@ -75,7 +75,7 @@ final class DryRun {
         Double estimatedSeconds = Migrator.round(Math.max(scanSeconds, snapshotDelays.isEmpty() ? 0 : snapshotSeconds));
         String reader = snapshotDelays.isEmpty() ? "scan" : scanCount == 0 ? "sync" : "scan+sync";
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
-        return new MigrationSummary(plan.source().toString(), plan.target().toString(), "dry-run", true, false,
+        return new MigrationSummary(plan.source().toString(), plan.target().toString(), "completed", true, false,
                 reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0, estimatedBytes,
                 estimatedSeconds, null, null, List.of(), null);
     }

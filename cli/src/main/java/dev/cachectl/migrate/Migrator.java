@@ -365,7 +365,7 @@ public final class Migrator {
         ExitCode exit;
         String because = null;
         if (fatal.get() != null) {
-            outcome = "aborted";
+            outcome = "failed";
             exit = fatal.get().exitCode();
             because = fatal.get().getMessage();
         } else if (cancelled.get() != null) {
@@ -374,14 +374,14 @@ public final class Migrator {
             because = cancelled.get();
         } else if (!complete) {
             // no cause recorded, yet keys were left unread: never report that as done
-            outcome = "aborted";
+            outcome = "failed";
             exit = ExitCode.FAILED;
             because = "the copy stopped before every key was read, with no cause recorded (a bug: please report it "
                     + "with --verbose); the checkpoint is saved, so --resume finishes the job";
         } else {
-            outcome = "completed";
             boolean mismatches = verification != null && verification.mismatches() > 0;
             exit = c.failed.sum() > 0 || mismatches ? ExitCode.PARTIAL : ExitCode.DONE;
+            outcome = exit == ExitCode.PARTIAL ? "partial" : "completed";
         }
         Map<String, Long> notCarried = new TreeMap<>();
         c.notCarried.forEach((k, v) -> notCarried.put(k, v.get()));

@@ -20,6 +20,8 @@ import java.time.Duration;
  */
 public final class RedisClients {
 
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
+
     private RedisClients() {
     }
 
@@ -51,21 +53,137 @@ public final class RedisClients {
         return builder.build();
     }
 
+    /**
+     * Checks that {@code endpoint} answers as a Redis server and accepts us (password, db) before a
+     * command does anything with it: a server that asks for nothing until the first command (no
+     * password sent, db 0) is only found out by one. A cluster is checked at the first seed that answers.
+     */
+    public static void check(Endpoint... endpoints) {
+        for (Endpoint endpoint : endpoints) {
+            check(endpoint, CHECK_TIMEOUT);
+        }
+    }
+
+    /** {@link #check(Endpoint...)} with its own timeout. */
+    public static void check(Endpoint endpoint, Duration timeout) {
+        if (!endpoint.cluster()) {
+            ping(endpoint, timeout);
+            return;
+        }
+        CachectlException last = null;
+        for (String seed : endpoint.seeds()) {
+            int colon = seed.lastIndexOf(':');
+            try {
+                ping(endpoint.atNode(seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))), timeout);
+                return;
+            } catch (CachectlException e) {
+                if (e.exitCode() != ExitCode.DOWN) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static void ping(Endpoint endpoint, Duration timeout) {
+        try (Jedis jedis = open(endpoint, timeout)) {
+            jedis.ping();
+        } catch (JedisException e) {
+            throw translate(endpoint, e);
+        }
+    }
+
     /** A Jedis failure as the one-line cause an operator needs, with the exit code it deserves. */
     public static CachectlException translate(Endpoint endpoint, JedisException e) {
         String cause = rootMessage(e);
-        if (e instanceof JedisAccessControlException || cause.startsWith("WRONGPASS") || cause.startsWith("NOAUTH")
+        if (cause.startsWith("NOAUTH")) {
+            return new CachectlException(ExitCode.USAGE, endpoint + " needs a password: give it in the URL "
+                    + "(redis://:PASSWORD@host:port) or in the config", e);
+        }
+        if (e instanceof JedisAccessControlException || cause.startsWith("WRONGPASS")
                 || cause.contains("invalid password") || cause.contains("invalid username-password")) {
             return new CachectlException(ExitCode.USAGE, endpoint + ": authentication failed ("
                     + firstWord(cause) + "): check the password in the URL or config", e);
         }
+        if (cause.contains("without any password configured") || cause.contains("no password is set")) {
+            return new CachectlException(ExitCode.USAGE, endpoint + " has no password, but one was given: "
+                    + "remove it from the URL or config", e);
+        }
+        if (cause.contains("DB index is out of range")) {
+            return new CachectlException(ExitCode.USAGE, endpoint + ": the server has no db " + endpoint.db()
+                    + databases(endpoint) + ": fix the /db in the URL", e);
+        }
+        if (cause.startsWith("Unknown reply")) {
+            return new CachectlException(ExitCode.DOWN, endpoint.host() + ":" + endpoint.port()
+                    + " answered, but not as a Redis server" + tlsReply(endpoint, cause), e);
+        }
         if (e instanceof JedisConnectionException) {
-            return new CachectlException(ExitCode.DOWN, "cannot reach " + endpoint + ": " + cause + tlsHint(endpoint, cause), e);
+            return new CachectlException(ExitCode.DOWN, "cannot reach " + endpoint + ": " + connectionCause(e, cause)
+                    + tlsHint(endpoint, cause), e);
         }
         if (e instanceof JedisDataException) {
             return new CachectlException(ExitCode.FAILED, endpoint + " answered with an error: " + cause, e);
         }
         return new CachectlException(ExitCode.FAILED, endpoint + ": " + cause, e);
+    }
+
+    /** A TLS server answers plain text with a binary alert record, not with text. */
+    private static String tlsReply(Endpoint endpoint, String cause) {
+        String reply = cause.substring("Unknown reply".length()).replaceFirst("^: ?", "");
+        boolean binary = !reply.isEmpty() && (reply.charAt(0) < 0x20 || reply.charAt(0) > 0x7e);
+        return !endpoint.tls() && binary ? " (if it serves TLS, use rediss://)" : "";
+    }
+
+    /** How many databases the server has, best effort (CONFIG may be renamed or forbidden). */
+    private static String databases(Endpoint endpoint) {
+        try (Jedis jedis = open(endpoint.withDb(0), Duration.ofSeconds(2))) {
+            java.util.Map<String, String> reply = jedis.configGet("databases");
+            String n = reply.get("databases");
+            return n == null ? "" : " (it has " + n + ": 0 to " + (Integer.parseInt(n) - 1) + ")";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Why a connection failed or broke, in an operator's words, for a failure no endpoint is known for. */
+    public static String connectionProblem(JedisConnectionException e) {
+        return connectionCause(e, rootMessage(e));
+    }
+
+    /** The socket-level cause in an operator's words, rather than the JDK's message alone. */
+    private static String connectionCause(Throwable e, String cause) {
+        java.util.List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+            // Jedis keeps each address's failure as a suppressed exception of "Failed to connect"
+            chain.addAll(java.util.List.of(t.getSuppressed()));
+        }
+        for (Throwable t : chain) {
+            if (t instanceof java.net.ConnectException) {
+                return "nothing accepts connections there (connection refused)";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host " + hostOf(t);
+            }
+            if (t instanceof java.net.SocketTimeoutException) {
+                return "no answer in time (timed out)";
+            }
+            if (t instanceof java.net.NoRouteToHostException) {
+                return "no route to that host";
+            }
+        }
+        if (cause.startsWith("Failed to connect")) {
+            return "no connection could be made";
+        }
+        if (cause.contains("Connection reset") || cause.contains("Broken pipe") || cause.contains("Unexpected end of stream")) {
+            return "the server closed the connection";
+        }
+        return cause;
+    }
+
+    private static String hostOf(Throwable unknownHost) {
+        return unknownHost.getMessage() == null ? "" : unknownHost.getMessage().split(":")[0];
     }
 
     /** What a TLS mismatch looks like from here is rarely self-explanatory. */
@@ -85,7 +203,7 @@ public final class RedisClients {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String m = t.getMessage() == null ? "no detail given" : t.getMessage();
         if (t != e && e.getMessage() != null && e.getMessage().startsWith("WRONGPASS")) {
             m = e.getMessage();
         }

@@ -98,7 +98,9 @@ public final class RunService {
         try {
             child = pb.start();
         } catch (IOException e) {
-            throw new CachectlException(ExitCode.FAILED, "cannot run " + plan.command().get(0) + ": " + e.getMessage(), e);
+            throw new CachectlException(ExitCode.FAILED, "cannot run " + plan.command().get(0) + ": "
+                    // the JDK's "Cannot run program "x" (in directory …): error=2, No such file or directory"
+                    + String.valueOf(e.getMessage()).replaceFirst("(?s)^.*error=\\d+, ", ""), e);
         }
         holder.set(child);
         try {

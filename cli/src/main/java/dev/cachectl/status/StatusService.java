@@ -51,7 +51,10 @@ public final class StatusService {
         for (int i = 0; i < targets.size(); i++) {
             result.add(targets.get(i).status(first.get(i), second == null ? null : second.get(i)));
         }
-        return new StatusReport(result, interval == null || interval.isZero() ? null : interval.toMillis() / 1000.0);
+        // a wrong password or db is the user's to fix (exit 2), not a server that is down (exit 3)
+        boolean misconfigured = targets.stream().anyMatch(t -> t.misconfigured);
+        return new StatusReport(result, interval == null || interval.isZero() ? null : interval.toMillis() / 1000.0,
+                misconfigured ? dev.cachectl.ExitCode.USAGE : dev.cachectl.ExitCode.DOWN);
     }
 
     private Target target(InstanceRef ref) {
@@ -105,6 +108,8 @@ public final class StatusService {
         final String knownDown;
         /** An external cluster's nodes, found at its first probe and kept, so that both samples of an interval ask the same nodes. */
         List<ClusterPeer> peers;
+        /** It answered but refused us: wrong password, no such db. */
+        boolean misconfigured;
 
         Target(String name, Engine engine, String kind, Endpoint endpoint, InstanceState state, String knownDown) {
             this.name = name;
@@ -131,6 +136,7 @@ public final class StatusService {
             try {
                 return new Probe(engine.sample(endpoint, PROBE_TIMEOUT), null);
             } catch (CachectlException e) {
+                misconfigured |= e.exitCode() == dev.cachectl.ExitCode.USAGE;
                 return new Probe(null, e.getMessage());
             }
         }

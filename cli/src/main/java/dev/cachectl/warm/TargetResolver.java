@@ -1,6 +1,8 @@
 package dev.cachectl.warm;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.RedisClients;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
 
@@ -12,6 +14,7 @@ import dev.cachectl.lifecycle.InstanceRef;
  */
 public final class TargetResolver {
     private final InstanceCatalog catalog;
+
     public TargetResolver(InstanceCatalog catalog) {
         this.catalog = catalog;
     }
@@ -21,7 +24,10 @@ public final class TargetResolver {
         String engine = ref instanceof InstanceRef.External ext ? ext.engine() : ((InstanceRef.Managed) ref).spec().engine();
         checkRedis(ref.name(), engine);
         String label = ref instanceof InstanceRef.External ext && nameOrUrl.contains("://") ? ext.endpoint().toString() : ref.name();
-        return new WarmJob.Target(label, catalog.reachableEndpoint(nameOrUrl));
+        Endpoint endpoint = catalog.reachableEndpoint(nameOrUrl);
+        // before any record is read: a cron job with a wrong password fails at once, whatever its input
+        RedisClients.check(endpoint);
+        return new WarmJob.Target(label, endpoint);
     }
 
     private static void checkRedis(String name, String engine) {

@@ -62,7 +62,7 @@ public record WarmSummary(
             code = done + skipped > 0 ? ExitCode.PARTIAL : ExitCode.FAILED;
         }
         String outcome = switch (code) {
-            case DONE -> "done";
+            case DONE -> "completed";
             case PARTIAL -> "partial";
             case INTERRUPTED -> "interrupted";
             default -> "failed";

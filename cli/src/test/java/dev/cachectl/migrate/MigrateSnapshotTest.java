@@ -312,7 +312,7 @@ class MigrateSnapshotTest {
         load("src", 30_000, 100);
         CliResult result = home.run("migrate", "src", "small", "--reader", "sync", "--json").assertExit(1);
         JsonNode summary = json(result);
-        assertEquals("aborted", summary.get("outcome").asText());
+        assertEquals("failed", summary.get("outcome").asText());
         assertTrue(summary.get("stopped_because").asText().contains("OOM"), result.toString());
         assertTrue(summary.get("checkpoint").asText().endsWith(".json"), result.toString());
         try (Jedis dst = redis("small", 0)) {
@@ -401,7 +401,7 @@ class MigrateSnapshotTest {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         CliResult result = run.get(60, TimeUnit.SECONDS).assertExit(3);
         JsonNode summary = json(result);
-        assertEquals("aborted", summary.get("outcome").asText());
+        assertEquals("failed", summary.get("outcome").asText());
         assertTrue(result.err().contains(dies.equals("src") ? "lost the source" : "target"), result.toString());
         assertTrue(summary.get("checkpoint").asText().endsWith(".json"), result.toString());
         long copied = summary.get("copied").asLong();

@@ -175,7 +175,7 @@ class MigrateTest {
         load("src", 30_000, 0);
         CliResult result = home.run("migrate", "src", "small", "--delete-source", "--threads", "1", "--json").assertExit(1);
         JsonNode summary = Json.MAPPER.readTree(result.out());
-        assertEquals("aborted", summary.get("outcome").asText());
+        assertEquals("failed", summary.get("outcome").asText());
         assertTrue(summary.get("stopped_because").asText().contains("OOM"), result.toString());
         assertTrue(summary.get("checkpoint").asText().endsWith(".json"), result.toString());
         try (Jedis src = redis("src", 0); Jedis dst = redis("small", 0)) {
@@ -227,7 +227,7 @@ class MigrateTest {
         }
         CliResult result = home.run("migrate", "src", "dst", "--json").assertExit(1);
         assertTrue(result.err().contains("refused writes: READONLY"), result.toString());
-        assertEquals("aborted", Json.MAPPER.readTree(result.out()).get("outcome").asText());
+        assertEquals("failed", Json.MAPPER.readTree(result.out()).get("outcome").asText());
     }
 
     @Test
@@ -243,7 +243,7 @@ class MigrateTest {
         ProcessHandle.of(sourcePid).ifPresent(ProcessHandle::destroyForcibly);
         CliResult result = run.get(60, java.util.concurrent.TimeUnit.SECONDS).assertExit(3);
         JsonNode summary = Json.MAPPER.readTree(result.out());
-        assertEquals("aborted", summary.get("outcome").asText());
+        assertEquals("failed", summary.get("outcome").asText());
         assertTrue(summary.get("checkpoint").asText().endsWith(".json"), result.toString());
         try (Jedis dst = redis("dst", 0)) {
             assertEquals(dst.dbSize(), summary.get("copied").asLong(), "the summary counts exactly what the target holds");

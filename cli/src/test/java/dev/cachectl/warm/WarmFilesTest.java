@@ -190,7 +190,7 @@ class WarmFilesTest {
 
         CliResult json = home.run("warm", "users.jsonl", "--to", "t", "--key", "u:{id}", "--json").assertOk();
         JsonNode doc = Json.MAPPER.readTree(json.out());
-        assertEquals("done", doc.get("outcome").asText());
+        assertEquals("completed", doc.get("outcome").asText());
         assertEquals(3, doc.get("read").asLong());
         assertEquals(3, doc.get("written").asLong());
         assertEquals(0, doc.get("malformed").asLong());

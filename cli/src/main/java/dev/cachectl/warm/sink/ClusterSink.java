@@ -87,7 +87,9 @@ final class ClusterSink implements BatchSink {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        // never a class name: an EOFException, say, has no message of its own
+        String m = t.getMessage() != null ? t.getMessage()
+                : t instanceof java.io.EOFException ? "the server closed the connection" : "no detail given";
         return m.lines().findFirst().orElse(m);
     }
 

@@ -1,0 +1,82 @@
+package dev.cachectl.config;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A cachectl.yaml mistake is reported at its own line and column, in words, without Java type names. */
+class ConfigErrorLocationTest {
+    private static final Pattern JAVA = Pattern.compile("\\b(java|javax|com\\.fasterxml|dev\\.cachectl)\\.[\\w.]+|\\w+Exception|`");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void an_unknown_setting_is_reported_at_its_own_line() throws IOException {
+        String message = error("""
+                instances:
+                  a:
+                    port: 7000
+                  b:
+                    prot: 7001
+                """);
+        assertTrue(message.contains("line 5, column 5: unknown setting 'prot' at instances.b.prot"), message);
+    }
+
+    @Test
+    void a_mistake_on_the_first_line_is_on_line_1() throws IOException {
+        String message = error("instancs:\n  a:\n    port: 1\n");
+        assertTrue(message.contains("line 1, column 1: unknown setting 'instancs'"), message);
+    }
+
+    @Test
+    void a_setting_indented_one_level_too_little_says_so_in_words() throws IOException {
+        String message = error("""
+                instances:
+                  a:
+                  port: 7000
+                """);
+        assertTrue(message.contains("line 3, column 3: instances.port should be a group of 'name: value' settings, "
+                + "but it is a number"), message);
+        assertTrue(message.contains("indented"), message);
+    }
+
+    @Test
+    void indentation_that_does_not_line_up_is_a_yaml_error_at_its_line() throws IOException {
+        String message = error("instances:\n  a:\n    port: 7000\n   maxmemory: 1mb\n");
+        assertTrue(message.contains("line 4, column 4: the indentation does not line up"), message);
+    }
+
+    @Test
+    void a_tab_is_named_as_such() throws IOException {
+        String message = error("instances:\n\ta:\n");
+        assertTrue(message.contains("line 2, column 1: a tab character"), message);
+    }
+
+    @Test
+    void a_wrong_kind_of_value_names_what_was_expected() throws IOException {
+        String message = error("jobs:\n  j:\n    nx: maybe\n");
+        assertTrue(message.contains("line 3, column 5: jobs.j.nx should be true or false, but it is text"), message);
+    }
+
+    private String error(String yaml) throws IOException {
+        Path file = Files.writeString(dir.resolve("cachectl.yaml"), yaml);
+        CachectlException e = assertThrows(CachectlException.class, () -> Config.load(file, Map.of(), dir));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertFalse(JAVA.matcher(e.getMessage()).find(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        return e.getMessage();
+    }
+}
