@@ -33,7 +33,8 @@ class JsonSchemaTest {
 
     @Test
     void start_status_and_stop_match_their_schemas() throws IOException {
-        JsonNode started = valid("start", home.run("--json", "start", "a").assertOk());
+        // persisted, so that 'a' stays known after its stop (its data is kept) and a second stop is not_running
+        JsonNode started = valid("start", home.run("--json", "start", "a", "--persist").assertOk());
         assertEquals("started", started.at("/instances/0/outcome").asText());
         JsonNode again = valid("start", home.run("--json", "start", "a").assertOk());
         assertEquals("already_running", again.at("/instances/0/outcome").asText());

@@ -79,7 +79,16 @@ class SuiteGuardsTest {
         void leavesADetachedServer() throws IOException {
             Path dir = Files.createDirectories(home.root().resolve("stray"));
             leakedPid = Detached.start(serverCommand(), dir.resolve("server.log"), dir, Map.of());
-            Await.until(Duration.ofSeconds(10), "the detached server never started", () -> Processes.alive(leakedPid));
+            // alive is not enough: until setsid has exec'd, the process is not yet a redis-server
+            Await.until(Duration.ofSeconds(10), "the detached server never started", () -> isRedisServer(leakedPid));
+        }
+
+        private static boolean isRedisServer(long pid) {
+            try {
+                return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).startsWith("redis-server");
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         private static List<String> serverCommand() {
