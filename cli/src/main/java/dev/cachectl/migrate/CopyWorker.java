@@ -3,10 +3,12 @@ package dev.cachectl.migrate;
 import dev.cachectl.CachectlException;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.nio.charset.StandardCharsets;
@@ -56,7 +58,7 @@ final class CopyWorker implements AutoCloseable {
             long dumpLimit = plan.mode() == MigrationPlan.Mode.struct ? -1 : suspectBytes;
             reads = SourceReader.read(source, keys, !plan.source().cluster(), dumpLimit, GROUP_BYTES);
         } catch (JedisException e) {
-            throw RedisClients.translate(unit.stream().node.endpoint(), e);
+            throw ConnectionLoss.of("source", unit.stream().node.endpoint(), e);
         }
         List<Item> dumped = new ArrayList<>();
         List<Item> toDump = new ArrayList<>();
@@ -122,7 +124,7 @@ final class CopyWorker implements AutoCloseable {
             }
             p.sync();
         } catch (JedisException e) {
-            throw RedisClients.translate(plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e);
         }
         List<Item> dumped = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
@@ -199,7 +201,7 @@ final class CopyWorker implements AutoCloseable {
                 default -> 0;
             };
         } catch (JedisException e) {
-            throw RedisClients.translate(plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e);
         }
         if (elements < 0) {
             counters.expired.increment();
@@ -221,7 +223,7 @@ final class CopyWorker implements AutoCloseable {
         try {
             type = source.type(item.key);
         } catch (JedisException e) {
-            throw RedisClients.translate(plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e);
         }
         copyByType(source, targetDb, item, type);
     }
@@ -231,6 +233,10 @@ final class CopyWorker implements AutoCloseable {
         StructCopier.Outcome outcome;
         try {
             outcome = copier.copy(item.key, item.targetKey, type, item.expireAt, plan.replace());
+        } catch (JedisConnectionException e) {
+            // a type copy reads the source and writes the target: name the side whose connection broke
+            boolean sourceLost = source.getConnection().isBroken();
+            throw ConnectionLoss.of(sourceLost ? "source" : "target", sourceLost ? plan.source() : plan.target(), e);
         } catch (JedisException e) {
             String message = String.valueOf(e.getMessage());
             failOrAbort(message, item);

@@ -5,6 +5,7 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.engine.ServerSample;
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import dev.cachectl.redis.ReplicaSync;
@@ -236,16 +237,20 @@ public final class Migrator {
             } catch (CachectlException e) {
                 fatal.compareAndSet(null, e);
             } catch (JedisException e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.DOWN, String.valueOf(e.getMessage()), e));
+                // the paths that know which server failed say so; this is the net under them
+                fatal.compareAndSet(null, new CachectlException(ExitCode.DOWN, "lost a connection during the copy: "
+                        + ConnectionLoss.what(e), e));
             } catch (InterruptedException e) {
                 cancel("interrupted");
             } catch (RuntimeException e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, e.toString(), e));
+                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "the copy stopped on an unexpected error "
+                        + "(a bug: please report it with --verbose)", e));
             } catch (OutOfMemoryError e) {
                 fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "ran out of memory: lower --batch or "
                         + "--big-key-size, or give the JVM more heap (CACHECTL_JAVA_OPTS=-Xmx1g)", e));
             } catch (Error e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, e.toString(), e));
+                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "the copy stopped on an internal error "
+                        + "(run with --verbose for details)", e));
             }
         }, name);
         thread.setDaemon(true);
@@ -293,7 +298,7 @@ public final class Migrator {
                 runId = String.valueOf(RedisInfo.parse(jedis.info("server")).get("run_id"));
                 keyspace = RedisInfo.parse(jedis.info("keyspace")).keyspace();
             } catch (JedisException e) {
-                throw RedisClients.translate(node.endpoint(), e);
+                throw ConnectionLoss.of("source", node.endpoint(), e);
             }
             List<Integer> dbs = plan.source().cluster() ? List.of(0) : plan.sourceDbs().isEmpty()
                     ? keyspace.keySet().stream().map(db -> Integer.parseInt(db.substring(2))).toList() : plan.sourceDbs();

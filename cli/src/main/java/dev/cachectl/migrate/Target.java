@@ -2,6 +2,7 @@ package dev.cachectl.migrate;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.AbstractPipeline;
@@ -125,7 +126,7 @@ final class Target implements AutoCloseable {
         } catch (JedisDataException ex) {
             return String.valueOf(ex.getMessage());
         } catch (JedisException ex) {
-            throw RedisClients.translate(endpoint, ex);
+            throw ConnectionLoss.of("target", endpoint, ex);
         }
     }
 
@@ -161,7 +162,7 @@ final class Target implements AutoCloseable {
             } catch (JedisDataException e) {
                 throw new CachectlException(dev.cachectl.ExitCode.FAILED, "target " + endpoint + ": " + e.getMessage(), e);
             } catch (JedisException e) {
-                throw RedisClients.translate(endpoint, e);
+                throw ConnectionLoss.of("target", endpoint, e);
             }
         }
 

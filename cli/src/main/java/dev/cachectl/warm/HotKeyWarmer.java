@@ -3,6 +3,7 @@ package dev.cachectl.warm;
 import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.KeyCopier;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.warm.sink.DryRunSink;
@@ -53,12 +54,13 @@ final class HotKeyWarmer {
                 tally.read.add(keys.size());
                 return how;
             }
-            copy(source, keys, target, nx, tally);
+            copy(source, hot, keys, target, nx, tally);
             return how;
         }
     }
 
-    private void copy(Jedis source, List<HotKeyRanker.Ranked> keys, RedisTarget target, boolean nx, Tally tally) {
+    private void copy(Jedis source, WarmJob.HotKeys hot, List<HotKeyRanker.Ranked> keys, RedisTarget target, boolean nx,
+                      Tally tally) {
         RateLimiter limiter = RateLimiter.perSecond(settings.ratePerSecond());
         try (AbstractPipeline pipeline = target.pipeline()) {
             for (int from = 0; from < keys.size() && !tally.stopped(); from += settings.batch()) {
@@ -73,7 +75,9 @@ final class HotKeyWarmer {
                     tally.lost("copy failed: " + e.getMessage(), chunk.size());
                     break;
                 } catch (JedisException e) {
-                    tally.lost("lost a connection while copying: " + e.getMessage(), chunk.size());
+                    // the chunk is read from the source and written to the target: name the side that broke
+                    String side = source.getConnection().isBroken() ? "source " + hot.endpoint() : "the target";
+                    tally.lost("lost the connection to " + side + ": " + ConnectionLoss.what(e), chunk.size());
                     break;
                 }
                 tally.written.add(result.copied());
