@@ -184,9 +184,18 @@ public final class StatusService {
                     s.pid() != 0 ? s.pid() : pid, port,
                     binary, source, s.version(), s.uptimeSeconds(), s.role(), s.usedMemory(), s.maxmemory(), memoryPct,
                     s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), s.hits(), s.misses(),
-                    ratio(s.hits(), s.misses()), intervalHitRatio, s.evictions(), opsPerSec, s.clients(), idle, idleTimeout,
+                    ratio(s.hits(), s.misses()), intervalHitRatio, s.evictions(), opsPerSec, otherClients(last), idle, idleTimeout,
                     cluster, nodes);
         }
+    }
+
+    /**
+     * Connected clients less the one connection this reading held open to each node it sampled
+     * (connected_clients counts it; replicas and the cluster bus it does not count).
+     */
+    private static long otherClients(Probe probe) {
+        long own = probe.cluster() == null ? 1 : probe.cluster().answered();
+        return Math.max(0, probe.sample().clients() - own);
     }
 
     /** An external cluster's shape, written like a managed one's ({@code 3}, {@code 3x1}) when it has one. */
