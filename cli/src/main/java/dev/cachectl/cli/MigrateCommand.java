@@ -152,6 +152,7 @@ public final class MigrateCommand implements Callable<Integer> {
             output.note(String.format(Locale.ROOT, "dry run: %d keys would be copied, about %s, about %s (read by %s)",
                     s.scanned(), Sizes.human(s.estimatedBytes()), Durations.format(Duration.ofMillis((long) (s.estimatedSeconds() * 1000))),
                     s.reader()));
+            s.notes().forEach(note -> output.note("  " + note));
             return;
         }
         output.note(String.format(Locale.ROOT, "migrate %s: %d copied, %d skipped (existing), %d expired, %d failed "

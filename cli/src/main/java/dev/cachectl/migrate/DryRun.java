@@ -28,7 +28,7 @@ final class DryRun {
 
     /** {@code snapshotDelays}: for each node a copy would read from a snapshot, the seconds its source waits before sending it. */
     static MigrationSummary estimate(MigrationPlan plan, List<StreamProgress> streams, Map<String, Long> snapshotDelays,
-                                     long startedNanos) {
+                                     long startedNanos, List<String> resumePlan) {
         KeySelection.Matcher matcher = plan.selection().matcher();
         long count = 0;
         long scanCount = 0;
@@ -36,9 +36,13 @@ final class DryRun {
         long sampled = 0;
         long sampleReadNanos = 0;
         for (StreamProgress stream : streams) {
+            if (stream.done()) {
+                continue;
+            }
             try (Jedis jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30))) {
                 ScanParams params = Scanner.params(plan.selection(), plan.scanCount());
-                String cursor = "0";
+                // a resume goes on where its checkpoint stopped: only what is left is counted
+                String cursor = stream.startCursor();
                 do {
                     ScanResult<byte[]> page = Scanner.page(jedis, cursor, params, plan.selection());
                     List<byte[]> keys = Scanner.selected(page, matcher);
@@ -75,8 +79,22 @@ final class DryRun {
         Double estimatedSeconds = Migrator.round(Math.max(scanSeconds, snapshotDelays.isEmpty() ? 0 : snapshotSeconds));
         String reader = snapshotDelays.isEmpty() ? "scan" : scanCount == 0 ? "sync" : "scan+sync";
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
-        return new MigrationSummary(plan.source().toString(), plan.target().toString(), "dry-run", true, false,
-                reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0, estimatedBytes,
-                estimatedSeconds, null, null, List.of(), null);
+        return new MigrationSummary(plan.source().toString(), plan.target().toString(), "dry-run", true,
+                !resumePlan.isEmpty(), reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0,
+                estimatedBytes, estimatedSeconds, null, null, resumePlan, null);
+    }
+
+    /** {@code --dry-run --resume}: what the resume would do, one line per (node, db) and one for what is done. */
+    static List<String> resumePlan(List<StreamProgress> streams, Checkpoint previous, java.nio.file.Path file) {
+        List<String> lines = new ArrayList<>();
+        lines.add("resume of checkpoint " + file + ": " + previous.totals().copied() + " keys already copied ("
+                + previous.totals().scanned() + " read) by earlier runs");
+        for (StreamProgress s : streams) {
+            String where = s.node.address() + " db " + s.db + ": ";
+            lines.add(where + (s.done() ? "done, nothing left to copy"
+                    : s.startCursor().equals("0") ? "starts from the beginning"
+                    : "continues at SCAN cursor " + s.startCursor()));
+        }
+        return lines;
     }
 }

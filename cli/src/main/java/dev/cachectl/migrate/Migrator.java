@@ -83,7 +83,9 @@ public final class Migrator {
             List<StreamProgress> streams = streams(plan, nodes, previous);
             checkTarget(plan, target, streams);
             if (plan.batch().dryRun()) {
-                return new Result(DryRun.estimate(plan, streams, snapshotDelays(plan, streams), started), ExitCode.DONE);
+                MigrationSummary estimate = DryRun.estimate(plan, streams, snapshotDelays(plan, streams), started,
+                        previous == null ? List.of() : DryRun.resumePlan(streams, previous, checkpointFile));
+                return new Result(estimate, ExitCode.DONE);
             }
             Counters counters = new Counters();
             progress.started("migrate", streams.stream().mapToLong(st -> st.keys).sum());
@@ -97,7 +99,8 @@ public final class Migrator {
             if (complete) {
                 Checkpoint.delete(checkpointFile);
             } else {
-                new Checkpoint(fingerprint(plan), checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
+                Checkpoint.of(fingerprint(plan), Checkpoint.Job.of(plan), checkpoints(streams), counters.snapshot(base))
+                        .write(checkpointFile);
             }
             MigrationSummary.Verification verification = complete && plan.verify() != MigrationPlan.Verify.none
                     ? new Verifier(plan, streams, target, checkpointDir).verify() : null;
@@ -144,6 +147,7 @@ public final class Migrator {
         }
         Counters.Snapshot base = previous == null ? Counters.Snapshot.zero() : previous.totals();
         String fingerprint = fingerprint(plan);
+        Checkpoint.Job job = Checkpoint.Job.of(plan);
         List<Thread> all = new ArrayList<>(producers);
         all.addAll(workers);
         // while it runs; once it ends, the caller deletes the checkpoint or writes the final one
@@ -152,7 +156,7 @@ public final class Migrator {
             if (all.stream().noneMatch(Thread::isAlive)) {
                 break;
             }
-            new Checkpoint(fingerprint, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
+            Checkpoint.of(fingerprint, job, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
         }
     }
 
@@ -283,8 +287,10 @@ public final class Migrator {
         }
         Checkpoint checkpoint = Checkpoint.read(file);
         if (!checkpoint.plan().equals(fingerprint(plan))) {
-            throw CachectlException.usage("--resume: checkpoint " + file + " belongs to a different migration "
-                    + "(source, target or filters differ)");
+            List<String> differences = checkpoint.job().differences(Checkpoint.Job.of(plan));
+            throw CachectlException.usage("--resume: checkpoint " + file + " belongs to another migration ("
+                    + (differences.isEmpty() ? "source, target or filters differ" : String.join("; ", differences))
+                    + "); run without --resume to start this one, or resume that one with its own options");
         }
         return checkpoint;
     }
