@@ -2,6 +2,7 @@ package dev.cachectl.cli;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.OwnReads;
 import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
@@ -131,7 +132,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
                 ttlTolerance, deleteSource, batch.settings());
-        Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"));
+        Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"), new OwnReads(ctx.home().root()));
         Migrator.Result result;
         try (Interrupts interrupts = Interrupts.routeTo(migrator::cancel, spec.commandLine().getErr())) {
             result = migrator.run(plan, top.progressListener(spec.commandLine().getErr()));

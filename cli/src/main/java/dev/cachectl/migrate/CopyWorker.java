@@ -36,6 +36,8 @@ final class CopyWorker implements AutoCloseable {
     private final ProgressListener progress;
     private final Map<String, Jedis> sources = new HashMap<>();
     private final long suspectBytes;
+    /** The stream of the unit being copied: whose node the source reads count against. */
+    private StreamProgress current;
 
     CopyWorker(MigrationPlan plan, Target target, Counters counters, RateLimiter rate, ProgressListener progress) {
         this.plan = plan;
@@ -48,6 +50,7 @@ final class CopyWorker implements AutoCloseable {
     }
 
     void copy(Unit unit) throws InterruptedException {
+        current = unit.stream();
         rate.acquire(unit.keys().size());
         Jedis source = source(unit.stream());
         int targetDb = plan.targetDb(unit.stream().db);
@@ -64,8 +67,14 @@ final class CopyWorker implements AutoCloseable {
         List<Item> toDump = new ArrayList<>();
         List<Item> suspects = new ArrayList<>();
         long now = System.currentTimeMillis();
+        String node = unit.stream().node.address();
         for (int i = 0; i < keys.size(); i++) {
             SourceReader.Read read = reads.get(i);
+            // PTTL found the key or not; a DUMP in the same read found it (MEMORY USAGE counts nothing)
+            counters.ownRead(node, read.pttl() != -2);
+            if (read.payload() != null) {
+                counters.ownRead(node, true);
+            }
             if (read.pttl() == -2 || read.size() == null) {
                 counters.expired.increment();
                 continue;
@@ -106,6 +115,7 @@ final class CopyWorker implements AutoCloseable {
         p.sync();
         List<byte[]> selected = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
+            counters.ownRead(node(), !types.get(i).get().equals("none"));
             if (plan.selection().types().contains(types.get(i).get())) {
                 selected.add(keys.get(i));
             } else {
@@ -129,6 +139,7 @@ final class CopyWorker implements AutoCloseable {
         List<Item> dumped = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
             byte[] payload = dumps.get(i).get();
+            counters.ownRead(node(), payload != null);
             if (payload == null) {
                 counters.expired.increment();
                 continue;
@@ -203,6 +214,10 @@ final class CopyWorker implements AutoCloseable {
         } catch (JedisException e) {
             throw ConnectionLoss.of("source", plan.source(), e);
         }
+        counters.ownRead(node(), elements >= 0);
+        if (!type.equals("none") && !type.equals("string")) {
+            counters.ownRead(node(), elements > 0); // an existing collection is never empty
+        }
         if (elements < 0) {
             counters.expired.increment();
             return;
@@ -225,6 +240,7 @@ final class CopyWorker implements AutoCloseable {
         } catch (JedisException e) {
             throw ConnectionLoss.of("source", plan.source(), e);
         }
+        counters.ownRead(node(), !type.equals("none"));
         copyByType(source, targetDb, item, type);
     }
 
@@ -300,6 +316,10 @@ final class CopyWorker implements AutoCloseable {
     private Jedis source(StreamProgress stream) {
         return sources.computeIfAbsent(stream.node.address() + "/" + stream.db,
                 k -> RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30)));
+    }
+
+    private String node() {
+        return current.node.address();
     }
 
     static String printable(byte[] key) {

@@ -55,9 +55,9 @@ final class DryRun {
                         long t0 = System.nanoTime();
                         Pipeline p = jedis.pipelined();
                         List<Response<Long>> sizes = new ArrayList<>();
+                        // MEMORY USAGE alone: unlike PTTL or DUMP it counts no keyspace hit on the source
                         for (byte[] key : sample) {
                             sizes.add(p.memoryUsage(key));
-                            p.pttl(key);
                         }
                         p.sync();
                         sampleReadNanos += System.nanoTime() - t0;
@@ -71,8 +71,8 @@ final class DryRun {
             }
         }
         Long estimatedBytes = sampled == 0 ? 0L : (long) ((double) sampledBytes / sampled * count);
-        // a copy reads twice (PTTL+MEMORY USAGE, then DUMP) and writes once: about three times the sample's read cost
-        double scanSeconds = sampled == 0 ? 0.0 : sampleReadNanos / 1e9 / sampled * scanCount * 3 / plan.batch().threads();
+        // a copy reads three times (PTTL, MEMORY USAGE, DUMP) and writes once: about four times the sample's read cost
+        double scanSeconds = sampled == 0 ? 0.0 : sampleReadNanos / 1e9 / sampled * scanCount * 4 / plan.batch().threads();
         // snapshots of several nodes run side by side: the slowest one counts
         double snapshotSeconds = snapshotDelays.values().stream().mapToLong(Long::longValue).max().orElse(0)
                 + (double) (count - scanCount) / SNAPSHOT_KEYS_PER_SECOND / Math.max(1, snapshotDelays.size());

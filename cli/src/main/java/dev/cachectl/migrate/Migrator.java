@@ -6,6 +6,7 @@ import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.engine.ServerSample;
 import dev.cachectl.redis.ConnectionLoss;
+import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import dev.cachectl.redis.ReplicaSync;
@@ -51,8 +52,11 @@ public final class Migrator {
     private final Map<String, String> readBy = new ConcurrentHashMap<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
 
-    public Migrator(Path checkpointDir) {
+    private final OwnReads ownReads;
+
+    public Migrator(Path checkpointDir, OwnReads ownReads) {
         this.checkpointDir = checkpointDir;
+        this.ownReads = ownReads;
     }
 
     /** What the command needs to print and exit with. */
@@ -93,6 +97,7 @@ public final class Migrator {
                 copyAll(plan, target, streams, counters, progress, checkpointFile, previous);
             } finally {
                 progress.finished();
+                recordOwnReads(streams, counters);
             }
             boolean complete = streams.stream().allMatch(StreamProgress::done) && fatal.get() == null && cancelled.get() == null;
             Counters.Snapshot base = previous == null ? Counters.Snapshot.zero() : previous.totals();
@@ -158,6 +163,12 @@ public final class Migrator {
             }
             Checkpoint.of(fingerprint, job, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
         }
+    }
+
+    /** What this run's reads did to each source's keyspace hits and misses, for status and the warm gate to discount. */
+    private void recordOwnReads(List<StreamProgress> streams, Counters counters) {
+        counters.ownReads.forEach((node, hm) -> streams.stream().filter(s -> s.node.address().equals(node)).findFirst()
+                .ifPresent(s -> ownReads.add(node, s.runId, hm[0].sum(), hm[1].sum())));
     }
 
     /** The nodes a copy reads from a snapshot, with the seconds each source waits before it sends one. */

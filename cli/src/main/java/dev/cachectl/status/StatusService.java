@@ -12,6 +12,7 @@ import dev.cachectl.lifecycle.InstanceState;
 import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.ProcessIdentity;
 import dev.cachectl.lifecycle.StateStore;
+import dev.cachectl.redis.OwnReads;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,6 +163,7 @@ public final class StatusService {
                         null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes);
             }
             ServerSample s = last.sample();
+            long[] hm = OwnReads.discount(s.hits(), s.misses(), ownReads(last, endpoint));
             Map<String, InstanceStatus.Db> dbs = new LinkedHashMap<>();
             s.keyspace().forEach((db, k) -> dbs.put(db, new InstanceStatus.Db(k.keys(), k.expires())));
             Double memoryPct = s.maxmemory() > 0 ? round(100.0 * s.usedMemory() / s.maxmemory()) : null;
@@ -183,10 +185,31 @@ public final class StatusService {
             return new InstanceStatus(name, engine.name(), kind, last.error() == null, last.error(), url,
                     s.pid() != 0 ? s.pid() : pid, port,
                     binary, source, s.version(), s.uptimeSeconds(), s.role(), s.usedMemory(), s.maxmemory(), memoryPct,
-                    s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), s.hits(), s.misses(),
-                    ratio(s.hits(), s.misses()), intervalHitRatio, s.evictions(), opsPerSec, otherClients(last), idle, idleTimeout,
+                    s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), hm[0], hm[1],
+                    ratio(hm[0], hm[1]), intervalHitRatio, s.evictions(), opsPerSec, otherClients(last), idle, idleTimeout,
                     cluster, nodes);
         }
+    }
+
+    /**
+     * The keyspace hits and misses cachectl's own reads (migrate, warm --top) caused on the sampled
+     * server, or on each sampled node of a cluster, while it runs as the run id it has now.
+     */
+    private long[] ownReads(Probe probe, Endpoint endpoint) {
+        OwnReads ledger = new OwnReads(states.home().root());
+        if (probe.cluster() == null) {
+            return ledger.of(endpoint.host() + ":" + endpoint.port(), probe.sample().runId());
+        }
+        long[] sum = new long[2];
+        for (ClusterProbe.Node n : probe.cluster().nodes()) {
+            if (n.sample() != null) {
+                long[] own = ledger.of(n.target().host() + ":" + n.target().port(), n.sample().runId());
+                // per node, so that a node's discount never exceeds what that node counted
+                sum[0] += Math.min(own[0], n.sample().hits());
+                sum[1] += Math.min(own[1], n.sample().misses());
+            }
+        }
+        return sum;
     }
 
     /**

@@ -32,11 +32,7 @@ class MigrateCheckpointTest {
         home.run("start", "src").assertOk();
         home.run("start", "small", "--maxmemory", "2mb", "--policy", "noeviction").assertOk();
         try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < KEYS; i++) {
-                p.set("k:" + i, "value-" + i);
-            }
-            p.sync();
+            Samples.writeStrings(src, KEYS);
         }
         Path file = home.workDir().resolve("job.json");
         home.run("migrate", "src", "small", "--reader", "scan", "--threads", "1", "--checkpoint", "job.json").assertExit(1);

@@ -28,11 +28,7 @@ class MigrateConnectionLossTest {
     private CliResult killDuringCopy(String victim) throws Exception {
         home.run("start", "src", "dst").assertOk();
         try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < KEYS; i++) {
-                p.set("k:" + i, "value-" + i);
-            }
-            p.sync();
+            Samples.writeStrings(src, KEYS);
         }
         long pid = home.pid(victim);
         CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("migrate", "src", "dst",

@@ -31,11 +31,7 @@ class MigrateVanishingKeysTest {
     void keys_that_vanish_between_scan_and_copy_count_as_expired_not_failed() throws Exception {
         home.run("start", "src", "dst").assertOk();
         try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < KEYS; i++) {
-                p.set("k:" + i, "value-" + i);
-            }
-            p.sync();
+            Samples.writeStrings(src, KEYS);
         }
         CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("migrate", "src", "dst",
                 "--reader", "scan", "--threads", "1", "--rate", "1000", "--batch", "100", "--scan-count", "100", "--json"));

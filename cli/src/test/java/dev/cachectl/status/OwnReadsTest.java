@@ -1,0 +1,91 @@
+package dev.cachectl.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * migrate's and warm --top's reads (PTTL, DUMP, TYPE, OBJECT) count as keyspace hits on the source;
+ * status and the warm gate leave them out, so the hit ratio is the application's own.
+ */
+class OwnReadsTest {
+    private static final int KEYS = 100;
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    private JsonNode status(String name) throws Exception {
+        return Json.MAPPER.readTree(home.run("status", name, "--json").assertOk().out()).get("instances").get(0);
+    }
+
+    @Test
+    void after_migrate_and_warm_top_status_and_the_warm_gate_show_the_traffics_own_ratio() throws Exception {
+        home.run("start", "src", "dst").assertOk();
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            var p = src.pipelined();
+            for (int i = 0; i < KEYS; i++) {
+                p.set("k:" + i, "v" + i);
+            }
+            p.sync();
+            // the application's traffic: half hits, half misses
+            for (int i = 0; i < 50; i++) {
+                src.get("k:" + i);
+                src.get("absent:" + i);
+            }
+        }
+        home.run("migrate", "src", "dst", "--dry-run").assertOk();
+        home.run("migrate", "src", "dst", "--reader", "scan").assertOk();
+        home.run("migrate", "src", "dst", "--reader", "scan", "--type", "string,hash").assertOk();
+        home.run("warm", "src", "--to", "dst", "--top", "10").assertOk();
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            String stats = src.info("stats");
+            assertTrue(stats.contains("keyspace_hits:") && !stats.contains("keyspace_hits:50\r"),
+                    "cachectl's reads should have counted on the source itself: " + stats);
+        }
+
+        JsonNode src = status("src");
+        assertEquals(50, src.get("hits").asLong(), src.toString());
+        assertEquals(50, src.get("misses").asLong(), src.toString());
+        assertEquals(0.5, src.get("hit_ratio").asDouble(), src.toString());
+
+        // the gate sees 50%: below 60%, so the cache is cold and the warm runs
+        Files.writeString(home.workDir().resolve("users.jsonl"), "{\"id\":1,\"v\":\"x\"}\n");
+        home.run("warm", "users.jsonl", "--to", "src", "--key", "w:{id}", "--value", "v", "--if-hit-ratio-below", "0.6")
+                .assertOk();
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("src"))) {
+            assertEquals("x", redis.get("w:1"), "the warm was skipped: the gate counted cachectl's own reads");
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(home.root().resolve("own-reads.json"))));
+    }
+
+    @Test
+    void own_reads_are_forgotten_when_the_server_restarts() throws Exception {
+        home.run("start", "src", "dst").assertOk();
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            src.set("k", "v");
+        }
+        home.run("migrate", "src", "dst", "--reader", "scan").assertOk();
+        String port = Integer.toString(home.port("src"));
+        home.run("stop", "src").assertOk();
+        home.run("start", "src", "--port", port).assertOk();
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            src.set("k", "v"); // not persisted: the restart started empty
+            src.get("k");
+            src.get("k");
+            src.get("absent");
+        }
+        JsonNode status = status("src");
+        assertEquals(2, status.get("hits").asLong(), "a new run id starts from zero: " + status);
+        assertEquals(1, status.get("misses").asLong(), status.toString());
+    }
+}
