@@ -5,6 +5,7 @@ import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -39,8 +40,13 @@ final class CopyWorker implements AutoCloseable {
     /** The stream of the unit being copied: whose node the source reads count against. */
     private StreamProgress current;
 
+    /** Whether each source node (by address) holds per-field hash expiries, asked once per node. */
+    private final Map<String, Boolean> sourceFieldExpiries = new HashMap<>();
+    private final Target targetServer;
+
     CopyWorker(MigrationPlan plan, Target target, Counters counters, RateLimiter rate, ProgressListener progress) {
         this.plan = plan;
+        this.targetServer = target;
         this.target = target.session();
         this.counters = counters;
         this.rate = rate;
@@ -250,9 +256,7 @@ final class CopyWorker implements AutoCloseable {
         try {
             outcome = copier.copy(item.key, item.targetKey, type, item.expireAt, plan.replace());
         } catch (JedisConnectionException e) {
-            // a type copy reads the source and writes the target: name the side whose connection broke
-            boolean sourceLost = source.getConnection().isBroken();
-            throw ConnectionLoss.of(sourceLost ? "source" : "target", sourceLost ? plan.source() : plan.target(), e);
+            throw lost(source, e);
         } catch (JedisException e) {
             String message = String.valueOf(e.getMessage());
             failOrAbort(message, item);
@@ -264,6 +268,9 @@ final class CopyWorker implements AutoCloseable {
             case COPIED -> {
                 counters.copied.increment();
                 counters.bytes.add(outcome.bytes());
+                if (type.equals("hash")) {
+                    carryFieldExpiries(source, targetDb, item);
+                }
                 if (plan.deleteSource()) {
                     SourceDeletion.deleteIfEqual(source, item.key, target.commands(targetDb), item.targetKey, counters);
                 }
@@ -273,6 +280,34 @@ final class CopyWorker implements AutoCloseable {
             case UNSUPPORTED -> counters.fail("type " + type + " cannot be copied by type", printable(item.key));
         }
         progress.advanced(1, outcome.bytes());
+    }
+
+    /**
+     * A type copy writes a hash's fields without their own expiries (Redis 7.4+): set them again on a
+     * target that holds them, else name the loss in the summary's "not carried".
+     */
+    private void carryFieldExpiries(Jedis source, int targetDb, Item item) {
+        boolean sourceHolds = sourceFieldExpiries.computeIfAbsent(node(),
+                n -> FieldExpiries.supported(RedisInfo.parse(source.info("server")).get("redis_version")));
+        if (!sourceHolds) {
+            return;
+        }
+        boolean targetHolds = targetServer.holdsFieldExpiries();
+        long withExpiry;
+        try {
+            withExpiry = FieldExpiries.copy(source, item.key, target.commands(targetDb), item.targetKey, targetHolds);
+        } catch (JedisConnectionException e) {
+            throw lost(source, e);
+        }
+        if (withExpiry > 0 && !targetHolds) {
+            counters.notCarried(FieldExpiries.notCarried(targetServer.version()));
+        }
+    }
+
+    /** A type copy reads the source and writes the target: name the side whose connection broke. */
+    private CachectlException lost(Jedis source, JedisConnectionException e) {
+        boolean sourceLost = source.getConnection().isBroken();
+        return ConnectionLoss.of(sourceLost ? "source" : "target", sourceLost ? plan.source() : plan.target(), e);
     }
 
     private static final int CHUNK_ELEMENTS = 1000;

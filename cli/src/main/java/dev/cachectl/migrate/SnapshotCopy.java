@@ -119,6 +119,7 @@ final class SnapshotCopy {
     private void copy(RdbReader rdb, Map<Integer, StreamProgress> byDb, SnapshotSink sink, SnapshotOutcomes outcomes)
             throws IOException, InterruptedException {
         KeySelection selection = plan.selection();
+        boolean fieldExpiriesHeld = target.holdsFieldExpiries();
         KeySelection.Matcher matcher = selection.matcher();
         Set<String> types = selection.types();
         int batchSize = plan.batch().batch();
@@ -145,7 +146,9 @@ final class SnapshotCopy {
                 counters.expired.increment();
                 continue;
             }
-            if (big(rdb)) {
+            // a hash whose fields have their own expiries (7.4+): a target that cannot hold them refuses its
+            // payload anyway, and the copy by type names what it cannot carry
+            if (big(rdb) || rdb.fieldTtls() && !fieldExpiriesHeld) {
                 outcomes.defer(db, key);
                 continue;
             }

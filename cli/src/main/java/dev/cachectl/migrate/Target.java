@@ -37,6 +37,7 @@ final class Target implements AutoCloseable {
 
     private final Endpoint endpoint;
     private final JedisCluster cluster;
+    private volatile String version;
 
     private Target(Endpoint endpoint, JedisCluster cluster) {
         this.endpoint = endpoint;
@@ -71,18 +72,35 @@ final class Target implements AutoCloseable {
         return endpoint;
     }
 
-    /** True when the (standalone) target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
+    /** The target's redis_version (its first seed's, for a cluster), asked once. */
+    String version() {
+        String v = version;
+        if (v == null) {
+            try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+                v = String.valueOf(RedisInfo.parse(jedis.info("server")).get("redis_version"));
+            } catch (JedisException e) {
+                throw RedisClients.translate(endpoint, e);
+            }
+            version = v;
+        }
+        return v;
+    }
+
+    /** True when the target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
     boolean knowsPxat() {
-        try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
-            String[] version = String.valueOf(RedisInfo.parse(jedis.info("server")).get("redis_version")).split("\\.");
+        String[] version = version().split("\\.");
+        try {
             int major = Integer.parseInt(version[0]);
             int minor = version.length > 1 ? Integer.parseInt(version[1]) : 0;
             return major > 6 || major == 6 && minor >= 2;
-        } catch (JedisException e) {
-            throw RedisClients.translate(endpoint, e);
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** True when the target holds hash fields with their own expiry (Redis 7.4+). */
+    boolean holdsFieldExpiries() {
+        return FieldExpiries.supported(version());
     }
 
     boolean cluster() {
