@@ -24,17 +24,7 @@ final class FieldExpiries {
 
     /** True when a server of this version ({@code redis_version}) holds per-field expiries. */
     static boolean supported(String redisVersion) {
-        if (redisVersion == null) {
-            return false;
-        }
-        String[] parts = redisVersion.trim().split("\\.");
-        try {
-            int major = Integer.parseInt(parts[0]);
-            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-            return major > 7 || major == 7 && minor >= 4;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return Target.versionAtLeast(redisVersion, 7, 4);
     }
 
     /** The summary's "not carried" line for hashes with field expiries copied to a target of {@code targetVersion}. */

@@ -88,11 +88,19 @@ final class Target implements AutoCloseable {
 
     /** True when the target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
     boolean knowsPxat() {
-        String[] version = version().split("\\.");
+        return versionAtLeast(version(), 6, 2);
+    }
+
+    /** True when {@code redisVersion} ("7.0.15") is {@code major.minor} or newer; false when it cannot be read. */
+    static boolean versionAtLeast(String redisVersion, int major, int minor) {
+        if (redisVersion == null) {
+            return false;
+        }
+        String[] parts = redisVersion.trim().split("\\.");
         try {
-            int major = Integer.parseInt(version[0]);
-            int minor = version.length > 1 ? Integer.parseInt(version[1]) : 0;
-            return major > 6 || major == 6 && minor >= 2;
+            int ma = Integer.parseInt(parts[0]);
+            int mi = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return ma > major || ma == major && mi >= minor;
         } catch (NumberFormatException e) {
             return false;
         }
