@@ -6,7 +6,6 @@ import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -105,7 +104,9 @@ record Checkpoint(String plan, Job job, List<Stream> streams, Counters.Snapshot 
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new CachectlException(ExitCode.FAILED, "the copy finished, but its checkpoint " + file
+                    + " cannot be removed (" + (e instanceof AccessDeniedException ? "permission denied" : "I/O error")
+                    + "): remove it by hand", e);
         }
     }
 

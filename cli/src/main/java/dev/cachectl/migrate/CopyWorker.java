@@ -306,8 +306,7 @@ final class CopyWorker implements AutoCloseable {
 
     /** A type copy reads the source and writes the target: name the side whose connection broke. */
     private CachectlException lost(Jedis source, JedisConnectionException e) {
-        boolean sourceLost = source.getConnection().isBroken();
-        return ConnectionLoss.of(sourceLost ? "source" : "target", sourceLost ? plan.source() : plan.target(), e);
+        return ConnectionLoss.eitherSide(source, plan.source(), plan.target(), e);
     }
 
     private static final int CHUNK_ELEMENTS = 1000;

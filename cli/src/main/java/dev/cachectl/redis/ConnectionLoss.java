@@ -3,6 +3,7 @@ package dev.cachectl.redis;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -33,6 +34,16 @@ public final class ConnectionLoss {
         }
         CachectlException translated = RedisClients.translate(endpoint, e);
         return new CachectlException(translated.exitCode(), role + " " + translated.getMessage(), e);
+    }
+
+    /**
+     * For work that reads {@code source} and writes a target in one go (a copy by type, a verify):
+     * the loss named on the side whose connection broke.
+     */
+    public static CachectlException eitherSide(Jedis source, Endpoint sourceEndpoint, Endpoint targetEndpoint,
+                                               JedisException e) {
+        boolean sourceLost = source.getConnection().isBroken();
+        return of(sourceLost ? "source" : "target", sourceLost ? sourceEndpoint : targetEndpoint, e);
     }
 
     /** What happened to a connection, in words: "connection reset", "no reply within the timeout", … */
