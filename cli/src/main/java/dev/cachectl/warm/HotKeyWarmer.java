@@ -1,6 +1,7 @@
 package dev.cachectl.warm;
 
 import dev.cachectl.batch.BatchSettings;
+import dev.cachectl.config.Endpoint;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.ConnectionLoss;
@@ -39,7 +40,9 @@ final class HotKeyWarmer {
     }
 
     /** Returns how the keys were ranked, for the summary. */
-    String run(WarmJob.HotKeys hot, RedisTarget target, boolean nx, Tally tally, DryRunSink.Sample sample) {
+    /** {@code targetEndpoint}: where {@code target} writes, to name it if its connection breaks. */
+    String run(WarmJob.HotKeys hot, RedisTarget target, Endpoint targetEndpoint, boolean nx, Tally tally,
+               DryRunSink.Sample sample) {
         try (Jedis source = RedisClients.open(hot.endpoint(), TIMEOUT)) {
             HotKeyRanker.Ranking ranking;
             String runId;
@@ -64,15 +67,15 @@ final class HotKeyWarmer {
                 tally.read.add(keys.size());
                 return how;
             }
-            long[] copyReads = copy(source, hot, keys, target, nx, tally);
+            long[] copyReads = copy(source, hot, keys, target, targetEndpoint, nx, tally);
             ownReads.add(server, runId, copyReads[0], copyReads[1]);
             return how;
         }
     }
 
     /** Copies the keys; returns the keyspace {hits, misses} its reads (PTTL and DUMP per key) caused on the source. */
-    private long[] copy(Jedis source, WarmJob.HotKeys hot, List<HotKeyRanker.Ranked> keys, RedisTarget target, boolean nx,
-                        Tally tally) {
+    private long[] copy(Jedis source, WarmJob.HotKeys hot, List<HotKeyRanker.Ranked> keys, RedisTarget target,
+                        Endpoint targetEndpoint, boolean nx, Tally tally) {
         long[] reads = new long[2];
         RateLimiter limiter = RateLimiter.perSecond(settings.ratePerSecond());
         try (AbstractPipeline pipeline = target.pipeline()) {
@@ -89,7 +92,7 @@ final class HotKeyWarmer {
                     break;
                 } catch (JedisException e) {
                     // the chunk is read from the source and written to the target: name the side that broke
-                    String side = source.getConnection().isBroken() ? "source " + hot.endpoint() : "the target";
+                    String side = source.getConnection().isBroken() ? "source " + hot.endpoint() : "target " + targetEndpoint;
                     tally.lost("lost the connection to " + side + ": " + ConnectionLoss.what(e), chunk.size());
                     break;
                 }

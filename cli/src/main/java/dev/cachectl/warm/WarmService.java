@@ -66,7 +66,8 @@ public final class WarmService {
             if (job.source() instanceof WarmJob.HotKeys hot) {
                 progress.started("warm", hot.top());
                 try {
-                    ranking = new HotKeyWarmer(job.batch(), progress, new OwnReads(home.root())).run(hot, target, job.nx(), tally, sample);
+                    ranking = new HotKeyWarmer(job.batch(), progress, new OwnReads(home.root()))
+                            .run(hot, target, job.target().endpoint(), job.nx(), tally, sample);
                 } finally {
                     progress.finished();
                 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Faults;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,9 +32,7 @@ class MigrateCheckpointTest {
     private Path interruptedRun() throws Exception {
         home.run("start", "src").assertOk();
         home.run("start", "small", "--maxmemory", "2mb", "--policy", "noeviction").assertOk();
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            Samples.writeStrings(src, KEYS);
-        }
+        Faults.loadStrings(home, "src", KEYS);
         Path file = home.workDir().resolve("job.json");
         home.run("migrate", "src", "small", "--reader", "scan", "--threads", "1", "--checkpoint", "job.json").assertExit(1);
         assertTrue(Files.isRegularFile(file), "no checkpoint was saved");

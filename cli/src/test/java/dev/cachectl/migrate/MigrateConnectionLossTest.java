@@ -3,13 +3,11 @@ package dev.cachectl.migrate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Faults;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,22 +25,9 @@ class MigrateConnectionLossTest {
     /** Starts a slow copy, kills {@code victim} once keys are arriving, and returns how the copy ended. */
     private CliResult killDuringCopy(String victim) throws Exception {
         home.run("start", "src", "dst").assertOk();
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            Samples.writeStrings(src, KEYS);
-        }
-        long pid = home.pid(victim);
-        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("migrate", "src", "dst",
-                "--reader", "scan", "--rate", "2000", "--batch", "100", "--scan-count", "100", "--json"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
-            while (dst.dbSize() < 500) {
-                assertFalse(run.isDone(), () -> "migrate ended before the kill: " + run.join());
-                assertTrue(System.nanoTime() < deadline, "migrate made no progress");
-                Thread.sleep(20);
-            }
-        }
-        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        return run.get(60, TimeUnit.SECONDS);
+        Faults.loadStrings(home, "src", KEYS);
+        return Faults.during(home, "dst", 500, Faults.kill(home, victim), "migrate", "src", "dst",
+                "--reader", "scan", "--rate", "2000", "--batch", "100", "--scan-count", "100", "--json");
     }
 
     private void assertNamed(CliResult result, String role, String name) throws Exception {

@@ -3,16 +3,14 @@ package dev.cachectl.migrate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Faults;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,21 +28,13 @@ class MigrateVanishingKeysTest {
     @Test
     void keys_that_vanish_between_scan_and_copy_count_as_expired_not_failed() throws Exception {
         home.run("start", "src", "dst").assertOk();
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            Samples.writeStrings(src, KEYS);
-        }
-        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("migrate", "src", "dst",
-                "--reader", "scan", "--threads", "1", "--rate", "1000", "--batch", "100", "--scan-count", "100", "--json"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src")); Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
-            while (dst.dbSize() < 100) {
-                assertFalse(run.isDone(), () -> "migrate ended before the keys were deleted: " + run.join());
-                assertTrue(System.nanoTime() < deadline, "migrate made no progress");
-                Thread.sleep(10);
+        Faults.loadStrings(home, "src", KEYS);
+        CliResult result = Faults.during(home, "dst", 100, () -> {
+            try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+                src.flushAll();
             }
-            src.flushAll();
-        }
-        CliResult result = run.get(60, TimeUnit.SECONDS).assertOk();
+        }, "migrate", "src", "dst", "--reader", "scan", "--threads", "1", "--rate", "1000", "--batch", "100",
+                "--scan-count", "100", "--json").assertOk();
         JsonNode summary = Json.MAPPER.readTree(result.out());
         assertEquals(0, summary.get("failed").asLong(), result.toString());
         assertTrue(summary.get("expired").asLong() > 0, "no key vanished between SCAN and its copy: " + result);

@@ -34,15 +34,6 @@ final class Samples {
     }
 
     /** One key of each core type, plus an empty string; every key name holds every byte value. */
-    /** {@code n} plain strings, k:0 = value-0 … in one pipeline. */
-    static void writeStrings(Jedis jedis, int n) {
-        var p = jedis.pipelined();
-        for (int i = 0; i < n; i++) {
-            p.set("k:" + i, "value-" + i);
-        }
-        p.sync();
-    }
-
     static List<Sample> writeEveryType(Jedis jedis, String prefix) {
         List<Sample> samples = new ArrayList<>();
         byte[] string = key(prefix, "string");

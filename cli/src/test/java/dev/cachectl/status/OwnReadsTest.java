@@ -2,6 +2,7 @@ package dev.cachectl.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.Faults;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,12 +31,8 @@ class OwnReadsTest {
     @Test
     void after_migrate_and_warm_top_status_and_the_warm_gate_show_the_traffics_own_ratio() throws Exception {
         home.run("start", "src", "dst").assertOk();
+        Faults.loadStrings(home, "src", KEYS);
         try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < KEYS; i++) {
-                p.set("k:" + i, "v" + i);
-            }
-            p.sync();
             // the application's traffic: half hits, half misses
             for (int i = 0; i < 50; i++) {
                 src.get("k:" + i);
