@@ -8,7 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+
 import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.Set;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +68,31 @@ class OwnReadsTest {
         }
         assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(home.root().resolve("own-reads.json"))));
+    }
+
+    @Test
+    void a_cluster_source_is_discounted_node_by_node() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        home.run("start", "flat").assertOk();
+        String url = home.run("start", "shard").assertOk().out().trim();
+        Set<HostAndPort> seeds = new HashSet<>();
+        for (String seed : url.substring("redis+cluster://".length()).split(",")) {
+            seeds.add(HostAndPort.from(seed));
+        }
+        try (JedisCluster shard = new JedisCluster(seeds)) {
+            for (int i = 0; i < KEYS; i++) {
+                shard.set("k:" + i, "v" + i);
+            }
+            for (int i = 0; i < 30; i++) {
+                shard.get("k:" + i);
+                shard.get("absent:" + i);
+                shard.get("absent-too:" + i);
+            }
+        }
+        home.run("migrate", "shard", "flat", "--reader", "scan").assertOk();
+        JsonNode status = status("shard");
+        assertEquals(30, status.get("hits").asLong(), status.toString());
+        assertEquals(60, status.get("misses").asLong(), status.toString());
     }
 
     @Test
