@@ -53,6 +53,8 @@ public final class Migrator {
     private final List<String> notes = new CopyOnWriteArrayList<>();
 
     private final OwnReads ownReads;
+    /** Per source node, the {hits, misses} of this run already added to {@link #ownReads}. */
+    private final Map<String, long[]> ownReadsRecorded = new ConcurrentHashMap<>();
 
     public Migrator(Path checkpointDir, OwnReads ownReads) {
         this.checkpointDir = checkpointDir;
@@ -162,13 +164,23 @@ public final class Migrator {
                 break;
             }
             Checkpoint.of(fingerprint, job, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
+            recordOwnReads(streams, counters);
         }
     }
 
-    /** What this run's reads did to each source's keyspace hits and misses, for status and the warm gate to discount. */
+    /**
+     * What this run's reads did to each source's keyspace hits and misses since they were last recorded,
+     * for status and the warm gate to discount: every second while it runs (so a run killed part way has
+     * recorded nearly all of it, and status --interval sees it as it goes), and once at the end.
+     */
     private void recordOwnReads(List<StreamProgress> streams, Counters counters) {
         counters.ownReads.forEach((node, hm) -> streams.stream().filter(s -> s.node.address().equals(node)).findFirst()
-                .ifPresent(s -> ownReads.add(node, s.runId, hm[0].sum(), hm[1].sum())));
+                .ifPresent(s -> {
+                    long[] now = {hm[0].sum(), hm[1].sum()};
+                    long[] before = ownReadsRecorded.getOrDefault(node, new long[2]);
+                    ownReads.add(node, s.runId, now[0] - before[0], now[1] - before[1]);
+                    ownReadsRecorded.put(node, now);
+                }));
     }
 
     /** The nodes a copy reads from a snapshot, with the seconds each source waits before it sends one. */

@@ -89,9 +89,18 @@ public final class StatusService {
      * have both (the nodes that answered, and what is wrong with the others) and its nodes' own readings.
      * {@code probeCommands}: how many commands the reading itself sent, which traffic over an interval discounts.
      */
-    private record Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands) {
+    private record Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands, long[] own) {
         Probe(ServerSample sample, String error) {
             this(sample, error, null, 1);
+        }
+
+        Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands) {
+            this(sample, error, cluster, probeCommands, new long[2]);
+        }
+
+        /** {@code own}: the hits and misses cachectl's own reads had caused when the sample was taken. */
+        Probe withOwn(long[] own) {
+            return new Probe(sample, error, cluster, probeCommands, own);
         }
     }
 
@@ -115,6 +124,11 @@ public final class StatusService {
         }
 
         Probe probe() {
+            Probe probe = sample();
+            return probe.sample() == null ? probe : probe.withOwn(ownReads(probe, endpoint));
+        }
+
+        private Probe sample() {
             if (knownDown != null) {
                 return new Probe(null, knownDown);
             }
@@ -163,7 +177,7 @@ public final class StatusService {
                         null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes);
             }
             ServerSample s = last.sample();
-            long[] hm = OwnReads.discount(s.hits(), s.misses(), ownReads(last, endpoint));
+            long[] hm = OwnReads.discount(s.hits(), s.misses(), last.own());
             Map<String, InstanceStatus.Db> dbs = new LinkedHashMap<>();
             s.keyspace().forEach((db, k) -> dbs.put(db, new InstanceStatus.Db(k.keys(), k.expires())));
             Double memoryPct = s.maxmemory() > 0 ? round(100.0 * s.usedMemory() / s.maxmemory()) : null;
@@ -172,7 +186,10 @@ public final class StatusService {
             if (second != null && first.sample() != null && second.sample() != null
                     && first.sample().runId() != null && first.sample().runId().equals(second.sample().runId())) {
                 ServerSample a = first.sample();
-                intervalHitRatio = ratio(s.hits() - a.hits(), s.misses() - a.misses());
+                // less what cachectl's own reads (a migrate under way records them every second) added meanwhile
+                long[] own = {second.own()[0] - first.own()[0], second.own()[1] - first.own()[1]};
+                long[] interval = OwnReads.discount(s.hits() - a.hits(), s.misses() - a.misses(), own);
+                intervalHitRatio = ratio(interval[0], interval[1]);
                 double seconds = Math.max(1, s.takenAtMillis() - a.takenAtMillis()) / 1000.0;
                 // our own INFO between the two samples is one command (two per cluster node); it is not traffic
                 opsPerSec = round(Math.max(0, s.totalCommands() - a.totalCommands() - first.probeCommands()) / seconds);

@@ -2,6 +2,7 @@ package dev.cachectl.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.Faults;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,8 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.HashSet;
 import java.util.Set;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -93,6 +96,32 @@ class OwnReadsTest {
         JsonNode status = status("shard");
         assertEquals(30, status.get("hits").asLong(), status.toString());
         assertEquals(60, status.get("misses").asLong(), status.toString());
+    }
+
+    @Test
+    void a_migrate_records_its_reads_while_it_runs_so_a_killed_one_is_still_discounted() throws Exception {
+        home.run("start", "src", "dst").assertOk();
+        Faults.loadStrings(home, "src", 60_000);
+        CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", "src", "dst", "--reader", "scan",
+                "--rate", "4000", "--progress", "none");
+        Path ledger = home.root().resolve("own-reads.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (!Files.exists(ledger) || !Files.readString(ledger).contains("\"hits\"")) {
+                assertTrue(run.process().isAlive(), () -> "migrate ended before it recorded its reads: " + run.log());
+                assertTrue(System.nanoTime() < deadline, "migrate recorded no reads while running");
+                Thread.sleep(50);
+            }
+        } finally {
+            run.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        JsonNode status = status("src");
+        long hits = status.get("hits").asLong();
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            long raw = Long.parseLong(src.info("stats").lines().filter(l -> l.startsWith("keyspace_hits:"))
+                    .findFirst().orElseThrow().substring("keyspace_hits:".length()).trim());
+            assertTrue(raw > 0 && hits < raw, "nothing discounted: status " + hits + ", server " + raw);
+        }
     }
 
     @Test
