@@ -327,7 +327,8 @@ public final class Migrator {
                 runId = String.valueOf(RedisInfo.parse(jedis.info("server")).get("run_id"));
                 keyspace = RedisInfo.parse(jedis.info("keyspace")).keyspace();
             } catch (JedisException e) {
-                throw ConnectionLoss.of("source", node.endpoint(), e);
+                // the first commands on a new connection: a TLS or protocol mismatch shows here, with its hint
+                throw RedisClients.translate(node.endpoint(), e);
             }
             List<Integer> dbs = plan.source().cluster() ? List.of(0) : plan.sourceDbs().isEmpty()
                     ? keyspace.keySet().stream().map(db -> Integer.parseInt(db.substring(2))).toList() : plan.sourceDbs();

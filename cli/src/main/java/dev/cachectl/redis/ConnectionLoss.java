@@ -29,7 +29,7 @@ public final class ConnectionLoss {
      * {@link RedisClients#translate}, with the role in front.
      */
     public static CachectlException of(String role, Endpoint endpoint, JedisException e) {
-        if (e instanceof JedisConnectionException) {
+        if (e instanceof JedisConnectionException && !tls(e)) {
             return new CachectlException(ExitCode.DOWN, "lost the connection to " + role + " " + endpoint + ": " + what(e), e);
         }
         CachectlException translated = RedisClients.translate(endpoint, e);
@@ -44,6 +44,16 @@ public final class ConnectionLoss {
                                                JedisException e) {
         boolean sourceLost = source.getConnection().isBroken();
         return of(sourceLost ? "source" : "target", sourceLost ? sourceEndpoint : targetEndpoint, e);
+    }
+
+    /** A TLS handshake failure: not a loss but a connection that never worked, which translate explains. */
+    private static boolean tls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What happened to a connection, in words: "connection reset", "no reply within the timeout", … */
