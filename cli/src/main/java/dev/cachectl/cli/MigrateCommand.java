@@ -2,6 +2,8 @@ package dev.cachectl.cli;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.OwnReads;
+import dev.cachectl.redis.RedisClients;
 import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
@@ -132,8 +134,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
                 ttlTolerance, deleteSource, batch.settings());
         // options first (a usage error needs no server), then both ends answer and accept us, before any plan
-        dev.cachectl.redis.RedisClients.check(from, to);
-        Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"));
+        RedisClients.check(from, to);
+        Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"), new OwnReads(ctx.home().root()));
         Migrator.Result result;
         try (Interrupts interrupts = Interrupts.routeTo(migrator::cancel, spec.commandLine().getErr())) {
             result = migrator.run(plan, top.progressListener(spec.commandLine().getErr()));
@@ -154,6 +156,7 @@ public final class MigrateCommand implements Callable<Integer> {
             output.note(String.format(Locale.ROOT, "dry run: %d keys would be copied, about %s, about %s (read by %s)",
                     s.scanned(), Sizes.human(s.estimatedBytes()), Durations.format(Duration.ofMillis((long) (s.estimatedSeconds() * 1000))),
                     s.reader()));
+            s.notes().forEach(note -> output.note("  " + note));
             return;
         }
         output.note(String.format(Locale.ROOT, "migrate %s: %d copied, %d skipped (existing), %d expired, %d failed "

@@ -1,35 +1,93 @@
 package dev.cachectl.migrate;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What an interrupted migration needs to go on: for every (source node, db) stream the SCAN cursor
  * before which every key is acknowledged by the target, whether the stream is done, and the
  * node's run id (a restarted source may have reordered its keyspace, so a resume is refused).
- * {@code plan} fingerprints source, target and filters, so a checkpoint is never applied to a
- * different job. Written with jackson-core's streaming API every second of a run: databind would
- * load some 400 classes while the copy needs the CPU.
+ * {@code plan} fingerprints source, target and filters, and {@code job} spells them out, so a
+ * checkpoint is never applied to a different job and a refusal can say what differs.
+ * {@code checksum} covers everything else: a file edited by hand or torn is refused on load
+ * ({@link CheckpointFile}), never trusted. Written with jackson-core's streaming API every second
+ * of a run: databind would load some 400 classes while the copy needs the CPU.
  */
-record Checkpoint(String plan, List<Stream> streams, Counters.Snapshot totals) {
+record Checkpoint(String plan, Job job, List<Stream> streams, Counters.Snapshot totals, String checksum) {
 
     record Stream(String node, int db, String runId, String cursor, boolean done) {
     }
 
-    static Checkpoint read(Path file) {
-        try {
-            return RecordJson.read(Files.readAllBytes(file), Checkpoint.class);
-        } catch (IOException | RuntimeException e) {
-            throw CachectlException.usage("checkpoint " + file + " is unreadable: "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + " (remove it to start over)");
+    /** The job a checkpoint belongs to, as the user gave it (URLs redacted). */
+    record Job(String source, String target, String dbs, String dbMap, String match, String exclude, String types,
+               String rename, String reader) {
+
+        static Job of(MigrationPlan plan) {
+            KeySelection sel = plan.selection();
+            return new Job(plan.source().toString(), plan.target().toString(), String.valueOf(plan.sourceDbs()),
+                    String.valueOf(new TreeMap<>(plan.dbMap())), String.valueOf(sel.match()), String.valueOf(sel.exclude()),
+                    String.valueOf(new TreeSet<>(sel.types())), sel.fromPrefix() == null ? ""
+                    : new String(sel.fromPrefix(), StandardCharsets.UTF_8) + "=" + new String(sel.toPrefix(), StandardCharsets.UTF_8),
+                    plan.reader().name());
         }
+
+        /** What makes {@code now} another job than this one, e.g. "target was redis://…:1, now redis://…:2". */
+        List<String> differences(Job now) {
+            List<String> out = new ArrayList<>();
+            differ(out, "source", source, now.source);
+            differ(out, "target", target, now.target);
+            differ(out, "dbs", dbs, now.dbs);
+            differ(out, "db map", dbMap, now.dbMap);
+            differ(out, "match", match, now.match);
+            differ(out, "exclude", exclude, now.exclude);
+            differ(out, "types", types, now.types);
+            differ(out, "rename", rename.isEmpty() ? "none" : rename, now.rename.isEmpty() ? "none" : now.rename);
+            return out;
+        }
+
+        private static void differ(List<String> out, String what, String was, String now) {
+            if (!was.equals(now)) {
+                out.add(what + " was " + was + ", now " + now);
+            }
+        }
+    }
+
+    static Checkpoint of(String plan, Job job, List<Stream> streams, Counters.Snapshot totals) {
+        return new Checkpoint(plan, job, streams, totals, checksum(plan, job, streams, totals));
+    }
+
+    /** SHA-256 over every field in a fixed order: what {@link CheckpointFile} recomputes on load. */
+    static String checksum(String plan, Job job, List<Stream> streams, Counters.Snapshot t) {
+        StringBuilder text = new StringBuilder(plan).append('\n').append(job).append('\n');
+        for (Stream s : streams) {
+            text.append(s).append('\n');
+        }
+        text.append(t);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Checkpoint read(Path file) {
+        return CheckpointFile.read(file);
     }
 
     void write(Path file) {
@@ -37,7 +95,8 @@ record Checkpoint(String plan, List<Stream> streams, Counters.Snapshot totals) {
             SecureFiles.ensureDir(file.toAbsolutePath().getParent());
             SecureFiles.writeAtomically(file, RecordJson.write(this));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+            throw new CachectlException(ExitCode.FAILED, "cannot write checkpoint " + file + ": "
+                    + (e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -45,7 +104,13 @@ record Checkpoint(String plan, List<Stream> streams, Counters.Snapshot totals) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new CachectlException(ExitCode.FAILED, "the copy finished, but its checkpoint " + file
+                    + " cannot be removed (" + (e instanceof AccessDeniedException ? "permission denied" : "I/O error")
+                    + "): remove it by hand", e);
         }
+    }
+
+    static CachectlException damaged(Path file, String what) {
+        return CachectlException.usage("checkpoint " + file + " is damaged (" + what + "); remove it to start over");
     }
 }

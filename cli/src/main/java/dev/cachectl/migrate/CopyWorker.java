@@ -3,10 +3,13 @@ package dev.cachectl.migrate;
 import dev.cachectl.CachectlException;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.nio.charset.StandardCharsets;
@@ -34,9 +37,16 @@ final class CopyWorker implements AutoCloseable {
     private final ProgressListener progress;
     private final Map<String, Jedis> sources = new HashMap<>();
     private final long suspectBytes;
+    /** The stream of the unit being copied: whose node the source reads count against. */
+    private StreamProgress current;
+
+    /** Whether each source node (by address) holds per-field hash expiries, asked once per node. */
+    private final Map<String, Boolean> sourceFieldExpiries = new HashMap<>();
+    private final Target targetServer;
 
     CopyWorker(MigrationPlan plan, Target target, Counters counters, RateLimiter rate, ProgressListener progress) {
         this.plan = plan;
+        this.targetServer = target;
         this.target = target.session();
         this.counters = counters;
         this.rate = rate;
@@ -46,6 +56,7 @@ final class CopyWorker implements AutoCloseable {
     }
 
     void copy(Unit unit) throws InterruptedException {
+        current = unit.stream();
         rate.acquire(unit.keys().size());
         Jedis source = source(unit.stream());
         int targetDb = plan.targetDb(unit.stream().db);
@@ -56,14 +67,20 @@ final class CopyWorker implements AutoCloseable {
             long dumpLimit = plan.mode() == MigrationPlan.Mode.struct ? -1 : suspectBytes;
             reads = SourceReader.read(source, keys, !plan.source().cluster(), dumpLimit, GROUP_BYTES);
         } catch (JedisException e) {
-            throw RedisClients.translate(unit.stream().node.endpoint(), e);
+            throw ConnectionLoss.of("source", unit.stream().node.endpoint(), e);
         }
         List<Item> dumped = new ArrayList<>();
         List<Item> toDump = new ArrayList<>();
         List<Item> suspects = new ArrayList<>();
         long now = System.currentTimeMillis();
+        String node = unit.stream().node.address();
         for (int i = 0; i < keys.size(); i++) {
             SourceReader.Read read = reads.get(i);
+            // PTTL found the key or not; a DUMP in the same read found it (MEMORY USAGE counts nothing)
+            counters.ownRead(node, read.pttl() != -2);
+            if (read.payload() != null) {
+                counters.ownRead(node, true);
+            }
             if (read.pttl() == -2 || read.size() == null) {
                 counters.expired.increment();
                 continue;
@@ -104,6 +121,7 @@ final class CopyWorker implements AutoCloseable {
         p.sync();
         List<byte[]> selected = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
+            counters.ownRead(node(), !types.get(i).get().equals("none"));
             if (plan.selection().types().contains(types.get(i).get())) {
                 selected.add(keys.get(i));
             } else {
@@ -122,11 +140,12 @@ final class CopyWorker implements AutoCloseable {
             }
             p.sync();
         } catch (JedisException e) {
-            throw RedisClients.translate(plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e);
         }
         List<Item> dumped = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
             byte[] payload = dumps.get(i).get();
+            counters.ownRead(node(), payload != null);
             if (payload == null) {
                 counters.expired.increment();
                 continue;
@@ -199,7 +218,11 @@ final class CopyWorker implements AutoCloseable {
                 default -> 0;
             };
         } catch (JedisException e) {
-            throw RedisClients.translate(plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e);
+        }
+        counters.ownRead(node(), elements >= 0);
+        if (!type.equals("none") && !type.equals("string")) {
+            counters.ownRead(node(), elements > 0); // an existing collection is never empty
         }
         if (elements < 0) {
             counters.expired.increment();
@@ -221,8 +244,9 @@ final class CopyWorker implements AutoCloseable {
         try {
             type = source.type(item.key);
         } catch (JedisException e) {
-            throw RedisClients.translate(plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e);
         }
+        counters.ownRead(node(), !type.equals("none"));
         copyByType(source, targetDb, item, type);
     }
 
@@ -231,6 +255,8 @@ final class CopyWorker implements AutoCloseable {
         StructCopier.Outcome outcome;
         try {
             outcome = copier.copy(item.key, item.targetKey, type, item.expireAt, plan.replace());
+        } catch (JedisConnectionException e) {
+            throw lost(source, e);
         } catch (JedisException e) {
             String message = String.valueOf(e.getMessage());
             failOrAbort(message, item);
@@ -242,6 +268,9 @@ final class CopyWorker implements AutoCloseable {
             case COPIED -> {
                 counters.copied.increment();
                 counters.bytes.add(outcome.bytes());
+                if (type.equals("hash")) {
+                    carryFieldExpiries(source, targetDb, item);
+                }
                 if (plan.deleteSource()) {
                     SourceDeletion.deleteIfEqual(source, item.key, target.commands(targetDb), item.targetKey, counters);
                 }
@@ -251,6 +280,33 @@ final class CopyWorker implements AutoCloseable {
             case UNSUPPORTED -> counters.fail("type " + type + " cannot be copied by type", printable(item.key));
         }
         progress.advanced(1, outcome.bytes());
+    }
+
+    /**
+     * A type copy writes a hash's fields without their own expiries (Redis 7.4+): set them again on a
+     * target that holds them, else name the loss in the summary's "not carried".
+     */
+    private void carryFieldExpiries(Jedis source, int targetDb, Item item) {
+        boolean sourceHolds = sourceFieldExpiries.computeIfAbsent(node(),
+                n -> FieldExpiries.supported(RedisInfo.parse(source.info("server")).get("redis_version")));
+        if (!sourceHolds) {
+            return;
+        }
+        boolean targetHolds = targetServer.holdsFieldExpiries();
+        long withExpiry;
+        try {
+            withExpiry = FieldExpiries.copy(source, item.key, target.commands(targetDb), item.targetKey, targetHolds);
+        } catch (JedisConnectionException e) {
+            throw lost(source, e);
+        }
+        if (withExpiry > 0 && !targetHolds) {
+            counters.notCarried(FieldExpiries.notCarried(targetServer.version()));
+        }
+    }
+
+    /** A type copy reads the source and writes the target: name the side whose connection broke. */
+    private CachectlException lost(Jedis source, JedisConnectionException e) {
+        return ConnectionLoss.eitherSide(source, plan.source(), plan.target(), e);
     }
 
     private static final int CHUNK_ELEMENTS = 1000;
@@ -294,6 +350,10 @@ final class CopyWorker implements AutoCloseable {
     private Jedis source(StreamProgress stream) {
         return sources.computeIfAbsent(stream.node.address() + "/" + stream.db,
                 k -> RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30)));
+    }
+
+    private String node() {
+        return current.node.address();
     }
 
     static String printable(byte[] key) {

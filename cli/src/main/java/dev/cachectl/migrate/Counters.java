@@ -22,6 +22,9 @@ final class Counters {
     /** What a type copy could not carry (stream PELs, module types), one line each. */
     final Map<String, AtomicLong> notCarried = new ConcurrentHashMap<>();
 
+    /** Keyspace hits [0] and misses [1] this run's own reads caused, per source node address (see {@link dev.cachectl.redis.OwnReads}). */
+    final Map<String, LongAdder[]> ownReads = new ConcurrentHashMap<>();
+
     record Reason(AtomicLong count, String exampleKey) {
     }
 
@@ -34,6 +37,11 @@ final class Counters {
     void fail(String reason, String key) {
         failed.increment();
         reasons.computeIfAbsent(reason, r -> new Reason(new AtomicLong(), key)).count().incrementAndGet();
+    }
+
+    /** One lookup on {@code node} by cachectl itself: a hit when it found the key, else a miss. */
+    void ownRead(String node, boolean found) {
+        ownReads.computeIfAbsent(node, n -> new LongAdder[] {new LongAdder(), new LongAdder()})[found ? 0 : 1].increment();
     }
 
     void notCarried(String what) {

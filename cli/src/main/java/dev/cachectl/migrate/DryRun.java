@@ -28,7 +28,7 @@ final class DryRun {
 
     /** {@code snapshotDelays}: for each node a copy would read from a snapshot, the seconds its source waits before sending it. */
     static MigrationSummary estimate(MigrationPlan plan, List<StreamProgress> streams, Map<String, Long> snapshotDelays,
-                                     long startedNanos) {
+                                     long startedNanos, List<String> resumePlan) {
         KeySelection.Matcher matcher = plan.selection().matcher();
         long count = 0;
         long scanCount = 0;
@@ -36,9 +36,13 @@ final class DryRun {
         long sampled = 0;
         long sampleReadNanos = 0;
         for (StreamProgress stream : streams) {
+            if (stream.done()) {
+                continue;
+            }
             try (Jedis jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30))) {
                 ScanParams params = Scanner.params(plan.selection(), plan.scanCount());
-                String cursor = "0";
+                // a resume goes on where its checkpoint stopped: only what is left is counted
+                String cursor = stream.startCursor();
                 do {
                     ScanResult<byte[]> page = Scanner.page(jedis, cursor, params, plan.selection());
                     List<byte[]> keys = Scanner.selected(page, matcher);
@@ -51,9 +55,9 @@ final class DryRun {
                         long t0 = System.nanoTime();
                         Pipeline p = jedis.pipelined();
                         List<Response<Long>> sizes = new ArrayList<>();
+                        // MEMORY USAGE alone: unlike PTTL or DUMP it counts no keyspace hit on the source
                         for (byte[] key : sample) {
                             sizes.add(p.memoryUsage(key));
-                            p.pttl(key);
                         }
                         p.sync();
                         sampleReadNanos += System.nanoTime() - t0;
@@ -67,16 +71,30 @@ final class DryRun {
             }
         }
         Long estimatedBytes = sampled == 0 ? 0L : (long) ((double) sampledBytes / sampled * count);
-        // a copy reads twice (PTTL+MEMORY USAGE, then DUMP) and writes once: about three times the sample's read cost
-        double scanSeconds = sampled == 0 ? 0.0 : sampleReadNanos / 1e9 / sampled * scanCount * 3 / plan.batch().threads();
+        // a copy reads three times (PTTL, MEMORY USAGE, DUMP) and writes once: about four times the sample's read cost
+        double scanSeconds = sampled == 0 ? 0.0 : sampleReadNanos / 1e9 / sampled * scanCount * 4 / plan.batch().threads();
         // snapshots of several nodes run side by side: the slowest one counts
         double snapshotSeconds = snapshotDelays.values().stream().mapToLong(Long::longValue).max().orElse(0)
                 + (double) (count - scanCount) / SNAPSHOT_KEYS_PER_SECOND / Math.max(1, snapshotDelays.size());
         Double estimatedSeconds = Migrator.round(Math.max(scanSeconds, snapshotDelays.isEmpty() ? 0 : snapshotSeconds));
         String reader = snapshotDelays.isEmpty() ? "scan" : scanCount == 0 ? "sync" : "scan+sync";
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
-        return new MigrationSummary(plan.source().toString(), plan.target().toString(), "completed", true, false,
-                reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0, estimatedBytes,
-                estimatedSeconds, null, null, List.of(), null);
+        return new MigrationSummary(plan.source().toString(), plan.target().toString(), "completed", true,
+                !resumePlan.isEmpty(), reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0,
+                estimatedBytes, estimatedSeconds, null, null, resumePlan, null);
+    }
+
+    /** {@code --dry-run --resume}: what the resume would do, one line per (node, db) and one for what is done. */
+    static List<String> resumePlan(List<StreamProgress> streams, Checkpoint previous, java.nio.file.Path file) {
+        List<String> lines = new ArrayList<>();
+        lines.add("resume of checkpoint " + file + ": " + previous.totals().copied() + " keys already copied ("
+                + previous.totals().scanned() + " read) by earlier runs");
+        for (StreamProgress s : streams) {
+            String where = s.node.address() + " db " + s.db + ": ";
+            lines.add(where + (s.done() ? "done, nothing left to copy"
+                    : s.startCursor().equals("0") ? "starts from the beginning"
+                    : "continues at SCAN cursor " + s.startCursor()));
+        }
+        return lines;
     }
 }

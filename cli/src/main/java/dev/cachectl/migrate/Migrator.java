@@ -5,6 +5,8 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.engine.ServerSample;
+import dev.cachectl.redis.ConnectionLoss;
+import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import dev.cachectl.redis.ReplicaSync;
@@ -50,8 +52,13 @@ public final class Migrator {
     private final Map<String, String> readBy = new ConcurrentHashMap<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
 
-    public Migrator(Path checkpointDir) {
+    private final OwnReads ownReads;
+    /** Per source node, the {hits, misses} of this run already added to {@link #ownReads}. */
+    private final Map<String, long[]> ownReadsRecorded = new ConcurrentHashMap<>();
+
+    public Migrator(Path checkpointDir, OwnReads ownReads) {
         this.checkpointDir = checkpointDir;
+        this.ownReads = ownReads;
     }
 
     /** What the command needs to print and exit with. */
@@ -82,7 +89,9 @@ public final class Migrator {
             List<StreamProgress> streams = streams(plan, nodes, previous);
             checkTarget(plan, target, streams);
             if (plan.batch().dryRun()) {
-                return new Result(DryRun.estimate(plan, streams, snapshotDelays(plan, streams), started), ExitCode.DONE);
+                MigrationSummary estimate = DryRun.estimate(plan, streams, snapshotDelays(plan, streams), started,
+                        previous == null ? List.of() : DryRun.resumePlan(streams, previous, checkpointFile));
+                return new Result(estimate, ExitCode.DONE);
             }
             Counters counters = new Counters();
             progress.started("migrate", streams.stream().mapToLong(st -> st.keys).sum());
@@ -90,13 +99,15 @@ public final class Migrator {
                 copyAll(plan, target, streams, counters, progress, checkpointFile, previous);
             } finally {
                 progress.finished();
+                recordOwnReads(streams, counters);
             }
             boolean complete = streams.stream().allMatch(StreamProgress::done) && fatal.get() == null && cancelled.get() == null;
             Counters.Snapshot base = previous == null ? Counters.Snapshot.zero() : previous.totals();
             if (complete) {
                 Checkpoint.delete(checkpointFile);
             } else {
-                new Checkpoint(fingerprint(plan), checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
+                Checkpoint.of(fingerprint(plan), Checkpoint.Job.of(plan), checkpoints(streams), counters.snapshot(base))
+                        .write(checkpointFile);
             }
             MigrationSummary.Verification verification = complete && plan.verify() != MigrationPlan.Verify.none
                     ? new Verifier(plan, streams, target, checkpointDir).verify() : null;
@@ -143,6 +154,7 @@ public final class Migrator {
         }
         Counters.Snapshot base = previous == null ? Counters.Snapshot.zero() : previous.totals();
         String fingerprint = fingerprint(plan);
+        Checkpoint.Job job = Checkpoint.Job.of(plan);
         List<Thread> all = new ArrayList<>(producers);
         all.addAll(workers);
         // while it runs; once it ends, the caller deletes the checkpoint or writes the final one
@@ -151,8 +163,24 @@ public final class Migrator {
             if (all.stream().noneMatch(Thread::isAlive)) {
                 break;
             }
-            new Checkpoint(fingerprint, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
+            Checkpoint.of(fingerprint, job, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
+            recordOwnReads(streams, counters);
         }
+    }
+
+    /**
+     * What this run's reads did to each source's keyspace hits and misses since they were last recorded,
+     * for status and the warm gate to discount: every second while it runs (so a run killed part way has
+     * recorded nearly all of it, and status --interval sees it as it goes), and once at the end.
+     */
+    private void recordOwnReads(List<StreamProgress> streams, Counters counters) {
+        counters.ownReads.forEach((node, hm) -> streams.stream().filter(s -> s.node.address().equals(node)).findFirst()
+                .ifPresent(s -> {
+                    long[] now = {hm[0].sum(), hm[1].sum()};
+                    long[] before = ownReadsRecorded.getOrDefault(node, new long[2]);
+                    ownReads.add(node, s.runId, now[0] - before[0], now[1] - before[1]);
+                    ownReadsRecorded.put(node, now);
+                }));
     }
 
     /** The nodes a copy reads from a snapshot, with the seconds each source waits before it sends one. */
@@ -236,16 +264,20 @@ public final class Migrator {
             } catch (CachectlException e) {
                 fatal.compareAndSet(null, e);
             } catch (JedisException e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.DOWN, String.valueOf(e.getMessage()), e));
+                // the paths that know which server failed say so; this is the net under them
+                fatal.compareAndSet(null, new CachectlException(ExitCode.DOWN, "lost a connection during the copy: "
+                        + ConnectionLoss.what(e), e));
             } catch (InterruptedException e) {
                 cancel("interrupted");
             } catch (RuntimeException e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, e.toString(), e));
+                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "the copy stopped on an unexpected error "
+                        + "(a bug: please report it with --verbose)", e));
             } catch (OutOfMemoryError e) {
                 fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "ran out of memory: lower --batch or "
                         + "--big-key-size, or give the JVM more heap (CACHECTL_JAVA_OPTS=-Xmx1g)", e));
             } catch (Error e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, e.toString(), e));
+                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "the copy stopped on an internal error "
+                        + "(run with --verbose for details)", e));
             }
         }, name);
         thread.setDaemon(true);
@@ -278,8 +310,10 @@ public final class Migrator {
         }
         Checkpoint checkpoint = Checkpoint.read(file);
         if (!checkpoint.plan().equals(fingerprint(plan))) {
-            throw CachectlException.usage("--resume: checkpoint " + file + " belongs to a different migration "
-                    + "(source, target or filters differ)");
+            List<String> differences = checkpoint.job().differences(Checkpoint.Job.of(plan));
+            throw CachectlException.usage("--resume: checkpoint " + file + " belongs to another migration ("
+                    + (differences.isEmpty() ? "source, target or filters differ" : String.join("; ", differences))
+                    + "); run without --resume to start this one, or resume that one with its own options");
         }
         return checkpoint;
     }
@@ -293,6 +327,7 @@ public final class Migrator {
                 runId = String.valueOf(RedisInfo.parse(jedis.info("server")).get("run_id"));
                 keyspace = RedisInfo.parse(jedis.info("keyspace")).keyspace();
             } catch (JedisException e) {
+                // the first commands on a new connection: a TLS or protocol mismatch shows here, with its hint
                 throw RedisClients.translate(node.endpoint(), e);
             }
             List<Integer> dbs = plan.source().cluster() ? List.of(0) : plan.sourceDbs().isEmpty()

@@ -1,7 +1,9 @@
 package dev.cachectl.migrate;
 
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -65,6 +67,15 @@ final class Scanner {
     }
 
     void run() throws InterruptedException {
+        try {
+            scan();
+        } catch (JedisException e) {
+            // every stream of a scanner is on one node
+            throw ConnectionLoss.of("source", streams.get(0).node.endpoint(), e);
+        }
+    }
+
+    private void scan() throws InterruptedException {
         KeySelection.Matcher matcher = selection.matcher();
         ScanParams params = params(selection, scanCount);
         for (StreamProgress stream : streams) {

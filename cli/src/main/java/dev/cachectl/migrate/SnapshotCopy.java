@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.ReplicaSync;
 import dev.cachectl.redis.rdb.RdbFormatException;
 import dev.cachectl.redis.rdb.RdbReader;
@@ -95,8 +96,8 @@ final class SnapshotCopy {
         } catch (IOException e) {
             // before Redis 7 a source buffers the writes it takes during the snapshot for us, as for any
             // replica, and cuts the link past client-output-buffer-limit: its log says so
-            throw new CachectlException(ExitCode.DOWN, "lost the source " + node.address() + " during its snapshot: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+            throw new CachectlException(ExitCode.DOWN, "lost the connection to source " + node.endpoint()
+                    + " during its snapshot: " + ConnectionLoss.what(e)
                     + " (if it is still up, its log says why it closed the link)", e);
         }
         if (stopping.getAsBoolean()) {
@@ -118,6 +119,7 @@ final class SnapshotCopy {
     private void copy(RdbReader rdb, Map<Integer, StreamProgress> byDb, SnapshotSink sink, SnapshotOutcomes outcomes)
             throws IOException, InterruptedException {
         KeySelection selection = plan.selection();
+        boolean fieldExpiriesHeld = target.holdsFieldExpiries();
         KeySelection.Matcher matcher = selection.matcher();
         Set<String> types = selection.types();
         int batchSize = plan.batch().batch();
@@ -144,7 +146,9 @@ final class SnapshotCopy {
                 counters.expired.increment();
                 continue;
             }
-            if (big(rdb)) {
+            // a hash whose fields have their own expiries (7.4+): a target that cannot hold them refuses its
+            // payload anyway, and the copy by type names what it cannot carry
+            if (big(rdb) || rdb.fieldTtls() && !fieldExpiriesHeld) {
                 outcomes.defer(db, key);
                 continue;
             }

@@ -2,6 +2,7 @@ package dev.cachectl.migrate;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.AbstractPipeline;
@@ -36,6 +37,7 @@ final class Target implements AutoCloseable {
 
     private final Endpoint endpoint;
     private final JedisCluster cluster;
+    private volatile String version;
 
     private Target(Endpoint endpoint, JedisCluster cluster) {
         this.endpoint = endpoint;
@@ -70,18 +72,43 @@ final class Target implements AutoCloseable {
         return endpoint;
     }
 
-    /** True when the (standalone) target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
+    /** The target's redis_version (its first seed's, for a cluster), asked once. */
+    String version() {
+        String v = version;
+        if (v == null) {
+            try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+                v = String.valueOf(RedisInfo.parse(jedis.info("server")).get("redis_version"));
+            } catch (JedisException e) {
+                throw RedisClients.translate(endpoint, e);
+            }
+            version = v;
+        }
+        return v;
+    }
+
+    /** True when the target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
     boolean knowsPxat() {
-        try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
-            String[] version = String.valueOf(RedisInfo.parse(jedis.info("server")).get("redis_version")).split("\\.");
-            int major = Integer.parseInt(version[0]);
-            int minor = version.length > 1 ? Integer.parseInt(version[1]) : 0;
-            return major > 6 || major == 6 && minor >= 2;
-        } catch (JedisException e) {
-            throw RedisClients.translate(endpoint, e);
+        return versionAtLeast(version(), 6, 2);
+    }
+
+    /** True when {@code redisVersion} ("7.0.15") is {@code major.minor} or newer; false when it cannot be read. */
+    static boolean versionAtLeast(String redisVersion, int major, int minor) {
+        if (redisVersion == null) {
+            return false;
+        }
+        String[] parts = redisVersion.trim().split("\\.");
+        try {
+            int ma = Integer.parseInt(parts[0]);
+            int mi = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return ma > major || ma == major && mi >= minor;
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** True when the target holds hash fields with their own expiry (Redis 7.4+). */
+    boolean holdsFieldExpiries() {
+        return FieldExpiries.supported(version());
     }
 
     boolean cluster() {
@@ -125,7 +152,7 @@ final class Target implements AutoCloseable {
         } catch (JedisDataException ex) {
             return String.valueOf(ex.getMessage());
         } catch (JedisException ex) {
-            throw RedisClients.translate(endpoint, ex);
+            throw ConnectionLoss.of("target", endpoint, ex);
         }
     }
 
@@ -161,7 +188,7 @@ final class Target implements AutoCloseable {
             } catch (JedisDataException e) {
                 throw new CachectlException(dev.cachectl.ExitCode.FAILED, "target " + endpoint + ": " + e.getMessage(), e);
             } catch (JedisException e) {
-                throw RedisClients.translate(endpoint, e);
+                throw ConnectionLoss.of("target", endpoint, e);
             }
         }
 

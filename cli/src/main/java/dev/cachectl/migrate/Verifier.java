@@ -3,7 +3,9 @@ package dev.cachectl.migrate;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.util.SecureFiles;
 import redis.clients.jedis.AbstractPipeline;
+import dev.cachectl.redis.ConnectionLoss;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.commands.JedisBinaryCommands;
@@ -58,19 +60,31 @@ final class Verifier {
             for (StreamProgress stream : streams) {
                 int targetDb = plan.targetDb(stream.db);
                 try (Jedis source = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30))) {
-                    JedisBinaryCommands dest = session.commands(targetDb);
-                    if (!target.cluster() && dest instanceof Jedis t) {
-                        counts.merge("db" + stream.db + "->db" + targetDb, new long[]{source.dbSize(), t.dbSize()},
-                                (a, b) -> new long[]{a[0] + b[0], b[1]});
-                    }
-                    if (plan.verify() == MigrationPlan.Verify.full) {
-                        verifyAll(source, dest, matcher);
-                    } else {
-                        compare(source, dest, sample(source, matcher));
-                    }
+                    verify(stream, source, session.commands(targetDb), targetDb, counts, matcher);
                 }
             }
         }
+        return report(counts);
+    }
+
+    private void verify(StreamProgress stream, Jedis source, JedisBinaryCommands dest, int targetDb,
+                        Map<String, long[]> counts, KeySelection.Matcher matcher) {
+        try {
+            if (!target.cluster() && dest instanceof Jedis t) {
+                counts.merge("db" + stream.db + "->db" + targetDb, new long[]{source.dbSize(), t.dbSize()},
+                        (a, b) -> new long[]{a[0] + b[0], b[1]});
+            }
+            if (plan.verify() == MigrationPlan.Verify.full) {
+                verifyAll(source, dest, matcher);
+            } else {
+                compare(source, dest, sample(source, matcher));
+            }
+        } catch (JedisConnectionException e) {
+            throw ConnectionLoss.eitherSide(source, stream.node.endpoint(), plan.target(), e);
+        }
+    }
+
+    private MigrationSummary.Verification report(Map<String, long[]> counts) {
         String listFile = null;
         if (mismatches.size() > EXAMPLES) {
             Path file = reportDir.resolve("migrate-mismatches-" + Instant.now().toString().replace(':', '-') + ".txt");

@@ -83,8 +83,8 @@ public final class ReplicaSync implements AutoCloseable {
                     + "s while a snapshot was expected", e);
         } catch (IOException e) {
             connection.close();
-            throw new CachectlException(ExitCode.DOWN, "lost the connection to " + endpoint + " while asking for a snapshot: "
-                    + e.getMessage(), e);
+            throw new CachectlException(ExitCode.DOWN, "lost the connection to source " + endpoint
+                    + " while asking for a snapshot: " + ConnectionLoss.what(e), e);
         } catch (RuntimeException e) {
             connection.close();
             throw e;

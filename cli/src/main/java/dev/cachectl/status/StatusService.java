@@ -13,6 +13,7 @@ import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.DamagedStateException;
 import dev.cachectl.lifecycle.ProcessIdentity;
 import dev.cachectl.lifecycle.StateStore;
+import dev.cachectl.redis.OwnReads;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,9 +94,18 @@ public final class StatusService {
      * have both (the nodes that answered, and what is wrong with the others) and its nodes' own readings.
      * {@code probeCommands}: how many commands the reading itself sent, which traffic over an interval discounts.
      */
-    private record Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands) {
+    private record Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands, long[] own) {
         Probe(ServerSample sample, String error) {
             this(sample, error, null, 1);
+        }
+
+        Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands) {
+            this(sample, error, cluster, probeCommands, new long[2]);
+        }
+
+        /** {@code own}: the hits and misses cachectl's own reads had caused when the sample was taken. */
+        Probe withOwn(long[] own) {
+            return new Probe(sample, error, cluster, probeCommands, own);
         }
     }
 
@@ -121,6 +131,11 @@ public final class StatusService {
         }
 
         Probe probe() {
+            Probe probe = sample();
+            return probe.sample() == null ? probe : probe.withOwn(ownReads(probe, endpoint));
+        }
+
+        private Probe sample() {
             if (knownDown != null) {
                 return new Probe(null, knownDown);
             }
@@ -170,6 +185,7 @@ public final class StatusService {
                         null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes);
             }
             ServerSample s = last.sample();
+            long[] hm = OwnReads.discount(s.hits(), s.misses(), last.own());
             Map<String, InstanceStatus.Db> dbs = new LinkedHashMap<>();
             s.keyspace().forEach((db, k) -> dbs.put(db, new InstanceStatus.Db(k.keys(), k.expires())));
             Double memoryPct = s.maxmemory() > 0 ? round(100.0 * s.usedMemory() / s.maxmemory()) : null;
@@ -178,7 +194,10 @@ public final class StatusService {
             if (second != null && first.sample() != null && second.sample() != null
                     && first.sample().runId() != null && first.sample().runId().equals(second.sample().runId())) {
                 ServerSample a = first.sample();
-                intervalHitRatio = ratio(s.hits() - a.hits(), s.misses() - a.misses());
+                // less what cachectl's own reads (a migrate under way records them every second) added meanwhile
+                long[] own = {second.own()[0] - first.own()[0], second.own()[1] - first.own()[1]};
+                long[] interval = OwnReads.discount(s.hits() - a.hits(), s.misses() - a.misses(), own);
+                intervalHitRatio = ratio(interval[0], interval[1]);
                 double seconds = Math.max(1, s.takenAtMillis() - a.takenAtMillis()) / 1000.0;
                 // our own INFO between the two samples is one command (two per cluster node); it is not traffic
                 opsPerSec = round(Math.max(0, s.totalCommands() - a.totalCommands() - first.probeCommands()) / seconds);
@@ -191,10 +210,40 @@ public final class StatusService {
             return new InstanceStatus(name, engine.name(), kind, last.error() == null, last.error(), url,
                     s.pid() != 0 ? s.pid() : pid, port,
                     binary, source, s.version(), s.uptimeSeconds(), s.role(), s.usedMemory(), s.maxmemory(), memoryPct,
-                    s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), s.hits(), s.misses(),
-                    ratio(s.hits(), s.misses()), intervalHitRatio, s.evictions(), opsPerSec, s.clients(), idle, idleTimeout,
+                    s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), hm[0], hm[1],
+                    ratio(hm[0], hm[1]), intervalHitRatio, s.evictions(), opsPerSec, otherClients(last), idle, idleTimeout,
                     cluster, nodes);
         }
+    }
+
+    /**
+     * The keyspace hits and misses cachectl's own reads (migrate, warm --top) caused on the sampled
+     * server, or on each sampled node of a cluster, while it runs as the run id it has now.
+     */
+    private long[] ownReads(Probe probe, Endpoint endpoint) {
+        OwnReads ledger = new OwnReads(states.home().root());
+        if (probe.cluster() == null) {
+            return ledger.of(endpoint.host() + ":" + endpoint.port(), probe.sample().runId());
+        }
+        long[] sum = new long[2];
+        for (ClusterProbe.Node n : probe.cluster().nodes()) {
+            if (n.sample() != null) {
+                long[] own = ledger.of(n.target().host() + ":" + n.target().port(), n.sample().runId());
+                // per node, so that a node's discount never exceeds what that node counted
+                sum[0] += Math.min(own[0], n.sample().hits());
+                sum[1] += Math.min(own[1], n.sample().misses());
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Connected clients less the one connection this reading held open to each node it sampled
+     * (connected_clients counts it; replicas and the cluster bus it does not count).
+     */
+    private static long otherClients(Probe probe) {
+        long own = probe.cluster() == null ? 1 : probe.cluster().answered();
+        return Math.max(0, probe.sample().clients() - own);
     }
 
     /** An external cluster's shape, written like a managed one's ({@code 3}, {@code 3x1}) when it has one. */

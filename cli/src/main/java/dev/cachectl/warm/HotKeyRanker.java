@@ -27,7 +27,8 @@ final class HotKeyRanker {
     record Ranked(byte[] key, long score) {
     }
 
-    record Ranking(By by, List<Ranked> keys, long scanned) {
+    /** {@code lookups}: keys asked about (each an OBJECT call, a keyspace hit or miss on the source); {@code scanned} of them answered. */
+    record Ranking(By by, List<Ranked> keys, long scanned, long lookups) {
     }
 
     private HotKeyRanker() {
@@ -49,12 +50,14 @@ final class HotKeyRanker {
                 : Comparator.comparingLong(Ranked::score).reversed();
         PriorityQueue<Ranked> heap = new PriorityQueue<>(top + 1, hotness);
         long scanned = 0;
+        long lookups = 0;
         byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
         ScanParams params = new ScanParams().count(SCAN_COUNT);
         do {
             ScanResult<byte[]> page = source.scan(cursor, params);
             cursor = page.getCursorAsBytes();
             List<byte[]> keys = page.getResult();
+            lookups += keys.size();
             List<Response<Long>> scores = new ArrayList<>(keys.size());
             try (Pipeline p = source.pipelined()) {
                 for (byte[] key : keys) {
@@ -84,6 +87,6 @@ final class HotKeyRanker {
         } while (!java.util.Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY));
         List<Ranked> hottest = new ArrayList<>(heap);
         hottest.sort(hotness.reversed());
-        return new Ranking(by, hottest, scanned);
+        return new Ranking(by, hottest, scanned, lookups);
     }
 }

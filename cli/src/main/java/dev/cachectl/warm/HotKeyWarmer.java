@@ -1,10 +1,14 @@
 package dev.cachectl.warm;
 
 import dev.cachectl.batch.BatchSettings;
+import dev.cachectl.config.Endpoint;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.KeyCopier;
+import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.RedisInfo;
 import dev.cachectl.warm.sink.DryRunSink;
 import dev.cachectl.warm.sink.RedisTarget;
 import redis.clients.jedis.AbstractPipeline;
@@ -27,20 +31,30 @@ final class HotKeyWarmer {
     private final BatchSettings settings;
     private final ProgressListener progress;
 
-    HotKeyWarmer(BatchSettings settings, ProgressListener progress) {
+    private final OwnReads ownReads;
+
+    HotKeyWarmer(BatchSettings settings, ProgressListener progress, OwnReads ownReads) {
         this.settings = settings;
         this.progress = progress;
+        this.ownReads = ownReads;
     }
 
     /** Returns how the keys were ranked, for the summary. */
-    String run(WarmJob.HotKeys hot, RedisTarget target, boolean nx, Tally tally, DryRunSink.Sample sample) {
+    /** {@code targetEndpoint}: where {@code target} writes, to name it if its connection breaks. */
+    String run(WarmJob.HotKeys hot, RedisTarget target, Endpoint targetEndpoint, boolean nx, Tally tally,
+               DryRunSink.Sample sample) {
         try (Jedis source = RedisClients.open(hot.endpoint(), TIMEOUT)) {
             HotKeyRanker.Ranking ranking;
+            String runId;
             try {
+                runId = RedisInfo.parse(source.info("server")).get("run_id");
                 ranking = HotKeyRanker.rank(source, hot.top());
             } catch (JedisException e) {
                 throw RedisClients.translate(hot.endpoint(), e);
             }
+            String server = hot.endpoint().host() + ":" + hot.endpoint().port();
+            // OBJECT FREQ/IDLETIME counts a hit for a key it finds and a miss for one gone since SCAN
+            ownReads.add(server, runId, ranking.scanned(), ranking.lookups() - ranking.scanned());
             String how = "hot keys: the " + ranking.keys().size() + " hottest of " + ranking.scanned() + ", ranked by "
                     + (ranking.by() == HotKeyRanker.By.lfu ? "OBJECT FREQ (LFU policy)" : "OBJECT IDLETIME (no LFU policy)");
             List<HotKeyRanker.Ranked> keys = ranking.keys();
@@ -53,12 +67,16 @@ final class HotKeyWarmer {
                 tally.read.add(keys.size());
                 return how;
             }
-            copy(source, keys, target, nx, tally);
+            long[] copyReads = copy(source, hot, keys, target, targetEndpoint, nx, tally);
+            ownReads.add(server, runId, copyReads[0], copyReads[1]);
             return how;
         }
     }
 
-    private void copy(Jedis source, List<HotKeyRanker.Ranked> keys, RedisTarget target, boolean nx, Tally tally) {
+    /** Copies the keys; returns the keyspace {hits, misses} its reads (PTTL and DUMP per key) caused on the source. */
+    private long[] copy(Jedis source, WarmJob.HotKeys hot, List<HotKeyRanker.Ranked> keys, RedisTarget target,
+                        Endpoint targetEndpoint, boolean nx, Tally tally) {
+        long[] reads = new long[2];
         RateLimiter limiter = RateLimiter.perSecond(settings.ratePerSecond());
         try (AbstractPipeline pipeline = target.pipeline()) {
             for (int from = 0; from < keys.size() && !tally.stopped(); from += settings.batch()) {
@@ -73,9 +91,13 @@ final class HotKeyWarmer {
                     tally.lost("copy failed: " + e.getMessage(), chunk.size());
                     break;
                 } catch (JedisException e) {
-                    tally.lost("lost a connection while copying: " + e.getMessage(), chunk.size());
+                    // the chunk is read from the source and written to the target: name the side that broke
+                    String side = source.getConnection().isBroken() ? "source " + hot.endpoint() : "target " + targetEndpoint;
+                    tally.lost("lost the connection to " + side + ": " + ConnectionLoss.what(e), chunk.size());
                     break;
                 }
+                reads[0] += 2L * (chunk.size() - result.expired());
+                reads[1] += 2L * result.expired();
                 tally.written.add(result.copied());
                 tally.skipped.add(result.skipped() + result.expired());
                 for (KeyCopier.Failure f : result.failures()) {
@@ -89,5 +111,6 @@ final class HotKeyWarmer {
         } catch (JedisException e) {
             // closing a pipeline whose connection broke; the loss is already counted
         }
+        return reads;
     }
 }

@@ -2,6 +2,7 @@ package dev.cachectl.warm;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.lifecycle.Home;
+import dev.cachectl.redis.OwnReads;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.util.FileLocks;
 import dev.cachectl.warm.sink.BatchSink;
@@ -51,7 +52,7 @@ public final class WarmService {
         boolean dry = job.batch().dryRun();
         try (FileLocks.Held lock = dry ? null : WarmLock.acquire(home, job.lock());
              RedisTarget target = RedisTarget.connect(job.target().endpoint())) {
-            Optional<String> warm = WarmGates.skipReason(target, job.gates());
+            Optional<String> warm = WarmGates.skipReason(target, job.gates(), new OwnReads(home.root()));
             if (warm.isPresent()) {
                 return WarmSummary.skipped(job, warm.get(), seconds(start));
             }
@@ -65,7 +66,8 @@ public final class WarmService {
             if (job.source() instanceof WarmJob.HotKeys hot) {
                 progress.started("warm", hot.top());
                 try {
-                    ranking = new HotKeyWarmer(job.batch(), progress).run(hot, target, job.nx(), tally, sample);
+                    ranking = new HotKeyWarmer(job.batch(), progress, new OwnReads(home.root()))
+                            .run(hot, target, job.target().endpoint(), job.nx(), tally, sample);
                 } finally {
                     progress.finished();
                 }

@@ -402,7 +402,7 @@ class MigrateSnapshotTest {
         CliResult result = run.get(60, TimeUnit.SECONDS).assertExit(3);
         JsonNode summary = json(result);
         assertEquals("failed", summary.get("outcome").asText());
-        assertTrue(result.err().contains(dies.equals("src") ? "lost the source" : "target"), result.toString());
+        assertTrue(result.err().contains(dies.equals("src") ? "lost the connection to source" : "target"), result.toString());
         assertTrue(summary.get("checkpoint").asText().endsWith(".json"), result.toString());
         long copied = summary.get("copied").asLong();
         assertTrue(copied >= copiedBefore && copied < 40_000, result.toString());

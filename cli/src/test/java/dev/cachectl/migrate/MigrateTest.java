@@ -153,22 +153,6 @@ class MigrateTest {
     }
 
     @Test
-    void keys_that_expire_before_they_are_copied_count_as_expired_not_failed() throws Exception {
-        startBoth();
-        try (Jedis src = redis("src", 0)) {
-            for (int i = 0; i < 200; i++) {
-                src.psetex("soon:" + i, 1, "v");
-            }
-            src.set("stays", "v");
-        }
-        Thread.sleep(20);
-        CliResult result = home.run("migrate", "src", "dst", "--json").assertOk();
-        JsonNode summary = Json.MAPPER.readTree(result.out());
-        assertEquals(0, summary.get("failed").asLong());
-        assertEquals(summary.get("scanned").asLong(), summary.get("copied").asLong() + summary.get("expired").asLong());
-    }
-
-    @Test
     void a_full_target_stops_the_run_with_the_cause_a_checkpoint_and_nothing_deleted_that_was_not_copied() throws IOException {
         home.run("start", "src").assertOk();
         home.run("start", "small", "--maxmemory", "2mb", "--policy", "noeviction").assertOk();

@@ -48,6 +48,7 @@ public final class RdbReader {
     private long serialized;
     private long elements;
     private boolean captured;
+    private boolean fieldTtls;
 
     /** type byte + value bytes of the current key, while it stays within the capture limit. */
     private byte[] cap = new byte[1 << 12];
@@ -205,6 +206,14 @@ public final class RdbReader {
     }
 
     /**
+     * True when the key is a hash some of whose fields have their own expiry (Redis 7.4+ HEXPIRE,
+     * RDB types 22 to 25): a server older than 7.4 cannot hold those, and a copy to one loses them.
+     */
+    public boolean fieldTtls() {
+        return fieldTtls;
+    }
+
+    /**
      * The value as DUMP returns it on the server that wrote the stream: type byte, value bytes, the
      * 2-byte little-endian RDB version and the little-endian CRC-64 of all that precedes it.
      *
@@ -273,6 +282,7 @@ public final class RdbReader {
 
     private void readKeyValue(int objectType) throws IOException {
         type = objectType;
+        fieldTtls = false;
         key = readString();
         cap[0] = (byte) objectType;
         capLen = 1;
@@ -383,7 +393,8 @@ public final class RdbReader {
                 }
                 long n = length();
                 for (long i = 0; i < n; i++) {
-                    length(); // field TTL
+                    // 0: no expiry (rdb.c rdbSaveObject)
+                    fieldTtls |= length() != 0;
                     skipString();
                     skipString();
                 }
@@ -391,7 +402,12 @@ public final class RdbReader {
             }
             case 23, 25 -> {
                 if (t == 25) {
-                    skip(8);
+                    // the smallest field expiry, 0 when no field has one (every TTL was removed since)
+                    ensure(8);
+                    fieldTtls = leLong(pos) != 0;
+                    pos += 8;
+                } else {
+                    fieldTtls = true; // 7.4 release candidates: no summary, and the listpack is not decoded here
                 }
                 long n = listpackCount(container());
                 // field, value, TTL

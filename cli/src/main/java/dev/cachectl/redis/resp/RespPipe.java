@@ -150,7 +150,7 @@ public final class RespPipe implements AutoCloseable {
     }
 
     private static String message(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return dev.cachectl.redis.ConnectionLoss.what(e);
     }
 
     /** Returns once every batch sent has been reported to its {@link Replies}. */

@@ -3,6 +3,7 @@ package dev.cachectl.warm.sink;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.AbstractPipeline;
@@ -95,15 +96,21 @@ public final class RedisTarget implements AutoCloseable {
         return sum;
     }
 
-    /** Keyspace hits and misses since the server started (or its stats were reset), over all primaries. */
-    public long[] hitsAndMisses() {
+    /**
+     * Keyspace hits and misses since the server started (or its stats were reset), over all primaries,
+     * less those cachectl's own reads caused on each ({@code own}: migrate and warm --top record them).
+     */
+    public long[] hitsAndMisses(OwnReads own) {
         long hits = 0;
         long misses = 0;
         for (Jedis node : nodes()) {
             try (node) {
-                RedisInfo info = RedisInfo.parse(node.info("stats"));
-                hits += info.number("keyspace_hits");
-                misses += info.number("keyspace_misses");
+                RedisInfo info = RedisInfo.parse(node.info("server") + node.info("stats"));
+                String address = node.getConnection().getHostAndPort().toString();
+                long[] hm = OwnReads.discount(info.number("keyspace_hits"), info.number("keyspace_misses"),
+                        own.of(address, String.valueOf(info.get("run_id"))));
+                hits += hm[0];
+                misses += hm[1];
             }
         }
         return new long[] {hits, misses};

@@ -1,0 +1,83 @@
+package dev.cachectl.redis;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.config.Endpoint;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.util.Locale;
+
+/**
+ * A connection that worked and then failed in the middle of a job, said as what happened to which
+ * server ("lost the connection to source redis://…: connection reset"), never as the Java exception
+ * that reported it. {@link RedisClients#translate} covers failures to connect; this covers the loss
+ * of a connection that was already in use.
+ */
+public final class ConnectionLoss {
+
+    private ConnectionLoss() {
+    }
+
+    /**
+     * {@code role} says what the server is to the job ("source", "target"). A connection failure
+     * becomes exit 3 with the loss named; anything else (an error reply, a wrong password) is left to
+     * {@link RedisClients#translate}, with the role in front.
+     */
+    public static CachectlException of(String role, Endpoint endpoint, JedisException e) {
+        if (e instanceof JedisConnectionException && !tls(e)) {
+            return new CachectlException(ExitCode.DOWN, "lost the connection to " + role + " " + endpoint + ": " + what(e), e);
+        }
+        CachectlException translated = RedisClients.translate(endpoint, e);
+        return new CachectlException(translated.exitCode(), role + " " + translated.getMessage(), e);
+    }
+
+    /**
+     * For work that reads {@code source} and writes a target in one go (a copy by type, a verify):
+     * the loss named on the side whose connection broke.
+     */
+    public static CachectlException eitherSide(Jedis source, Endpoint sourceEndpoint, Endpoint targetEndpoint,
+                                               JedisException e) {
+        boolean sourceLost = source.getConnection().isBroken();
+        return of(sourceLost ? "source" : "target", sourceLost ? sourceEndpoint : targetEndpoint, e);
+    }
+
+    /** A TLS handshake failure: not a loss but a connection that never worked, which translate explains. */
+    private static boolean tls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What happened to a connection, in words: "connection reset", "no reply within the timeout", … */
+    public static String what(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+        if (t instanceof SocketTimeoutException || m.contains("timed out")) {
+            return "no reply within the timeout";
+        }
+        if (t instanceof ConnectException || m.contains("connection refused")) {
+            return "connection refused (the server is down)";
+        }
+        if (m.contains("connection reset")) {
+            return "connection reset";
+        }
+        if (m.contains("broken pipe")) {
+            return "connection broken (the server went away)";
+        }
+        if (t instanceof EOFException || m.contains("end of stream") || m.contains("closed the connection")) {
+            return "the server closed the connection";
+        }
+        return "the connection failed";
+    }
+}
