@@ -1,5 +1,6 @@
 package dev.cachectl.lifecycle;
 
+import dev.cachectl.CachectlException;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.ServerSample;
 import dev.cachectl.util.Detached;
@@ -52,7 +53,7 @@ public final class Supervisor {
         try {
             Detached.start(command, home.supervisorLog(), home.root(), Map.of());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the idle supervisor: " + e.getMessage(), e);
+            throw CachectlException.failed("cannot start the idle supervisor: " + e.getMessage(), e);
         }
     }
 

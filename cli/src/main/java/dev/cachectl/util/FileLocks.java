@@ -1,11 +1,14 @@
 package dev.cachectl.util;
 
+import dev.cachectl.CachectlException;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -75,7 +78,9 @@ public final class FileLocks {
             ch.close();
             return Optional.empty();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open lock file " + file + ": " + e.getMessage(), e);
+            // the home is not writable, or full: a problem of the machine, said as one, not as a bug
+            throw CachectlException.failed("cannot open lock file " + file + " ("
+                    + (e instanceof AccessDeniedException ? "permission denied" : e.getMessage()) + ")", e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.cachectl.util;
 
+import dev.cachectl.CachectlException;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,7 +38,7 @@ public final class Ports {
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return s.getLocalPort();
         } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
+            throw CachectlException.failed("no free loopback port to bind (" + e.getMessage() + ")", e);
         }
     }
 
