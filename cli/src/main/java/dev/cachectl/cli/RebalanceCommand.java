@@ -82,6 +82,10 @@ public final class RebalanceCommand implements Callable<Integer> {
             throw CachectlException.usage("--plan and --apply contradict each other");
         }
         ClusterRequest request = request();
+        if (!target.contains("://") && !ctx.catalog().knownNames().contains(target)) {
+            throw CachectlException.usage("'" + target + "' is neither a cluster this home or config knows nor a URL: "
+                    + "give a managed cluster's name or redis+cluster://HOST:PORT");
+        }
         Endpoint endpoint = ctx.catalog().reachableEndpoint(target);
         if (!endpoint.cluster()) {
             throw CachectlException.usage("'" + target + "' is not a Redis Cluster: rebalance takes a cluster "

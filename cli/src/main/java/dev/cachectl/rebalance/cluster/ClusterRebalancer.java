@@ -95,6 +95,11 @@ public final class ClusterRebalancer {
             }
             journal.record(cluster.toString(), plan.moves.stream()
                     .map(m -> new Journal.Step(m.slot().slot(), m.from(), m.to())).toList());
+            for (Planner.Master m : plan.masters) {
+                if (m.drain()) {
+                    keepMaster(nodes, nodes.byId(m.id()));
+                }
+            }
             SlotMover mover = new SlotMover(nodes, request);
             int slots = 0;
             long keys = 0;
@@ -145,6 +150,18 @@ public final class ClusterRebalancer {
             }
         }
         return batches;
+    }
+
+    /**
+     * Redis 7 turns a master that loses its last slot into a replica of the node that took it (and so fills it
+     * again): a drained master must stay an empty master, ready to be removed. Older servers lack the setting.
+     */
+    private static void keepMaster(Nodes nodes, ClusterNodes.Node node) {
+        try {
+            nodes.jedis(node).configSet("cluster-allow-replica-migration", "no");
+        } catch (redis.clients.jedis.exceptions.JedisDataException older) {
+            // Redis 6 never does this
+        }
     }
 
     private static Set<String> ids(Nodes nodes) {

@@ -168,6 +168,9 @@ final class SlotMover {
         long pttl = source.pttl(key);
         long expireAt = pttl > 0 ? System.currentTimeMillis() + pttl : 0;
         try (Jedis asking = nodes.asking(to)) {
+            // an importing node refuses a multi-key command (the copy's final RENAME) unless every key exists:
+            // a placeholder, invisible to clients while the source still has the key, lets it through
+            asking.set(key, new byte[0]);
             StructCopier.Outcome outcome = new StructCopier(source, asking, CHUNK_ELEMENTS, CHUNK_BYTES)
                     .copy(key, key, type, expireAt, true);
             if (outcome.status() == StructCopier.Status.UNSUPPORTED) {
