@@ -128,9 +128,19 @@ class RebalanceClusterTest {
     }
 
     @Test
-    void a_run_killed_mid_apply_is_finished_by_the_next_with_no_slot_open_and_no_key_lost() throws Exception {
+    void ctrl_c_stops_with_no_slot_open_and_a_run_killed_mid_apply_is_finished_by_the_next_with_no_key_lost() throws Exception {
         try (SkewedCluster cluster = new SkewedCluster(home, "c").load().withEmptyMaster()) {
             long keys = cluster.keys();
+            CachectlProcess stopped = CachectlProcess.launch(home, "stopped.log", "rebalance", "c", "--apply",
+                    "--rate", "400kb", "--pipeline", "5");
+            Await.until(Duration.ofSeconds(60), () -> "a slot is open; log: " + stopped.log(),
+                    () -> !cluster.openSlots().isEmpty());
+            stopped.signal("-INT", false);
+            assertEquals(130, stopped.process().waitFor(), stopped.log());
+            assertTrue(stopped.log().contains("no slot left open"), stopped.log());
+            assertTrue(cluster.openSlots().isEmpty(), cluster.openSlots().toString());
+            assertEquals(keys, cluster.keys());
+
             CachectlProcess first = CachectlProcess.launch(home, "first.log", "rebalance", "c", "--apply",
                     "--rate", "400kb", "--pipeline", "5");
             Await.until(Duration.ofSeconds(60), () -> "a slot is open; log: " + first.log(),
