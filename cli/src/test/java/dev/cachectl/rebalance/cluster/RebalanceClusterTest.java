@@ -1,0 +1,163 @@
+package dev.cachectl.rebalance.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.redis.ClusterNodes;
+import dev.cachectl.testing.Await;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RebalanceClusterTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    private static JsonNode json(CliResult result) throws Exception {
+        return Json.MAPPER.readTree(result.out());
+    }
+
+    @Test
+    void a_skewed_cluster_fills_its_new_master_and_ends_within_the_threshold_while_a_writer_sees_no_error() throws Exception {
+        try (SkewedCluster cluster = new SkewedCluster(home, "c").load().withEmptyMaster();
+             JedisCluster writer = cluster.client()) {
+            JsonNode plan = json(home.run("--json", "rebalance", "c").assertOk());
+            assertEquals("planned", plan.get("outcome").asText());
+            assertTrue(plan.get("imbalance_before").asDouble() > 1.3, plan.toString());
+            assertTrue(plan.get("moves").size() > 0, plan.toString());
+
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong writes = new AtomicLong();
+            List<Throwable> errors = new ArrayList<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int i = 0; !stop.get(); i++) {
+                        writer.set("w:" + (i % 500), "v" + i);
+                        if (!("v" + i).equals(writer.get("w:" + (i % 500)))) {
+                            throw new AssertionError("read back a different value of w:" + (i % 500));
+                        }
+                        writes.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            });
+            thread.start();
+            CliResult applied;
+            try {
+                applied = home.run("--json", "rebalance", "c", "--apply", "--pipeline", "10").assertOk();
+            } finally {
+                stop.set(true);
+                thread.join();
+            }
+            assertTrue(errors.isEmpty(), () -> "the writer saw: " + errors);
+            assertTrue(writes.get() > 0);
+            JsonNode done = json(applied).get("applied");
+            assertEquals(16384, done.at("/verification/slots_covered").asInt());
+            assertEquals(0, done.at("/verification/misplaced_keys").asLong());
+            assertTrue(done.get("imbalance_after").asDouble() < 1.10, done.toString());
+            assertTrue(cluster.masters().stream().filter(m -> m.port() == cluster.extraPort)
+                    .allMatch(m -> !Nodes.slots(m).isEmpty()), "the new master received slots");
+            assertEquals(SkewedCluster.SMALL + SkewedCluster.BIG + 500, cluster.keys());
+            assertTrue(cluster.openSlots().isEmpty(), cluster.openSlots().toString());
+
+            JsonNode again = json(home.run("--json", "rebalance", "c").assertOk());
+            assertTrue(again.get("within_threshold").asBoolean(), again.toString());
+            assertEquals(0, again.get("moves").size(), again.toString());
+        }
+    }
+
+    @Test
+    void a_drained_master_ends_empty_and_a_big_key_moves_in_chunks_with_its_ttl() throws Exception {
+        try (SkewedCluster cluster = new SkewedCluster(home, "c").load(); JedisCluster client = cluster.client()) {
+            ClusterNodes.Node owner = cluster.masters().stream()
+                    .filter(m -> Nodes.slots(m).get(redis.clients.jedis.util.JedisClusterCRC16.getSlot("big:hash")))
+                    .findFirst().orElseThrow();
+            for (int i = 0; i < 1000; i++) {
+                client.hset("big:hash", "f" + i, "x".repeat(1000));
+            }
+            client.expire("big:hash", 1000);
+            long keys = cluster.keys();
+            JsonNode report = json(home.run("--json", "rebalance", "c", "--apply", "--drain", owner.address(),
+                    "--timeout", "50ms").assertOk());
+            assertTrue(report.at("/applied/chunked_keys").asLong() >= 1, report.toString());
+            ClusterNodes.Node drained = cluster.masters().stream().filter(m -> m.id().equals(owner.id())).findFirst().orElseThrow();
+            assertTrue(Nodes.slots(drained).isEmpty(), drained.toString());
+            // still a master (not turned into a replica of whoever took its last slot), so it can be removed
+            try (Jedis j = new Jedis(owner.host(), owner.port())) {
+                assertEquals(0, j.dbSize());
+            }
+            assertEquals(keys, cluster.keys());
+            assertEquals(1000, client.hlen("big:hash"));
+            assertEquals("x".repeat(1000), client.hget("big:hash", "f999"));
+            assertTrue(client.ttl("big:hash") > 900);
+        }
+    }
+
+    @Test
+    void an_unhealthy_cluster_is_refused_and_bad_input_is_a_usage_error() throws Exception {
+        home.run("rebalance", "redis://127.0.0.1:1").assertExit(2);
+        home.run("rebalance", "nosuch").assertExit(2);
+        try (SkewedCluster cluster = new SkewedCluster(home, "c").load()) {
+            home.run("rebalance", "c", "--drain", "127.0.0.1:1").assertExit(2);
+            home.run("rebalance", "c", "--threshold", "150%").assertExit(2);
+            home.run("rebalance", "c", "--weight", "x").assertExit(2);
+            List<ClusterNodes.Node> masters = cluster.masters();
+            ClusterNodes.Node a = masters.get(0);
+            int slot = Nodes.slots(a).nextSetBit(0);
+            try (Jedis j = new Jedis(a.host(), a.port())) {
+                j.clusterSetSlotMigrating(slot, masters.get(1).id());
+                CliResult refused = home.run("rebalance", "c", "--apply").assertExit(1);
+                assertTrue(refused.err().contains("slot " + slot + " is open"), refused.toString());
+                j.clusterSetSlotStable(slot);
+            }
+        }
+    }
+
+    @Test
+    void ctrl_c_stops_with_no_slot_open_and_a_run_killed_mid_apply_is_finished_by_the_next_with_no_key_lost() throws Exception {
+        try (SkewedCluster cluster = new SkewedCluster(home, "c").load().withEmptyMaster()) {
+            long keys = cluster.keys();
+            CachectlProcess stopped = CachectlProcess.launch(home, "stopped.log", "rebalance", "c", "--apply",
+                    "--rate", "400kb", "--pipeline", "5");
+            Await.until(Duration.ofSeconds(60), () -> "a slot is open; log: " + stopped.log(),
+                    () -> !cluster.openSlots().isEmpty());
+            stopped.signal("-INT", false);
+            assertEquals(130, stopped.process().waitFor(), stopped.log());
+            assertTrue(stopped.log().contains("no slot left open"), stopped.log());
+            assertTrue(cluster.openSlots().isEmpty(), cluster.openSlots().toString());
+            assertEquals(keys, cluster.keys());
+
+            CachectlProcess first = CachectlProcess.launch(home, "first.log", "rebalance", "c", "--apply",
+                    "--rate", "400kb", "--pipeline", "5");
+            Await.until(Duration.ofSeconds(60), () -> "a slot is open; log: " + first.log(),
+                    () -> !cluster.openSlots().isEmpty());
+            first.signal("-KILL", true);
+            first.process().waitFor();
+            assertTrue(!cluster.openSlots().isEmpty() || cluster.keys() == keys);
+            CliResult second = home.run("--json", "rebalance", "c", "--apply").assertOk();
+            assertTrue(cluster.openSlots().isEmpty(), cluster.openSlots() + "\n" + second);
+            assertEquals(keys, cluster.keys());
+            try (JedisCluster client = cluster.client()) {
+                for (int i = 0; i < SkewedCluster.SMALL; i++) {
+                    assertEquals(400, client.strlen("k:" + i), "k:" + i);
+                }
+            }
+            JsonNode report = json(second);
+            assertEquals("completed", report.get("outcome").asText(), report.toString());
+        }
+    }
+}
