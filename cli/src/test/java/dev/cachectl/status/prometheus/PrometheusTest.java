@@ -31,10 +31,9 @@ class PrometheusTest {
             jedis.setex("c", 3600, "3");
             jedis.get("c");
             jedis.get("missing");
-            // read the expired key: the server removes it and counts it as expired
-            jedis.select(0);
-            dev.cachectl.testing.Await.until(java.time.Duration.ofSeconds(5), "short expires",
-                    () -> !jedis.exists("short"));
+            // the server's active expiry removes it (INFO touches no keyspace counter, unlike EXISTS)
+            dev.cachectl.testing.Await.until(java.time.Duration.ofSeconds(10), "short expires",
+                    () -> jedis.info("stats").contains("expired_keys:1"));
         }
         CliResult result = home.run("status", "cache", "never", "--prometheus").assertExit(3);
         Map<String, Double> m = ExpositionFormat.parse(result.out());
@@ -57,6 +56,21 @@ class PrometheusTest {
         assertTrue(m.containsKey("cachectl_idle_seconds{instance=cache}"), result.out());
         // a down instance says so and nothing else
         assertEquals(1, m.keySet().stream().filter(k -> k.contains("instance=never")).count(), result.out());
+    }
+
+    @Test
+    void a_cluster_has_its_totals_and_a_node_label_per_node() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        CliResult result = home.run("status", "shard", "--prometheus").assertOk();
+        Map<String, Double> m = ExpositionFormat.parse(result.out());
+        assertEquals(1.0, m.get("redis_up{instance=shard}"), result.out());
+        assertEquals(3, m.keySet().stream().filter(k -> k.matches("redis_up\\{instance=shard,node=127\\.0\\.0\\.1:[0-9]+}")
+                && m.get(k) == 1.0).count(), result.out());
+        assertEquals(3, m.keySet().stream().filter(k -> k.startsWith("redis_memory_used_bytes{instance=shard,node=")).count(),
+                result.out());
+        double nodes = m.entrySet().stream().filter(e -> e.getKey().startsWith("redis_memory_used_bytes{instance=shard,node="))
+                .mapToDouble(Map.Entry::getValue).sum();
+        assertEquals(nodes, m.get("redis_memory_used_bytes{instance=shard}"), result.out());
     }
 
     @Test
