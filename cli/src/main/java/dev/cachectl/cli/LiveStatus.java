@@ -57,6 +57,10 @@ final class LiveStatus {
         if (options.watch && options.serve != null) {
             throw new CachectlException(ExitCode.USAGE, "--watch and --serve cannot be used together: run two cachectl status");
         }
+        if ((options.watch || options.serve != null) && (options.prometheus || options.prometheusFile != null)) {
+            throw new CachectlException(ExitCode.USAGE, (options.watch ? "--watch" : "--serve")
+                    + " runs until stopped: --prometheus and --prometheus-file take one sample (run them from cron instead)");
+        }
         if (output.json() && (options.watch || options.serve != null || options.prometheus)) {
             throw new CachectlException(ExitCode.USAGE, "--json cannot be combined with --watch, --serve or --prometheus");
         }

@@ -56,9 +56,12 @@ class ServeTest {
     }
 
     @Test
-    void serve_refuses_every_interface_unless_written_out() {
+    void serve_refuses_every_interface_unless_written_out_and_options_it_cannot_honour() {
         String err = home.run("status", "--serve", ":9121").assertExit(2).err();
         assertTrue(err.contains("0.0.0.0:9121"), err);
+        home.run("status", "--serve", "127.0.0.1:0", "--prometheus").assertExit(2);
+        home.run("status", "--watch", "--prometheus-file", "x.prom").assertExit(2);
+        home.run("status", "--watch", "--serve", "127.0.0.1:0").assertExit(2);
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
