@@ -355,14 +355,23 @@ function _picocli_cachectl_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--interval' '--config' '--home' '--progress'"
+  local flag_opts="'--watch' '--prometheus' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--interval' '--prometheus-file' '--serve' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--interval')
+      return
+      ;;
+    '--prometheus-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--serve')
       return
       ;;
     '--config')

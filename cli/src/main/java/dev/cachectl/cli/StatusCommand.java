@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +38,34 @@ public final class StatusCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
 
     @Option(names = "--interval", paramLabel = "DURATION",
-            description = "Sample twice this far apart and report hit ratio and ops/s over the interval, e.g. 5s.")
+            description = {"Sample twice this far apart and report hit ratio and ops/s over the interval, e.g. 5s.",
+                    "With --watch: how often to sample; with --serve: at most one sample this often (default 1s)."})
     Duration interval;
+
+    @Option(names = "--watch", description = {"Sample every --interval until stopped: a full-screen view on a terminal "
+            + "(q quits, s changes the sort), one log line per instance per sample otherwise.", "Exit 0 when stopped by q, Ctrl-C or SIGTERM."})
+    boolean watch;
+
+    @Option(names = "--prometheus", description = "Print the metrics in the Prometheus text format (redis_exporter's names).")
+    boolean prometheus;
+
+    @Option(names = "--prometheus-file", paramLabel = "PATH",
+            description = "Write the metrics in the Prometheus text format to PATH, atomically (node_exporter's textfile collector).")
+    Path prometheusFile;
+
+    @Option(names = "--serve", paramLabel = "[HOST:]PORT",
+            description = {"Serve the metrics at http://HOST:PORT/metrics until SIGTERM or Ctrl-C (host 127.0.0.1 when left out).",
+                    "Beyond loopback only on an IP address written out, e.g. 0.0.0.0:9121."})
+    String serve;
 
     @Override
     public Integer call() {
         CachectlCommand.Context ctx = top.context();
         Output output = new Output(spec.commandLine(), top);
         List<String> targets = names.isEmpty() ? ctx.catalog().knownNames() : names;
+        if (watch || serve != null || prometheus || prometheusFile != null) {
+            return new LiveStatus(ctx, output, spec.commandLine(), top.environment()).run(targets, this);
+        }
         List<InstanceRef> refs = targets.stream().map(ctx.catalog()::resolve).toList();
         StatusReport report = new StatusService(ctx.states()).collect(refs, interval);
         if (output.json()) {

@@ -18,7 +18,7 @@ import java.util.Arrays;
 public record Terminal(boolean colour, boolean bar) {
 
     public static Terminal detect(Environment env, String[] args) {
-        return detect(env, args, System.console() != null);
+        return detect(env, args, env.terminal());
     }
 
     static Terminal detect(Environment env, String[] args, boolean console) {

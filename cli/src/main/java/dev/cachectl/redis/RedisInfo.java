@@ -115,7 +115,7 @@ public final class RedisInfo {
                 number("instantaneous_ops_per_sec"),
                 number("total_commands_processed"),
                 number("connected_clients"),
-                clientCommands());
+                clientCommands()).withExpiredKeys(number("expired_keys"));
     }
 
     private static Map<String, String> pairs(String value) {

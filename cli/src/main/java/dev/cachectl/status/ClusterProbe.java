@@ -85,7 +85,7 @@ final class ClusterProbe {
         }
         ServerSample first = answered.get(0).sample();
         Map<String, ServerSample.DbKeys> keyspace = new LinkedHashMap<>();
-        long used = 0, max = 0, hits = 0, misses = 0, evictions = 0, ops = 0, total = 0, clients = 0, commands = 0;
+        long used = 0, max = 0, hits = 0, misses = 0, evictions = 0, expired = 0, ops = 0, total = 0, clients = 0, commands = 0;
         long uptime = Long.MAX_VALUE, taken = 0;
         Double fragmentation = null;
         for (Node n : answered) {
@@ -99,6 +99,7 @@ final class ClusterProbe {
             hits += s.hits();
             misses += s.misses();
             evictions += s.evictions();
+            expired += s.expiredKeys();
             ops += s.opsPerSec();
             total += s.totalCommands();
             clients += s.clients();
@@ -116,7 +117,7 @@ final class ClusterProbe {
         Long pid = nodes.get(0).target().pid();
         return new ServerSample(taken, first.version(), pid != null ? pid : first.pid(), runIds, uptime, "cluster", used, max,
                 first.maxmemoryPolicy(), fragmentation, keyspace, hits, misses, evictions, ops, total, clients, commands,
-                clusterState);
+                clusterState, expired);
     }
 
     static List<NodeStatus> statuses(Result result) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * URL, is one instance: up only when every node answers and reports the cluster ok (and, external, none
  * is flagged failing); memory, hits, misses, evictions, ops and clients are summed over its nodes,
  * keys over its masters; pid and port are its first node's (an external one's: its first seed's port),
- * and {@code nodes} details each node (null for a standalone server).
+ * and {@code nodes} details each node (null for a standalone server). {@code expiredKeys} and
+ * {@code commandsProcessed} are the server's counters since it started (what Prometheus scrapes).
  */
 public record InstanceStatus(
         String name,
@@ -45,7 +46,9 @@ public record InstanceStatus(
         Long idleSeconds,
         Long idleTimeoutSeconds,
         String cluster,
-        java.util.List<NodeStatus> nodes) {
+        java.util.List<NodeStatus> nodes,
+        Long expiredKeys,
+        Long commandsProcessed) {
 
     public record Db(long keys, long expires) {
     }

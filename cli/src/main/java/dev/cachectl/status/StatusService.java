@@ -21,10 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Samples instances and turns the samples into {@link InstanceStatus}. With an interval it samples
  * every instance twice and reports hit ratio and ops/s over that window, not since the server started.
+ * Instances are sampled in parallel.
  */
 public final class StatusService {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -36,26 +41,97 @@ public final class StatusService {
     }
 
     public StatusReport collect(List<InstanceRef> refs, Duration interval) {
-        List<Target> targets = refs.stream().map(this::target).toList();
-        List<Probe> first = targets.stream().map(Target::probe).toList();
-        List<Probe> second = null;
-        if (interval != null && !interval.isZero()) {
+        boolean twice = interval != null && !interval.isZero();
+        try (Session session = session(refs, twice ? interval : null)) {
+            session.sample();
+            if (twice) {
+                try {
+                    Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CachectlException(dev.cachectl.ExitCode.INTERRUPTED, "interrupted");
+                }
+                session.sample();
+            }
+            return session.report();
+        }
+    }
+
+    /**
+     * The same instances sampled again and again ({@code status --watch}, {@code --serve}): each report's
+     * rates are over the time between its sample and the one before. {@code interval} labels the reports.
+     */
+    public Session session(List<InstanceRef> refs, Duration interval) {
+        return new Session(refs.stream().map(this::target).toList(), interval);
+    }
+
+    /** Samples its instances all at once (one thread each, up to 32), so ten take about as long as one. */
+    public final class Session implements AutoCloseable {
+        private static final int MAX_THREADS = 32;
+        private final List<Target> targets;
+        private final Duration interval;
+        private final ExecutorService pool;
+        private List<Probe> previous;
+        private List<Probe> current;
+
+        private Session(List<Target> targets, Duration interval) {
+            this.targets = targets;
+            this.interval = interval;
+            this.pool = targets.size() < 2 ? null : Executors.newFixedThreadPool(Math.min(targets.size(), MAX_THREADS), r -> {
+                Thread t = new Thread(r, "status-probe");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        /** Takes a sample of every instance; the one before becomes the start of the next report's interval. */
+        public void sample() {
+            previous = current;
+            current = probeAll();
+        }
+
+        /** The latest sample, with rates since the one before when there is one. */
+        public StatusReport report() {
+            List<InstanceStatus> result = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                result.add(previous == null ? targets.get(i).status(current.get(i), null)
+                        : targets.get(i).status(previous.get(i), current.get(i)));
+            }
+            // a wrong password or db is the user's to fix (exit 2), not a server that is down (exit 3)
+            boolean misconfigured = targets.stream().anyMatch(t -> t.misconfigured);
+            return new StatusReport(result, previous == null || interval == null ? null : interval.toMillis() / 1000.0,
+                    misconfigured ? dev.cachectl.ExitCode.USAGE : dev.cachectl.ExitCode.DOWN);
+        }
+
+        private List<Probe> probeAll() {
+            if (pool == null) {
+                return targets.stream().map(Target::probe).toList();
+            }
+            List<Future<Probe>> futures = targets.stream().map(t -> pool.submit(t::probe)).toList();
+            List<Probe> probes = new ArrayList<>();
             try {
-                Thread.sleep(interval.toMillis());
+                for (Future<Probe> f : futures) {
+                    probes.add(f.get());
+                }
             } catch (InterruptedException e) {
+                futures.forEach(f -> f.cancel(true));
                 Thread.currentThread().interrupt();
                 throw new CachectlException(dev.cachectl.ExitCode.INTERRUPTED, "interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
             }
-            second = targets.stream().map(Target::probe).toList();
+            return probes;
         }
-        List<InstanceStatus> result = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            result.add(targets.get(i).status(first.get(i), second == null ? null : second.get(i)));
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
-        // a wrong password or db is the user's to fix (exit 2), not a server that is down (exit 3)
-        boolean misconfigured = targets.stream().anyMatch(t -> t.misconfigured);
-        return new StatusReport(result, interval == null || interval.isZero() ? null : interval.toMillis() / 1000.0,
-                misconfigured ? dev.cachectl.ExitCode.USAGE : dev.cachectl.ExitCode.DOWN);
     }
 
     private Target target(InstanceRef ref) {
@@ -182,7 +258,7 @@ public final class StatusService {
             if (last.sample() == null) {
                 return new InstanceStatus(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source,
                         state == null ? null : state.version(), null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes);
+                        null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes, null, null);
             }
             ServerSample s = last.sample();
             long[] hm = OwnReads.discount(s.hits(), s.misses(), last.own());
@@ -212,7 +288,7 @@ public final class StatusService {
                     binary, source, s.version(), s.uptimeSeconds(), s.role(), s.usedMemory(), s.maxmemory(), memoryPct,
                     s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), hm[0], hm[1],
                     ratio(hm[0], hm[1]), intervalHitRatio, s.evictions(), opsPerSec, otherClients(last), idle, idleTimeout,
-                    cluster, nodes);
+                    cluster, nodes, s.expiredKeys(), s.totalCommands());
         }
     }
 

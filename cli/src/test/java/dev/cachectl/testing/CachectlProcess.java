@@ -27,12 +27,36 @@ public final class CachectlProcess {
     /** With JVM options, e.g. a small heap to prove that memory stays bounded. */
     public static CachectlProcess launch(CachectlHome home, String logName, List<String> jvmOptions, String... args)
             throws IOException {
+        List<String> command = new ArrayList<>(List.of("setsid"));
+        command.addAll(cachectl(home, jvmOptions, args));
+        return start(home, logName, command);
+    }
+
+    /**
+     * On a pseudo-terminal of its own ({@code script} from util-linux, 80x24, TERM=xterm): what it draws
+     * goes to the log, what {@link #type} sends arrives as keys typed on that terminal.
+     */
+    public static CachectlProcess launchOnTerminal(CachectlHome home, String logName, String... args) throws IOException {
+        String inner = "stty cols 100 rows 24 2>/dev/null; exec " + String.join(" ",
+                cachectl(home, List.of(), args).stream().map(CachectlProcess::quote).toList());
+        return start(home, logName, List.of("setsid", "env", "TERM=xterm", "script", "-qfec", inner, "/dev/null"));
+    }
+
+    private static List<String> cachectl(CachectlHome home, List<String> jvmOptions, String... args) {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of("setsid", "env", "--default-signal=INT,TERM", java));
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM", java));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cachectl.Cachectl",
                 "--home", home.root().toString()));
         command.addAll(List.of(args));
+        return command;
+    }
+
+    private static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private static CachectlProcess start(CachectlHome home, String logName, List<String> command) throws IOException {
         Path log = home.workDir().resolve(logName);
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.workDir().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -55,6 +79,20 @@ public final class CachectlProcess {
         } catch (IOException e) {
             return "(unreadable log: " + e.getMessage() + ")";
         }
+    }
+
+    /** Waits for it to end, at most {@code limit}: its exit code; an AssertionError with its log if it has not ended. */
+    public int exitWithin(java.time.Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + limit + ":\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** Keys typed on its terminal (or bytes on its stdin). */
+    public void type(String keys) throws IOException {
+        process.getOutputStream().write(keys.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
     }
 
     /** Sends a signal (e.g. "-INT") to the process, or with {@code group} to its whole process group. */

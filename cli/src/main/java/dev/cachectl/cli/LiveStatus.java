@@ -1,0 +1,139 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.Environment;
+import dev.cachectl.ExitCode;
+import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.status.StatusReport;
+import dev.cachectl.status.StatusService;
+import dev.cachectl.status.live.LogView;
+import dev.cachectl.status.live.ScreenView;
+import dev.cachectl.status.live.Watch;
+import dev.cachectl.status.live.WatchView;
+import dev.cachectl.status.prometheus.MetricsServer;
+import dev.cachectl.status.prometheus.NamespaceMemory;
+import dev.cachectl.status.prometheus.PrometheusFormat;
+import dev.cachectl.util.SecureFiles;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The parts of {@code status} that go on or leave the terminal: {@code --watch}, {@code --prometheus},
+ * {@code --prometheus-file} and {@code --serve}. A watch or a server ended by the user (q, Ctrl-C,
+ * SIGTERM) exits 0: ending it is how it is used, not an interruption of work in progress.
+ */
+final class LiveStatus {
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
+    private final CachectlCommand.Context ctx;
+    private final Output output;
+    private final CommandLine cli;
+    private final Environment environment;
+
+    LiveStatus(CachectlCommand.Context ctx, Output output, CommandLine cli, Environment environment) {
+        this.ctx = ctx;
+        this.output = output;
+        this.cli = cli;
+        this.environment = environment;
+    }
+
+    /**
+     * Memory per namespace from each instance's last analysis, for cachectl_namespace_memory_bytes.
+     * The hook for {@code status --analyze}: none until that analysis is kept.
+     */
+    NamespaceMemory namespaces() {
+        return NamespaceMemory.NONE;
+    }
+
+    int run(List<String> targets, StatusCommand options) {
+        if (options.watch && options.serve != null) {
+            throw new CachectlException(ExitCode.USAGE, "--watch and --serve cannot be used together: run two cachectl status");
+        }
+        if ((options.watch || options.serve != null) && (options.prometheus || options.prometheusFile != null)) {
+            throw new CachectlException(ExitCode.USAGE, (options.watch ? "--watch" : "--serve")
+                    + " runs until stopped: --prometheus and --prometheus-file take one sample (run them from cron instead)");
+        }
+        if (output.json() && (options.watch || options.serve != null || options.prometheus)) {
+            throw new CachectlException(ExitCode.USAGE, "--json cannot be combined with --watch, --serve or --prometheus");
+        }
+        if (options.interval != null && options.interval.isZero() && (options.watch || options.serve != null)) {
+            throw new CachectlException(ExitCode.USAGE, "--interval must be longer than 0 with --watch or --serve");
+        }
+        List<InstanceRef> refs = targets.stream().map(ctx.catalog()::resolve).toList();
+        StatusService service = new StatusService(ctx.states());
+        Duration every = options.interval == null ? DEFAULT_INTERVAL : options.interval;
+        if (options.serve != null) {
+            return serve(service, refs, MetricsServer.bindAddress(options.serve), every);
+        }
+        if (options.watch) {
+            return watch(service, refs, every);
+        }
+        StatusReport report = service.collect(refs, options.interval);
+        String text = PrometheusFormat.render(report, namespaces());
+        if (options.prometheusFile != null) {
+            writeFile(environment.workingDir().resolve(options.prometheusFile), text);
+        }
+        if (options.prometheus) {
+            cli.getOut().print(text);
+            cli.getOut().flush();
+        }
+        return report.exitCode().code();
+    }
+
+    /** Atomically, and readable by others: node_exporter usually runs as a user of its own. */
+    private static void writeFile(Path file, String text) {
+        if (file.getParent() != null && !Files.isDirectory(file.toAbsolutePath().getParent())) {
+            throw new CachectlException(ExitCode.USAGE, "--prometheus-file " + file + ": no such directory");
+        }
+        SecureFiles.writeAtomically(file, text);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException | UnsupportedOperationException e) {
+            // the file is written; only its owner can read it
+        }
+    }
+
+    private int watch(StatusService service, List<InstanceRef> refs, Duration every) {
+        try (StatusService.Session session = service.session(refs, every);
+             WatchView view = environment.terminal() ? ScreenView.open(every) : new LogView(cli.getOut())) {
+            Watch watch = new Watch(session, every, view);
+            try (Interrupts interrupts = Interrupts.routeTo(reason -> watch.stop(), cli.getErr())) {
+                watch.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCode.DONE.code();
+    }
+
+    private int serve(StatusService service, List<InstanceRef> refs, InetSocketAddress address, Duration every) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (StatusService.Session session = service.session(refs, every);
+             MetricsServer server = MetricsServer.start(address, () -> {
+                 session.sample();
+                 return PrometheusFormat.render(session.report(), namespaces());
+             }, every);
+             Interrupts interrupts = Interrupts.routeTo(reason -> stopped.countDown(), cli.getErr())) {
+            InetSocketAddress bound = server.address();
+            String where = bound.getAddress().getHostAddress();
+            where = where.contains(":") ? "[" + where + "]" : where;
+            if (!bound.getAddress().isLoopbackAddress()) {
+                output.warn("serving metrics beyond this machine, on " + where + ":" + bound.getPort() + " as asked");
+            }
+            output.note("serving metrics at http://" + where + ":" + bound.getPort() + "/metrics, sampled at most once per "
+                    + dev.cachectl.util.Durations.format(every) + "; SIGTERM or Ctrl-C stops");
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCode.DONE.code();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.cachectl.status.live;
+
+import dev.cachectl.testing.Await;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WatchTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void off_a_terminal_watch_logs_a_line_per_instance_per_interval_and_stops_on_sigterm() throws Exception {
+        home.run("start", "cache").assertOk();
+        CachectlProcess watch = CachectlProcess.launch(home, "watch.log", "status", "cache", "never", "--watch",
+                "--interval", "200ms");
+        try {
+            Await.until(Duration.ofSeconds(30), watch::log, () -> lines(watch, "instance=cache").size() >= 3);
+            String first = lines(watch, "instance=cache").get(0);
+            assertTrue(first.matches("time=\\S+ instance=cache state=up memory_bytes=[0-9]+ keys=0 .*clients=0"), first);
+            assertTrue(lines(watch, "instance=cache").get(2).contains(" ops_per_sec="), watch.log());
+            assertTrue(lines(watch, "instance=never state=down").size() >= 3, watch.log());
+
+            watch.signal("-TERM", false);
+            assertEquals(0, watch.exitWithin(Duration.ofSeconds(20)), watch.log());
+        } finally {
+            watch.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void on_a_terminal_watch_draws_full_screen_sorts_on_s_and_quits_on_q() throws Exception {
+        home.run("start", "cache").assertOk();
+        CachectlProcess watch = CachectlProcess.launchOnTerminal(home, "screen.log", "status", "--watch",
+                "--interval", "300ms");
+        try {
+            Await.until(Duration.ofSeconds(30), watch::log, () -> watch.log().contains("sorted by name"));
+            String drawn = watch.log();
+            assertTrue(drawn.contains("\u001b[?1049h"), "the alternate screen was not entered: " + drawn);
+            // the display redraws only what changed, so words may be split by cursor moves: the row's name is enough
+            assertTrue(drawn.contains("cache "), drawn);
+
+            watch.type("s");
+            Await.until(Duration.ofSeconds(10), watch::log, () -> watch.log().contains("sorted by memory"));
+            watch.type("q");
+            assertEquals(0, watch.exitWithin(Duration.ofSeconds(20)), watch.log());
+            String all = watch.log();
+            assertTrue(all.lastIndexOf("\u001b[?1049l") > all.lastIndexOf("sorted by"),
+                    "the screen was not restored on exit: " + all);
+        } finally {
+            watch.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void on_a_terminal_ctrl_c_ends_the_watch_and_restores_the_screen() throws Exception {
+        CachectlProcess watch = CachectlProcess.launchOnTerminal(home, "ctrl-c.log", "status", "never", "--watch",
+                "--interval", "300ms");
+        try {
+            Await.until(Duration.ofSeconds(30), watch::log, () -> watch.log().contains("sorted by name"));
+            watch.type("\u0003");
+            assertEquals(0, watch.exitWithin(Duration.ofSeconds(20)), watch.log());
+            String all = watch.log();
+            assertTrue(all.lastIndexOf("\u001b[?1049l") > all.lastIndexOf("sorted by"), "the screen was not restored: " + all);
+        } finally {
+            watch.process().destroyForcibly();
+        }
+    }
+
+    private static List<String> lines(CachectlProcess p, String containing) {
+        return p.log().lines().filter(l -> l.contains(containing)).toList();
+    }
+}

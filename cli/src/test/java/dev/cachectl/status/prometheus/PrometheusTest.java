@@ -1,0 +1,103 @@
+package dev.cachectl.status.prometheus;
+
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PrometheusTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void prometheus_prints_valid_exposition_text_with_redis_exporters_names() throws Exception {
+        home.run("start", "cache").assertOk();
+        try (Jedis jedis = new Jedis("127.0.0.1", home.port("cache"))) {
+            jedis.set("a", "1");
+            jedis.set("b", "2");
+            jedis.psetex("short", 1, "gone");
+            jedis.select(2);
+            jedis.setex("c", 3600, "3");
+            jedis.get("c");
+            jedis.get("missing");
+            // the server's active expiry removes it (INFO touches no keyspace counter, unlike EXISTS)
+            dev.cachectl.testing.Await.until(java.time.Duration.ofSeconds(10), "short expires",
+                    () -> jedis.info("stats").contains("expired_keys:1"));
+        }
+        CliResult result = home.run("status", "cache", "never", "--prometheus").assertExit(3);
+        Map<String, Double> m = ExpositionFormat.parse(result.out());
+
+        assertEquals(1.0, m.get("redis_up{instance=cache}"), result.out());
+        assertEquals(0.0, m.get("redis_up{instance=never}"), result.out());
+        assertEquals(2.0, m.get("redis_db_keys{db=db0,instance=cache}"), result.out());
+        assertEquals(1.0, m.get("redis_db_keys{db=db2,instance=cache}"), result.out());
+        assertEquals(0.0, m.get("redis_db_keys_expiring{db=db0,instance=cache}"), result.out());
+        assertEquals(1.0, m.get("redis_db_keys_expiring{db=db2,instance=cache}"), result.out());
+        assertEquals(1.0, m.get("redis_keyspace_hits_total{instance=cache}"), result.out());
+        assertTrue(m.get("redis_keyspace_misses_total{instance=cache}") >= 1, result.out());
+        assertEquals(1.0, m.get("redis_expired_keys_total{instance=cache}"), result.out());
+        assertEquals(0.0, m.get("redis_evicted_keys_total{instance=cache}"), result.out());
+        assertTrue(m.get("redis_memory_used_bytes{instance=cache}") > 100_000, result.out());
+        assertTrue(m.containsKey("redis_memory_max_bytes{instance=cache}"), result.out());
+        assertTrue(m.get("redis_commands_processed_total{instance=cache}") >= 7, result.out());
+        assertEquals(0.0, m.get("redis_connected_clients{instance=cache}"), result.out());
+        assertTrue(m.get("cachectl_hit_ratio{instance=cache}") > 0 && m.get("cachectl_hit_ratio{instance=cache}") < 1, result.out());
+        assertTrue(m.containsKey("cachectl_idle_seconds{instance=cache}"), result.out());
+        // a down instance says so and nothing else
+        assertEquals(1, m.keySet().stream().filter(k -> k.contains("instance=never")).count(), result.out());
+    }
+
+    @Test
+    void a_cluster_has_its_totals_and_a_node_label_per_node() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        CliResult result = home.run("status", "shard", "--prometheus").assertOk();
+        Map<String, Double> m = ExpositionFormat.parse(result.out());
+        assertEquals(1.0, m.get("redis_up{instance=shard}"), result.out());
+        assertEquals(3, m.keySet().stream().filter(k -> k.matches("redis_up\\{instance=shard,node=127\\.0\\.0\\.1:[0-9]+}")
+                && m.get(k) == 1.0).count(), result.out());
+        assertEquals(3, m.keySet().stream().filter(k -> k.startsWith("redis_memory_used_bytes{instance=shard,node=")).count(),
+                result.out());
+        double nodes = m.entrySet().stream().filter(e -> e.getKey().startsWith("redis_memory_used_bytes{instance=shard,node="))
+                .mapToDouble(Map.Entry::getValue).sum();
+        assertEquals(nodes, m.get("redis_memory_used_bytes{instance=shard}"), result.out());
+    }
+
+    @Test
+    void the_format_check_catches_what_promtool_would_refuse() {
+        assertThrows(AssertionError.class, () -> ExpositionFormat.parse("redis_up{instance=\"a\"} 1\n"));
+        assertThrows(AssertionError.class, () -> ExpositionFormat.parse(
+                "# HELP x_total x\n# TYPE x_total gauge\nx_total 1\n"));
+        assertThrows(AssertionError.class, () -> ExpositionFormat.parse(
+                "# HELP x x\n# TYPE x gauge\nx{a=\"1\"} 1\nx{a=\"1\"} 2\n"));
+        assertThrows(AssertionError.class, () -> ExpositionFormat.parse(
+                "# HELP x x\n# TYPE x gauge\n# TYPE x gauge\nx 1\n"));
+        assertThrows(AssertionError.class, () -> ExpositionFormat.parse(
+                "# HELP x x\n# TYPE x gauge\nx{a=\"un\"escaped\"} 1\n"));
+        assertEquals(Map.of("x{a=q\\\"}", 1.0), ExpositionFormat.parse("# HELP x x\n# TYPE x gauge\nx{a=\"q\\\"\"} 1\n"));
+    }
+
+    @Test
+    void prometheus_file_is_written_whole_and_readable_by_a_collector() throws Exception {
+        home.run("start", "cache").assertOk();
+        Path file = home.workDir().resolve("cachectl.prom");
+        home.run("status", "cache", "--prometheus-file", "cachectl.prom").assertOk();
+        Map<String, Double> m = ExpositionFormat.parse(Files.readString(file));
+        assertEquals(1.0, m.get("redis_up{instance=cache}"));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        try (Stream<Path> files = Files.list(home.workDir())) {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().contains("cachectl.prom")).count(),
+                    "a temporary file was left next to it");
+        }
+    }
+}
