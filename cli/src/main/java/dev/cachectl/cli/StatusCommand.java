@@ -5,10 +5,14 @@ import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.status.NodeStatus;
 import dev.cachectl.status.StatusReport;
 import dev.cachectl.status.StatusService;
+import dev.cachectl.status.advice.AdvisedReport;
+import dev.cachectl.status.analyze.Analyses;
+import dev.cachectl.status.analyze.Analysis;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code cachectl status [NAME…]}: health and metrics of managed and external instances; exit 3 when any is down. */
@@ -40,21 +45,37 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Sample twice this far apart and report hit ratio and ops/s over the interval, e.g. 5s.")
     Duration interval;
 
+    @Mixin
+    AnalyzeOptions analyze = new AnalyzeOptions();
+
+    @Option(names = "--check", description = {"Print one line per finding of the advice rules and exit 0 when healthy, "
+            + "4 on warnings, 3 when an instance is down: for cron, CI or a monitoring check."})
+    boolean check;
+
     @Override
     public Integer call() {
         CachectlCommand.Context ctx = top.context();
         Output output = new Output(spec.commandLine(), top);
         List<String> targets = names.isEmpty() ? ctx.catalog().knownNames() : names;
         List<InstanceRef> refs = targets.stream().map(ctx.catalog()::resolve).toList();
-        StatusReport report = new StatusService(ctx.states()).collect(refs, interval);
+        // analysed first, so that the hits its reads cause are in the ledger status discounts
+        Map<String, Analysis> analyses = analyze.enabled()
+                ? Analyses.of(refs, ctx.states(), analyze.settings(), (name, problem) -> output.warn(problem)) : Map.of();
+        AdvisedReport advised = AdvisedReport.of(new StatusService(ctx.states()).collect(refs, interval), analyses,
+                analyze.enabled());
+        StatusReport report = advised.report();
         if (output.json()) {
-            output.printJson(report);
+            output.printJson(advised);
+        } else if (check) {
+            AdviceText.check(output, advised);
         } else if (report.instances().isEmpty()) {
             output.note("no instances: start one with 'cachectl start', or name one in cachectl.yaml or REDIS_URL");
         } else {
             render(output, report);
+            analyses.forEach((name, a) -> AnalysisText.render(name, a).forEach(l -> output.line(l)));
+            AdviceText.findings(output, advised.findings());
         }
-        return report.exitCode().code();
+        return (check ? advised.checkCode() : report.exitCode()).code();
     }
 
     private void render(Output output, StatusReport report) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * URL, is one instance: up only when every node answers and reports the cluster ok (and, external, none
  * is flagged failing); memory, hits, misses, evictions, ops and clients are summed over its nodes,
  * keys over its masters; pid and port are its first node's (an external one's: its first seed's port),
- * and {@code nodes} details each node (null for a standalone server).
+ * and {@code nodes} details each node (null for a standalone server). {@code change}: see {@link Change}.
  */
 public record InstanceStatus(
         String name,
@@ -45,8 +45,13 @@ public record InstanceStatus(
         Long idleSeconds,
         Long idleTimeoutSeconds,
         String cluster,
-        java.util.List<NodeStatus> nodes) {
+        java.util.List<NodeStatus> nodes,
+        Change change) {
 
     public record Db(long keys, long expires) {
+    }
+
+    /** What changed over {@code --interval} (null without one): memory gained, keys evicted, hits and misses (ours discounted). */
+    public record Change(double seconds, long usedMemory, long evictions, long hits, long misses) {
     }
 }
