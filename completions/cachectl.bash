@@ -352,14 +352,29 @@ function _picocli_cachectl_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--interval' '--config' '--home' '--progress'"
+  local flag_opts="'--analyze' '--full' '--check' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--interval' '--sample' '--delimiter' '--depth' '--top' '--rate' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--interval')
+      return
+      ;;
+    '--sample')
+      return
+      ;;
+    '--delimiter')
+      return
+      ;;
+    '--depth')
+      return
+      ;;
+    '--top')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--config')
