@@ -6,6 +6,7 @@ import dev.cachectl.status.NodeStatus;
 import dev.cachectl.status.StatusReport;
 import dev.cachectl.status.StatusService;
 import dev.cachectl.status.advice.AdvisedReport;
+import dev.cachectl.status.advice.Advisor;
 import dev.cachectl.status.analyze.Analyses;
 import dev.cachectl.status.analyze.Analysis;
 import dev.cachectl.util.Durations;
@@ -61,8 +62,8 @@ public final class StatusCommand implements Callable<Integer> {
         // analysed first, so that the hits its reads cause are in the ledger status discounts
         Map<String, Analysis> analyses = analyze.enabled()
                 ? Analyses.of(refs, ctx.states(), analyze.settings(), (name, problem) -> output.warn(problem)) : Map.of();
-        AdvisedReport advised = AdvisedReport.of(new StatusService(ctx.states()).collect(refs, interval), analyses,
-                analyze.enabled());
+        AdvisedReport advised = AdvisedReport.of(new StatusService(ctx.states()).collect(refs, interval),
+                Advisor.standard(), analyses, analyze.enabled());
         StatusReport report = advised.report();
         if (output.json()) {
             output.printJson(advised);

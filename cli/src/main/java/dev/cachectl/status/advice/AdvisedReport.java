@@ -14,8 +14,8 @@ import java.util.Map;
  */
 public record AdvisedReport(@JsonUnwrapped StatusReport report, List<Finding> findings, Map<String, Analysis> analysis) {
 
-    public static AdvisedReport of(StatusReport report, Map<String, Analysis> analyses, boolean analyzed) {
-        return new AdvisedReport(report, Advisor.standard().findings(report, analyses), analyzed ? analyses : null);
+    public static AdvisedReport of(StatusReport report, Advisor advisor, Map<String, Analysis> analyses, boolean analyzed) {
+        return new AdvisedReport(report, advisor.findings(report, analyses), analyzed ? analyses : null);
     }
 
     /** For {@code --check}: down (3, or 2 for a wrong password) before warnings (4) before healthy (0). */

@@ -21,6 +21,13 @@ public final class Advisor {
                 new FragmentationRule(), new BigKeyRule()));
     }
 
+    /** These rules and {@code more}: a rule that needs the config (a group's rebalance threshold) is added by the command. */
+    public Advisor with(Rule... more) {
+        List<Rule> all = new ArrayList<>(rules);
+        all.addAll(List.of(more));
+        return new Advisor(all);
+    }
+
     /** {@code analyses}: by instance name, those that ran; may be empty. */
     public List<Finding> findings(StatusReport report, Map<String, Analysis> analyses) {
         List<Finding> findings = new ArrayList<>();

@@ -39,6 +39,9 @@ public final class Analyses {
             try {
                 analyses.put(ref.name(), analyzer.analyze(endpoint.get()));
             } catch (CachectlException e) {
+                if (e.exitCode() == dev.cachectl.ExitCode.INTERRUPTED) {
+                    throw e;
+                }
                 problems.accept(ref.name(), "could not analyse " + ref.name() + ": " + e.getMessage());
             }
         }
