@@ -355,8 +355,8 @@ function _picocli_cachectl_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--watch' '--prometheus' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--interval' '--prometheus-file' '--serve' '--config' '--home' '--progress'"
+  local flag_opts="'--watch' '--prometheus' '--analyze' '--full' '--check' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--interval' '--prometheus-file' '--serve' '--sample' '--delimiter' '--depth' '--top' '--rate' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
@@ -372,6 +372,21 @@ function _picocli_cachectl_status() {
       return $?
       ;;
     '--serve')
+      return
+      ;;
+    '--sample')
+      return
+      ;;
+    '--delimiter')
+      return
+      ;;
+    '--depth')
+      return
+      ;;
+    '--top')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--config')

@@ -5,10 +5,15 @@ import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.status.NodeStatus;
 import dev.cachectl.status.StatusReport;
 import dev.cachectl.status.StatusService;
+import dev.cachectl.status.advice.AdvisedReport;
+import dev.cachectl.status.advice.Advisor;
+import dev.cachectl.status.analyze.Analyses;
+import dev.cachectl.status.analyze.Analysis;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -19,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code cachectl status [NAME…]}: health and metrics of managed and external instances; exit 3 when any is down. */
@@ -58,6 +64,13 @@ public final class StatusCommand implements Callable<Integer> {
                     "Beyond loopback only on an IP address written out, e.g. 0.0.0.0:9121."})
     String serve;
 
+    @Mixin
+    AnalyzeOptions analyze = new AnalyzeOptions();
+
+    @Option(names = "--check", description = {"Print one line per finding of the advice rules and exit 0 when healthy, "
+            + "4 on warnings, 3 when an instance is down: for cron, CI or a monitoring check."})
+    boolean check;
+
     @Override
     public Integer call() {
         CachectlCommand.Context ctx = top.context();
@@ -67,15 +80,24 @@ public final class StatusCommand implements Callable<Integer> {
             return new LiveStatus(ctx, output, spec.commandLine(), top.environment()).run(targets, this);
         }
         List<InstanceRef> refs = targets.stream().map(ctx.catalog()::resolve).toList();
-        StatusReport report = new StatusService(ctx.states()).collect(refs, interval);
+        // analysed first, so that the hits its reads cause are in the ledger status discounts
+        Map<String, Analysis> analyses = analyze.enabled()
+                ? Analyses.of(refs, ctx.states(), analyze.settings(), (name, problem) -> output.warn(problem)) : Map.of();
+        AdvisedReport advised = AdvisedReport.of(new StatusService(ctx.states()).collect(refs, interval),
+                Advisor.standard(), analyses, analyze.enabled());
+        StatusReport report = advised.report();
         if (output.json()) {
-            output.printJson(report);
+            output.printJson(advised);
+        } else if (check) {
+            AdviceText.check(output, advised);
         } else if (report.instances().isEmpty()) {
             output.note("no instances: start one with 'cachectl start', or name one in cachectl.yaml or REDIS_URL");
         } else {
             render(output, report);
+            analyses.forEach((name, a) -> AnalysisText.render(name, a).forEach(l -> output.line(l)));
+            AdviceText.findings(output, advised.findings());
         }
-        return report.exitCode().code();
+        return (check ? advised.checkCode() : report.exitCode()).code();
     }
 
     private void render(Output output, StatusReport report) {

@@ -12,7 +12,7 @@ import java.util.Map;
  * is flagged failing); memory, hits, misses, evictions, ops and clients are summed over its nodes,
  * keys over its masters; pid and port are its first node's (an external one's: its first seed's port),
  * and {@code nodes} details each node (null for a standalone server). {@code expiredKeys} and
- * {@code commandsProcessed} are the server's counters since it started (what Prometheus scrapes).
+ * {@code commandsProcessed} are the server's counters since it started (what Prometheus scrapes). {@code change}: see {@link Change}.
  */
 public record InstanceStatus(
         String name,
@@ -48,8 +48,13 @@ public record InstanceStatus(
         String cluster,
         java.util.List<NodeStatus> nodes,
         Long expiredKeys,
-        Long commandsProcessed) {
+        Long commandsProcessed,
+        Change change) {
 
     public record Db(long keys, long expires) {
+    }
+
+    /** What changed over {@code --interval} (null without one): memory gained, keys evicted, hits and misses (ours discounted). */
+    public record Change(double seconds, long usedMemory, long evictions, long hits, long misses) {
     }
 }

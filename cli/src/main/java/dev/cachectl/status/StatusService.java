@@ -258,7 +258,7 @@ public final class StatusService {
             if (last.sample() == null) {
                 return new InstanceStatus(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source,
                         state == null ? null : state.version(), null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes, null, null);
+                        null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes, null, null, null);
             }
             ServerSample s = last.sample();
             long[] hm = OwnReads.discount(s.hits(), s.misses(), last.own());
@@ -267,6 +267,7 @@ public final class StatusService {
             Double memoryPct = s.maxmemory() > 0 ? round(100.0 * s.usedMemory() / s.maxmemory()) : null;
             Double intervalHitRatio = null;
             double opsPerSec = s.opsPerSec();
+            InstanceStatus.Change change = null;
             if (second != null && first.sample() != null && second.sample() != null
                     && first.sample().runId() != null && first.sample().runId().equals(second.sample().runId())) {
                 ServerSample a = first.sample();
@@ -277,6 +278,8 @@ public final class StatusService {
                 double seconds = Math.max(1, s.takenAtMillis() - a.takenAtMillis()) / 1000.0;
                 // our own INFO between the two samples is one command (two per cluster node); it is not traffic
                 opsPerSec = round(Math.max(0, s.totalCommands() - a.totalCommands() - first.probeCommands()) / seconds);
+                change = new InstanceStatus.Change(seconds, s.usedMemory() - a.usedMemory(), s.evictions() - a.evictions(),
+                        interval[0], interval[1]);
             }
             Long idle = null;
             if (state != null) {
@@ -288,7 +291,7 @@ public final class StatusService {
                     binary, source, s.version(), s.uptimeSeconds(), s.role(), s.usedMemory(), s.maxmemory(), memoryPct,
                     s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), hm[0], hm[1],
                     ratio(hm[0], hm[1]), intervalHitRatio, s.evictions(), opsPerSec, otherClients(last), idle, idleTimeout,
-                    cluster, nodes, s.expiredKeys(), s.totalCommands());
+                    cluster, nodes, s.expiredKeys(), s.totalCommands(), change);
         }
     }
 

@@ -23,6 +23,9 @@ public final class RespReader {
     private int lim;
     private long integer;
     private String error;
+    /** The start of the last status line ({@code OK}, {@code string}), kept without allocating. */
+    private final byte[] status = new byte[16];
+    private int statusLength;
 
     public RespReader(InputStream in) {
         this.in = in;
@@ -38,12 +41,17 @@ public final class RespReader {
         return error;
     }
 
+    /** The text of the last {@link #STATUS} reply (TYPE's answer: {@code string}, {@code hash}…), up to 16 characters. */
+    public String statusText() {
+        return new String(status, 0, statusLength, StandardCharsets.US_ASCII);
+    }
+
     /** Reads one reply and returns its kind; an integer is then in {@link #integer()}, an error's text in {@link #error()}. */
     public int next() throws IOException {
         int type = read();
         switch (type) {
             case '+' -> {
-                skipLine();
+                status();
                 return STATUS;
             }
             case '-' -> {
@@ -113,6 +121,17 @@ public final class RespReader {
         while (read() != '\n') {
             // status text: only OK is expected, and it carries nothing
         }
+    }
+
+    private void status() throws IOException {
+        statusLength = 0;
+        int c;
+        while ((c = read()) != '\r') {
+            if (statusLength < status.length) {
+                status[statusLength++] = (byte) c;
+            }
+        }
+        read();
     }
 
     private String line() throws IOException {

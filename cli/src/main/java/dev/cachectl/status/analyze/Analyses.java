@@ -1,0 +1,61 @@
+package dev.cachectl.status.analyze;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.lifecycle.InstanceState;
+import dev.cachectl.lifecycle.Lifecycle;
+import dev.cachectl.lifecycle.StateStore;
+import dev.cachectl.redis.OwnReads;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * Analyses each instance asked about that runs Redis and answers. One that is down is left to status
+ * to report; one that cannot be analysed is named to {@code problems} (instance, sentence) and skipped.
+ */
+public final class Analyses {
+    private Analyses() {
+    }
+
+    public static Map<String, Analysis> of(List<InstanceRef> refs, StateStore states, AnalysisSettings settings,
+                                           BiConsumer<String, String> problems) {
+        Analyzer analyzer = new Analyzer(settings, new OwnReads(states.home().root()));
+        Map<String, Analysis> analyses = new LinkedHashMap<>();
+        for (InstanceRef ref : refs) {
+            Optional<Endpoint> endpoint = endpoint(ref, states);
+            String engine = ref instanceof InstanceRef.External ext ? ext.engine() : ((InstanceRef.Managed) ref).spec().engine();
+            if (endpoint.isEmpty()) {
+                continue;
+            }
+            if (!"redis".equals(engine)) {
+                problems.accept(ref.name(), "--analyze reads Redis keyspaces; " + ref.name() + " is " + engine);
+                continue;
+            }
+            try {
+                analyses.put(ref.name(), analyzer.analyze(endpoint.get()));
+            } catch (CachectlException e) {
+                if (e.exitCode() == dev.cachectl.ExitCode.INTERRUPTED) {
+                    throw e;
+                }
+                problems.accept(ref.name(), "could not analyse " + ref.name() + ": " + e.getMessage());
+            }
+        }
+        return analyses;
+    }
+
+    private static Optional<Endpoint> endpoint(InstanceRef ref, StateStore states) {
+        if (ref instanceof InstanceRef.External ext) {
+            return Optional.of(ext.endpoint());
+        }
+        try {
+            return states.read(ref.name()).map(Lifecycle::endpointOf);
+        } catch (CachectlException unreadable) {
+            return Optional.empty(); // status says what is wrong with its state
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.cachectl.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each advice rule trips on a server set up to trip it, names its measure, and stays quiet on a healthy one;
+ * {@code status --check} turns the findings into exit 0, 4 or 3 with one line each.
+ */
+class AdviceTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void a_healthy_cache_has_no_findings_and_check_exits_0() throws IOException {
+        home.run("start", "ok", "--maxmemory", "64mb", "--policy", "allkeys-lru").assertOk();
+        try (Jedis jedis = new Jedis("127.0.0.1", home.port("ok"))) {
+            for (int i = 0; i < 200; i++) {
+                jedis.setex("k:" + i, 600, "v");
+                jedis.get("k:" + i);
+            }
+        }
+        // every rule asked, the interval and the analysis ones included
+        CliResult check = home.run("status", "ok", "--check", "--analyze", "--interval", "1s").assertOk();
+        assertEquals(List.of("OK 1 instance up, no findings"), check.out().lines().toList(), check.toString());
+        JsonNode json = Json.MAPPER.readTree(home.run("--json", "status", "ok", "--check", "--analyze").assertOk().out());
+        assertEquals(0, json.get("findings").size(), json.toString());
+        CliResult plain = home.run("status", "ok").assertOk();
+        assertTrue(!plain.out().contains("Advice"), plain.toString());
+    }
+
+    @Test
+    void a_low_hit_ratio_is_a_warning_exit_4() throws IOException {
+        home.run("start", "cache").assertOk();
+        try (Jedis jedis = new Jedis("127.0.0.1", home.port("cache"))) {
+            jedis.set("present", "v");
+            for (int i = 0; i < 150; i++) {
+                jedis.get(i % 4 == 0 ? "present" : "absent");
+            }
+        }
+        CliResult check = home.run("status", "cache", "--check").assertExit(4);
+        assertEquals(1, check.out().lines().count(), check.toString());
+        assertTrue(check.out().startsWith("WARNING cache: hit ratio 25.3% since the server started (150 lookups) is below 80%"),
+                check.toString());
+        assertTrue(check.out().trim().endsWith("[hit_ratio]"), check.toString());
+        CliResult plain = home.run("status", "cache").assertOk();
+        assertTrue(plain.out().contains("Advice") && plain.out().contains("hit ratio 25.3%"), plain.toString());
+    }
+
+    @Test
+    void noeviction_near_maxmemory_is_a_warning() throws IOException {
+        home.run("start", "full", "--maxmemory", "3mb", "--policy", "noeviction").assertOk();
+        try (Jedis jedis = new Jedis("127.0.0.1", home.port("full"))) {
+            try {
+                for (int i = 0; i < 10_000; i++) {
+                    jedis.set("k:" + i, "x".repeat(1000));
+                }
+            } catch (JedisDataException oom) {
+                // full: what the rule is there to warn about before it happens
+            }
+        }
+        JsonNode finding = only(home.run("--json", "status", "full", "--check").assertExit(4), "memory_limit");
+        assertTrue(finding.get("measure").asText().contains("of maxmemory 3.0 MiB under noeviction (above 90%)"), finding.toString());
+    }
+
+    @Test
+    void growing_without_maxmemory_and_evictions_over_the_interval_are_warnings() throws Exception {
+        home.run("start", "grows").assertOk();
+        home.run("start", "small", "--maxmemory", "3mb", "--policy", "allkeys-lru").assertOk();
+        List<JsonNode> findings = new ArrayList<>();
+        writeWhile(List.of(home.port("grows"), home.port("small")), () -> {
+            JsonNode doc = Json.MAPPER.readTree(home.run("--json", "status", "grows", "small", "--check", "--interval", "1s",
+                    "--analyze").assertExit(4).out());
+            // a server that grows this fast may also pass the fragmentation rule: not what this test is about
+            doc.get("findings").forEach(f -> {
+                if (!f.get("rule").asText().equals("fragmentation")) {
+                    findings.add(f);
+                }
+            });
+        });
+        assertEquals(List.of("grows memory_limit", "small evictions"),
+                findings.stream().map(f -> f.get("instance").asText() + " " + f.get("rule").asText()).toList(), findings.toString());
+        assertTrue(findings.get(0).get("measure").asText().startsWith("no maxmemory, and memory grew by "), findings.toString());
+        assertTrue(findings.get(1).get("measure").asText().matches("\\d+ keys evicted over the last 1s; most memory: w:\\* 100%"),
+                findings.toString());
+    }
+
+    @Test
+    void keys_without_ttl_under_a_volatile_policy_are_a_warning() throws IOException {
+        home.run("start", "vol", "--maxmemory", "64mb", "--policy", "volatile-lru").assertOk();
+        try (Jedis jedis = new Jedis("127.0.0.1", home.port("vol"))) {
+            jedis.setex("kept", 100, "v");
+            jedis.set("forever:1", "v");
+            jedis.set("forever:2", "v");
+        }
+        JsonNode finding = only(home.run("--json", "status", "vol", "--check").assertExit(4), "keys_without_ttl");
+        assertEquals("2 of 3 keys have no TTL under maxmemory-policy volatile-lru", finding.get("measure").asText());
+    }
+
+    @Test
+    void fragmentation_that_wastes_memory_is_a_warning() throws IOException {
+        home.run("start", "frag").assertOk();
+        try (Jedis jedis = new Jedis("127.0.0.1", home.port("frag"))) {
+            Pipeline p = jedis.pipelined();
+            for (int i = 0; i < 200_000; i++) {
+                p.set("f:" + i, "x".repeat(100));
+            }
+            p.sync();
+            // three keys in four go: the allocator keeps the pages the fourth still holds
+            for (int i = 0; i < 200_000; i++) {
+                if (i % 4 != 0) {
+                    p.del("f:" + i);
+                }
+            }
+            p.sync();
+        }
+        JsonNode finding = only(home.run("--json", "status", "frag", "--check").assertExit(4), "fragmentation");
+        assertTrue(finding.get("measure").asText().matches("fragmentation \\d+\\.\\d\\d \\(above 1\\.4\\) wastes .*"),
+                finding.toString());
+        assertTrue(finding.get("advice").asText().contains("activedefrag"), finding.toString());
+    }
+
+    @Test
+    void check_exits_3_with_a_line_for_an_instance_that_is_down() {
+        home.run("start", "up").assertOk();
+        CliResult check = home.run("status", "up", "redis://127.0.0.1:1", "--check").assertExit(3);
+        assertTrue(check.out().lines().anyMatch(l -> l.startsWith("DOWN 127.0.0.1:1: ")), check.toString());
+    }
+
+    /** The one finding of the document, which must be of {@code rule}. */
+    private static JsonNode only(CliResult result, String rule) throws IOException {
+        JsonNode findings = Json.MAPPER.readTree(result.out()).get("findings");
+        assertEquals(1, findings.size(), result.toString());
+        assertEquals(rule, findings.get(0).get("rule").asText(), result.toString());
+        return findings.get(0);
+    }
+
+    interface Check {
+        void run() throws Exception;
+    }
+
+    /** Writes 10 KB values to every port until {@code check} has run: memory grows, or keys are evicted. */
+    private static void writeWhile(List<Integer> ports, Check check) throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            List<Jedis> clients = ports.stream().map(p -> new Jedis("127.0.0.1", p)).toList();
+            try {
+                for (int i = 0; !done.get() && i < 3000; i++) {
+                    for (Jedis c : clients) {
+                        c.set("w:" + i, "x".repeat(10_000));
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                clients.forEach(Jedis::close);
+            }
+        }, "writer");
+        writer.start();
+        try {
+            check.run();
+        } finally {
+            done.set(true);
+            writer.join(10_000);
+        }
+        assertNull(failure.get());
+    }
+}
