@@ -11,6 +11,7 @@ import dev.cachectl.status.live.ScreenView;
 import dev.cachectl.status.live.Watch;
 import dev.cachectl.status.live.WatchView;
 import dev.cachectl.status.prometheus.MetricsServer;
+import dev.cachectl.status.analyze.LastAnalyses;
 import dev.cachectl.status.prometheus.NamespaceMemory;
 import dev.cachectl.status.prometheus.PrometheusFormat;
 import dev.cachectl.util.SecureFiles;
@@ -45,12 +46,9 @@ final class LiveStatus {
         this.environment = environment;
     }
 
-    /**
-     * Memory per namespace from each instance's last analysis, for cachectl_namespace_memory_bytes.
-     * The hook for {@code status --analyze}: none until that analysis is kept.
-     */
+    /** Memory per namespace from each instance's last {@code status --analyze}, for cachectl_namespace_memory_bytes. */
     NamespaceMemory namespaces() {
-        return NamespaceMemory.NONE;
+        return new LastAnalyses(ctx.home().root());
     }
 
     int run(List<String> targets, StatusCommand options) {

@@ -25,6 +25,7 @@ public final class Analyses {
     public static Map<String, Analysis> of(List<InstanceRef> refs, StateStore states, AnalysisSettings settings,
                                            BiConsumer<String, String> problems) {
         Analyzer analyzer = new Analyzer(settings, new OwnReads(states.home().root()));
+        LastAnalyses kept = new LastAnalyses(states.home().root());
         Map<String, Analysis> analyses = new LinkedHashMap<>();
         for (InstanceRef ref : refs) {
             Optional<Endpoint> endpoint = endpoint(ref, states);
@@ -37,7 +38,9 @@ public final class Analyses {
                 continue;
             }
             try {
-                analyses.put(ref.name(), analyzer.analyze(endpoint.get()));
+                Analysis analysis = analyzer.analyze(endpoint.get());
+                kept.keep(ref.name(), analysis);
+                analyses.put(ref.name(), analysis);
             } catch (CachectlException e) {
                 if (e.exitCode() == dev.cachectl.ExitCode.INTERRUPTED) {
                     throw e;

@@ -1,0 +1,54 @@
+package dev.cachectl.status.analyze;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.cachectl.status.prometheus.NamespaceMemory;
+import dev.cachectl.util.Json;
+import dev.cachectl.util.SecureFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The memory per namespace of each instance's last analysis, kept in {@code HOME/analysis/NAME.json}
+ * (0600, replaced atomically), so that {@code status --prometheus}, {@code --prometheus-file} and
+ * {@code --serve}, which never scan a keyspace themselves, can export it as
+ * {@code cachectl_namespace_memory_bytes}.
+ */
+public final class LastAnalyses implements NamespaceMemory {
+    private static final TypeReference<Map<String, Long>> BYTES_BY_NAMESPACE = new TypeReference<>() {
+    };
+    private final Path dir;
+
+    public LastAnalyses(Path home) {
+        this.dir = home.resolve("analysis");
+    }
+
+    /** Keeps {@code analysis} as the last one of {@code instance}, replacing the one before. */
+    public void keep(String instance, Analysis analysis) {
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        analysis.namespaces().forEach(g -> bytes.put(g.name(), g.memory()));
+        try {
+            SecureFiles.ensureDir(dir);
+            SecureFiles.writeAtomically(dir.resolve(instance + ".json"), Json.MAPPER.writeValueAsBytes(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the analysis of " + instance + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> of(String instance) {
+        Path file = dir.resolve(instance + ".json");
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            return Json.MAPPER.readValue(file.toFile(), BYTES_BY_NAMESPACE);
+        } catch (IOException damaged) {
+            return Map.of(); // an export goes on without it; the next --analyze writes it anew
+        }
+    }
+}
