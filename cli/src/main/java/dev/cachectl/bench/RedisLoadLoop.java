@@ -1,0 +1,421 @@
+package dev.cachectl.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One I/O thread driving many Redis connections from one selector, the way redis-benchmark's event
+ * loop does: commands are encoded by overwriting the key digits of a pre-encoded template into a
+ * per-connection buffer, replies are parsed byte by byte without objects, and nothing is allocated
+ * per request. Closed loop: a connection sends {@code pipeline} commands in one write and the next
+ * batch when all are answered. Open loop: operation {@code g} is due at {@code start + g / rate}
+ * and goes out on any connection with room; its latency counts from when it was due.
+ */
+final class RedisLoadLoop implements Runnable {
+    static final int SET = 0;
+    static final int GET = 1;
+    private static final long DRAIN_NANOS = 30_000_000_000L;
+
+    private final Conn[] conns;
+    private final Selector selector;
+    private final LoadRun run;
+    private final ThreadStats stats;
+    private final Workload workload;
+    private final int pipeline;
+    private final boolean open;
+    private final double intervalNanos;
+    private final int thread;
+    private final int threads;
+    private final Zipf zipf;
+    private final byte[] setHead;
+    private final byte[] getHead;
+    private final byte[] fixedValueHead;
+    private final byte[] value;
+    private final int digits;
+    private final int setShare;
+    private long quota;
+    private long rng;
+    private long sequence;
+    private long scheduled;
+    private int inflight;
+    private long completed;
+    private long errors;
+    private int rotate;
+
+    RedisLoadLoop(List<SocketChannel> channels, LoadRun run, int thread, int threads, Workload workload, LoadShape shape,
+                  Zipf zipf, byte[] value) throws IOException {
+        this.run = run;
+        this.stats = run.stats[thread];
+        this.workload = workload;
+        this.pipeline = shape.pipeline();
+        this.open = shape.openLoop();
+        this.intervalNanos = open ? 1e9 / shape.rate() : 0;
+        this.thread = thread;
+        this.threads = threads;
+        this.zipf = zipf;
+        this.value = value;
+        this.digits = workload.indexDigits();
+        this.setShare = (int) ((long) Integer.MAX_VALUE * workload.setWeight() / (workload.setWeight() + workload.getWeight()));
+        this.quota = shape.requests() == 0 ? Long.MAX_VALUE
+                : shape.requests() / threads + (thread < shape.requests() % threads ? 1 : 0);
+        this.rng = mix(workload.seed() * 31 + thread + 1);
+        this.sequence = thread;
+        this.scheduled = thread;
+        byte[] prefix = workload.prefixBytes();
+        int keyLength = prefix.length + digits;
+        this.setHead = concat(ascii("*3\r\n$3\r\nSET\r\n$" + keyLength + "\r\n"), prefix);
+        this.getHead = concat(ascii("*2\r\n$3\r\nGET\r\n$" + keyLength + "\r\n"), prefix);
+        this.fixedValueHead = workload.minSize() == workload.maxSize() ? ascii("$" + workload.maxSize() + "\r\n") : null;
+        int command = setHead.length + digits + 2 + 16 + workload.maxSize() + 2;
+        this.selector = Selector.open();
+        this.conns = new Conn[channels.size()];
+        for (int i = 0; i < conns.length; i++) {
+            conns[i] = new Conn(channels.get(i), pipeline, command * pipeline);
+            conns[i].key = channels.get(i).register(selector, SelectionKey.OP_READ, conns[i]);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            loop();
+        } catch (IOException e) {
+            run.fail("lost a connection to the server: " + dev.cachectl.redis.ConnectionLoss.what(e));
+        } finally {
+            stats.completed = completed;
+            stats.errors = errors;
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+            for (Conn c : conns) {
+                try {
+                    c.channel.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }
+    }
+
+    private void loop() throws IOException {
+        long drainUntil = Long.MAX_VALUE;
+        if (!open) {
+            long now = System.nanoTime();
+            for (Conn c : conns) {
+                sendBatch(c, now);
+            }
+        }
+        while (true) {
+            long now = System.nanoTime();
+            boolean sending = !run.stopped() && now < run.endNanos && quota > 0;
+            if (!sending) {
+                if (inflight == 0 || run.failure() != null) {
+                    return;
+                }
+                if (drainUntil == Long.MAX_VALUE) {
+                    drainUntil = now + DRAIN_NANOS;
+                } else if (now > drainUntil) {
+                    run.fail(inflight + " operations were never answered");
+                    return;
+                }
+            }
+            long wait = 100;
+            if (open && sending) {
+                long due = dueAt(scheduled);
+                if (due <= now) {
+                    schedule(now);
+                    due = dueAt(scheduled);
+                }
+                long ahead = due - System.nanoTime();
+                if (ahead > 0 && ahead < 2_000_000) {
+                    LockSupport.parkNanos(ahead);
+                    wait = -1;
+                } else {
+                    wait = Math.max(1, Math.min(100, ahead / 1_000_000 - 1));
+                }
+            }
+            int ready = wait < 0 ? selector.selectNow() : selector.select(wait);
+            if (ready == 0) {
+                continue;
+            }
+            var keys = selector.selectedKeys();
+            for (SelectionKey key : keys) {
+                Conn c = (Conn) key.attachment();
+                if (key.isValid() && key.isWritable()) {
+                    flush(c);
+                }
+                if (key.isValid() && key.isReadable()) {
+                    read(c);
+                }
+            }
+            keys.clear();
+            stats.completed = completed;
+            stats.errors = errors;
+        }
+    }
+
+    private long dueAt(long op) {
+        return run.startNanos + (long) (op * intervalNanos);
+    }
+
+    /** Open loop: every operation now due goes out on a connection with room, oldest first. */
+    private void schedule(long now) throws IOException {
+        for (int n = 0; n < conns.length && quota > 0; n++) {
+            Conn c = conns[rotate];
+            rotate = rotate + 1 == conns.length ? 0 : rotate + 1;
+            if (c.writing) {
+                continue;
+            }
+            int added = 0;
+            long due;
+            while (c.count < pipeline && quota > 0 && (due = dueAt(scheduled)) <= now && due < run.endNanos) {
+                encode(c, due, now);
+                scheduled += threads;
+                added++;
+            }
+            if (added > 0) {
+                flush(c);
+            }
+            if (dueAt(scheduled) > now) {
+                return;
+            }
+        }
+    }
+
+    /** Closed loop: a full pipeline, unless the run is over. */
+    private void sendBatch(Conn c, long now) throws IOException {
+        if (run.stopped() || now >= run.endNanos) {
+            return;
+        }
+        for (int i = 0; i < pipeline && quota > 0; i++) {
+            encode(c, now, now);
+        }
+        if (c.count > 0) {
+            flush(c);
+        }
+    }
+
+    private void encode(Conn c, long intended, long now) {
+        boolean measured = intended >= run.measureFromNanos;
+        if (measured && quota != Long.MAX_VALUE) {
+            quota--;
+        }
+        long r = next();
+        int kind = (int) (r >>> 33) < setShare ? SET : GET;
+        long index = keyIndex();
+        ByteBuffer out = c.out;
+        out.put(kind == SET ? setHead : getHead);
+        byte[] a = out.array();
+        int p = out.position();
+        for (int i = p + digits - 1; i >= p; i--) {
+            a[i] = (byte) ('0' + index % 10);
+            index /= 10;
+        }
+        out.position(p + digits);
+        out.put((byte) '\r').put((byte) '\n');
+        if (kind == SET) {
+            int size = workload.minSize();
+            if (fixedValueHead != null) {
+                out.put(fixedValueHead);
+            } else {
+                size += (int) ((next() >>> 1) % (workload.maxSize() - workload.minSize() + 1));
+                out.put((byte) '$').put(ascii(Integer.toString(size))).put((byte) '\r').put((byte) '\n');
+            }
+            out.put(value, 0, size).put((byte) '\r').put((byte) '\n');
+        }
+        int slot = (c.head + c.count) % pipeline;
+        c.kind[slot] = (byte) kind;
+        c.measured[slot] = measured;
+        c.intended[slot] = intended;
+        c.sent[slot] = now;
+        c.count++;
+        inflight++;
+    }
+
+    private long keyIndex() {
+        return switch (workload.pattern()) {
+            case uniform -> (next() >>> 1) % workload.keys();
+            case zipf -> zipf.sample((next() >>> 11) * 0x1.0p-53);
+            case sequential -> {
+                long i = sequence % workload.keys();
+                sequence += threads;
+                yield i;
+            }
+        };
+    }
+
+    private void flush(Conn c) throws IOException {
+        ByteBuffer out = c.out;
+        if (!c.writing) {
+            out.flip();
+        }
+        c.channel.write(out);
+        if (out.hasRemaining()) {
+            if (!c.writing) {
+                c.writing = true;
+                c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+        } else {
+            out.clear();
+            if (c.writing) {
+                c.writing = false;
+                c.key.interestOps(SelectionKey.OP_READ);
+            }
+        }
+    }
+
+    private void read(Conn c) throws IOException {
+        ByteBuffer in = c.in;
+        int n = c.channel.read(in);
+        if (n < 0) {
+            throw new IOException("the server closed the connection");
+        }
+        long now = System.nanoTime();
+        byte[] a = in.array();
+        int i = 0;
+        int end = in.position();
+        while (i < end) {
+            if (c.skip > 0) {
+                int k = Math.min(c.skip, end - i);
+                c.skip -= k;
+                i += k;
+                if (c.skip == 0) {
+                    answered(c, now, false);
+                }
+                continue;
+            }
+            byte b = a[i++];
+            if (b == '\n') {
+                line(c, now);
+                c.lineLength = 0;
+            } else if (c.lineLength < c.line.length) {
+                c.line[c.lineLength++] = b;
+            }
+        }
+        in.clear();
+        if (!open && c.count == 0) {
+            sendBatch(c, now);
+        }
+    }
+
+    private void line(Conn c, long now) {
+        byte[] line = c.line;
+        switch (line[0]) {
+            case '$' -> {
+                long length = 0;
+                boolean negative = line[1] == '-';
+                for (int i = negative ? 2 : 1; i < c.lineLength && line[i] != '\r'; i++) {
+                    length = length * 10 + (line[i] - '0');
+                }
+                if (negative) {
+                    hitOrMiss(c, false);
+                    answered(c, now, false);
+                } else {
+                    hitOrMiss(c, true);
+                    c.skip = length + 2 > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) length + 2;
+                }
+            }
+            case '-' -> {
+                if (stats.firstError == null) {
+                    int len = c.lineLength > 0 && line[c.lineLength - 1] == '\r' ? c.lineLength - 1 : c.lineLength;
+                    stats.firstError = new String(line, 1, Math.max(0, len - 1), StandardCharsets.UTF_8);
+                }
+                answered(c, now, true);
+            }
+            default -> answered(c, now, false);
+        }
+    }
+
+    private void hitOrMiss(Conn c, boolean hit) {
+        int slot = c.head;
+        if (c.kind[slot] == GET && c.measured[slot]) {
+            if (hit) {
+                stats.hits++;
+            } else {
+                stats.misses++;
+            }
+        }
+    }
+
+    private void answered(Conn c, long now, boolean error) {
+        int slot = c.head;
+        c.head = slot + 1 == pipeline ? 0 : slot + 1;
+        c.count--;
+        inflight--;
+        if (!c.measured[slot]) {
+            return;
+        }
+        completed++;
+        if (error) {
+            errors++;
+        }
+        int kind = c.kind[slot];
+        stats.latency[kind].recordValue(micros(now - c.intended[slot]));
+        stats.service[kind].recordValue(micros(now - c.sent[slot]));
+    }
+
+    private static long micros(long nanos) {
+        return Math.min(ThreadStats.HIGHEST_US, Math.max(0, nanos / 1000));
+    }
+
+    private long next() {
+        long x = rng;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        rng = x;
+        return x;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        z = z ^ (z >>> 31);
+        return z == 0 ? 0x9E3779B97F4A7C15L : z;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** One connection: its write buffer, the ring of commands awaiting replies, the reply parser's state. */
+    private static final class Conn {
+        final SocketChannel channel;
+        final ByteBuffer out;
+        final ByteBuffer in = ByteBuffer.allocate(1 << 16);
+        final byte[] kind;
+        final boolean[] measured;
+        final long[] intended;
+        final long[] sent;
+        final byte[] line = new byte[512];
+        SelectionKey key;
+        int head;
+        int count;
+        int lineLength;
+        int skip;
+        boolean writing;
+
+        Conn(SocketChannel channel, int pipeline, int bytes) {
+            this.channel = channel;
+            this.out = ByteBuffer.allocate(bytes);
+            this.kind = new byte[pipeline];
+            this.measured = new boolean[pipeline];
+            this.intended = new long[pipeline];
+            this.sent = new long[pipeline];
+        }
+    }
+}
