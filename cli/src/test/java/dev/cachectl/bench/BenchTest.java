@@ -1,0 +1,127 @@
+package dev.cachectl.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.Await;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void requests_n_performs_exactly_n_operations_as_the_server_counts_them() throws IOException {
+        home.run("start", "b").assertOk();
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("b"))) {
+            long before = calls(redis);
+            CliResult r = home.run("--json", "bench", "b", "--requests", "5000", "--ratio", "1:1", "--no-preload",
+                    "--clients", "7", "--pipeline", "3", "--keys", "500").assertOk();
+            assertEquals(5000, calls(redis) - before, r.toString());
+            JsonNode report = Json.MAPPER.readTree(r.out());
+            assertEquals(5000, report.at("/overall/count").asLong());
+            assertEquals(5000, report.at("/commands/0/count").asLong() + report.at("/commands/1/count").asLong());
+            assertTrue(redis.keys("bench:*").size() <= 500, "keys stay inside the keyspace");
+        }
+    }
+
+    @Test
+    void a_preloaded_get_run_hits_every_time_and_an_empty_keyspace_never() throws IOException {
+        home.run("start", "b").assertOk();
+        JsonNode warm = Json.MAPPER.readTree(home.run("--json", "bench", "b", "--ratio", "0:1", "--keys", "1000",
+                "--requests", "3000", "--key-pattern", "zipf").assertOk().out());
+        assertEquals(1.0, warm.at("/gets/hit_ratio").asDouble(), warm.toString());
+        assertEquals(1000, warm.at("/run/preloaded_keys").asLong());
+
+        CliResult cold = home.run("--json", "bench", "b", "--ratio", "0:1", "--keys", "1000", "--requests", "3000",
+                "--no-preload", "--key-prefix", "empty:").assertOk();
+        JsonNode report = Json.MAPPER.readTree(cold.out());
+        assertEquals(0.0, report.at("/gets/hit_ratio").asDouble());
+        assertEquals(3000, report.at("/gets/misses").asLong());
+        assertTrue(cold.err().contains("every GET missed"), cold.toString());
+    }
+
+    @Test
+    void the_prefix_is_guarded_cleaned_up_and_a_replica_refused() throws IOException {
+        home.run("start", "b").assertOk();
+        home.run("start", "r").assertOk();
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("b"))) {
+            redis.set("mine:1", "x");
+            redis.set("mine:2", "x");
+            CliResult held = home.run("bench", "b", "--key-prefix", "mine:", "--requests", "10").assertExit(2);
+            assertTrue(held.err().contains("already holds 2 keys under 'mine:'"), held.toString());
+            assertEquals(1, held.err().strip().lines().count(), held.toString());
+
+            CliResult csv = home.run("bench", "b", "--requests", "2000", "--ratio", "1:1", "--cleanup", "--csv").assertOk();
+            assertTrue(csv.out().startsWith("\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\",\"p50_latency_ms\","
+                    + "\"p95_latency_ms\",\"p99_latency_ms\",\"max_latency_ms\"\n\"SET\","), csv.toString());
+            assertTrue(redis.keys("bench:*").isEmpty(), "--cleanup leaves nothing under the prefix");
+            assertEquals(2, redis.keys("mine:*").size(), "keys outside the prefix are left alone");
+
+            Files.createDirectories(home.workDir());
+            home.run("bench", "b", "--requests", "100", "--cleanup", "--hdr-out", "lat.hlog").assertOk();
+            assertTrue(Files.readString(home.workDir().resolve("lat.hlog")).contains("#[Histogram log format version"));
+        }
+        try (Jedis replica = new Jedis("127.0.0.1", home.port("r"))) {
+            replica.replicaof("127.0.0.1", home.port("b"));
+            CliResult refused = home.run("bench", "r", "--requests", "10").assertExit(1);
+            assertTrue(refused.err().contains("is a replica"), refused.toString());
+            replica.replicaofNoOne();
+        }
+    }
+
+    @Test
+    void bad_input_gets_one_line_and_exit_2_or_3() {
+        CliResult ratio = home.run("bench", "redis://127.0.0.1:1", "--ratio", "0:0").assertExit(2);
+        assertTrue(ratio.err().contains("--ratio"), ratio.toString());
+        assertEquals(1, ratio.err().strip().lines().count(), ratio.toString());
+        CliResult down = home.run("bench", "redis://127.0.0.1:1", "--requests", "10").assertExit(3);
+        assertEquals(1, down.err().strip().lines().count(), down.toString());
+        home.run("bench", "redis://127.0.0.1:1", "--key-pattern", "pareto").assertExit(2);
+    }
+
+    @Test
+    void in_an_open_loop_a_paused_server_shows_in_latency_and_not_in_service_time() throws Exception {
+        home.run("start", "b").assertOk();
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("b"))) {
+            CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("--json", "bench", "b",
+                    "--ratio", "0:1", "--keys", "100", "--rate", "1000", "--duration", "3s", "--clients", "4"));
+            Await.until(Duration.ofSeconds(20), "bench never started its GETs", () -> {
+                assertFalse(run.isDone(), () -> "bench ended early: " + run.join());
+                return redis.info("commandstats").contains("cmdstat_get:calls=");
+            });
+            redis.clientPause(1000);
+            JsonNode report = Json.MAPPER.readTree(run.get(30, TimeUnit.SECONDS).assertOk().out());
+            double corrected = report.at("/overall/p90_ms").asDouble();
+            double service = report.at("/service_time/1/p90_ms").asDouble();
+            assertEquals("ALL", report.at("/service_time/1/command").asText(), report.toString());
+            assertTrue(corrected >= 200, "the pause shows in the corrected p90: " + report);
+            assertTrue(service < 100, "the pause does not show in the service time p90: " + report);
+            assertEquals(1000.0, report.at("/open_loop/offered_rate").asDouble());
+        }
+    }
+
+    private static long calls(Jedis redis) {
+        long n = 0;
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_set:") || line.startsWith("cmdstat_get:")) {
+                n += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+            }
+        }
+        return n;
+    }
+}
