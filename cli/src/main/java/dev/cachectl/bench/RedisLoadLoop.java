@@ -47,6 +47,7 @@ final class RedisLoadLoop implements Runnable {
     private long completed;
     private long errors;
     private int rotate;
+    private IOException failed;
 
     RedisLoadLoop(List<SocketChannel> channels, LoadRun run, int thread, int threads, Workload workload, LoadShape shape,
                   Zipf zipf, byte[] value) throws IOException {
@@ -142,23 +143,34 @@ final class RedisLoadLoop implements Runnable {
                     wait = Math.max(1, Math.min(100, ahead / 1_000_000 - 1));
                 }
             }
-            int ready = wait < 0 ? selector.selectNow() : selector.select(wait);
-            if (ready == 0) {
-                continue;
+            if (wait < 0) {
+                selector.selectNow(this::ready);
+            } else {
+                selector.select(this::ready, wait);
             }
-            var keys = selector.selectedKeys();
-            for (SelectionKey key : keys) {
-                Conn c = (Conn) key.attachment();
-                if (key.isValid() && key.isWritable()) {
-                    flush(c);
-                }
-                if (key.isValid() && key.isReadable()) {
-                    read(c);
-                }
+            if (failed != null) {
+                throw failed;
             }
-            keys.clear();
             stats.completed = completed;
             stats.errors = errors;
+        }
+    }
+
+    /** The selector's callback: no selected-key set to iterate and clear on every wake-up. */
+    private void ready(SelectionKey key) {
+        if (failed != null) {
+            return;
+        }
+        Conn c = (Conn) key.attachment();
+        try {
+            if (key.isValid() && key.isWritable()) {
+                flush(c);
+            }
+            if (key.isValid() && key.isReadable()) {
+                read(c);
+            }
+        } catch (IOException e) {
+            failed = e;
         }
     }
 
@@ -213,10 +225,9 @@ final class RedisLoadLoop implements Runnable {
         long index = keyIndex();
         ByteBuffer out = c.out;
         out.put(kind == SET ? setHead : getHead);
-        byte[] a = out.array();
         int p = out.position();
         for (int i = p + digits - 1; i >= p; i--) {
-            a[i] = (byte) ('0' + index % 10);
+            out.put(i, (byte) ('0' + index % 10));
             index /= 10;
         }
         out.position(p + digits);
@@ -227,7 +238,9 @@ final class RedisLoadLoop implements Runnable {
                 out.put(fixedValueHead);
             } else {
                 size += (int) ((next() >>> 1) % (workload.maxSize() - workload.minSize() + 1));
-                out.put((byte) '$').put(ascii(Integer.toString(size))).put((byte) '\r').put((byte) '\n');
+                out.put((byte) '$');
+                putNumber(out, size);
+                out.put((byte) '\r').put((byte) '\n');
             }
             out.put(value, 0, size).put((byte) '\r').put((byte) '\n');
         }
@@ -238,6 +251,19 @@ final class RedisLoadLoop implements Runnable {
         c.sent[slot] = now;
         c.count++;
         inflight++;
+    }
+
+    private static void putNumber(ByteBuffer out, int n) {
+        int digitsOf = 1;
+        for (int rest = n / 10; rest > 0; rest /= 10) {
+            digitsOf++;
+        }
+        int p = out.position();
+        for (int i = p + digitsOf - 1; i >= p; i--) {
+            out.put(i, (byte) ('0' + n % 10));
+            n /= 10;
+        }
+        out.position(p + digitsOf);
     }
 
     private long keyIndex() {
@@ -279,7 +305,6 @@ final class RedisLoadLoop implements Runnable {
             throw new IOException("the server closed the connection");
         }
         long now = System.nanoTime();
-        byte[] a = in.array();
         int i = 0;
         int end = in.position();
         while (i < end) {
@@ -292,7 +317,7 @@ final class RedisLoadLoop implements Runnable {
                 }
                 continue;
             }
-            byte b = a[i++];
+            byte b = in.get(i++);
             if (b == '\n') {
                 line(c, now);
                 c.lineLength = 0;
@@ -396,7 +421,7 @@ final class RedisLoadLoop implements Runnable {
     private static final class Conn {
         final SocketChannel channel;
         final ByteBuffer out;
-        final ByteBuffer in = ByteBuffer.allocate(1 << 16);
+        final ByteBuffer in = ByteBuffer.allocateDirect(1 << 16);
         final byte[] kind;
         final boolean[] measured;
         final long[] intended;
@@ -411,7 +436,7 @@ final class RedisLoadLoop implements Runnable {
 
         Conn(SocketChannel channel, int pipeline, int bytes) {
             this.channel = channel;
-            this.out = ByteBuffer.allocate(bytes);
+            this.out = ByteBuffer.allocateDirect(bytes);
             this.kind = new byte[pipeline];
             this.measured = new boolean[pipeline];
             this.intended = new long[pipeline];
