@@ -5,7 +5,7 @@ import java.util.List;
 /** The result of a {@code bench} run, rendered as a table, CSV, or JSON (docs/schema/bench.schema.json). */
 public record BenchReport(String outcome, String message, Configuration configuration, Run run, List<Latency> commands,
                           Latency overall, List<Latency> serviceTime, Gets gets, long errors, String firstError,
-                          OpenLoop openLoop, List<Second> perSecond, Server server) {
+                          OpenLoop openLoop, List<Second> perSecond, List<Node> nodes, long redirects, Server server) {
 
     /** The options in effect, as given or defaulted. */
     public record Configuration(String target, String ratio, int keys, String keyPattern, double zipfExponent,
@@ -26,6 +26,10 @@ public record BenchReport(String outcome, String message, Configuration configur
     }
 
     public record Second(int second, long ops, long errors) {
+    }
+
+    /** One server the load went to (a cluster's master), and its share. */
+    public record Node(String address, long ops, double opsPerSec) {
     }
 
     public record Server(ServerView before, ServerView after) {

@@ -92,7 +92,7 @@ public final class BenchService {
         if (plan.preload()) {
             LoadShape fill = new LoadShape(Math.min(shape.clients(), 16), Math.min(shape.threads(), 2), 64,
                     workload.keys(), null, Duration.ZERO, 0);
-            LoadRun run = start(fill);
+            LoadRun run = start(fill, target);
             target.drive(workload.preload(), fill, run);
             checkFailure(target, run);
             preloaded = run.completed();
@@ -100,7 +100,7 @@ public final class BenchService {
         ServerView before = target.view();
         String startedAt = Instant.now().toString();
         long cpuBefore = cpuNanos();
-        LoadRun run = start(shape);
+        LoadRun run = start(shape, target);
         List<BenchReport.Second> series = new ArrayList<>();
         Thread sampler = sampler(run, shape, progress, series);
         try {
@@ -117,12 +117,12 @@ public final class BenchService {
         ServerView after = target.view();
         Long cleaned = plan.cleanup() ? target.delete(workload.prefix()) : null;
         double measured = Math.max(1e-9, (endNanos - Math.min(endNanos, run.measureFromNanos)) / 1e9);
-        return report(plan, run, measured, (endNanos - run.startNanos) / 1e9, cpu, preloaded, cleaned, startedAt, series,
+        return report(plan, target.nodes(), run, measured, (endNanos - run.startNanos) / 1e9, cpu, preloaded, cleaned, startedAt, series,
                 before, after);
     }
 
-    private LoadRun start(LoadShape shape) {
-        LoadRun run = new LoadRun(shape, shape.threads());
+    private LoadRun start(LoadShape shape, BenchTarget target) {
+        LoadRun run = new LoadRun(shape, shape.threads(), target.nodes().size());
         current = run;
         if (cancelled) {
             run.stop();
@@ -189,7 +189,7 @@ public final class BenchService {
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
-    private BenchReport report(BenchPlan plan, LoadRun run, double seconds, double elapsed, long cpu,
+    private BenchReport report(BenchPlan plan, List<String> addresses, LoadRun run, double seconds, double elapsed, long cpu,
                                long preloaded, Long cleaned, String startedAt, List<BenchReport.Second> series, ServerView before,
                                ServerView after) {
         Histogram[] latency = {ThreadStats.histogram(), ThreadStats.histogram()};
@@ -198,7 +198,13 @@ public final class BenchService {
         long misses = 0;
         long errors = 0;
         String firstError = null;
+        long redirects = 0;
+        long[] perNode = new long[addresses.size()];
         for (ThreadStats s : run.stats) {
+            redirects += s.redirects;
+            for (int n = 0; n < perNode.length; n++) {
+                perNode[n] += s.perNode[n];
+            }
             for (int k = 0; k < 2; k++) {
                 latency[k].add(s.latency[k]);
                 service[k].add(s.service[k]);
@@ -242,7 +248,16 @@ public final class BenchService {
                 Math.round(elapsed * 1000) / 1000.0, preloaded, cleaned,
                 cpuPercent, clientBound, warnings), commands, Latency.of("ALL", all, seconds), serviceTime,
                 new BenchReport.Gets(hits, misses, hits + misses == 0 ? null : (double) hits / (hits + misses)),
-                errors, firstError, openLoop, List.copyOf(series), new BenchReport.Server(before, after));
+                errors, firstError, openLoop, List.copyOf(series), nodes(addresses, perNode, seconds), redirects,
+                new BenchReport.Server(before, after));
+    }
+
+    private static List<BenchReport.Node> nodes(List<String> addresses, long[] ops, double seconds) {
+        List<BenchReport.Node> nodes = new ArrayList<>();
+        for (int n = 0; n < ops.length; n++) {
+            nodes.add(new BenchReport.Node(addresses.get(n), ops[n], Math.round(ops[n] / seconds * 100) / 100.0));
+        }
+        return nodes;
     }
 
     private static List<Latency> perCommand(Histogram[] h, double seconds) {

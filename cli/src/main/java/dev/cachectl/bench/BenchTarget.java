@@ -11,6 +11,9 @@ interface BenchTarget extends AutoCloseable {
 
     ServerView view();
 
+    /** The servers the load is spread over (one, or a cluster's masters), as host:port. */
+    java.util.List<String> nodes();
+
     /** Why the target must not be written to (it is a replica), or null. */
     String refusal();
 

@@ -12,13 +12,13 @@ final class LoadRun {
     private volatile boolean stopped;
     private volatile String failure;
 
-    LoadRun(LoadShape shape, int threads) {
+    LoadRun(LoadShape shape, int threads, int nodes) {
         startNanos = System.nanoTime();
         measureFromNanos = startNanos + shape.warmup().toNanos();
         endNanos = shape.duration() == null ? Long.MAX_VALUE : measureFromNanos + shape.duration().toNanos();
         stats = new ThreadStats[threads];
         for (int i = 0; i < threads; i++) {
-            stats[i] = new ThreadStats();
+            stats[i] = new ThreadStats(nodes);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cachectl.bench;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.ClusterNodes;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.Jedis;
@@ -20,26 +21,65 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** A standalone Redis: counters and checks through Jedis, the load through {@link RedisLoadLoop}s. */
+/**
+ * A standalone Redis or a cluster's masters: counters and checks through Jedis (summed over masters),
+ * the load through {@link RedisLoadLoop}s with, per client, one connection to each master.
+ */
 final class RedisBenchTarget implements BenchTarget {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final String label;
-    private final Endpoint endpoint;
-    private final Jedis control;
+    private final List<Endpoint> nodes = new ArrayList<>();
+    private final List<Jedis> controls = new ArrayList<>();
+    private final int[] slotOwner;
 
     RedisBenchTarget(String label, Endpoint endpoint) {
         if (endpoint.tls()) {
             throw CachectlException.usage("bench drives plain connections only; " + label
                     + " uses TLS (rediss://): benchmark it through a plain port");
         }
-        if (endpoint.cluster()) {
-            throw CachectlException.usage("bench does not drive a cluster yet (" + label
-                    + "): give one master's redis:// URL");
-        }
         this.label = label;
-        this.endpoint = endpoint;
-        this.control = RedisClients.open(endpoint, TIMEOUT);
+        if (!endpoint.cluster()) {
+            nodes.add(endpoint);
+            slotOwner = null;
+        } else {
+            slotOwner = new int[16384];
+            java.util.Arrays.fill(slotOwner, -1);
+            for (ClusterNodes.Node node : ClusterNodes.fetch(endpoint, TIMEOUT)) {
+                if (!node.master() || node.handshake() || node.slots().isEmpty()) {
+                    continue;
+                }
+                for (String range : node.slots()) {
+                    if (range.startsWith("[")) {
+                        continue;
+                    }
+                    int dash = range.indexOf('-');
+                    int from = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                    int to = dash < 0 ? from : Integer.parseInt(range.substring(dash + 1));
+                    java.util.Arrays.fill(slotOwner, from, to + 1, nodes.size());
+                }
+                nodes.add(endpoint.atNode(node.host(), node.port()));
+            }
+            for (int owner : slotOwner) {
+                if (owner < 0) {
+                    throw CachectlException.failed(label + " does not serve every slot: fix the cluster (cachectl status "
+                            + label + ") before benchmarking it");
+                }
+            }
+        }
+        try {
+            for (Endpoint node : nodes) {
+                controls.add(RedisClients.open(node, TIMEOUT));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<String> nodes() {
+        return nodes.stream().map(n -> n.host() + ":" + n.port()).toList();
     }
 
     @Override
@@ -49,6 +89,14 @@ final class RedisBenchTarget implements BenchTarget {
 
     @Override
     public ServerView view() {
+        ServerView sum = new ServerView(0, 0, 0, 0, 0, 0, 0);
+        for (Jedis control : controls) {
+            sum = sum.plus(view(control));
+        }
+        return sum;
+    }
+
+    private static ServerView view(Jedis control) {
         RedisInfo info = RedisInfo.parse(control.info("stats") + "\n" + control.info("memory") + "\n" + control.info("commandstats"));
         return new ServerView(info.number("total_commands_processed"), calls(info, "set"), calls(info, "get"),
                 info.number("used_memory"), info.number("evicted_keys"), info.number("keyspace_hits"),
@@ -70,15 +118,22 @@ final class RedisBenchTarget implements BenchTarget {
 
     @Override
     public String refusal() {
-        String role = RedisInfo.parse(control.info("replication")).get("role");
-        return "slave".equals(role) ? label + " is a replica: bench writes, so give its master" : null;
+        for (Jedis control : controls) {
+            String role = RedisInfo.parse(control.info("replication")).get("role");
+            if ("slave".equals(role)) {
+                return label + " is a replica: bench writes, so give its master";
+            }
+        }
+        return null;
     }
 
     @Override
     public long keysUnder(String prefix) {
         long n = 0;
-        for (List<String> batch : scan(prefix)) {
-            n += batch.size();
+        for (Jedis control : controls) {
+            for (List<String> batch : scan(control, prefix)) {
+                n += batch.size();
+            }
         }
         return n;
     }
@@ -86,16 +141,20 @@ final class RedisBenchTarget implements BenchTarget {
     @Override
     public long delete(String prefix) {
         long n = 0;
-        for (List<String> batch : scan(prefix)) {
-            if (!batch.isEmpty()) {
-                n += control.unlink(batch.toArray(String[]::new));
+        for (Jedis control : controls) {
+            for (List<String> batch : scan(control, prefix)) {
+                // one UNLINK per key (a node's keys span slots, which a cluster refuses in one command), pipelined
+                redis.clients.jedis.Pipeline pipe = control.pipelined();
+                batch.forEach(pipe::unlink);
+                pipe.sync();
+                n += batch.size();
             }
         }
         return n;
     }
 
     /** Every key under {@code prefix}, in SCAN batches. */
-    private Iterable<List<String>> scan(String prefix) {
+    private static Iterable<List<String>> scan(Jedis control, String prefix) {
         List<List<String>> batches = new ArrayList<>();
         ScanParams params = new ScanParams().match(glob(prefix) + "*").count(1000);
         String cursor = ScanParams.SCAN_POINTER_START;
@@ -119,22 +178,27 @@ final class RedisBenchTarget implements BenchTarget {
             value[i] = (byte) ('a' + random.nextInt(26));
         }
         Zipf zipf = workload.pattern() == KeyPattern.zipf ? new Zipf(workload.keys(), workload.zipfExponent()) : null;
-        List<List<SocketChannel>> perThread = new ArrayList<>();
+        Routes routes = slotOwner == null ? Routes.single(nodes().get(0)) : Routes.cluster(nodes(), slotOwner.clone(), workload);
+        List<List<SocketChannel[]>> perThread = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try {
             for (int t = 0; t < shape.threads(); t++) {
                 perThread.add(new ArrayList<>());
             }
             for (int c = 0; c < shape.clients(); c++) {
-                perThread.get(c % shape.threads()).add(connect());
+                SocketChannel[] client = new SocketChannel[nodes.size()];
+                perThread.get(c % shape.threads()).add(client);
+                for (int n = 0; n < client.length; n++) {
+                    client[n] = connect(nodes.get(n));
+                }
             }
             for (int t = 0; t < shape.threads(); t++) {
-                RedisLoadLoop loop = new RedisLoadLoop(perThread.get(t), run, t, shape.threads(), workload, shape, zipf, value);
+                RedisLoadLoop loop = new RedisLoadLoop(perThread.get(t), routes, run, t, shape.threads(), workload, shape, zipf, value);
                 threads.add(new Thread(loop, "bench-io-" + t));
             }
         } catch (IOException e) {
             perThread.forEach(RedisBenchTarget::closeAll);
-            throw new CachectlException(ExitCode.DOWN, "cannot open " + shape.clients() + " connections to " + label
+            throw new CachectlException(ExitCode.DOWN, "cannot open " + shape.clients() * nodes.size() + " connections to " + label
                     + ": " + dev.cachectl.redis.ConnectionLoss.what(e), e);
         }
         threads.forEach(Thread::start);
@@ -155,7 +219,7 @@ final class RedisBenchTarget implements BenchTarget {
     }
 
     /** A plain connection, authenticated and on the right db, switched to non-blocking for the selector. */
-    private SocketChannel connect() throws IOException {
+    private static SocketChannel connect(Endpoint endpoint) throws IOException {
         SocketChannel channel = SocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -197,18 +261,22 @@ final class RedisBenchTarget implements BenchTarget {
         }
     }
 
-    private static void closeAll(List<SocketChannel> channels) {
-        for (SocketChannel c : channels) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // closing
+    private static void closeAll(List<SocketChannel[]> clients) {
+        for (SocketChannel[] client : clients) {
+            for (SocketChannel c : client) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (IOException ignored) {
+                    // closing
+                }
             }
         }
     }
 
     @Override
     public void close() {
-        control.close();
+        controls.forEach(Jedis::close);
     }
 }

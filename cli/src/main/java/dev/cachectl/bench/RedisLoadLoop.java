@@ -22,7 +22,11 @@ final class RedisLoadLoop implements Runnable {
     static final int GET = 1;
     private static final long DRAIN_NANOS = 30_000_000_000L;
 
-    private final Conn[] conns;
+    static final int ASKING = 2;
+
+    private final Client[] clients;
+    private final Routes route;
+    private final byte[] askingBytes;
     private final Selector selector;
     private final LoadRun run;
     private final ThreadStats stats;
@@ -49,9 +53,14 @@ final class RedisLoadLoop implements Runnable {
     private int rotate;
     private IOException failed;
 
-    RedisLoadLoop(List<SocketChannel> channels, LoadRun run, int thread, int threads, Workload workload, LoadShape shape,
-                  Zipf zipf, byte[] value) throws IOException {
+    /**
+     * {@code clients}: per client, one connection per node ({@code route} says which node holds a key;
+     * a standalone server is one node).
+     */
+    RedisLoadLoop(List<SocketChannel[]> clients, Routes route, LoadRun run, int thread, int threads, Workload workload,
+                  LoadShape shape, Zipf zipf, byte[] value) throws IOException {
         this.run = run;
+        this.route = route;
         this.stats = run.stats[thread];
         this.workload = workload;
         this.pipeline = shape.pipeline();
@@ -74,11 +83,19 @@ final class RedisLoadLoop implements Runnable {
         this.getHead = concat(ascii("*2\r\n$3\r\nGET\r\n$" + keyLength + "\r\n"), prefix);
         this.fixedValueHead = workload.minSize() == workload.maxSize() ? ascii("$" + workload.maxSize() + "\r\n") : null;
         int command = setHead.length + digits + 2 + 16 + workload.maxSize() + 2;
+        this.askingBytes = ascii("*1\r\n$6\r\nASKING\r\n");
         this.selector = Selector.open();
-        this.conns = new Conn[channels.size()];
-        for (int i = 0; i < conns.length; i++) {
-            conns[i] = new Conn(channels.get(i), pipeline, command * pipeline);
-            conns[i].key = channels.get(i).register(selector, SelectionKey.OP_READ, conns[i]);
+        this.clients = new Client[clients.size()];
+        for (int i = 0; i < this.clients.length; i++) {
+            SocketChannel[] channels = clients.get(i);
+            Client client = new Client(channels.length);
+            for (int n = 0; n < channels.length; n++) {
+                // room for a whole pipeline on one node, and for as many ASKING prefixes
+                Conn c = new Conn(channels[n], client, n, 2 * pipeline, (command + askingBytes.length) * pipeline);
+                c.key = channels[n].register(selector, SelectionKey.OP_READ, c);
+                client.conns[n] = c;
+            }
+            this.clients[i] = client;
         }
     }
 
@@ -96,11 +113,13 @@ final class RedisLoadLoop implements Runnable {
             } catch (IOException ignored) {
                 // closing
             }
-            for (Conn c : conns) {
-                try {
-                    c.channel.close();
-                } catch (IOException ignored) {
-                    // closing
+            for (Client client : clients) {
+                for (Conn c : client.conns) {
+                    try {
+                        c.channel.close();
+                    } catch (IOException ignored) {
+                        // closing
+                    }
                 }
             }
         }
@@ -110,8 +129,8 @@ final class RedisLoadLoop implements Runnable {
         long drainUntil = Long.MAX_VALUE;
         if (!open) {
             long now = System.nanoTime();
-            for (Conn c : conns) {
-                sendBatch(c, now);
+            for (Client client : clients) {
+                sendBatch(client, now);
             }
         }
         while (true) {
@@ -178,24 +197,20 @@ final class RedisLoadLoop implements Runnable {
         return run.startNanos + (long) (op * intervalNanos);
     }
 
-    /** Open loop: every operation now due goes out on a connection with room, oldest first. */
+    /** Open loop: every operation now due goes out on a client with room, oldest first. */
     private void schedule(long now) throws IOException {
-        for (int n = 0; n < conns.length && quota > 0; n++) {
-            Conn c = conns[rotate];
-            rotate = rotate + 1 == conns.length ? 0 : rotate + 1;
-            if (c.writing) {
+        for (int n = 0; n < clients.length && quota > 0; n++) {
+            Client client = clients[rotate];
+            rotate = rotate + 1 == clients.length ? 0 : rotate + 1;
+            if (client.writing()) {
                 continue;
             }
-            int added = 0;
             long due;
-            while (c.count < pipeline && quota > 0 && (due = dueAt(scheduled)) <= now && due < run.endNanos) {
-                encode(c, due, now);
+            while (client.count < pipeline && quota > 0 && (due = dueAt(scheduled)) <= now && due < run.endNanos) {
+                encode(client, due, now);
                 scheduled += threads;
-                added++;
             }
-            if (added > 0) {
-                flush(c);
-            }
+            client.flushAll(this);
             if (dueAt(scheduled) > now) {
                 return;
             }
@@ -203,27 +218,37 @@ final class RedisLoadLoop implements Runnable {
     }
 
     /** Closed loop: a full pipeline, unless the run is over. */
-    private void sendBatch(Conn c, long now) throws IOException {
+    private void sendBatch(Client client, long now) throws IOException {
         if (run.stopped() || now >= run.endNanos) {
             return;
         }
         for (int i = 0; i < pipeline && quota > 0; i++) {
-            encode(c, now, now);
+            encode(client, now, now);
         }
-        if (c.count > 0) {
-            flush(c);
-        }
+        client.flushAll(this);
     }
 
-    private void encode(Conn c, long intended, long now) {
+    private void encode(Client client, long intended, long now) {
         boolean measured = intended >= run.measureFromNanos;
         if (measured && quota != Long.MAX_VALUE) {
             quota--;
         }
-        long r = next();
-        int kind = (int) (r >>> 33) < setShare ? SET : GET;
+        int kind = (int) (next() >>> 33) < setShare ? SET : GET;
         long index = keyIndex();
+        Conn c = client.conns[route.node(index)];
+        put(c, kind, index, intended, now, measured, false);
+        client.count++;
+        inflight++;
+    }
+
+    /** One command into {@code c}'s buffer and ring; {@code asking} puts ASKING in front (a slot being moved). */
+    private void put(Conn c, int kind, long index, long intended, long now, boolean measured, boolean asking) {
+        long key = index;
         ByteBuffer out = c.out;
+        if (asking) {
+            out.put(askingBytes);
+            ring(c, ASKING, index, intended, now, false);
+        }
         out.put(kind == SET ? setHead : getHead);
         int p = out.position();
         for (int i = p + digits - 1; i >= p; i--) {
@@ -244,13 +269,18 @@ final class RedisLoadLoop implements Runnable {
             }
             out.put(value, 0, size).put((byte) '\r').put((byte) '\n');
         }
-        int slot = (c.head + c.count) % pipeline;
+        ring(c, kind, key, intended, now, measured);
+        c.dirty = true;
+    }
+
+    private void ring(Conn c, int kind, long index, long intended, long now, boolean measured) {
+        int slot = (c.head + c.count) % c.kind.length;
         c.kind[slot] = (byte) kind;
         c.measured[slot] = measured;
         c.intended[slot] = intended;
         c.sent[slot] = now;
+        c.index[slot] = index;
         c.count++;
-        inflight++;
     }
 
     private static void putNumber(ByteBuffer out, int n) {
@@ -279,6 +309,7 @@ final class RedisLoadLoop implements Runnable {
     }
 
     private void flush(Conn c) throws IOException {
+        c.dirty = false;
         ByteBuffer out = c.out;
         if (!c.writing) {
             out.flip();
@@ -326,8 +357,12 @@ final class RedisLoadLoop implements Runnable {
             }
         }
         in.clear();
-        if (!open && c.count == 0) {
-            sendBatch(c, now);
+        Client client = c.client;
+        if (!open && client.count == 0) {
+            sendBatch(client, now);
+        } else if (client.pendingRetries) {
+            client.pendingRetries = false;
+            client.flushAll(this);
         }
     }
 
@@ -349,6 +384,9 @@ final class RedisLoadLoop implements Runnable {
                 }
             }
             case '-' -> {
+                if (redirected(c, now)) {
+                    return;
+                }
                 if (stats.firstError == null) {
                     int len = c.lineLength > 0 && line[c.lineLength - 1] == '\r' ? c.lineLength - 1 : c.lineLength;
                     stats.firstError = new String(line, 1, Math.max(0, len - 1), StandardCharsets.UTF_8);
@@ -372,19 +410,59 @@ final class RedisLoadLoop implements Runnable {
 
     private void answered(Conn c, long now, boolean error) {
         int slot = c.head;
-        c.head = slot + 1 == pipeline ? 0 : slot + 1;
+        c.head = slot + 1 == c.kind.length ? 0 : slot + 1;
         c.count--;
+        if (c.kind[slot] == ASKING) {
+            return;
+        }
+        c.client.count--;
         inflight--;
         if (!c.measured[slot]) {
             return;
         }
         completed++;
+        stats.perNode[c.node]++;
         if (error) {
             errors++;
         }
         int kind = c.kind[slot];
         stats.latency[kind].recordValue(micros(now - c.intended[slot]));
         stats.service[kind].recordValue(micros(now - c.sent[slot]));
+    }
+
+    /**
+     * A cluster answered MOVED (the slot has a new owner: remember it and resend there) or ASK (the key
+     * is being migrated: resend there once, after ASKING). The operation keeps its intended start, so
+     * the detour shows in its latency. An owner this run has no connection to is an error.
+     */
+    private boolean redirected(Conn c, long now) {
+        byte[] line = c.line;
+        boolean moved = c.lineLength > 6 && line[1] == 'M' && line[2] == 'O' && line[3] == 'V' && line[4] == 'E' && line[5] == 'D';
+        boolean ask = c.lineLength > 4 && line[1] == 'A' && line[2] == 'S' && line[3] == 'K' && line[4] == ' ';
+        if (!moved && !ask) {
+            return false;
+        }
+        String text = new String(line, 1, c.lineLength - 1, StandardCharsets.US_ASCII).trim();
+        String[] parts = text.split(" ");
+        int node = parts.length == 3 ? route.nodeAt(parts[2]) : -1;
+        if (node < 0 || c.client.conns[node].writing) {
+            return false;
+        }
+        if (moved) {
+            route.moved(Integer.parseInt(parts[1]), node);
+        }
+        int slot = c.head;
+        int kind = c.kind[slot];
+        long index = c.index[slot];
+        long intended = c.intended[slot];
+        boolean measured = c.measured[slot];
+        c.head = slot + 1 == c.kind.length ? 0 : slot + 1;
+        c.count--;
+        Conn to = c.client.conns[node];
+        put(to, kind, index, intended, now, measured, ask);
+        stats.redirects++;
+        c.client.pendingRetries = true;
+        return true;
     }
 
     private static long micros(long nanos) {
@@ -417,15 +495,46 @@ final class RedisLoadLoop implements Runnable {
         return r;
     }
 
+    /** One client: a connection per node, and how many of its commands await replies across them. */
+    private static final class Client {
+        final Conn[] conns;
+        int count;
+        boolean pendingRetries;
+
+        Client(int nodes) {
+            conns = new Conn[nodes];
+        }
+
+        boolean writing() {
+            for (Conn c : conns) {
+                if (c.writing) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void flushAll(RedisLoadLoop loop) throws IOException {
+            for (Conn c : conns) {
+                if (c.dirty) {
+                    loop.flush(c);
+                }
+            }
+        }
+    }
+
     /** One connection: its write buffer, the ring of commands awaiting replies, the reply parser's state. */
     private static final class Conn {
         final SocketChannel channel;
+        final Client client;
+        final int node;
         final ByteBuffer out;
         final ByteBuffer in = ByteBuffer.allocateDirect(1 << 16);
         final byte[] kind;
         final boolean[] measured;
         final long[] intended;
         final long[] sent;
+        final long[] index;
         final byte[] line = new byte[512];
         SelectionKey key;
         int head;
@@ -433,14 +542,18 @@ final class RedisLoadLoop implements Runnable {
         int lineLength;
         int skip;
         boolean writing;
+        boolean dirty;
 
-        Conn(SocketChannel channel, int pipeline, int bytes) {
+        Conn(SocketChannel channel, Client client, int node, int ring, int bytes) {
             this.channel = channel;
+            this.client = client;
+            this.node = node;
             this.out = ByteBuffer.allocateDirect(bytes);
-            this.kind = new byte[pipeline];
-            this.measured = new boolean[pipeline];
-            this.intended = new long[pipeline];
-            this.sent = new long[pipeline];
+            this.kind = new byte[ring];
+            this.measured = new boolean[ring];
+            this.intended = new long[ring];
+            this.sent = new long[ring];
+            this.index = new long[ring];
         }
     }
 }

@@ -13,11 +13,17 @@ final class ThreadStats {
 
     final Histogram[] latency = {histogram(), histogram()};
     final Histogram[] service = {histogram(), histogram()};
+    final long[] perNode;
+    long redirects;
     long hits;
     long misses;
     String firstError;
     volatile long completed;
     volatile long errors;
+
+    ThreadStats(int nodes) {
+        perNode = new long[nodes];
+    }
 
     static Histogram histogram() {
         return new Histogram(LOWEST_US, HIGHEST_US, 3);

@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "The Redis to drive: an instance name or a redis:// URL.")
+    @Parameters(paramLabel = "TARGET", description = "The Redis to drive: an instance name, a redis:// URL, or a redis+cluster:// URL.")
     String target;
 
     @Option(names = "--ratio", paramLabel = "SET:GET", defaultValue = "1:10",
@@ -176,6 +176,11 @@ public final class BenchCommand implements Callable<Integer> {
             output.out().println(String.format(Locale.ROOT, "open loop: offered %.1f ops/s, achieved %.1f ops/s; latency counts"
                     + " from each operation's scheduled start, service time from its send", report.openLoop().offeredRate(),
                     report.openLoop().achievedRate()));
+        }
+        if (report.nodes().size() > 1) {
+            output.out().println("masters: " + String.join(", ", report.nodes().stream().map(n -> String.format(Locale.ROOT,
+                    "%s %.0f ops/s", n.address(), n.opsPerSec())).toList()) + (report.redirects() == 0 ? ""
+                    : "; " + report.redirects() + " MOVED/ASK followed"));
         }
         var before = report.server().before();
         var after = report.server().after();

@@ -115,6 +115,31 @@ class BenchTest {
         }
     }
 
+    @Test
+    void a_cluster_target_spreads_keys_over_every_master() throws IOException {
+        home.run("start", "c", "--cluster", "3").assertOk();
+        CliResult r = home.run("--json", "bench", "c", "--requests", "3000", "--ratio", "1:1", "--keys", "2000",
+                "--pipeline", "4", "--clients", "5").assertOk();
+        JsonNode report = Json.MAPPER.readTree(r.out());
+        JsonNode nodes = report.get("nodes");
+        assertEquals(3, nodes.size(), r.toString());
+        long sum = 0;
+        for (JsonNode node : nodes) {
+            assertTrue(node.get("ops").asLong() > 500, "every master takes its share: " + nodes);
+            sum += node.get("ops").asLong();
+            String[] address = node.get("address").asText().split(":");
+            try (Jedis master = new Jedis(address[0], Integer.parseInt(address[1]))) {
+                assertTrue(master.dbSize() > 300, "every master holds keys: " + nodes);
+            }
+        }
+        assertEquals(3000, sum);
+        assertEquals(0, report.get("errors").asLong(), r.toString());
+        assertEquals(1.0, report.at("/gets/hit_ratio").asDouble(), "the preload reached every master: " + r);
+        home.run("bench", "c", "--requests", "100", "--cleanup", "--force").assertOk();
+        CliResult again = home.run("bench", "c", "--requests", "10").assertOk();
+        assertTrue(again.out().contains("masters: "), again.toString());
+    }
+
     private static long calls(Jedis redis) {
         long n = 0;
         for (String line : redis.info("commandstats").split("\r?\n")) {
