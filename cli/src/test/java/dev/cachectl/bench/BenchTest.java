@@ -7,11 +7,17 @@ import dev.cachectl.testing.CliResult;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.cachectl.redis.ClusterNodes;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.params.MigrateParams;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -138,6 +144,60 @@ class BenchTest {
         home.run("bench", "c", "--requests", "100", "--cleanup", "--force").assertOk();
         CliResult again = home.run("bench", "c", "--requests", "10").assertOk();
         assertTrue(again.out().contains("masters: "), again.toString());
+    }
+
+    @Test
+    void a_slot_moved_mid_run_is_followed_without_errors() throws Exception {
+        home.run("start", "m", "--cluster", "3").assertOk();
+        String key = "bench:000";
+        int slot = JedisClusterCRC16.getSlot(key);
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("--json", "bench", "m",
+                "--ratio", "1:1", "--keys", "1000", "--rate", "3000", "--duration", "4s", "--clients", "4"));
+        try (JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("m")))) {
+            Await.until(Duration.ofSeconds(20), "bench never started its GETs", () -> {
+                assertFalse(run.isDone(), () -> "bench ended early: " + run.join());
+                return cluster.getClusterNodes().values().stream().anyMatch(pool -> {
+                    try (var c = pool.getResource(); Jedis j = new Jedis(c)) {
+                        return j.info("commandstats").contains("cmdstat_get:calls=");
+                    }
+                });
+            });
+        }
+        moveSlot(slot);
+        JsonNode report = Json.MAPPER.readTree(run.get(30, TimeUnit.SECONDS).assertOk().out());
+        assertTrue(report.get("redirects").asLong() > 0, "MOVED or ASK was seen: " + report);
+        assertEquals(0, report.get("errors").asLong(), report.toString());
+    }
+
+    /** Moves {@code slot} to another master the way redis-cli --cluster reshard does: IMPORTING, MIGRATING, MIGRATE, NODE. */
+    private void moveSlot(int slot) {
+        List<ClusterNodes.Node> masters = ClusterNodes.fetch(dev.cachectl.config.Endpoint.parse("redis://127.0.0.1:"
+                + home.port("m")), Duration.ofSeconds(5)).stream().filter(ClusterNodes.Node::master).toList();
+        ClusterNodes.Node from = masters.stream().filter(n -> n.slots().stream().anyMatch(r -> covers(r, slot))).findFirst().orElseThrow();
+        ClusterNodes.Node to = masters.stream().filter(n -> n != from).findFirst().orElseThrow();
+        try (Jedis src = new Jedis(from.host(), from.port()); Jedis dst = new Jedis(to.host(), to.port())) {
+            dst.clusterSetSlotImporting(slot, from.id());
+            src.clusterSetSlotMigrating(slot, to.id());
+            List<String> keys;
+            while (!(keys = src.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
+                src.migrate(to.host(), to.port(), 0, 5000, new MigrateParams().replace(), keys.toArray(String[]::new));
+            }
+            for (ClusterNodes.Node m : masters) {
+                try (Jedis j = new Jedis(m.host(), m.port())) {
+                    j.clusterSetSlotNode(slot, to.id());
+                }
+            }
+        }
+    }
+
+    private static boolean covers(String range, int slot) {
+        if (range.startsWith("[")) {
+            return false;
+        }
+        String[] ends = range.split("-");
+        int lo = Integer.parseInt(ends[0]);
+        int hi = Integer.parseInt(ends[ends.length - 1]);
+        return slot >= lo && slot <= hi;
     }
 
     private static long calls(Jedis redis) {
