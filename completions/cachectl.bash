@@ -662,8 +662,9 @@ function _picocli_cachectl_bench() {
 
   local commands=""
   local flag_opts="'--preload' '--cleanup' '--force' '--csv' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--ratio' '--keys' '--key-pattern' '--zipf-exponent' '--key-prefix' '--data-size' '--data-size-range' '--clients' '--threads' '--pipeline' '-n' '--requests' '--duration' '--warmup' '--rate' '--seed' '--hdr-out' '--config' '--home' '--progress'"
+  local arg_opts="'--ratio' '--keys' '--key-pattern' '--zipf-exponent' '--key-prefix' '--data-size' '--data-size-range' '--clients' '--threads' '--pipeline' '-n' '--requests' '--duration' '--warmup' '--rate' '--seed' '--mode' '--policies' '--maxmemory' '--maxmemory-samples' '--lfu-log-factor' '--lfu-decay-time' '--hdr-out' '--config' '--home' '--progress'"
   local PATTERN_option_args=("uniform" "zipf" "sequential") # --key-pattern values
+  local MODE_option_args=("load" "eviction") # --mode values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
@@ -714,6 +715,26 @@ function _picocli_cachectl_bench() {
       return
       ;;
     '--seed')
+      return
+      ;;
+    '--mode')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+    '--policies')
+      return
+      ;;
+    '--maxmemory')
+      return
+      ;;
+    '--maxmemory-samples')
+      return
+      ;;
+    '--lfu-log-factor')
+      return
+      ;;
+    '--lfu-decay-time')
       return
       ;;
     '--hdr-out')

@@ -121,6 +121,21 @@ public final class BenchService {
                 before, after);
     }
 
+    /** One drive of {@code target}, for another mode; returns the measured seconds. A lost connection is exit 3. */
+    double drive(BenchTarget target, Workload workload, LoadShape shape, ProgressListener progress) {
+        LoadRun run = start(shape, target);
+        progress.started("bench " + target.label(), shape.requests() == 0 ? -1 : shape.requests());
+        try {
+            target.drive(workload, shape, run);
+        } finally {
+            progress.advanced(run.completed(), 0);
+            progress.finished();
+            current = null;
+        }
+        checkFailure(target, run);
+        return Math.max(1e-9, (System.nanoTime() - run.measureFromNanos) / 1e9);
+    }
+
     private LoadRun start(LoadShape shape, BenchTarget target) {
         LoadRun run = new LoadRun(shape, shape.threads(), target.nodes().size());
         current = run;

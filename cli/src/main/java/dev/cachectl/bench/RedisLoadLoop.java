@@ -27,6 +27,7 @@ final class RedisLoadLoop implements Runnable {
     private final Client[] clients;
     private final Routes route;
     private final byte[] askingBytes;
+    private final byte[] expiry;
     private final Selector selector;
     private final LoadRun run;
     private final ThreadStats stats;
@@ -82,8 +83,13 @@ final class RedisLoadLoop implements Runnable {
         this.setHead = concat(ascii("*3\r\n$3\r\nSET\r\n$" + keyLength + "\r\n"), prefix);
         this.getHead = concat(ascii("*2\r\n$3\r\nGET\r\n$" + keyLength + "\r\n"), prefix);
         this.fixedValueHead = workload.minSize() == workload.maxSize() ? ascii("$" + workload.maxSize() + "\r\n") : null;
-        int command = setHead.length + digits + 2 + 16 + workload.maxSize() + 2;
+        int command = setHead.length + digits + 2 + 16 + workload.maxSize() + 2 + 32;
         this.askingBytes = ascii("*1\r\n$6\r\nASKING\r\n");
+        String ttl = Integer.toString(Workload.READ_THROUGH_TTL_SECONDS);
+        this.expiry = workload.readThrough() ? ascii("$2\r\nEX\r\n$" + ttl.length() + "\r\n" + ttl + "\r\n") : null;
+        if (workload.readThrough()) {
+            setHead[1] = '5';
+        }
         this.selector = Selector.open();
         this.clients = new Client[clients.size()];
         for (int i = 0; i < this.clients.length; i++) {
@@ -268,6 +274,9 @@ final class RedisLoadLoop implements Runnable {
                 out.put((byte) '\r').put((byte) '\n');
             }
             out.put(value, 0, size).put((byte) '\r').put((byte) '\n');
+            if (expiry != null) {
+                out.put(expiry);
+            }
         }
         ring(c, kind, key, intended, now, measured);
         c.dirty = true;
@@ -377,7 +386,11 @@ final class RedisLoadLoop implements Runnable {
                 }
                 if (negative) {
                     hitOrMiss(c, false);
+                    int slot = c.head;
                     answered(c, now, false);
+                    if (workload.readThrough() && c.kind[slot] == GET && !c.client.conns[c.node].writing) {
+                        fill(c, slot, now);
+                    }
                 } else {
                     hitOrMiss(c, true);
                     c.skip = length + 2 > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) length + 2;
@@ -463,6 +476,14 @@ final class RedisLoadLoop implements Runnable {
         stats.redirects++;
         c.client.pendingRetries = true;
         return true;
+    }
+
+    /** Read-through: the miss of ring entry {@code slot} is followed by a SET of its key, not counted as an operation. */
+    private void fill(Conn c, int slot, long now) {
+        put(c, SET, c.index[slot], now, now, false, false);
+        c.client.count++;
+        inflight++;
+        c.client.pendingRetries = true;
     }
 
     private static long micros(long nanos) {

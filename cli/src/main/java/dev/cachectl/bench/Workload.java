@@ -10,10 +10,17 @@ import java.nio.charset.StandardCharsets;
  * command can be encoded by overwriting digits in place.
  */
 public record Workload(int setWeight, int getWeight, int keys, KeyPattern pattern, double zipfExponent,
-                       String prefix, int minSize, int maxSize, long seed) {
+                       String prefix, int minSize, int maxSize, long seed, boolean readThrough) {
 
     public static final int MAX_KEYS = 50_000_000;
-    public static final int MAX_VALUE = 64 << 20;
+    public static final int MAX_VALUE = 1 << 20;
+    /** Expiry of the SETs of a read-through run, so that volatile-* policies have keys to evict. */
+    static final int READ_THROUGH_TTL_SECONDS = 86_400;
+
+    public Workload(int setWeight, int getWeight, int keys, KeyPattern pattern, double zipfExponent, String prefix,
+                    int minSize, int maxSize, long seed) {
+        this(setWeight, getWeight, keys, pattern, zipfExponent, prefix, minSize, maxSize, seed, false);
+    }
 
     public Workload {
         if (setWeight < 0 || getWeight < 0 || setWeight + getWeight == 0) {
@@ -24,7 +31,7 @@ public record Workload(int setWeight, int getWeight, int keys, KeyPattern patter
             throw CachectlException.usage("--keys must be between 1 and " + MAX_KEYS + " (got " + keys + ")");
         }
         if (minSize < 1 || maxSize < minSize || maxSize > MAX_VALUE) {
-            throw CachectlException.usage("value sizes must be between 1 byte and 64mb, the smaller first (got "
+            throw CachectlException.usage("value sizes must be between 1 byte and 1mb, the smaller first (got "
                     + minSize + "-" + maxSize + ")");
         }
         if (pattern == KeyPattern.zipf && !(zipfExponent > 0 && zipfExponent <= 10)) {
@@ -82,6 +89,16 @@ public record Workload(int setWeight, int getWeight, int keys, KeyPattern patter
     public String key(long i) {
         String digits = Long.toString(i);
         return prefix + "0".repeat(indexDigits() - digits.length()) + digits;
+    }
+
+    /** GETs only, and a SET (with an expiry) after each miss: how an application fills a cache. */
+    public Workload asReadThrough() {
+        return new Workload(0, 1, keys, pattern, zipfExponent, prefix, minSize, maxSize, seed, true);
+    }
+
+    /** The same workload with another seed: a measured phase that does not replay its warm-up's keys. */
+    public Workload withSeed(long other) {
+        return new Workload(setWeight, getWeight, keys, pattern, zipfExponent, prefix, minSize, maxSize, other, readThrough);
     }
 
     /** The same workload, SET only over every key in order: the preload. */

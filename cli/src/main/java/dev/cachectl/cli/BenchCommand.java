@@ -4,6 +4,7 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.bench.BenchPlan;
 import dev.cachectl.bench.BenchReport;
 import dev.cachectl.bench.BenchService;
+import dev.cachectl.bench.EvictionBench;
 import dev.cachectl.bench.KeyPattern;
 import dev.cachectl.bench.Latency;
 import dev.cachectl.bench.LoadShape;
@@ -106,6 +107,33 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Run even if the target already holds keys under --key-prefix (they may be overwritten).")
     boolean force;
 
+    /** Lower-case: help and completion show them as typed. */
+    enum Mode { load, eviction }
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "load",
+            description = "load: drive TARGET (default); eviction: per --policies, a temporary instance capped at --maxmemory,"
+                    + " driven as a read-through cache with Zipf keys, hit ratio against the ideal (TARGET is not used then:"
+                    + " give any name).")
+    Mode mode;
+
+    @Option(names = "--policies", paramLabel = "POLICY", split = ",",
+            description = "With --mode eviction: the maxmemory policies to compare (default: allkeys-lru,allkeys-lfu,"
+                    + "allkeys-random,volatile-lru,volatile-ttl).")
+    List<String> policies;
+
+    @Option(names = "--maxmemory", paramLabel = "SIZE", converter = Converters.SizeConverter.class, defaultValue = "16mb",
+            description = "With --mode eviction: each temporary instance's memory limit (default: ${DEFAULT-VALUE}).")
+    Long maxmemory;
+
+    @Option(names = "--maxmemory-samples", paramLabel = "N", description = "With --mode eviction: keys sampled per eviction (Redis default 5).")
+    Integer maxmemorySamples;
+
+    @Option(names = "--lfu-log-factor", paramLabel = "N", description = "With --mode eviction: the LFU counter's log factor (Redis default 10).")
+    Integer lfuLogFactor;
+
+    @Option(names = "--lfu-decay-time", paramLabel = "MINUTES", description = "With --mode eviction: the LFU counter's decay time (Redis default 1).")
+    Integer lfuDecayTime;
+
     @Option(names = "--csv", description = "Print the results as CSV in redis-benchmark's --csv columns.")
     boolean csv;
 
@@ -125,6 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
         BenchPlan plan = new BenchPlan(target, workload, shape, preload != null ? preload : workload.hasGets(), cleanup,
                 force, hdr);
         BenchService service = new BenchService(ctx.catalog());
+        if (mode == Mode.eviction) {
+            return eviction(ctx, output, service, workload, shape);
+        }
         BenchReport report;
         try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
             report = service.run(plan, top.progressListener(spec.commandLine().getErr()));
@@ -145,6 +176,37 @@ public final class BenchCommand implements Callable<Integer> {
             case "partial" -> ExitCode.PARTIAL.code();
             default -> ExitCode.DONE.code();
         };
+    }
+
+    private Integer eviction(CachectlCommand.Context ctx, Output output, BenchService service, Workload workload, LoadShape shape) {
+        Workload zipf = keyPattern == KeyPattern.uniform && !typed("--key-pattern")
+                ? new Workload(0, 1, workload.keys(), KeyPattern.zipf, workload.zipfExponent(), workload.prefix(),
+                workload.minSize(), workload.maxSize(), workload.seed()) : workload;
+        EvictionBench.Plan plan = new EvictionBench.Plan(zipf, shape, policies == null ? EvictionBench.DEFAULT_POLICIES : policies,
+                maxmemory, maxmemorySamples, lfuLogFactor, lfuDecayTime);
+        EvictionBench.Report report;
+        try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
+            report = new EvictionBench(ctx.lifecycle(), service).run(plan, top.progressListener(spec.commandLine().getErr()));
+        }
+        if (output.json()) {
+            output.printJson(report);
+            return ExitCode.DONE.code();
+        }
+        Table table = new Table("POLICY", "HIT_RATIO", "IDEAL", "EVICTIONS", "KEYS_HELD", "OPS/S");
+        for (EvictionBench.Policy p : report.policies()) {
+            table.row(List.of(p.policy(), String.format(Locale.ROOT, "%.4f", p.hitRatio()),
+                    String.format(Locale.ROOT, "%.4f", p.idealHitRatio()), Long.toString(p.evictions()),
+                    Long.toString(p.keysHeld()), String.format(Locale.ROOT, "%.0f", p.opsPerSec())), List.of());
+        }
+        table.render().forEach(output.out()::println);
+        output.note("steady-state GET hit ratio from INFO after a warm-up of the same length; ideal: the share of requests"
+                + " to the keys that fit (" + report.keys() + " keys, Zipf " + report.zipfExponent() + ", maxmemory "
+                + dev.cachectl.util.Sizes.human(report.maxmemory()) + ")");
+        return ExitCode.DONE.code();
+    }
+
+    private boolean typed(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private static void csv(Output output, BenchReport report) {

@@ -200,6 +200,27 @@ class BenchTest {
         return slot >= lo && slot <= hi;
     }
 
+    @Test
+    void eviction_mode_reports_each_policy_between_0_and_its_ideal_and_leaves_no_instance() throws IOException {
+        CliResult r = home.run("--json", "bench", "-", "--mode", "eviction", "--policies", "allkeys-lru,volatile-ttl",
+                "--maxmemory", "3mb", "--keys", "50000", "--requests", "15000", "--clients", "10", "--data-size", "500").assertOk();
+        dev.cachectl.cli.BenchSchemas.valid("bench-eviction", r);
+        JsonNode policies = Json.MAPPER.readTree(r.out()).get("policies");
+        assertEquals(2, policies.size(), r.toString());
+        for (JsonNode p : policies) {
+            double hit = p.get("hit_ratio").asDouble();
+            double ideal = p.get("ideal_hit_ratio").asDouble();
+            assertTrue(hit > 0 && hit <= ideal + 0.02, "0 < hit ratio <= ideal: " + p);
+            assertTrue(p.get("evictions").asLong() > 0, "the limit was reached: " + p);
+        }
+        assertFalse(Files.exists(home.root().resolve("instances")) && Files.list(home.root().resolve("instances")).findAny().isPresent(),
+                "no temporary instance is left in the home");
+
+        CliResult unknown = home.run("bench", "-", "--mode", "eviction", "--policies", "allkeys-lru,lifo").assertExit(2);
+        assertTrue(unknown.err().contains("unknown eviction policy 'lifo'"), unknown.toString());
+        assertEquals(1, unknown.err().strip().lines().count(), unknown.toString());
+    }
+
     private static long calls(Jedis redis) {
         long n = 0;
         for (String line : redis.info("commandstats").split("\r?\n")) {
