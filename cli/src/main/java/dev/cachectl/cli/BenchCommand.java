@@ -4,6 +4,7 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.bench.BenchPlan;
 import dev.cachectl.bench.BenchReport;
 import dev.cachectl.bench.BenchService;
+import dev.cachectl.bench.ColdStartBench;
 import dev.cachectl.bench.EvictionBench;
 import dev.cachectl.bench.KeyPattern;
 import dev.cachectl.bench.Latency;
@@ -107,14 +108,31 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Run even if the target already holds keys under --key-prefix (they may be overwritten).")
     boolean force;
 
-    /** Lower-case: help and completion show them as typed. */
-    enum Mode { load, eviction }
+    /** The modes, as typed (help and completion list them). */
+    static final class Modes extends java.util.ArrayList<String> {
+        Modes() {
+            super(List.of("load", "eviction", "cold-start"));
+        }
+    }
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "load",
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "load", completionCandidates = Modes.class,
             description = "load: drive TARGET (default); eviction: per --policies, a temporary instance capped at --maxmemory,"
                     + " driven as a read-through cache with Zipf keys, hit ratio against the ideal (TARGET is not used then:"
-                    + " give any name).")
-    Mode mode;
+                    + " give any name); cold-start: start and stop --starts temporary instances, time to the"
+                    + " first answer, and the break-even against --backend-latency.")
+    String mode;
+
+    @Option(names = "--starts", paramLabel = "N", defaultValue = "3",
+            description = "With --mode cold-start: how many times to start an instance (default: ${DEFAULT-VALUE}).")
+    int starts;
+
+    @Option(names = "--backend-latency", paramLabel = "DURATION", defaultValue = "5ms",
+            description = "With --mode cold-start: what an operation costs without the cache (default: ${DEFAULT-VALUE}).")
+    Duration backendLatency;
+
+    @Option(names = "--backend", paramLabel = "URL",
+            description = "With --mode cold-start: a Redis whose GET latency is measured instead of --backend-latency.")
+    String backend;
 
     @Option(names = "--policies", paramLabel = "POLICY", split = ",",
             description = "With --mode eviction: the maxmemory policies to compare (default: allkeys-lru,allkeys-lfu,"
@@ -152,8 +170,14 @@ public final class BenchCommand implements Callable<Integer> {
         Path hdr = hdrOut == null ? null : ctx.environment().workingDir().resolve(hdrOut);
         BenchPlan plan = new BenchPlan(target, workload, shape, preload != null ? preload : workload.hasGets(), cleanup,
                 force, hdr);
+        if (!new Modes().contains(mode)) {
+            throw dev.cachectl.CachectlException.usage("--mode takes " + String.join(", ", new Modes()) + " (got '" + mode + "')");
+        }
+        if (mode.equals("cold-start")) {
+            return coldStart(ctx, output);
+        }
         BenchService service = new BenchService(ctx.catalog());
-        if (mode == Mode.eviction) {
+        if (mode.equals("eviction")) {
             return eviction(ctx, output, service, workload, shape);
         }
         BenchReport report;
@@ -202,6 +226,26 @@ public final class BenchCommand implements Callable<Integer> {
         output.note("steady-state GET hit ratio from INFO after a warm-up of the same length; ideal: the share of requests"
                 + " to the keys that fit (" + report.keys() + " keys, Zipf " + report.zipfExponent() + ", maxmemory "
                 + dev.cachectl.util.Sizes.human(report.maxmemory()) + ")");
+        return ExitCode.DONE.code();
+    }
+
+    private Integer coldStart(CachectlCommand.Context ctx, Output output) {
+        dev.cachectl.config.Endpoint backendEndpoint = backend == null ? null : ctx.catalog().reachableEndpoint(backend);
+        ColdStartBench.Report report = new ColdStartBench(ctx.lifecycle()).run(starts, backendLatency, backendEndpoint,
+                backend == null ? null : backendEndpoint.toString());
+        if (output.json()) {
+            output.printJson(report);
+            return ExitCode.DONE.code();
+        }
+        Table table = new Table("START", "TO_FIRST_PONG_MS", "TO_FIRST_COMMAND_MS");
+        for (ColdStartBench.Start st : report.starts()) {
+            table.row(List.of(Integer.toString(st.start()), ms(st.toFirstPongMs()), ms(st.toFirstCommandMs())), List.of());
+        }
+        table.render().forEach(output.out()::println);
+        output.out().println("cache GET " + ms(report.cacheLatencyMs()) + " ms, backend " + ms(report.backendLatencyMs())
+                + " ms (" + report.backend() + "): " + (report.breakEvenOps() == null ? "the cache never pays off"
+                : "a start (median " + ms(report.medianToFirstCommandMs()) + " ms) pays off after " + report.breakEvenOps()
+                + " operations"));
         return ExitCode.DONE.code();
     }
 

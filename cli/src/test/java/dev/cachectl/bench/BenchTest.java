@@ -221,6 +221,24 @@ class BenchTest {
         assertEquals(1, unknown.err().strip().lines().count(), unknown.toString());
     }
 
+    @Test
+    void cold_start_times_each_start_computes_the_break_even_and_leaves_no_process() throws IOException {
+        CliResult r = home.run("--json", "bench", "-", "--mode", "cold-start", "--starts", "2", "--backend-latency", "2ms").assertOk();
+        JsonNode report = dev.cachectl.cli.BenchSchemas.valid("bench-cold-start", r);
+        assertEquals(2, report.get("starts").size());
+        for (JsonNode start : report.get("starts")) {
+            assertTrue(start.get("to_first_pong_ms").asDouble() > 0
+                    && start.get("to_first_command_ms").asDouble() >= start.get("to_first_pong_ms").asDouble(), r.toString());
+        }
+        double saved = report.get("saved_per_op_ms").asDouble();
+        assertEquals(2.0, report.get("backend_latency_ms").asDouble());
+        assertTrue(saved > 0 && saved < 2, r.toString());
+        assertEquals((long) Math.ceil(report.get("median_to_first_command_ms").asDouble() / saved),
+                report.get("break_even_ops").asLong());
+        assertFalse(Files.exists(home.root().resolve("instances")) && Files.list(home.root().resolve("instances")).findAny().isPresent(),
+                "no temporary instance is left in the home");
+    }
+
     private static long calls(Jedis redis) {
         long n = 0;
         for (String line : redis.info("commandstats").split("\r?\n")) {
