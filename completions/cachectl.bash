@@ -664,7 +664,7 @@ function _picocli_cachectl_bench() {
   local flag_opts="'--preload' '--cleanup' '--force' '--csv' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--ratio' '--keys' '--key-pattern' '--zipf-exponent' '--key-prefix' '--data-size' '--data-size-range' '--clients' '--threads' '--pipeline' '-n' '--requests' '--duration' '--warmup' '--rate' '--seed' '--mode' '--starts' '--backend-latency' '--backend' '--policies' '--maxmemory' '--maxmemory-samples' '--lfu-log-factor' '--lfu-decay-time' '--hdr-out' '--config' '--home' '--progress'"
   local PATTERN_option_args=("uniform" "zipf" "sequential") # --key-pattern values
-  local MODE_option_args=("load" "eviction" "cold-start") # --mode values
+  local MODE_option_args=("load" "eviction" "cold-start" "vs-map") # --mode values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default

@@ -8,6 +8,7 @@ import dev.cachectl.bench.ColdStartBench;
 import dev.cachectl.bench.EvictionBench;
 import dev.cachectl.bench.KeyPattern;
 import dev.cachectl.bench.Latency;
+import dev.cachectl.bench.MapBench;
 import dev.cachectl.bench.LoadShape;
 import dev.cachectl.bench.Workload;
 import picocli.CommandLine.Command;
@@ -111,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** The modes, as typed (help and completion list them). */
     static final class Modes extends java.util.ArrayList<String> {
         Modes() {
-            super(List.of("load", "eviction", "cold-start"));
+            super(List.of("load", "eviction", "cold-start", "vs-map"));
         }
     }
 
@@ -119,7 +120,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "load: drive TARGET (default); eviction: per --policies, a temporary instance capped at --maxmemory,"
                     + " driven as a read-through cache with Zipf keys, hit ratio against the ideal (TARGET is not used then:"
                     + " give any name); cold-start: start and stop --starts temporary instances, time to the"
-                    + " first answer, and the break-even against --backend-latency.")
+                    + " first answer, and the break-even against --backend-latency; vs-map: the same mix against an"
+                    + " in-process map, then against TARGET, side by side.")
     String mode;
 
     @Option(names = "--starts", paramLabel = "N", defaultValue = "3",
@@ -135,8 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
     String backend;
 
     @Option(names = "--policies", paramLabel = "POLICY", split = ",",
-            description = "With --mode eviction: the maxmemory policies to compare (default: allkeys-lru,allkeys-lfu,"
-                    + "allkeys-random,volatile-lru,volatile-ttl).")
+            description = "With --mode eviction: the maxmemory policies to compare, comma-separated (default: allkeys-lru,"
+                    + " allkeys-lfu, allkeys-random, volatile-lru, volatile-ttl).")
     List<String> policies;
 
     @Option(names = "--maxmemory", paramLabel = "SIZE", converter = Converters.SizeConverter.class, defaultValue = "16mb",
@@ -177,6 +179,9 @@ public final class BenchCommand implements Callable<Integer> {
             return coldStart(ctx, output);
         }
         BenchService service = new BenchService(ctx.catalog());
+        if (mode.equals("vs-map")) {
+            return vsMap(output, service, plan);
+        }
         if (mode.equals("eviction")) {
             return eviction(ctx, output, service, workload, shape);
         }
@@ -227,6 +232,42 @@ public final class BenchCommand implements Callable<Integer> {
                 + " to the keys that fit (" + report.keys() + " keys, Zipf " + report.zipfExponent() + ", maxmemory "
                 + dev.cachectl.util.Sizes.human(report.maxmemory()) + ")");
         return ExitCode.DONE.code();
+    }
+
+    private Integer vsMap(Output output, BenchService service, BenchPlan plan) {
+        MapBench.Report report;
+        try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
+            report = MapBench.run(service, plan, top.progressListener(spec.commandLine().getErr()));
+        }
+        if (report == null) {
+            return ExitCode.INTERRUPTED.code();
+        }
+        if (output.json()) {
+            output.printJson(report);
+        } else {
+            Table table = new Table("WHERE", "COMMAND", "OPS", "OPS/S", "AVG_MS", "P50", "P90", "P99", "P99.9", "P99.99", "MAX");
+            List<Latency> map = new java.util.ArrayList<>(report.map());
+            map.add(report.mapOverall());
+            for (Latency l : map) {
+                table.row(with("in-process map", cells(l, "")), List.of());
+            }
+            List<Latency> remote = new java.util.ArrayList<>(report.target().commands());
+            remote.add(report.target().overall());
+            for (Latency l : remote) {
+                table.row(with(report.target().configuration().target(), cells(l, "")), List.of());
+            }
+            table.render().forEach(output.out()::println);
+            output.note("the map ran on " + report.mapThreads() + " thread(s) in this process; TARGET over "
+                    + plan.shape().clients() + " connection(s): the difference is what a shared remote cache costs per operation");
+        }
+        return "partial".equals(report.outcome()) ? ExitCode.PARTIAL.code() : ExitCode.DONE.code();
+    }
+
+    private static List<String> with(String first, List<String> rest) {
+        List<String> row = new java.util.ArrayList<>();
+        row.add(first);
+        row.addAll(rest);
+        return row;
     }
 
     private Integer coldStart(CachectlCommand.Context ctx, Output output) {

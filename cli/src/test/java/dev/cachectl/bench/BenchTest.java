@@ -239,6 +239,19 @@ class BenchTest {
                 "no temporary instance is left in the home");
     }
 
+    @Test
+    void vs_map_runs_the_same_mix_in_process_and_against_the_target_side_by_side() throws IOException {
+        home.run("start", "b").assertOk();
+        CliResult r = home.run("--json", "bench", "b", "--mode", "vs-map", "--requests", "3000", "--keys", "500", "--cleanup").assertOk();
+        JsonNode report = dev.cachectl.cli.BenchSchemas.valid("bench-vs-map", r);
+        assertEquals(3000, report.at("/map_overall/count").asLong());
+        assertEquals(3000, report.at("/target/overall/count").asLong());
+        assertTrue(report.at("/map_overall/p50_ms").asDouble() < report.at("/target/overall/p50_ms").asDouble(),
+                "a map lookup is cheaper than a round trip: " + r.out());
+        CliResult table = home.run("bench", "b", "--mode", "vs-map", "--requests", "500", "--keys", "100", "--cleanup").assertOk();
+        assertTrue(table.out().contains("in-process map") && table.out().contains("\nb "), table.toString());
+    }
+
     private static long calls(Jedis redis) {
         long n = 0;
         for (String line : redis.info("commandstats").split("\r?\n")) {
