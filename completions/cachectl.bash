@@ -161,6 +161,7 @@ function _complete_cachectl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} warm" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebalance" ];    then _picocli_cachectl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cachectl; return $?; fi
 
@@ -172,11 +173,13 @@ function _complete_cachectl() {
   local cmds4=(warm)
   local cmds5=(migrate)
   local cmds6=(rebalance)
-  local cmds7=(completion)
-  local cmds8=(help)
+  local cmds7=(bench)
+  local cmds8=(completion)
+  local cmds9=(help)
 
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cachectl_help; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cachectl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cachectl_help; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cachectl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cachectl_bench; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cachectl_rebalance; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cachectl_migrate; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cachectl_warm; return $?; fi
@@ -195,7 +198,7 @@ function _picocli_cachectl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run warm migrate rebalance completion help"
+  local commands="start stop status run warm migrate rebalance bench completion help"
   local flag_opts="'--json' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
@@ -747,6 +750,132 @@ function _picocli_cachectl_rebalance() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `bench` subcommand.
+function _picocli_cachectl_bench() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--preload' '--cleanup' '--force' '--csv' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--ratio' '--keys' '--key-pattern' '--zipf-exponent' '--key-prefix' '--data-size' '--data-size-range' '--clients' '--threads' '--pipeline' '-n' '--requests' '--duration' '--warmup' '--rate' '--seed' '--mode' '--starts' '--backend-latency' '--backend' '--policies' '--maxmemory' '--maxmemory-samples' '--lfu-log-factor' '--lfu-decay-time' '--hdr-out' '--config' '--home' '--progress'"
+  local PATTERN_option_args=("uniform" "zipf" "sequential") # --key-pattern values
+  local MODE_option_args=("load" "eviction" "cold-start" "vs-map") # --mode values
+  local MODE_option_args=("auto" "bar" "log" "none") # --progress values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--ratio')
+      return
+      ;;
+    '--keys')
+      return
+      ;;
+    '--key-pattern')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${PATTERN_option_args[@]}" ) )
+      return $?
+      ;;
+    '--zipf-exponent')
+      return
+      ;;
+    '--key-prefix')
+      return
+      ;;
+    '--data-size')
+      return
+      ;;
+    '--data-size-range')
+      return
+      ;;
+    '--clients')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--pipeline')
+      return
+      ;;
+    '-n'|'--requests')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--mode')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+    '--starts')
+      return
+      ;;
+    '--backend-latency')
+      return
+      ;;
+    '--backend')
+      return
+      ;;
+    '--policies')
+      return
+      ;;
+    '--maxmemory')
+      return
+      ;;
+    '--maxmemory-samples')
+      return
+      ;;
+    '--lfu-log-factor')
+      return
+      ;;
+    '--lfu-decay-time')
+      return
+      ;;
+    '--hdr-out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--home')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `completion` subcommand.
 function _picocli_cachectl_completion() {
   # Get completion data
@@ -795,7 +924,7 @@ function _picocli_cachectl_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run warm migrate rebalance completion"
+  local commands="start stop status run warm migrate rebalance bench completion"
   local flag_opts="'-h' '--help' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values

@@ -1,0 +1,282 @@
+package dev.cachectl.bench;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.ClusterNodes;
+import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.RedisInfo;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A standalone Redis or a cluster's masters: counters and checks through Jedis (summed over masters),
+ * the load through {@link RedisLoadLoop}s with, per client, one connection to each master.
+ */
+final class RedisBenchTarget implements BenchTarget {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final String label;
+    private final List<Endpoint> nodes = new ArrayList<>();
+    private final List<Jedis> controls = new ArrayList<>();
+    private final int[] slotOwner;
+
+    RedisBenchTarget(String label, Endpoint endpoint) {
+        if (endpoint.tls()) {
+            throw CachectlException.usage("bench drives plain connections only; " + label
+                    + " uses TLS (rediss://): benchmark it through a plain port");
+        }
+        this.label = label;
+        if (!endpoint.cluster()) {
+            nodes.add(endpoint);
+            slotOwner = null;
+        } else {
+            slotOwner = new int[16384];
+            java.util.Arrays.fill(slotOwner, -1);
+            for (ClusterNodes.Node node : ClusterNodes.fetch(endpoint, TIMEOUT)) {
+                if (!node.master() || node.handshake() || node.slots().isEmpty()) {
+                    continue;
+                }
+                for (String range : node.slots()) {
+                    if (range.startsWith("[")) {
+                        continue;
+                    }
+                    int dash = range.indexOf('-');
+                    int from = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                    int to = dash < 0 ? from : Integer.parseInt(range.substring(dash + 1));
+                    java.util.Arrays.fill(slotOwner, from, to + 1, nodes.size());
+                }
+                nodes.add(endpoint.atNode(node.host(), node.port()));
+            }
+            for (int owner : slotOwner) {
+                if (owner < 0) {
+                    throw CachectlException.failed(label + " does not serve every slot: fix the cluster (cachectl status "
+                            + label + ") before benchmarking it");
+                }
+            }
+        }
+        try {
+            for (Endpoint node : nodes) {
+                controls.add(RedisClients.open(node, TIMEOUT));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<String> nodes() {
+        return nodes.stream().map(n -> n.host() + ":" + n.port()).toList();
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public ServerView view() {
+        ServerView sum = new ServerView(0, 0, 0, 0, 0, 0, 0);
+        for (Jedis control : controls) {
+            sum = sum.plus(view(control));
+        }
+        return sum;
+    }
+
+    private static ServerView view(Jedis control) {
+        RedisInfo info = RedisInfo.parse(control.info("stats") + "\n" + control.info("memory") + "\n" + control.info("commandstats"));
+        return new ServerView(info.number("total_commands_processed"), calls(info, "set"), calls(info, "get"),
+                info.number("used_memory"), info.number("evicted_keys"), info.number("keyspace_hits"),
+                info.number("keyspace_misses"));
+    }
+
+    private static long calls(RedisInfo info, String command) {
+        String stat = info.get("cmdstat_" + command);
+        if (stat == null) {
+            return 0;
+        }
+        for (String part : stat.split(",")) {
+            if (part.startsWith("calls=")) {
+                return Long.parseLong(part.substring(6));
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public String refusal() {
+        for (Jedis control : controls) {
+            String role = RedisInfo.parse(control.info("replication")).get("role");
+            if ("slave".equals(role)) {
+                return label + " is a replica: bench writes, so give its master";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public long keysUnder(String prefix) {
+        long n = 0;
+        for (Jedis control : controls) {
+            for (List<String> batch : scan(control, prefix)) {
+                n += batch.size();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long delete(String prefix) {
+        long n = 0;
+        for (Jedis control : controls) {
+            for (List<String> batch : scan(control, prefix)) {
+                // one UNLINK per key (a node's keys span slots, which a cluster refuses in one command), pipelined
+                redis.clients.jedis.Pipeline pipe = control.pipelined();
+                batch.forEach(pipe::unlink);
+                pipe.sync();
+                n += batch.size();
+            }
+        }
+        return n;
+    }
+
+    /** Every key under {@code prefix}, in SCAN batches. */
+    private static Iterable<List<String>> scan(Jedis control, String prefix) {
+        List<List<String>> batches = new ArrayList<>();
+        ScanParams params = new ScanParams().match(glob(prefix) + "*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = control.scan(cursor, params);
+            batches.add(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return batches;
+    }
+
+    private static String glob(String prefix) {
+        return prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+    }
+
+    @Override
+    public void drive(Workload workload, LoadShape shape, LoadRun run) {
+        byte[] value = new byte[workload.maxSize()];
+        SplittableRandom random = new SplittableRandom(workload.seed());
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (byte) ('a' + random.nextInt(26));
+        }
+        Zipf zipf = workload.pattern() == KeyPattern.zipf ? new Zipf(workload.keys(), workload.zipfExponent()) : null;
+        Routes routes = slotOwner == null ? Routes.single(nodes().get(0)) : Routes.cluster(nodes(), slotOwner.clone(), workload);
+        List<List<SocketChannel[]>> perThread = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (int t = 0; t < shape.threads(); t++) {
+                perThread.add(new ArrayList<>());
+            }
+            for (int c = 0; c < shape.clients(); c++) {
+                SocketChannel[] client = new SocketChannel[nodes.size()];
+                perThread.get(c % shape.threads()).add(client);
+                for (int n = 0; n < client.length; n++) {
+                    client[n] = connect(nodes.get(n));
+                }
+            }
+            for (int t = 0; t < shape.threads(); t++) {
+                RedisLoadLoop loop = new RedisLoadLoop(perThread.get(t), routes, run, t, shape.threads(), workload, shape, zipf, value);
+                threads.add(new Thread(loop, "bench-io-" + t));
+            }
+        } catch (IOException e) {
+            perThread.forEach(RedisBenchTarget::closeAll);
+            throw new CachectlException(ExitCode.DOWN, "cannot open " + shape.clients() * nodes.size() + " connections to " + label
+                    + ": " + dev.cachectl.redis.ConnectionLoss.what(e), e);
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    run.stop();
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A plain connection, authenticated and on the right db, switched to non-blocking for the selector. */
+    private static SocketChannel connect(Endpoint endpoint) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.socket().connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) TIMEOUT.toMillis());
+            channel.socket().setSoTimeout((int) TIMEOUT.toMillis());
+            if (endpoint.password() != null) {
+                hello(channel, endpoint.user() == null ? List.of("AUTH", endpoint.password())
+                        : List.of("AUTH", endpoint.user(), endpoint.password()));
+            }
+            if (endpoint.db() != 0) {
+                hello(channel, List.of("SELECT", Integer.toString(endpoint.db())));
+            }
+            channel.configureBlocking(false);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** One command and its one-line reply, before the load starts; the control connection already proved the credentials. */
+    private static void hello(SocketChannel channel, List<String> parts) throws IOException {
+        StringBuilder command = new StringBuilder("*").append(parts.size()).append("\r\n");
+        for (String p : parts) {
+            command.append('$').append(p.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(p).append("\r\n");
+        }
+        ByteBuffer out = ByteBuffer.wrap(command.toString().getBytes(StandardCharsets.UTF_8));
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+        var in = channel.socket().getInputStream();
+        int first = in.read();
+        int b = first;
+        while (b != '\n' && b >= 0) {
+            b = in.read();
+        }
+        if (first != '+') {
+            throw new IOException("the server refused " + parts.get(0));
+        }
+    }
+
+    private static void closeAll(List<SocketChannel[]> clients) {
+        for (SocketChannel[] client : clients) {
+            for (SocketChannel c : client) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        controls.forEach(Jedis::close);
+    }
+}
