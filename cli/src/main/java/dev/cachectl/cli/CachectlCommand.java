@@ -48,6 +48,7 @@ public final class CachectlCommand implements Runnable {
         all.put("run", RunCommand::new);
         all.put("warm", WarmCommand::new);
         all.put("migrate", MigrateCommand::new);
+        all.put("rebalance", RebalanceCommand::new);
         all.put("completion", CompletionCommand::new);
         all.put("supervise", SuperviseCommand::new);
         all.put("help", picocli.CommandLine.HelpCommand::new);
