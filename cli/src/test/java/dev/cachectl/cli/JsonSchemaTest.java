@@ -77,7 +77,7 @@ class JsonSchemaTest {
         assertFalse(schema("start").validate(doc).isEmpty(), "a missing field must not validate");
     }
 
-    private static JsonNode valid(String command, CliResult result) throws IOException {
+    static JsonNode valid(String command, CliResult result) throws IOException {
         JsonNode doc = Json.MAPPER.readTree(result.out());
         Set<ValidationMessage> errors = schema(command).validate(doc);
         assertTrue(errors.isEmpty(), () -> command + " --json does not match docs/schema/" + command + ".schema.json: "
@@ -85,7 +85,7 @@ class JsonSchemaTest {
         return doc;
     }
 
-    private static JsonSchema schema(String command) throws IOException {
+    static JsonSchema schema(String command) throws IOException {
         try (InputStream in = Files.newInputStream(Repo.root().resolve("docs/schema/" + command + ".schema.json"))) {
             return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
         }
