@@ -160,6 +160,7 @@ function _complete_cachectl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} warm" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate" ];    then _picocli_cachectl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebalance" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cachectl; return $?; fi
 
@@ -170,11 +171,13 @@ function _complete_cachectl() {
   local cmds3=(run)
   local cmds4=(warm)
   local cmds5=(migrate)
-  local cmds6=(completion)
-  local cmds7=(help)
+  local cmds6=(rebalance)
+  local cmds7=(completion)
+  local cmds8=(help)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cachectl_help; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cachectl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cachectl_help; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cachectl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cachectl_rebalance; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cachectl_migrate; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cachectl_warm; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cachectl_run; return $?; fi
@@ -192,7 +195,7 @@ function _picocli_cachectl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run warm migrate completion help"
+  local commands="start stop status run warm migrate rebalance completion help"
   local flag_opts="'--json' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
@@ -651,6 +654,51 @@ function _picocli_cachectl_migrate() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `rebalance` subcommand.
+function _picocli_cachectl_rebalance() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--plan' '--apply' '--show' '--env' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--tolerance' '--config' '--home' '--progress'"
+  local MODE_option_args=("auto" "bar" "log" "none") # --progress values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--tolerance')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--home')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `completion` subcommand.
 function _picocli_cachectl_completion() {
   # Get completion data
@@ -699,7 +747,7 @@ function _picocli_cachectl_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run warm migrate completion"
+  local commands="start stop status run warm migrate rebalance completion"
   local flag_opts="'-h' '--help' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
