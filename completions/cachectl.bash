@@ -311,13 +311,16 @@ function _picocli_cachectl_stop() {
 
   local commands=""
   local flag_opts="'--all' '--save' '--purge' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--timeout' '--config' '--home' '--progress'"
+  local arg_opts="'--timeout' '--node' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--timeout')
+      return
+      ;;
+    '--node')
       return
       ;;
     '--config')
