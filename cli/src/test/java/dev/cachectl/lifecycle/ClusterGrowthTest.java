@@ -96,6 +96,30 @@ class ClusterGrowthTest {
         home.run("stop", "shard").assertOk();
     }
 
+    @Test
+    void a_persistent_cluster_grows_while_it_runs_and_comes_back_grown() throws Exception {
+        home.run("start", "durable", "--cluster", "1", "--persist").assertOk();
+        CliResult grown = home.run("--json", "start", "durable", "--cluster", "2").assertOk();
+        assertEquals("grown", Json.MAPPER.readTree(grown.out()).at("/instances/0/outcome").asText(), grown.toString());
+        List<Integer> ports = ports(home.state("durable"));
+        assertEquals(2, ports.size());
+        int added = ports.get(1);
+
+        CliResult fewer = home.run("start", "durable", "--cluster", "1").assertExit(2);
+        assertTrue(fewer.err().contains("a start does not remove masters"), fewer.toString());
+
+        home.run("stop", "durable").assertOk();
+        home.run("start", "durable").assertOk();
+        assertEquals(new java.util.HashSet<>(ports), new java.util.HashSet<>(ports(home.state("durable"))),
+                "it comes back with both masters on their ports");
+        assertEquals("2", home.state("durable").get("cluster").asText());
+        for (int port : ports) {
+            Await.until(Duration.ofSeconds(10), "node " + port + " is ok", () -> clusterState(port).equals("ok"));
+        }
+        assertEquals("", slotsOf(added), "the added master still holds no slots");
+        home.run("stop", "durable", "--purge").assertOk();
+    }
+
     /** By the cluster's own protocol, without keys: IMPORTING on the target, then NODE on the target, the source and the rest. */
     private void moveAllSlots(JsonNode state, String fromId, String toId, int toPort) {
         List<Integer> slots = new ArrayList<>();
