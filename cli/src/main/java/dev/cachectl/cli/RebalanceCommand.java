@@ -43,7 +43,7 @@ public final class RebalanceCommand implements Callable<Integer> {
             throw CachectlException.usage("--plan and --apply contradict each other");
         }
         if (GroupRebalance.isGroup(top.context().config(), name)) {
-            return group.run(top, output, name, apply, top.progressListener(spec.commandLine().getErr()));
+            return group.run(top, output, name, apply, spec.commandLine().getErr());
         }
         group.refuseFor(name);
         throw CachectlException.usage("no group '" + name + "' in " + (top.context().config().source() == null

@@ -1,7 +1,6 @@
 package dev.cachectl.cli;
 
 import dev.cachectl.CachectlException;
-import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.rebalance.group.GroupRebalance;
 import dev.cachectl.rebalance.group.GroupReport;
 import dev.cachectl.rebalance.group.GroupRequest;
@@ -30,7 +29,7 @@ final class RebalanceGroupOptions {
         return show || env || tolerance != null;
     }
 
-    int run(CachectlCommand top, Output output, String group, boolean apply, ProgressListener progress) {
+    int run(CachectlCommand top, Output output, String group, boolean apply, java.io.PrintWriter err) {
         CachectlCommand.Context ctx = top.context();
         if (env && !show) {
             throw CachectlException.usage("--env goes with --show");
@@ -41,8 +40,11 @@ final class RebalanceGroupOptions {
         GroupRequest request = new GroupRequest(group, show ? GroupRequest.Action.show : apply ? GroupRequest.Action.apply
                 : GroupRequest.Action.plan, env, tolerance == null ? null : GroupRebalance.share(tolerance, 0, "--tolerance"),
                 GroupRebalance.DEFAULT_SAMPLES);
-        GroupReport report = new GroupRebalance(ctx.config(), ctx.catalog(), ctx.home().root(),
-                name -> new RedisGroupServers(ctx.home().root(), name, progress)).run(request);
+        RedisGroupServers servers = new RedisGroupServers(ctx.home().root(), group, top.progressListener(err));
+        GroupReport report;
+        try (Interrupts interrupts = Interrupts.routeTo(servers::cancel, err)) {
+            report = new GroupRebalance(ctx.config(), ctx.catalog(), ctx.home().root(), name -> servers).run(request);
+        }
         if (output.json()) {
             output.printJson(report);
         } else {

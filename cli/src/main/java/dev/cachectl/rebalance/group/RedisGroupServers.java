@@ -34,6 +34,9 @@ public final class RedisGroupServers implements GroupServers {
     private final Path home;
     private final String group;
     private final ProgressListener progress;
+    /** The move under way, so that Ctrl-C stops it with its checkpoint saved. */
+    private volatile Migrator current;
+    private volatile String cancelled;
 
     public RedisGroupServers(Path home, String group, ProgressListener progress) {
         this.home = home;
@@ -88,10 +91,23 @@ public final class RedisGroupServers implements GroupServers {
                 MigrationPlan.Mode.auto, MigrationPlan.Reader.scan, SCAN_COUNT, 10_000, 64L << 20, checkpoint, resume,
                 MigrationPlan.Verify.none, Duration.ofSeconds(1), true, new BatchSettings(100, 2, 0, false));
         Migrator migrator = new Migrator(home.resolve("migrate"), new OwnReads(home));
+        current = migrator;
+        if (cancelled != null) {
+            migrator.cancel(cancelled);
+        }
         Migrator.Result result = migrator.run(plan, progress);
         long left = measure(from, prefix, 0).keys();
         return new Moved(result.summary().outcome(), result.summary().copied(), result.summary().deletedFromSource(), left,
                 result.summary().stoppedBecause());
+    }
+
+    /** Stops the move under way after its in-flight batches, its checkpoint saved (Ctrl-C, SIGTERM). */
+    public void cancel(String why) {
+        cancelled = why;
+        Migrator migrator = current;
+        if (migrator != null) {
+            migrator.cancel(why);
+        }
     }
 
     /** The prefix as a SCAN MATCH pattern matching it literally. */
