@@ -17,10 +17,15 @@ import java.util.Map;
  * Where a group's categories live after a rebalance, recorded in {@code HOME/groups/GROUP.json}
  * (written atomically, owner-only). A category the file does not name lives where cachectl.yaml says.
  */
-public record GroupLayout(String group, Map<String, String> categories, String updated) {
+public record GroupLayout(String group, Map<String, String> categories, Map<String, Moving> moving, String updated) {
+
+    /** A category's move that started and has not finished: the next {@code --apply} finishes it first. */
+    public record Moving(String from, String to) {
+    }
 
     public GroupLayout {
         categories = categories == null ? Map.of() : Map.copyOf(categories);
+        moving = moving == null ? Map.of() : Map.copyOf(moving);
     }
 
     public static Path file(Path home, String group) {
@@ -31,20 +36,30 @@ public record GroupLayout(String group, Map<String, String> categories, String u
     public static GroupLayout load(Path home, String group) {
         Path file = file(home, group);
         if (!Files.isRegularFile(file)) {
-            return new GroupLayout(group, Map.of(), null);
+            return new GroupLayout(group, Map.of(), Map.of(), null);
         }
         try {
             GroupLayout layout = Json.MAPPER.readValue(file.toFile(), GroupLayout.class);
-            return new GroupLayout(group, layout.categories(), layout.updated());
+            return new GroupLayout(group, layout.categories(), layout.moving(), layout.updated());
         } catch (IOException e) {
             throw CachectlException.failed(file + ": not a valid group layout (remove it to go back to cachectl.yaml's layout)");
         }
     }
 
+    /** The category now lives on {@code instance}; its move, if any, is over. */
     public GroupLayout with(String category, String instance) {
         Map<String, String> next = new LinkedHashMap<>(categories);
         next.put(category, instance);
-        return new GroupLayout(group, next, java.time.Instant.now().toString());
+        Map<String, Moving> still = new LinkedHashMap<>(moving);
+        still.remove(category);
+        return new GroupLayout(group, next, still, java.time.Instant.now().toString());
+    }
+
+    /** The category's move from {@code from} to {@code to} has started. */
+    public GroupLayout starting(String category, String from, String to) {
+        Map<String, Moving> next = new LinkedHashMap<>(moving);
+        next.put(category, new Moving(from, to));
+        return new GroupLayout(group, categories, next, java.time.Instant.now().toString());
     }
 
     public void save(Path home) {

@@ -31,7 +31,9 @@ final class GroupPlanner {
     private GroupPlanner() {
     }
 
-    static Plan plan(List<Instance> instances, List<Category> categories, double threshold, double tolerance) {
+    /** {@code unfinished}: moves an earlier run started, carried out first whatever the rest of the plan. */
+    static Plan plan(List<Instance> instances, List<Category> categories, List<Move> unfinished, double threshold,
+                     double tolerance) {
         Map<String, Long> used = new LinkedHashMap<>();
         Map<String, Long> max = new LinkedHashMap<>();
         instances.forEach(i -> {
@@ -40,6 +42,12 @@ final class GroupPlanner {
         });
         List<Move> moves = new ArrayList<>();
         Set<String> moved = new HashSet<>();
+        for (Move m : unfinished) {
+            moves.add(m);
+            moved.add(m.category().name());
+            used.merge(m.from(), -m.category().bytes(), Long::sum);
+            used.merge(m.to(), m.category().bytes(), Long::sum);
+        }
         for (int round = 0; round < categories.size(); round++) {
             String fullest = instances.stream().map(Instance::name)
                     .max(Comparator.comparingDouble(n -> ratio(used, max, n))).orElseThrow();

@@ -61,8 +61,9 @@ public final class GroupRebalance {
         double tolerance = request.tolerance() != null ? request.tolerance()
                 : share(group.tolerance(), DEFAULT_TOLERANCE, "groups." + request.group() + ".tolerance");
         names.forEach(this::checkStandalone);
-        GroupLayout layout = GroupLayout.load(home, request.group());
-        Map<String, CategoryDefinition> categories = categoriesOf(names, layout);
+        GroupLayout recorded = GroupLayout.load(home, request.group());
+        GroupLayout layout = recorded;
+        Map<String, CategoryDefinition> categories = categoriesOf(names, recorded);
         Map<String, Endpoint> endpoints = new LinkedHashMap<>();
         names.forEach(n -> endpoints.put(n, catalog.reachableEndpoint(n)));
         String layoutFile = GroupLayout.file(home, request.group()).toString();
@@ -86,12 +87,21 @@ public final class GroupRebalance {
             loads.add(new GroupPlanner.Instance(name, load.usedMemory(), load.maxmemory()));
         }
         List<GroupPlanner.Category> measured = new ArrayList<>();
+        List<GroupPlanner.Move> unfinished = new ArrayList<>();
         categories.forEach((name, c) -> {
             GroupServers.Size size = engine.measure(endpoints.get(c.instance()), c.prefix(), Math.max(1, request.samples()));
-            measured.add(new GroupPlanner.Category(name, c.instance(), size.keys(), size.bytes(), c.pinned()));
+            GroupPlanner.Category category = new GroupPlanner.Category(name, c.instance(), size.keys(), size.bytes(), c.pinned());
+            measured.add(category);
+            GroupLayout.Moving moving = recorded.moving().get(name);
+            if (moving != null && moving.from().equals(c.instance()) && endpoints.containsKey(moving.to())) {
+                unfinished.add(new GroupPlanner.Move(category, moving.from(), moving.to()));
+            }
         });
-        GroupPlanner.Plan plan = GroupPlanner.plan(loads, measured, threshold, tolerance);
+        GroupPlanner.Plan plan = GroupPlanner.plan(loads, measured, unfinished, threshold, tolerance);
         List<String> notes = new ArrayList<>();
+        unfinished.forEach(m -> notes.add("the move of " + m.category().name() + " from " + m.from() + " to " + m.to()
+                + " did not finish; " + (request.action() == GroupRequest.Action.apply ? "finishing it first"
+                : "--apply finishes it first")));
         for (GroupPlanner.Instance i : loads) {
             double after = (double) plan.usedAfter().get(i.name()) / i.max();
             if (after > threshold) {
@@ -107,6 +117,8 @@ public final class GroupRebalance {
             outcome = "completed";
             for (GroupPlanner.Move m : plan.moves()) {
                 String prefix = categories.get(m.category().name()).prefix();
+                layout = layout.starting(m.category().name(), m.from(), m.to());
+                layout.save(home);
                 GroupServers.Moved done = engine.move(m.category().name(), endpoints.get(m.from()), endpoints.get(m.to()), prefix);
                 moves.add(new GroupReport.Move(m.category().name(), m.from(), m.to(), m.category().keys(), m.category().bytes(),
                         done.outcome(), done.copied(), done.deletedFromSource(), done.leftOnSource()));

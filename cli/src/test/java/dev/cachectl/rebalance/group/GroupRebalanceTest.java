@@ -66,6 +66,7 @@ class GroupRebalanceTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(layout)));
         JsonNode recorded = Json.MAPPER.readTree(layout.toFile());
         assertEquals("secondary", recorded.at("/categories/order").asText(), recorded.toString());
+        assertTrue(recorded.get("moving").isEmpty(), "no move left unfinished: " + recorded);
 
         Files.writeString(home.workDir().resolve("orders.jsonl"), "{\"id\":\"new\",\"v\":\"x\"}\n");
         home.run("warm", "orders.jsonl", "--category", "order", "--key", "{id}", "--value", "v").assertOk();
@@ -98,6 +99,29 @@ class GroupRebalanceTest {
         assertTrue(r.out().contains("nothing to move"), r.toString());
         assertTrue(r.err().contains("primary stays past the threshold"), r.toString());
         assertEquals(4500, count(home.port("primary"), "order:"));
+    }
+
+    @Test
+    void a_move_that_did_not_finish_is_finished_first_even_when_the_group_is_balanced() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG);
+        home.run("start", "primary", "secondary").assertOk();
+        load(home.port("primary"), "order:a", 500, "v".repeat(100));
+        load(home.port("secondary"), "order:b", 500, "v".repeat(100));
+        Files.createDirectories(home.root().resolve("groups"));
+        Files.writeString(home.root().resolve("groups/app.json"),
+                "{\"group\":\"app\",\"categories\":{},\"moving\":{\"order\":{\"from\":\"primary\",\"to\":\"secondary\"}}}");
+
+        CliResult plan = home.run("rebalance", "app").assertOk();
+        assertTrue(plan.out().contains("move order (500 keys"), plan.toString());
+        assertTrue(plan.err().contains("the move of order from primary to secondary did not finish; --apply finishes it first"),
+                plan.toString());
+
+        home.run("rebalance", "app", "--apply").assertOk();
+        assertEquals(0, count(home.port("primary"), "order:"));
+        assertEquals(1000, count(home.port("secondary"), "order:"));
+        JsonNode recorded = Json.MAPPER.readTree(home.root().resolve("groups/app.json").toFile());
+        assertEquals("secondary", recorded.at("/categories/order").asText(), recorded.toString());
+        assertTrue(recorded.get("moving").isEmpty(), recorded.toString());
     }
 
     @Test
