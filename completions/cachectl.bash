@@ -314,13 +314,16 @@ function _picocli_cachectl_stop() {
 
   local commands=""
   local flag_opts="'--all' '--save' '--purge' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--timeout' '--config' '--home' '--progress'"
+  local arg_opts="'--timeout' '--node' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--timeout')
+      return
+      ;;
+    '--node')
       return
       ;;
     '--config')
@@ -688,8 +691,8 @@ function _picocli_cachectl_rebalance() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--plan' '--apply' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--threshold' '--weight' '--drain' '--by' '--samples' '--pipeline' '--timeout' '--rate' '--config' '--home' '--progress'"
+  local flag_opts="'--plan' '--apply' '--show' '--env' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--threshold' '--weight' '--drain' '--by' '--samples' '--pipeline' '--timeout' '--rate' '--tolerance' '--config' '--home' '--progress'"
   local WHAT_option_args=("memory" "slots") # --by values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
@@ -720,6 +723,9 @@ function _picocli_cachectl_rebalance() {
       return
       ;;
     '--rate')
+      return
+      ;;
+    '--tolerance')
       return
       ;;
     '--config')

@@ -5,7 +5,9 @@ import dev.cachectl.config.Endpoint;
 import dev.cachectl.rebalance.cluster.ClusterRebalancer;
 import dev.cachectl.rebalance.cluster.ClusterRequest;
 import dev.cachectl.rebalance.cluster.RebalanceReport;
+import dev.cachectl.rebalance.group.GroupRebalance;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,8 +26,10 @@ import java.util.concurrent.Callable;
  * {@link ClusterRebalancer}; a configured group of standalone instances goes to the group rebalancer.
  */
 @Command(name = "rebalance", mixinStandardHelpOptions = true,
-        description = {"Even out memory across a Redis Cluster's masters by moving whole slots, weighted by measured bytes.",
-                "Prints the plan by default; --apply carries it out with the cluster's own slot migration."})
+        description = {"Even out memory across a Redis Cluster's masters by moving whole slots, weighted by measured bytes, "
+                + "or across a group of standalone instances (groups: in cachectl.yaml) by moving whole key categories.",
+                "Prints the plan by default; --apply carries it out (a cluster: with its own slot migration; "
+                        + "a group: with migrate, then records the new layout)."})
 public final class RebalanceCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -34,7 +38,7 @@ public final class RebalanceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "A managed cluster's name or a redis+cluster:// URL.")
+    @Parameters(index = "0", paramLabel = "TARGET", description = "A managed cluster's name, a redis+cluster:// URL, or a group from cachectl.yaml.")
     String target;
 
     @Option(names = "--plan", description = "Print the moves without making them (the default).")
@@ -74,6 +78,13 @@ public final class RebalanceCommand implements Callable<Integer> {
             description = "Move at most this many bytes per second, e.g. 50mb (default: no limit).")
     Long rate;
 
+    @Mixin
+    RebalanceGroupOptions group = new RebalanceGroupOptions();
+
+    /** Options that only a cluster's slots can honour: refused for a group rather than ignored. */
+    private static final List<String> CLUSTER_ONLY = List.of("--threshold", "--weight", "--drain", "--by", "--samples",
+            "--pipeline", "--timeout", "--rate");
+
     @Override
     public Integer call() {
         CachectlCommand.Context ctx = top.context();
@@ -81,10 +92,20 @@ public final class RebalanceCommand implements Callable<Integer> {
         if (plan && apply) {
             throw CachectlException.usage("--plan and --apply contradict each other");
         }
+        if (GroupRebalance.isGroup(ctx.config(), target)) {
+            for (String option : CLUSTER_ONLY) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw CachectlException.usage(option + " applies to a Redis Cluster; '" + target
+                            + "' is a group of standalone instances (its threshold is the group's in cachectl.yaml)");
+                }
+            }
+            return group.run(top, output, target, apply, spec.commandLine().getErr());
+        }
+        group.refuseFor(target);
         ClusterRequest request = request();
         if (!target.contains("://") && !ctx.catalog().knownNames().contains(target)) {
             throw CachectlException.usage("'" + target + "' is neither a cluster this home or config knows nor a URL: "
-                    + "give a managed cluster's name or redis+cluster://HOST:PORT");
+                    + "give a managed cluster's name, redis+cluster://HOST:PORT, or a group from cachectl.yaml");
         }
         Endpoint endpoint = ctx.catalog().reachableEndpoint(target);
         if (!endpoint.cluster()) {

@@ -137,6 +137,8 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             case STARTED -> output.note("started '" + r.name() + "' (" + processes + ", " + r.engine() + " "
                     + r.version() + ", binary from " + r.binarySource() + ")");
             case ALREADY_RUNNING -> output.note("'" + r.name() + "' is already running (" + processes + ")");
+            case GROWN -> output.note("grew '" + r.name() + "' to " + processes + "; the new masters hold no slots: run `cachectl rebalance "
+                    + r.name() + " --apply` to move data onto them");
             case EXTERNAL -> output.note("'" + r.name() + "' is external and answers (" + r.engine() + " " + r.version()
                     + "); nothing started");
         }

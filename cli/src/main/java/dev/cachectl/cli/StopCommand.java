@@ -50,10 +50,17 @@ public final class StopCommand implements Callable<Integer> {
     @Option(names = "--purge", description = "Also delete the data kept by --persist instances.")
     boolean purge;
 
+    @Option(names = "--node", paramLabel = "HOST:PORT",
+            description = "Remove this master (once it holds no slots) and its replicas from the running cluster NAME.")
+    String node;
+
     @Override
     public Integer call() {
         CachectlCommand.Context ctx = top.context();
         Output output = new Output(spec.commandLine(), top);
+        if (node != null) {
+            return removeNode(ctx, output);
+        }
         List<String> targets;
         if (which != null && which.all) {
             targets = ctx.states().names();
@@ -84,6 +91,19 @@ public final class StopCommand implements Callable<Integer> {
             output.note("no managed instance is running");
         }
         return batch.exitCode();
+    }
+
+    private int removeNode(CachectlCommand.Context ctx, Output output) {
+        if (which == null || which.all || which.names.size() != 1 || purge) {
+            throw CachectlException.usage("--node goes with one cluster NAME (not --all or --purge): stop NAME --node HOST:PORT");
+        }
+        StopResult result = ctx.lifecycle().removeNode(which.names.get(0), node, timeout);
+        if (output.json()) {
+            output.printJson(Map.of("instances", List.of(result)));
+        } else {
+            result.notes().forEach(output::line);
+        }
+        return 0;
     }
 
     private static String known(CachectlCommand.Context ctx) {

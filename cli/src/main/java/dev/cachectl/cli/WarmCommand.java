@@ -3,6 +3,7 @@ package dev.cachectl.cli;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.WarmJobDefinition;
+import dev.cachectl.rebalance.group.GroupLayout;
 import dev.cachectl.warm.TargetResolver;
 import dev.cachectl.warm.ValueKind;
 import dev.cachectl.warm.WarmJob;
@@ -119,7 +120,7 @@ public final class WarmCommand implements Callable<Integer> {
                 nx ? Boolean.TRUE : null, topKeys, lock, ifHitRatioBelow, ifKeysBelow, maxErrors,
                 typed("--batch") ? batchOptions.batch : null, typed("--threads") ? batchOptions.threads : null,
                 typed("--rate") ? batchOptions.rate : null);
-        WarmJob warmJob = WarmJobs.build(job, typed, batchOptions.settings(), ctx.config(),
+        WarmJob warmJob = WarmJobs.build(job, typed, batchOptions.settings(), GroupLayout.current(ctx.config(), ctx.home().root()),
                 new TargetResolver(ctx.catalog()), ctx.environment().workingDir());
         WarmService service = new WarmService(ctx.home(), ctx.environment().stdin());
         WarmSummary summary;

@@ -1,6 +1,5 @@
 package dev.cachectl.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,20 +14,26 @@ import java.util.Map;
 
 /**
  * cachectl.yaml: the named instances every command needs, and the key categories and warm jobs that
- * {@code warm} uses. Rebalance groups are read by the command that uses them.
+ * {@code warm} uses, and the groups of instances {@code rebalance GROUP} evens out.
  */
 public record Config(Map<String, InstanceDefinition> instances, Map<String, CategoryDefinition> categories,
-                     Map<String, WarmJobDefinition> jobs, Path source) {
+                     Map<String, WarmJobDefinition> jobs, Map<String, GroupDefinition> groups, Path source) {
 
     public static final String FILE_NAME = "cachectl.yaml";
 
     public Config {
         categories = categories == null ? Map.of() : categories;
         jobs = jobs == null ? Map.of() : jobs;
+        groups = groups == null ? Map.of() : groups;
     }
 
     public Config(Map<String, InstanceDefinition> instances, Path source) {
-        this(instances, Map.of(), Map.of(), source);
+        this(instances, Map.of(), Map.of(), Map.of(), source);
+    }
+
+    /** The same config with other categories: where a rebalance recorded that they now live. */
+    public Config withCategories(Map<String, CategoryDefinition> moved) {
+        return new Config(instances, moved, jobs, groups, source);
     }
 
     public static Config none() {
@@ -76,7 +81,7 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
                 raw.instances().forEach((name, def) -> instances.put(name, def == null ? InstanceDefinition.empty() : def));
             }
             return new Config(Map.copyOf(instances), entries(file, "categories", raw.categories()),
-                    entries(file, "jobs", raw.jobs()), file);
+                    entries(file, "jobs", raw.jobs()), entries(file, "groups", raw.groups()), file);
         } catch (JsonProcessingException e) {
             throw CachectlException.usage(ConfigErrors.describe(file, e));
         } catch (IOException e) {
@@ -97,9 +102,9 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(raw));
     }
 
-    @JsonIgnoreProperties({"groups"})
     private record FileContent(Map<String, InstanceDefinition> instances,
                                LinkedHashMap<String, CategoryDefinition> categories,
-                               LinkedHashMap<String, WarmJobDefinition> jobs) {
+                               LinkedHashMap<String, WarmJobDefinition> jobs,
+                               LinkedHashMap<String, GroupDefinition> groups) {
     }
 }

@@ -83,4 +83,25 @@ public interface Engine {
     default List<ClusterMember> formCluster(List<Endpoint> nodes, ClusterShape shape, Duration wait, Runnable stillRunning) {
         throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
     }
+
+    /**
+     * Joins freshly started servers ({@code added}, each answering) to the running cluster whose nodes
+     * are {@code existing}: {@code masters} of them as masters serving no slot, the rest replicas of
+     * those new masters, round robin. Returns their members (a replica's master index among {@code added})
+     * once every node reports the cluster healthy.
+     */
+    default List<ClusterMember> growCluster(List<Endpoint> existing, List<Endpoint> added, int masters, Duration wait,
+                                            Runnable stillRunning) {
+        throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
+    }
+
+    /** How many slots the cluster node at {@code node} serves. */
+    default int slotsServed(Endpoint node) {
+        throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
+    }
+
+    /** Makes every node of {@code remaining} forget the nodes {@code forgotten} (by id), which no longer run. */
+    default void forgetNodes(List<Endpoint> remaining, List<String> forgotten) {
+        throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
+    }
 }

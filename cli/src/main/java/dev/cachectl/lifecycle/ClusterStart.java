@@ -114,6 +114,76 @@ final class ClusterStart {
         }
     }
 
+    /**
+     * Grows the running cluster {@code existing} to this start's shape: new masters (serving no slot) with
+     * their replicas, on free ports, joined by the engine; the state then lists every node. A failure stops
+     * the nodes this growth started, removes their folders and leaves the cluster as it was.
+     */
+    StartResult grow(InstanceState existing) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        ClusterShape old = ClusterShape.parse(existing.cluster());
+        int addedMasters = shape.masters() - old.masters();
+        int added = addedMasters * (1 + shape.replicas());
+        fixedPorts = true;
+        Thread cleanupOnExit = new Thread(this::abandonGrowth);
+        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+        try {
+            List<Integer> taken = new ArrayList<>(existing.nodes().stream().map(NodeState::port).toList());
+            for (int i = 0; i < added; i++) {
+                int port = pickPort(taken);
+                taken.add(port);
+                servers.add(launch(port));
+            }
+            List<ServerHello> hellos = new ArrayList<>();
+            for (int i = 0; i < servers.size(); i++) {
+                hellos.add(awaitNode(i, deadline));
+            }
+            List<Endpoint> existingNodes = existing.nodes().stream().map(n -> Lifecycle.endpointOf(existing, n)).toList();
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            List<ClusterMember> members = engine.growCluster(existingNodes,
+                    servers.stream().map(ServerProcess::endpoint).toList(), addedMasters, left, this::checkRunning);
+            List<NodeState> nodes = new ArrayList<>(existing.nodes().stream().filter(NodeState::master).toList());
+            for (int i = 0; i < servers.size(); i++) {
+                if (!NodeState.REPLICA.equals(members.get(i).role())) {
+                    nodes.add(nodeState(servers.get(i), NodeState.MASTER, null, members.get(i).nodeId(), hellos.get(i).runId()));
+                }
+            }
+            nodes.addAll(existing.nodes().stream().filter(n -> !n.master()).toList());
+            for (int i = 0; i < servers.size(); i++) {
+                if (NodeState.REPLICA.equals(members.get(i).role())) {
+                    nodes.add(nodeState(servers.get(i), NodeState.REPLICA, servers.get(members.get(i).masterIndex()).port(),
+                            members.get(i).nodeId(), hellos.get(i).runId()));
+                }
+            }
+            InstanceState state = existing.withNodes(shape, nodes);
+            states.write(state);
+            ActivityTracker.reset(dir, String.join(",", state.nodes().stream().map(NodeState::runId).toList()), 0,
+                    System.currentTimeMillis());
+            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+            return StartResult.of(spec.name(), StartResult.Outcome.GROWN, engine.name(), Lifecycle.endpointOf(state),
+                    state.pid(), state.port(), existing.binary(), existing.binarySource(), existing.version(), notes)
+                    .withNodes(state);
+        } catch (ClusterNodeException e) {
+            int node = e.node() - existing.nodes().size();
+            List<String> log = node >= 0 && node < servers.size() ? servers.get(node).logTail() : List.of();
+            abandonQuietly(cleanupOnExit, this::abandonGrowth);
+            throw new CachectlException(e.exitCode(), e.getMessage().replace("every node was stopped", "the new nodes were stopped"),
+                    log, e);
+        } catch (IOException e) {
+            abandonQuietly(cleanupOnExit, this::abandonGrowth);
+            throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            abandonQuietly(cleanupOnExit, this::abandonGrowth);
+            throw e;
+        }
+    }
+
+    /** Stops the nodes a growth started and removes their folders; the cluster's state stays as it was. */
+    private void abandonGrowth() {
+        servers.forEach(ServerProcess::kill);
+        createdDirs.forEach(SecureFiles::deleteTree);
+    }
+
     /** The node ports: those of kept data, else consecutive from --port, else free ones. */
     private List<Integer> ports() {
         List<Integer> kept = keptPorts();
@@ -184,7 +254,8 @@ final class ClusterStart {
         if (ports.size() != shape.nodes()) {
             throw CachectlException.usage("'" + spec.name() + "' keeps the data of a cluster of " + ports.size()
                     + " nodes in " + dir + ", not of " + shape.nodes() + " (--cluster " + shape
-                    + "): start it with its own shape, or remove the data with 'cachectl stop " + spec.name() + " --purge'");
+                    + "): start it with its own shape (a running cluster grows with a start of more masters), or remove the"
+                    + " data with 'cachectl stop " + spec.name() + " --purge'");
         }
         return ports;
     }
@@ -302,13 +373,9 @@ final class ClusterStart {
             ServerProcess server = servers.get(i);
             int masterIndex = members == null ? shape.masterOf(i) : members.get(i).masterIndex();
             boolean replica = members == null ? masterIndex >= 0 : NodeState.REPLICA.equals(members.get(i).role());
-            InstanceLayout layout = server.layout();
-            nodes.add(new NodeState(server.port(), server.pid(), server.identity().startMillis(),
-                    binary.executable().toString(), server.command(), replica ? NodeState.REPLICA : NodeState.MASTER,
+            nodes.add(nodeState(server, replica ? NodeState.REPLICA : NodeState.MASTER,
                     replica && masterIndex >= 0 ? servers.get(masterIndex).port() : null,
-                    members == null ? null : members.get(i).nodeId(), hellos == null ? null : hellos.get(i).runId(),
-                    layout.configFile().toString(), layout.dataDir().toString(), layout.logFile().toString(),
-                    server.startTicks()));
+                    members == null ? null : members.get(i).nodeId(), hellos == null ? null : hellos.get(i).runId()));
         }
         if (members != null) {
             // masters first, as at a first start: a kept cluster comes back in port order, and failovers swap roles
@@ -323,13 +390,25 @@ final class ClusterStart {
         return state;
     }
 
+    private NodeState nodeState(ServerProcess server, String role, Integer replicaOf, String nodeId, String runId) {
+        InstanceLayout layout = server.layout();
+        return new NodeState(server.port(), server.pid(), server.identity().startMillis(), binary.executable().toString(),
+                server.command(), role, replicaOf, nodeId, runId, layout.configFile().toString(), layout.dataDir().toString(),
+                layout.logFile().toString(), server.startTicks());
+    }
+
     private void abandonQuietly(Thread hook) {
+        abandonQuietly(hook, this::abandon);
+    }
+
+    /** Runs {@code abandon} unless the JVM is already shutting down (then the hook runs it). */
+    private static void abandonQuietly(Thread hook, Runnable abandon) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             return;
         }
-        abandon();
+        abandon.run();
     }
 
     /** Stops every node this start launched and removes what it created; kept data of an earlier run stays. */

@@ -18,7 +18,8 @@ import java.util.Optional;
  * written atomically). Unlike the state file it survives {@code stop}: a {@code --persist} instance
  * keeps its folder, and with it what its data was made with. Later starts (and {@code run}) reuse
  * them: persistence, password, TLS and cluster shape belong to the data, so a start that asks for
- * another password, TLS or shape is refused (exit 2) and one without {@code --persist} persists
+ * another password, TLS or shape is refused (exit 2; more masters with the same replicas grow a running
+ * cluster, see {@link ClusterGrowth}) and one without {@code --persist} persists
  * anyway; maxmemory and policy are tuning, taken from the start that gives them and recorded.
  * Only {@code stop --purge} (which deletes the folder) lets an instance start over.
  */
@@ -103,12 +104,16 @@ public record InstanceSettings(String engine, boolean persist, String password, 
                     + " without --tls, or " + wayOut);
         }
         String shape = spec.cluster() == null ? null : spec.cluster().toString();
-        if (shape != null && !shape.equals(cluster)) {
+        boolean grows = shape != null && cluster != null && ClusterGrowth.grows(ClusterShape.parse(cluster), spec.cluster());
+        if (shape != null && cluster != null && spec.cluster().masters() < ClusterShape.parse(cluster).masters()) {
+            throw CachectlException.usage(ClusterGrowth.noShrinkByStart(name, ClusterShape.parse(cluster), spec.cluster()));
+        }
+        if (shape != null && !shape.equals(cluster) && !grows) {
             throw CachectlException.usage("'" + name + "' keeps the data of " + (cluster == null ? "a standalone server"
                     : "a cluster " + cluster) + ", not of --cluster " + shape + ": start it without --cluster, or " + wayOut);
         }
         InstanceSpec result = spec.withPersist(persist).withPassword(password).withTls(tls)
-                .withCluster(cluster == null ? null : ClusterShape.parse(cluster));
+                .withCluster(grows ? spec.cluster() : cluster == null ? null : ClusterShape.parse(cluster));
         if (persist && !spec.persist()) {
             notes.add("persists as at its first start (data kept across restarts); " + wayOut);
         }

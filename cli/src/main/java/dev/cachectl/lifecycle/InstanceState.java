@@ -58,6 +58,15 @@ public record InstanceState(
                 List.copyOf(nodes), null, first.processStartTicks());
     }
 
+    /** The same cluster with other nodes (grown or shrunk): the top-level process fields follow its first node. */
+    InstanceState withNodes(ClusterShape shape, List<NodeState> newNodes) {
+        NodeState first = newNodes.get(0);
+        return new InstanceState(name, engine, first.pid(), first.processStartMillis(), first.commandLine(), binary,
+                first.executable(), binarySource, version, host, first.port(), password, first.configFile(), dataDir,
+                first.logFile(), persist, idleTimeoutMillis, startedAtMillis, first.runId(), shape.toString(),
+                List.copyOf(newNodes), tlsCa, first.processStartTicks());
+    }
+
     public InstanceState withRunId(String id) {
         return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
                 host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, id,

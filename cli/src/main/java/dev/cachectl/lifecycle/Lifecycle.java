@@ -72,7 +72,11 @@ public final class Lifecycle {
                 InstanceState state = existing.get();
                 List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isServer(state, n)).toList();
                 if (gone.isEmpty()) {
-                    return alreadyRunning(bind(spec, recorded, notes), state, notes);
+                    InstanceSpec bound = bind(spec, recorded, notes);
+                    if (ClusterGrowth.grows(bound, state)) {
+                        return ClusterGrowth.grow(states, bound, state, wait, env, notes);
+                    }
+                    return alreadyRunning(bound, state, notes);
                 }
                 if (gone.size() < state.servers().size()) {
                     throw new CachectlException(ExitCode.DOWN, "'" + spec.name() + "' is running degraded: "
@@ -286,6 +290,16 @@ public final class Lifecycle {
     public StopResult stop(String name, boolean save, Duration timeout, boolean purge) {
         try (FileLocks.Held lock = lockInstance(states.home().ensure(), name)) {
             return new Shutdown(states).stop(name, save, timeout, purge);
+        }
+    }
+
+    /**
+     * {@code stop NAME --node HOST:PORT}: removes a master that serves no slot, with its replicas, from a
+     * running cluster ({@link ClusterGrowth#shrink}).
+     */
+    public StopResult removeNode(String name, String node, Duration timeout) {
+        try (FileLocks.Held lock = lockInstance(states.home().ensure(), name)) {
+            return ClusterGrowth.shrink(states, name, node, timeout);
         }
     }
 

@@ -84,6 +84,17 @@ final class Shutdown {
                 state.pid(), keepData ? state.dataDir() : null, notes, nodePids);
     }
 
+    /** Stops some nodes of a running cluster (replicas first), leaving its state to the caller. */
+    void stopNodes(InstanceState state, List<NodeState> nodes, Duration timeout, List<String> notes) {
+        List<NodeState> order = new ArrayList<>(nodes.stream().filter(n -> !n.master()).toList());
+        order.addAll(nodes.stream().filter(NodeState::master).toList());
+        for (NodeState node : order) {
+            if (ProcessIdentity.isServer(state, node)) {
+                terminate(state, node, "node " + node.address(state.host()) + " ", false, timeout, notes);
+            }
+        }
+    }
+
     /** Replicas first: a master shut down while its replicas still run may wait for them to catch up. */
     private static List<NodeState> stopOrder(InstanceState state) {
         List<NodeState> order = new ArrayList<>(state.servers().stream().filter(n -> !n.master()).toList());

@@ -27,7 +27,7 @@ public record StartResult(
         List<Node> nodes) {
 
     public enum Outcome {
-        STARTED, ALREADY_RUNNING, EXTERNAL;
+        STARTED, ALREADY_RUNNING, EXTERNAL, GROWN;
 
         /** In JSON as every command's outcomes are: lower case ({@code docs/schema/}). */
         @JsonValue

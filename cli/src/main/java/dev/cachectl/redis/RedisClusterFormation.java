@@ -11,6 +11,8 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -56,11 +58,83 @@ final class RedisClusterFormation {
         }
     }
 
-    private List<ClusterMember> run() {
+    /**
+     * Grows a running cluster: each added (fresh) node MEETs a node of the cluster; once every node knows
+     * every other, the added replicas REPLICATE their new masters (round robin over the first
+     * {@code masters} added). The new masters serve no slot until a rebalance gives them some.
+     */
+    static List<ClusterMember> grow(List<Endpoint> existing, List<Endpoint> added, int masters, Duration wait,
+                                    Runnable stillRunning) {
+        List<Endpoint> all = new ArrayList<>(existing);
+        all.addAll(added);
+        RedisClusterFormation formation = new RedisClusterFormation(all, null, wait, stillRunning);
+        try {
+            formation.openAll();
+            int first = existing.size();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                ids.add(formation.call(i, Jedis::clusterMyId));
+            }
+            for (int i = first; i < all.size(); i++) {
+                if (!fresh(RedisInfo.parse(formation.call(i, Jedis::clusterInfo)))) {
+                    throw new ClusterNodeException(i, ExitCode.FAILED, formation.name(i) + " already belongs to a cluster", null);
+                }
+                Endpoint seed = existing.get(0);
+                formation.call(i, j -> j.clusterMeet(seed.host(), seed.port()));
+            }
+            formation.await("does not know every other node", formation::missingPeers);
+            for (int i = first + masters; i < all.size(); i++) {
+                String masterId = ids.get(first + (i - first - masters) % masters);
+                formation.call(i, j -> j.clusterReplicate(masterId));
+            }
+            formation.await("is not healthy", formation::unhealthy);
+            List<ClusterMember> members = formation.members(ids).subList(first, all.size());
+            return members.stream().map(m -> new ClusterMember(m.nodeId(), m.role(),
+                    m.masterIndex() < 0 ? -1 : m.masterIndex() - first)).toList();
+        } finally {
+            formation.connections.forEach(Jedis::close);
+        }
+    }
+
+    /** The slots a node serves, from its own line of CLUSTER NODES. */
+    static int slotsServed(Endpoint node) {
+        try (Jedis jedis = RedisClients.open(node, COMMAND_TIMEOUT)) {
+            return ClusterNodes.parse(jedis.clusterNodes(), node.host()).stream().filter(n -> n.flags().contains("myself"))
+                    .flatMap(n -> n.slots().stream()).filter(r -> !r.startsWith("["))
+                    .mapToInt(r -> {
+                        int dash = r.indexOf('-');
+                        return dash < 0 ? 1 : Integer.parseInt(r.substring(dash + 1)) - Integer.parseInt(r.substring(0, dash)) + 1;
+                    }).sum();
+        } catch (JedisException e) {
+            throw RedisClients.translate(node, e);
+        }
+    }
+
+    /** CLUSTER FORGET of each removed node on every remaining one (within the minute a FORGET keeps it away). */
+    static void forget(List<Endpoint> remaining, List<String> forgotten) {
+        for (Endpoint node : remaining) {
+            try (Jedis jedis = RedisClients.open(node, COMMAND_TIMEOUT)) {
+                Set<String> known = new HashSet<>(jedis.clusterNodes().lines().map(l -> l.split(" ")[0]).toList());
+                for (String id : forgotten) {
+                    if (known.contains(id)) {
+                        jedis.clusterForget(id);
+                    }
+                }
+            } catch (JedisException e) {
+                throw RedisClients.translate(node, e);
+            }
+        }
+    }
+
+    private void openAll() {
         for (int i = 0; i < nodes.size(); i++) {
             int node = i;
             connections.add(call(node, ignored -> RedisClients.open(nodes.get(node), COMMAND_TIMEOUT)));
         }
+    }
+
+    private List<ClusterMember> run() {
+        openAll();
         List<String> ids = new ArrayList<>();
         List<RedisInfo> infos = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {

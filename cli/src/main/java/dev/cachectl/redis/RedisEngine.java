@@ -156,4 +156,20 @@ public final class RedisEngine implements Engine {
     public List<ClusterMember> formCluster(List<Endpoint> nodes, ClusterShape shape, Duration wait, Runnable stillRunning) {
         return RedisClusterFormation.form(nodes, shape, wait, stillRunning);
     }
+
+    @Override
+    public List<ClusterMember> growCluster(List<Endpoint> existing, List<Endpoint> added, int masters, Duration wait,
+                                           Runnable stillRunning) {
+        return RedisClusterFormation.grow(existing, added, masters, wait, stillRunning);
+    }
+
+    @Override
+    public int slotsServed(Endpoint node) {
+        return RedisClusterFormation.slotsServed(node);
+    }
+
+    @Override
+    public void forgetNodes(List<Endpoint> remaining, List<String> forgotten) {
+        RedisClusterFormation.forget(remaining, forgotten);
+    }
 }

@@ -1,0 +1,27 @@
+package dev.cachectl.rebalance.group;
+
+import java.util.List;
+
+/**
+ * What {@code rebalance GROUP} found, planned and did: the {@code --json} document
+ * (docs/schema/rebalance-group.schema.json) and the source of the text lines.
+ *
+ * @param outcome balanced (nothing to move), planned, completed, partial, interrupted, failed, or shown
+ */
+public record GroupReport(String group, String action, String outcome, int exitCode, Double threshold, Double tolerance,
+                          List<Instance> instances, List<Category> categories, List<Move> moves, String layoutFile,
+                          List<String> notes) {
+
+    /** One instance of the group; {@code before}/{@code after} are its used memory as a share of maxmemory. */
+    public record Instance(String name, String url, Long usedMemory, Long maxmemory, Double before, Double after) {
+    }
+
+    /** One category of the group where it lives now (keys and bytes as measured there, null when not measured). */
+    public record Category(String name, String prefix, String instance, boolean pinned, Long keys, Long bytes) {
+    }
+
+    /** One category moved (or to move) whole; the last four are null in a plan. */
+    public record Move(String category, String from, String to, long keys, long bytes, String outcome, Long copied,
+                       Long deletedFromSource, Long leftOnSource) {
+    }
+}

@@ -1,0 +1,159 @@
+package dev.cachectl.rebalance.group;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code rebalance GROUP}: whole categories move off an instance past its threshold; pinned ones never do. */
+class GroupRebalanceTest {
+    static final String CONFIG = """
+            instances:
+              primary: { maxmemory: 10mb }
+              secondary: { maxmemory: 10mb }
+            groups:
+              app:
+                instances: [primary, secondary]
+                threshold: 50%
+            categories:
+              auth:  { prefix: "auth:",  instance: primary, pin: true }
+              order: { prefix: "order:", instance: primary }
+              user:  { prefix: "user:",  instance: secondary }
+            """;
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void a_group_past_its_threshold_moves_an_unpinned_category_and_warm_then_writes_where_it_lives() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG);
+        home.run("start", "primary", "secondary").assertOk();
+        String value = "v".repeat(1000);
+        load(home.port("primary"), "auth:", 1200, value);
+        load(home.port("primary"), "order:", 3000, value);
+        load(home.port("primary"), "other:", 10, value);
+        load(home.port("secondary"), "user:", 100, value);
+
+        CliResult plan = home.run("rebalance", "app").assertOk();
+        assertTrue(plan.out().contains("move order (3000 keys"), plan.toString());
+        assertTrue(plan.out().contains("primary → secondary"), plan.toString());
+        assertFalse(plan.out().contains("move auth"), "a pinned category is never planned: " + plan);
+        assertTrue(plan.out().contains("cachectl rebalance app --apply"), plan.toString());
+        assertEquals(3000, count(home.port("primary"), "order:"), "a plan moves nothing");
+
+        CliResult applied = home.run("rebalance", "app", "--apply").assertOk();
+        assertTrue(applied.out().contains("completed, 3000 copied, 3000 deleted from primary"), applied.toString());
+        assertEquals(0, count(home.port("primary"), "order:"), applied.toString());
+        assertEquals(3000, count(home.port("secondary"), "order:"));
+        assertEquals(1200, count(home.port("primary"), "auth:"), "the pinned category stays");
+        assertEquals(10, count(home.port("primary"), "other:"), "keys of no category stay");
+        assertEquals(100, count(home.port("secondary"), "user:"));
+
+        Path layout = home.root().resolve("groups/app.json");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(layout)));
+        JsonNode recorded = Json.MAPPER.readTree(layout.toFile());
+        assertEquals("secondary", recorded.at("/categories/order").asText(), recorded.toString());
+        assertTrue(recorded.get("moving").isEmpty(), "no move left unfinished: " + recorded);
+
+        Files.writeString(home.workDir().resolve("orders.jsonl"), "{\"id\":\"new\",\"v\":\"x\"}\n");
+        home.run("warm", "orders.jsonl", "--category", "order", "--key", "{id}", "--value", "v").assertOk();
+        try (Jedis secondary = new Jedis("127.0.0.1", home.port("secondary"));
+             Jedis primary = new Jedis("127.0.0.1", home.port("primary"))) {
+            assertEquals("x", secondary.get("order:new"), "warm --category writes where the category lives now");
+            assertFalse(primary.exists("order:new"));
+        }
+
+        CliResult show = home.run("rebalance", "app", "--show").assertOk();
+        assertTrue(show.out().matches("(?s).*order\\s+secondary\\s+order:\\*.*"), show.toString());
+        assertTrue(show.out().matches("(?s).*auth\\s+primary\\s+auth:\\*\\s+\\(pinned\\).*"), show.toString());
+        CliResult env = home.run("rebalance", "app", "--show", "--env").assertOk();
+        assertTrue(env.out().contains("REDIS_ORDER_URL=redis://127.0.0.1:" + home.port("secondary") + "\n"), env.toString());
+        assertTrue(env.out().contains("REDIS_AUTH_URL=redis://127.0.0.1:" + home.port("primary") + "\n"), env.toString());
+
+        CliResult again = home.run("rebalance", "app", "--apply").assertOk();
+        assertTrue(again.out().contains("nothing to move"), again.toString());
+    }
+
+    @Test
+    void a_group_whose_only_big_category_is_pinned_stays_and_says_so() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG.replace("order: { prefix: \"order:\", instance: primary }",
+                "order: { prefix: \"order:\", instance: primary, pin: true }"));
+        home.run("start", "primary", "secondary").assertOk();
+        load(home.port("primary"), "order:", 4500, "v".repeat(1000));
+
+        CliResult r = home.run("rebalance", "app", "--apply").assertOk();
+
+        assertTrue(r.out().contains("nothing to move"), r.toString());
+        assertTrue(r.err().contains("primary stays past the threshold"), r.toString());
+        assertEquals(4500, count(home.port("primary"), "order:"));
+    }
+
+    @Test
+    void a_move_that_did_not_finish_is_finished_first_even_when_the_group_is_balanced() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG);
+        home.run("start", "primary", "secondary").assertOk();
+        load(home.port("primary"), "order:a", 500, "v".repeat(100));
+        load(home.port("secondary"), "order:b", 500, "v".repeat(100));
+        Files.createDirectories(home.root().resolve("groups"));
+        Files.writeString(home.root().resolve("groups/app.json"),
+                "{\"group\":\"app\",\"categories\":{},\"moving\":{\"order\":{\"from\":\"primary\",\"to\":\"secondary\"}}}");
+
+        CliResult plan = home.run("rebalance", "app").assertOk();
+        assertTrue(plan.out().contains("move order (500 keys"), plan.toString());
+        assertTrue(plan.err().contains("the move of order from primary to secondary did not finish; --apply finishes it first"),
+                plan.toString());
+
+        home.run("rebalance", "app", "--apply").assertOk();
+        assertEquals(0, count(home.port("primary"), "order:"));
+        assertEquals(1000, count(home.port("secondary"), "order:"));
+        JsonNode recorded = Json.MAPPER.readTree(home.root().resolve("groups/app.json").toFile());
+        assertEquals("secondary", recorded.at("/categories/order").asText(), recorded.toString());
+        assertTrue(recorded.get("moving").isEmpty(), recorded.toString());
+    }
+
+    @Test
+    void bad_input_is_a_usage_error() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG
+                .replace("instances:\n", "instances:\n  grid: { cluster: 3x0 }\n")
+                .replace("groups:\n", "groups:\n  mixed:\n    instances: [primary, grid]\n"));
+        CliResult unknown = home.run("rebalance", "nope").assertExit(2);
+        assertTrue(unknown.err().contains("no group 'nope'"), unknown.toString());
+        CliResult cluster = home.run("rebalance", "grid", "--tolerance", "10%").assertExit(2);
+        assertTrue(cluster.err().contains("apply to a group of standalone instances; 'grid' is not a group"), cluster.toString());
+        CliResult tolerance = home.run("rebalance", "app", "--tolerance", "150%").assertExit(2);
+        assertTrue(tolerance.err().contains("--tolerance: '150%' is not a share"), tolerance.toString());
+        CliResult mixed = home.run("rebalance", "mixed").assertExit(2);
+        assertTrue(mixed.err().contains("'grid' is a Redis Cluster: a group holds standalone instances"), mixed.toString());
+        CliResult env = home.run("rebalance", "app", "--env").assertExit(2);
+        assertTrue(env.err().contains("--env goes with --show"), env.toString());
+    }
+
+    static void load(int port, String prefix, int n, String value) {
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            Pipeline p = jedis.pipelined();
+            for (int i = 0; i < n; i++) {
+                p.set(prefix + i, value);
+            }
+            p.sync();
+        }
+    }
+
+    static long count(int port, String prefix) {
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            return jedis.keys(prefix + "*").size();
+        }
+    }
+}
