@@ -130,7 +130,10 @@ class GroupRebalanceTest {
                 .replace("instances:\n", "instances:\n  grid: { cluster: 3x0 }\n")
                 .replace("groups:\n", "groups:\n  mixed:\n    instances: [primary, grid]\n"));
         CliResult unknown = home.run("rebalance", "nope").assertExit(2);
-        assertTrue(unknown.err().contains("no group 'nope'"), unknown.toString());
+        assertTrue(unknown.err().contains("'nope' is neither a cluster this home or config knows nor a URL")
+                && unknown.err().contains("or a group from cachectl.yaml"), unknown.toString());
+        CliResult slotsOption = home.run("rebalance", "app", "--drain", "127.0.0.1:1").assertExit(2);
+        assertTrue(slotsOption.err().contains("--drain applies to a Redis Cluster; 'app' is a group"), slotsOption.toString());
         CliResult cluster = home.run("rebalance", "grid", "--tolerance", "10%").assertExit(2);
         assertTrue(cluster.err().contains("apply to a group of standalone instances; 'grid' is not a group"), cluster.toString());
         CliResult tolerance = home.run("rebalance", "app", "--tolerance", "150%").assertExit(2);
