@@ -84,7 +84,7 @@ public final class StatusCommand implements Callable<Integer> {
         Map<String, Analysis> analyses = analyze.enabled()
                 ? Analyses.of(refs, ctx.states(), analyze.settings(), (name, problem) -> output.warn(problem)) : Map.of();
         AdvisedReport advised = AdvisedReport.of(new StatusService(ctx.states()).collect(refs, interval),
-                Advisor.standard(), analyses, analyze.enabled());
+                Advisor.standard(ctx.config().groups()), analyses, analyze.enabled());
         StatusReport report = advised.report();
         if (output.json()) {
             output.printJson(advised);

@@ -25,6 +25,8 @@ import java.util.function.Function;
  * The command builds a {@link GroupRequest}; everything else is here.
  */
 public final class GroupRebalance {
+    /** Of each instance's maxmemory, when the group does not say. */
+    public static final double DEFAULT_THRESHOLD = 0.8;
     public static final double DEFAULT_TOLERANCE = 0.25;
     public static final int DEFAULT_SAMPLES = 100;
 
@@ -57,7 +59,7 @@ public final class GroupRebalance {
         if (names.size() < 2) {
             throw CachectlException.usage("group '" + request.group() + "' needs at least two instances to rebalance between");
         }
-        double threshold = share(group.threshold(), 0.8, "groups." + request.group() + ".threshold");
+        double threshold = share(group.threshold(), DEFAULT_THRESHOLD, "groups." + request.group() + ".threshold");
         double tolerance = request.tolerance() != null ? request.tolerance()
                 : share(group.tolerance(), DEFAULT_TOLERANCE, "groups." + request.group() + ".tolerance");
         names.forEach(this::checkStandalone);

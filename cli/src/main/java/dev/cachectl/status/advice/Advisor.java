@@ -1,5 +1,6 @@
 package dev.cachectl.status.advice;
 
+import dev.cachectl.config.GroupDefinition;
 import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.status.StatusReport;
 import dev.cachectl.status.analyze.Analysis;
@@ -21,7 +22,12 @@ public final class Advisor {
                 new FragmentationRule(), new BigKeyRule()));
     }
 
-    /** These rules and {@code more}: a rule that needs the config (a group's rebalance threshold) is added by the command. */
+    /** The standard rules and those that need the config: a rebalance group's threshold. */
+    public static Advisor standard(Map<String, GroupDefinition> groups) {
+        return groups.isEmpty() ? standard() : standard().with(new GroupThresholdRule(groups));
+    }
+
+    /** These rules and {@code more}. */
     public Advisor with(Rule... more) {
         List<Rule> all = new ArrayList<>(rules);
         all.addAll(List.of(more));
