@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "rebalance", mixinStandardHelpOptions = true,
         description = {"Even out memory across a Redis Cluster's masters by moving whole slots, weighted by measured bytes, "
-                + "or across a group of standalone instances (groups: in cachectl.yaml) by moving whole key categories.",
+                + "or across a group of standalone instances (a group in the config) by moving whole key categories.",
                 "Prints the plan by default; --apply carries it out (a cluster: with its own slot migration; "
                         + "a group: with migrate, then records the new layout)."})
 public final class RebalanceCommand implements Callable<Integer> {
