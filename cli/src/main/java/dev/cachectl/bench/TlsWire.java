@@ -34,8 +34,8 @@ final class TlsWire implements Wire {
         this.engine = context.createSSLEngine(host, port);
         engine.setUseClientMode(true);
         int packet = engine.getSession().getPacketBufferSize();
-        this.netOut = ByteBuffer.allocateDirect(packet).flip();
-        this.netIn = ByteBuffer.allocateDirect(packet);
+        this.netOut = ByteBuffer.allocate(packet).flip();
+        this.netIn = ByteBuffer.allocate(packet);
     }
 
     /** The TLS handshake on the non-blocking channel, waiting at most until {@code deadline}. */
