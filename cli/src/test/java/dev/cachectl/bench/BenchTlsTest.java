@@ -45,6 +45,13 @@ class BenchTlsTest {
                     "--key-prefix", "big:").assertOk();
             assertEquals(400, BenchTest.calls(redis) - before, big.toString());
             assertEquals(0, Json.MAPPER.readTree(big.out()).get("errors").asLong(), big.toString());
+
+            // the open loop (--rate) over TLS: every scheduled operation goes out and is answered
+            before = BenchTest.calls(redis);
+            CliResult paced = home.run("--json", "bench", "s", "--requests", "600", "--rate", "3000", "--ratio", "1:1",
+                    "--no-preload", "--clients", "4", "--keys", "100", "--key-prefix", "paced:").assertOk();
+            assertEquals(600, BenchTest.calls(redis) - before, paced.toString());
+            assertEquals(600, Json.MAPPER.readTree(paced.out()).at("/overall/count").asLong(), paced.toString());
         }
 
         JsonNode warm = Json.MAPPER.readTree(home.run("--json", "bench", "s", "--ratio", "0:1", "--keys", "1000",
