@@ -6,6 +6,7 @@ import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.ClusterNodes;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
+import dev.cachectl.redis.TlsTrust;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -34,10 +35,6 @@ final class RedisBenchTarget implements BenchTarget {
     private final int[] slotOwner;
 
     RedisBenchTarget(String label, Endpoint endpoint) {
-        if (endpoint.tls()) {
-            throw CachectlException.usage("bench drives plain connections only; " + label
-                    + " uses TLS (rediss://): benchmark it through a plain port");
-        }
         this.label = label;
         if (!endpoint.cluster()) {
             nodes.add(endpoint);
@@ -179,14 +176,14 @@ final class RedisBenchTarget implements BenchTarget {
         }
         Zipf zipf = workload.pattern() == KeyPattern.zipf ? new Zipf(workload.keys(), workload.zipfExponent()) : null;
         Routes routes = slotOwner == null ? Routes.single(nodes().get(0)) : Routes.cluster(nodes(), slotOwner.clone(), workload);
-        List<List<SocketChannel[]>> perThread = new ArrayList<>();
+        List<List<Wire[]>> perThread = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try {
             for (int t = 0; t < shape.threads(); t++) {
                 perThread.add(new ArrayList<>());
             }
             for (int c = 0; c < shape.clients(); c++) {
-                SocketChannel[] client = new SocketChannel[nodes.size()];
+                Wire[] client = new Wire[nodes.size()];
                 perThread.get(c % shape.threads()).add(client);
                 for (int n = 0; n < client.length; n++) {
                     client[n] = connect(nodes.get(n));
@@ -218,22 +215,33 @@ final class RedisBenchTarget implements BenchTarget {
         }
     }
 
-    /** A plain connection, authenticated and on the right db, switched to non-blocking for the selector. */
-    private static SocketChannel connect(Endpoint endpoint) throws IOException {
+    /**
+     * A connection, through TLS when the endpoint says so (trusting its CA file, or the JVM's trust
+     * store), authenticated and on the right db, non-blocking for the selector.
+     */
+    private static Wire connect(Endpoint endpoint) throws IOException {
         SocketChannel channel = SocketChannel.open();
         try {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.socket().connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) TIMEOUT.toMillis());
-            channel.socket().setSoTimeout((int) TIMEOUT.toMillis());
+            channel.configureBlocking(false);
+            Wire wire;
+            if (endpoint.tls()) {
+                TlsWire tls = new TlsWire(channel, TlsTrust.context(endpoint.caCert()), endpoint.host(), endpoint.port());
+                tls.handshake(deadline);
+                wire = tls;
+            } else {
+                wire = new Wire.Plain(channel);
+            }
             if (endpoint.password() != null) {
-                hello(channel, endpoint.user() == null ? List.of("AUTH", endpoint.password())
+                hello(wire, deadline, endpoint.user() == null ? List.of("AUTH", endpoint.password())
                         : List.of("AUTH", endpoint.user(), endpoint.password()));
             }
             if (endpoint.db() != 0) {
-                hello(channel, List.of("SELECT", Integer.toString(endpoint.db())));
+                hello(wire, deadline, List.of("SELECT", Integer.toString(endpoint.db())));
             }
-            channel.configureBlocking(false);
-            return channel;
+            return wire;
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -241,32 +249,29 @@ final class RedisBenchTarget implements BenchTarget {
     }
 
     /** One command and its one-line reply, before the load starts; the control connection already proved the credentials. */
-    private static void hello(SocketChannel channel, List<String> parts) throws IOException {
+    private static void hello(Wire wire, long deadline, List<String> parts) throws IOException {
         StringBuilder command = new StringBuilder("*").append(parts.size()).append("\r\n");
         for (String p : parts) {
             command.append('$').append(p.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(p).append("\r\n");
         }
-        ByteBuffer out = ByteBuffer.wrap(command.toString().getBytes(StandardCharsets.UTF_8));
-        while (out.hasRemaining()) {
-            channel.write(out);
+        Wire.send(wire, ByteBuffer.wrap(command.toString().getBytes(StandardCharsets.UTF_8)), deadline);
+        ByteBuffer reply = ByteBuffer.allocate(1 << 16);
+        while (reply.position() == 0 || reply.get(reply.position() - 1) != '\n') {
+            if (Wire.receive(wire, reply, deadline) < 0) {
+                throw new IOException("the server closed the connection");
+            }
         }
-        var in = channel.socket().getInputStream();
-        int first = in.read();
-        int b = first;
-        while (b != '\n' && b >= 0) {
-            b = in.read();
-        }
-        if (first != '+') {
+        if (reply.get(0) != '+') {
             throw new IOException("the server refused " + parts.get(0));
         }
     }
 
-    private static void closeAll(List<SocketChannel[]> clients) {
-        for (SocketChannel[] client : clients) {
-            for (SocketChannel c : client) {
+    private static void closeAll(List<Wire[]> clients) {
+        for (Wire[] client : clients) {
+            for (Wire c : client) {
                 try {
                     if (c != null) {
-                        c.close();
+                        c.channel().close();
                     }
                 } catch (IOException ignored) {
                     // closing

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -15,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * per-connection buffer, replies are parsed byte by byte without objects, and nothing is allocated
  * per request. Closed loop: a connection sends {@code pipeline} commands in one write and the next
  * batch when all are answered. Open loop: operation {@code g} is due at {@code start + g / rate}
- * and goes out on any connection with room; its latency counts from when it was due.
+ * and goes out on any connection with room; its latency counts from when it was due. Bytes go
+ * through each connection's {@link Wire}: the channel itself, or a {@link TlsWire} that encrypts
+ * the same buffers, so TLS targets share this loop.
  */
 final class RedisLoadLoop implements Runnable {
     static final int SET = 0;
@@ -58,7 +59,7 @@ final class RedisLoadLoop implements Runnable {
      * {@code clients}: per client, one connection per node ({@code route} says which node holds a key;
      * a standalone server is one node).
      */
-    RedisLoadLoop(List<SocketChannel[]> clients, Routes route, LoadRun run, int thread, int threads, Workload workload,
+    RedisLoadLoop(List<Wire[]> clients, Routes route, LoadRun run, int thread, int threads, Workload workload,
                   LoadShape shape, Zipf zipf, byte[] value) throws IOException {
         this.run = run;
         this.route = route;
@@ -93,12 +94,12 @@ final class RedisLoadLoop implements Runnable {
         this.selector = Selector.open();
         this.clients = new Client[clients.size()];
         for (int i = 0; i < this.clients.length; i++) {
-            SocketChannel[] channels = clients.get(i);
+            Wire[] channels = clients.get(i);
             Client client = new Client(channels.length);
             for (int n = 0; n < channels.length; n++) {
                 // room for a whole pipeline on one node, and for as many ASKING prefixes
                 Conn c = new Conn(channels[n], client, n, 2 * pipeline, (command + askingBytes.length) * pipeline);
-                c.key = channels[n].register(selector, SelectionKey.OP_READ, c);
+                c.key = channels[n].channel().register(selector, SelectionKey.OP_READ, c);
                 client.conns[n] = c;
             }
             this.clients[i] = client;
@@ -122,7 +123,7 @@ final class RedisLoadLoop implements Runnable {
             for (Client client : clients) {
                 for (Conn c : client.conns) {
                     try {
-                        c.channel.close();
+                        c.wire.channel().close();
                     } catch (IOException ignored) {
                         // closing
                     }
@@ -323,8 +324,8 @@ final class RedisLoadLoop implements Runnable {
         if (!c.writing) {
             out.flip();
         }
-        c.channel.write(out);
-        if (out.hasRemaining()) {
+        c.wire.write(out);
+        if (out.hasRemaining() || c.wire.pending()) {
             if (!c.writing) {
                 c.writing = true;
                 c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
@@ -340,7 +341,7 @@ final class RedisLoadLoop implements Runnable {
 
     private void read(Conn c) throws IOException {
         ByteBuffer in = c.in;
-        int n = c.channel.read(in);
+        int n = c.wire.read(in);
         if (n < 0) {
             throw new IOException("the server closed the connection");
         }
@@ -546,7 +547,7 @@ final class RedisLoadLoop implements Runnable {
 
     /** One connection: its write buffer, the ring of commands awaiting replies, the reply parser's state. */
     private static final class Conn {
-        final SocketChannel channel;
+        final Wire wire;
         final Client client;
         final int node;
         final ByteBuffer out;
@@ -565,8 +566,8 @@ final class RedisLoadLoop implements Runnable {
         boolean writing;
         boolean dirty;
 
-        Conn(SocketChannel channel, Client client, int node, int ring, int bytes) {
-            this.channel = channel;
+        Conn(Wire wire, Client client, int node, int ring, int bytes) {
+            this.wire = wire;
             this.client = client;
             this.node = node;
             this.out = ByteBuffer.allocateDirect(bytes);

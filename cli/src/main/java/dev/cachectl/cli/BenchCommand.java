@@ -42,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "The Redis to drive: an instance name, a redis:// URL, or a redis+cluster:// URL.")
+    @Parameters(paramLabel = "TARGET", description = "The Redis to drive: an instance name, a redis:// or rediss:// (TLS) URL, or a redis+cluster:// URL.")
     String target;
 
     @Option(names = "--ratio", paramLabel = "SET:GET", defaultValue = "1:10",

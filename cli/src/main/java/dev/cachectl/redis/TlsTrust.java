@@ -23,12 +23,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * have a new CA at the same path) and shared.
  */
 public final class TlsTrust {
-    private static final Map<String, SSLSocketFactory> FACTORIES = new ConcurrentHashMap<>();
+    private static final Map<String, SSLContext> CONTEXTS = new ConcurrentHashMap<>();
 
     private TlsTrust() {
     }
 
     public static SSLSocketFactory socketFactory(String caFile) {
+        return context(caFile).getSocketFactory();
+    }
+
+    /**
+     * The TLS context trusting {@code caFile}, or, without one, what the JVM trusts (as a
+     * {@code rediss://} connection without a CA does): for clients that drive their own
+     * {@link javax.net.ssl.SSLEngine} rather than a socket (bench's event loops).
+     */
+    public static SSLContext context(String caFile) {
+        if (caFile == null) {
+            try {
+                return SSLContext.getDefault();
+            } catch (GeneralSecurityException e) {
+                throw new CachectlException(ExitCode.USAGE, "cannot use the JVM's trusted certificates: " + e.getMessage(), e);
+            }
+        }
         String version;
         try {
             Path path = Path.of(caFile);
@@ -36,10 +52,10 @@ public final class TlsTrust {
         } catch (IOException e) {
             throw new CachectlException(ExitCode.USAGE, "cannot use the CA certificate " + caFile + ": " + e.getMessage(), e);
         }
-        return FACTORIES.computeIfAbsent(version, v -> build(caFile));
+        return CONTEXTS.computeIfAbsent(version, v -> build(caFile));
     }
 
-    private static SSLSocketFactory build(String caFile) {
+    private static SSLContext build(String caFile) {
         try (InputStream in = Files.newInputStream(Path.of(caFile))) {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
@@ -54,7 +70,7 @@ public final class TlsTrust {
             trust.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new CachectlException(ExitCode.USAGE, "cannot use the CA certificate " + caFile + ": " + e.getMessage(), e);
         }

@@ -252,7 +252,8 @@ class BenchTest {
         assertTrue(table.out().contains("in-process map") && table.out().contains("\nb "), table.toString());
     }
 
-    private static long calls(Jedis redis) {
+    /** SETs and GETs the server has processed (commandstats). */
+    static long calls(Jedis redis) {
         long n = 0;
         for (String line : redis.info("commandstats").split("\r?\n")) {
             if (line.startsWith("cmdstat_set:") || line.startsWith("cmdstat_get:")) {
