@@ -20,8 +20,8 @@ import java.util.Map;
  * Moves one slot with the cluster's own protocol: SETSLOT IMPORTING on the target, MIGRATING on the source,
  * GETKEYSINSLOT + MIGRATE … KEYS in batches, then SETSLOT NODE on the target, the source and every other
  * master. A key bigger than what MIGRATE moves within its timeout is copied in chunks by migrate's
- * {@link StructCopier} into the target (with ASKING) and then deleted from the source if unchanged meanwhile. Every step may be
- * repeated, so a slot left open by an interrupted run is finished by the same call.
+ * {@link StructCopier} into the target (with ASKING) and then deleted from the source if unchanged meanwhile.
+ * Every step may be repeated, so a slot left open by an interrupted run is finished by the same call.
  */
 final class SlotMover {
     /** The slowest link we plan for: a key bigger than this many bytes per second of --timeout is chunked. */
