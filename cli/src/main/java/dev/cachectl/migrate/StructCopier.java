@@ -97,7 +97,7 @@ public final class StructCopier {
     public enum Status { COPIED, SKIPPED_EXISTING, VANISHED, UNSUPPORTED }
 
     /** A key for a message: as text when it is printable UTF-8, else with \xNN escapes like redis-cli. */
-    static String quoted(byte[] key) {
+    public static String quoted(byte[] key) {
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(key)).toString();

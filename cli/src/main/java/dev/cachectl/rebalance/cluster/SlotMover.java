@@ -1,6 +1,7 @@
 package dev.cachectl.rebalance.cluster;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.migrate.SourceDeletion;
 import dev.cachectl.migrate.StructCopier;
 import dev.cachectl.redis.ClusterNodes;
 import redis.clients.jedis.Jedis;
@@ -19,14 +20,16 @@ import java.util.Map;
  * Moves one slot with the cluster's own protocol: SETSLOT IMPORTING on the target, MIGRATING on the source,
  * GETKEYSINSLOT + MIGRATE … KEYS in batches, then SETSLOT NODE on the target, the source and every other
  * master. A key bigger than what MIGRATE moves within its timeout is copied in chunks by migrate's
- * {@link StructCopier} into the target (with ASKING) and then deleted from the source. Every step may be
- * repeated, so a slot left open by an interrupted run is finished by the same call.
+ * {@link StructCopier} into the target (with ASKING) and then deleted from the source if unchanged meanwhile.
+ * Every step may be repeated, so a slot left open by an interrupted run is finished by the same call.
  */
 final class SlotMover {
     /** The slowest link we plan for: a key bigger than this many bytes per second of --timeout is chunked. */
     static final long ASSUMED_BYTES_PER_SECOND = 8L << 20;
     private static final int CHUNK_ELEMENTS = 1000;
     private static final long CHUNK_BYTES = 1L << 20;
+    /** Chunked copies of one big key before its slot's move gives up because the key keeps changing. */
+    static final int COPY_ATTEMPTS = 5;
 
     /** What moving one slot did. */
     record Moved(long keys, long bytes, long chunkedKeys) {
@@ -92,7 +95,7 @@ final class SlotMover {
                     Long size = sizes.get(key).get();
                     bytes += size == null ? 0 : size;
                     if (size != null && size > bigKeyBytes) {
-                        copyInChunks(source, to, key);
+                        copyInChunks(source, from, to, e.getKey(), key);
                         chunked++;
                     } else {
                         whole.get(e.getKey()).add(key);
@@ -162,23 +165,40 @@ final class SlotMover {
         }
     }
 
-    /** Copies one big key chunk by chunk into the importing target, keeps its TTL, then deletes it from the source. */
-    private void copyInChunks(Jedis source, ClusterNodes.Node to, byte[] key) {
-        String type = source.type(key);
-        long pttl = source.pttl(key);
-        long expireAt = pttl > 0 ? System.currentTimeMillis() + pttl : 0;
+    /**
+     * Copies one big key chunk by chunk into the importing target, keeps its TTL, then deletes it from the source,
+     * but only if the source still holds what the target now has ({@link SourceDeletion#deleteIfSame}: WATCH,
+     * compare digests and TTLs, MULTI/DEL/EXEC). A key written to during the copy is copied again (the temporary
+     * key and RENAME replace the earlier copy), at most {@link #COPY_ATTEMPTS} times; then the slot's move stops
+     * with the key still on the source, for the next run to finish.
+     */
+    private void copyInChunks(Jedis source, ClusterNodes.Node from, ClusterNodes.Node to, int slot, byte[] key) {
         try (Jedis asking = nodes.asking(to)) {
             // an importing node refuses a multi-key command (the copy's final RENAME) unless every key exists:
             // a placeholder, invisible to clients while the source still has the key, lets it through
-            asking.set(key, new byte[0]);
-            StructCopier.Outcome outcome = new StructCopier(source, asking, CHUNK_ELEMENTS, CHUNK_BYTES)
-                    .copy(key, key, type, expireAt, true);
-            if (outcome.status() == StructCopier.Status.UNSUPPORTED) {
-                throw CachectlException.failed(String.join("; ", outcome.notes())
-                        + ": too big for one MIGRATE within --timeout and not copyable in chunks; raise --timeout");
+            if (!asking.exists(key)) {
+                asking.set(key, new byte[0]);
+            }
+            for (int attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
+                String type = source.type(key);
+                long pttl = source.pttl(key);
+                long expireAt = pttl > 0 ? System.currentTimeMillis() + pttl : 0;
+                StructCopier.Outcome outcome = new StructCopier(source, asking, CHUNK_ELEMENTS, CHUNK_BYTES)
+                        .copy(key, key, type, expireAt, true);
+                if (outcome.status() == StructCopier.Status.UNSUPPORTED) {
+                    throw CachectlException.failed(String.join("; ", outcome.notes())
+                            + ": too big for one MIGRATE within --timeout and not copyable in chunks; raise --timeout");
+                }
+                if (outcome.status() == StructCopier.Status.VANISHED && !source.exists(key)
+                        || SourceDeletion.deleteIfSame(source, key, asking, key, true)) {
+                    return;
+                }
             }
         }
-        source.del(key);
+        throw CachectlException.failed("slot " + slot + " not moved from " + from.address() + " to " + to.address()
+                + ": its big key " + StructCopier.quoted(key) + " was written to during each of " + COPY_ATTEMPTS
+                + " chunked copies, so it stays on " + from.address() + "; run 'cachectl rebalance --apply' again"
+                + " (when writes to it are fewer) to finish the slot");
     }
 
     private void pace(long slotBytes) {
