@@ -28,6 +28,8 @@ import java.util.Map;
                 "  CACHECTL_CONFIG    config file when --config is absent (default ./cachectl.yaml)",
                 "  REDIS_URL          URL of the instance named 'default'",
                 "  REDIS_<NAME>_URL   URL of instance NAME (e.g. REDIS_PRIMARY_URL for 'primary')",
+                "  CACHECTL_EXTERNAL_ONLY  1: launch no server, every instance needs a URL",
+                "  DOCKER_ENV         set to anything: the same as CACHECTL_EXTERNAL_ONLY=1",
                 "  NO_COLOR           no colour in output when set and not empty (also: TERM=dumb)",
                 "  CLICOLOR_FORCE     colour even when output is not a terminal"
         })

@@ -68,6 +68,9 @@ public final class InstanceCatalog {
         if (ref instanceof InstanceRef.External ext) {
             return ext.endpoint();
         }
+        if (ExternalOnly.enabled(env)) {
+            throw ExternalOnly.refusal(ref.name(), env);
+        }
         java.util.Optional<InstanceState> state = states.read(ref.name());
         String why = state.map(s -> " (its server, pid " + s.pid() + ", is gone)").orElse("");
         return state.filter(s -> ProcessIdentity.of(s.pid()).map(id -> id.matches(s)).orElse(false))

@@ -54,6 +54,9 @@ public final class Lifecycle {
         if (ref instanceof InstanceRef.External ext) {
             return checkExternal(ext, wait == null ? DEFAULT_WAIT : wait);
         }
+        if (ExternalOnly.enabled(env)) {
+            throw ExternalOnly.refusal(ref.name(), env);
+        }
         InstanceSpec spec = ((InstanceRef.Managed) ref).spec();
         Engines.named(spec.engine()).validate(spec);
         Home home = states.home().ensure();
