@@ -159,6 +159,7 @@ function _complete_cachectl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} warm" ];    then _picocli_cachectl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cron" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebalance" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cachectl; return $?; fi
@@ -171,17 +172,19 @@ function _complete_cachectl() {
   local cmds2=(status)
   local cmds3=(run)
   local cmds4=(warm)
-  local cmds5=(migrate)
-  local cmds6=(rebalance)
-  local cmds7=(bench)
-  local cmds8=(completion)
-  local cmds9=(help)
+  local cmds5=(cron)
+  local cmds6=(migrate)
+  local cmds7=(rebalance)
+  local cmds8=(bench)
+  local cmds9=(completion)
+  local cmds10=(help)
 
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cachectl_help; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cachectl_completion; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cachectl_bench; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cachectl_rebalance; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cachectl_migrate; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cachectl_help; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cachectl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cachectl_bench; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cachectl_rebalance; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cachectl_migrate; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cachectl_cron; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cachectl_warm; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cachectl_run; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cachectl_status; return $?; fi
@@ -198,7 +201,7 @@ function _picocli_cachectl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run warm migrate rebalance bench completion help"
+  local commands="start stop status run warm cron migrate rebalance bench completion help"
   local flag_opts="'--json' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
@@ -549,6 +552,57 @@ function _picocli_cachectl_warm() {
       return
       ;;
     '--rate')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--home')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `cron` subcommand.
+function _picocli_cachectl_cron() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--install' '--remove' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--launcher' '--crontab' '--config' '--home' '--progress'"
+  local MODE_option_args=("auto" "bar" "log" "none") # --progress values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--launcher')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--crontab')
       return
       ;;
     '--config')
@@ -930,7 +984,7 @@ function _picocli_cachectl_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run warm migrate rebalance bench completion"
+  local commands="start stop status run warm cron migrate rebalance bench completion"
   local flag_opts="'-h' '--help' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values

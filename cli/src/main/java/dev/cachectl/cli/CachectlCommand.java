@@ -49,6 +49,7 @@ public final class CachectlCommand implements Runnable {
         all.put("status", StatusCommand::new);
         all.put("run", RunCommand::new);
         all.put("warm", WarmCommand::new);
+        all.put("cron", CronCommand::new);
         all.put("migrate", MigrateCommand::new);
         all.put("rebalance", RebalanceCommand::new);
         all.put("bench", BenchCommand::new);

@@ -46,6 +46,15 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
     }
 
     /**
+     * A mistake in the value of a setting that is checked after loading: "FILE, line N, column M:
+     * a.b.c 'value': problem", at the setting's own line when the file still has it.
+     */
+    public CachectlException settingError(String problem, String... keys) {
+        String at = source == null ? "config" : source + ConfigErrors.where(source, keys);
+        return CachectlException.usage(at + ": " + String.join(".", keys) + " " + problem);
+    }
+
+    /**
      * {@code --config FILE}, else {@code $CACHECTL_CONFIG}, else {@code ./cachectl.yaml} when it exists.
      * A file named explicitly must exist; the implicit one is optional. Relative names are read
      * from {@code workingDir}, like every other path the user types.

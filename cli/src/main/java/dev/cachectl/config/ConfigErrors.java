@@ -119,6 +119,15 @@ final class ConfigErrors {
         return ", line " + at.getLineNr() + (at.getColumnNr() > 0 ? ", column " + at.getColumnNr() : "");
     }
 
+    /** ", line N, column M" of the setting at {@code keys} in the file, or "" when it cannot be found. */
+    static String where(Path file, String... keys) {
+        JsonPointer p = JsonPointer.empty();
+        for (String key : keys) {
+            p = p.appendProperty(key);
+        }
+        return where(locate(file, p));
+    }
+
     /** Where the key at {@code target} starts, read again from the file; null if it cannot be found. */
     private static JsonLocation locate(Path file, JsonPointer target) {
         try (JsonParser parser = new YAMLFactory().createParser(file.toFile())) {

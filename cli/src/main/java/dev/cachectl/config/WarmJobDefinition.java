@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * One entry under {@code jobs:} in cachectl.yaml: a warm job that {@code cachectl warm --job NAME}
  * runs. Every setting has the name of the {@code warm} flag it stands for, and a flag given on the
  * command line overrides it. {@code query} and {@code projection} may be written as YAML maps or as
- * JSON text. Values stay text here; warm validates them like its flags.
+ * JSON text. Values stay text here; warm validates them like its flags. {@code schedule} (5-field cron
+ * syntax or {@code @daily}…) and {@code timeout} are read by {@code cachectl cron} only.
  */
 public record WarmJobDefinition(
         String source,
@@ -30,5 +31,16 @@ public record WarmJobDefinition(
         @JsonProperty("max-errors") Long maxErrors,
         Integer batch,
         Integer threads,
-        Long rate) {
+        Long rate,
+        String schedule,
+        String timeout) {
+
+    /** A job as {@code warm} sees it: when and for how long it may run are for {@code cachectl cron}. */
+    public WarmJobDefinition(String source, String to, String format, String key, String as, String value, String ttl,
+                             String ttlField, String ttlJitter, String category, JsonNode query, JsonNode projection,
+                             Boolean nx, Integer top, String lock, String ifHitRatioBelow, Long ifKeysBelow,
+                             Long maxErrors, Integer batch, Integer threads, Long rate) {
+        this(source, to, format, key, as, value, ttl, ttlField, ttlJitter, category, query, projection, nx, top, lock,
+                ifHitRatioBelow, ifKeysBelow, maxErrors, batch, threads, rate, null, null);
+    }
 }

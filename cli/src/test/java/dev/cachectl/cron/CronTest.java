@@ -1,0 +1,217 @@
+package dev.cachectl.cron;
+
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code cachectl cron}: the crontab block of the scheduled warm jobs, printed, installed and removed. */
+class CronTest {
+    private static final String JOBS = """
+            jobs:
+              hourly:
+                source: u.jsonl
+                to: t
+                key: "u:{id}"
+                schedule: "15 * * * *"
+                timeout: 10m
+              by-hand:
+                source: u.jsonl
+                to: t
+                key: "v:{id}"
+            """;
+    /** The user's own lines: a mail address, a % cron reads as a newline, a byte that is not UTF-8, no final newline. */
+    private static final byte[] USER_LINES = concat("MAILTO=ops@example.com\n# mine\n0 3 * * * date +\\%F > /tmp/d\n".getBytes(
+            StandardCharsets.US_ASCII), new byte[] {'#', ' ', 'c', 'a', 'f', (byte) 0xe9, '\n'}, "@reboot /bin/true".getBytes(StandardCharsets.US_ASCII));
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    private Path crontabFile;
+    private Path calls;
+    private Path launcher;
+
+    @BeforeEach
+    void fakes() throws IOException {
+        crontabFile = home.workDir().resolve("crontab.txt");
+        calls = home.workDir().resolve("crontab.calls");
+        // a crontab that keeps the table in a file, and notes how it was called
+        Path fake = script("fake-crontab", """
+                #!/bin/sh
+                echo "$1" >> "$FAKE_CRONTAB_CALLS"
+                case "$1" in
+                  -l) if [ -f "$FAKE_CRONTAB" ]; then cat "$FAKE_CRONTAB"; else echo "no crontab for $(id -un)" >&2; exit 1; fi ;;
+                  -) cat > "$FAKE_CRONTAB" ;;
+                  *) echo "usage: crontab [-l | -]" >&2; exit 2 ;;
+                esac
+                """);
+        home.env().put("FAKE_CRONTAB", crontabFile.toString());
+        home.env().put("FAKE_CRONTAB_CALLS", calls.toString());
+        home.env().put("CACHECTL_CRONTAB", fake.toString());
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        launcher = script("cachectl", "#!/bin/sh\nexec '" + java + "' -cp '" + System.getProperty("java.class.path")
+                + "' dev.cachectl.Cachectl \"$@\"\n");
+        home.env().put("CACHECTL_LAUNCHER", launcher.toString());
+    }
+
+    @Test
+    void the_printed_line_runs_the_job_with_absolute_quoted_paths_and_no_bare_percent() throws Exception {
+        // a config folder whose name needs quoting, and holds the % that cron reads as a newline
+        Path conf = Files.createDirectories(home.workDir().resolve("it's 100% conf"));
+        Files.writeString(conf.resolve("cachectl.yaml"), JOBS);
+        Files.writeString(conf.resolve("u.jsonl"), "{\"id\":1}\n{\"id\":2}\n");
+        home.run("start", "t").assertOk();
+
+        CliResult cron = home.run("--config", conf.resolve("cachectl.yaml").toString(), "cron").assertOk();
+        List<String> lines = cron.out().lines().toList();
+        Path config = conf.resolve("cachectl.yaml").toAbsolutePath();
+        assertEquals("# BEGIN cachectl " + config, lines.get(0), cron.toString());
+        assertEquals("# END cachectl " + config, lines.get(lines.size() - 1), cron.toString());
+        List<String> jobs = lines.stream().filter(l -> !l.startsWith("#")).toList();
+        assertEquals(1, jobs.size(), "only the job with a schedule: " + cron);
+        String line = jobs.get(0);
+        assertTrue(line.startsWith("15 * * * * "), line);
+        assertTrue(line.contains("timeout -k 30 600 '" + launcher + "' --home '" + home.root() + "'"), line);
+        assertTrue(line.endsWith(" --quiet warm --job 'hourly'"), line);
+        assertFalse(line.replace("\\%", "").contains("%"), "a bare % in " + line);
+
+        // as cron runs it: \% back to %, the rest to sh, from the user's home with a bare environment
+        String command = line.substring("15 * * * * ".length()).replace("\\%", "%");
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).directory(Path.of("/").toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(java.util.Map.of("PATH", "/usr/bin:/bin", "SHELL", "/bin/sh", "HOME", System.getProperty("user.home")));
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the job did not finish");
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), output);
+        assertEquals("", output, "--quiet: a run that went fine prints nothing, so cron mails nothing");
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("t"))) {
+            assertTrue(redis.exists("u:1") && redis.exists("u:2"));
+        }
+    }
+
+    @Test
+    void install_twice_leaves_one_block_and_every_other_line_and_remove_takes_it_out() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), JOBS);
+        Files.write(crontabFile, USER_LINES);
+
+        home.run("cron", "--install").assertOk();
+        CliResult again = home.run("cron", "--install").assertOk();
+        assertTrue(again.err().contains("already has the 1 scheduled warm job"), again.toString());
+        byte[] installed = Files.readAllBytes(crontabFile);
+        String begin = "# BEGIN cachectl " + home.workDir().resolve("cachectl.yaml");
+        assertEquals(1, count(installed, begin), new String(installed, StandardCharsets.UTF_8));
+        assertArrayEquals(concat(USER_LINES, new byte[] {'\n'}), Arrays.copyOf(installed, USER_LINES.length + 1),
+                "the user's lines changed (only the last one gained its newline)");
+
+        // the user adds a line after the block; a changed config replaces the block where it is
+        Files.write(crontabFile, concat(installed, "# after\n".getBytes(StandardCharsets.US_ASCII)));
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), JOBS.replace("15 * * * *", "@daily"));
+        CliResult replaced = home.run("cron", "--install").assertOk();
+        assertTrue(replaced.err().contains("in the place of the earlier block"), replaced.toString());
+        String text = Files.readString(crontabFile, StandardCharsets.ISO_8859_1);
+        assertEquals(1, count(Files.readAllBytes(crontabFile), begin), text);
+        assertTrue(text.contains("\n@daily ") && !text.contains("15 * * * *") && text.endsWith("# END cachectl "
+                + home.workDir().resolve("cachectl.yaml") + "\n# after\n"), text);
+
+        home.run("cron", "--remove").assertOk();
+        assertArrayEquals(concat(USER_LINES, "\n# after\n".getBytes(StandardCharsets.US_ASCII)), Files.readAllBytes(crontabFile));
+        CliResult none = home.run("cron", "--remove").assertOk();
+        assertTrue(none.err().contains("the crontab has no block of"), none.toString());
+    }
+
+    @Test
+    void dry_run_prints_the_crontab_it_would_write_and_writes_nothing() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), JOBS);
+        Files.write(crontabFile, USER_LINES);
+
+        CliResult dry = home.run("cron", "--install", "--dry-run").assertOk();
+        assertArrayEquals(USER_LINES, Files.readAllBytes(crontabFile));
+        assertEquals(List.of("-l"), Files.readAllLines(calls), "a dry run only reads the crontab");
+        assertTrue(dry.out().startsWith("MAILTO=ops@example.com\n") && dry.out().contains("\n# BEGIN cachectl ")
+                && dry.out().contains(" --quiet warm --job 'hourly'\n"), dry.toString());
+        assertTrue(dry.err().contains("dry run, the crontab is unchanged"), dry.toString());
+
+        home.run("cron", "--install").assertOk();
+        assertEquals(dry.out(), new String(Files.readAllBytes(crontabFile), StandardCharsets.UTF_8),
+                "the install wrote what the dry run showed");
+    }
+
+    @Test
+    void a_bad_schedule_or_timeout_is_a_config_error_naming_the_job_and_the_field() throws IOException {
+        Path config = home.workDir().resolve("cachectl.yaml");
+        Files.writeString(config, JOBS.replace("15 * * * *", "61 * * * *"));
+        CliResult minute = home.run("cron", "--install").assertExit(2);
+        assertTrue(minute.err().contains(config + ", line 6, column 5: jobs.hourly.schedule '61 * * * *': minute: 61 is out of range 0-59"),
+                minute.toString());
+        assertFalse(Files.exists(calls), "the crontab was touched before the config was checked");
+
+        Files.writeString(config, JOBS.replace("15 * * * *", "15 * *"));
+        assertTrue(home.run("cron").assertExit(2).err().contains("has 3 fields; a schedule has five"));
+        Files.writeString(config, JOBS.replace("15 * * * *", "@sometimes"));
+        assertTrue(home.run("cron").assertExit(2).err().contains("'@sometimes' is not a cron shorthand"));
+        Files.writeString(config, JOBS.replace("15 * * * *", "0 9 * * mon-fri"));
+        assertTrue(home.run("cron").assertExit(2).err().contains("day of week: a name like 'mon' stands alone"));
+        Files.writeString(config, JOBS.replace("timeout: 10m", "timeout: soon"));
+        assertTrue(home.run("cron").assertExit(2).err().contains("jobs.hourly.timeout 'soon'"));
+
+        Files.writeString(config, JOBS.replace("15 * * * *", "*/20 8-18 1,15 JAN 0-7"));
+        assertTrue(home.run("cron").assertOk().out().contains("\n*/20 8-18 1,15 JAN 0-7 timeout "));
+    }
+
+    @Test
+    void no_scheduled_job_says_so_and_a_missing_crontab_is_one_line_exit_1() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), "jobs:\n  by-hand:\n    source: u.jsonl\n    key: \"{id}\"\n");
+        CliResult none = home.run("cron").assertOk();
+        assertEquals("", none.out());
+        assertTrue(none.err().contains("has a schedule: nothing to print"), none.toString());
+
+        home.env().remove("CACHECTL_CRONTAB");
+        CliResult missing = home.run("cron", "--install", "--crontab", "no-such-crontab").assertExit(1);
+        assertEquals(1, missing.err().strip().lines().count(), missing.toString());
+        assertTrue(missing.err().contains("no no-such-crontab command on PATH"), missing.toString());
+
+        home.env().remove("CACHECTL_LAUNCHER");
+        home.env().put("PATH", "/usr/bin:/bin");
+        CliResult noLauncher = home.run("cron").assertExit(2);
+        assertTrue(noLauncher.err().contains("--launcher PATH"), noLauncher.toString());
+    }
+
+    private Path script(String name, String text) throws IOException {
+        Path path = home.workDir().resolve(name);
+        Files.writeString(path, text);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        return path;
+    }
+
+    private static int count(byte[] crontab, String line) {
+        return (int) new String(crontab, StandardCharsets.ISO_8859_1).lines().filter(line::equals).count();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = Arrays.stream(parts).mapToInt(p -> p.length).sum();
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+}
