@@ -35,6 +35,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Leave the instances running after the command exits.")
     boolean keep;
 
+    @Option(names = "--warm", paramLabel = "JOB",
+            description = "Before the command, run the warm job JOB of the config into the first instance (repeatable);"
+                    + " if it does not complete, the command does not run and run exits with warm's exit code.")
+    List<String> warm = new ArrayList<>();
+
     @Option(names = "--wait", paramLabel = "DURATION",
             description = "How long to wait for each server to answer, or each cluster to be ready (default: 10s, 30s for a cluster).")
     Duration wait;
@@ -47,8 +52,10 @@ public final class RunCommand implements Callable<Integer> {
         CachectlCommand.Context ctx = top.context();
         List<String> names = with.isEmpty() ? List.of(InstanceCatalog.DEFAULT_NAME) : with;
         List<InstanceRef> refs = names.stream().map(ctx.catalog()::resolve).toList();
+        RunService.Preparation warmUp = warm.isEmpty() ? null : new WarmBeforeRun(ctx, warm, names.get(0),
+                top.progressListener(spec.commandLine().getErr()), new Output(spec.commandLine(), top), spec.commandLine().getErr());
         RunService.Plan plan = new RunService.Plan(refs, command, keep, wait, ctx.environment().variables(),
-                ctx.environment().workingDir());
+                ctx.environment().workingDir(), warmUp);
         return new RunService(ctx.lifecycle()).run(plan, spec.commandLine().getErr());
     }
 }

@@ -41,7 +41,21 @@ public final class RunService {
     }
 
     public record Plan(List<InstanceRef> instances, List<String> command, boolean keep, Duration readyWait,
-                       Map<String, String> baseEnv, Path workingDir) {
+                       Map<String, String> baseEnv, Path workingDir, Preparation preparation) {
+
+        public Plan(List<InstanceRef> instances, List<String> command, boolean keep, Duration readyWait,
+                    Map<String, String> baseEnv, Path workingDir) {
+            this(instances, command, keep, readyWait, baseEnv, workingDir, null);
+        }
+    }
+
+    /** Work between the start of the instances and the command, such as warming a cache ({@code run --warm}). */
+    public interface Preparation {
+        /** Runs once every instance answers; a non-zero exit code is run's, and the command does not run. */
+        int prepare();
+
+        /** A signal arrived while it ran: wind down, and return soon. */
+        void cancel(String reason);
     }
 
     /** Runs the plan and returns the command's exit code (128+N when a signal N ended it). */
@@ -49,7 +63,8 @@ public final class RunService {
         // handlers first: a signal in any phase must end with the instances stopped, never with an orphan
         AtomicReference<Process> child = new AtomicReference<>();
         AtomicReference<String> cancelled = new AtomicReference<>();
-        Map<Signal, SignalHandler> previous = handleSignals(child, cancelled);
+        AtomicReference<Preparation> preparing = new AtomicReference<>();
+        Map<Signal, SignalHandler> previous = handleSignals(child, cancelled, preparing);
         List<StartResult> started = new ArrayList<>();
         try {
             Map<String, String> urls = new LinkedHashMap<>();
@@ -74,6 +89,15 @@ public final class RunService {
                 }
             }
             checkCancelled(cancelled);
+            if (plan.preparation() != null) {
+                preparing.set(plan.preparation());
+                int prepared = plan.preparation().prepare();
+                preparing.set(null);
+                checkCancelled(cancelled);
+                if (prepared != 0) {
+                    return prepared;
+                }
+            }
             return runChild(plan, urls, child);
         } finally {
             if (!plan.keep()) {
@@ -113,7 +137,8 @@ public final class RunService {
     }
 
     /** Before the command runs a signal cancels the start; once it runs, signals are passed on to it. */
-    private static Map<Signal, SignalHandler> handleSignals(AtomicReference<Process> child, AtomicReference<String> cancelled) {
+    private static Map<Signal, SignalHandler> handleSignals(AtomicReference<Process> child, AtomicReference<String> cancelled,
+                                                            AtomicReference<Preparation> preparing) {
         Map<Signal, SignalHandler> previous = new HashMap<>();
         for (String name : FORWARDED) {
             Signal signal = new Signal(name);
@@ -122,6 +147,10 @@ public final class RunService {
                     Process c = child.get();
                     if (c == null) {
                         cancelled.compareAndSet(null, s.getName());
+                        Preparation p = preparing.get();
+                        if (p != null) {
+                            p.cancel("interrupted by SIG" + s.getName());
+                        }
                     } else if (s.getName().equals("INT")) {
                         forwardUnlessExited(c);
                     } else {

@@ -87,7 +87,8 @@ public final class WarmJobs {
                 d.maxErrors() == null ? -1 : d.maxErrors(), batch);
     }
 
-    private static WarmJobDefinition job(String name, Config config) {
+    /** The job {@code name} of the config; an unknown one is exit 2, with the known ones. */
+    public static WarmJobDefinition job(String name, Config config) {
         WarmJobDefinition job = config.jobs().get(name);
         if (job == null) {
             throw CachectlException.usage("no warm job '" + name + "' in "
