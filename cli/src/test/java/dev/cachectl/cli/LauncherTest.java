@@ -134,7 +134,7 @@ class LauncherTest {
     }
 
     /** A jar holding only a manifest: cachectl's main class, found on this JVM's class path. */
-    private static void writeManifestJar(Path jar) throws IOException {
+    static void writeManifestJar(Path jar) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.cachectl.Cachectl");
