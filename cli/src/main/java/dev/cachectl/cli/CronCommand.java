@@ -1,8 +1,8 @@
 package dev.cachectl.cli;
 
-import dev.cachectl.CachectlException;
 import dev.cachectl.cron.CronBlock;
 import dev.cachectl.cron.CronInstaller;
+import dev.cachectl.cron.CronReport;
 import dev.cachectl.cron.Crontab;
 import dev.cachectl.cron.Launcher;
 import dev.cachectl.lifecycle.ExternalOnly;
@@ -59,27 +59,32 @@ public final class CronCommand implements Callable<Integer> {
     public Integer call() {
         CachectlCommand.Context ctx = top.context();
         Output output = new Output(spec.commandLine(), top);
-        if (output.json()) {
-            throw CachectlException.usage("cron prints crontab lines; it has no --json output");
-        }
         Map<String, String> env = ctx.environment().variables();
-        CronBlock block = CronBlock.of(ctx.config(), new CronBlock.Invocation(
-                Launcher.resolve(launcher, env, ctx.environment().workingDir()), ctx.home().root(), carried(env)));
+        Path runs = Launcher.resolve(launcher, env, ctx.environment().workingDir());
+        CronBlock block = CronBlock.of(ctx.config(), new CronBlock.Invocation(runs, ctx.home().root(), carried(env)));
         boolean remove = change != null && change.remove;
-        if (change == null && !dryRun) {
-            if (block.entries().isEmpty()) {
-                output.note("no warm job in " + block.config() + " has a schedule: nothing to print");
-            }
-            block.lines().forEach(output.out()::println);
+        CronInstaller.Result result = null;
+        if (change != null || dryRun) {
+            Crontab crontab = Crontab.locate(crontabCommand, env, ctx.environment().workingDir());
+            result = CronInstaller.apply(crontab, block, remove, dryRun);
+        }
+        String outcome = result == null ? "printed" : result.outcome();
+        String written = result == null || !dryRun ? null : new String(result.crontab(), StandardCharsets.UTF_8);
+        if (output.json()) {
+            output.printJson(new CronReport(block.config().toString(), runs.toString(), block.entries(), block.lines(),
+                    outcome, dryRun, written));
             return 0;
         }
-        Crontab crontab = Crontab.locate(crontabCommand, env, ctx.environment().workingDir());
-        CronInstaller.Result result = CronInstaller.apply(crontab, block, remove, dryRun);
-        if (dryRun) {
-            output.out().print(new String(result.crontab(), StandardCharsets.UTF_8));
+        if (written != null) {
+            output.out().print(written);
             output.out().flush();
+        } else if (result == null) {
+            block.lines().forEach(output.out()::println);
         }
-        output.note(summary(block, remove, result));
+        String summary = summary(block, remove, outcome);
+        if (!summary.isEmpty()) {
+            output.note(summary);
+        }
         return 0;
     }
 
@@ -96,18 +101,17 @@ public final class CronCommand implements Callable<Integer> {
         return carried;
     }
 
-    private String summary(CronBlock block, boolean remove, CronInstaller.Result r) {
-        String prefix = dryRun ? "dry run, the crontab is unchanged: it would " : "";
+    private String summary(CronBlock block, boolean remove, String outcome) {
         int n = block.entries().size();
-        if (remove || n == 0) {
-            String none = remove ? "" : "no warm job in " + block.config() + " has a schedule; ";
-            return !r.hadBlock() ? none + "the crontab has no block of " + block.config()
-                    : none + prefix + (dryRun ? "lose" : "removed") + " the block of " + block.config();
-        }
-        if (!dryRun && !r.written()) {
-            return "the crontab already has the " + n + " scheduled warm job" + (n == 1 ? "" : "s") + " of " + block.config();
-        }
-        return prefix + (dryRun ? "get" : "installed") + " the " + n + " scheduled warm job" + (n == 1 ? "" : "s") + " of "
-                + block.config() + (r.hadBlock() ? " (in the place of the earlier block)" : "");
+        String jobs = "the " + n + " scheduled warm job" + (n == 1 ? "" : "s") + " of " + block.config();
+        String none = n == 0 && !remove ? "no warm job in " + block.config() + " has a schedule; " : "";
+        String would = dryRun ? "dry run, the crontab is unchanged: it would " : "";
+        return switch (outcome) {
+            case "printed" -> n == 0 ? "no warm job in " + block.config() + " has a schedule: nothing to print" : "";
+            case "installed" -> would + (dryRun ? "get " : "installed ") + jobs;
+            case "replaced" -> would + (dryRun ? "get " : "installed ") + jobs + " (in the place of the earlier block)";
+            case "removed" -> none + would + (dryRun ? "lose" : "removed") + " the block of " + block.config();
+            default -> none + (remove || n == 0 ? "the crontab has no block of " + block.config() : "the crontab already has " + jobs);
+        };
     }
 }

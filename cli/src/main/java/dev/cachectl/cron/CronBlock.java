@@ -21,8 +21,8 @@ public record CronBlock(Path config, List<Entry> entries) {
     /** Grace between the SIGTERM of {@code timeout} (warm stops cleanly on it) and its SIGKILL. */
     static final int KILL_AFTER_SECONDS = 30;
 
-    /** One scheduled job: its name, its schedule as written into the crontab, and the whole crontab line. */
-    public record Entry(String job, String schedule, Duration timeout, String line) {
+    /** One scheduled job: its name, its schedule as written into the crontab, its timeout (null: none), and the whole line. */
+    public record Entry(String job, String schedule, Long timeoutSeconds, String line) {
     }
 
     /** What the lines run: the launcher, the home, and variables the job needs from here (JAVA_HOME). */
@@ -57,16 +57,15 @@ public record CronBlock(Path config, List<Entry> entries) {
         } catch (IllegalArgumentException e) {
             throw config.settingError(e.getMessage(), "jobs", name, "schedule");
         }
-        Duration timeout = job.timeout() == null ? null : timeout(config, name, job.timeout());
+        Long seconds = job.timeout() == null ? null : (timeout(config, name, job.timeout()).toMillis() + 999) / 1000;
         StringBuilder line = new StringBuilder(schedule).append(' ');
         how.variables().forEach((k, v) -> line.append(k).append('=').append(quote(v)).append(' '));
-        if (timeout != null) {
-            long seconds = (timeout.toMillis() + 999) / 1000;
+        if (seconds != null) {
             line.append("timeout -k ").append(KILL_AFTER_SECONDS).append(' ').append(seconds).append(' ');
         }
         line.append(quote(how.launcher().toString())).append(" --home ").append(quote(how.home().toString()))
                 .append(" --config ").append(quote(file.toString())).append(" --quiet warm --job ").append(quote(name));
-        return new Entry(name, schedule, timeout, line.toString());
+        return new Entry(name, schedule, seconds, line.toString());
     }
 
     private static Duration timeout(Config config, String name, String text) {

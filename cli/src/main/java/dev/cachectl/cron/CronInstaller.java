@@ -10,10 +10,11 @@ public final class CronInstaller {
     }
 
     /**
-     * {@code crontab} is what the user's crontab is (or would be, on a dry run) afterwards; {@code hadBlock}
-     * whether it held a block of this config before; {@code written} whether it was replaced.
+     * {@code crontab} is what the user's crontab is (or would be, on a dry run) afterwards; {@code outcome}
+     * one of {@code installed}, {@code replaced} (an earlier block of the config was there), {@code removed},
+     * {@code unchanged}.
      */
-    public record Result(byte[] crontab, boolean hadBlock, boolean written) {
+    public record Result(byte[] crontab, String outcome) {
     }
 
     /** Installs the block (an empty one removes the earlier block), or removes it; a dry run writes nothing. */
@@ -22,10 +23,12 @@ public final class CronInstaller {
         List<String> lines = remove ? List.of() : block.lines();
         byte[] after = CrontabText.with(before, block.beginMarker(), block.endMarker(), lines);
         boolean hadBlock = CrontabText.has(before, block.beginMarker());
-        boolean change = !Arrays.equals(before, after);
-        if (change && !dryRun) {
+        if (Arrays.equals(before, after)) {
+            return new Result(after, "unchanged");
+        }
+        if (!dryRun) {
             crontab.write(after);
         }
-        return new Result(after, hadBlock, change && !dryRun);
+        return new Result(after, lines.isEmpty() ? "removed" : hadBlock ? "replaced" : "installed");
     }
 }
