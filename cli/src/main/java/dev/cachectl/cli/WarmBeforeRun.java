@@ -31,6 +31,7 @@ final class WarmBeforeRun implements RunService.Preparation {
     private final Output output;
     private final PrintWriter err;
     private volatile WarmService running;
+    private volatile boolean cancelled;
 
     WarmBeforeRun(CachectlCommand.Context ctx, List<String> jobs, String target, ProgressListener progress, Output output,
                   PrintWriter err) {
@@ -47,6 +48,9 @@ final class WarmBeforeRun implements RunService.Preparation {
     @Override
     public int prepare() {
         for (String name : jobs) {
+            if (cancelled) {
+                return ExitCode.INTERRUPTED.code();
+            }
             WarmJobDefinition into = new WarmJobDefinition(null, target, null, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null, null, null, null, null);
             WarmJob job = WarmJobs.build(name, into, DEFAULTS, GroupLayout.current(ctx.config(), ctx.home().root()),
@@ -68,6 +72,7 @@ final class WarmBeforeRun implements RunService.Preparation {
 
     @Override
     public void cancel(String reason) {
+        cancelled = true;
         WarmService service = running;
         if (service != null) {
             service.cancel(reason);
