@@ -2,6 +2,7 @@ package dev.cachectl.testing;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.cachectl.config.Endpoint;
@@ -20,9 +21,7 @@ public final class InJvmMongo implements AutoCloseable {
 
     /** Started on a free port, holding {@code documents} by database and collection ("shop.users"). */
     public static InJvmMongo withDocuments(Map<String, List<Document>> documents) {
-        MongoServer server = new MongoServer(new MemoryBackend());
-        server.bind("127.0.0.1", 0);
-        InJvmMongo mongo = new InJvmMongo(server);
+        InJvmMongo mongo = on(new MemoryBackend());
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + mongo.port())) {
             documents.forEach((namespace, docs) -> {
                 String[] dbAndCollection = namespace.split("\\.", 2);
@@ -30,6 +29,13 @@ public final class InJvmMongo implements AutoCloseable {
             });
         }
         return mongo;
+    }
+
+    /** Started on a free port with {@code backend}, empty. */
+    public static InJvmMongo on(MongoBackend backend) {
+        MongoServer server = new MongoServer(backend);
+        server.bind("127.0.0.1", 0);
+        return new InJvmMongo(server);
     }
 
     public int port() {
