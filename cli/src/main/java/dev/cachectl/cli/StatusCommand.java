@@ -110,38 +110,37 @@ public final class StatusCommand implements Callable<Integer> {
             if (!s.up()) {
                 notes.add(s.error());
             }
-            String where = s.binary() != null ? "binary " + s.binary() + " (" + s.binarySource() + ")  " : "";
-            if (s.url() != null) {
-                notes.add(where + s.kind() + " " + s.url());
+            InstanceStatus.Identity id = s.identity();
+            String where = id.binary() != null ? "binary " + id.binary() + " (" + id.binarySource() + ")  " : "";
+            if (id.url() != null) {
+                notes.add(where + id.kind() + " " + id.url());
             }
-            if (s.up() && s.keyspace().size() > 1) {
-                List<String> dbs = new ArrayList<>();
-                s.keyspace().forEach((db, k) -> dbs.add(db + " " + k.keys() + " keys, " + k.expires() + " expiring"));
-                notes.add(String.join("; ", dbs));
+            if (s.up()) {
+                notes.addAll(s.details().lines());
             }
             if (s.nodes() != null) {
                 s.nodes().forEach(n -> notes.add(node(n)));
             }
-            if (s.hitRatioInterval() != null) {
-                notes.add("over the last " + Durations.format(interval) + ": hit ratio " + percent(s.hitRatioInterval())
+            if (s.server().hitRatioInterval() != null) {
+                notes.add("over the last " + Durations.format(interval) + ": hit ratio " + percent(s.server().hitRatioInterval())
                         + ", " + s.opsPerSec() + " ops/s");
             }
             table.row(List.of(
                     s.name(),
                     s.up() ? "up" : "down",
-                    text(s.pid()),
-                    text(s.port()),
-                    text(s.version()),
-                    s.uptimeSeconds() == null ? "-" : Durations.format(Duration.ofSeconds(s.uptimeSeconds())),
-                    text(s.role()),
+                    text(s.identity().pid()),
+                    text(s.identity().port()),
+                    text(s.server().version()),
+                    s.server().uptimeSeconds() == null ? "-" : Durations.format(Duration.ofSeconds(s.server().uptimeSeconds())),
+                    text(s.details().role()),
                     memory(s),
-                    s.fragmentation() == null ? "-" : String.format(Locale.ROOT, "%.2f", s.fragmentation()),
+                    s.details().fragmentation() == null ? "-" : String.format(Locale.ROOT, "%.2f", s.details().fragmentation()),
                     text(s.keys()),
-                    text(s.expiringKeys()),
-                    s.hitRatio() == null ? "-" : percent(s.hitRatio()),
+                    text(s.details().expiringKeys()),
+                    s.server().hitRatio() == null ? "-" : percent(s.server().hitRatio()),
                     text(s.evictions()),
                     s.opsPerSec() == null ? "-" : String.format(Locale.ROOT, "%.0f", s.opsPerSec()),
-                    text(s.clients()),
+                    text(s.server().clients()),
                     idle(s)), notes);
         }
         List<String> lines = table.render();
@@ -182,12 +181,12 @@ public final class StatusCommand implements Callable<Integer> {
         }
         String used = Sizes.human(s.usedMemory());
         return s.maxmemory() == null || s.maxmemory() == 0 ? used
-                : used + "/" + Sizes.human(s.maxmemory()) + " (" + String.format(Locale.ROOT, "%.0f%%", s.memoryPct()) + ")";
+                : used + "/" + Sizes.human(s.maxmemory()) + " (" + String.format(Locale.ROOT, "%.0f%%", s.server().memoryPct()) + ")";
     }
 
     private static String idle(InstanceStatus s) {
-        String idle = s.idleSeconds() == null ? "-" : Durations.format(Duration.ofSeconds(s.idleSeconds()));
-        return s.idleTimeoutSeconds() == null ? idle : idle + "/" + Durations.format(Duration.ofSeconds(s.idleTimeoutSeconds()));
+        String idle = s.idle().idleSeconds() == null ? "-" : Durations.format(Duration.ofSeconds(s.idle().idleSeconds()));
+        return s.idle().idleTimeoutSeconds() == null ? idle : idle + "/" + Durations.format(Duration.ofSeconds(s.idle().idleTimeoutSeconds()));
     }
 
     private static String percent(double ratio) {

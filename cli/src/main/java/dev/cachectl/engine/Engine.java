@@ -48,6 +48,11 @@ public interface Engine {
     /** One sample of the server's metrics; throws a {@link dev.cachectl.CachectlException} (exit 3) when unreachable. */
     ServerSample sample(Endpoint endpoint, Duration timeout);
 
+    /** The details {@code status} shows for an instance of this engine that did not answer: every one unknown. */
+    default ServerSample.Details unknownDetails() {
+        return ServerSample.Details.NONE;
+    }
+
     /**
      * Every node of the cluster that {@code cluster} (a cluster URL) names by its seeds, as the first seed
      * that answers lists them; throws a {@link dev.cachectl.CachectlException} (exit 3) when none answers.

@@ -116,14 +116,17 @@ public final class RedisEngine implements Engine {
     public ServerSample sample(Endpoint endpoint, Duration timeout) {
         try (Jedis jedis = RedisClients.open(endpoint, timeout)) {
             RedisInfo info = RedisInfo.parse(jedis.info("all"));
-            ServerSample sample = info.toSample(System.currentTimeMillis());
-            if (info.number("cluster_enabled") == 1) {
-                sample = sample.withClusterState(RedisInfo.parse(jedis.clusterInfo()).get("cluster_state"));
-            }
-            return sample;
+            String clusterState = info.number("cluster_enabled") == 1
+                    ? RedisInfo.parse(jedis.clusterInfo()).get("cluster_state") : null;
+            return info.toSample(System.currentTimeMillis(), clusterState);
         } catch (JedisException e) {
             throw RedisClients.translate(endpoint, e);
         }
+    }
+
+    @Override
+    public ServerSample.Details unknownDetails() {
+        return RedisDetails.UNKNOWN;
     }
 
     @Override

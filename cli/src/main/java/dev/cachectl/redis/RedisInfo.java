@@ -96,26 +96,25 @@ public final class RedisInfo {
         return total;
     }
 
-    ServerSample toSample(long takenAtMillis) {
+    /** The sample this INFO makes; {@code clusterState} from CLUSTER INFO (null outside a cluster). */
+    ServerSample toSample(long takenAtMillis, String clusterState) {
+        RedisDetails details = new RedisDetails(get("role"), get("maxmemory_policy"), decimal("mem_fragmentation_ratio"),
+                keyspace(), number("evicted_keys"), number("expired_keys"), clusterState);
         return new ServerSample(
                 takenAtMillis,
                 get("redis_version"),
                 number("process_id"),
                 get("run_id"),
                 number("uptime_in_seconds"),
-                get("role"),
                 number("used_memory"),
                 number("maxmemory"),
-                get("maxmemory_policy"),
-                decimal("mem_fragmentation_ratio"),
-                keyspace(),
-                number("keyspace_hits"),
-                number("keyspace_misses"),
-                number("evicted_keys"),
+                number("connected_clients"),
                 number("instantaneous_ops_per_sec"),
                 number("total_commands_processed"),
-                number("connected_clients"),
-                clientCommands()).withExpiredKeys(number("expired_keys"));
+                clientCommands(),
+                number("keyspace_hits"),
+                number("keyspace_misses"),
+                details);
     }
 
     private static Map<String, String> pairs(String value) {

@@ -3,6 +3,7 @@ package dev.cachectl.status;
 import dev.cachectl.CachectlException;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.ServerSample;
+import dev.cachectl.redis.RedisDetails;
 import dev.cachectl.lifecycle.NodeState;
 
 import java.time.Duration;
@@ -25,7 +26,7 @@ final class ClusterProbe {
 
     record Node(NodeTarget target, ServerSample sample, String error) {
         boolean master() {
-            return sample != null ? "master".equals(sample.role()) : target.master();
+            return sample != null ? "master".equals(sample.details().role()) : target.master();
         }
     }
 
@@ -63,8 +64,8 @@ final class ClusterProbe {
                 problems.add(who + " is down: " + n.error() + (t.trouble() == null ? "" : " (flagged " + t.trouble() + ")"));
             } else if (t.trouble() != null) {
                 problems.add(who + " " + flagged(t));
-            } else if (!"ok".equals(n.sample().clusterState())) {
-                problems.add(who + " reports cluster_state:" + n.sample().clusterState());
+            } else if (!"ok".equals(clusterState(n.sample()))) {
+                problems.add(who + " reports cluster_state:" + clusterState(n.sample()));
             }
         }
         boolean allDown = nodes.stream().allMatch(n -> n.sample() == null);
@@ -90,16 +91,17 @@ final class ClusterProbe {
         Double fragmentation = null;
         for (Node n : answered) {
             ServerSample s = n.sample();
+            RedisDetails r = RedisDetails.of(s.details());
             if (n.master()) {
-                s.keyspace().forEach((db, k) -> keyspace.merge(db, k,
+                r.keyspace().forEach((db, k) -> keyspace.merge(db, k,
                         (a, b) -> new ServerSample.DbKeys(a.keys() + b.keys(), a.expires() + b.expires())));
             }
             used += s.usedMemory();
             max += s.maxmemory();
             hits += s.hits();
             misses += s.misses();
-            evictions += s.evictions();
-            expired += s.expiredKeys();
+            evictions += r.evictions();
+            expired += r.expiredKeys();
             ops += s.opsPerSec();
             total += s.totalCommands();
             clients += s.clients();
@@ -107,17 +109,22 @@ final class ClusterProbe {
             uptime = Math.min(uptime, s.uptimeSeconds());
             taken = Math.max(taken, s.takenAtMillis());
             // the worst node's: an average would hide the one that needs attention
-            if (s.fragmentation() != null && (fragmentation == null || s.fragmentation() > fragmentation)) {
-                fragmentation = s.fragmentation();
+            if (r.fragmentation() != null && (fragmentation == null || r.fragmentation() > fragmentation)) {
+                fragmentation = r.fragmentation();
             }
         }
         String runIds = String.join(",", answered.stream().map(n -> String.valueOf(n.sample().runId())).toList());
-        String clusterState = answered.stream().map(n -> n.sample().clusterState()).filter(st -> !"ok".equals(st))
+        String clusterState = answered.stream().map(n -> clusterState(n.sample())).filter(st -> !"ok".equals(st))
                 .filter(Objects::nonNull).findFirst().orElse("ok");
         Long pid = nodes.get(0).target().pid();
-        return new ServerSample(taken, first.version(), pid != null ? pid : first.pid(), runIds, uptime, "cluster", used, max,
-                first.maxmemoryPolicy(), fragmentation, keyspace, hits, misses, evictions, ops, total, clients, commands,
-                clusterState, expired);
+        RedisDetails details = new RedisDetails("cluster", RedisDetails.of(first.details()).maxmemoryPolicy(), fragmentation,
+                keyspace, evictions, expired, clusterState);
+        return new ServerSample(taken, first.version(), pid != null ? pid : first.pid(), runIds, uptime, used, max, clients,
+                ops, total, commands, hits, misses, details);
+    }
+
+    private static String clusterState(ServerSample s) {
+        return RedisDetails.of(s.details()).clusterState();
     }
 
     static List<NodeStatus> statuses(Result result) {
@@ -128,7 +135,7 @@ final class ClusterProbe {
             boolean replica = "replica".equals(role(n));
             String error = s == null ? n.error() : t.trouble() == null ? null : flagged(t);
             statuses.add(new NodeStatus(t.host(), t.port(), t.pid(), role(n), replica && !t.master() ? t.replicaOf() : null,
-                    s != null, s == null ? null : s.clusterState(), s == null ? null : s.keys(),
+                    s != null, s == null ? null : clusterState(s), s == null ? null : s.details().keys(),
                     s == null ? null : s.usedMemory(), error));
         }
         return statuses;

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Samples instances and turns the samples into {@link InstanceStatus}. With an interval it samples
@@ -35,9 +36,16 @@ public final class StatusService {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final StateStore states;
+    private final Function<String, Engine> engines;
 
     public StatusService(StateStore states) {
+        this(states, Engines::named);
+    }
+
+    /** With {@code engines} to find an instance's engine by name (a test's own engine, for one). */
+    public StatusService(StateStore states, Function<String, Engine> engines) {
         this.states = states;
+        this.engines = engines;
     }
 
     public StatusReport collect(List<InstanceRef> refs, Duration interval) {
@@ -136,7 +144,7 @@ public final class StatusService {
 
     private Target target(InstanceRef ref) {
         if (ref instanceof InstanceRef.External ext) {
-            return new Target(ref.name(), Engines.named(ext.engine()), "external", ext.endpoint(), null, null);
+            return new Target(ref.name(), engines.apply(ext.engine()), "external", ext.endpoint(), null, null);
         }
         String name = ref.name();
         Optional<InstanceState> state;
@@ -144,11 +152,11 @@ public final class StatusService {
             state = states.read(name);
         } catch (CachectlException unreadable) {
             String engine = ((InstanceRef.Managed) ref).spec().engine();
-            return new Target(name, Engines.named(engine), "managed", null, null,
+            return new Target(name, engines.apply(engine), "managed", null, null,
                     unreadable instanceof DamagedStateException ? states.describeDamaged(name, engine) : unreadable.getMessage());
         }
         if (state.isEmpty()) {
-            return new Target(name, Engines.named(((InstanceRef.Managed) ref).spec().engine()), "managed", null, null,
+            return new Target(name, engines.apply(((InstanceRef.Managed) ref).spec().engine()), "managed", null, null,
                     "not running");
         }
         InstanceState s = state.get();
@@ -162,7 +170,7 @@ public final class StatusService {
                 gone = "pid " + s.pid() + " now belongs to another process; 'cachectl stop " + name + "' cleans up";
             }
         }
-        return new Target(name, Engines.named(s.engine()), "managed", Lifecycle.endpointOf(s), s, gone);
+        return new Target(name, engines.apply(s.engine()), "managed", Lifecycle.endpointOf(s), s, gone);
     }
 
     /**
@@ -254,45 +262,62 @@ public final class StatusService {
             String source = state == null ? null : state.binarySource();
             Long idleTimeout = state == null || state.idleTimeoutMillis() == null ? null : state.idleTimeoutMillis() / 1000;
             String cluster = state != null ? state.cluster() : peers != null ? shape(peers) : null;
-            List<NodeStatus> nodes = last.cluster() == null ? null : ClusterProbe.statuses(last.cluster());
+            InstanceStatus.Topology topology = new InstanceStatus.Topology(cluster,
+                    last.cluster() == null ? null : ClusterProbe.statuses(last.cluster()));
             if (last.sample() == null) {
-                return new InstanceStatus(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source,
-                        state == null ? null : state.version(), null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, idleTimeout, cluster, nodes, null, null, null);
+                return new InstanceStatus(
+                        new InstanceStatus.Identity(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source),
+                        InstanceStatus.Server.UNKNOWN.withVersion(state == null ? null : state.version()),
+                        new InstanceStatus.Idle(null, idleTimeout), topology, engine.unknownDetails(), null);
             }
             ServerSample s = last.sample();
-            long[] hm = OwnReads.discount(s.hits(), s.misses(), last.own());
-            Map<String, InstanceStatus.Db> dbs = new LinkedHashMap<>();
-            s.keyspace().forEach((db, k) -> dbs.put(db, new InstanceStatus.Db(k.keys(), k.expires())));
-            Double memoryPct = s.maxmemory() > 0 ? round(100.0 * s.usedMemory() / s.maxmemory()) : null;
+            Long[] hm = discount(s.hits(), s.misses(), last.own());
+            Long max = s.maxmemory();
+            Double memoryPct = max != null && max > 0 && s.usedMemory() != null ? round(100.0 * s.usedMemory() / max) : null;
             Double intervalHitRatio = null;
-            double opsPerSec = s.opsPerSec();
+            Double opsPerSec = s.opsPerSec() == null ? null : s.opsPerSec().doubleValue();
             InstanceStatus.Change change = null;
             if (second != null && first.sample() != null && second.sample() != null
                     && first.sample().runId() != null && first.sample().runId().equals(second.sample().runId())) {
                 ServerSample a = first.sample();
                 // less what cachectl's own reads (a migrate under way records them every second) added meanwhile
                 long[] own = {second.own()[0] - first.own()[0], second.own()[1] - first.own()[1]};
-                long[] interval = OwnReads.discount(s.hits() - a.hits(), s.misses() - a.misses(), own);
+                Long[] interval = discount(minus(s.hits(), a.hits()), minus(s.misses(), a.misses()), own);
                 intervalHitRatio = ratio(interval[0], interval[1]);
                 double seconds = Math.max(1, s.takenAtMillis() - a.takenAtMillis()) / 1000.0;
-                // our own INFO between the two samples is one command (two per cluster node); it is not traffic
-                opsPerSec = round(Math.max(0, s.totalCommands() - a.totalCommands() - first.probeCommands()) / seconds);
-                change = new InstanceStatus.Change(seconds, s.usedMemory() - a.usedMemory(), s.evictions() - a.evictions(),
-                        interval[0], interval[1]);
+                // our own probe between the two samples (one INFO, two per cluster node) is not traffic; a server
+                // without a rate of its own is rated by its client operations, which leave our probes out already
+                long commands = s.opsPerSec() != null ? s.totalCommands() - a.totalCommands() - first.probeCommands()
+                        : s.clientCommands() - a.clientCommands();
+                opsPerSec = round(Math.max(0, commands) / seconds);
+                change = new InstanceStatus.Change(seconds, minus(s.usedMemory(), a.usedMemory()),
+                        minus(s.details().evictions(), a.details().evictions()), interval[0], interval[1]);
             }
             Long idle = null;
             if (state != null) {
                 idle = ActivityTracker.observe(states.home().instanceDir(name), s.runId(), s.clientCommands(),
                         System.currentTimeMillis()).toSeconds();
             }
-            return new InstanceStatus(name, engine.name(), kind, last.error() == null, last.error(), url,
-                    s.pid() != 0 ? s.pid() : pid, port,
-                    binary, source, s.version(), s.uptimeSeconds(), s.role(), s.usedMemory(), s.maxmemory(), memoryPct,
-                    s.maxmemoryPolicy(), s.fragmentation(), dbs, s.keys(), s.expiringKeys(), hm[0], hm[1],
-                    ratio(hm[0], hm[1]), intervalHitRatio, s.evictions(), opsPerSec, otherClients(last), idle, idleTimeout,
-                    cluster, nodes, s.expiredKeys(), s.totalCommands(), change);
+            return new InstanceStatus(
+                    new InstanceStatus.Identity(name, engine.name(), kind, last.error() == null, last.error(), url,
+                            s.pid() != 0 ? s.pid() : pid, port, binary, source),
+                    new InstanceStatus.Server(s.version(), s.uptimeSeconds(), s.usedMemory(), max, memoryPct, hm[0], hm[1],
+                            ratio(hm[0], hm[1]), intervalHitRatio, opsPerSec, otherClients(last), s.totalCommands()),
+                    new InstanceStatus.Idle(idle, idleTimeout), topology, s.details(), change);
         }
+    }
+
+    /** Hits and misses less cachectl's own; null where the server counts none. */
+    private static Long[] discount(Long hits, Long misses, long[] own) {
+        if (hits == null || misses == null) {
+            return new Long[2];
+        }
+        long[] hm = OwnReads.discount(hits, misses, own);
+        return new Long[] {hm[0], hm[1]};
+    }
+
+    private static Long minus(Long now, Long before) {
+        return now == null || before == null ? null : now - before;
     }
 
     /**
@@ -336,7 +361,10 @@ public final class StatusService {
                 : masters + " masters, " + replicas + " replicas";
     }
 
-    private static Double ratio(long hits, long misses) {
+    private static Double ratio(Long hits, Long misses) {
+        if (hits == null || misses == null) {
+            return null;
+        }
         long total = hits + misses;
         return total <= 0 ? null : round((double) hits / total);
     }

@@ -19,7 +19,7 @@ final class EvictionRule implements Rule {
     @Override
     public Optional<Finding> check(Subject subject) {
         InstanceStatus.Change change = subject.status().change();
-        if (change == null || change.evictions() <= 0) {
+        if (change == null || change.evictions() == null || change.evictions() <= 0) {
             return Optional.empty();
         }
         String measure = change.evictions() + " keys evicted " + subject.overInterval();

@@ -23,16 +23,17 @@ final class FragmentationRule implements Rule {
     @Override
     public Optional<Finding> check(Subject subject) {
         InstanceStatus s = subject.status();
-        if (s.fragmentation() == null || s.usedMemory() == null || s.fragmentation() <= RATIO
+        Double fragmentation = s.details().fragmentation();
+        if (fragmentation == null || s.usedMemory() == null || fragmentation <= RATIO
                 || s.usedMemory() < ALMOST_EMPTY) {
             return Optional.empty();
         }
-        long wasted = Math.round((s.fragmentation() - 1) * s.usedMemory());
+        long wasted = Math.round((fragmentation - 1) * s.usedMemory());
         if (wasted <= WASTED) {
             return Optional.empty();
         }
         return Optional.of(finding(subject,
-                String.format(Locale.ROOT, "fragmentation %.2f (above %.1f) wastes %s", s.fragmentation(), RATIO,
+                String.format(Locale.ROOT, "fragmentation %.2f (above %.1f) wastes %s", fragmentation, RATIO,
                         Sizes.human(wasted)),
                 "turn on active defragmentation (CONFIG SET activedefrag yes), or restart it in a quiet hour "
                         + "(with persistence, or warm it again)"));

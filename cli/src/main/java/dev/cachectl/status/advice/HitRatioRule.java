@@ -22,9 +22,9 @@ final class HitRatioRule implements Rule {
     public Optional<Finding> check(Subject subject) {
         InstanceStatus s = subject.status();
         InstanceStatus.Change change = s.change();
-        long lookups = change != null ? change.hits() + change.misses()
-                : (s.hits() == null ? 0 : s.hits()) + (s.misses() == null ? 0 : s.misses());
-        Double ratio = change != null ? s.hitRatioInterval() : s.hitRatio();
+        long lookups = change != null ? (change.hits() == null ? 0 : change.hits() + change.misses())
+                : (s.server().hits() == null ? 0 : s.server().hits()) + (s.server().misses() == null ? 0 : s.server().misses());
+        Double ratio = change != null ? s.server().hitRatioInterval() : s.server().hitRatio();
         if (ratio == null || lookups < MIN_LOOKUPS || ratio >= THRESHOLD) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package dev.cachectl.status.advice;
 
+import dev.cachectl.redis.RedisDetails;
 import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.util.Sizes;
 
@@ -25,7 +26,8 @@ final class MemoryLimitRule implements Rule {
         if (s.usedMemory() == null || s.maxmemory() == null) {
             return Optional.empty();
         }
-        if (s.maxmemory() > 0 && "noeviction".equals(s.maxmemoryPolicy()) && s.usedMemory() > FULL * s.maxmemory()) {
+        if (s.maxmemory() != null && s.maxmemory() > 0 && "noeviction".equals(RedisDetails.of(s.details()).maxmemoryPolicy())
+                && s.usedMemory() > FULL * s.maxmemory()) {
             return Optional.of(finding(subject,
                     String.format(Locale.ROOT, "memory %s is %.0f%% of maxmemory %s under noeviction (above %.0f%%)",
                             Sizes.human(s.usedMemory()), 100.0 * s.usedMemory() / s.maxmemory(), Sizes.human(s.maxmemory()),

@@ -1,5 +1,6 @@
 package dev.cachectl.status.advice;
 
+import dev.cachectl.redis.RedisDetails;
 import dev.cachectl.status.InstanceStatus;
 
 import java.util.Optional;
@@ -15,13 +16,14 @@ final class VolatileWithoutTtlRule implements Rule {
     @Override
     public Optional<Finding> check(Subject subject) {
         InstanceStatus s = subject.status();
-        if (s.maxmemoryPolicy() == null || !s.maxmemoryPolicy().startsWith("volatile-") || s.keys() == null
-                || s.expiringKeys() == null || s.keys() <= s.expiringKeys()) {
+        String policy = RedisDetails.of(s.details()).maxmemoryPolicy();
+        if (policy == null || !policy.startsWith("volatile-") || s.keys() == null
+                || s.details().expiringKeys() == null || s.keys() <= s.details().expiringKeys()) {
             return Optional.empty();
         }
-        long without = s.keys() - s.expiringKeys();
+        long without = s.keys() - s.details().expiringKeys();
         return Optional.of(finding(subject,
-                without + " of " + s.keys() + " keys have no TTL under maxmemory-policy " + s.maxmemoryPolicy(),
+                without + " of " + s.keys() + " keys have no TTL under maxmemory-policy " + policy,
                 "they are never evicted: give them a TTL (a category TTL in cachectl.yaml for warm), "
                         + "or use an allkeys-* policy"));
     }

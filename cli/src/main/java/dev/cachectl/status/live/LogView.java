@@ -37,7 +37,7 @@ public final class LogView implements WatchView {
                 field(fields, "hit_ratio", Sort.ratio(s));
                 field(fields, "ops_per_sec", s.opsPerSec() == null ? null : String.format(Locale.ROOT, "%.0f", s.opsPerSec()));
                 field(fields, "evicted", s.evictions());
-                field(fields, "clients", s.clients());
+                field(fields, "clients", s.server().clients());
             }
             if (s.error() != null) {
                 fields.add("error=" + value(s.error()));

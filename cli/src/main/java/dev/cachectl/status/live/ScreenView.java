@@ -96,7 +96,7 @@ public final class ScreenView implements WatchView {
             String line = String.format(Locale.ROOT, FORMAT, cut(s.name(), 24), s.up() ? "up" : "down", memory(s), text(s.keys()),
                     Sort.ratio(s) == null ? "-" : String.format(Locale.ROOT, "%.1f", Sort.ratio(s) * 100),
                     s.opsPerSec() == null ? "-" : String.format(Locale.ROOT, "%.0f", s.opsPerSec()),
-                    text(s.evictions()), text(s.clients()));
+                    text(s.evictions()), text(s.server().clients()));
             lines.add(new AttributedString(line, s.up() ? AttributedStyle.DEFAULT
                     : AttributedStyle.DEFAULT.foreground(AttributedStyle.RED)));
             if (s.nodes() != null) {
@@ -196,7 +196,7 @@ public final class ScreenView implements WatchView {
             return "-";
         }
         String used = Sizes.human(s.usedMemory());
-        return s.memoryPct() == null ? used : used + String.format(Locale.ROOT, " (%.0f%%)", s.memoryPct());
+        return s.server().memoryPct() == null ? used : used + String.format(Locale.ROOT, " (%.0f%%)", s.server().memoryPct());
     }
 
     private static String cut(String s, int width) {

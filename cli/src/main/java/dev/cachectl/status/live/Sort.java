@@ -35,7 +35,7 @@ public enum Sort {
 
     /** The ratio over the interval when there is one; lowest first, since a low one is what needs a look. */
     static Double ratio(InstanceStatus s) {
-        return s.hitRatioInterval() != null ? s.hitRatioInterval() : s.hitRatio();
+        return s.server().hitRatioInterval() != null ? s.server().hitRatioInterval() : s.server().hitRatio();
     }
 
     private static <T extends Comparable<T>> Comparator<InstanceStatus> descending(Function<InstanceStatus, T> key) {

@@ -1,5 +1,6 @@
 package dev.cachectl.status.prometheus;
 
+import dev.cachectl.redis.RedisDetails;
 import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.status.NodeStatus;
 import dev.cachectl.status.StatusReport;
@@ -53,20 +54,21 @@ public final class PrometheusFormat {
             }
             add(families, "redis_memory_used_bytes", labels, s.usedMemory());
             add(families, "redis_memory_max_bytes", labels, s.maxmemory());
-            add(families, "redis_keyspace_hits_total", labels, s.hits());
-            add(families, "redis_keyspace_misses_total", labels, s.misses());
+            add(families, "redis_keyspace_hits_total", labels, s.server().hits());
+            add(families, "redis_keyspace_misses_total", labels, s.server().misses());
             add(families, "redis_evicted_keys_total", labels, s.evictions());
-            add(families, "redis_expired_keys_total", labels, s.expiredKeys());
-            if (s.keyspace() != null) {
-                s.keyspace().forEach((db, k) -> {
+            RedisDetails redis = RedisDetails.of(s.details());
+            add(families, "redis_expired_keys_total", labels, redis.expiredKeys());
+            if (redis.keyspace() != null) {
+                redis.keyspace().forEach((db, k) -> {
                     add(families, "redis_db_keys", with(labels, "db", db), k.keys());
                     add(families, "redis_db_keys_expiring", with(labels, "db", db), k.expires());
                 });
             }
-            add(families, "redis_connected_clients", labels, s.clients());
-            add(families, "redis_commands_processed_total", labels, s.commandsProcessed());
-            add(families, "cachectl_hit_ratio", labels, s.hitRatioInterval() != null ? s.hitRatioInterval() : s.hitRatio());
-            add(families, "cachectl_idle_seconds", labels, s.idleSeconds());
+            add(families, "redis_connected_clients", labels, s.server().clients());
+            add(families, "redis_commands_processed_total", labels, s.server().commandsProcessed());
+            add(families, "cachectl_hit_ratio", labels, s.server().hitRatioInterval() != null ? s.server().hitRatioInterval() : s.server().hitRatio());
+            add(families, "cachectl_idle_seconds", labels, s.idle().idleSeconds());
             namespaces.of(s.name()).forEach((ns, bytes) ->
                     add(families, "cachectl_namespace_memory_bytes", with(labels, "namespace", ns), bytes));
             if (s.nodes() != null) {
