@@ -20,6 +20,7 @@ public final class ProgressMeter implements ProgressListener {
     private final AtomicLong bytes = new AtomicLong();
     private volatile String job = "";
     private volatile long total = -1;
+    private volatile String detail;
     private long startNanos;
     private long lastPrint;
 
@@ -61,6 +62,12 @@ public final class ProgressMeter implements ProgressListener {
     }
 
     @Override
+    public void detail(String text) {
+        detail = text;
+        advanced(0, 0);
+    }
+
+    @Override
     public synchronized void finished() {
         if (bar) {
             err.print("\r\033[K");
@@ -79,6 +86,9 @@ public final class ProgressMeter implements ProgressListener {
         line.append(String.format(Locale.ROOT, ", %.0f/s, %s/s", rate, Sizes.human((long) (bytes.get() / seconds))));
         if (total > 0 && rate > 0 && done < total) {
             line.append(", ETA ").append(Durations.format(Duration.ofSeconds((long) ((total - done) / rate))));
+        }
+        if (detail != null) {
+            line.append("; ").append(detail);
         }
         if (bar) {
             err.print("\r\033[K" + line);
