@@ -231,6 +231,7 @@ final class LiveFollow {
         long settleNanos = plan.live().settle().toNanos();
         long levelSince = -1;
         long lastAck = 0;
+        long lastAcked = -1;
         long pauseDeadline = 0;
         while (reader.isAlive()) {
             long now = System.nanoTime();
@@ -244,8 +245,10 @@ final class LiveFollow {
                 taken.pollFirst();
             }
             lagNanos = taken.isEmpty() ? 0 : now - taken.peekFirst()[1];
-            if (now - lastAck >= ACK_EVERY.toNanos()) {
+            // as a replica does every second, and at once when more is applied, so the source's view of the lag is fresh
+            if (now - lastAck >= ACK_EVERY.toNanos() || done != lastAcked) {
                 lastAck = now;
+                lastAcked = done;
                 try {
                     sync.ack(done);
                 } catch (IOException e) {

@@ -143,11 +143,15 @@ class MigrateLiveTest {
      * Runs {@code migrate src TARGET --live --until caught-up} while a writer writes to src, stops the
      * writer once the follow has applied transactions written after it began, and returns the summary.
      */
-    private JsonNode followWhileWriting(String target) throws Exception {
+    private JsonNode followWhileWriting(String target, String... options) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         CompletableFuture<Long> writing = writer(home.port("src"), stop, 200_000);
-        CompletableFuture<CliResult> migrate = CompletableFuture.supplyAsync(() -> home.run("--json", "migrate", "src",
-                target, "--live", "--until", "caught-up", "--settle", "300ms"), command -> new Thread(command, "migrate").start());
+        // the settle outlasts any stall of the writer on a loaded machine: the follow must not end while it writes
+        List<String> args = new ArrayList<>(List.of("--json", "migrate", "src", target, "--live", "--until", "caught-up",
+                "--settle", "2s"));
+        args.addAll(List.of(options));
+        CompletableFuture<CliResult> migrate = CompletableFuture.supplyAsync(() -> home.run(args.toArray(String[]::new)),
+                command -> new Thread(command, "migrate").start());
         try (Jedis src = redis("src")) {
             // the follow is on when the source lists a replica that acknowledges offsets
             Await.until(Duration.ofSeconds(30), "cachectl listed as a replica of the source",
@@ -155,11 +159,12 @@ class MigrateLiveTest {
             long counter = Long.parseLong(src.get("tx:counter") == null ? "0" : src.get("tx:counter"));
             Await.until(Duration.ofSeconds(20), "more transactions after the follow began",
                     () -> src.get("tx:counter") != null && Long.parseLong(src.get("tx:counter")) >= counter + 30);
+            assertFalse(migrate.isDone(), () -> "the follow ended while the writer still wrote: " + migrate.join());
             stop.set(true);
             assertTrue(writing.get(30, TimeUnit.SECONDS) > 0, "the writer wrote");
             CliResult result = migrate.get(60, TimeUnit.SECONDS);
             result.assertOk();
-            return json(result);
+            return dev.cachectl.cli.JsonSchemaTest.valid("migrate", result);
         } finally {
             stop.set(true);
         }
@@ -197,6 +202,28 @@ class MigrateLiveTest {
         }
         try (Jedis src = redis("src")) {
             assertEquals(contents(src), target);
+        }
+    }
+
+    @Test
+    void filters_renames_and_maps_dbs_on_every_write_of_the_stream() throws Exception {
+        start("src", "dst");
+        load("src", 200);
+        JsonNode summary = followWhileWriting("dst", "--match", "w:*", "--rename-prefix", "w:=m:", "--db-map", "0:2");
+        try (Jedis src = redis("src"); Jedis dst = redis("dst")) {
+            dst.select(2);
+            Map<String, String> expected = new TreeMap<>();
+            contents(src).forEach((key, value) -> {
+                if (key.startsWith("w:")) {
+                    expected.put("m:" + key.substring(2), value);
+                }
+            });
+            assertFalse(expected.isEmpty());
+            Map<String, String> actual = contents(dst);
+            assertEquals(expected.size(), actual.size(), () -> "keys; " + summary);
+            assertEquals(expected, actual);
+            dst.select(0);
+            assertEquals(0, dst.dbSize(), "db 0 of the target is left alone");
         }
     }
 
