@@ -227,6 +227,78 @@ class MigrateLiveTest {
         }
     }
 
+    @Test
+    void follows_every_master_of_a_cluster_source() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        start("dst");
+        List<Integer> masters = masterPorts("shard");
+        for (int port : masters) {
+            try (Jedis node = new Jedis("127.0.0.1", port)) {
+                node.configSet("repl-diskless-sync-delay", "0");
+            }
+        }
+        java.util.Set<redis.clients.jedis.HostAndPort> seeds = new java.util.HashSet<>();
+        masters.forEach(p -> seeds.add(new redis.clients.jedis.HostAndPort("127.0.0.1", p)));
+        Map<Integer, Long> replicasBefore = new TreeMap<>();
+        for (int port : masters) {
+            try (Jedis node = new Jedis("127.0.0.1", port)) {
+                replicasBefore.put(port, replicas(node));
+            }
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean following = new AtomicBoolean();
+        try (redis.clients.jedis.JedisCluster cluster = new redis.clients.jedis.JedisCluster(seeds)) {
+            CompletableFuture<Long> writing = CompletableFuture.supplyAsync(() -> {
+                long round = 0;
+                // bounded; goes on a while after the follow began
+                for (long after = 0; round < 200_000 && !stop.get() && after < 600; round++) {
+                    cluster.set("c:" + (round % 300), "r" + round);
+                    cluster.incr("n:" + (round % 11));
+                    if (following.get()) {
+                        after++;
+                    }
+                }
+                return round;
+            }, command -> new Thread(command, "writer").start());
+            CompletableFuture<CliResult> migrate = CompletableFuture.supplyAsync(() -> home.run("--json", "migrate",
+                    "shard", "dst", "--live", "--until", "caught-up", "--settle", "2s"), command -> new Thread(command, "migrate").start());
+            Await.until(Duration.ofSeconds(40), "every master lists cachectl as one more replica", () -> {
+                for (int port : masters) {
+                    try (Jedis node = new Jedis("127.0.0.1", port)) {
+                        if (replicas(node) <= replicasBefore.get(port)) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            });
+            following.set(true);
+            assertTrue(writing.get(60, TimeUnit.SECONDS) > 0);
+            CliResult result = migrate.get(60, TimeUnit.SECONDS);
+            result.assertOk();
+            Map<String, String> source = new TreeMap<>();
+            for (int port : masters) {
+                try (Jedis node = new Jedis("127.0.0.1", port)) {
+                    source.putAll(contents(node));
+                }
+            }
+            try (Jedis dst = redis("dst")) {
+                assertEquals(source, contents(dst));
+            }
+        } finally {
+            stop.set(true);
+        }
+    }
+
+    private static long replicas(Jedis node) {
+        for (String line : node.info("replication").split("\r\n")) {
+            if (line.startsWith("connected_slaves:")) {
+                return Long.parseLong(line.substring("connected_slaves:".length()).trim());
+            }
+        }
+        return 0;
+    }
+
     /** The ports of a local cluster's masters. */
     private List<Integer> masterPorts(String cluster) {
         String url = home.run("start", cluster).assertOk().out().trim();
