@@ -369,6 +369,45 @@ class MigrateLiveTest {
     }
 
     @Test
+    void ctrl_c_saves_the_position_and_a_resume_past_the_backlog_takes_a_fresh_snapshot() throws Exception {
+        start("src", "dst");
+        load("src", 300);
+        try (Jedis src = redis("src"); Jedis dst = redis("dst")) {
+            src.configSet("repl-backlog-size", "16384");
+            CachectlProcess follow = CachectlProcess.launch(home, "live", "migrate", "src", "dst", "--live");
+            try {
+                Await.until(Duration.ofSeconds(30), "the follow acknowledging offsets",
+                        () -> src.info("replication").contains("slave0:"));
+                src.set("during", "the follow");
+                Await.until(Duration.ofSeconds(10), "the write applied", () -> "the follow".equals(dst.get("during")));
+                follow.signal("-INT", false);
+                assertEquals(130, follow.exitWithin(Duration.ofSeconds(20)), follow.log());
+            } finally {
+                if (follow.process().isAlive()) {
+                    follow.process().destroyForcibly();
+                }
+            }
+            // far more than the backlog holds, while nothing follows
+            byte[] value = new byte[1024];
+            try (Pipeline p = src.pipelined()) {
+                for (int i = 0; i < 200; i++) {
+                    p.set(("big:" + i).getBytes(), value);
+                }
+                p.sync();
+            }
+            long fullBefore = replicationField(src, "sync_full");
+            CliResult result = home.run("--json", "migrate", "src", "dst", "--live", "--resume", "--until", "caught-up",
+                    "--settle", "300ms");
+            result.assertOk();
+            JsonNode summary = json(result);
+            assertFalse(summary.get("live").get("resumed_stream").asBoolean());
+            assertTrue(summary.get("notes").toString().contains("took a fresh snapshot"), summary.toString());
+            assertEquals(fullBefore + 1, replicationField(src, "sync_full"));
+            assertEqualSides(src, dst);
+        }
+    }
+
+    @Test
     void a_cutover_pauses_writes_drains_verifies_and_resumes_them() throws Exception {
         start("src", "dst");
         load("src", 500);
