@@ -113,8 +113,8 @@ public final class CachectlCommand implements Runnable {
 
     /**
      * How a long job shows progress on stderr, from {@code --progress}: {@code auto} is a bar on a
-     * terminal that can redraw a line (not {@code TERM=dumb}) and log lines otherwise;
-     * {@code --quiet} means none.
+     * terminal that can redraw a line (not {@code TERM=dumb}) and log lines otherwise (JSON
+     * objects with {@code --json}); {@code --quiet} means none.
      */
     dev.cachectl.progress.ProgressListener progressListener(java.io.PrintWriter err) {
         Progress mode = quiet ? Progress.none : progress;
@@ -123,7 +123,8 @@ public final class CachectlCommand implements Runnable {
         }
         return switch (mode) {
             case bar -> dev.cachectl.progress.ProgressMeter.bar(err);
-            case log -> dev.cachectl.progress.ProgressMeter.log(err, java.time.Duration.ofSeconds(5));
+            case log -> json ? dev.cachectl.progress.ProgressMeter.jsonLog(err, java.time.Duration.ofSeconds(5))
+                    : dev.cachectl.progress.ProgressMeter.log(err, java.time.Duration.ofSeconds(5));
             default -> dev.cachectl.progress.ProgressListener.none();
         };
     }

@@ -110,6 +110,22 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--delete-source", description = "Move: delete each source key once it is on the target and unchanged.")
     boolean deleteSource;
 
+    @Option(names = "--live", description = "After the snapshot, keep applying every write the source replicates, "
+            + "until Ctrl-C, --until caught-up or --cutover.")
+    boolean live;
+
+    @Option(names = "--until", paramLabel = "WHEN", description = "With --live: stop once the target has caught up "
+            + "(caught-up) and stayed so for --settle.")
+    String until;
+
+    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "1s",
+            description = "With --live --until caught-up: how long the lag must stay zero (default: ${DEFAULT-VALUE}).")
+    Duration settle;
+
+    @Option(names = "--cutover", description = "With --live: once caught up, pause writes on the source, drain the "
+            + "stream, verify, report and resume writes.")
+    boolean cutover;
+
     @Mixin
     BatchOptions batch;
 
@@ -127,12 +143,13 @@ public final class MigrateCommand implements Callable<Integer> {
         if (mode == MigrationPlan.Mode.struct && reader == MigrationPlan.Reader.sync) {
             throw CachectlException.usage("--mode struct copies key by key from the live source: use --reader scan (or auto)");
         }
+        MigrationPlan.Live follow = live();
         Endpoint from = ctx.catalog().reachableEndpoint(source);
         Endpoint to = ctx.catalog().reachableEndpoint(target);
-        MigrationPlan plan = new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode, reader,
-                scanCount, bigKeyElements, bigKeyBytes,
+        MigrationPlan plan = new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode,
+                follow != null ? MigrationPlan.Reader.sync : reader, scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
-                ttlTolerance, deleteSource, batch.settings());
+                ttlTolerance, deleteSource, batch.settings(), follow);
         // options first (a usage error needs no server), then both ends answer and accept us, before any plan
         RedisClients.check(from, to);
         Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"), new OwnReads(ctx.home().root()));
@@ -149,6 +166,34 @@ public final class MigrateCommand implements Callable<Integer> {
             output.error(result.summary().stoppedBecause(), List.of());
         }
         return result.exitCode().code();
+    }
+
+    /** The live follow's settings, or null without --live; options that need it or contradict it are usage errors. */
+    private MigrationPlan.Live live() {
+        if (!live) {
+            if (until != null || cutover) {
+                throw CachectlException.usage((cutover ? "--cutover" : "--until") + " needs --live");
+            }
+            return null;
+        }
+        if (deleteSource) {
+            throw CachectlException.usage("--live cannot --delete-source: the source keeps taking writes, which would "
+                    + "be deleted as they arrive");
+        }
+        if (reader == MigrationPlan.Reader.scan || mode == MigrationPlan.Mode.struct) {
+            throw CachectlException.usage("--live follows the source's replication stream after its snapshot: drop "
+                    + (reader == MigrationPlan.Reader.scan ? "--reader scan" : "--mode struct"));
+        }
+        if (until != null && !until.equals("caught-up")) {
+            throw CachectlException.usage("--until takes caught-up (got '" + until + "')");
+        }
+        if (until != null && cutover) {
+            throw CachectlException.usage("--cutover ends the follow by itself: drop --until");
+        }
+        if (settle.isNegative()) {
+            throw CachectlException.usage("--settle must not be negative");
+        }
+        return new MigrationPlan.Live(until != null, settle, cutover);
     }
 
     private void report(Output output, MigrationSummary s) {
@@ -171,6 +216,17 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         if (s.deletedFromSource() > 0) {
             output.note("  " + s.deletedFromSource() + " keys deleted from the source");
+        }
+        if (s.live() != null) {
+            MigrationSummary.Live l = s.live();
+            output.note(String.format(Locale.ROOT, "  live: %d writes applied (%d transactions), %d failed, %d not carried; "
+                            + "ended %s at offset %d, lag %d bytes (%.1fs)%s%s", l.commandsApplied(), l.transactions(),
+                    l.commandsFailed(), l.commandsNotCarried(), l.ended(), l.appliedOffset(), l.lagBytes(), l.lagSeconds(),
+                    l.caughtUp() ? ", caught up" : "", l.resumedStream() ? ", resumed by partial resync" : ""));
+            if (l.cutover()) {
+                output.note(String.format(Locale.ROOT, "  cutover: source writes paused for %.2fs (drain and verify)",
+                        l.pausedSeconds()));
+            }
         }
         if (s.checkpoint() != null) {
             output.note("  checkpoint saved: " + s.checkpoint() + " (continue with --resume)");

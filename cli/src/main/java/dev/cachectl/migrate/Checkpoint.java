@@ -28,9 +28,17 @@ import java.util.TreeSet;
  * ({@link CheckpointFile}), never trusted. Written with jackson-core's streaming API every second
  * of a run: databind would load some 400 classes while the copy needs the CPU.
  */
-record Checkpoint(String plan, Job job, List<Stream> streams, Counters.Snapshot totals, String checksum) {
+record Checkpoint(String plan, Job job, List<Stream> streams, List<Live> live, Counters.Snapshot totals, String checksum) {
 
     record Stream(String node, int db, String runId, String cursor, boolean done) {
+    }
+
+    /**
+     * Where a {@code --live} follow of a node stands: the replication id and the offset up to which the
+     * target acknowledged every write ({@code PSYNC replid offset+1} goes on from there), and the db
+     * selected at that offset (-1: none yet), since the stream names a db only when it changes.
+     */
+    record Live(String node, String replicationId, long offset, int db) {
     }
 
     /** The job a checkpoint belongs to, as the user gave it (URLs redacted). */
@@ -67,15 +75,18 @@ record Checkpoint(String plan, Job job, List<Stream> streams, Counters.Snapshot 
         }
     }
 
-    static Checkpoint of(String plan, Job job, List<Stream> streams, Counters.Snapshot totals) {
-        return new Checkpoint(plan, job, streams, totals, checksum(plan, job, streams, totals));
+    static Checkpoint of(String plan, Job job, List<Stream> streams, List<Live> live, Counters.Snapshot totals) {
+        return new Checkpoint(plan, job, streams, live, totals, checksum(plan, job, streams, live, totals));
     }
 
     /** SHA-256 over every field in a fixed order: what {@link CheckpointFile} recomputes on load. */
-    static String checksum(String plan, Job job, List<Stream> streams, Counters.Snapshot t) {
+    static String checksum(String plan, Job job, List<Stream> streams, List<Live> live, Counters.Snapshot t) {
         StringBuilder text = new StringBuilder(plan).append('\n').append(job).append('\n');
         for (Stream s : streams) {
             text.append(s).append('\n');
+        }
+        for (Live l : live) {
+            text.append(l).append('\n');
         }
         text.append(t);
         try {

@@ -71,15 +71,43 @@ final class CheckpointFile {
             }
             streams.add(s);
         }
+        List<Checkpoint.Live> live = new ArrayList<>();
+        JsonNode liveNode = root.get("live");
+        if (liveNode != null && !liveNode.isNull()) {
+            // absent from checkpoints of runs without --live and of cachectl before it
+            if (!liveNode.isArray()) {
+                throw damaged("live is not a list");
+            }
+            for (int i = 0; i < liveNode.size(); i++) {
+                live.add(live(liveNode.get(i), "live " + (i + 1) + ": "));
+            }
+        }
         JsonNode t = object(root, "totals", "");
         Counters.Snapshot totals = new Counters.Snapshot(count(t, "scanned", "totals."), count(t, "copied", "totals."),
                 count(t, "skipped_existing", "totals."), count(t, "expired", "totals."), count(t, "failed", "totals."),
                 count(t, "bytes", "totals."));
         String checksum = text(root, "checksum", "");
-        if (!checksum.equals(Checkpoint.checksum(plan, job, streams, totals))) {
+        if (!checksum.equals(Checkpoint.checksum(plan, job, streams, live, totals))) {
             throw damaged("its checksum does not match its contents: it was edited or only partly written");
         }
-        return new Checkpoint(plan, job, streams, totals, checksum);
+        return new Checkpoint(plan, job, streams, live, totals, checksum);
+    }
+
+    private Checkpoint.Live live(JsonNode l, String at) {
+        if (l == null || !l.isObject()) {
+            throw damaged(at + "not an object");
+        }
+        String node = text(l, "node", at);
+        String id = text(l, "replication_id", at);
+        if (node.isEmpty() || !id.matches("[0-9a-f]{40}")) {
+            throw damaged(at + (node.isEmpty() ? "node is empty" : "replication_id is not a replication id"));
+        }
+        long offset = count(l, "offset", at);
+        JsonNode db = l.get("db");
+        if (db == null || !db.isIntegralNumber() || db.longValue() < -1 || db.longValue() > Integer.MAX_VALUE) {
+            throw damaged(at + "db is " + (db == null ? "missing" : db + ", not a db number"));
+        }
+        return new Checkpoint.Live(node, id, offset, db.intValue());
     }
 
     private Checkpoint.Job job(JsonNode j) {

@@ -81,7 +81,7 @@ final class DryRun {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         return new MigrationSummary(plan.source().toString(), plan.target().toString(), "completed", true,
                 !resumePlan.isEmpty(), reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0,
-                estimatedBytes, estimatedSeconds, null, null, resumePlan, null);
+                estimatedBytes, estimatedSeconds, null, null, resumePlan, null, null);
     }
 
     /** {@code --dry-run --resume}: what the resume would do, one line per (node, db) and one for what is done. */

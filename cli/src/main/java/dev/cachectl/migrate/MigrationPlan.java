@@ -18,6 +18,7 @@ import java.util.Map;
  * @param bigKeyBytes  a value larger than this is copied in chunks
  * @param reader       how keys are read from the source: SCAN, a replication snapshot, or the better of the two
  * @param checkpoint   where progress is saved so an interrupted run can resume
+ * @param live         after the snapshot, keep applying the source's writes ({@code --live}); null for a one-off copy
  */
 public record MigrationPlan(
         Endpoint source,
@@ -36,7 +37,24 @@ public record MigrationPlan(
         Verify verify,
         Duration ttlTolerance,
         boolean deleteSource,
-        BatchSettings batch) {
+        BatchSettings batch,
+        Live live) {
+
+    public MigrationPlan(Endpoint source, Endpoint target, List<Integer> sourceDbs, Map<Integer, Integer> dbMap,
+                         KeySelection selection, boolean replace, Mode mode, Reader reader, int scanCount,
+                         long bigKeyElements, long bigKeyBytes, Path checkpoint, boolean resume, Verify verify,
+                         Duration ttlTolerance, boolean deleteSource, BatchSettings batch) {
+        this(source, target, sourceDbs, dbMap, selection, replace, mode, reader, scanCount, bigKeyElements, bigKeyBytes,
+                checkpoint, resume, verify, ttlTolerance, deleteSource, batch, null);
+    }
+
+    /**
+     * How a live follow ends: never on its own (Ctrl-C, SIGTERM), once the applied writes stayed level
+     * with the source for {@code settle} ({@code --until caught-up}), or with a {@code cutover}: the
+     * source's writes paused, the stream drained, the two sides verified, the writes resumed.
+     */
+    public record Live(boolean untilCaughtUp, Duration settle, boolean cutover) {
+    }
 
     /** How values travel: DUMP/RESTORE, type by type, or DUMP/RESTORE with a type-by-type fallback. */
     public enum Mode { auto, dump, struct }

@@ -34,7 +34,17 @@ public record MigrationSummary(
         String checkpoint,
         String stoppedBecause,
         List<String> notes,
-        Verification verification) {
+        Verification verification,
+        Live live) {
+
+    /**
+     * What a {@code --live} follow did: writes applied after the snapshot, where it stopped in the
+     * source's replication stream, and the lag it ended with ({@code caught_up}: nothing left unapplied).
+     */
+    public record Live(long commandsApplied, long commandsFailed, long commandsNotCarried, long transactions,
+                       long appliedOffset, long sourceOffset, long lagBytes, double lagSeconds, boolean caughtUp,
+                       String ended, boolean cutover, double pausedSeconds, boolean resumedStream) {
+    }
 
     /** What {@code --verify} found. */
     public record Verification(String mode, long checked, long mismatches, List<String> examples, String listFile,

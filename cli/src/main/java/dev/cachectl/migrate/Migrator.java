@@ -52,6 +52,9 @@ public final class Migrator {
     private final Map<String, String> readBy = new ConcurrentHashMap<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
 
+    /** The live follows of this run ({@code --live}), by source node. */
+    private final LiveFollow.Totals live = new LiveFollow.Totals();
+
     private final OwnReads ownReads;
     /** Per source node, the {hits, misses} of this run already added to {@link #ownReads}. */
     private final Map<String, long[]> ownReadsRecorded = new ConcurrentHashMap<>();
@@ -84,6 +87,9 @@ public final class Migrator {
                     + "): map dbs with --db-map or rename with --rename-prefix, or pick another target");
         }
         List<SourceNode> nodes = Topology.sourceNodes(plan.source());
+        if (plan.live() != null) {
+            LiveFollow.refuseOwnReplica(plan, nodes);
+        }
         try (Target target = Target.open(plan.target())) {
             Checkpoint previous = loadCheckpoint(plan, checkpointFile);
             List<StreamProgress> streams = streams(plan, nodes, previous);
@@ -106,11 +112,22 @@ public final class Migrator {
             if (complete) {
                 Checkpoint.delete(checkpointFile);
             } else {
-                Checkpoint.of(fingerprint(plan), Checkpoint.Job.of(plan), checkpoints(streams), counters.snapshot(base))
-                        .write(checkpointFile);
+                Checkpoint.of(fingerprint(plan), Checkpoint.Job.of(plan), checkpoints(streams), livePositions(previous),
+                        counters.snapshot(base)).write(checkpointFile);
             }
-            MigrationSummary.Verification verification = complete && plan.verify() != MigrationPlan.Verify.none
-                    ? new Verifier(plan, streams, target, checkpointDir).verify() : null;
+            MigrationSummary.Verification verification;
+            try {
+                if (complete) {
+                    live.follows.values().forEach(LiveFollow::removeMarkers);
+                }
+                // a cutover verifies while the source's writes are paused, so both sides hold still
+                MigrationPlan.Verify verify = plan.live() != null && plan.live().cutover() && plan.verify() == MigrationPlan.Verify.none
+                        ? MigrationPlan.Verify.quick : plan.verify();
+                verification = complete && verify != MigrationPlan.Verify.none
+                        ? new Verifier(withVerify(plan, verify), streams, target, checkpointDir).verify() : null;
+            } finally {
+                live.follows.values().forEach(LiveFollow::unpause);
+            }
             return result(plan, counters, previous != null, complete, checkpointFile, verification, started);
         }
     }
@@ -132,6 +149,16 @@ public final class Migrator {
             }
             SnapshotCopy snapshot = new SnapshotCopy(plan, target, nodeStreams, counters, rate, progress, this::stopping,
                     e -> fatal.compareAndSet(null, e));
+            if (plan.live() != null) {
+                LiveFollow.Resume from = LiveFollow.resumePosition(plan, target, address, previous == null ? null
+                        : previous.live().stream().filter(l -> l.node().equals(address)).findFirst().orElse(null));
+                LiveFollow follow = new LiveFollow(plan, target, nodeStreams.get(0).node, counters, live, progress,
+                        this::stopping);
+                if (from != null) {
+                    follow.holding(from.held());
+                }
+                snapshot.following(follow, from == null ? null : from.from(), notes::add);
+            }
             producers.add(start("cachectl-sync-" + address, () -> {
                 try {
                     readBy.put(address, "sync");
@@ -163,7 +190,8 @@ public final class Migrator {
             if (all.stream().noneMatch(Thread::isAlive)) {
                 break;
             }
-            Checkpoint.of(fingerprint, job, checkpoints(streams), counters.snapshot(base)).write(checkpointFile);
+            Checkpoint.of(fingerprint, job, checkpoints(streams), livePositions(previous), counters.snapshot(base))
+                    .write(checkpointFile);
             recordOwnReads(streams, counters);
         }
     }
@@ -373,6 +401,27 @@ public final class Migrator {
         return node.address().equals(plan.target().host() + ":" + plan.target().port());
     }
 
+    /** Each node's live position: where its follow stands now, or where the resumed checkpoint left it. */
+    private List<Checkpoint.Live> livePositions(Checkpoint previous) {
+        Map<String, Checkpoint.Live> positions = new TreeMap<>();
+        if (previous != null) {
+            previous.live().forEach(l -> positions.put(l.node(), l));
+        }
+        live.follows.values().forEach(f -> {
+            LiveFollow.Position p = f.position();
+            if (p != null) {
+                positions.put(p.node(), new Checkpoint.Live(p.node(), p.replicationId(), p.offset(), p.db()));
+            }
+        });
+        return List.copyOf(positions.values());
+    }
+
+    private static MigrationPlan withVerify(MigrationPlan p, MigrationPlan.Verify verify) {
+        return new MigrationPlan(p.source(), p.target(), p.sourceDbs(), p.dbMap(), p.selection(), p.replace(), p.mode(),
+                p.reader(), p.scanCount(), p.bigKeyElements(), p.bigKeyBytes(), p.checkpoint(), p.resume(), verify,
+                p.ttlTolerance(), p.deleteSource(), p.batch(), p.live());
+    }
+
     private static List<Checkpoint.Stream> checkpoints(List<StreamProgress> streams) {
         return streams.stream().map(StreamProgress::checkpoint).toList();
     }
@@ -426,8 +475,27 @@ public final class Migrator {
                 false, resumed, reader, c.scanned.sum(), copied, c.skippedExisting.sum(), c.expired.sum(), c.failed.sum(),
                 c.failureReasons(), c.typeCopies.sum(), c.bigKeys.sum(), notCarried, c.deletedFromSource.sum(),
                 c.bytes.sum(), round(seconds), round(copied / Math.max(seconds, 1e-3)), null, null,
-                complete ? null : checkpointFile.toString(), because, List.copyOf(notes), verification);
+                complete ? null : checkpointFile.toString(), because, List.copyOf(notes), verification, liveSummary(plan));
         return new Result(summary, exit);
+    }
+
+    private MigrationSummary.Live liveSummary(MigrationPlan plan) {
+        if (plan.live() == null) {
+            return null;
+        }
+        List<LiveFollow> follows = List.copyOf(live.follows.values());
+        long appliedOffset = follows.stream().mapToLong(LiveFollow::appliedOffset).sum();
+        long sourceOffset = follows.stream().mapToLong(LiveFollow::sourceOffset).sum();
+        long lag = follows.stream().mapToLong(LiveFollow::lagBytes).sum();
+        double lagSeconds = follows.stream().mapToDouble(LiveFollow::lagSeconds).max().orElse(0);
+        boolean caughtUp = !follows.isEmpty() && follows.stream().allMatch(LiveFollow::caughtUp);
+        java.util.Set<String> ends = new java.util.TreeSet<>();
+        follows.forEach(f -> ends.add(f.ended()));
+        return new MigrationSummary.Live(live.applied.sum(), live.failed.sum(), live.notCarried.sum(),
+                live.transactions.sum(), appliedOffset, sourceOffset, lag, round(lagSeconds), caughtUp,
+                ends.isEmpty() ? "not-started" : String.join("+", ends), plan.live().cutover(),
+                round(follows.stream().mapToDouble(LiveFollow::pausedSeconds).max().orElse(0)),
+                follows.stream().anyMatch(LiveFollow::resumedStream));
     }
 
     static double round(double v) {

@@ -66,6 +66,9 @@ final class SnapshotCopy {
     private final ProgressListener progress;
     private final BooleanSupplier stopping;
     private final Consumer<CachectlException> abort;
+    private LiveFollow live;
+    private Checkpoint.Live resumeFrom;
+    private Consumer<String> notes = note -> { };
 
     SnapshotCopy(MigrationPlan plan, Target target, List<StreamProgress> streams, Counters counters, RateLimiter rate,
                  ProgressListener progress, BooleanSupplier stopping, Consumer<CachectlException> abort) {
@@ -79,18 +82,60 @@ final class SnapshotCopy {
         this.abort = abort;
     }
 
+    /**
+     * After the snapshot, {@code live} follows the writes that come after it on the same link. With a
+     * {@code resumeFrom} position the link asks for the writes after it, and the snapshot is taken again
+     * only when the source no longer holds them ({@code notes} hears why).
+     */
+    SnapshotCopy following(LiveFollow live, Checkpoint.Live resumeFrom, Consumer<String> notes) {
+        this.live = live;
+        this.resumeFrom = resumeFrom;
+        this.notes = notes;
+        return this;
+    }
+
     /** Copies the node; throws {@link ReplicaSync.Refused} before anything is copied when the source allows no snapshot. */
     void run() throws InterruptedException {
         Map<Integer, StreamProgress> byDb = new HashMap<>();
-        streams.stream().filter(s -> !s.done()).forEach(s -> byDb.put(s.db, s));
+        // a live follow that takes a snapshot copies every db again: the writes since an earlier one are not known
+        streams.stream().filter(s -> live != null || !s.done()).forEach(s -> byDb.put(s.db, s));
         if (byDb.isEmpty()) {
             return;
         }
         SourceNode node = streams.get(0).node;
+        ReplicaSync sync = live == null ? ReplicaSync.start(node.endpoint(), IDLE)
+                : resumeFrom != null ? ReplicaSync.resume(node.endpoint(), IDLE, resumeFrom.replicationId(), resumeFrom.offset())
+                : ReplicaSync.follow(node.endpoint(), IDLE);
+        try (sync) {
+            byte[] readAhead = new byte[0];
+            if (!sync.continued()) {
+                if (resumeFrom != null) {
+                    notes.accept("source " + node.address() + " no longer holds the writes after offset "
+                            + resumeFrom.offset() + " (its replication backlog moved on, or it restarted): took a fresh snapshot");
+                }
+                readAhead = snapshot(sync, node, byDb);
+                if (stopping.getAsBoolean()) {
+                    return;
+                }
+            }
+            if (live != null) {
+                live.follow(sync, sync.commands(readAhead), sync.continued(), resumeFrom == null ? -1 : resumeFrom.db());
+            }
+        } catch (IOException e) {
+            throw new CachectlException(ExitCode.DOWN, "lost the connection to source " + node.endpoint()
+                    + " after its snapshot: " + ConnectionLoss.what(e), e);
+        }
+    }
+
+    /** Copies the snapshot on {@code sync}; returns what its reader read past the RDB's end. */
+    private byte[] snapshot(ReplicaSync sync, SourceNode node, Map<Integer, StreamProgress> byDb) throws InterruptedException {
         SnapshotOutcomes outcomes = new SnapshotOutcomes(plan.target(), counters, progress, abort);
-        try (ReplicaSync sync = ReplicaSync.start(node.endpoint(), IDLE); SnapshotSink sink = sink(outcomes)) {
-            copy(new RdbReader(sync.rdb(), Math.min(CAPTURE_LIMIT, plan.bigKeyBytes())), byDb, sink, outcomes);
+        byte[] readAhead;
+        try (SnapshotSink sink = sink(outcomes)) {
+            RdbReader rdb = new RdbReader(sync.rdb(), Math.min(CAPTURE_LIMIT, plan.bigKeyBytes()));
+            copy(rdb, byDb, sink, outcomes);
             sink.drain();
+            readAhead = rdb.unread();
         } catch (RdbFormatException e) {
             throw new Unreadable("cannot read the snapshot of " + node.address() + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -101,14 +146,17 @@ final class SnapshotCopy {
                     + " (if it is still up, its log says why it closed the link)", e);
         }
         if (stopping.getAsBoolean()) {
-            return;
+            return readAhead;
         }
         copyDeferred(outcomes.takeDeferred(), byDb);
         for (StreamProgress stream : byDb.values()) {
-            long seq = stream.nextSeq();
-            stream.scanFinished(seq);
-            stream.ack(seq, "0");
+            if (!stream.done()) {
+                long seq = stream.nextSeq();
+                stream.scanFinished(seq);
+                stream.ack(seq, "0");
+            }
         }
+        return readAhead;
     }
 
     private SnapshotSink sink(SnapshotOutcomes outcomes) {

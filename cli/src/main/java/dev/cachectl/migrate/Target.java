@@ -156,6 +156,24 @@ final class Target implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one command through the cluster client, which follows MOVED and ASK: a live write whose
+     * slot moved since it was routed. Returns null when the target took it, else its error.
+     */
+    String sendRedirected(byte[][] command, int[] keyIndexes) {
+        byte[] sampleKey = keyIndexes.length > 0 ? command[keyIndexes[0]] : command[1];
+        byte[][] args = java.util.Arrays.copyOfRange(command, 1, command.length);
+        redis.clients.jedis.commands.ProtocolCommand name = () -> command[0];
+        try {
+            cluster.sendCommand(sampleKey, name, args);
+            return null;
+        } catch (JedisDataException ex) {
+            return String.valueOf(ex.getMessage());
+        } catch (JedisException ex) {
+            throw ConnectionLoss.of("target", endpoint, ex);
+        }
+    }
+
     /** One RESTORE: {@code expireAtMillis} 0 means no expiry. */
     record Restore(byte[] key, long expireAtMillis, byte[] payload) {
     }

@@ -13,6 +13,10 @@ public interface ProgressListener {
     /** {@code items} and {@code bytes} more are done. */
     void advanced(long items, long bytes);
 
+    /** A few words on where a job stands that counts do not say (a live follow's lag), shown with the next line. */
+    default void detail(String text) {
+    }
+
     /** The job ended (successfully or not); a bar clears its line. */
     void finished();
 

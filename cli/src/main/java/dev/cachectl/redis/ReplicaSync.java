@@ -25,12 +25,25 @@ import java.time.Duration;
  * The RDB comes either with its length ({@code $N}) or, when the server streams it without a file
  * (diskless), between {@code $EOF:<mark>} and the mark; the RDB's own EOF opcode ends it too, so
  * the reader stops there and the mark is not needed.
+ * <p>
+ * A link that {@linkplain #follow follows} (migrate --live) asks for no {@code rdb-only}: after the
+ * RDB the server goes on sending every write it applies, as to a replica, from the replication
+ * offset its {@code +FULLRESYNC} named; {@link #commands} reads them, and {@link #ack} reports the
+ * offset applied, which the source shows in its {@code INFO replication}. {@link #resume} asks for
+ * the stream from a saved offset ({@code PSYNC replid offset}): a source whose backlog still holds
+ * it answers {@code +CONTINUE} and sends no snapshot.
  */
 public final class ReplicaSync implements AutoCloseable {
     private final RawConnection connection;
+    private final InputStream in;
+    private final OutputStream out;
     private final InputStream rdb;
     private final String replicationId;
     private final boolean diskless;
+    /** The replication offset the command stream starts after: the snapshot's, or the one a resume continued from. */
+    private final long offset;
+    /** The 40 bytes that end a diskless transfer, when the link goes on after it. */
+    private final byte[] eofMark;
 
     /** The server would not give a snapshot (PSYNC not allowed, renamed, or not possible right now). */
     public static final class Refused extends CachectlException {
@@ -39,11 +52,16 @@ public final class ReplicaSync implements AutoCloseable {
         }
     }
 
-    private ReplicaSync(RawConnection connection, InputStream rdb, String replicationId, boolean diskless) {
+    private ReplicaSync(RawConnection connection, InputStream in, OutputStream out, InputStream rdb, String replicationId,
+                        boolean diskless, long offset, byte[] eofMark) {
         this.connection = connection;
+        this.in = in;
+        this.out = out;
         this.rdb = rdb;
         this.replicationId = replicationId;
         this.diskless = diskless;
+        this.offset = offset;
+        this.eofMark = eofMark;
     }
 
     /**
@@ -51,6 +69,24 @@ public final class ReplicaSync implements AutoCloseable {
      * byte: a server that is saving sends a newline every second, so only a dead one hits it.
      */
     public static ReplicaSync start(Endpoint endpoint, Duration idle) {
+        return open(endpoint, idle, false, null, 0);
+    }
+
+    /** Like {@link #start}, keeping the link open after the snapshot for the writes that follow it. */
+    public static ReplicaSync follow(Endpoint endpoint, Duration idle) {
+        return open(endpoint, idle, true, null, 0);
+    }
+
+    /**
+     * Asks for the writes after {@code offset} of replication stream {@code replicationId}; check
+     * {@link #continued()}: a source whose backlog no longer holds that offset sends a fresh snapshot
+     * instead, which the caller must copy before the stream.
+     */
+    public static ReplicaSync resume(Endpoint endpoint, Duration idle, String replicationId, long offset) {
+        return open(endpoint, idle, true, replicationId, offset);
+    }
+
+    private static ReplicaSync open(Endpoint endpoint, Duration idle, boolean follow, String resumeId, long resumeOffset) {
         RawConnection connection = RawConnection.open(endpoint.withDb(0), RedisClients.clientConfig(endpoint.withDb(0), idle));
         try {
             InputStream in = new BufferedInputStream(connection.socket().getInputStream(), 1 << 16);
@@ -60,23 +96,37 @@ public final class ReplicaSync implements AutoCloseable {
             if (capa.startsWith("-NOAUTH") || capa.startsWith("-NOPERM")) {
                 throw new Refused(endpoint + " refused REPLCONF: " + capa.substring(1));
             }
-            // rdb-only: Redis 7+ ends the sync after the RDB and buffers no commands for us; older servers say -ERR
-            command(out, "REPLCONF", "rdb-only", "1");
-            line(in);
-            command(out, "PSYNC", "?", "-1");
+            if (!follow) {
+                // rdb-only: Redis 7+ ends the sync after the RDB and buffers no commands for us; older servers say -ERR
+                command(out, "REPLCONF", "rdb-only", "1");
+                line(in);
+            }
+            if (resumeId != null) {
+                command(out, "PSYNC", resumeId, Long.toString(resumeOffset + 1));
+            } else {
+                command(out, "PSYNC", "?", "-1");
+            }
             String reply = line(in);
+            if (resumeId != null && reply.startsWith("+CONTINUE")) {
+                // "+CONTINUE <new id>" after a failover keeps the offsets of the old one
+                String[] parts = reply.split(" ");
+                return new ReplicaSync(connection, in, out, null, parts.length > 1 ? parts[1] : resumeId, false,
+                        resumeOffset, null);
+            }
             if (!reply.startsWith("+FULLRESYNC")) {
                 throw new Refused(endpoint + " refused a replication snapshot (PSYNC): "
                         + (reply.startsWith("-") ? reply.substring(1) : "unexpected reply '" + reply + "'"));
             }
             String[] parts = reply.split(" ");
+            long offset = parts.length > 2 ? parseOffset(parts[2]) : 0;
             String header = line(in);
             if (!header.startsWith("$")) {
                 throw new CachectlException(ExitCode.FAILED, endpoint + ": unexpected start of the snapshot: '" + header + "'");
             }
             boolean diskless = header.startsWith("$EOF:");
             InputStream rdb = diskless ? in : new Bounded(in, Long.parseLong(header.substring(1)));
-            return new ReplicaSync(connection, rdb, parts.length > 1 ? parts[1] : "", diskless);
+            byte[] mark = diskless ? header.substring(5).getBytes(StandardCharsets.US_ASCII) : null;
+            return new ReplicaSync(connection, in, out, rdb, parts.length > 1 ? parts[1] : "", diskless, offset, mark);
         } catch (SocketTimeoutException e) {
             connection.close();
             throw new CachectlException(ExitCode.DOWN, endpoint + " sent nothing for " + idle.toSeconds()
@@ -89,6 +139,51 @@ public final class ReplicaSync implements AutoCloseable {
             connection.close();
             throw e;
         }
+    }
+
+    private static long parseOffset(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** True when a {@link #resume} went on from its offset: no snapshot comes, only the writes after it. */
+    public boolean continued() {
+        return rdb == null;
+    }
+
+    /** The replication offset the first command of {@link #commands} follows. */
+    public long offset() {
+        return offset;
+    }
+
+    /**
+     * The writes after the snapshot, as the server sends them to a replica. {@code readAhead}: what the
+     * snapshot's reader took from the link past the RDB's end ({@code RdbReader.unread()}); empty after a
+     * {@code +CONTINUE}. A diskless transfer's end mark comes first and is checked and skipped here.
+     */
+    public InputStream commands(byte[] readAhead) throws IOException {
+        InputStream stream = readAhead.length == 0 ? in
+                : new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(readAhead), in);
+        if (eofMark != null) {
+            byte[] seen = stream.readNBytes(eofMark.length);
+            if (!java.util.Arrays.equals(seen, eofMark)) {
+                throw new IOException("the snapshot did not end with the mark the server announced");
+            }
+        }
+        return stream;
+    }
+
+    /** Tells the server that every write up to {@code applied} is applied ({@code REPLCONF ACK}); any thread. */
+    public synchronized void ack(long applied) throws IOException {
+        command(out, "REPLCONF", "ACK", Long.toString(applied));
+    }
+
+    /** Bounds the wait for the next byte of the stream; the server pings a replica every 10 s by default. */
+    public void readTimeout(Duration timeout) throws IOException {
+        connection.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     /** The RDB, from its header to its EOF opcode and checksum. */

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every command's {@code --json} document, produced against real servers, matches its schema in
  * {@code docs/schema/}: the field names and the one lower-case outcome vocabulary are a contract.
  */
-class JsonSchemaTest {
+public class JsonSchemaTest {
 
     @RegisterExtension
     final CachectlHome home = new CachectlHome();
@@ -77,7 +77,7 @@ class JsonSchemaTest {
         assertFalse(schema("start").validate(doc).isEmpty(), "a missing field must not validate");
     }
 
-    static JsonNode valid(String command, CliResult result) throws IOException {
+    public static JsonNode valid(String command, CliResult result) throws IOException {
         JsonNode doc = Json.MAPPER.readTree(result.out());
         Set<ValidationMessage> errors = schema(command).validate(doc);
         assertTrue(errors.isEmpty(), () -> command + " --json does not match docs/schema/" + command + ".schema.json: "

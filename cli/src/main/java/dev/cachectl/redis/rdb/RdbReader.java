@@ -81,6 +81,15 @@ public final class RdbReader {
         pos = 9;
     }
 
+    /**
+     * The bytes read from the stream past the RDB's end (its EOF opcode and checksum), once
+     * {@link #next()} returned false: what a replication link sends after the snapshot (the end mark
+     * of a diskless transfer, then the command stream), read ahead into this reader's buffer.
+     */
+    public byte[] unread() {
+        return java.util.Arrays.copyOfRange(buf, pos, lim);
+    }
+
     /** The RDB version from the header. */
     public int version() {
         return version;

@@ -26,6 +26,8 @@ public final class RespReader {
     /** The start of the last status line ({@code OK}, {@code string}), kept without allocating. */
     private final byte[] status = new byte[16];
     private int statusLength;
+    private int arrayErrors;
+    private String arrayFirstError;
 
     public RespReader(InputStream in) {
         this.in = in;
@@ -39,6 +41,16 @@ public final class RespReader {
     /** The text of the last {@link #ERROR} reply. */
     public String error() {
         return error;
+    }
+
+    /** How many elements of the last {@link #ARRAY} reply were errors (an EXEC's failed commands). */
+    public int arrayErrors() {
+        return arrayErrors;
+    }
+
+    /** The first error among the elements of the last {@link #ARRAY} reply, or null. */
+    public String arrayFirstError() {
+        return arrayFirstError;
     }
 
     /** The text of the last {@link #STATUS} reply (TYPE's answer: {@code string}, {@code hash}…), up to 16 characters. */
@@ -76,9 +88,16 @@ public final class RespReader {
             }
             case '*' -> {
                 long n = number();
+                int errors = 0;
+                String first = null;
                 for (long i = 0; i < n; i++) {
-                    next();
+                    if (next() == ERROR) {
+                        errors++;
+                        first = first == null ? error : first;
+                    }
                 }
+                arrayErrors = errors;
+                arrayFirstError = first;
                 return n < 0 ? NIL : ARRAY;
             }
             default -> throw new IOException("unexpected reply from the server (byte " + type + ")");
