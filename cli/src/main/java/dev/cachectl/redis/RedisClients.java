@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -86,9 +87,11 @@ public final class RedisClients {
         throw last;
     }
 
+    /** On a bare connection: a full Jedis client loads a few hundred classes (a tenth of a second) for one PING. */
     private static void ping(Endpoint endpoint, Duration timeout) {
-        try (Jedis jedis = open(endpoint, timeout)) {
-            jedis.ping();
+        try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
+                clientConfig(endpoint, timeout))) {
+            connection.ping();
         } catch (JedisException e) {
             throw translate(endpoint, e);
         }

@@ -1,19 +1,17 @@
 package dev.cachectl.warm;
 
+import dev.cachectl.CachectlException;
 import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.batch.RateLimiter;
+import dev.cachectl.migrate.KeyListCopy;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.ConnectionLoss;
-import dev.cachectl.redis.KeyCopier;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import dev.cachectl.warm.sink.DryRunSink;
-import dev.cachectl.warm.sink.RedisTarget;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.nio.charset.StandardCharsets;
@@ -21,9 +19,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Warms from another Redis: ranks its keys, then copies the hottest with their TTLs in pipelined
- * batches through {@link KeyCopier}. With NX a key the target already has is left as it is.
- * One thread: N is small next to a file's records, and the source is read in the same pipelines.
+ * Warms from another Redis: ranks its keys, then copies the hottest in batches with migrate's copy
+ * ({@link KeyListCopy}: absolute expiries, big keys in chunks, a type-by-type copy when the target
+ * cannot read a payload). With NX a key the target already has is left as it is. One thread: N is
+ * small next to a file's records.
  */
 final class HotKeyWarmer {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -39,9 +38,8 @@ final class HotKeyWarmer {
         this.ownReads = ownReads;
     }
 
-    /** Returns how the keys were ranked, for the summary. */
-    /** {@code targetEndpoint}: where {@code target} writes, to name it if its connection breaks. */
-    String run(WarmJob.HotKeys hot, RedisTarget target, Endpoint targetEndpoint, boolean nx, Tally tally,
+    /** Copies the hottest keys of {@code hot} to {@code targetEndpoint}; returns how they were ranked, for the summary. */
+    String run(WarmJob.HotKeys hot, Endpoint targetEndpoint, boolean nx, Tally tally,
                DryRunSink.Sample sample) {
         try (Jedis source = RedisClients.open(hot.endpoint(), TIMEOUT)) {
             HotKeyRanker.Ranking ranking;
@@ -67,50 +65,54 @@ final class HotKeyWarmer {
                 tally.read.add(keys.size());
                 return how;
             }
-            long[] copyReads = copy(source, hot, keys, target, targetEndpoint, nx, tally);
+            long[] copyReads = copy(hot, runId, keys, targetEndpoint, nx, tally);
             ownReads.add(server, runId, copyReads[0], copyReads[1]);
             return how;
         }
     }
 
-    /** Copies the keys; returns the keyspace {hits, misses} its reads (PTTL and DUMP per key) caused on the source. */
-    private long[] copy(Jedis source, WarmJob.HotKeys hot, List<HotKeyRanker.Ranked> keys, RedisTarget target,
-                        Endpoint targetEndpoint, boolean nx, Tally tally) {
-        long[] reads = new long[2];
+    /**
+     * Copies the keys with migrate's copy ({@link KeyListCopy}); returns the keyspace {hits, misses} its
+     * reads caused on the source.
+     */
+    private long[] copy(WarmJob.HotKeys hot, String runId, List<HotKeyRanker.Ranked> keys, Endpoint targetEndpoint,
+                        boolean nx, Tally tally) {
         RateLimiter limiter = RateLimiter.perSecond(settings.ratePerSecond());
-        try (AbstractPipeline pipeline = target.pipeline()) {
-            for (int from = 0; from < keys.size() && !tally.stopped(); from += settings.batch()) {
-                List<byte[]> chunk = keys.subList(from, Math.min(keys.size(), from + settings.batch())).stream()
-                        .map(HotKeyRanker.Ranked::key).toList();
-                limiter.acquire(chunk.size());
-                tally.read.add(chunk.size());
-                KeyCopier.Result result;
-                try {
-                    result = KeyCopier.copy(source, chunk, !nx, pipeline);
-                } catch (JedisDataException e) {
-                    tally.lost("copy failed: " + e.getMessage(), chunk.size());
-                    break;
-                } catch (JedisException e) {
-                    // the chunk is read from the source and written to the target: name the side that broke
-                    String side = source.getConnection().isBroken() ? "source " + hot.endpoint() : "target " + targetEndpoint;
-                    tally.lost("lost the connection to " + side + ": " + ConnectionLoss.what(e), chunk.size());
-                    break;
+        KeyListCopy.Totals totals = null;
+        try (KeyListCopy copy = new KeyListCopy(hot.endpoint(), runId, targetEndpoint, !nx, settings, limiter, progress)) {
+            try {
+                for (int from = 0; from < keys.size() && !tally.stopped(); from += settings.batch()) {
+                    List<byte[]> chunk = keys.subList(from, Math.min(keys.size(), from + settings.batch())).stream()
+                            .map(HotKeyRanker.Ranked::key).toList();
+                    tally.read.add(chunk.size());
+                    try {
+                        copy.copy(chunk);
+                    } catch (CachectlException | JedisException e) {
+                        KeyListCopy.Totals now = copy.totals();
+                        long handled = now.copied() + now.skippedExisting() + now.expired() + now.failed();
+                        tally.lost(e instanceof CachectlException ? e.getMessage() : "copy failed: " + ConnectionLoss.what(e),
+                                (int) Math.max(0, tally.read.sum() - handled));
+                        break;
+                    }
                 }
-                reads[0] += 2L * (chunk.size() - result.expired());
-                reads[1] += 2L * result.expired();
-                tally.written.add(result.copied());
-                tally.skipped.add(result.skipped() + result.expired());
-                for (KeyCopier.Failure f : result.failures()) {
-                    tally.failed(0, new String(f.key(), StandardCharsets.UTF_8) + ": " + f.error());
-                }
-                progress.advanced(chunk.size(), 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                tally.stop("interrupted");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            tally.stop("interrupted");
+            totals = copy.totals();
         } catch (JedisException e) {
-            // closing a pipeline whose connection broke; the loss is already counted
+            // closing connections that broke; the loss is already counted
         }
-        return reads;
+        if (totals == null) {
+            return new long[2];
+        }
+        tally.written.add(totals.copied());
+        tally.skipped.add(totals.skippedExisting() + totals.expired());
+        totals.failures().forEach((reason, count) -> {
+            for (long i = 0; i < count; i++) {
+                tally.failed(0, reason);
+            }
+        });
+        return new long[] {totals.ownHits(), totals.ownMisses()};
     }
 }

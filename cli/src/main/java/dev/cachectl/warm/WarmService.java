@@ -67,7 +67,7 @@ public final class WarmService {
                 progress.started("warm", hot.top());
                 try {
                     ranking = new HotKeyWarmer(job.batch(), progress, new OwnReads(home.root()))
-                            .run(hot, target, job.target().endpoint(), job.nx(), tally, sample);
+                            .run(hot, job.target().endpoint(), job.nx(), tally, sample);
                 } finally {
                     progress.finished();
                 }

@@ -6,13 +6,10 @@ import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.ClusterPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
@@ -34,7 +31,6 @@ public final class RedisTarget implements AutoCloseable {
 
     private final Endpoint endpoint;
     private final ClusterConnectionProvider cluster;
-    private final List<Jedis> opened = new ArrayList<>();
 
     private RedisTarget(Endpoint endpoint, ClusterConnectionProvider cluster) {
         this.endpoint = endpoint;
@@ -69,20 +65,6 @@ public final class RedisTarget implements AutoCloseable {
             return new ClusterSink(cluster, endpoint.toString());
         }
         return new StandaloneSink(endpoint, RedisClients.clientConfig(endpoint, TIMEOUT));
-    }
-
-    /** A pipeline for copying keys (see {@link dev.cachectl.redis.KeyCopier}); close it after use. */
-    public AbstractPipeline pipeline() {
-        if (cluster != null) {
-            return new ClusterPipeline(cluster, (redis.clients.jedis.RedisProtocol) null);
-        }
-        return new Pipeline(open().getConnection());
-    }
-
-    private synchronized Jedis open() {
-        Jedis jedis = RedisClients.open(endpoint, TIMEOUT);
-        opened.add(jedis);
-        return jedis;
     }
 
     /** Keys in the target's db (all primaries of a cluster). */
@@ -134,14 +116,6 @@ public final class RedisTarget implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (Jedis jedis : opened) {
-            try {
-                jedis.close();
-            } catch (RuntimeException ignored) {
-                // already broken
-            }
-        }
-        opened.clear();
         if (cluster != null) {
             cluster.close();
         }

@@ -44,7 +44,12 @@ final class StandaloneSink implements BatchSink {
             commands[count++] = run;
             i += run;
         }
-        if (!pipe.send(count, new Matcher(ops, commands, done))) {
+        // the reply side keeps only each op's line: keys and values can go as soon as they are encoded
+        long[] lines = new long[ops.size()];
+        for (int k = 0; k < lines.length; k++) {
+            lines[k] = ops.get(k).line();
+        }
+        if (!pipe.send(count, new Matcher(lines, commands, done))) {
             BatchResult result = new BatchResult();
             result.notSent = ops.size();
             result.lost = pipe.lost();
@@ -52,17 +57,20 @@ final class StandaloneSink implements BatchSink {
         }
     }
 
-    /** Matches replies to the ops they cover: {@code commands[i]} ops for the i-th command (an MSET covers several). */
+    /**
+     * Matches replies to the ops they cover: {@code commands[i]} ops for the i-th command (an MSET covers
+     * several); {@code lines}: each op's line, for errors.
+     */
     private static final class Matcher implements RespPipe.Replies {
-        private final List<WriteOp> ops;
+        private final long[] lines;
         private final int[] commands;
         private final Consumer<BatchResult> done;
         private final BatchResult result = new BatchResult();
         private int command;
         private int op;
 
-        Matcher(List<WriteOp> ops, int[] commands, Consumer<BatchResult> done) {
-            this.ops = ops;
+        Matcher(long[] lines, int[] commands, Consumer<BatchResult> done) {
+            this.lines = lines;
             this.commands = commands;
             this.done = done;
         }
@@ -73,7 +81,7 @@ final class StandaloneSink implements BatchSink {
             switch (kind) {
                 case RespReader.ERROR -> {
                     for (int k = op; k < op + covered; k++) {
-                        result.failed(ops.get(k), reader.error());
+                        result.failures.add(new BatchResult.Failure(lines[k], reader.error()));
                     }
                 }
                 case RespReader.NIL -> result.skipped += covered;
@@ -93,7 +101,7 @@ final class StandaloneSink implements BatchSink {
         public void done(String lost, int answered) {
             if (lost != null) {
                 result.lost = lost;
-                result.unconfirmed = ops.size() - result.answered();
+                result.unconfirmed = lines.length - result.answered();
             }
             done.accept(result);
         }
