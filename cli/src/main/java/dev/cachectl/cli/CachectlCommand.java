@@ -89,9 +89,11 @@ public final class CachectlCommand implements Runnable {
     Progress progress;
 
     private Context context;
+    private final dev.cachectl.Cancellation cancellation;
 
     public CachectlCommand(Environment environment) {
         this.environment = environment;
+        this.cancellation = new dev.cachectl.Cancellation(environment.signals());
     }
 
     /** For picocli's completion generator, which instantiates the class reflectively. */
@@ -135,6 +137,11 @@ public final class CachectlCommand implements Runnable {
 
     Environment environment() {
         return environment;
+    }
+
+    /** This run's token: long jobs register on it what stops them (Ctrl-C, SIGTERM, the shell's Ctrl-C). */
+    dev.cachectl.Cancellation cancellation() {
+        return cancellation;
     }
 
     /** Config, home and services, built once per run from the global options. */

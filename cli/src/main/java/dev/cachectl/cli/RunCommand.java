@@ -49,6 +49,6 @@ public final class RunCommand implements Callable<Integer> {
         List<InstanceRef> refs = names.stream().map(ctx.catalog()::resolve).toList();
         RunService.Plan plan = new RunService.Plan(refs, command, keep, wait, ctx.environment().variables(),
                 ctx.environment().workingDir());
-        return new RunService(ctx.lifecycle()).run(plan, spec.commandLine().getErr());
+        return new RunService(ctx.lifecycle()).run(plan, spec.commandLine().getErr(), top.cancellation());
     }
 }
