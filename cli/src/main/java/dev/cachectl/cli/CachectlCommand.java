@@ -52,6 +52,7 @@ public final class CachectlCommand implements Runnable {
         all.put("bench", BenchCommand::new);
         all.put("completion", CompletionCommand::new);
         all.put("supervise", SuperviseCommand::new);
+        all.put("shell", ShellCommand::new);
         all.put("help", picocli.CommandLine.HelpCommand::new);
         return java.util.Collections.unmodifiableMap(all);
     }
