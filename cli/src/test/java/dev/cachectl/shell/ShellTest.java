@@ -5,24 +5,21 @@ import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code cachectl shell}: on a terminal (completion, Ctrl-C, Ctrl-D) and reading a script from stdin. */
+/** {@code cachectl shell}: on a terminal in this JVM (completion, history, Ctrl-D) and reading a script from stdin; Ctrl-C: {@link ShellOnTerminalTest}. */
 class ShellTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String TAB = "\t";
-    private static final String CTRL_C = "\u0003";
     private static final String CTRL_D = "\u0004";
 
     @RegisterExtension
@@ -52,39 +49,6 @@ class ShellTest {
     }
 
     @Test
-    void ctrl_c_stops_the_running_migrate_with_its_checkpoint_and_not_the_shell() throws Exception {
-        int keys = 20_000;
-        home.run("start", "src", "dst").assertOk();
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < keys; i++) {
-                p.set("k:" + i, "value-" + i);
-            }
-            p.sync();
-        }
-        try (ShellTerminal shell = new ShellTerminal(home, "--progress", "none");
-             Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
-            Await.until(WAIT, () -> "no prompt: " + shell.screen(), () -> shell.screen().contains("(2 running)> "));
-            shell.type("migrate src dst --rate 2000 --threads 1 --batch 100 --scan-count 100\r");
-            Await.until(WAIT, "migrate made no progress", () -> dst.dbSize() >= 1000 && checkpoint() != null);
-            int before = shell.screen().length();
-            shell.type(CTRL_C);
-            Await.until(WAIT, () -> "migrate did not stop: " + shell.screenSince(before),
-                    () -> shell.screenSince(before).contains("checkpoint saved")
-                            && shell.screenSince(before).contains("(2 running)> "));
-            assertTrue(dst.dbSize() < keys, "the migrate was not interrupted");
-            assertFalse(shell.exit().isDone(), "Ctrl-C ended the shell: " + shell.screen());
-            shell.type("migrate src dst --resume\r");
-            Await.until(WAIT, () -> "resume did not finish: " + shell.screenSince(before), () -> {
-                assertFalse(shell.exit().isDone(), shell.screen());
-                return checkpoint() == null && dst.dbSize() == keys;
-            });
-            shell.type("exit\r");
-            assertEquals(0, shell.exit().get(20, TimeUnit.SECONDS), shell.screen());
-        }
-    }
-
-    @Test
     void a_script_on_stdin_stops_at_the_first_failing_line_with_its_exit_code() {
         CliResult result = home.runWithInput(String.join("\n",
                 "# a comment, then a blank line",
@@ -110,15 +74,5 @@ class ShellTest {
         CliResult own = home.runWithInput("status --home other-home\n".getBytes(), "--home", home.root().toString(), "shell");
         own.assertOk();
         assertTrue(Files.isDirectory(other));
-    }
-
-    private Path checkpoint() throws Exception {
-        Path dir = home.root().resolve("migrate");
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElse(null);
-        }
     }
 }
