@@ -32,13 +32,7 @@ class FrontDoorEnvironmentTest {
     void a_signal_from_the_environment_stops_migrate_with_its_checkpoint_and_130() throws Exception {
         int keys = 10_000;
         home.run("start", "src", "dst").assertOk();
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < keys; i++) {
-                p.set("k:" + i, "v" + i);
-            }
-            p.sync();
-        }
+        home.fill("src", keys);
         int dstPort = home.port("dst");
         // SIGINT as the process's handler would send it, once the copy is under way
         Cancellation.Source sigintOnceCopying = token -> {

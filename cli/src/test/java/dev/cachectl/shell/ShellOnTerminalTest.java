@@ -26,13 +26,7 @@ class ShellOnTerminalTest {
     void ctrl_c_on_a_terminal_stops_the_running_migrate_and_not_the_shell() throws Exception {
         int keys = 5_000;
         home.run("start", "src", "dst").assertOk();
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < keys; i++) {
-                p.set("k:" + i, "v" + i);
-            }
-            p.sync();
-        }
+        home.fill("src", keys);
         CachectlProcess shell = CachectlProcess.launchOnTerminal(home, "shell.log", "shell", "--progress", "none");
         try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
             Await.until(WAIT, () -> "no prompt: " + shell.log(), () -> prompts(shell) == 1);
