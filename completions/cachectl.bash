@@ -164,6 +164,7 @@ function _complete_cachectl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebalance" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_cachectl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_cachectl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cachectl; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -177,9 +178,11 @@ function _complete_cachectl() {
   local cmds7=(rebalance)
   local cmds8=(bench)
   local cmds9=(completion)
-  local cmds10=(help)
+  local cmds10=(shell)
+  local cmds11=(help)
 
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cachectl_help; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cachectl_help; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cachectl_shell; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cachectl_completion; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cachectl_bench; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cachectl_rebalance; return $?; fi
@@ -201,7 +204,7 @@ function _picocli_cachectl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run warm cron migrate rebalance bench completion help"
+  local commands="start stop status run warm cron migrate rebalance bench completion shell help"
   local flag_opts="'--json' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
@@ -643,8 +646,8 @@ function _picocli_cachectl_migrate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--skip-existing' '--replace' '--resume' '--delete-source' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--reader' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--batch' '--threads' '--rate' '--config' '--home' '--progress'"
+  local flag_opts="'--skip-existing' '--replace' '--resume' '--delete-source' '--live' '--cutover' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--reader' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--until' '--settle' '--batch' '--threads' '--rate' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "dump" "struct") # --mode values
   local READER_option_args=("auto" "scan" "sync") # --reader values
   local MODE_option_args=("none" "quick" "full") # --verify values
@@ -702,6 +705,12 @@ function _picocli_cachectl_migrate() {
       return $?
       ;;
     '--ttl-tolerance')
+      return
+      ;;
+    '--until')
+      return
+      ;;
+    '--settle')
       return
       ;;
     '--batch')
@@ -981,13 +990,55 @@ function _picocli_cachectl_completion() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `shell` subcommand.
+function _picocli_cachectl_shell() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
+  local arg_opts="'--config' '--home' '--progress'"
+  local MODE_option_args=("auto" "bar" "log" "none") # --progress values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--home')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `help` subcommand.
 function _picocli_cachectl_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status run warm cron migrate rebalance bench completion"
+  local commands="start stop status run warm cron migrate rebalance bench completion shell"
   local flag_opts="'-h' '--help' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values

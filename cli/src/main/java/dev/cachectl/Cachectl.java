@@ -4,6 +4,7 @@ import dev.cachectl.cli.CachectlCommand;
 import dev.cachectl.cli.ErrorHandler;
 import dev.cachectl.cli.Converters;
 import dev.cachectl.cli.HelpLayout;
+import dev.cachectl.cli.Signals;
 import dev.cachectl.cli.Terminal;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Ansi;
@@ -23,7 +24,8 @@ public final class Cachectl {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-        int code = run(out, err, Environment.system(), args);
+        // the one place a signal may end the process at once (a second Ctrl-C, see Signals)
+        int code = run(out, err, Environment.system().withSignals(Signals.of(err, System::exit)), args);
         out.flush();
         err.flush();
         System.exit(code);

@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.Cancellation;
 import dev.cachectl.ExitCode;
 import dev.cachectl.bench.BenchPlan;
 import dev.cachectl.bench.BenchReport;
@@ -186,7 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
             return eviction(ctx, output, service, workload, shape);
         }
         BenchReport report;
-        try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
+        try (Cancellation.Registration stop = top.cancellation().onCancel(service::cancel)) {
             report = service.run(plan, top.progressListener(spec.commandLine().getErr()));
         }
         if (output.json()) {
@@ -214,7 +215,7 @@ public final class BenchCommand implements Callable<Integer> {
         EvictionBench.Plan plan = new EvictionBench.Plan(zipf, shape, policies == null ? EvictionBench.DEFAULT_POLICIES : policies,
                 maxmemory, maxmemorySamples, lfuLogFactor, lfuDecayTime);
         EvictionBench.Report report;
-        try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
+        try (Cancellation.Registration stop = top.cancellation().onCancel(service::cancel)) {
             report = new EvictionBench(ctx.lifecycle(), service).run(plan, top.progressListener(spec.commandLine().getErr()));
         }
         if (output.json()) {
@@ -236,7 +237,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Integer vsMap(Output output, BenchService service, BenchPlan plan) {
         MapBench.Report report;
-        try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
+        try (Cancellation.Registration stop = top.cancellation().onCancel(service::cancel)) {
             report = MapBench.run(service, plan, top.progressListener(spec.commandLine().getErr()));
         }
         if (report == null) {

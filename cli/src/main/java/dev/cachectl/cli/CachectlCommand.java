@@ -55,6 +55,7 @@ public final class CachectlCommand implements Runnable {
         all.put("bench", BenchCommand::new);
         all.put("completion", CompletionCommand::new);
         all.put("supervise", SuperviseCommand::new);
+        all.put("shell", ShellCommand::new);
         all.put("help", picocli.CommandLine.HelpCommand::new);
         return java.util.Collections.unmodifiableMap(all);
     }
@@ -92,9 +93,11 @@ public final class CachectlCommand implements Runnable {
     Progress progress;
 
     private Context context;
+    private final dev.cachectl.Cancellation cancellation;
 
     public CachectlCommand(Environment environment) {
         this.environment = environment;
+        this.cancellation = new dev.cachectl.Cancellation(environment.signals());
     }
 
     /** For picocli's completion generator, which instantiates the class reflectively. */
@@ -139,6 +142,11 @@ public final class CachectlCommand implements Runnable {
 
     Environment environment() {
         return environment;
+    }
+
+    /** This run's token: long jobs register on it what stops them (Ctrl-C, SIGTERM, the shell's Ctrl-C). */
+    dev.cachectl.Cancellation cancellation() {
+        return cancellation;
     }
 
     /** Config, home and services, built once per run from the global options. */

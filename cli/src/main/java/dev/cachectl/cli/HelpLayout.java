@@ -30,7 +30,7 @@ public final class HelpLayout {
         cli.setHelpFactory(WordHelp::new);
         if (columns != null) {
             cli.setUsageHelpWidth(columns);
-        } else if (System.console() != null) {
+        } else if (env.terminal()) {
             cli.setUsageHelpAutoWidth(true);
         }
         wrapSections(cli);

@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.Environment;
 import dev.cachectl.ExitCode;
@@ -38,8 +39,10 @@ final class LiveStatus {
     private final Output output;
     private final CommandLine cli;
     private final Environment environment;
+    private final Cancellation cancellation;
 
-    LiveStatus(CachectlCommand.Context ctx, Output output, CommandLine cli, Environment environment) {
+    LiveStatus(CachectlCommand.Context ctx, Output output, CommandLine cli, Environment environment, Cancellation cancellation) {
+        this.cancellation = cancellation;
         this.ctx = ctx;
         this.output = output;
         this.cli = cli;
@@ -103,7 +106,7 @@ final class LiveStatus {
         try (StatusService.Session session = service.session(refs, every);
              WatchView view = environment.terminal() ? ScreenView.open(every) : new LogView(cli.getOut())) {
             Watch watch = new Watch(session, every, view);
-            try (Interrupts interrupts = Interrupts.routeTo(reason -> watch.stop(), cli.getErr())) {
+            try (Cancellation.Registration stop = cancellation.onCancel(reason -> watch.stop())) {
                 watch.run();
             }
         } catch (InterruptedException e) {
@@ -119,7 +122,7 @@ final class LiveStatus {
                  session.sample();
                  return PrometheusFormat.render(session.report(), namespaces());
              }, every);
-             Interrupts interrupts = Interrupts.routeTo(reason -> stopped.countDown(), cli.getErr())) {
+             Cancellation.Registration stop = cancellation.onCancel(reason -> stopped.countDown())) {
             InetSocketAddress bound = server.address();
             String where = bound.getAddress().getHostAddress();
             where = where.contains(":") ? "[" + where + "]" : where;

@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.OwnReads;
@@ -154,7 +155,7 @@ public final class MigrateCommand implements Callable<Integer> {
         RedisClients.check(from, to);
         Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"), new OwnReads(ctx.home().root()));
         Migrator.Result result;
-        try (Interrupts interrupts = Interrupts.routeTo(migrator::cancel, spec.commandLine().getErr())) {
+        try (Cancellation.Registration stop = top.cancellation().onCancel(migrator::cancel)) {
             result = migrator.run(plan, top.progressListener(spec.commandLine().getErr()));
         }
         if (output.json()) {

@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.rebalance.cluster.ClusterRebalancer;
@@ -114,7 +115,7 @@ public final class RebalanceCommand implements Callable<Integer> {
         }
         ClusterRebalancer rebalancer = new ClusterRebalancer(ctx.home().root().resolve("rebalance"));
         RebalanceReport report;
-        try (Interrupts interrupts = Interrupts.routeTo(rebalancer::cancel, spec.commandLine().getErr())) {
+        try (Cancellation.Registration stop = top.cancellation().onCancel(rebalancer::cancel)) {
             report = rebalancer.run(endpoint, request, line -> output.note(line));
         }
         if (output.json()) {

@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.rebalance.group.GroupRebalance;
 import dev.cachectl.rebalance.group.GroupReport;
@@ -42,7 +43,7 @@ final class RebalanceGroupOptions {
                 GroupRebalance.DEFAULT_SAMPLES);
         RedisGroupServers servers = new RedisGroupServers(ctx.home().root(), group, top.progressListener(err));
         GroupReport report;
-        try (Interrupts interrupts = Interrupts.routeTo(servers::cancel, err)) {
+        try (Cancellation.Registration stop = top.cancellation().onCancel(servers::cancel)) {
             report = new GroupRebalance(ctx.config(), ctx.catalog(), ctx.home().root(), name -> servers).run(request);
         }
         if (output.json()) {

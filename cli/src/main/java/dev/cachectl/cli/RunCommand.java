@@ -56,6 +56,6 @@ public final class RunCommand implements Callable<Integer> {
                 top.progressListener(spec.commandLine().getErr()), new Output(spec.commandLine(), top), spec.commandLine().getErr());
         RunService.Plan plan = new RunService.Plan(refs, command, keep, wait, ctx.environment().variables(),
                 ctx.environment().workingDir(), warmUp);
-        return new RunService(ctx.lifecycle()).run(plan, spec.commandLine().getErr());
+        return new RunService(ctx.lifecycle()).run(plan, spec.commandLine().getErr(), top.cancellation());
     }
 }

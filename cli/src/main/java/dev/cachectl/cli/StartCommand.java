@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.lifecycle.ClusterShape;
 import dev.cachectl.lifecycle.InstanceCatalog;
@@ -99,7 +100,7 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
         // Ctrl-C interrupts the wait, and the start stops what it launched and says it was interrupted (exit 130)
         Thread starter = Thread.currentThread();
         PerInstance<StartResult> batch;
-        try (Interrupts interrupts = Interrupts.routeTo(reason -> starter.interrupt(), spec.commandLine().getErr())) {
+        try (Cancellation.Registration stop = top.cancellation().onCancel(reason -> starter.interrupt())) {
             batch = startAll(ctx, output, targets);
         } finally {
             // a signal that came after the last wait must not interrupt what follows

@@ -77,7 +77,7 @@ public final class StatusCommand implements Callable<Integer> {
         Output output = new Output(spec.commandLine(), top);
         List<String> targets = names.isEmpty() ? ctx.catalog().knownNames() : names;
         if (watch || serve != null || prometheus || prometheusFile != null) {
-            return new LiveStatus(ctx, output, spec.commandLine(), top.environment()).run(targets, this);
+            return new LiveStatus(ctx, output, spec.commandLine(), top.environment(), top.cancellation()).run(targets, this);
         }
         List<InstanceRef> refs = targets.stream().map(ctx.catalog()::resolve).toList();
         // analysed first, so that the hits its reads cause are in the ledger status discounts

@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.Cancellation;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.WarmJobDefinition;
@@ -124,7 +125,7 @@ public final class WarmCommand implements Callable<Integer> {
                 new TargetResolver(ctx.catalog()), ctx.environment().workingDir());
         WarmService service = new WarmService(ctx.home(), ctx.environment().stdin());
         WarmSummary summary;
-        try (Interrupts interrupts = Interrupts.routeTo(service::cancel, spec.commandLine().getErr())) {
+        try (Cancellation.Registration stop = top.cancellation().onCancel(service::cancel)) {
             summary = service.run(warmJob, top.progressListener(spec.commandLine().getErr()));
         }
         render(output, summary);

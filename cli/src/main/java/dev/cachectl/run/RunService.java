@@ -1,21 +1,19 @@
 package dev.cachectl.run;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.Cancellation;
 import dev.cachectl.ExitCode;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.StartResult;
 import dev.cachectl.lifecycle.StopResult;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * SIGINT only when the command is still alive after a grace period (the signal was meant for us).
  */
 public final class RunService {
-    private static final List<String> FORWARDED = List.of("TERM", "HUP", "INT");
     private static final Duration INT_GRACE = Duration.ofSeconds(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -59,14 +56,13 @@ public final class RunService {
     }
 
     /** Runs the plan and returns the command's exit code (128+N when a signal N ended it). */
-    public int run(Plan plan, PrintWriter err) {
-        // handlers first: a signal in any phase must end with the instances stopped, never with an orphan
+    public int run(Plan plan, PrintWriter err, Cancellation cancellation) {
+        // signals first: one in any phase must end with the instances stopped, never with an orphan
         AtomicReference<Process> child = new AtomicReference<>();
         AtomicReference<String> cancelled = new AtomicReference<>();
         AtomicReference<Preparation> preparing = new AtomicReference<>();
-        Map<Signal, SignalHandler> previous = handleSignals(child, cancelled, preparing);
         List<StartResult> started = new ArrayList<>();
-        try {
+        try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing))) {
             Map<String, String> urls = new LinkedHashMap<>();
             for (InstanceRef ref : plan.instances()) {
                 checkCancelled(cancelled);
@@ -103,7 +99,6 @@ public final class RunService {
             if (!plan.keep()) {
                 stopAll(started, err);
             }
-            previous.forEach(Signal::handle);
         }
     }
 
@@ -137,31 +132,20 @@ public final class RunService {
     }
 
     /** Before the command runs a signal cancels the start; once it runs, signals are passed on to it. */
-    private static Map<Signal, SignalHandler> handleSignals(AtomicReference<Process> child, AtomicReference<String> cancelled,
-                                                            AtomicReference<Preparation> preparing) {
-        Map<Signal, SignalHandler> previous = new HashMap<>();
-        for (String name : FORWARDED) {
-            Signal signal = new Signal(name);
-            try {
-                previous.put(signal, Signal.handle(signal, s -> {
-                    Process c = child.get();
-                    if (c == null) {
-                        cancelled.compareAndSet(null, s.getName());
-                        Preparation p = preparing.get();
-                        if (p != null) {
-                            p.cancel("interrupted by SIG" + s.getName());
-                        }
-                    } else if (s.getName().equals("INT")) {
-                        forwardUnlessExited(c);
-                    } else {
-                        send(c, s.getName());
-                    }
-                }));
-            } catch (IllegalArgumentException e) {
-                // the JVM reserves this signal here (e.g. with -Xrs); the child still gets it from its group
+    private static void passOn(String signal, AtomicReference<Process> child, AtomicReference<String> cancelled,
+                               AtomicReference<Preparation> preparing) {
+        Process c = child.get();
+        if (c == null) {
+            cancelled.compareAndSet(null, signal);
+            Preparation p = preparing.get();
+            if (p != null) {
+                p.cancel("interrupted by SIG" + signal);
             }
+        } else if (signal.equals("INT")) {
+            forwardUnlessExited(c);
+        } else {
+            send(c, signal);
         }
-        return previous;
     }
 
     private static void forwardUnlessExited(Process child) {

@@ -144,4 +144,15 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Writes {@code count} string keys {@code k:0}… into the managed instance {@code name} (a dataset to copy). */
+    public void fill(String name, int count) {
+        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", port(name))) {
+            var pipeline = jedis.pipelined();
+            for (int i = 0; i < count; i++) {
+                pipeline.set("k:" + i, "v" + i);
+            }
+            pipeline.sync();
+        }
+    }
 }

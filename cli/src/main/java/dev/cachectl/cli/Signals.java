@@ -1,0 +1,57 @@
+package dev.cachectl.cli;
+
+import dev.cachectl.Cancellation;
+import dev.cachectl.ExitCode;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * The process's SIGINT, SIGTERM and SIGHUP as requests to cancel the current run: the only place that
+ * handles signals. Handlers are installed only while a job listens on its token (otherwise a signal
+ * has its default effect), and the previous ones come back afterwards. The first signal asks the job to
+ * wind down (finish what is in flight, say how far it got, exit 130); a repeated one, from someone who
+ * will not wait (a read blocked on stdin, a stuck server), exits at once. {@code run} instead gets every
+ * signal to pass on to its child.
+ */
+public final class Signals implements Cancellation.Source {
+    private static final List<String> WATCHED = List.of("INT", "TERM", "HUP");
+
+    private final PrintWriter err;
+    private final IntConsumer exit;
+
+    private Signals(PrintWriter err, IntConsumer exit) {
+        this.err = err;
+        this.exit = exit;
+    }
+
+    /** {@code exit} ends the process (main passes {@code System::exit}). */
+    public static Cancellation.Source of(PrintWriter err, IntConsumer exit) {
+        return new Signals(err, exit);
+    }
+
+    @Override
+    public Cancellation.Registration watch(Cancellation token) {
+        Map<Signal, SignalHandler> previous = new HashMap<>();
+        for (String name : WATCHED) {
+            try {
+                Signal signal = new Signal(name);
+                previous.put(signal, Signal.handle(signal, s -> {
+                    if (token.signal(s.getName()) == Cancellation.Request.REPEATED) {
+                        err.println("interrupted again: exiting at once, without waiting for what is in flight");
+                        err.flush();
+                        exit.accept(ExitCode.INTERRUPTED.code());
+                    }
+                }));
+            } catch (IllegalArgumentException e) {
+                // signal reserved by the JVM here (e.g. with -Xrs): the default handling applies
+            }
+        }
+        return () -> previous.forEach(Signal::handle);
+    }
+}

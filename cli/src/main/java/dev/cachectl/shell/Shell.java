@@ -1,0 +1,223 @@
+package dev.cachectl.shell;
+
+import dev.cachectl.Cachectl;
+import dev.cachectl.Cancellation;
+import dev.cachectl.Environment;
+import dev.cachectl.ExitCode;
+import dev.cachectl.lifecycle.Home;
+import dev.cachectl.lifecycle.ProcessIdentity;
+import dev.cachectl.lifecycle.StateStore;
+import dev.cachectl.util.SecureFiles;
+import org.jline.reader.Completer;
+import org.jline.reader.EOFError;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Parser;
+import org.jline.reader.SyntaxError;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code cachectl shell}: cachectl commands typed (or piped) one per line, each run through the front
+ * door exactly as on the command line, in one JVM. On a terminal: completion, history, Ctrl-C stops
+ * the running command (by its own interruption rules) and not the shell, Ctrl-D or {@code exit}
+ * leaves. Without one: lines are run in order, and the first that fails ends the shell with its code.
+ */
+public final class Shell {
+    private final Environment env;
+    private final GlobalOptions globals;
+    private final Home home;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Parser parser = new DefaultParser();
+    private volatile Thread running;
+    private volatile Cancellation listening;
+
+    /**
+     * @param env     the shell's own environment (its variables and working directory are each line's)
+     * @param globals the global options given to {@code cachectl shell}, applied to each line that does not set them
+     * @param home    where the history lives, and whose running instances the prompt counts
+     */
+    public Shell(Environment env, GlobalOptions globals, Home home, PrintWriter out, PrintWriter err) {
+        this.env = env;
+        this.globals = globals;
+        this.home = home;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs each line of {@code in}; the first that fails ends the script with its exit code. */
+    public int script(BufferedReader in) throws IOException {
+        int number = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            number++;
+            List<String> words;
+            try {
+                words = words(parser.parse(line, line.length(), Parser.ParseContext.ACCEPT_LINE).words());
+            } catch (SyntaxError e) {
+                err.println("line " + number + ": " + (e instanceof EOFError ? "a quote is not closed" : e.getMessage()));
+                return ExitCode.USAGE.code();
+            }
+            if (words.isEmpty()) {
+                continue;
+            }
+            if (isExit(words)) {
+                return ExitCode.DONE.code();
+            }
+            int code = run(words, false);
+            if (code != ExitCode.DONE.code()) {
+                return code;
+            }
+        }
+        return ExitCode.DONE.code();
+    }
+
+    /** Reads commands on {@code terminal} until Ctrl-D or {@code exit}. */
+    public int interactive(Terminal terminal, Completer completer) {
+        Path history = history();
+        LineReader reader = LineReaderBuilder.builder().appName("cachectl").terminal(terminal).parser(parser)
+                .completer(completer).variable(LineReader.HISTORY_FILE, history).build();
+        try {
+            while (true) {
+                String line;
+                try {
+                    line = reader.readLine(prompt());
+                } catch (UserInterruptException e) {
+                    continue;
+                } catch (EndOfFileException e) {
+                    break;
+                }
+                List<String> words = words(reader.getParsedLine().words());
+                if (isExit(words)) {
+                    break;
+                }
+                if (!words.isEmpty() && !line.isBlank()) {
+                    // Ctrl-C while a command runs is the command's, not the shell's (set each time: the
+                    // line reader has its own handler while it reads)
+                    terminal.handle(Terminal.Signal.INT, signal -> interruptCommand());
+                    run(words, true);
+                    terminal.flush();
+                }
+            }
+        } finally {
+            saveHistory(reader, history);
+        }
+        return ExitCode.DONE.code();
+    }
+
+    /** One line: the words typed, with the shell's own global options the line does not override. */
+    int run(List<String> words, boolean onTerminal) {
+        if (words.get(0).equals("shell")) {
+            err.println("already in the shell: type the commands here, 'exit' leaves");
+            err.flush();
+            return ExitCode.USAGE.code();
+        }
+        Cancellation.Source ctrlC = token -> {
+            listening = token;
+            return () -> listening = null;
+        };
+        // commands get no stdin: in a script it holds the lines still to run, on a terminal the keys typed
+        Environment line = new Environment(env.variables(), env.workingDir(), InputStream.nullInputStream(),
+                onTerminal && env.terminal(), ctrlC);
+        running = Thread.currentThread();
+        try {
+            return Cachectl.run(out, err, line, globals.applyTo(words).toArray(String[]::new));
+        } finally {
+            running = null;
+            listening = null;
+            // a Ctrl-C that came after the command's last wait must not reach the next one
+            Thread.interrupted();
+        }
+    }
+
+    /** The command's own way to stop when it has one (migrate saves its checkpoint); else its thread is interrupted. */
+    private void interruptCommand() {
+        Thread thread = running;
+        if (thread == null) {
+            return;
+        }
+        Cancellation token = listening;
+        if (token == null || token.signal("INT") == Cancellation.Request.REPEATED) {
+            thread.interrupt();
+        }
+    }
+
+    /** The words of a line, without a leading {@code cachectl} (as pasted from a script); none for a comment. */
+    static List<String> words(List<String> parsed) {
+        List<String> words = new ArrayList<>(parsed.stream().filter(w -> !w.isEmpty()).toList());
+        if (!words.isEmpty() && words.get(0).startsWith("#")) {
+            return List.of();
+        }
+        if (!words.isEmpty() && words.get(0).equals("cachectl")) {
+            words.remove(0);
+        }
+        return words;
+    }
+
+    private static boolean isExit(List<String> words) {
+        return words.size() == 1 && (words.get(0).equals("exit") || words.get(0).equals("quit"));
+    }
+
+    /** "cachectl ~/.cachectl (2 running)> " */
+    String prompt() {
+        String where = home.root().toString();
+        String user = env.get("HOME");
+        if (user != null && !user.isEmpty() && where.startsWith(user + "/")) {
+            where = "~" + where.substring(user.length());
+        }
+        return "cachectl " + where + " (" + runningInstances() + " running)> ";
+    }
+
+    private int runningInstances() {
+        if (!Files.isDirectory(home.instancesDir())) {
+            return 0;
+        }
+        StateStore states = new StateStore(home);
+        int count = 0;
+        for (String name : states.names()) {
+            try {
+                if (states.read(name).map(s -> ProcessIdentity.of(s.pid()).map(id -> id.matches(s)).orElse(false)).orElse(false)) {
+                    count++;
+                }
+            } catch (RuntimeException damaged) {
+                // a state file that cannot be read is not a running instance; status says more
+            }
+        }
+        return count;
+    }
+
+    /** HOME/history, only the user's to read (commands may hold URLs with passwords). */
+    private Path history() {
+        Path file = home.root().resolve("history");
+        try {
+            SecureFiles.ensureDir(home.root());
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            SecureFiles.restrict(file);
+        } catch (IOException | RuntimeException e) {
+            err.println("no history this time: cannot write " + file + " (" + e.getMessage() + ")");
+        }
+        return file;
+    }
+
+    private void saveHistory(LineReader reader, Path file) {
+        try {
+            reader.getHistory().save();
+            SecureFiles.restrict(file);
+        } catch (IOException e) {
+            err.println("could not save the history to " + file + " (" + e.getMessage() + ")");
+        }
+    }
+}

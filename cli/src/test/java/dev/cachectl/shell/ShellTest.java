@@ -1,0 +1,78 @@
+package dev.cachectl.shell;
+
+import dev.cachectl.testing.Await;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code cachectl shell}: on a terminal in this JVM (completion, history, Ctrl-D) and reading a script from stdin; Ctrl-C: {@link ShellOnTerminalTest}. */
+class ShellTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String TAB = "\t";
+    private static final String CTRL_D = "\u0004";
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void tab_completes_a_command_and_an_instance_name_and_ctrl_d_leaves() throws Exception {
+        home.run("start", "cache-one").assertOk();
+        try (ShellTerminal shell = new ShellTerminal(home)) {
+            Await.until(WAIT, () -> "no prompt: " + shell.screen(), () -> shell.screen().contains("(1 running)> "));
+            // "stat" is no command: only completed to "status" does it print the instance's row
+            shell.type("stat" + TAB + "\r");
+            Await.until(WAIT, () -> "status did not run: " + shell.screen(), () -> shell.screen().contains("cache-one")
+                    && shell.screen().contains("up"));
+            int before = shell.screen().length();
+            shell.type("stop cache-o" + TAB + "\r");
+            Await.until(WAIT, () -> "stop did not run: " + shell.screenSince(before), () -> !home.hasState("cache-one"));
+            Await.until(WAIT, () -> "no prompt after stop: " + shell.screenSince(before),
+                    () -> shell.screenSince(before).contains("(0 running)> "));
+            shell.type(CTRL_D);
+            assertEquals(0, shell.exit().get(20, TimeUnit.SECONDS), shell.screen());
+        }
+        Path history = home.root().resolve("history");
+        assertEquals(java.util.List.of("status", "stop cache-one"), Files.readAllLines(history).stream()
+                .map(line -> line.substring(line.indexOf(':') + 1)).toList());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(history)));
+    }
+
+    @Test
+    void a_script_on_stdin_stops_at_the_first_failing_line_with_its_exit_code() {
+        CliResult result = home.runWithInput(String.join("\n",
+                "# a comment, then a blank line",
+                "",
+                "cachectl start one",
+                "status one --json",
+                "stop two --timeout never",
+                "start three").getBytes(), "shell");
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("\"name\" : \"one\""), result.toString());
+        assertTrue(result.err().contains("--timeout"), result.toString());
+        assertTrue(home.hasState("one"));
+        assertFalse(home.hasState("three"), "a line after the failing one ran");
+        home.run("stop", "one").assertOk();
+    }
+
+    @Test
+    void global_options_given_to_the_shell_apply_to_each_line_unless_it_gives_its_own() throws Exception {
+        Path other = Files.createDirectories(home.workDir().resolve("other-home"));
+        CliResult result = home.runWithInput("status\nstatus --home other-home\n".getBytes(), "--json", "--home", "other-home", "shell")
+                .assertOk();
+        assertEquals(2, result.out().split("\"instances\"", -1).length - 1, result.toString());
+        CliResult own = home.runWithInput("status --home other-home\n".getBytes(), "--home", home.root().toString(), "shell");
+        own.assertOk();
+        assertTrue(Files.isDirectory(other));
+    }
+}
