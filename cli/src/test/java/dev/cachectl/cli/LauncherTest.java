@@ -58,6 +58,8 @@ class LauncherTest {
         copy = Files.createTempDirectory("cachectl-launcher-");
         Files.createDirectories(copy.resolve("scripts"));
         Files.copy(Repo.root().resolve("scripts/cachectl"), copy.resolve("scripts/cachectl"));
+        Files.createDirectories(copy.resolve("cli/src/dist/bin"));
+        Files.copy(Repo.root().resolve("cli/src/dist/bin/cachectl"), copy.resolve("cli/src/dist/bin/cachectl"));
         Files.createDirectories(copy.resolve("cli/src/main"));
         for (String source : new String[] {"pom.xml", "cli/pom.xml", "cli/src/main/Main.java"}) {
             Files.writeString(copy.resolve(source), "");
