@@ -22,7 +22,7 @@ final class RebalanceGroupOptions {
     boolean env;
 
     @Option(names = "--tolerance", paramLabel = "PERCENT",
-            description = "A group: how far apart the fullest and the emptiest instance may be, in % of maxmemory (default: the group's, else 25%).")
+            description = "A group: how far apart the fullest and the emptiest instance may be, in %% of maxmemory (default: the group's, else 25%%).")
     String tolerance;
 
     /** True when the group's own options were given: refused for a cluster. */
