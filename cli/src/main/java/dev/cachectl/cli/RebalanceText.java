@@ -14,10 +14,10 @@ final class RebalanceText {
 
     static void print(Output output, RebalanceReport r) {
         RebalanceReport.Measurement m = r.measurement();
-        output.line(String.format(Locale.ROOT, "measured: %s; %d keys sampled in %.1fs; sampling error %s per master "
-                + "(2 standard deviations); used_memory beyond the keys: %s per master", m.method(), m.sampledKeys(),
-                m.seconds(), m.estimateError() == 0 ? "none (every key sampled)" : String.format(Locale.ROOT, "±%.1f%%",
-                        m.estimateError() * 100), nonData(r)));
+        output.line(String.format(Locale.ROOT, "measured: %s; %d keys sampled in %.1fs; sampling error %s; used_memory "
+                + "beyond the keys: %s per master", m.method(), m.sampledKeys(), m.seconds(), m.estimateError() == 0
+                ? "none (every key sampled)" : String.format(Locale.ROOT, "±%.1f%% per master (2 standard deviations)",
+                m.estimateError() * 100), nonData(r)));
         output.line(String.format(Locale.ROOT, "plan (by %s, threshold %.0f%%): %d slot moves", r.by(), r.threshold() * 100,
                 r.moves().stream().mapToInt(RebalanceReport.MoveRow::slotCount).sum()));
         for (RebalanceReport.MoveRow move : r.moves()) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -131,7 +132,7 @@ public final class ClusterRebalancer {
                         plan.imbalanceBefore(), measured.imbalanceBefore(), verification);
                 return plan.report("completed", applied, null, made, measured);
             }
-            progress.accept("rebalance: measured again, imbalance " + String.format(java.util.Locale.ROOT, "%.3f",
+            progress.accept("rebalance: measured again, imbalance " + String.format(Locale.ROOT, "%.3f",
                     measured.imbalanceBefore()) + "; pass " + (passes + 1) + " moves " + measured.moves.size() + " slots");
             pass = measured;
         }
