@@ -14,8 +14,10 @@ final class RebalanceText {
 
     static void print(Output output, RebalanceReport r) {
         RebalanceReport.Measurement m = r.measurement();
-        output.line(String.format(Locale.ROOT, "measured: %s; %d keys sampled in %.1fs; estimate within %.0f%% of used_memory",
-                m.method(), m.sampledKeys(), m.seconds(), m.estimateError() * 100));
+        output.line(String.format(Locale.ROOT, "measured: %s; %d keys sampled in %.1fs; sampling error %s; used_memory "
+                + "beyond the keys: %s per master", m.method(), m.sampledKeys(), m.seconds(), m.estimateError() == 0
+                ? "none (every key sampled)" : String.format(Locale.ROOT, "±%.1f%% per master (2 standard deviations)",
+                m.estimateError() * 100), nonData(r)));
         output.line(String.format(Locale.ROOT, "plan (by %s, threshold %.0f%%): %d slot moves", r.by(), r.threshold() * 100,
                 r.moves().stream().mapToInt(RebalanceReport.MoveRow::slotCount).sum()));
         for (RebalanceReport.MoveRow move : r.moves()) {
@@ -42,14 +44,22 @@ final class RebalanceText {
             }
             return;
         }
-        output.line(String.format(Locale.ROOT, "rebalance %s: %d slots, %d keys, %s moved in %.1fs%s%s; imbalance %.2f → %.2f",
-                r.outcome(), a.slotsMoved(), a.keysMoved(), Sizes.human(a.bytesMoved()), a.seconds(),
+        output.line(String.format(Locale.ROOT, "rebalance %s: %d slots, %d keys, %s moved in %.1fs%s%s%s; imbalance %.2f → %.2f "
+                + "(measured again)", r.outcome(), a.slotsMoved(), a.keysMoved(), Sizes.human(a.bytesMoved()), a.seconds(),
+                a.passes() > 1 ? " in " + a.passes() + " passes" : "",
                 a.chunkedKeys() > 0 ? " (" + a.chunkedKeys() + " big keys in chunks)" : "",
                 a.leftoversFinished() > 0 ? ", " + a.leftoversFinished() + " slots left open by an interrupted run finished" : "",
                 a.imbalanceBefore(), a.imbalanceAfter()));
         RebalanceReport.Verification v = a.verification();
         output.line(String.format(Locale.ROOT, "verified: %d/16384 slots owned once, %d misplaced keys, keys %d → %d, "
                 + "cluster_state %s", v.slotsCovered(), v.misplacedKeys(), v.keysBefore(), v.keysAfter(), v.clusterOk() ? "ok" : "not ok"));
+    }
+
+    /** The smallest and largest used_memory beyond the keys' estimate over the masters, as "1.5 MiB–1.7 MiB". */
+    private static String nonData(RebalanceReport r) {
+        long min = r.masters().stream().mapToLong(RebalanceReport.MasterRow::nonDataBytes).min().orElse(0);
+        long max = r.masters().stream().mapToLong(RebalanceReport.MasterRow::nonDataBytes).max().orElse(0);
+        return min == max ? Sizes.human(min) : Sizes.human(min) + "–" + Sizes.human(max);
     }
 
     private static String abbreviated(String ranges) {

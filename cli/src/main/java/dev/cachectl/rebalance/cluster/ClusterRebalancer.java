@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -27,6 +28,8 @@ public final class ClusterRebalancer {
     private static final Duration CONNECT = Duration.ofSeconds(5);
     /** Slots moved together: one cluster-config save per step for all of them, and at most this many open at once. */
     private static final int BATCH = 64;
+    /** Plans made and carried out in one --apply: the first, and more while a new measurement finds a move that helps. */
+    static final int MAX_PASSES = 3;
 
     private final Path dir;
     private volatile String cancelled;
@@ -82,60 +85,109 @@ public final class ClusterRebalancer {
         }
         Plan plan;
         long keysBefore;
-        double imbalanceBefore;
+        SlotMeter meter = meter(request);
         try (Nodes nodes = new Nodes(cluster, timeout)) {
-            plan = planned(cluster, nodes, request, progress);
+            plan = planned(cluster, nodes, request, progress, meter);
             keysBefore = Verifier.totalKeys(nodes);
-            imbalanceBefore = imbalance(nodes);
             if (plan.moves.isEmpty()) {
                 journal.clear(ids(nodes));
-                RebalanceReport.Applied applied = new RebalanceReport.Applied(0, 0, 0, 0, leftovers, seconds(started),
-                        imbalanceBefore, imbalanceBefore, Verifier.verify(nodes, keysBefore));
+                RebalanceReport.Applied applied = new RebalanceReport.Applied(0, 0, 0, 0, leftovers, 0, seconds(started),
+                        plan.imbalanceBefore(), plan.imbalanceBefore(), Verifier.verify(nodes, keysBefore));
                 return plan.report(leftovers > 0 ? "completed" : "balanced", applied, null);
             }
-            journal.record(cluster.toString(), plan.moves.stream()
+        }
+        // a pass makes one plan's moves; then the cluster is verified and measured again (the same estimate the
+        // plan balanced, now with whatever writers added meanwhile), and another plan is made while it helps
+        Totals totals = new Totals();
+        List<Planner.Move> made = new ArrayList<>();
+        Plan pass = plan;
+        Plan measured = null;
+        RebalanceReport.Verification verification;
+        for (int passes = 1; ; passes++) {
+            List<Planner.Move> done = movePass(cluster, pass, request, journal, timeout, progress, totals);
+            made.addAll(done);
+            Set<String> ids;
+            try (Nodes after = new Nodes(cluster, timeout)) {
+                verification = Verifier.verify(after, keysBefore);
+                ids = ids(after);
+            }
+            if (cancelled != null) {
+                RebalanceReport.Applied applied = totals.applied(leftovers, passes, seconds(started),
+                        plan.imbalanceBefore(), pass.imbalanceAfter(done), verification);
+                return pass.report("interrupted", applied, cancelled + ": stopped after " + done.size() + " of "
+                        + pass.moves.size() + " slot moves, no slot left open; run again to carry on");
+            }
+            journal.clear(ids);
+            if (!verification.problems().isEmpty()) {
+                RebalanceReport.Applied applied = totals.applied(leftovers, passes, seconds(started),
+                        plan.imbalanceBefore(), pass.imbalanceAfter(done), verification);
+                return plan.report("failed", applied, "verification after the moves: "
+                        + String.join("; ", verification.problems()), made, null);
+            }
+            try (Nodes after = new Nodes(cluster, timeout)) {
+                measured = planned(cluster, after, request, progress, meter);
+            }
+            if (measured.moves.isEmpty() || passes == MAX_PASSES) {
+                RebalanceReport.Applied applied = totals.applied(leftovers, passes, seconds(started),
+                        plan.imbalanceBefore(), measured.imbalanceBefore(), verification);
+                return plan.report("completed", applied, null, made, measured);
+            }
+            progress.accept("rebalance: measured again, imbalance " + String.format(Locale.ROOT, "%.3f",
+                    measured.imbalanceBefore()) + "; pass " + (passes + 1) + " moves " + measured.moves.size() + " slots");
+            pass = measured;
+        }
+    }
+
+    /** Makes one plan's moves, batch by batch, until done or cancelled; returns the moves made. */
+    private List<Planner.Move> movePass(Endpoint cluster, Plan pass, ClusterRequest request, Journal journal,
+                                        Duration timeout, Consumer<String> progress, Totals totals) {
+        List<Planner.Move> done = new ArrayList<>();
+        try (Nodes nodes = new Nodes(cluster, timeout)) {
+            journal.record(cluster.toString(), pass.moves.stream()
                     .map(m -> new Journal.Step(m.slot().slot(), m.from(), m.to())).toList());
-            for (Planner.Master m : plan.masters) {
+            for (Planner.Master m : pass.masters) {
                 if (m.drain()) {
                     keepMaster(nodes, nodes.byId(m.id()));
                 }
             }
             SlotMover mover = new SlotMover(nodes, request);
-            int slots = 0;
-            long keys = 0;
-            long bytes = 0;
-            long chunked = 0;
             long lastNote = System.nanoTime();
-            for (List<Planner.Move> batch : batches(plan.moves)) {
+            for (List<Planner.Move> batch : batches(pass.moves)) {
                 if (cancelled != null) {
                     break;
                 }
                 SlotMover.Moved moved = mover.move(batch.stream().map(m -> m.slot().slot()).toList(),
                         nodes.byId(batch.get(0).from()), nodes.byId(batch.get(0).to()));
-                slots += batch.size();
-                keys += moved.keys();
-                bytes += moved.bytes();
-                chunked += moved.chunkedKeys();
+                done.addAll(batch);
+                totals.add(batch.size(), moved);
                 if (System.nanoTime() - lastNote > 2_000_000_000L) {
-                    progress.accept("rebalance: " + slots + "/" + plan.moves.size() + " slots moved, " + keys + " keys");
+                    progress.accept("rebalance: " + done.size() + "/" + pass.moves.size() + " slots moved, "
+                            + totals.keys + " keys");
                     lastNote = System.nanoTime();
                 }
             }
-            try (Nodes after = new Nodes(cluster, timeout)) {
-                RebalanceReport.Verification verification = Verifier.verify(after, keysBefore);
-                RebalanceReport.Applied applied = new RebalanceReport.Applied(slots, keys, bytes, chunked, leftovers,
-                        seconds(started), imbalanceBefore, imbalance(after), verification);
-                if (cancelled != null) {
-                    return plan.report("interrupted", applied, cancelled + ": stopped after " + slots + " of "
-                            + plan.moves.size() + " slot moves, no slot left open; run again to carry on");
-                }
-                journal.clear(ids(after));
-                if (!verification.problems().isEmpty()) {
-                    return plan.report("failed", applied, "verification after the moves: "
-                            + String.join("; ", verification.problems()));
-                }
-                return plan.report("completed", applied, null);
-            }
+        }
+        return done;
+    }
+
+    /** What the passes moved, all together. */
+    private static final class Totals {
+        private int slots;
+        private long keys;
+        private long bytes;
+        private long chunked;
+
+        void add(int slotCount, SlotMover.Moved moved) {
+            slots += slotCount;
+            keys += moved.keys();
+            bytes += moved.bytes();
+            chunked += moved.chunkedKeys();
+        }
+
+        RebalanceReport.Applied applied(int leftovers, int passes, double seconds, double before, double after,
+                                        RebalanceReport.Verification verification) {
+            return new RebalanceReport.Applied(slots, keys, bytes, chunked, leftovers, passes, seconds, before, after,
+                    verification);
         }
     }
 
@@ -169,33 +221,35 @@ public final class ClusterRebalancer {
     }
 
     private Plan planned(Endpoint cluster, Nodes nodes, ClusterRequest request, Consumer<String> progress) {
+        return planned(cluster, nodes, request, progress, meter(request));
+    }
+
+    /** The plan aims at half the threshold; sampling keeps each master's error within a quarter of it. */
+    private static SlotMeter meter(ClusterRequest request) {
+        return new SlotMeter(request.samples(), request.threshold() / 4);
+    }
+
+    /** Measures with {@code meter} (which keeps what it sampled before: a run measures again after its moves) and plans. */
+    private Plan planned(Endpoint cluster, Nodes nodes, ClusterRequest request, Consumer<String> progress, SlotMeter meter) {
         List<ClusterNodes.Node> masters = nodes.masters();
         checkNames(nodes, request);
         long started = System.nanoTime();
-        SlotMeter meter = new SlotMeter(request.samples());
-        List<SlotMeter.MasterLoad> loads = new ArrayList<>();
-        for (ClusterNodes.Node master : masters) {
-            progress.accept("measuring " + master.address());
-            loads.add(meter.measure(nodes, master));
-        }
-        double error = 0;
-        long sampled = 0;
-        for (SlotMeter.MasterLoad load : loads) {
-            sampled += load.sampledKeys();
-            if (load.dataBytes() > 0 && load.rawEstimate() > 0) {
-                error = Math.max(error, Math.abs(load.rawEstimate() - load.dataBytes()) / (double) load.dataBytes());
-            }
-        }
-        RebalanceReport.Measurement measurement = new RebalanceReport.Measurement(SlotMeter.method(request.samples()),
+        progress.accept("measuring " + masters.stream().map(ClusterNodes.Node::address).collect(Collectors.joining(", ")));
+        List<SlotMeter.MasterLoad> loads = meter.measure(nodes, masters);
+        double error = loads.stream().mapToDouble(SlotMeter.MasterLoad::error).max().orElse(0);
+        long sampled = loads.stream().mapToLong(SlotMeter.MasterLoad::sampledKeys).sum();
+        RebalanceReport.Measurement measurement = new RebalanceReport.Measurement(meter.method(),
                 error, sampled, seconds(started));
         List<Planner.Master> planning = new ArrayList<>();
+        Map<String, Long> nonData = new HashMap<>();
         for (SlotMeter.MasterLoad load : loads) {
             ClusterNodes.Node m = load.node();
             boolean drain = request.drain().stream().anyMatch(d -> m.equals(nodes.find(d)));
             planning.add(new Planner.Master(m.id(), m.address(), weight(nodes, request, m), drain, load.slots()));
+            nonData.put(m.id(), load.nonDataBytes());
         }
         List<Planner.Move> moves = Planner.plan(planning, request.by(), request.threshold());
-        return new Plan(cluster, request, measurement, planning, moves);
+        return new Plan(cluster, request, measurement, planning, moves, nonData);
     }
 
     private static void checkNames(Nodes nodes, ClusterRequest request) {
@@ -217,13 +271,6 @@ public final class ClusterRebalancer {
                 .map(Map.Entry::getValue).findFirst().orElse(1.0);
     }
 
-    /** Largest master's data memory ÷ the mean. */
-    private static double imbalance(Nodes nodes) {
-        List<Long> data = nodes.masters().stream().map(m -> SlotMeter.dataBytes(nodes.jedis(m))).toList();
-        double mean = data.stream().mapToLong(Long::longValue).average().orElse(0);
-        return mean <= 0 ? 1.0 : data.stream().mapToLong(Long::longValue).max().orElse(0) / mean;
-    }
-
     private static double seconds(long startedNanos) {
         return Math.round((System.nanoTime() - startedNanos) / 1e7) / 100.0;
     }
@@ -234,60 +281,84 @@ public final class ClusterRebalancer {
                 + "a slot left open is this run's own and is finished first", e);
     }
 
-    /** A plan with what it needs to be reported. */
+    /** A plan with what it needs to be reported; nonData: each master's used_memory beyond its keys' estimate. */
     private record Plan(Endpoint cluster, ClusterRequest request, RebalanceReport.Measurement measurement,
-                        List<Planner.Master> masters, List<Planner.Move> moves) {
+                        List<Planner.Master> masters, List<Planner.Move> moves, Map<String, Long> nonData) {
 
         RebalanceReport report(String outcome, RebalanceReport.Applied applied, String stoppedBecause) {
-            return report(outcome, applied, stoppedBecause, switch (outcome) {
+            return report(outcome, applied, stoppedBecause, moves, null);
+        }
+
+        /**
+         * The report of this plan with the moves made (all passes'); each master's slots, keys and bytes after are
+         * as {@code measured} found them when given (a measurement after the moves), else this plan's estimate
+         * moved by {@code made}. within_threshold is judged on those.
+         */
+        RebalanceReport report(String outcome, RebalanceReport.Applied applied, String stoppedBecause,
+                               List<Planner.Move> made, Plan measured) {
+            ExitCode code = switch (outcome) {
                 case "failed" -> ExitCode.FAILED;
                 case "interrupted" -> ExitCode.INTERRUPTED;
                 default -> ExitCode.DONE;
-            });
-        }
-
-        RebalanceReport report(String outcome, RebalanceReport.Applied applied, String stoppedBecause, ExitCode code) {
-            Map<String, Integer> slotsAfter = new HashMap<>();
-            Map<String, Long> keysAfter = new HashMap<>();
-            Map<String, Long> bytesAfter = new HashMap<>();
-            for (Planner.Master m : masters) {
-                slotsAfter.put(m.id(), m.slots().size());
-                keysAfter.put(m.id(), m.slots().stream().mapToLong(SlotLoad::keys).sum());
-                bytesAfter.put(m.id(), m.slots().stream().mapToLong(SlotLoad::bytes).sum());
-            }
-            for (Planner.Move move : moves) {
-                slotsAfter.merge(move.from(), -1, Integer::sum);
-                slotsAfter.merge(move.to(), 1, Integer::sum);
-                keysAfter.merge(move.from(), -move.slot().keys(), Long::sum);
-                keysAfter.merge(move.to(), move.slot().keys(), Long::sum);
-                bytesAfter.merge(move.from(), -move.slot().bytes(), Long::sum);
-                bytesAfter.merge(move.to(), move.slot().bytes(), Long::sum);
-            }
+            };
+            List<Planner.Master> after = measured != null ? measured.masters : after(made);
+            Map<String, Planner.Master> afterById = new HashMap<>();
+            after.forEach(m -> afterById.put(m.id(), m));
             List<RebalanceReport.MasterRow> rows = new ArrayList<>();
-            List<Long> before = new ArrayList<>();
-            List<Long> after = new ArrayList<>();
             Map<String, String> address = new HashMap<>();
             for (Planner.Master m : masters) {
-                long bytes = m.slots().stream().mapToLong(SlotLoad::bytes).sum();
+                Planner.Master a = afterById.getOrDefault(m.id(), new Planner.Master(m.id(), m.address(), m.weight(),
+                        m.drain(), List.of()));
                 rows.add(new RebalanceReport.MasterRow(m.address(), m.id(), m.weight(), m.drain(), m.slots().size(),
-                        slotsAfter.get(m.id()), m.slots().stream().mapToLong(SlotLoad::keys).sum(), keysAfter.get(m.id()),
-                        bytes, bytesAfter.get(m.id())));
-                before.add(bytes);
-                after.add(bytesAfter.get(m.id()));
+                        a.slots().size(), keys(m), keys(a), bytes(m), bytes(a), nonData.getOrDefault(m.id(), 0L)));
                 address.put(m.id(), m.address());
             }
-            double weights = masters.stream().filter(m -> !m.drain()).mapToDouble(Planner.Master::weight).sum();
-            double total = before.stream().mapToLong(Long::longValue).sum();
-            boolean within = true;
-            for (Planner.Master m : masters) {
+            return new RebalanceReport(cluster.toString(), request.by().name(), request.threshold(), measurement, rows,
+                    group(made, address), imbalanceBefore(), imbalanceAfter(moves), within(after), applied, outcome,
+                    stoppedBecause, code.code());
+        }
+
+        /** Largest master's estimated bytes ÷ the mean, as measured. */
+        double imbalanceBefore() {
+            return ratio(masters.stream().map(Plan::bytes).toList());
+        }
+
+        /** Largest master's estimated bytes ÷ the mean once {@code made} are made. */
+        double imbalanceAfter(List<Planner.Move> made) {
+            return ratio(after(made).stream().map(Plan::bytes).toList());
+        }
+
+        /** The masters with their slots once {@code made} are made. */
+        private List<Planner.Master> after(List<Planner.Move> made) {
+            Map<String, List<SlotLoad>> slots = new LinkedHashMap<>();
+            masters.forEach(m -> slots.put(m.id(), new ArrayList<>(m.slots())));
+            for (Planner.Move move : made) {
+                slots.computeIfAbsent(move.from(), k -> new ArrayList<>()).removeIf(s -> s.slot() == move.slot().slot());
+                slots.computeIfAbsent(move.to(), k -> new ArrayList<>()).add(move.slot());
+            }
+            return masters.stream().map(m -> new Planner.Master(m.id(), m.address(), m.weight(), m.drain(),
+                    slots.get(m.id()))).toList();
+        }
+
+        /** Every master within the threshold of its weighted share of the total. */
+        private boolean within(List<Planner.Master> after) {
+            double weights = after.stream().filter(m -> !m.drain()).mapToDouble(Planner.Master::weight).sum();
+            double total = after.stream().mapToLong(Plan::bytes).sum();
+            for (Planner.Master m : after) {
                 double share = m.drain() || weights == 0 ? 0 : total * m.weight() / weights;
-                long b = bytesAfter.get(m.id());
-                if (Math.abs(b - share) > Math.max(share * request.threshold(), 1)) {
-                    within = false;
+                if (Math.abs(bytes(m) - share) > Math.max(share * request.threshold(), 1)) {
+                    return false;
                 }
             }
-            return new RebalanceReport(cluster.toString(), request.by().name(), request.threshold(), measurement, rows,
-                    group(moves, address), ratio(before), ratio(after), within, applied, outcome, stoppedBecause, code.code());
+            return true;
+        }
+
+        private static long bytes(Planner.Master m) {
+            return m.slots().stream().mapToLong(SlotLoad::bytes).sum();
+        }
+
+        private static long keys(Planner.Master m) {
+            return m.slots().stream().mapToLong(SlotLoad::keys).sum();
         }
 
         private static double ratio(List<Long> bytes) {

@@ -15,6 +15,7 @@ import redis.clients.jedis.JedisCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -59,6 +60,8 @@ class RebalanceClusterTest {
             CliResult applied;
             try {
                 applied = home.run("--json", "rebalance", "c", "--apply", "--pipeline", "10").assertOk();
+                // every one of the writer's 500 keys exists before it stops, however slow a loaded machine made it
+                Await.until(Duration.ofSeconds(30), "the writer wrote 500 keys", () -> writes.get() >= 500 || !errors.isEmpty());
             } finally {
                 stop.set(true);
                 thread.join();
@@ -68,22 +71,31 @@ class RebalanceClusterTest {
             JsonNode done = json(applied).get("applied");
             assertEquals(16384, done.at("/verification/slots_covered").asInt());
             assertEquals(0, done.at("/verification/misplaced_keys").asLong());
-            // Better balanced than before; how close to 1.0 is measured at scale by scripts/bench/rebalance (1.03 on
-            // 500k keys). On this 3 MB dataset a master's fixed overheads are as big as its data, and the per-master
-            // calibration of the estimate then moves a slot's bytes with the wrong factor: one CI run ended at 1.32
-            // from 1.52. Known, not yet fixed (issue 10 stays open for it).
-            assertTrue(done.get("imbalance_after").asDouble() < done.get("imbalance_before").asDouble(), done.toString());
+            // Within the threshold, unless whole slots make that impossible: no master can hold less than the
+            // largest slot, so the best any plan can reach is max(1 + threshold, largest slot ÷ mean); from the data.
+            // cachectl reports it on its own estimate, re-measured after the moves; the exact MEMORY USAGE of every
+            // key on every master (every key is sampled here: at most 16 per slot) must agree.
+            Map<String, Map<Integer, Long>> exact = cluster.exactBytesBySlot();
+            List<Long> perMaster = exact.values().stream().map(s -> s.values().stream().mapToLong(Long::longValue).sum()).toList();
+            double mean = perMaster.stream().mapToLong(Long::longValue).average().orElseThrow();
+            long largestSlot = exact.values().stream().flatMap(s -> s.values().stream()).mapToLong(Long::longValue).max().orElseThrow();
+            double reachable = Math.max(1 + json(applied).get("threshold").asDouble(), largestSlot / mean);
+            String figures = "reachable " + reachable + ", exact bytes per master " + perMaster + "; " + json(applied);
+            assertTrue(done.get("imbalance_after").asDouble() <= reachable, figures);
+            assertTrue(json(applied).get("within_threshold").asBoolean(), figures);
+            double exactImbalance = perMaster.stream().mapToLong(Long::longValue).max().orElseThrow() / mean;
+            assertTrue(exactImbalance <= reachable, "exact imbalance " + exactImbalance + ", " + figures);
+            assertTrue(Math.abs(exactImbalance - done.get("imbalance_after").asDouble()) < 0.01,
+                    "exact imbalance " + exactImbalance + ", " + figures);
             assertTrue(cluster.masters().stream().filter(m -> m.port() == cluster.extraPort)
                     .allMatch(m -> !Nodes.slots(m).isEmpty()), "the new master received slots");
             assertEquals(SkewedCluster.SMALL + SkewedCluster.BIG + 500, cluster.keys());
             assertTrue(cluster.openSlots().isEmpty(), cluster.openSlots().toString());
 
-            // measured afresh (the writer's keys included), the gain holds: a new plan may still nudge some slots,
-            // as a sampled estimate of a few thousand small keys is that noisy, but not start over
+            // measured afresh (the writer's keys included), there is nothing left to move
             JsonNode again = json(home.run("--json", "rebalance", "c").assertOk());
-            assertTrue(again.get("imbalance_before").asDouble() < done.get("imbalance_before").asDouble(), again.toString());
-            assertTrue(again.get("moves").findValues("slot_count").stream().mapToInt(JsonNode::asInt).sum() < 200,
-                    again.toString());
+            assertTrue(again.get("imbalance_before").asDouble() <= reachable, again.toString());
+            assertEquals(0, again.get("moves").size(), again.toString());
         }
     }
 

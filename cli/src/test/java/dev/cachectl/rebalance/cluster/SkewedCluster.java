@@ -6,6 +6,11 @@ import dev.cachectl.testing.CachectlHome;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A managed 3-master cluster loaded with skewed data (small values everywhere, big ones under four hash tags),
@@ -69,6 +76,30 @@ final class SkewedCluster implements AutoCloseable {
                 return j.dbSize();
             }
         }).sum();
+    }
+
+    /** MEMORY USAGE of every key, summed per slot, as each master holds them: the exact value cachectl estimates. */
+    Map<String, Map<Integer, Long>> exactBytesBySlot() {
+        Map<String, Map<Integer, Long>> byMaster = new TreeMap<>();
+        for (ClusterNodes.Node m : masters()) {
+            Map<Integer, Long> slots = new TreeMap<>();
+            try (Jedis j = new Jedis(m.host(), m.port())) {
+                ScanParams all = new ScanParams().count(1000);
+                String cursor = ScanParams.SCAN_POINTER_START;
+                do {
+                    ScanResult<String> page = j.scan(cursor, all);
+                    Pipeline p = j.pipelined();
+                    List<Response<Long>> usage = page.getResult().stream().map(p::memoryUsage).toList();
+                    p.sync();
+                    for (int i = 0; i < usage.size(); i++) {
+                        slots.merge(JedisClusterCRC16.getSlot(page.getResult().get(i)), usage.get(i).get(), Long::sum);
+                    }
+                    cursor = page.getCursor();
+                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            }
+            byMaster.put(m.address(), slots);
+        }
+        return byMaster;
     }
 
     List<ClusterNodes.Node> masters() {
