@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.engine.Engines;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.status.NodeStatus;
@@ -110,7 +111,9 @@ public final class StatusCommand implements Callable<Integer> {
             if (!s.up()) {
                 notes.add(s.error());
             }
-            String where = s.binary() != null ? "binary " + s.binary() + " (" + s.binarySource() + ")  " : "";
+            String where = (Engines.defaultEngine().name().equals(s.engine()) ? ""
+                    : s.engine() + ("embedded".equals(s.binarySource()) ? " (embedded)  " : "  "))
+                    + (s.binary() != null ? "binary " + s.binary() + " (" + s.binarySource() + ")  " : "");
             if (s.url() != null) {
                 notes.add(where + s.kind() + " " + s.url());
             }

@@ -2,6 +2,7 @@ package dev.cachectl.engine;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.mongo.MongoEngine;
 import dev.cachectl.redis.RedisEngine;
 
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Locale;
  * ask here rather than name an engine. The first one is the default engine of a new instance.
  */
 public final class Engines {
-    private static final List<Engine> ALL = List.of(new RedisEngine());
+    private static final List<Engine> ALL = List.of(new RedisEngine(), new MongoEngine());
 
     private Engines() {
     }

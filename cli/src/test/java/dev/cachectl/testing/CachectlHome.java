@@ -51,7 +51,8 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
         for (long pid : recordedPids()) {
             // only servers: a test may have planted a stranger's pid in a state file on purpose
             ProcessHandle.of(pid)
-                    .filter(p -> p.info().command().orElse("").contains("redis"))
+                    .filter(p -> p.info().command().orElse("").contains("redis")
+                            || String.join(" ", p.info().arguments().orElse(new String[0])).contains("dev.cachectl.mongo.EmbeddedMongoMain"))
                     .ifPresent(ProcessHandle::destroyForcibly);
         }
         deleteTree(root);
