@@ -71,6 +71,11 @@ class MongoLifecycleTest {
             assertEquals(2, c.countDocuments());
             assertEquals(3L, c.find(new Document("_id", 2)).first().get("total"));
         }
+        // SIGTERM closes the store too
+        long pid = home.pid("kept");
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        assertTrue(Processes.eventually(GONE, () -> !Processes.alive(pid)), "SIGTERM did not end the embedded server");
+        assertEquals(2, readLog("kept").stream().filter(l -> l.contains("store closed")).count(), () -> String.join("\n", readLog("kept")));
         home.run("stop", "kept", "--purge").assertOk();
         assertFalse(Files.exists(home.instanceDir("kept")));
     }
@@ -88,6 +93,18 @@ class MongoLifecycleTest {
             assertFalse(home.hasState("m"));
             assertFalse(Files.exists(home.instanceDir("m")), r::toString);
         }
+    }
+
+    @Test
+    void a_config_url_names_its_engine_and_a_contradicting_engine_is_refused() throws Exception {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"),
+                "instances:\n  far:\n    url: mongodb://127.0.0.1:1/shop\n  wrong:\n    engine: redis\n    url: mongodb://127.0.0.1:1/\n");
+        CliResult far = home.run("start", "far");
+        far.assertExit(3);
+        assertTrue(far.err().contains("external") && far.err().contains("mongodb://127.0.0.1:1/shop"), far::toString);
+        CliResult wrong = home.run("start", "wrong");
+        wrong.assertExit(2);
+        assertTrue(wrong.err().contains("is a mongo URL"), wrong::toString);
     }
 
     @Test

@@ -41,7 +41,7 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
         NoLeftoverServers.watch(workDir);
         env.clear();
         env.putAll(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("CACHECTL_") || k.equals("NO_COLOR"));
+        env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("MONGODB_") || k.startsWith("CACHECTL_") || k.equals("NO_COLOR"));
         env.put("CACHECTL_HOME", root.toString());
     }
 
