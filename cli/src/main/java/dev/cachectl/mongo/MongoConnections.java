@@ -32,6 +32,28 @@ final class MongoConnections {
         return MongoClients.create(settings);
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Loads the driver's classes in the background, once, while a server being started is not listening yet:
+     * the first hello then does not pay for them after the server is up.
+     */
+    static void warmUp(Endpoint endpoint) {
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread warm = new Thread(() -> {
+            try (MongoClient client = open(endpoint, Duration.ofMillis(50))) {
+                new org.bson.Document("hello", 1).toBsonDocument();
+                client.getDatabase("admin");
+            } catch (RuntimeException ignored) {
+                // only classes were wanted
+            }
+        }, "mongo-driver-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
     /** True for what means "nothing answers (yet)": refused, timed out, closed. */
     static boolean unreachable(MongoException e) {
         return e instanceof MongoTimeoutException || e instanceof MongoSocketException;

@@ -117,6 +117,7 @@ public final class MongoEngine implements Engine {
     public Optional<ServerHello> hello(Endpoint endpoint, Duration timeout) {
         // a driver facing a closed port retries until its selection timeout: look first, and come back soon
         if (!listening(endpoint, timeout)) {
+            MongoConnections.warmUp(endpoint);
             return Optional.empty();
         }
         try (MongoClient client = MongoConnections.open(endpoint, timeout)) {
