@@ -36,10 +36,10 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
     CommandSpec spec;
 
     @Parameters(paramLabel = "NAME", arity = "0..*",
-            description = "Instance names (default: 'default'), or redis:// URLs to check.")
+            description = "Instance names (default: 'default'), or redis:// or mongodb:// URLs to check.")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "Engine of a new instance (default: redis).")
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "Engine of a new instance: redis (default) or mongo (mongod when found, else an embedded server).")
     String engine;
 
     @Option(names = "--port", paramLabel = "N|auto",
@@ -81,7 +81,7 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--idle-timeout", paramLabel = "DURATION", description = "Stop the instance after this long without a client command, e.g. 15m.")
     Duration idleTimeout;
 
-    @Option(names = "--binary", paramLabel = "PATH", description = "redis-server to run (default: config, then PATH, then the bundled one).")
+    @Option(names = "--binary", paramLabel = "PATH", description = "redis-server or mongod to run (default: config, then PATH, then the bundled or embedded one).")
     Path binary;
 
     @Option(names = "--wait", paramLabel = "DURATION",

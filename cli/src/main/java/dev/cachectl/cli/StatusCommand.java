@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.engine.Engines;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.status.NodeStatus;
@@ -111,7 +112,9 @@ public final class StatusCommand implements Callable<Integer> {
                 notes.add(s.error());
             }
             InstanceStatus.Identity id = s.identity();
-            String where = id.binary() != null ? "binary " + id.binary() + " (" + id.binarySource() + ")  " : "";
+            String where = (Engines.defaultEngine().name().equals(id.engine()) ? ""
+                    : id.engine() + ("embedded".equals(id.binarySource()) ? " (embedded)  " : "  "))
+                    + (id.binary() != null ? "binary " + id.binary() + " (" + id.binarySource() + ")  " : "");
             if (id.url() != null) {
                 notes.add(where + id.kind() + " " + id.url());
             }

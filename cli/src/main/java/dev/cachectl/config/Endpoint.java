@@ -15,13 +15,20 @@ import java.util.Locale;
  * {@code rediss+cluster://} with TLS). {@link #toString()} is always redacted, so an endpoint can be
  * logged or printed without leaking its password. {@code caCert}, a PEM file, is the certificate
  * authority a TLS server is trusted by when it is not one the JVM knows (a managed instance's own);
- * null means the JVM's trust store.
+ * null means the JVM's trust store. {@code path} is what an engine that does not number its databases keeps
+ * after the host (MongoDB's {@code db[.collection][?options]}, see {@code dev.cachectl.mongo.MongoUrls});
+ * null for Redis, whose database is {@code db}.
  */
 public record Endpoint(String scheme, String host, int port, String user, String password, int db,
-                       java.util.List<String> moreSeeds, String caCert) {
+                       java.util.List<String> moreSeeds, String caCert, String path) {
 
     public Endpoint {
         moreSeeds = moreSeeds == null ? java.util.List.of() : java.util.List.copyOf(moreSeeds);
+    }
+
+    public Endpoint(String scheme, String host, int port, String user, String password, int db,
+                    java.util.List<String> moreSeeds, String caCert) {
+        this(scheme, host, port, user, password, db, moreSeeds, caCert, null);
     }
 
     public Endpoint(String scheme, String host, int port, String user, String password, int db,
@@ -155,17 +162,17 @@ public record Endpoint(String scheme, String host, int port, String user, String
     }
 
     public Endpoint withPassword(String newPassword) {
-        return new Endpoint(scheme, host, port, user, newPassword, db, moreSeeds, caCert);
+        return new Endpoint(scheme, host, port, user, newPassword, db, moreSeeds, caCert, path);
     }
 
     public Endpoint withDb(int newDb) {
-        return new Endpoint(scheme, host, port, user, password, newDb, moreSeeds, caCert);
+        return new Endpoint(scheme, host, port, user, password, newDb, moreSeeds, caCert, path);
     }
 
     /** Over TLS, trusting the certificate authority in the PEM file {@code ca}. */
     public Endpoint withTls(String ca) {
         String tlsScheme = scheme.startsWith("rediss") ? scheme : scheme.replaceFirst("^redis", "rediss");
-        return new Endpoint(tlsScheme, host, port, user, password, db, moreSeeds, ca);
+        return new Endpoint(tlsScheme, host, port, user, password, db, moreSeeds, ca, path);
     }
 
     /** The full URL, password included: for a child's environment, never for output. */
@@ -194,7 +201,9 @@ public record Endpoint(String scheme, String host, int port, String user, String
         for (String seed : moreSeeds) {
             sb.append(',').append(seed);
         }
-        if (db != 0) {
+        if (path != null) {
+            sb.append('/').append(path);
+        } else if (db != 0) {
             sb.append('/').append(db);
         }
         return sb.toString();

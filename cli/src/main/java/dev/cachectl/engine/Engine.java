@@ -19,6 +19,39 @@ public interface Engine {
 
     String name();
 
+    /** The URL schemes its endpoints are written in ({@code redis}, {@code rediss}, … / {@code mongodb}), lowercase. */
+    java.util.Set<String> schemes();
+
+    /** Parses a URL in one of its {@link #schemes}; a malformed one is a usage error (exit 2) naming it, redacted. */
+    Endpoint parse(String url);
+
+    /** The port a URL without one means. */
+    int defaultPort();
+
+    /**
+     * The prefix of the environment variables that name its instances ({@code REDIS_} for {@code REDIS_<NAME>_URL},
+     * {@code MONGODB_}) and of what {@code run} exports.
+     */
+    String envPrefix();
+
+    /** The variable that names instance {@code name} by URL: {@code REDIS_CACHE_URL} for {@code cache}. */
+    default String urlVariable(String instanceName) {
+        return envPrefix() + instanceName.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_URL";
+    }
+
+    /**
+     * What {@code run} puts in the command's environment for one instance: its URL, password included, under
+     * {@link #urlVariable}, and under {@code <PREFIX>URL} too when it is the first instance of this engine.
+     */
+    default Map<String, String> runVariables(String instanceName, Endpoint endpoint, boolean firstOfEngine) {
+        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        if (firstOfEngine) {
+            vars.put(envPrefix() + "URL", endpoint.secretUrl());
+        }
+        vars.put(urlVariable(instanceName), endpoint.secretUrl());
+        return vars;
+    }
+
     /** {@code explicit} (from --binary or config) wins; otherwise the engine searches PATH, then its bundled fallback. */
     ResolvedBinary resolveBinary(Path explicit, Map<String, String> env, Path homeRoot);
 

@@ -4,6 +4,8 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.config.Config;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.config.InstanceDefinition;
+import dev.cachectl.engine.Engine;
+import dev.cachectl.engine.Engines;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 
@@ -16,8 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * Turns what the user typed (a name or a URL) into an {@link InstanceRef}. Order of precedence:
- * a URL on the command line; {@code REDIS_<NAME>_URL} (and {@code REDIS_URL} for "default");
- * the config file; otherwise a managed instance with default settings.
+ * a URL on the command line; {@code <PREFIX><NAME>_URL} of each engine ({@code REDIS_<NAME>_URL},
+ * {@code MONGODB_<NAME>_URL}; and the default engine's {@code REDIS_URL} for "default");
+ * the config file; otherwise a managed instance with default settings. The engine of a URL is its scheme's.
  */
 public final class InstanceCatalog {
     public static final String DEFAULT_NAME = "default";
@@ -35,18 +38,21 @@ public final class InstanceCatalog {
 
     public InstanceRef resolve(String nameOrUrl) {
         if (nameOrUrl.contains("://")) {
-            Endpoint endpoint = Endpoint.parse(nameOrUrl);
-            return new InstanceRef.External(endpoint.host() + ":" + endpoint.port(), "redis", endpoint, "command line");
+            Engine engine = Engines.of(nameOrUrl);
+            Endpoint endpoint = engine.parse(nameOrUrl);
+            return new InstanceRef.External(endpoint.host() + ":" + endpoint.port(), engine.name(), endpoint, "command line");
         }
         String name = checkName(nameOrUrl);
-        String envVar = envVarFor(name);
-        String url = env.get(envVar);
-        if (url == null && name.equals(DEFAULT_NAME)) {
-            url = env.get("REDIS_URL");
-            envVar = "REDIS_URL";
-        }
-        if (url != null && !url.isBlank()) {
-            return new InstanceRef.External(name, "redis", Endpoint.parse(url), envVar);
+        for (Engine engine : Engines.all()) {
+            String envVar = engine.urlVariable(name);
+            String url = env.get(envVar);
+            if (url == null && name.equals(DEFAULT_NAME) && engine == Engines.defaultEngine()) {
+                envVar = engine.envPrefix() + "URL";
+                url = env.get(envVar);
+            }
+            if (url != null && !url.isBlank()) {
+                return external(name, null, url, envVar);
+            }
         }
         InstanceDefinition def = config.instances().get(name);
         if (def == null) {
@@ -54,9 +60,19 @@ public final class InstanceCatalog {
         }
         String origin = String.valueOf(config.source());
         if (def.url() != null) {
-            return new InstanceRef.External(name, def.engine() == null ? "redis" : def.engine(), Endpoint.parse(def.url()), origin);
+            return external(name, def.engine(), def.url(), origin);
         }
         return new InstanceRef.Managed(spec(name, def, origin), origin);
+    }
+
+    /** An external instance: its engine is its URL's, which an {@code engine:} beside the URL must agree with. */
+    private static InstanceRef.External external(String name, String declaredEngine, String url, String origin) {
+        Engine engine = Engines.of(url);
+        if (declaredEngine != null && !Engines.named(declaredEngine.toLowerCase(Locale.ROOT)).equals(engine)) {
+            throw CachectlException.usage(origin + ": instance '" + name + "' has engine " + declaredEngine
+                    + " but its URL " + Endpoint.redact(url) + " is a " + engine.name() + " URL");
+        }
+        return new InstanceRef.External(name, engine.name(), engine.parse(url), origin);
     }
 
     /**
@@ -90,17 +106,21 @@ public final class InstanceCatalog {
         TreeSet<String> names = new TreeSet<>(config.instances().keySet());
         names.addAll(states.names());
         for (String key : env.keySet()) {
-            if (key.equals("REDIS_URL")) {
-                names.add(DEFAULT_NAME);
-            } else if (key.startsWith("REDIS_") && key.endsWith("_URL") && key.length() > "REDIS__URL".length()) {
-                names.add(key.substring(6, key.length() - 4).toLowerCase(Locale.ROOT).replace('_', '-'));
+            for (Engine engine : Engines.all()) {
+                String prefix = engine.envPrefix();
+                if (key.equals(prefix + "URL") && engine == Engines.defaultEngine()) {
+                    names.add(DEFAULT_NAME);
+                } else if (key.startsWith(prefix) && key.endsWith("_URL") && key.length() > prefix.length() + "_URL".length()) {
+                    names.add(key.substring(prefix.length(), key.length() - 4).toLowerCase(Locale.ROOT).replace('_', '-'));
+                }
             }
         }
         return new ArrayList<>(names);
     }
 
+    /** The default engine's variable for instance {@code name} ({@code REDIS_<NAME>_URL}). */
     public static String envVarFor(String name) {
-        return "REDIS_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_URL";
+        return Engines.defaultEngine().urlVariable(name);
     }
 
     public static String checkName(String name) {

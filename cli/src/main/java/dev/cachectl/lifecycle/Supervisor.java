@@ -62,7 +62,7 @@ public final class Supervisor {
      * the supervisor outlives this command, and a rebuild rewrites the jar in place, which would make
      * its next class load fail. The copy is named by size and time, so an unchanged jar is copied once.
      */
-    private static String supervisorClassPath(Home home) {
+    public static String supervisorClassPath(Home home) {
         String classPath = absoluteClassPath();
         Path jar = Path.of(classPath);
         if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar") || !Files.isRegularFile(jar)) {

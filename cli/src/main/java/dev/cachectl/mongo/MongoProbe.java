@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
 public final class MongoProbe {
     /** Commands cachectl's probes and the driver's handshake send: not client traffic. */
     static final Set<String> PROBE_COMMANDS = Set.of("hello", "ismaster", "serverstatus", "listdatabases", "dbstats",
-            "buildinfo", "ping", "endsessions", "saslstart", "saslcontinue", "getnonce", "authenticate");
+            "buildinfo", "ping", "endsessions", "saslstart", "saslcontinue", "getnonce", "authenticate", "getlasterror",
+            "shutdown", "<unknown>");
     /** Databases that hold the server's own data, left out of the documents an instance holds. */
     static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
 

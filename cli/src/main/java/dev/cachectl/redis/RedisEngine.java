@@ -38,6 +38,45 @@ public final class RedisEngine implements Engine {
     }
 
     @Override
+    public Set<String> schemes() {
+        return Set.of("redis", "rediss", "redis+cluster", "rediss+cluster");
+    }
+
+    @Override
+    public Endpoint parse(String url) {
+        return Endpoint.parse(url);
+    }
+
+    @Override
+    public int defaultPort() {
+        return Endpoint.DEFAULT_PORT;
+    }
+
+    @Override
+    public String envPrefix() {
+        return "REDIS_";
+    }
+
+    /** Also, for a TLS instance, the file of its own certificate authority, which the command needs to trust it. */
+    @Override
+    public Map<String, String> runVariables(String instanceName, Endpoint endpoint, boolean firstOfEngine) {
+        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        String ca = endpoint.caCert();
+        if (firstOfEngine) {
+            vars.put("REDIS_URL", endpoint.secretUrl());
+            if (ca != null) {
+                vars.put("REDIS_CA_CERT", ca);
+            }
+        }
+        String urlVar = urlVariable(instanceName);
+        vars.put(urlVar, endpoint.secretUrl());
+        if (ca != null) {
+            vars.put(urlVar.substring(0, urlVar.length() - "URL".length()) + "CA_CERT", ca);
+        }
+        return vars;
+    }
+
+    @Override
     public ResolvedBinary resolveBinary(Path explicit, Map<String, String> env, Path homeRoot) {
         return RedisBinaries.resolve(explicit, env, homeRoot);
     }

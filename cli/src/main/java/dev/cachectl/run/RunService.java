@@ -3,7 +3,8 @@ package dev.cachectl.run;
 import dev.cachectl.CachectlException;
 import dev.cachectl.Cancellation;
 import dev.cachectl.ExitCode;
-import dev.cachectl.lifecycle.InstanceCatalog;
+import dev.cachectl.engine.Engine;
+import dev.cachectl.engine.Engines;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.StartResult;
@@ -64,25 +65,16 @@ public final class RunService {
         List<StartResult> started = new ArrayList<>();
         try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing))) {
             Map<String, String> urls = new LinkedHashMap<>();
+            java.util.Set<String> firstOfEngine = new java.util.HashSet<>();
             for (InstanceRef ref : plan.instances()) {
                 checkCancelled(cancelled);
                 StartResult result = lifecycle.start(ref, plan.readyWait());
                 if (result.outcome() == StartResult.Outcome.STARTED) {
                     started.add(result);
                 }
-                String ca = result.endpoint().caCert();
-                if (urls.isEmpty()) {
-                    urls.put("REDIS_URL", result.endpoint().secretUrl());
-                    if (ca != null) {
-                        urls.put("REDIS_CA_CERT", ca);
-                    }
-                }
-                String urlVar = InstanceCatalog.envVarFor(ref.name());
-                urls.put(urlVar, result.endpoint().secretUrl());
-                if (ca != null) {
-                    // a TLS instance's own CA: the command needs it to trust the server
-                    urls.put(urlVar.substring(0, urlVar.length() - "URL".length()) + "CA_CERT", ca);
-                }
+                Engine engine = Engines.named(result.engine());
+                // REDIS_URL / MONGODB_URL name the first instance of each engine
+                urls.putAll(engine.runVariables(ref.name(), result.endpoint(), firstOfEngine.add(engine.name())));
             }
             checkCancelled(cancelled);
             if (plan.preparation() != null) {

@@ -41,8 +41,8 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
         NoLeftoverServers.watch(workDir);
         env.clear();
         env.putAll(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("CACHECTL_") || k.equals("NO_COLOR")
-                || k.equals("DOCKER_ENV"));
+        env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("MONGODB_") || k.startsWith("CACHECTL_")
+                || k.equals("NO_COLOR") || k.equals("DOCKER_ENV"));
         env.put("CACHECTL_HOME", root.toString());
     }
 
@@ -52,7 +52,8 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
         for (long pid : recordedPids()) {
             // only servers: a test may have planted a stranger's pid in a state file on purpose
             ProcessHandle.of(pid)
-                    .filter(p -> p.info().command().orElse("").contains("redis"))
+                    .filter(p -> p.info().command().orElse("").contains("redis")
+                            || String.join(" ", p.info().arguments().orElse(new String[0])).contains("dev.cachectl.mongo.EmbeddedMongoMain"))
                     .ifPresent(ProcessHandle::destroyForcibly);
         }
         deleteTree(root);

@@ -34,6 +34,7 @@ public final class NoLeftoverServers implements BeforeEachCallback, AfterEachCal
     private static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(15);
     /** A server stopped (or killed) by the test's clean-up may take a moment to go. */
     private static final Duration SERVER_GRACE = Duration.ofSeconds(3);
+    private static final String EMBEDDED_MONGO = "dev.cachectl.mongo.EmbeddedMongoMain";
     private static final Set<String> WATCHED_DIRS = ConcurrentHashMap.newKeySet();
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NoLeftoverServers.class);
 
@@ -99,13 +100,15 @@ public final class NoLeftoverServers implements BeforeEachCallback, AfterEachCal
     }
 
     /**
-     * A redis-server (the bundled one is redis-server-VERSION-PLATFORM) or cachectl's idle supervisor,
-     * alive; null for anything else, and for a zombie (dead, only not yet reaped).
+     * A redis-server (the bundled one is redis-server-VERSION-PLATFORM), an embedded mongo server (a JVM
+     * running dev.cachectl.mongo.EmbeddedMongoMain) or cachectl's idle supervisor, alive; null for anything
+     * else, and for a zombie (dead, only not yet reaped).
      */
     private static Seen seen(long pid) {
         String comm = read(pid, "comm").trim();
         boolean supervisor = comm.equals("java") && commandLine(pid).matches(".*dev\\.cachectl\\.Cachectl .* supervise\\b.*");
-        if (!supervisor && !comm.startsWith("redis-server")) {
+        boolean embeddedMongo = comm.equals("java") && commandLine(pid).contains(EMBEDDED_MONGO);
+        if (!supervisor && !embeddedMongo && !comm.startsWith("redis-server")) {
             return null;
         }
         String stat = read(pid, "stat");

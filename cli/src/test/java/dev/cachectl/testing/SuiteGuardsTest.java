@@ -50,7 +50,16 @@ class SuiteGuardsTest {
         assertLeakFails("leavesADetachedServer");
     }
 
+    @Test
+    void a_test_that_leaves_an_embedded_mongo_server_running_fails_and_the_server_is_killed() {
+        assertLeakFails("leavesAnEmbeddedMongo", "dev.cachectl.mongo.EmbeddedMongoMain");
+    }
+
     private static void assertLeakFails(String method) {
+        assertLeakFails(method, "redis-server");
+    }
+
+    private static void assertLeakFails(String method, String shown) {
         leakedPid = 0;
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         LauncherFactory.create().execute(request().selectors(selectMethod(Leaks.class, method)).build(), listener);
@@ -58,7 +67,7 @@ class SuiteGuardsTest {
         assertTrue(leakedPid > 0, "the leaking test did not run: " + summary.getFailures());
         assertEquals(1, summary.getTotalFailureCount(), "the leaking test passed");
         String message = summary.getFailures().get(0).getException().getMessage();
-        assertTrue(message.contains("pid " + leakedPid + ": redis-server"), message);
+        assertTrue(message.contains("pid " + leakedPid + ": ") && message.contains(shown), message);
         // killed by the check; a child of this JVM is gone once the JVM's reaper thread has reaped it
         assertTrue(Await.eventually(Duration.ofSeconds(10), () -> !Processes.alive(leakedPid)), "the leaked server was not killed");
     }
@@ -81,6 +90,15 @@ class SuiteGuardsTest {
             leakedPid = Detached.start(serverCommand(), dir.resolve("server.log"), dir, Map.of());
             // alive is not enough: until setsid has exec'd, the process is not yet a redis-server
             Await.until(Duration.ofSeconds(10), "the detached server never started", () -> isRedisServer(leakedPid));
+        }
+
+        @Test
+        void leavesAnEmbeddedMongo() throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process server = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                    "dev.cachectl.mongo.EmbeddedMongoMain", "--port", Integer.toString(Processes.freePort()))
+                    .redirectErrorStream(true).redirectOutput(home.workDir().resolve("server.log").toFile()).start();
+            leakedPid = server.pid();
         }
 
         private static boolean isRedisServer(long pid) {

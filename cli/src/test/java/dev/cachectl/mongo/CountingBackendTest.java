@@ -16,12 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The embedded server counts the commands it serves, so that idle time can be measured: clients' operations
  * count, cachectl's probes (and the driver's handshake) do not.
  */
-class CountedBackendTest {
+class CountingBackendTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @Test
     void client_operations_count_and_probes_do_not() {
-        try (InJvmMongo server = InJvmMongo.on(CountedBackend.of(new MemoryBackend()))) {
+        try (InJvmMongo server = InJvmMongo.on(CountingBackend.wrap(new MemoryBackend(), () -> { }))) {
             long before = MongoProbe.sample(server.endpoint(), TIMEOUT).clientCommands();
             assertEquals(before, MongoProbe.sample(server.endpoint(), TIMEOUT).clientCommands(), "a probe is not a client");
             try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.port())) {

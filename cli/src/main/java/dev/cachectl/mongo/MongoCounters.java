@@ -1,0 +1,42 @@
+package dev.cachectl.mongo;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import dev.cachectl.engine.ServerHello;
+import org.bson.Document;
+
+
+/**
+ * Who a mongo server is, from {@code hello} and {@code serverStatus}: what readiness and identity checks need.
+ * Its status sample, client activity included, is {@link MongoProbe}'s.
+ */
+final class MongoCounters {
+
+    private MongoCounters() {
+    }
+
+    static ServerHello hello(MongoClient client) {
+        MongoDatabase admin = client.getDatabase("admin");
+        try {
+            admin.runCommand(new Document("hello", 1));
+        } catch (MongoCommandException e) {
+            if (e.getErrorCode() != 59) {
+                throw e;
+            }
+            admin.runCommand(new Document("isMaster", 1)); // mongod before 4.4.2
+        }
+        Document status = admin.runCommand(new Document("serverStatus", 1));
+        long pid = number(status.get("pid"));
+        return new ServerHello(pid, "pid " + pid, version(status));
+    }
+
+    private static String version(Document status) {
+        return "mongo-java-server".equals(status.getString("process"))
+                ? "mongo-java-server " + MongoBinaries.EMBEDDED_VERSION : String.valueOf(status.get("version"));
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.cachectl.mongo;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.Engine;
+import dev.cachectl.engine.InstanceLayout;
+import dev.cachectl.engine.ResolvedBinary;
+import dev.cachectl.engine.ServerHello;
+import dev.cachectl.engine.ServerSample;
+import dev.cachectl.lifecycle.Home;
+import dev.cachectl.lifecycle.InstanceSpec;
+import dev.cachectl.lifecycle.Supervisor;
+import dev.cachectl.util.SecureFiles;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * MongoDB: a real {@code mongod} when one is found, else the embedded server ({@link EmbeddedMongoMain}, a JVM of
+ * its own), both standalone on 127.0.0.1. Options that MongoDB or the embedded server cannot honour are refused.
+ */
+public final class MongoEngine implements Engine {
+    private static final String STORE_FILE = "mongo.mv.db";
+
+    @Override
+    public String name() {
+        return "mongo";
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of(MongoUrls.SCHEME, "mongodb+srv");
+    }
+
+    @Override
+    public Endpoint parse(String url) {
+        return MongoUrls.parse(url);
+    }
+
+    @Override
+    public int defaultPort() {
+        return MongoUrls.DEFAULT_PORT;
+    }
+
+    @Override
+    public String envPrefix() {
+        return "MONGODB_";
+    }
+
+    @Override
+    public ResolvedBinary resolveBinary(Path explicit, Map<String, String> env, Path homeRoot) {
+        return MongoBinaries.resolve(explicit, env);
+    }
+
+    @Override
+    public void validate(InstanceSpec spec) {
+        if (spec.cluster() != null) {
+            throw CachectlException.usage("--cluster does not apply to a mongo instance: cachectl starts a standalone "
+                    + "MongoDB server (no replica set or sharding)");
+        }
+        if (spec.policy() != null) {
+            throw CachectlException.usage("--policy does not apply to a mongo instance: MongoDB does not evict documents "
+                    + "(use a TTL index to expire them)");
+        }
+        if (spec.tls()) {
+            throw CachectlException.usage("--tls does not apply to a mongo instance: cachectl starts MongoDB on 127.0.0.1 without TLS");
+        }
+        if (spec.password() != null) {
+            throw CachectlException.usage("--password does not apply to a mongo instance: the embedded server has no "
+                    + "authentication, and cachectl does not create users in mongod");
+        }
+        MongoCommands.checkMaxmemory(spec.maxmemory(), true);
+    }
+
+    @Override
+    public List<String> prepare(InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary) {
+        SecureFiles.ensureDir(layout.dataDir());
+        // the port, for a stop that must find the server without its state file (FolderServers)
+        SecureFiles.writeAtomically(layout.configFile(), "# written by cachectl: the instance's server listens on\nport " + port + "\n");
+        if (!MongoBinaries.EMBEDDED.equals(binary.source())) {
+            MongoCommands.checkMaxmemory(spec.maxmemory(), false);
+            return MongoCommands.mongod(binary.path(), port, layout.dataDir(), spec.maxmemory());
+        }
+        // an instance's folder is HOME/instances/NAME: the supervisor's copy of cachectl's jar serves this JVM too
+        Home home = new Home(layout.dir().toAbsolutePath().getParent().getParent());
+        return MongoCommands.embedded(binary.path(), Supervisor.supervisorClassPath(home), port,
+                spec.persist() ? layout.dataDir().resolve(STORE_FILE) : null, spec.maxmemory());
+    }
+
+    @Override
+    public OptionalInt configuredPort(Path configFile) {
+        try {
+            return Files.readAllLines(configFile).stream().filter(l -> l.startsWith("port "))
+                    .mapToInt(l -> Integer.parseInt(l.substring(5).trim())).findFirst();
+        } catch (IOException | NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    @Override
+    public boolean reportsPortInUse(List<String> logTail) {
+        return MongoLog.portInUse(logTail);
+    }
+
+    @Override
+    public Optional<ServerHello> hello(Endpoint endpoint, Duration timeout) {
+        // a driver facing a closed port retries until its selection timeout: look first, and come back soon
+        if (!listening(endpoint, timeout)) {
+            MongoConnections.warmUp(endpoint);
+            return Optional.empty();
+        }
+        try (MongoClient client = MongoConnections.open(endpoint, timeout)) {
+            return Optional.of(MongoCounters.hello(client));
+        } catch (MongoException e) {
+            if (MongoConnections.unreachable(e)) {
+                return Optional.empty();
+            }
+            throw MongoConnections.translate(endpoint, e);
+        }
+    }
+
+    @Override
+    public void requestShutdown(Endpoint endpoint, boolean save) {
+        try (MongoClient client = MongoConnections.open(endpoint, Duration.ofSeconds(5))) {
+            client.getDatabase("admin").runCommand(new org.bson.Document("shutdown", 1).append("force", true));
+        } catch (MongoException e) {
+            // the server closes the connection as it exits: that is the expected answer
+            if (!MongoConnections.unreachable(e)) {
+                throw MongoConnections.translate(endpoint, e);
+            }
+        }
+    }
+
+    @Override
+    public ServerSample sample(Endpoint endpoint, Duration timeout) {
+        return MongoProbe.sample(endpoint, timeout);
+    }
+
+    @Override
+    public ServerSample.Details unknownDetails() {
+        return MongoDetails.UNKNOWN;
+    }
+
+    @Override
+    public Endpoint localEndpoint(int port, String password) {
+        return MongoUrls.local(port);
+    }
+
+    private static boolean listening(Endpoint endpoint, Duration timeout) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) Math.max(50, Math.min(timeout.toMillis(), 2000)));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
