@@ -287,6 +287,9 @@ class MongoMigrateTest {
         assertTrue(mongoOption.err().contains("--query does not apply to a Redis migrate"), mongoOption.err());
         home.run("migrate", src.url(""), dst.url(""), "--query", "{not json").assertExit(2);
         home.run("migrate", src.url(""), dst.url(""), "--rename", "a.b=c").assertExit(2);
+        // mongo-java-server has no authentication: the driver's SCRAM handshake fails as against a wrong password
+        CliResult auth = home.run("migrate", "mongodb://u:secret@127.0.0.1:" + src.port() + "/", dst.url("")).assertExit(2);
+        assertTrue(auth.err().contains("authentication failed") && !auth.err().contains("secret"), auth.err());
         CliResult down = home.run("migrate", src.url(""), "mongodb://127.0.0.1:1/").assertExit(3);
         assertTrue(down.err().contains("cannot reach mongodb://127.0.0.1:1/"), down.err());
         assertEquals(1, down.err().strip().lines().count(), down.err());
