@@ -9,6 +9,7 @@ import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
 import dev.cachectl.migrate.Migrator;
+import dev.cachectl.mongo.copy.MongoAddress;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
@@ -32,7 +33,8 @@ import java.util.concurrent.Callable;
 
 /** {@code cachectl migrate SOURCE TARGET}: copy a Redis keyspace in batches, resumable and verified. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Copy keys from one Redis (standalone or cluster) to another, with TTLs kept exactly.",
+        description = {"Copy keys from one Redis (standalone or cluster) to another, with TTLs kept exactly; or MongoDB "
+                + "collections, with their options and indexes, from one MongoDB to another.",
                 "Ctrl-C or SIGTERM saves a checkpoint (exit 130); --resume continues from it."})
 public final class MigrateCommand implements Callable<Integer> {
 
@@ -42,7 +44,7 @@ public final class MigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "Instance name or URL (redis://, rediss://, redis+cluster://).")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Instance name or URL (redis://, rediss://, redis+cluster://, mongodb://host:port/[db[.collection]]).")
     String source;
 
     @Parameters(index = "1", paramLabel = "TARGET", description = "Instance name or URL.")
@@ -127,8 +129,20 @@ public final class MigrateCommand implements Callable<Integer> {
             + "stream, verify, report and resume writes.")
     boolean cutover;
 
+    @Option(names = "--rename", paramLabel = "FROM=TO",
+            description = "MongoDB: write collection DB.COLL as DB2.COLL2, or database DB as DB2 (repeatable).")
+    List<String> renames = new ArrayList<>();
+
+    @Option(names = "--query", paramLabel = "JSON", description = "MongoDB: copy only documents matching this filter (Extended JSON).")
+    String query;
+
     @Mixin
     BatchOptions batch;
+
+    /** Options that mean something for one engine only, refused for the other (exit 2) rather than ignored. */
+    private static final List<String> REDIS_ONLY = List.of("--type", "--db", "--db-map", "--rename-prefix", "--mode", "--reader",
+            "--scan-count", "--big-key-elements", "--big-key-size", "--ttl-tolerance", "--delete-source", "--live", "--until", "--settle", "--cutover");
+    private static final List<String> MONGO_ONLY = List.of("--rename", "--query");
 
     @Override
     public Integer call() {
@@ -143,6 +157,18 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         if (mode == MigrationPlan.Mode.struct && reader == MigrationPlan.Reader.sync) {
             throw CachectlException.usage("--mode struct copies key by key from the live source: use --reader scan (or auto)");
+        }
+        boolean fromMongo = MongoAddress.looksLike(source);
+        if (fromMongo != MongoAddress.looksLike(target)) {
+            throw CachectlException.usage(fromMongo
+                    ? "migrate copies MongoDB to MongoDB, not into Redis: to load a collection into Redis use "
+                    + "'cachectl warm mongodb://HOST/DB.COLLECTION --to REDIS'"
+                    : "migrate copies Redis to Redis, not into MongoDB: warm goes the other way (a MongoDB collection into "
+                    + "Redis, 'cachectl warm mongodb://HOST/DB.COLLECTION --to REDIS')");
+        }
+        refuse(fromMongo ? REDIS_ONLY : MONGO_ONLY, fromMongo ? "MongoDB" : "Redis");
+        if (fromMongo) {
+            return new MongoMigrateRun(this, ctx, output).call();
         }
         MigrationPlan.Live follow = live();
         Endpoint from = ctx.catalog().reachableEndpoint(source);
@@ -195,6 +221,14 @@ public final class MigrateCommand implements Callable<Integer> {
             throw CachectlException.usage("--settle must not be negative");
         }
         return new MigrationPlan.Live(until != null, settle, cutover);
+    }
+
+    private void refuse(List<String> options, String engine) {
+        for (String name : options) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                throw CachectlException.usage(name + " does not apply to a " + engine + " migrate (see 'cachectl migrate --help')");
+            }
+        }
     }
 
     private void report(Output output, MigrationSummary s) {

@@ -102,9 +102,14 @@ record Checkpoint(String plan, Job job, List<Stream> streams, List<Live> live, C
     }
 
     void write(Path file) {
+        writeFile(file, this);
+    }
+
+    /** Writes any checkpoint record atomically, readable by its owner only. */
+    static void writeFile(Path file, Record checkpoint) {
         try {
             SecureFiles.ensureDir(file.toAbsolutePath().getParent());
-            SecureFiles.writeAtomically(file, RecordJson.write(this));
+            SecureFiles.writeAtomically(file, RecordJson.write(checkpoint));
         } catch (IOException e) {
             throw new CachectlException(ExitCode.FAILED, "cannot write checkpoint " + file + ": "
                     + (e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage())), e);

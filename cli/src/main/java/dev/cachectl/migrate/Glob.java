@@ -4,18 +4,18 @@ package dev.cachectl.migrate;
  * Redis glob patterns ({@code *}, {@code ?}, {@code [abc]}, {@code [^a-z]}, {@code \} escapes), matched on
  * raw key bytes the way the server's MATCH does, so a client-side filter agrees with SCAN MATCH.
  */
-final class Glob {
+public final class Glob {
     private final byte[] pattern;
 
     private Glob(byte[] pattern) {
         this.pattern = pattern;
     }
 
-    static Glob of(String pattern) {
+    public static Glob of(String pattern) {
         return new Glob(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    boolean matches(byte[] key) {
+    public boolean matches(byte[] key) {
         return match(0, key, 0);
     }
 

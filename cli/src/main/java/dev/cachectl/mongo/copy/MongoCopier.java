@@ -1,0 +1,226 @@
+package dev.cachectl.mongo.copy;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.WriteModel;
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.migrate.CopyUnit;
+import dev.cachectl.migrate.UnitCopier;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonType;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.conversions.Bson;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MongoDB's part of a migrate: one unit per collection, read in {@code _id} order as raw BSON (never
+ * decoded, so every type, and field order, arrives exactly), written as unordered bulk writes, replace
+ * by {@code _id} (upsert) or insert with duplicates counted as skipped. The resume token is the last
+ * acknowledged {@code _id} in canonical Extended JSON.
+ */
+final class MongoCopier implements UnitCopier {
+    /** A batch also ends at this many bytes, so that memory stays bounded with big documents. */
+    static final long BATCH_BYTES = 4L << 20;
+    private static final int DUPLICATE_KEY = 11000;
+    private static final int VALIDATION_FAILED = 121;
+    private static final int TOO_LARGE = 10334;
+
+    private final MongoClient source;
+    private final MongoClient target;
+    private final MongoMigrationPlan plan;
+    private final BsonDocument query;
+    private final Map<String, Namespaces.Pair> pairs = new LinkedHashMap<>();
+    private final List<CopyUnit> units = new ArrayList<>();
+
+    MongoCopier(MongoClient source, MongoClient target, MongoMigrationPlan plan, BsonDocument query) {
+        this.source = source;
+        this.target = target;
+        this.plan = plan;
+        this.query = query;
+        for (Namespaces.Pair p : Namespaces.select(source, plan)) {
+            pairs.put(p.source(), p);
+            MongoStats.Size size = MongoStats.of(source.getDatabase(p.sourceDb()), p.sourceCollection());
+            units.add(new CopyUnit(p.source(), p.target(), size.documents(), size.bytes()));
+        }
+    }
+
+    Namespaces.Pair pair(CopyUnit unit) {
+        return pairs.get(unit.name());
+    }
+
+    @Override
+    public List<CopyUnit> units() {
+        return units;
+    }
+
+    @Override
+    public List<String> prepare(CopyUnit unit) {
+        try {
+            return CollectionSetup.prepare(source, target, pair(unit));
+        } catch (MongoException e) {
+            throw MongoFailures.translate(e, plan.target(), "creating " + unit.targetName());
+        }
+    }
+
+    @Override
+    public boolean validToken(String token) {
+        return MongoIds.fromToken(token) != null;
+    }
+
+    @Override
+    public Reader reader(CopyUnit unit, String resumeToken) {
+        Namespaces.Pair p = pair(unit);
+        BsonDocument filter = query;
+        if (resumeToken != null) {
+            filter = new BsonDocument("$and", new BsonArray(List.of(query, after(MongoIds.fromToken(resumeToken)))));
+        }
+        MongoCursor<RawBsonDocument> cursor;
+        try {
+            cursor = source.getDatabase(p.sourceDb()).getCollection(p.sourceCollection(), RawBsonDocument.class)
+                    .find(filter).sort(new BsonDocument("_id", new BsonInt32(1))).batchSize(plan.batch().batch()).iterator();
+        } catch (MongoException e) {
+            throw MongoFailures.translate(e, plan.source(), "reading " + unit.name());
+        }
+        return new Reader() {
+            @Override
+            public Batch next() {
+                List<RawBsonDocument> docs = new ArrayList<>();
+                long bytes = 0;
+                try {
+                    while (docs.size() < plan.batch().batch() && bytes < BATCH_BYTES && cursor.hasNext()) {
+                        RawBsonDocument doc = cursor.next();
+                        docs.add(doc);
+                        bytes += doc.getByteBuffer().remaining();
+                    }
+                } catch (MongoException e) {
+                    throw MongoFailures.translate(e, plan.source(), "reading " + unit.name());
+                }
+                return docs.isEmpty() ? null
+                        : new Batch(unit, docs, bytes, MongoIds.token(docs.get(docs.size() - 1).get("_id")));
+            }
+
+            @Override
+            public void close() {
+                cursor.close();
+            }
+        };
+    }
+
+    /**
+     * Every {@code _id} after {@code id} in the server's sort order. A comparison only matches values of
+     * its own type bracket, so the brackets that sort later are added by type.
+     */
+    static BsonDocument after(BsonValue id) {
+        List<BsonType> order = List.of(BsonType.MIN_KEY, BsonType.NULL, BsonType.DOUBLE, BsonType.STRING, BsonType.DOCUMENT,
+                BsonType.ARRAY, BsonType.BINARY, BsonType.OBJECT_ID, BsonType.BOOLEAN, BsonType.DATE_TIME, BsonType.TIMESTAMP,
+                BsonType.REGULAR_EXPRESSION, BsonType.MAX_KEY);
+        BsonType bracket = switch (id.getBsonType()) {
+            case INT32, INT64, DECIMAL128 -> BsonType.DOUBLE;
+            case SYMBOL -> BsonType.STRING;
+            default -> id.getBsonType();
+        };
+        BsonArray later = new BsonArray();
+        for (int i = order.indexOf(bracket) + 1; i > 0 && i < order.size(); i++) {
+            for (BsonType t : bracketOf(order.get(i))) {
+                later.add(new BsonInt32(t.getValue()));
+            }
+        }
+        BsonDocument greater = new BsonDocument("_id", new BsonDocument("$gt", id));
+        if (later.isEmpty()) {
+            return greater;
+        }
+        return new BsonDocument("$or", new BsonArray(List.of(greater, new BsonDocument("_id", new BsonDocument("$type", later)))));
+    }
+
+    private static List<BsonType> bracketOf(BsonType t) {
+        return switch (t) {
+            case DOUBLE -> List.of(BsonType.DOUBLE, BsonType.INT32, BsonType.INT64, BsonType.DECIMAL128);
+            // symbols (deprecated) sort with strings; left out, as servers that never store them refuse the type
+            default -> List.of(t);
+        };
+    }
+
+    @Override
+    public Writer writer() {
+        Map<String, MongoCollection<RawBsonDocument>> collections = new HashMap<>();
+        BulkWriteOptions unordered = new BulkWriteOptions().ordered(false);
+        ReplaceOptions upsert = new ReplaceOptions().upsert(true);
+        return new Writer() {
+            @Override
+            public Written write(Batch batch) {
+                Namespaces.Pair p = pair(batch.unit());
+                MongoCollection<RawBsonDocument> to = collections.computeIfAbsent(p.target(),
+                        n -> target.getDatabase(p.targetDb()).getCollection(p.targetCollection(), RawBsonDocument.class));
+                @SuppressWarnings("unchecked")
+                List<RawBsonDocument> docs = (List<RawBsonDocument>) batch.items();
+                List<WriteModel<RawBsonDocument>> models = new ArrayList<>(docs.size());
+                for (RawBsonDocument doc : docs) {
+                    models.add(plan.replace() ? new ReplaceOneModel<>(new BsonDocument("_id", doc.get("_id")), doc, upsert)
+                            : new InsertOneModel<>(doc));
+                }
+                try {
+                    to.bulkWrite(models, unordered);
+                    return new Written(docs.size(), 0, List.of());
+                } catch (MongoBulkWriteException e) {
+                    if (e.getWriteConcernError() != null) {
+                        throw new CachectlException(ExitCode.FAILED, plan.target() + " did not confirm writes to "
+                                + p.target() + ": " + CachectlException.withoutJavaNames(e.getWriteConcernError().getMessage()), e);
+                    }
+                    return refusals(batch, docs, e.getWriteErrors());
+                } catch (MongoException e) {
+                    throw MongoFailures.translate(e, plan.target(), "writing " + p.target());
+                }
+            }
+
+            @Override
+            public void close() {
+                collections.clear();
+            }
+        };
+    }
+
+    private Written refusals(Batch batch, List<RawBsonDocument> docs, List<BulkWriteError> errors) {
+        long skipped = 0;
+        List<Refusal> refused = new ArrayList<>();
+        for (BulkWriteError error : errors) {
+            BsonValue id = docs.get(error.getIndex()).get("_id");
+            if (!plan.replace() && error.getCode() == DUPLICATE_KEY && onIdIndex(error.getMessage())) {
+                skipped++;
+            } else {
+                refused.add(new Refusal(batch.unit().targetName(), MongoIds.text(id), reason(error)));
+            }
+        }
+        return new Written(docs.size() - skipped - refused.size(), skipped, refused);
+    }
+
+    private static boolean onIdIndex(String message) {
+        return message != null && (message.contains("index: _id_") || message.contains("_id_ dup key"));
+    }
+
+    private static String reason(BulkWriteError error) {
+        return switch (error.getCode()) {
+            case DUPLICATE_KEY -> "duplicate key on a unique index of the target";
+            case VALIDATION_FAILED -> "rejected by the target collection's validator";
+            case TOO_LARGE -> "too large for the target";
+            default -> "refused by the target (error " + error.getCode() + ": "
+                    + CachectlException.withoutJavaNames(error.getMessage()) + ")";
+        };
+    }
+}

@@ -1,0 +1,141 @@
+package dev.cachectl.mongo.copy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.InsertManyOptions;
+import dev.cachectl.testing.Await;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.TestMongo;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Interrupted MongoDB migrations: cachectl killed or signalled (a process of its own), or its target lost. */
+class MongoMigrateResumeTest {
+    private static final int DOCS = 6_000;
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    private TestMongo src;
+    private TestMongo dst;
+    private MongoClient source;
+
+    @BeforeEach
+    void servers() {
+        src = TestMongo.inMemory();
+        source = MongoClients.create(src.connectionString());
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < DOCS; i++) {
+            docs.add(new Document("_id", i).append("name", "user-" + i).append("n", (long) i));
+            if (docs.size() == 1000) {
+                source.getDatabase("shop").getCollection("users").insertMany(docs, new InsertManyOptions().ordered(false));
+                docs.clear();
+            }
+        }
+        source.getDatabase("shop").getCollection("orders").insertOne(new Document("_id", "o1"));
+    }
+
+    @AfterEach
+    void stop() {
+        source.close();
+        src.close();
+        if (dst != null) {
+            dst.close();
+        }
+    }
+
+    private long onTarget() {
+        try (MongoClient target = MongoClients.create(dst.connectionString())) {
+            return target.getDatabase("shop").getCollection("users").countDocuments()
+                    + target.getDatabase("shop").getCollection("orders").countDocuments();
+        }
+    }
+
+    private Path checkpoint() throws Exception {
+        Path dir = home.root().resolve("migrate");
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("migrate-mongo-")).findFirst().orElse(null);
+        }
+    }
+
+    private CachectlProcess slowRun() throws Exception {
+        CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", src.url(""), dst.url(""), "--rate", "1500",
+                "--batch", "100", "--threads", "2", "--progress", "none");
+        Await.until(Duration.ofSeconds(60), () -> "migrate made no progress: " + run.log(), () -> {
+            assertTrue(run.process().isAlive(), () -> "migrate ended early: " + run.log());
+            // a checkpoint that holds a resume position in shop.users (an int _id)
+            Path cp = checkpoint();
+            return onTarget() >= 1000 && cp != null && Files.readString(cp).contains("$numberInt");
+        });
+        return run;
+    }
+
+    private void resumeEndsEqual() throws Exception {
+        String saved = Files.readString(checkpoint());
+        CliResult resumed = home.run("--json", "migrate", src.url(""), dst.url(""), "--resume", "--verify", "full").assertOk();
+        JsonNode s = MongoMigrateTest.json(resumed);
+        assertTrue(s.get("resumed").asBoolean());
+        assertTrue(s.get("copied").asLong() < DOCS, "a resume copies only what is left: " + s + "\nfrom " + saved);
+        assertEquals(0, s.at("/verification/mismatches").asLong(), s.toString());
+        assertEquals(DOCS + 1, onTarget());
+        assertEquals(null, checkpoint(), "a finished job leaves no checkpoint");
+    }
+
+    @Test
+    void resumes_after_kill_9_and_ends_equal() throws Exception {
+        dst = TestMongo.inMemory();
+        CachectlProcess run = slowRun();
+        run.signal("-KILL", false);
+        run.exitWithin(Duration.ofSeconds(10));
+        resumeEndsEqual();
+    }
+
+    @Test
+    void sigint_saves_the_checkpoint_and_exits_130() throws Exception {
+        dst = TestMongo.inMemory();
+        CachectlProcess run = slowRun();
+        run.signal("-INT", false);
+        assertEquals(130, run.exitWithin(Duration.ofSeconds(20)), run.log());
+        assertTrue(run.log().contains("checkpoint saved"), run.log());
+        assertTrue(checkpoint() != null);
+        resumeEndsEqual();
+    }
+
+    @Test
+    void a_target_that_dies_mid_run_ends_with_exit_3_and_true_counts() throws Exception {
+        dst = TestMongo.inFile(home.workDir().resolve("target.mv"));
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("--json", "migrate", src.url(""),
+                dst.url(""), "--rate", "1500", "--batch", "100", "--threads", "2", "--progress", "none"));
+        Await.until(Duration.ofSeconds(60), "migrate made no progress", () -> onTarget() >= 1000);
+        dst.kill();
+        CliResult r = run.get().assertExit(3);
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("lost mongodb://127.0.0.1:" + dst.port() + "/ while writing shop.users"), r.err());
+        long copied = MongoMigrateTest.json(r).get("copied").asLong();
+        dst.restart();
+        long there = onTarget();
+        // what the target acknowledged is counted; only the batches in flight when it died may have landed too
+        assertTrue(copied <= there && there <= copied + 2 * 100 + 2 * 100, "copied " + copied + ", on the target " + there);
+        resumeEndsEqual();
+    }
+}

@@ -1,0 +1,305 @@
+package dev.cachectl.mongo.copy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.TestMongo;
+import dev.cachectl.util.Json;
+import org.bson.BsonBinary;
+import org.bson.BsonBinarySubType;
+import org.bson.BsonDateTime;
+import org.bson.BsonDecimal128;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonJavaScript;
+import org.bson.BsonMaxKey;
+import org.bson.BsonMinKey;
+import org.bson.BsonNull;
+import org.bson.BsonObjectId;
+import org.bson.BsonRegularExpression;
+import org.bson.BsonString;
+import org.bson.BsonTimestamp;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** MongoDB migrate through the front door, between two real (in-JVM) MongoDB servers. */
+class MongoMigrateTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    private TestMongo src;
+    private TestMongo dst;
+    private MongoClient source;
+    private MongoClient target;
+
+    @BeforeEach
+    void servers() {
+        src = TestMongo.inMemory();
+        dst = TestMongo.inMemory();
+        source = MongoClients.create(src.connectionString());
+        target = MongoClients.create(dst.connectionString());
+    }
+
+    @AfterEach
+    void stop() {
+        source.close();
+        target.close();
+        src.close();
+        dst.close();
+    }
+
+    private CliResult migrate(String... more) {
+        List<String> args = new ArrayList<>(List.of("--json", "migrate", src.url(""), dst.url("")));
+        args.addAll(List.of(more));
+        return home.run(args.toArray(String[]::new));
+    }
+
+    static JsonNode json(CliResult r) throws IOException {
+        return Json.MAPPER.readTree(r.out());
+    }
+
+    private static byte[] raw(RawBsonDocument d) {
+        var buf = d.getByteBuffer();
+        byte[] out = new byte[buf.remaining()];
+        buf.get(out);
+        return out;
+    }
+
+    static BsonDocument everyType(int i) {
+        BsonDocument d = new BsonDocument("_id", new BsonObjectId(new ObjectId()));
+        d.append("zeta", new BsonString("first field, out of alphabetical order"))
+                .append("i32", new BsonInt32(i))
+                .append("i64", new BsonInt64(i))
+                .append("dbl", new BsonDouble(i))
+                .append("dec", new BsonDecimal128(new Decimal128(new BigDecimal("12345.678900"))))
+                .append("date", new BsonDateTime(1_700_000_000_123L))
+                .append("ts", new BsonTimestamp(1_700_000_000, 7))
+                .append("bin0", new BsonBinary(new byte[] {0, 1, 2, (byte) 255}))
+                .append("uuid", new BsonBinary(UUID.fromString("00112233-4455-6677-8899-aabbccddeeff")))
+                .append("user", new BsonBinary((byte) 0x80, new byte[] {9, 9}))
+                .append("bool", BsonBoolean.TRUE)
+                .append("nil", BsonNull.VALUE)
+                .append("re", new BsonRegularExpression("^a.*z$", "im"))
+                .append("js", new BsonJavaScript("function(){return 1}"))
+                .append("min", new BsonMinKey())
+                .append("max", new BsonMaxKey())
+                .append("nested", new BsonDocument("b", new BsonInt32(2)).append("a", new BsonArray(List.of(
+                        new BsonInt64(1), new BsonDocument("deep", new BsonString("x")), new BsonArray()))))
+                .append("empty", new BsonDocument());
+        return d;
+    }
+
+    @Test
+    void every_bson_type_arrives_byte_for_byte() throws IOException {
+        MongoCollection<BsonDocument> things = source.getDatabase("shop").getCollection("things", BsonDocument.class);
+        for (int i = 0; i < 50; i++) {
+            things.insertOne(everyType(i));
+        }
+        source.getDatabase("shop").getCollection("ids", BsonDocument.class).insertMany(List.of(
+                new BsonDocument("_id", new BsonInt32(1)), new BsonDocument("_id", new BsonInt64(2)),
+                new BsonDocument("_id", new BsonString("s")), new BsonDocument("_id", new BsonDouble(2.5)),
+                new BsonDocument("_id", new BsonDocument("k", new BsonInt32(1)))));
+
+        JsonNode s = json(migrate("--verify", "full", "--batch", "7").assertOk());
+        assertEquals("completed", s.get("outcome").asText());
+        assertEquals(55, s.get("copied").asLong());
+        assertEquals(0, s.at("/verification/mismatches").asLong());
+        assertTrue(s.get("docs_per_sec").asDouble() > 0);
+        for (String coll : List.of("things", "ids")) {
+            List<RawBsonDocument> a = source.getDatabase("shop").getCollection(coll, RawBsonDocument.class).find()
+                    .sort(new Document("_id", 1)).into(new ArrayList<>());
+            List<RawBsonDocument> b = target.getDatabase("shop").getCollection(coll, RawBsonDocument.class).find()
+                    .sort(new Document("_id", 1)).into(new ArrayList<>());
+            assertEquals(a.size(), b.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(raw(a.get(i)), raw(b.get(i)), coll + " document " + i + " differs");
+            }
+        }
+    }
+
+    @Test
+    void indexes_arrive_with_their_options() {
+        var db = source.getDatabase("shop");
+        db.getCollection("users").insertOne(new Document("_id", 1).append("email", "a@x").append("t", "hello"));
+        List<Document> specs = List.of(
+                new Document("key", new Document("email", 1)).append("name", "email_1").append("unique", true),
+                new Document("key", new Document("nick", 1)).append("name", "nick_1").append("unique", true).append("sparse", true),
+                new Document("key", new Document("a", 1).append("b", -1)).append("name", "a_1_b_-1"),
+                new Document("key", new Document("at", 1)).append("name", "at_1").append("expireAfterSeconds", 3600),
+                new Document("key", new Document("p", 1)).append("name", "p_1")
+                        .append("partialFilterExpression", new Document("p", new Document("$gt", 5))),
+                new Document("key", new Document("t", "text")).append("name", "t_text").append("weights", new Document("t", 3)));
+        db.runCommand(new Document("createIndexes", "users").append("indexes", specs));
+
+        migrate("--verify", "quick").assertOk();
+        assertEquals(indexes(db.getCollection("users")), indexes(target.getDatabase("shop").getCollection("users")));
+    }
+
+    private static List<String> indexes(MongoCollection<Document> c) {
+        List<String> out = new ArrayList<>();
+        c.listIndexes().forEach(i -> out.add(i.toJson()));
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void scope_match_exclude_rename_and_query() throws IOException {
+        for (String ns : List.of("shop.users", "shop.orders", "shop.tmp_x", "crm.leads")) {
+            String[] p = ns.split("\\.");
+            for (int i = 0; i < 10; i++) {
+                source.getDatabase(p[0]).getCollection(p[1]).insertOne(new Document("_id", i).append("n", i));
+            }
+        }
+        JsonNode s = json(home.run("--json", "migrate", src.url(""), dst.url(""), "--match", "shop.*", "--exclude",
+                "shop.tmp_*", "--rename", "shop.users=crm.members", "--rename", "shop=archive", "--query", "{\"n\": {\"$gte\": 4}}")
+                .assertOk());
+        assertEquals(12, s.get("copied").asLong());
+        assertEquals(6, target.getDatabase("crm").getCollection("members").countDocuments());
+        assertEquals(6, target.getDatabase("archive").getCollection("orders").countDocuments());
+        assertEquals(List.of("archive", "crm"), target.listDatabaseNames().into(new ArrayList<>()).stream().sorted().toList());
+        assertFalse(target.getDatabase("crm").listCollectionNames().into(new ArrayList<>()).contains("leads"));
+
+        // one collection into another name, from the URLs alone
+        home.run("migrate", src.url("crm.leads"), dst.url("sales.prospects")).assertOk();
+        assertEquals(10, target.getDatabase("sales").getCollection("prospects").countDocuments());
+    }
+
+    @Test
+    void skip_existing_keeps_target_documents_and_counts_them() throws IOException {
+        var users = source.getDatabase("shop").getCollection("users");
+        for (int i = 0; i < 20; i++) {
+            users.insertOne(new Document("_id", i).append("v", "source"));
+        }
+        var there = target.getDatabase("shop").getCollection("users");
+        there.insertOne(new Document("_id", 3).append("v", "target"));
+        there.insertOne(new Document("_id", 7).append("v", "target"));
+
+        JsonNode s = json(migrate("--skip-existing").assertOk());
+        assertEquals(18, s.get("copied").asLong());
+        assertEquals(2, s.get("skipped_existing").asLong());
+        assertEquals("target", there.find(new Document("_id", 3)).first().getString("v"));
+
+        JsonNode replaced = json(migrate().assertOk());
+        assertEquals(20, replaced.get("copied").asLong());
+        assertEquals("source", there.find(new Document("_id", 3)).first().getString("v"));
+    }
+
+    @Test
+    void documents_the_target_refuses_are_counted_and_listed_with_their_id() throws IOException {
+        var users = source.getDatabase("shop").getCollection("users");
+        for (int i = 0; i < 30; i++) {
+            users.insertOne(new Document("_id", "u" + i).append("email", "e" + i));
+        }
+        // the target already has a user holding e0..e14 under other ids, behind a unique index
+        var there = target.getDatabase("shop").getCollection("users");
+        there.createIndex(new Document("email", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+        for (int i = 0; i < 15; i++) {
+            there.insertOne(new Document("_id", "other" + i).append("email", "e" + i));
+        }
+        CliResult r = migrate("--threads", "2", "--batch", "4").assertExit(4);
+        JsonNode s = json(r);
+        assertEquals("partial", s.get("outcome").asText());
+        assertEquals(15, s.get("copied").asLong());
+        assertEquals(15, s.get("failed").asLong());
+        assertEquals(10, s.get("refused").size());
+        assertTrue(s.at("/refused/0/id").asText().startsWith("u"), s.toString());
+        Path list = Path.of(s.get("refused_file").asText());
+        List<String> lines = Files.readAllLines(list);
+        assertEquals(15, lines.size());
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("shop.users\tu") && l.contains("unique index")), lines.toString());
+        assertEquals(30, there.countDocuments());
+    }
+
+    @Test
+    void verify_finds_a_changed_type_and_a_missing_document() throws IOException {
+        var users = source.getDatabase("shop").getCollection("users");
+        for (int i = 0; i < 40; i++) {
+            users.insertOne(new Document("_id", i).append("n", i));
+        }
+        migrate().assertOk();
+        var there = target.getDatabase("shop").getCollection("users");
+        there.replaceOne(new Document("_id", 5), new Document("_id", 5).append("n", 5L));
+        there.deleteOne(new Document("_id", 9));
+        users.insertOne(new Document("_id", 100).append("n", 100)); // so that a --skip-existing run writes something
+
+        for (String mode : List.of("quick", "full")) {
+            there.deleteOne(new Document("_id", 100));
+            JsonNode s = json(migrate("--skip-existing", "--verify", mode).assertExit(4));
+            assertEquals("partial", s.get("outcome").asText());
+            String examples = s.at("/verification/examples").toString();
+            assertEquals(1, s.at("/verification/mismatches").asLong(), examples);
+            assertTrue(examples.contains("_id 5: field n is INT32 on the source, INT64 on the target"), examples);
+        }
+    }
+
+    @Test
+    void dry_run_reports_collections_counts_and_sizes_and_writes_nothing() throws IOException {
+        for (int i = 0; i < 25; i++) {
+            source.getDatabase("shop").getCollection("users").insertOne(new Document("_id", i).append("pad", "x".repeat(100)));
+        }
+        JsonNode s = json(migrate("--dry-run").assertOk());
+        assertTrue(s.get("dry_run").asBoolean());
+        assertEquals(25, s.get("scanned").asLong());
+        assertEquals("shop.users", s.at("/collections/0/source").asText());
+        assertEquals(25, s.at("/collections/0/estimated_documents").asLong());
+        assertTrue(s.get("estimated_bytes").asLong() > 2500, s.toString());
+        assertNotNull(s.get("estimated_seconds"));
+        assertFalse(target.listDatabaseNames().into(new ArrayList<>()).contains("shop"));
+    }
+
+    @Test
+    void wrong_ends_and_options_of_the_other_engine_are_refused() {
+        CliResult toRedis = home.run("migrate", src.url("shop"), "redis://127.0.0.1:1").assertExit(2);
+        assertTrue(toRedis.err().contains("cachectl warm"), toRedis.err());
+        CliResult fromRedis = home.run("migrate", "redis://127.0.0.1:1", src.url("shop")).assertExit(2);
+        assertTrue(fromRedis.err().contains("warm"), fromRedis.err());
+        CliResult redisOption = home.run("migrate", src.url(""), dst.url(""), "--type", "string").assertExit(2);
+        assertTrue(redisOption.err().contains("--type does not apply to a MongoDB migrate"), redisOption.err());
+        CliResult mongoOption = home.run("migrate", "redis://127.0.0.1:1", "redis://127.0.0.1:2", "--query", "{}").assertExit(2);
+        assertTrue(mongoOption.err().contains("--query does not apply to a Redis migrate"), mongoOption.err());
+        home.run("migrate", src.url(""), dst.url(""), "--query", "{not json").assertExit(2);
+        home.run("migrate", src.url(""), dst.url(""), "--rename", "a.b=c").assertExit(2);
+        // mongo-java-server has no authentication: the driver's SCRAM handshake fails as against a wrong password
+        CliResult auth = home.run("migrate", "mongodb://u:secret@127.0.0.1:" + src.port() + "/", dst.url("")).assertExit(2);
+        assertTrue(auth.err().contains("authentication failed") && !auth.err().contains("secret"), auth.err());
+        CliResult down = home.run("migrate", src.url(""), "mongodb://127.0.0.1:1/").assertExit(3);
+        assertTrue(down.err().contains("cannot reach mongodb://127.0.0.1:1/"), down.err());
+        assertEquals(1, down.err().strip().lines().count(), down.err());
+    }
+
+    @Test
+    void a_damaged_checkpoint_is_refused() throws IOException {
+        Path file = home.workDir().resolve("cp.json");
+        Files.writeString(file, "{\"plan\": \"x\"}");
+        CliResult r = home.run("migrate", src.url(""), dst.url(""), "--resume", "--checkpoint", "cp.json").assertExit(2);
+        assertTrue(r.err().contains("is damaged"), r.err());
+    }
+}
