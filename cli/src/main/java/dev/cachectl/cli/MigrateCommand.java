@@ -44,7 +44,7 @@ public final class MigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "Instance name or URL (redis://, rediss://, redis+cluster://, mongodb://host:port/[db[.collection]]).")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Instance name or URL (redis://, rediss://, redis+cluster:// or mongodb://; a mongodb URL may end in /DB or /DB.COLLECTION).")
     String source;
 
     @Parameters(index = "1", paramLabel = "TARGET", description = "Instance name or URL.")

@@ -28,6 +28,9 @@ class CronLauncherTest {
         copy = Files.createTempDirectory("cachectl-cron-launcher-");
         Files.createDirectories(copy.resolve("opt/scripts"));
         Files.copy(Repo.root().resolve("scripts/cachectl"), copy.resolve("opt/scripts/cachectl"));
+        // which runs the release's launcher of the checkout
+        Files.createDirectories(copy.resolve("opt/cli/src/dist/bin"));
+        Files.copy(Repo.root().resolve("cli/src/dist/bin/cachectl"), copy.resolve("opt/cli/src/dist/bin/cachectl"));
         // a jar and no sources: the launcher has nothing to build
         Files.createDirectories(copy.resolve("opt/cli/target"));
         LauncherTest.writeManifestJar(copy.resolve("opt/cli/target/cachectl.jar"));
