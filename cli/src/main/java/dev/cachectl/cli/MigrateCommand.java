@@ -9,7 +9,7 @@ import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
 import dev.cachectl.migrate.Migrator;
-import dev.cachectl.mongo.copy.MongoAddress;
+import dev.cachectl.mongo.MongoUrls;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
@@ -158,8 +158,8 @@ public final class MigrateCommand implements Callable<Integer> {
         if (mode == MigrationPlan.Mode.struct && reader == MigrationPlan.Reader.sync) {
             throw CachectlException.usage("--mode struct copies key by key from the live source: use --reader scan (or auto)");
         }
-        boolean fromMongo = MongoAddress.looksLike(source);
-        if (fromMongo != MongoAddress.looksLike(target)) {
+        boolean fromMongo = MongoUrls.looksLike(source);
+        if (fromMongo != MongoUrls.looksLike(target)) {
             throw CachectlException.usage(fromMongo
                     ? "migrate copies MongoDB to MongoDB, not into Redis: to load a collection into Redis use "
                     + "'cachectl warm mongodb://HOST/DB.COLLECTION --to REDIS'"
