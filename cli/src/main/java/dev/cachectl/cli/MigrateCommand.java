@@ -3,13 +3,13 @@ package dev.cachectl.cli;
 import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.Engine;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
 import dev.cachectl.migrate.Migrator;
-import dev.cachectl.mongo.copy.MongoAddress;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
@@ -143,6 +143,7 @@ public final class MigrateCommand implements Callable<Integer> {
     private static final List<String> REDIS_ONLY = List.of("--type", "--db", "--db-map", "--rename-prefix", "--mode", "--reader",
             "--scan-count", "--big-key-elements", "--big-key-size", "--ttl-tolerance", "--delete-source", "--live", "--until", "--settle", "--cutover");
     private static final List<String> MONGO_ONLY = List.of("--rename", "--query");
+    private static final String MONGO = "mongo";
 
     @Override
     public Integer call() {
@@ -158,8 +159,9 @@ public final class MigrateCommand implements Callable<Integer> {
         if (mode == MigrationPlan.Mode.struct && reader == MigrationPlan.Reader.sync) {
             throw CachectlException.usage("--mode struct copies key by key from the live source: use --reader scan (or auto)");
         }
-        boolean fromMongo = MongoAddress.looksLike(source);
-        if (fromMongo != MongoAddress.looksLike(target)) {
+        // both ends by their engine (a URL's scheme, or what the named instance runs), not by how they are written
+        boolean fromMongo = isMongo(ctx.catalog().engineOf(source));
+        if (fromMongo != isMongo(ctx.catalog().engineOf(target))) {
             throw CachectlException.usage(fromMongo
                     ? "migrate copies MongoDB to MongoDB, not into Redis: to load a collection into Redis use "
                     + "'cachectl warm mongodb://HOST/DB.COLLECTION --to REDIS'"
@@ -193,6 +195,10 @@ public final class MigrateCommand implements Callable<Integer> {
             output.error(result.summary().stoppedBecause(), List.of());
         }
         return result.exitCode().code();
+    }
+
+    private static boolean isMongo(Engine engine) {
+        return engine.name().equals(MONGO);
     }
 
     /** The live follow's settings, or null without --live; options that need it or contradict it are usage errors. */

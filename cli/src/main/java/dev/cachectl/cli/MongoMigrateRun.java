@@ -5,7 +5,6 @@ import dev.cachectl.Cancellation;
 import dev.cachectl.migrate.CopyRun;
 import dev.cachectl.migrate.CopySummary;
 import dev.cachectl.migrate.UnitCopier;
-import dev.cachectl.mongo.copy.MongoAddress;
 import dev.cachectl.mongo.copy.MongoMigrationPlan;
 import dev.cachectl.mongo.copy.MongoMigrator;
 import dev.cachectl.util.Durations;
@@ -35,7 +34,8 @@ final class MongoMigrateRun {
             MongoMigrationPlan.parseRename(rename, renames);
         }
         MongoMigrator.query(cmd.query);
-        MongoMigrationPlan plan = new MongoMigrationPlan(MongoAddress.parse(cmd.source), MongoAddress.parse(cmd.target),
+        MongoMigrationPlan plan = new MongoMigrationPlan(ctx.catalog().reachableEndpoint(cmd.source),
+                ctx.catalog().reachableEndpoint(cmd.target),
                 List.copyOf(cmd.match), List.copyOf(cmd.exclude), renames, cmd.query, !cmd.skipExisting, cmd.batch.settings(),
                 cmd.checkpoint == null ? null : cmd.top.environment().workingDir().resolve(cmd.checkpoint), cmd.resume,
                 cmd.verify.name());

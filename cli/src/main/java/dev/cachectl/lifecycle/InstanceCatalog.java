@@ -93,7 +93,20 @@ public final class InstanceCatalog {
                 .map(Lifecycle::endpointOf)
                 .orElseThrow(() -> new CachectlException(dev.cachectl.ExitCode.DOWN, "'" + ref.name()
                         + "' is not running" + why + ": start it with 'cachectl start " + ref.name()
-                        + "', or give a redis:// URL"));
+                        + "', or give its URL"));
+    }
+
+    /**
+     * The engine of a name or URL, without talking to it: a URL's scheme, an external instance's URL, a managed
+     * instance's state file while it has one (as {@code start --engine} left it), else its configured engine.
+     */
+    public Engine engineOf(String nameOrUrl) {
+        InstanceRef ref = resolve(nameOrUrl);
+        if (ref instanceof InstanceRef.External ext) {
+            return Engines.named(ext.engine());
+        }
+        InstanceRef.Managed managed = (InstanceRef.Managed) ref;
+        return Engines.named(states.read(ref.name()).map(InstanceState::engine).orElse(managed.spec().engine()));
     }
 
     /** True when the config file names the instance. */

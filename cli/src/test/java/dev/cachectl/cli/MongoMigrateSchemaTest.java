@@ -16,7 +16,10 @@ import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-/** A MongoDB migrate's --json (dry run, completed and verified, partial) matches docs/schema/migrate.schema.json. */
+/**
+ * A MongoDB migrate's --json (dry run, completed and verified, partial) matches docs/schema/migrate.schema.json,
+ * between two embedded servers cachectl starts ({@code start a --engine mongo}), migrated by name.
+ */
 class MongoMigrateSchemaTest {
 
     @RegisterExtension
@@ -24,20 +27,21 @@ class MongoMigrateSchemaTest {
 
     @Test
     void mongo_migrate_matches_the_migrate_schema() throws IOException {
-        try (TestMongo a = TestMongo.inMemory(); TestMongo b = TestMongo.inMemory();
-             MongoClient source = MongoClients.create(a.connectionString());
+        TestMongo a = TestMongo.inMemory(home, "a");
+        TestMongo b = TestMongo.inMemory(home, "b");
+        try (MongoClient source = MongoClients.create(a.connectionString());
              MongoClient target = MongoClients.create(b.connectionString())) {
             source.getDatabase("shop").getCollection("users").insertOne(new Document("_id", 1).append("email", "x"));
             source.getDatabase("shop").getCollection("users").insertOne(new Document("_id", 2).append("email", "y"));
-            JsonSchemaTest.valid("migrate", home.run("--json", "migrate", a.url(""), b.url(""), "--dry-run").assertOk());
-            JsonNode done = JsonSchemaTest.valid("migrate", home.run("--json", "migrate", a.url(""), b.url(""), "--verify",
+            JsonSchemaTest.valid("migrate", home.run("--json", "migrate", "a", "b", "--dry-run").assertOk());
+            JsonNode done = JsonSchemaTest.valid("migrate", home.run("--json", "migrate", "a", "b", "--verify",
                     "quick").assertOk());
             assertEquals("completed", done.get("outcome").asText());
 
             target.getDatabase("shop").getCollection("users").createIndex(new Document("email", 1), new IndexOptions().unique(true));
             target.getDatabase("shop").getCollection("users").insertOne(new Document("_id", 3).append("email", "z"));
             source.getDatabase("shop").getCollection("users").insertOne(new Document("_id", 4).append("email", "z"));
-            JsonNode partial = JsonSchemaTest.valid("migrate", home.run("--json", "migrate", a.url(""), b.url("")).assertExit(4));
+            JsonNode partial = JsonSchemaTest.valid("migrate", home.run("--json", "migrate", "a", "b").assertExit(4));
             assertEquals("partial", partial.get("outcome").asText());
 
             ((ObjectNode) partial).remove("docs_per_sec");

@@ -60,6 +60,17 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
         deleteTree(workDir);
     }
 
+    /** Opens a home shared by a test class: call in {@code @BeforeAll}, and {@link #close()} in {@code @AfterAll}. */
+    public CachectlHome open() throws IOException {
+        beforeEach(null);
+        return this;
+    }
+
+    /** Stops what a shared home still runs and deletes it (as after each test). */
+    public void close() {
+        afterEach(null);
+    }
+
     public Path root() {
         return root;
     }

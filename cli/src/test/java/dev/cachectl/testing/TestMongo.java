@@ -1,43 +1,50 @@
 package dev.cachectl.testing;
 
-import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A MongoDB server (mongo-java-server) inside the test JVM on 127.0.0.1, in memory or in an H2 file
- * (whose data outlives a {@link #kill}, so a test can look at what a lost target kept). Close it in
- * {@code @AfterEach}/{@code @AfterAll}. Until {@code cachectl start --engine mongo} exists on this
- * branch, the migrate tests use it; then they can switch to an instance cachectl starts.
+ * A MongoDB server as users get it: the embedded server that {@code cachectl start NAME --engine mongo} launches
+ * (its own JVM, on 127.0.0.1), in a {@link CachectlHome}, in memory or with {@code --persist} (its H2 store, whose
+ * data outlives a {@link #kill}, so a test can look at what a lost target kept). Other commands of that home can
+ * name it; another home reaches it by {@link #url} or by {@link #exportTo} ({@code MONGODB_<NAME>_URL}).
  */
 public final class TestMongo implements AutoCloseable {
-    private final Path file;
-    private MongoServer server;
+    private final CachectlHome home;
+    private final String name;
+    private final boolean persist;
     private int port;
 
-    private TestMongo(Path file) {
-        this.file = file;
-        start(0);
+    private TestMongo(CachectlHome home, String name, boolean persist) {
+        this.home = home;
+        this.name = name;
+        this.persist = persist;
+        start(null);
     }
 
-    public static TestMongo inMemory() {
-        return new TestMongo(null);
+    public static TestMongo inMemory(CachectlHome home, String name) {
+        return new TestMongo(home, name, false);
     }
 
-    /** Kept in {@code file} (H2), so it can be stopped and started again on the same port with its data. */
-    public static TestMongo inFile(Path file) {
-        return new TestMongo(file);
+    /** Kept in its H2 store, so it can be killed and started again on the same port with its data. */
+    public static TestMongo persisted(CachectlHome home, String name) {
+        return new TestMongo(home, name, true);
     }
 
-    private void start(int wanted) {
-        MongoBackend backend = file == null ? new MemoryBackend() : new H2Backend(file.toString());
-        server = new MongoServer(backend);
-        server.bind(new InetSocketAddress("127.0.0.1", wanted));
-        port = server.getLocalAddress().getPort();
+    private void start(Integer onPort) {
+        List<String> args = new ArrayList<>(List.of("start", name, "--engine", "mongo"));
+        if (persist) {
+            args.add("--persist");
+        }
+        if (onPort != null) {
+            args.addAll(List.of("--port", onPort.toString()));
+        }
+        home.run(args.toArray(String[]::new)).assertOk();
+        port = home.port(name);
+    }
+
+    public String name() {
+        return name;
     }
 
     public int port() {
@@ -53,18 +60,30 @@ public final class TestMongo implements AutoCloseable {
         return "mongodb://127.0.0.1:" + port;
     }
 
-    /** Drops every connection and stops serving at once, as a server that dies would. */
-    public void kill() {
-        server.shutdownNow();
+    /** Makes this server an external instance of the same name in {@code other} ({@code MONGODB_<NAME>_URL}). */
+    public void exportTo(CachectlHome other) {
+        other.env().put("MONGODB_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_URL", url(""));
     }
 
-    /** Serves again on the same port (the same data when it is kept in a file). */
+    /**
+     * Ends the server process at once, by the pid in its state file, as a server that dies would: SIGTERM, which the
+     * embedded server answers by dropping every connection and closing its store. Not SIGKILL: the embedded
+     * server's H2 store commits about once a second, so a SIGKILL loses writes it had acknowledged (a property of
+     * that server, not of cachectl) and what the target holds could no longer be compared with what it confirmed.
+     */
+    public void kill() {
+        ProcessHandle server = ProcessHandle.of(home.pid(name)).orElseThrow();
+        server.destroy();
+        server.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+    }
+
+    /** Serves again on the same port (the same data when it is persisted). */
     public void restart() {
         start(port);
     }
 
     @Override
     public void close() {
-        server.shutdownNow();
+        home.run("stop", name, "--timeout", "5s");
     }
 }

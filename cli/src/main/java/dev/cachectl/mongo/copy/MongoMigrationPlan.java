@@ -2,18 +2,19 @@ package dev.cachectl.mongo.copy;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.batch.BatchSettings;
+import dev.cachectl.config.Endpoint;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A MongoDB migrate as the user asked for it: the two ends, which namespaces ({@code match} and
+ * A MongoDB migrate as the user asked for it: the two ends (mongodb endpoints, see {@code MongoUrls}), which namespaces ({@code match} and
  * {@code exclude} globs on {@code db.collection}), {@code renames} ({@code db.coll} or {@code db} to
  * its new name), a filter ({@code query}, Extended JSON), replace or skip existing documents, batch,
  * threads, rate, checkpoint and verification.
  */
-public record MongoMigrationPlan(MongoAddress source, MongoAddress target, List<String> match, List<String> exclude,
+public record MongoMigrationPlan(Endpoint source, Endpoint target, List<String> match, List<String> exclude,
                                  Map<String, String> renames, String query, boolean replace, BatchSettings batch,
                                  Path checkpoint, boolean resume, String verify) {
 

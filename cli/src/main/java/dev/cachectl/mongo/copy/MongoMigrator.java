@@ -7,9 +7,11 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
+import dev.cachectl.config.Endpoint;
 import dev.cachectl.migrate.CopyRun;
 import dev.cachectl.migrate.CopySummary;
 import dev.cachectl.migrate.CopyUnit;
+import dev.cachectl.mongo.MongoUrls;
 import dev.cachectl.progress.ProgressListener;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -123,10 +125,10 @@ public final class MongoMigrator {
                 collections, null, null, List.of(), null), ExitCode.DONE);
     }
 
-    private static MongoClient connect(MongoAddress address) {
+    private static MongoClient connect(Endpoint address) {
         try {
             MongoClientSettings settings = MongoClientSettings.builder()
-                    .applyConnectionString(new ConnectionString(address.connectionString()))
+                    .applyConnectionString(new ConnectionString(MongoUrls.connectionString(address)))
                     .applyToClusterSettings(b -> b.serverSelectionTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                     .applyToSocketSettings(b -> b.connectTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                     .build();
@@ -138,9 +140,9 @@ public final class MongoMigrator {
     }
 
     /** Both ends answer and accept the credentials before anything is planned. */
-    private static void check(MongoClient client, MongoAddress address) {
+    private static void check(MongoClient client, Endpoint address) {
         try {
-            client.getDatabase(address.database() == null ? "admin" : address.database())
+            client.getDatabase(MongoUrls.database(address).orElse("admin"))
                     .runCommand(new BsonDocument("ping", new BsonInt32(1)));
         } catch (MongoException e) {
             CachectlException failure = MongoFailures.translate(e, address, "connecting");

@@ -2,7 +2,9 @@ package dev.cachectl.mongo.copy;
 
 import com.mongodb.client.MongoClient;
 import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
 import dev.cachectl.migrate.Glob;
+import dev.cachectl.mongo.MongoUrls;
 import org.bson.Document;
 
 import java.nio.charset.StandardCharsets;
@@ -35,7 +37,7 @@ final class Namespaces {
     }
 
     static List<Pair> select(MongoClient source, MongoMigrationPlan plan) {
-        List<String> dbs = plan.source().database() != null ? List.of(plan.source().database())
+        List<String> dbs = MongoUrls.database(plan.source()).isPresent() ? List.of(MongoUrls.database(plan.source()).get())
                 : source.listDatabaseNames().into(new ArrayList<>()).stream().filter(d -> !INTERNAL.contains(d)).sorted().toList();
         List<Glob> match = plan.match().stream().map(Glob::of).toList();
         List<Glob> exclude = plan.exclude().stream().map(Glob::of).toList();
@@ -45,7 +47,7 @@ final class Namespaces {
             for (Document info : source.getDatabase(db).listCollections()) {
                 String name = info.getString("name");
                 boolean view = "view".equals(info.getString("type"));
-                boolean wanted = plan.source().collection() == null || plan.source().collection().equals(name);
+                boolean wanted = MongoUrls.collection(plan.source()).map(name::equals).orElse(true);
                 if (!view && wanted && !name.startsWith("system.")) {
                     names.add(name);
                 }
@@ -58,9 +60,9 @@ final class Namespaces {
                 }
             }
         }
-        if (out.isEmpty() && plan.source().collection() != null) {
-            throw CachectlException.usage(plan.source() + ": no collection " + plan.source().database() + "."
-                    + plan.source().collection() + " there (or --match/--exclude leave nothing)");
+        if (out.isEmpty() && MongoUrls.collection(plan.source()).isPresent()) {
+            throw CachectlException.usage(plan.source() + ": no collection " + MongoUrls.database(plan.source()).orElse("") + "."
+                    + MongoUrls.collection(plan.source()).get() + " there (or --match/--exclude leave nothing)");
         }
         return out;
     }
@@ -75,9 +77,10 @@ final class Namespaces {
         if (renames.containsKey(db)) {
             return new Pair(db, coll, renames.get(db), coll);
         }
-        MongoAddress to = plan.target();
-        String targetDb = to.database() != null && plan.source().database() != null ? to.database() : db;
-        String targetColl = to.collection() != null && plan.source().collection() != null ? to.collection() : coll;
+        Endpoint from = plan.source();
+        Endpoint to = plan.target();
+        String targetDb = MongoUrls.database(from).isPresent() ? MongoUrls.database(to).orElse(db) : db;
+        String targetColl = MongoUrls.collection(from).isPresent() ? MongoUrls.collection(to).orElse(coll) : coll;
         return new Pair(db, coll, targetDb, targetColl);
     }
 }

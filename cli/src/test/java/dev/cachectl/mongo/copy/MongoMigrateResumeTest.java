@@ -10,11 +10,13 @@ import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.TestMongo;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,39 +28,46 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Interrupted MongoDB migrations: cachectl killed or signalled (a process of its own), or its target lost. */
+/**
+ * Interrupted MongoDB migrations: cachectl killed or signalled (a process of its own), or its target lost. The
+ * source is an embedded server cachectl starts once for the class (read only here), named {@code src} through
+ * MONGODB_SRC_URL; the target {@code dst} is an instance each test starts in its own home, migrated to by name.
+ */
 class MongoMigrateResumeTest {
     private static final int DOCS = 6_000;
+    private static final CachectlHome SERVERS = new CachectlHome();
+    private static TestMongo src;
 
     @RegisterExtension
     final CachectlHome home = new CachectlHome();
 
-    private TestMongo src;
     private TestMongo dst;
-    private MongoClient source;
 
-    @BeforeEach
-    void servers() {
-        src = TestMongo.inMemory();
-        source = MongoClients.create(src.connectionString());
-        List<Document> docs = new ArrayList<>();
-        for (int i = 0; i < DOCS; i++) {
-            docs.add(new Document("_id", i).append("name", "user-" + i).append("n", (long) i));
-            if (docs.size() == 1000) {
-                source.getDatabase("shop").getCollection("users").insertMany(docs, new InsertManyOptions().ordered(false));
-                docs.clear();
+    @BeforeAll
+    static void startSource() throws IOException {
+        SERVERS.open();
+        src = TestMongo.inMemory(SERVERS, "src");
+        try (MongoClient source = MongoClients.create(src.connectionString())) {
+            List<Document> docs = new ArrayList<>();
+            for (int i = 0; i < DOCS; i++) {
+                docs.add(new Document("_id", i).append("name", "user-" + i).append("n", (long) i));
+                if (docs.size() == 1000) {
+                    source.getDatabase("shop").getCollection("users").insertMany(docs, new InsertManyOptions().ordered(false));
+                    docs.clear();
+                }
             }
+            source.getDatabase("shop").getCollection("orders").insertOne(new Document("_id", "o1"));
         }
-        source.getDatabase("shop").getCollection("orders").insertOne(new Document("_id", "o1"));
     }
 
-    @AfterEach
-    void stop() {
-        source.close();
-        src.close();
-        if (dst != null) {
-            dst.close();
-        }
+    @AfterAll
+    static void stopSource() {
+        SERVERS.close();
+    }
+
+    @BeforeEach
+    void nameTheSource() {
+        src.exportTo(home);
     }
 
     private long onTarget() {
@@ -79,7 +88,7 @@ class MongoMigrateResumeTest {
     }
 
     private CachectlProcess slowRun() throws Exception {
-        CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", src.url(""), dst.url(""), "--rate", "1500",
+        CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", "src", "dst", "--rate", "1500",
                 "--batch", "100", "--threads", "2", "--progress", "none");
         Await.until(Duration.ofSeconds(60), () -> "migrate made no progress: " + run.log(), () -> {
             assertTrue(run.process().isAlive(), () -> "migrate ended early: " + run.log());
@@ -92,7 +101,7 @@ class MongoMigrateResumeTest {
 
     private void resumeEndsEqual() throws Exception {
         String saved = Files.readString(checkpoint());
-        CliResult resumed = home.run("--json", "migrate", src.url(""), dst.url(""), "--resume", "--verify", "full").assertOk();
+        CliResult resumed = home.run("--json", "migrate", "src", "dst", "--resume", "--verify", "full").assertOk();
         JsonNode s = MongoMigrateTest.json(resumed);
         assertTrue(s.get("resumed").asBoolean());
         assertTrue(s.get("copied").asLong() < DOCS, "a resume copies only what is left: " + s + "\nfrom " + saved);
@@ -103,7 +112,7 @@ class MongoMigrateResumeTest {
 
     @Test
     void resumes_after_kill_9_and_ends_equal() throws Exception {
-        dst = TestMongo.inMemory();
+        dst = TestMongo.inMemory(home, "dst");
         CachectlProcess run = slowRun();
         run.signal("-KILL", false);
         run.exitWithin(Duration.ofSeconds(10));
@@ -112,7 +121,7 @@ class MongoMigrateResumeTest {
 
     @Test
     void sigint_saves_the_checkpoint_and_exits_130() throws Exception {
-        dst = TestMongo.inMemory();
+        dst = TestMongo.inMemory(home, "dst");
         CachectlProcess run = slowRun();
         run.signal("-INT", false);
         assertEquals(130, run.exitWithin(Duration.ofSeconds(20)), run.log());
@@ -123,9 +132,9 @@ class MongoMigrateResumeTest {
 
     @Test
     void a_target_that_dies_mid_run_ends_with_exit_3_and_true_counts() throws Exception {
-        dst = TestMongo.inFile(home.workDir().resolve("target.mv"));
-        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("--json", "migrate", src.url(""),
-                dst.url(""), "--rate", "1500", "--batch", "100", "--threads", "2", "--progress", "none"));
+        dst = TestMongo.persisted(home, "dst");
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("--json", "migrate", "src", "dst",
+                "--rate", "1500", "--batch", "100", "--threads", "2", "--progress", "none"));
         Await.until(Duration.ofSeconds(60), "migrate made no progress", () -> onTarget() >= 1000);
         dst.kill();
         CliResult r = run.get().assertExit(3);

@@ -30,7 +30,9 @@ import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,35 +51,54 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** MongoDB migrate through the front door, between two real (in-JVM) MongoDB servers. */
+/**
+ * MongoDB migrate through the front door, between two embedded MongoDB servers that cachectl starts (once for the
+ * class, emptied before each test), named as external instances {@code src} and {@code dst} (MONGODB_SRC_URL, …).
+ */
 class MongoMigrateTest {
+    private static final CachectlHome SERVERS = new CachectlHome();
+    private static TestMongo src;
+    private static TestMongo dst;
 
     @RegisterExtension
     final CachectlHome home = new CachectlHome();
 
-    private TestMongo src;
-    private TestMongo dst;
     private MongoClient source;
     private MongoClient target;
 
+    @BeforeAll
+    static void startServers() throws IOException {
+        SERVERS.open();
+        src = TestMongo.inMemory(SERVERS, "src");
+        dst = TestMongo.inMemory(SERVERS, "dst");
+    }
+
+    @AfterAll
+    static void stopServers() {
+        SERVERS.close();
+    }
+
     @BeforeEach
-    void servers() {
-        src = TestMongo.inMemory();
-        dst = TestMongo.inMemory();
+    void emptyServers() {
         source = MongoClients.create(src.connectionString());
         target = MongoClients.create(dst.connectionString());
+        for (MongoClient client : List.of(source, target)) {
+            client.listDatabaseNames().into(new ArrayList<>()).stream()
+                    .filter(db -> !List.of("admin", "local", "config").contains(db))
+                    .forEach(db -> client.getDatabase(db).drop());
+        }
+        src.exportTo(home);
+        dst.exportTo(home);
     }
 
     @AfterEach
     void stop() {
         source.close();
         target.close();
-        src.close();
-        dst.close();
     }
 
     private CliResult migrate(String... more) {
-        List<String> args = new ArrayList<>(List.of("--json", "migrate", src.url(""), dst.url("")));
+        List<String> args = new ArrayList<>(List.of("--json", "migrate", "src", "dst"));
         args.addAll(List.of(more));
         return home.run(args.toArray(String[]::new));
     }
@@ -281,7 +302,13 @@ class MongoMigrateTest {
         assertTrue(toRedis.err().contains("cachectl warm"), toRedis.err());
         CliResult fromRedis = home.run("migrate", "redis://127.0.0.1:1", src.url("shop")).assertExit(2);
         assertTrue(fromRedis.err().contains("warm"), fromRedis.err());
-        CliResult redisOption = home.run("migrate", src.url(""), dst.url(""), "--type", "string").assertExit(2);
+        // by name too: the named instances' engines decide, not how the names are spelled
+        home.env().put("REDIS_CACHE_URL", "redis://127.0.0.1:1");
+        CliResult toRedisByName = home.run("migrate", "src", "cache").assertExit(2);
+        assertTrue(toRedisByName.err().contains("cachectl warm"), toRedisByName.err());
+        CliResult fromRedisByName = home.run("migrate", "cache", "dst").assertExit(2);
+        assertTrue(fromRedisByName.err().contains("warm"), fromRedisByName.err());
+        CliResult redisOption = home.run("migrate", "src", "dst", "--type", "string").assertExit(2);
         assertTrue(redisOption.err().contains("--type does not apply to a MongoDB migrate"), redisOption.err());
         CliResult mongoOption = home.run("migrate", "redis://127.0.0.1:1", "redis://127.0.0.1:2", "--query", "{}").assertExit(2);
         assertTrue(mongoOption.err().contains("--query does not apply to a Redis migrate"), mongoOption.err());
