@@ -1,5 +1,6 @@
 package dev.cachectl.status.prometheus;
 
+import dev.cachectl.mongo.MongoDetails;
 import dev.cachectl.redis.RedisDetails;
 import dev.cachectl.status.InstanceStatus;
 import dev.cachectl.status.NodeStatus;
@@ -17,7 +18,10 @@ import java.util.function.Function;
  * before each family's samples, with redis_exporter's metric names so that its dashboards work, and
  * cachectl's own ({@code cachectl_*}). Every series is labelled {@code instance}; a cluster's own
  * series carry its totals, and its nodes' series (up, memory, keys) add a {@code node} label.
- * A down instance has only {@code redis_up 0}.
+ * A down instance has only {@code redis_up 0}. A MongoDB instance has its own {@code mongodb_*}
+ * families instead of the {@code redis_*} ones (up, resident memory, connections, operations,
+ * documents per database, the WiredTiger cache where the server reports it), and the same
+ * {@code cachectl_*} ones.
  */
 public final class PrometheusFormat {
     /** The Content-Type a scraper expects for this format. */
@@ -42,12 +46,24 @@ public final class PrometheusFormat {
         gauge(families, "redis_db_keys_expiring", "Keys with a TTL per database.");
         gauge(families, "redis_connected_clients", "Connected clients, cachectl's own probe excluded.");
         counter(families, "redis_commands_processed_total", "Commands processed since the server started.");
+        gauge(families, "mongodb_up", "Whether the mongo instance answered (1) or not (0).");
+        gauge(families, "mongodb_memory_resident_bytes", "Resident memory of the server (serverStatus mem.resident).");
+        gauge(families, "mongodb_connections", "Connections open on the server, cachectl's own probe excluded.");
+        counter(families, "mongodb_operations_total", "Operations since the server started, of every kind (serverStatus opcounters), when the server reports them.");
+        gauge(families, "mongodb_db_documents", "Documents per database.");
+        gauge(families, "mongodb_db_data_bytes", "Data size per database (dbStats dataSize).");
+        gauge(families, "mongodb_cache_used_bytes", "Bytes in the WiredTiger cache.");
+        gauge(families, "mongodb_cache_max_bytes", "The WiredTiger cache's configured maximum.");
         gauge(families, "cachectl_hit_ratio", "Hits / (hits + misses): over the sampling interval when there is one, else since the server started.");
         gauge(families, "cachectl_idle_seconds", "Seconds since a client other than cachectl last sent a command (managed instances).");
         gauge(families, "cachectl_namespace_memory_bytes", "Estimated memory per key namespace, from the instance's last analysis.");
 
         for (InstanceStatus s : report.instances()) {
             Map<String, String> labels = Map.of("instance", s.name());
+            if ("mongo".equals(s.identity().engine())) {
+                mongo(families, s, labels, namespaces);
+                continue;
+            }
             add(families, "redis_up", labels, s.up() ? 1 : 0);
             if (!s.up() && s.usedMemory() == null) {
                 continue;
@@ -91,6 +107,30 @@ public final class PrometheusFormat {
             f.samples().forEach(line -> out.append(line).append('\n'));
         }
         return out.toString();
+    }
+
+    private static void mongo(Map<String, Family> families, InstanceStatus s, Map<String, String> labels,
+                              NamespaceMemory namespaces) {
+        add(families, "mongodb_up", labels, s.up() ? 1 : 0);
+        if (!s.up()) {
+            return;
+        }
+        MongoDetails.Mongo m = s.details() instanceof MongoDetails d ? d.mongo() : null;
+        add(families, "mongodb_memory_resident_bytes", labels, m == null ? null : m.residentBytes());
+        add(families, "mongodb_connections", labels, s.server().clients());
+        add(families, "mongodb_operations_total", labels, s.server().commandsProcessed());
+        if (m != null && m.databases() != null) {
+            for (MongoDetails.Database db : m.databases()) {
+                add(families, "mongodb_db_documents", with(labels, "db", db.name()), db.documents());
+                add(families, "mongodb_db_data_bytes", with(labels, "db", db.name()), db.dataSize());
+            }
+        }
+        if (m != null && m.cache() != null) {
+            add(families, "mongodb_cache_used_bytes", labels, m.cache().usedBytes());
+            add(families, "mongodb_cache_max_bytes", labels, m.cache().maxBytes());
+        }
+        add(families, "cachectl_hit_ratio", labels, s.server().hitRatioInterval() != null ? s.server().hitRatioInterval() : s.server().hitRatio());
+        add(families, "cachectl_idle_seconds", labels, s.idle().idleSeconds());
     }
 
     private static void gauge(Map<String, Family> families, String name, String help) {

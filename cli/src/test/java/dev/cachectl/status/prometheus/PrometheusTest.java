@@ -59,6 +59,24 @@ class PrometheusTest {
     }
 
     @Test
+    void a_mongo_instance_has_mongodb_families_not_redis_ones() throws Exception {
+        home.run("start", "docs", "--engine", "mongo").assertOk();
+        try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(
+                "mongodb://127.0.0.1:" + home.port("docs"))) {
+            var orders = client.getDatabase("shop").getCollection("orders");
+            orders.insertOne(new org.bson.Document("n", 1));
+            orders.insertOne(new org.bson.Document("n", 2));
+        }
+        CliResult result = home.run("status", "docs", "--prometheus").assertOk();
+        Map<String, Double> m = ExpositionFormat.parse(result.out());
+        assertEquals(1.0, m.get("mongodb_up{instance=docs}"), result.out());
+        assertEquals(2.0, m.get("mongodb_db_documents{db=shop,instance=docs}"), result.out());
+        assertTrue(m.containsKey("cachectl_idle_seconds{instance=docs}"), result.out());
+        assertTrue(m.keySet().stream().noneMatch(k -> k.startsWith("redis_")), "no redis_* series for a mongo instance: " + result.out());
+        home.run("stop", "docs").assertOk();
+    }
+
+    @Test
     void a_cluster_has_its_totals_and_a_node_label_per_node() throws Exception {
         home.run("start", "shard", "--cluster", "3").assertOk();
         CliResult result = home.run("status", "shard", "--prometheus").assertOk();
