@@ -263,36 +263,19 @@ public final class CopyRun {
     private Result result(List<UnitProgress> states, boolean resumed, boolean complete,
                           CopySummary.Verification verification, long started) {
         double seconds = (System.nanoTime() - started) / 1e9;
-        String outcome;
-        ExitCode exit;
-        String because = null;
-        if (fatal.get() != null) {
-            outcome = "failed";
-            exit = fatal.get().exitCode();
-            because = fatal.get().getMessage();
-        } else if (cancelled.get() != null) {
-            outcome = "interrupted";
-            exit = ExitCode.INTERRUPTED;
-            because = cancelled.get();
-        } else if (!complete) {
-            // no cause recorded, yet items were left unread: never report that as done
-            outcome = "failed";
-            exit = ExitCode.FAILED;
-            because = "the copy stopped before the end for an unknown reason; the checkpoint is saved, so --resume finishes the job";
-        } else {
-            boolean mismatches = verification != null && verification.mismatches() > 0;
-            exit = refusals.count() > 0 || mismatches ? ExitCode.PARTIAL : ExitCode.DONE;
-            outcome = exit == ExitCode.PARTIAL ? "partial" : "completed";
-        }
+        boolean mismatches = verification != null && verification.mismatches() > 0;
+        // no cause recorded, yet items were left unread: never report that as done
+        RunEnding end = RunEnding.of(fatal.get(), cancelled.get(), complete, refusals.count() > 0 || mismatches,
+                "the copy stopped before the end for an unknown reason; the checkpoint is saved, so --resume finishes the job");
         List<CopySummary.Collection> collections = states.stream().map(s -> new CopySummary.Collection(s.unit.name(),
                 s.unit.targetName(), s.unit.estimatedItems(), s.unit.estimatedBytes(), s.copied.get(), s.skipped.get(),
                 s.failed.get(), s.done())).toList();
         long copiedNow = copied.sum();
-        CopySummary summary = new CopySummary(settings.engine(), settings.source(), settings.target(), outcome, false, resumed,
+        CopySummary summary = new CopySummary(settings.engine(), settings.source(), settings.target(), end.outcome(), false, resumed,
                 scanned.sum(), copiedNow, skipped.sum(), refusals.count(), refusals.reasons(), refusals.examples(),
                 refusals.file(), bytes.sum(), seconds, seconds > 0 ? (copiedNow + skipped.sum()) / seconds : 0, null, null,
-                collections, complete ? null : settings.checkpointFile().toString(), because, List.copyOf(notes), verification);
-        return new Result(summary, exit);
+                collections, complete ? null : settings.checkpointFile().toString(), end.because(), List.copyOf(notes), verification);
+        return new Result(summary, end.exit());
     }
 
     private record Task(UnitProgress unit, long seq, UnitCopier.Batch batch) {

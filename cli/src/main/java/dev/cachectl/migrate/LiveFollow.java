@@ -388,14 +388,12 @@ final class LiveFollow {
     }
 
     /** A command made ready for the target: keys renamed, with the target node it goes to (null: standalone). */
-    private record Routed(byte[][] command, String node, boolean carried) {
+    private record Routed(byte[][] command, String node) {
     }
 
     private void apply(String name, byte[][] command) {
         for (Routed r : route(name, command)) {
-            if (r.carried()) {
-                encode(r.node(), r.command());
-            }
+            encode(r.node(), r.command());
         }
     }
 
@@ -404,7 +402,6 @@ final class LiveFollow {
         for (byte[][] c : commands) {
             routed.addAll(route(new String(c[0], StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT), c));
         }
-        routed.removeIf(r -> !r.carried());
         if (routed.isEmpty()) {
             return;
         }
@@ -432,7 +429,7 @@ final class LiveFollow {
         int[] keys = table.keyIndexes(name, command);
         if (keys.length == 0) {
             // a write without keys (FUNCTION LOAD, SCRIPT FLUSH…): only where the target is one server
-            return owners == null ? List.of(new Routed(command, null, true)) : notCarried(name + " (no key to route by)");
+            return owners == null ? List.of(new Routed(command, null)) : notCarried(name + " (no key to route by)");
         }
         if (!categories.isEmpty() && !table.spec(name).categories().contains("@keyspace")
                 && table.spec(name).categories().stream().noneMatch(categories::contains)) {
@@ -455,14 +452,14 @@ final class LiveFollow {
             renamed[k] = plan.selection().rename(command[k]);
         }
         if (owners == null) {
-            return List.of(new Routed(renamed, null, true));
+            return List.of(new Routed(renamed, null));
         }
         Map<String, List<Integer>> byNode = new LinkedHashMap<>();
         for (int k : keys) {
             byNode.computeIfAbsent(owner(renamed[k]), n -> new ArrayList<>()).add(k);
         }
         if (byNode.size() == 1) {
-            return List.of(new Routed(renamed, byNode.keySet().iterator().next(), true));
+            return List.of(new Routed(renamed, byNode.keySet().iterator().next()));
         }
         if (!SPLITTABLE.contains(name)) {
             return notCarried(name + " whose keys span target nodes");
@@ -478,7 +475,7 @@ final class LiveFollow {
                     args.add(renamed[k + 1]);
                 }
             }
-            parts.add(new Routed(args.toArray(new byte[0][]), part.getKey(), true));
+            parts.add(new Routed(args.toArray(new byte[0][]), part.getKey()));
         }
         return parts;
     }
@@ -494,11 +491,11 @@ final class LiveFollow {
             return notCarried("FLUSHALL when only some dbs are copied");
         }
         if (owners == null) {
-            return List.of(new Routed(command, null, true));
+            return List.of(new Routed(command, null));
         }
         List<Routed> everywhere = new ArrayList<>();
         for (String n : masters()) {
-            everywhere.add(new Routed(command, n, true));
+            everywhere.add(new Routed(command, n));
         }
         return everywhere;
     }
@@ -506,7 +503,7 @@ final class LiveFollow {
     private List<Routed> notCarried(String what) {
         totals.notCarried.increment();
         counters.notCarried("live: " + what);
-        return List.of(new Routed(null, null, false));
+        return List.of();
     }
 
     private String owner(byte[] key) {
@@ -658,13 +655,19 @@ final class LiveFollow {
      * cluster, with a hash tag that puts it in a slot that node serves.
      */
     private byte[] markerKey(String targetNode) {
-        String name = MARKER_PREFIX + node.address();
+        return markerKey(node.address(), owners, targetNode);
+    }
+
+    /** The marker of {@code source}'s follow on {@code targetNode}, given the target's slot owners (null: standalone). */
+    private static byte[] markerKey(String source, SourceNode[] owners, String targetNode) {
+        String name = MARKER_PREFIX + source;
         if (owners == null || targetNode.isEmpty()) {
             return ascii(name);
         }
         for (int tag = 0; ; tag++) {
             byte[] key = ascii(name + ":{" + tag + "}");
-            if (owner(key).equals(targetNode)) {
+            SourceNode owner = owners[JedisClusterCRC16.getSlot(key)];
+            if (owner != null && owner.address().equals(targetNode)) {
                 return key;
             }
         }
@@ -722,15 +725,15 @@ final class LiveFollow {
             }
             return found;
         }
+        // each node's marker by name, as the follow that wrote it named it: no KEYS scan of a big target
+        SourceNode[] owners = Topology.slotOwners(target.endpoint());
         java.util.Set<String> nodes = new java.util.HashSet<>();
-        for (SourceNode n : Topology.slotOwners(target.endpoint())) {
+        for (SourceNode n : owners) {
             if (n != null && nodes.add(n.address())) {
                 try (Jedis jedis = RedisClients.open(n.endpoint(), Duration.ofSeconds(5))) {
-                    for (byte[] key : jedis.keys(ascii(MARKER_PREFIX + source + ":{*}"))) {
-                        byte[] v = jedis.get(key);
-                        if (v != null) {
-                            found.add((n.address() + " " + new String(v, StandardCharsets.US_ASCII)).split(" "));
-                        }
+                    byte[] v = jedis.get(markerKey(source, owners, n.address()));
+                    if (v != null) {
+                        found.add((n.address() + " " + new String(v, StandardCharsets.US_ASCII)).split(" "));
                     }
                 } catch (JedisException e) {
                     throw ConnectionLoss.of("target", n.endpoint(), e);

@@ -124,7 +124,7 @@ public final class Migrator {
                 MigrationPlan.Verify verify = plan.live() != null && plan.live().cutover() && plan.verify() == MigrationPlan.Verify.none
                         ? MigrationPlan.Verify.quick : plan.verify();
                 verification = complete && verify != MigrationPlan.Verify.none
-                        ? new Verifier(withVerify(plan, verify), streams, target, checkpointDir).verify() : null;
+                        ? new Verifier(plan.withVerify(verify), streams, target, checkpointDir).verify() : null;
             } finally {
                 live.follows.values().forEach(LiveFollow::unpause);
             }
@@ -416,12 +416,6 @@ public final class Migrator {
         return List.copyOf(positions.values());
     }
 
-    private static MigrationPlan withVerify(MigrationPlan p, MigrationPlan.Verify verify) {
-        return new MigrationPlan(p.source(), p.target(), p.sourceDbs(), p.dbMap(), p.selection(), p.replace(), p.mode(),
-                p.reader(), p.scanCount(), p.bigKeyElements(), p.bigKeyBytes(), p.checkpoint(), p.resume(), verify,
-                p.ttlTolerance(), p.deleteSource(), p.batch(), p.live());
-    }
-
     private static List<Checkpoint.Stream> checkpoints(List<StreamProgress> streams) {
         return streams.stream().map(StreamProgress::checkpoint).toList();
     }
@@ -445,38 +439,21 @@ public final class Migrator {
                           MigrationSummary.Verification verification, long startedNanos) {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         long copied = c.copied.sum();
-        String outcome;
-        ExitCode exit;
-        String because = null;
-        if (fatal.get() != null) {
-            outcome = "failed";
-            exit = fatal.get().exitCode();
-            because = fatal.get().getMessage();
-        } else if (cancelled.get() != null) {
-            outcome = "interrupted";
-            exit = ExitCode.INTERRUPTED;
-            because = cancelled.get();
-        } else if (!complete) {
-            // no cause recorded, yet keys were left unread: never report that as done
-            outcome = "failed";
-            exit = ExitCode.FAILED;
-            because = "the copy stopped before every key was read, with no cause recorded (a bug: please report it "
-                    + "with --verbose); the checkpoint is saved, so --resume finishes the job";
-        } else {
-            boolean mismatches = verification != null && verification.mismatches() > 0;
-            exit = c.failed.sum() > 0 || mismatches ? ExitCode.PARTIAL : ExitCode.DONE;
-            outcome = exit == ExitCode.PARTIAL ? "partial" : "completed";
-        }
+        boolean mismatches = verification != null && verification.mismatches() > 0;
+        // no cause recorded, yet keys were left unread: never report that as done
+        RunEnding end = RunEnding.of(fatal.get(), cancelled.get(), complete, c.failed.sum() > 0 || mismatches,
+                "the copy stopped before every key was read, with no cause recorded (a bug: please report it "
+                        + "with --verbose); the checkpoint is saved, so --resume finishes the job");
         Map<String, Long> notCarried = new TreeMap<>();
         c.notCarried.forEach((k, v) -> notCarried.put(k, v.get()));
         java.util.Set<String> readers = new java.util.TreeSet<>(readBy.values());
         String reader = readers.isEmpty() ? "scan" : String.join("+", readers);
-        MigrationSummary summary = new MigrationSummary(plan.source().toString(), plan.target().toString(), outcome,
+        MigrationSummary summary = new MigrationSummary(plan.source().toString(), plan.target().toString(), end.outcome(),
                 false, resumed, reader, c.scanned.sum(), copied, c.skippedExisting.sum(), c.expired.sum(), c.failed.sum(),
                 c.failureReasons(), c.typeCopies.sum(), c.bigKeys.sum(), notCarried, c.deletedFromSource.sum(),
                 c.bytes.sum(), round(seconds), round(copied / Math.max(seconds, 1e-3)), null, null,
-                complete ? null : checkpointFile.toString(), because, List.copyOf(notes), verification, liveSummary(plan));
-        return new Result(summary, exit);
+                complete ? null : checkpointFile.toString(), end.because(), List.copyOf(notes), verification, liveSummary(plan));
+        return new Result(summary, end.exit());
     }
 
     private MigrationSummary.Live liveSummary(MigrationPlan plan) {

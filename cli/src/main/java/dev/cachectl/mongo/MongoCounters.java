@@ -1,6 +1,5 @@
 package dev.cachectl.mongo;
 
-import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import dev.cachectl.engine.ServerHello;
@@ -18,14 +17,7 @@ final class MongoCounters {
 
     static ServerHello hello(MongoClient client) {
         MongoDatabase admin = client.getDatabase("admin");
-        try {
-            admin.runCommand(new Document("hello", 1));
-        } catch (MongoCommandException e) {
-            if (e.getErrorCode() != 59) {
-                throw e;
-            }
-            admin.runCommand(new Document("isMaster", 1)); // mongod before 4.4.2
-        }
+        MongoProbe.hello(admin);
         Document status = admin.runCommand(new Document("serverStatus", 1));
         long pid = number(status.get("pid"));
         return new ServerHello(pid, "pid " + pid, version(status));

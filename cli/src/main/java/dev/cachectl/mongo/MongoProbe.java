@@ -1,14 +1,10 @@
 package dev.cachectl.mongo;
 
-import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
-import com.mongodb.MongoCredential;
 import com.mongodb.MongoException;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoTimeoutException;
-import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
@@ -25,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One status sample of a MongoDB server: {@code hello} (or, on a server that lacks it, {@code isMaster}) for its
@@ -52,7 +47,7 @@ public final class MongoProbe {
     /** Samples the server at {@code endpoint}; exit 3 when it does not answer within {@code timeout}, 2 when it refuses us. */
     public static ServerSample sample(Endpoint endpoint, Duration timeout) {
         refuseFast(endpoint, timeout);
-        try (MongoClient client = MongoClients.create(settings(endpoint, timeout))) {
+        try (MongoClient client = MongoConnections.open(endpoint, timeout)) {
             MongoDatabase admin = client.getDatabase("admin");
             Document hello = hello(admin);
             Document status = admin.runCommand(new Document("serverStatus", 1));
@@ -101,21 +96,8 @@ public final class MongoProbe {
         }
     }
 
-    private static MongoClientSettings settings(Endpoint endpoint, Duration timeout) {
-        long millis = Math.max(1, timeout.toMillis());
-        MongoClientSettings.Builder b = MongoClientSettings.builder()
-                .applyToClusterSettings(c -> c.hosts(List.of(new ServerAddress(endpoint.host(), endpoint.port())))
-                        .serverSelectionTimeout(millis, TimeUnit.MILLISECONDS))
-                .applyToSocketSettings(s -> s.connectTimeout((int) millis, TimeUnit.MILLISECONDS)
-                        .readTimeout((int) millis, TimeUnit.MILLISECONDS))
-                .applicationName("cachectl-status");
-        if (endpoint.user() != null && endpoint.password() != null) {
-            b.credential(MongoCredential.createCredential(endpoint.user(), "admin", endpoint.password().toCharArray()));
-        }
-        return b.build();
-    }
-
-    private static Document hello(MongoDatabase admin) {
+    /** {@code hello}, or {@code isMaster} on a server that predates it (mongod before 4.4.2). */
+    static Document hello(MongoDatabase admin) {
         try {
             return admin.runCommand(new Document("hello", 1));
         } catch (MongoCommandException e) {
