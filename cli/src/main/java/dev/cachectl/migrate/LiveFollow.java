@@ -36,10 +36,11 @@ import java.util.function.BooleanSupplier;
  * for one source node: the link {@link ReplicaSync#follow} opened stays a replica's link, and every
  * command on it is filtered ({@code --db}, {@code --match}/{@code --exclude}, {@code --type}), renamed
  * ({@code --rename-prefix}), its db mapped, and sent to the target master that serves its keys, in
- * the order the source applied them. {@code MULTI … EXEC} stays one transaction where its keys share
- * a target node; a multi-key command whose keys span target nodes is split where that keeps its
- * meaning ({@code MSET}, {@code DEL}, {@code UNLINK}, {@code TOUCH}) and otherwise counted as not
- * carried, never dropped silently. Expiries arrive absolute ({@code PEXPIREAT}, {@code SET … PXAT}),
+ * the order the source applied them. Into a cluster, writes are grouped by hash slot, as Redis Cluster
+ * runs a transaction only when all its keys share one slot: {@code MULTI … EXEC} stays one
+ * transaction where its keys share a slot; a multi-key command whose keys span slots is split where
+ * that keeps its meaning ({@code MSET}, {@code DEL}, {@code UNLINK}, {@code TOUCH}) and otherwise
+ * counted as not carried, never dropped silently. Expiries arrive absolute ({@code PEXPIREAT}, {@code SET … PXAT}),
  * as the source replicates them, so TTLs do not drift.
  * <p>
  * The offset of the last write the target acknowledged is the applied offset: reported to the source
@@ -54,8 +55,11 @@ final class LiveFollow {
     /** A cutover pauses the source's writes for at most this long, should cachectl die meanwhile. */
     static final Duration PAUSE_LIMIT = Duration.ofSeconds(30);
     private static final int BATCH = 1024;
+    /** The transaction, and marker, of a standalone target: it has no slots. */
+    static final int STANDALONE = -1;
     private static final Set<String> SPLITTABLE = Set.of("DEL", "UNLINK", "TOUCH", "MSET");
     private static final Set<String> LINK = Set.of("PING", "REPLCONF");
+    private static final Set<String> WHOLE = Set.of("FLUSHALL", "FLUSHDB", "SWAPDB", "MOVE");
     /** Where the target keeps how far a source node's stream is applied, while a follow runs or was interrupted. */
     static final String MARKER_PREFIX = "cachectl:live:";
     private static final byte[] MULTI = ascii("MULTI");
@@ -89,8 +93,11 @@ final class LiveFollow {
     private final Set<String> categories;
     private final SourceNode[] owners;
     private final Map<String, RespPipe> pipes = new HashMap<>();
-    /** Per target pipe, the commands encoded since its last send, and the db it has selected. */
-    private final Map<String, PipeState> pending = new LinkedHashMap<>();
+    /**
+     * Per transaction of the next batch, the commands routed to it: per hash slot of a cluster target
+     * (the unit Redis Cluster runs a transaction in), or {@link #STANDALONE} for one server.
+     */
+    private final Map<Integer, PipeState> pending = new LinkedHashMap<>();
     private final ArrayDeque<Batch> unacknowledged = new ArrayDeque<>();
 
     private volatile String replicationId;
@@ -109,10 +116,11 @@ final class LiveFollow {
     private volatile int appliedDb = -1;
     private List<byte[][]> transaction;
     private CommandTable table;
-    /** After a resume: per target node, the offset up to which it already holds the stream. */
-    private Map<String, Long> held = Map.of();
-    /** The offset after the command being routed. */
+    /** After a resume: per slot of the target ({@link #STANDALONE}: all of it), the offset up to which it holds the stream. */
+    private Map<Integer, Long> held = Map.of();
+    /** The offset after the command being routed, and before it. */
     private long offsetAfter;
+    private long offsetBefore;
 
     LiveFollow(MigrationPlan plan, Target target, SourceNode node, Counters counters, Totals totals,
                ProgressListener progress, BooleanSupplier stopping) {
@@ -130,7 +138,7 @@ final class LiveFollow {
         totals.follows.put(node.address(), this);
     }
 
-    void holding(Map<String, Long> alreadyHeld) {
+    void holding(Map<Integer, Long> alreadyHeld) {
         this.held = alreadyHeld;
     }
 
@@ -206,6 +214,7 @@ final class LiveFollow {
         }
         this.db = resumed && resumeDb >= 0 ? resumeDb : -1;
         this.appliedDb = db;
+        this.offsetAfter = sync.offset();
         this.table = CommandTable.of(node.endpoint());
         Thread reader = new Thread(() -> read(sync, new CommandReader(stream, sync.offset())),
                 "cachectl-live-" + node.address());
@@ -323,6 +332,7 @@ final class LiveFollow {
     private void read(ReplicaSync sync, CommandReader in) {
         try {
             while (!stopping.getAsBoolean()) {
+                offsetBefore = offsetAfter;
                 byte[][] command = in.next();
                 offsetAfter = in.offset();
                 handle(sync, command, offsetAfter);
@@ -387,13 +397,22 @@ final class LiveFollow {
         return plan.sourceDbs().isEmpty() || plan.sourceDbs().contains(db < 0 ? 0 : db);
     }
 
-    /** A command made ready for the target: keys renamed, with the target node it goes to (null: standalone). */
-    private record Routed(byte[][] command, String node) {
+    /** A command made ready for the target: keys renamed, with the slot of its keys ({@link #STANDALONE}: one server). */
+    private record Routed(byte[][] command, int slot) {
     }
 
     private void apply(String name, byte[][] command) {
-        for (Routed r : route(name, command)) {
-            encode(r.node(), r.command());
+        List<Routed> routed = route(name, command);
+        boolean everywhere = owners != null && !routed.isEmpty() && WHOLE.contains(name);
+        if (everywhere) {
+            // the writes before it, in every slot, are sent before it, and those after it after it
+            flush(offsetBefore);
+        }
+        for (Routed r : routed) {
+            encode(r.slot(), r.command());
+        }
+        if (everywhere) {
+            flush(offsetAfter);
         }
     }
 
@@ -405,16 +424,16 @@ final class LiveFollow {
         if (routed.isEmpty()) {
             return;
         }
-        Set<String> nodes = new java.util.HashSet<>();
-        routed.forEach(r -> nodes.add(String.valueOf(r.node())));
-        if (nodes.size() == 1) {
-            // every batch is one MULTI … EXEC already: the transaction's commands go together into one
-            String at = routed.get(0).node();
-            routed.forEach(r -> encode(at, r.command()));
+        Set<Integer> slots = new java.util.HashSet<>();
+        routed.forEach(r -> slots.add(r.slot()));
+        if (slots.size() == 1) {
+            // every batch is one MULTI … EXEC per slot already: the transaction's commands go together into one
+            routed.forEach(r -> encode(r.slot(), r.command()));
             totals.transactions.increment();
         } else {
-            counters.notCarried("atomicity of MULTI/EXEC transactions whose keys span target nodes (applied command by command)");
-            routed.forEach(r -> encode(r.node(), r.command()));
+            counters.notCarried("atomicity of MULTI/EXEC transactions whose keys span hash slots of the target cluster"
+                    + " (applied command by command)");
+            routed.forEach(r -> encode(r.slot(), r.command()));
         }
     }
 
@@ -423,13 +442,13 @@ final class LiveFollow {
         if (!dbSelected()) {
             return List.of();
         }
-        if (name.equals("FLUSHALL") || name.equals("FLUSHDB") || name.equals("SWAPDB") || name.equals("MOVE")) {
+        if (WHOLE.contains(name)) {
             return whole(name, command);
         }
         int[] keys = table.keyIndexes(name, command);
         if (keys.length == 0) {
             // a write without keys (FUNCTION LOAD, SCRIPT FLUSH…): only where the target is one server
-            return owners == null ? List.of(new Routed(command, null)) : notCarried(name + " (no key to route by)");
+            return owners == null ? List.of(new Routed(command, STANDALONE)) : notCarried(name + " (no key to route by)");
         }
         if (!categories.isEmpty() && !table.spec(name).categories().contains("@keyspace")
                 && table.spec(name).categories().stream().noneMatch(categories::contains)) {
@@ -452,21 +471,21 @@ final class LiveFollow {
             renamed[k] = plan.selection().rename(command[k]);
         }
         if (owners == null) {
-            return List.of(new Routed(renamed, null));
+            return List.of(new Routed(renamed, STANDALONE));
         }
-        Map<String, List<Integer>> byNode = new LinkedHashMap<>();
+        Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
         for (int k : keys) {
-            byNode.computeIfAbsent(owner(renamed[k]), n -> new ArrayList<>()).add(k);
+            bySlot.computeIfAbsent(JedisClusterCRC16.getSlot(renamed[k]), n -> new ArrayList<>()).add(k);
         }
-        if (byNode.size() == 1) {
-            return List.of(new Routed(renamed, byNode.keySet().iterator().next()));
+        if (bySlot.size() == 1) {
+            return List.of(new Routed(renamed, bySlot.keySet().iterator().next()));
         }
         if (!SPLITTABLE.contains(name)) {
-            return notCarried(name + " whose keys span target nodes");
+            return notCarried(name + " whose keys span hash slots of the target cluster");
         }
         List<Routed> parts = new ArrayList<>();
         boolean pairs = name.equals("MSET");
-        for (Map.Entry<String, List<Integer>> part : byNode.entrySet()) {
+        for (Map.Entry<Integer, List<Integer>> part : bySlot.entrySet()) {
             List<byte[]> args = new ArrayList<>();
             args.add(renamed[0]);
             for (int k : part.getValue()) {
@@ -491,11 +510,15 @@ final class LiveFollow {
             return notCarried("FLUSHALL when only some dbs are copied");
         }
         if (owners == null) {
-            return List.of(new Routed(command, null));
+            return List.of(new Routed(command, STANDALONE));
         }
+        // once per master, in a transaction of a slot it serves (a command without keys fits any)
         List<Routed> everywhere = new ArrayList<>();
-        for (String n : masters()) {
-            everywhere.add(new Routed(command, n));
+        Set<String> seen = new java.util.HashSet<>();
+        for (int slot = 0; slot < owners.length; slot++) {
+            if (owners[slot] != null && seen.add(owners[slot].address())) {
+                everywhere.add(new Routed(command, slot));
+            }
         }
         return everywhere;
     }
@@ -506,37 +529,19 @@ final class LiveFollow {
         return List.of();
     }
 
-    private String owner(byte[] key) {
-        SourceNode owner = owners[JedisClusterCRC16.getSlot(key)];
-        return owner == null ? "" : owner.address();
-    }
-
-    private List<String> masters() {
-        java.util.TreeSet<String> all = new java.util.TreeSet<>();
-        for (SourceNode n : owners) {
-            if (n != null) {
-                all.add(n.address());
-            }
-        }
-        return List.copyOf(all);
-    }
-
     // ---- the target side ----
 
     /**
-     * The commands of one batch for one target connection, sent as one {@code MULTI … EXEC} that ends
-     * by setting the follow's marker key to the offset the batch reaches: the target holds the writes
-     * of a batch together with its offset or neither, so a resume after {@code kill -9} starts exactly
+     * The commands of one transaction of a batch, sent as one {@code MULTI … EXEC} that ends by setting
+     * the follow's marker key to the offset the batch reaches: the target holds the writes of a
+     * transaction together with its offset or neither, so a resume after {@code kill -9} starts exactly
      * where the target stands and applies no write twice (an INCR or an LPUSH must not be repeated).
+     * Into a cluster there is one transaction, and one marker, per hash slot the batch writes to: Redis
+     * Cluster refuses a transaction whose keys span slots.
      */
     private static final class PipeState {
-        final RespWriter out;
         final List<byte[][]> commands = new ArrayList<>();
         int selected = -1;
-
-        PipeState(RespWriter out) {
-            this.out = out;
-        }
     }
 
     /** One flush: the offset it brings the target to once every pipe answered its part. */
@@ -551,35 +556,26 @@ final class LiveFollow {
         }
     }
 
-    private void encode(String at, byte[][] command) {
-        String key = at == null ? "" : at;
-        if (offsetAfter <= held.getOrDefault(key, -1L)) {
-            return; // this node took it before the interruption, with its marker
+    private void encode(int slot, byte[][] command) {
+        if (offsetAfter <= held.getOrDefault(slot, -1L)) {
+            return; // the target took it before the interruption, with its marker
         }
-        PipeState state = pending.computeIfAbsent(key, k -> {
-            PipeState fresh = new PipeState(pipe(k).encoder());
-            write(fresh, new byte[][]{MULTI});
+        PipeState state = pending.computeIfAbsent(slot, k -> {
+            PipeState fresh = new PipeState();
+            fresh.commands.add(new byte[][]{MULTI});
             return fresh;
         });
         if (owners == null) {
             select(state, plan.targetDb(db < 0 ? 0 : db));
         }
-        write(state, command);
+        state.commands.add(command);
     }
 
     private static void select(PipeState state, int want) {
         if (state.selected != want) {
-            write(state, new byte[][]{SELECT, ascii(Integer.toString(want))});
+            state.commands.add(new byte[][]{SELECT, ascii(Integer.toString(want))});
             state.selected = want;
         }
-    }
-
-    private static void write(PipeState state, byte[][] command) {
-        state.out.array(command.length);
-        for (byte[] part : command) {
-            state.out.bulk(part);
-        }
-        state.commands.add(command);
     }
 
     private int pendingCommands() {
@@ -604,28 +600,52 @@ final class LiveFollow {
                 return n.endpoint();
             }
         }
-        throw new CachectlException(ExitCode.FAILED, "no target node " + address + " serves a slot any more");
+        throw new CachectlException(ExitCode.FAILED, "target node " + address + " no longer serves any slot of "
+                + plan.target() + ": the cluster changed during the live follow; --resume goes on with its new layout");
+    }
+
+    /** The target node whose pipe carries the transaction of {@code slot}. */
+    private String nodeOf(int slot) {
+        if (slot == STANDALONE) {
+            return "";
+        }
+        SourceNode owner = owners[slot];
+        if (owner == null) {
+            throw new CachectlException(ExitCode.FAILED, "no master of " + plan.target() + " serves hash slot " + slot
+                    + " (the cluster changed during the live follow): fix the target cluster, then --resume");
+        }
+        return owner.address();
     }
 
     /** Sends what is encoded; the target's answers move the applied offset to {@code offset}, in order. */
     private void flush(long offset) {
         Batch batch = new Batch(offset, db);
-        List<Map.Entry<String, PipeState>> parts = new ArrayList<>(pending.entrySet());
-        pending.clear();
-        batch.parts.set(parts.size() + 1);
-        synchronized (unacknowledged) {
-            unacknowledged.add(batch);
-        }
+        Map<String, List<byte[][]>> byNode = new LinkedHashMap<>();
         byte[] position = ascii(replicationId + " " + offset + " " + db);
-        for (Map.Entry<String, PipeState> part : parts) {
+        for (Map.Entry<Integer, PipeState> part : pending.entrySet()) {
             PipeState state = part.getValue();
             if (owners == null) {
                 select(state, markerDb());
             }
-            write(state, new byte[][]{SET, markerKey(part.getKey()), position});
-            write(state, new byte[][]{EXEC});
+            state.commands.add(new byte[][]{SET, markerKey(node.address(), part.getKey()), position});
+            state.commands.add(new byte[][]{EXEC});
+            byNode.computeIfAbsent(nodeOf(part.getKey()), n -> new ArrayList<>()).addAll(state.commands);
+        }
+        pending.clear();
+        batch.parts.set(byNode.size() + 1);
+        synchronized (unacknowledged) {
+            unacknowledged.add(batch);
+        }
+        for (Map.Entry<String, List<byte[][]>> part : byNode.entrySet()) {
             RespPipe pipe = pipe(part.getKey());
-            if (!pipe.send(state.commands.size(), new Replies(state.commands, batch, part.getKey()))) {
+            RespWriter out = pipe.encoder();
+            for (byte[][] command : part.getValue()) {
+                out.array(command.length);
+                for (byte[] arg : command) {
+                    out.bulk(arg);
+                }
+            }
+            if (!pipe.send(part.getValue().size(), new Replies(part.getValue(), batch))) {
                 throw new CachectlException(ExitCode.DOWN, pipe.lost());
             }
         }
@@ -650,132 +670,153 @@ final class LiveFollow {
         return plan.targetDb(plan.sourceDbs().isEmpty() ? 0 : plan.sourceDbs().get(0));
     }
 
-    /**
-     * The key on the target that holds how far this node's stream is applied: one per target node of a
-     * cluster, with a hash tag that puts it in a slot that node serves.
-     */
-    private byte[] markerKey(String targetNode) {
-        return markerKey(node.address(), owners, targetNode);
-    }
+    /** Per hash slot, a hash tag that puts a key in it: {@code {tag}} hashes to slot i. Made once, on first use. */
+    private static final class SlotTags {
+        static final String[] TAGS = new String[16384];
 
-    /** The marker of {@code source}'s follow on {@code targetNode}, given the target's slot owners (null: standalone). */
-    private static byte[] markerKey(String source, SourceNode[] owners, String targetNode) {
-        String name = MARKER_PREFIX + source;
-        if (owners == null || targetNode.isEmpty()) {
-            return ascii(name);
-        }
-        for (int tag = 0; ; tag++) {
-            byte[] key = ascii(name + ":{" + tag + "}");
-            SourceNode owner = owners[JedisClusterCRC16.getSlot(key)];
-            if (owner != null && owner.address().equals(targetNode)) {
-                return key;
+        static {
+            int missing = TAGS.length;
+            for (int n = 0; missing > 0; n++) {
+                String tag = Integer.toString(n, 36);
+                int slot = JedisClusterCRC16.getSlot(tag);
+                if (TAGS[slot] == null) {
+                    TAGS[slot] = tag;
+                    missing--;
+                }
             }
         }
     }
 
     /**
-     * Where a resume of {@code source}'s follow starts, and what each target node already holds of the
-     * stream after that point. The checkpoint's position lags by up to a second; the target's markers are
-     * exact, written with the writes: one for a standalone target, one per node of a cluster, each as far
-     * as that node got. The resume starts at the furthest point every node holds, and each node skips
+     * The key on the target that holds how far {@code source}'s stream is applied: one for a standalone
+     * target, one per hash slot of a cluster target, with a hash tag that puts it in that slot.
+     */
+    static byte[] markerKey(String source, int slot) {
+        String name = MARKER_PREFIX + source;
+        return ascii(slot == STANDALONE ? name : name + ":{" + SlotTags.TAGS[slot] + "}");
+    }
+
+    /**
+     * Where a resume of {@code source}'s follow starts, and what the target already holds of the stream
+     * after that point. The checkpoint's position lags by up to a second; the target's markers are exact,
+     * written with the writes: one for a standalone target, where the resume starts at the marker; one
+     * per hash slot of a cluster target, where the resume starts at the checkpoint and each slot skips
      * the writes up to its own marker, so none is applied twice.
      */
     static Resume resumePosition(MigrationPlan plan, Target target, String source, Checkpoint.Live saved) {
         if (saved == null) {
             return null;
         }
-        Map<String, Long> held = new HashMap<>();
+        Map<Integer, Long> held = new HashMap<>();
         long start = saved.offset();
         int db = saved.db();
-        Long least = null;
         for (String[] marker : markers(plan, target, source)) {
             if (marker.length == 4 && marker[1].equals(saved.replicationId())) {
+                int slot = Integer.parseInt(marker[0]);
                 long offset = Long.parseLong(marker[2]);
-                held.put(marker[0], offset);
-                if (least == null || offset < least) {
-                    least = offset;
+                held.put(slot, offset);
+                if (slot == STANDALONE && offset > start) {
+                    start = offset;
                     db = Integer.parseInt(marker[3]);
                 }
             }
         }
-        if (least != null && least > start) {
-            start = least;
-        } else {
-            db = saved.db();
-        }
         return new Resume(new Checkpoint.Live(source, saved.replicationId(), start, db), held);
     }
 
-    /** A resume's starting point, and per target node ("" for a standalone target) the offset it holds. */
-    record Resume(Checkpoint.Live from, Map<String, Long> held) {
+    /** A resume's starting point, and per target slot ({@link #STANDALONE} for one server) the offset it holds. */
+    record Resume(Checkpoint.Live from, Map<Integer, Long> held) {
     }
 
-    /** The markers the target holds for {@code source}: {target node, replid, offset, db}. */
+    /** The markers the target holds for {@code source}: {slot, replid, offset, db}. */
     static List<String[]> markers(MigrationPlan plan, Target target, String source) {
         List<String[]> found = new ArrayList<>();
         if (!target.cluster()) {
             try (Jedis jedis = RedisClients.open(plan.target().withDb(plan.targetDb(plan.sourceDbs().isEmpty() ? 0
                     : plan.sourceDbs().get(0))), Duration.ofSeconds(5))) {
-                byte[] v = jedis.get(ascii(MARKER_PREFIX + source));
+                byte[] v = jedis.get(markerKey(source, STANDALONE));
                 if (v != null) {
-                    found.add(("" + " " + new String(v, StandardCharsets.US_ASCII)).split(" ", -1));
+                    found.add((STANDALONE + " " + new String(v, StandardCharsets.US_ASCII)).split(" ", -1));
                 }
             } catch (JedisException e) {
                 throw ConnectionLoss.of("target", plan.target(), e);
             }
             return found;
         }
-        // each node's marker by name, as the follow that wrote it named it: no KEYS scan of a big target
+        // every slot's marker by name, pipelined per node: 16384 GETs, no KEYS scan of a big target
         SourceNode[] owners = Topology.slotOwners(target.endpoint());
-        java.util.Set<String> nodes = new java.util.HashSet<>();
-        for (SourceNode n : owners) {
-            if (n != null && nodes.add(n.address())) {
-                try (Jedis jedis = RedisClients.open(n.endpoint(), Duration.ofSeconds(5))) {
-                    byte[] v = jedis.get(markerKey(source, owners, n.address()));
-                    if (v != null) {
-                        found.add((n.address() + " " + new String(v, StandardCharsets.US_ASCII)).split(" "));
-                    }
-                } catch (JedisException e) {
-                    throw ConnectionLoss.of("target", n.endpoint(), e);
+        bySlotOwner(owners, (node, slots) -> {
+            List<redis.clients.jedis.Response<byte[]>> values = new ArrayList<>();
+            try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(10));
+                 redis.clients.jedis.Pipeline p = jedis.pipelined()) {
+                slots.forEach(slot -> values.add(p.get(markerKey(source, slot))));
+                p.sync();
+            } catch (JedisException e) {
+                throw ConnectionLoss.of("target", node.endpoint(), e);
+            }
+            for (int i = 0; i < slots.size(); i++) {
+                byte[] v = values.get(i).get();
+                if (v != null) {
+                    found.add((slots.get(i) + " " + new String(v, StandardCharsets.US_ASCII)).split(" ", -1));
                 }
             }
-        }
+        });
         return found;
+    }
+
+    /** Calls {@code each} once per master of the cluster with the slots it serves. */
+    private static void bySlotOwner(SourceNode[] owners, java.util.function.BiConsumer<SourceNode, List<Integer>> each) {
+        Map<String, List<Integer>> slots = new LinkedHashMap<>();
+        Map<String, SourceNode> nodes = new HashMap<>();
+        for (int slot = 0; slot < owners.length; slot++) {
+            if (owners[slot] != null) {
+                slots.computeIfAbsent(owners[slot].address(), a -> new ArrayList<>()).add(slot);
+                nodes.putIfAbsent(owners[slot].address(), owners[slot]);
+            }
+        }
+        slots.forEach((address, served) -> each.accept(nodes.get(address), served));
     }
 
     /** At a clean end the markers go: the target then holds exactly the source's keys. */
     void removeMarkers() {
-        try (Target.Session session = target.session()) {
-            if (owners == null) {
-                session.commands(markerDb()).del(ascii(MARKER_PREFIX + node.address()));
-                return;
+        if (owners == null) {
+            try (Target.Session session = target.session()) {
+                session.commands(markerDb()).del(markerKey(node.address(), STANDALONE));
+            } catch (JedisException e) {
+                throw ConnectionLoss.of("target", plan.target(), e);
             }
-            for (String n : masters()) {
-                try (Jedis jedis = RedisClients.open(nodeEndpoint(n), Duration.ofSeconds(5))) {
-                    jedis.del(markerKey(n));
-                }
-            }
-        } catch (JedisException e) {
-            throw ConnectionLoss.of("target", plan.target(), e);
+            return;
         }
+        // every slot's, whether this run or an interrupted one wrote it
+        bySlotOwner(owners, (n, slots) -> {
+            try (Jedis jedis = RedisClients.open(n.endpoint(), Duration.ofSeconds(10));
+                 redis.clients.jedis.Pipeline p = jedis.pipelined()) {
+                slots.forEach(slot -> p.del(markerKey(node.address(), slot)));
+                p.sync();
+            } catch (JedisException e) {
+                throw ConnectionLoss.of("target", n.endpoint(), e);
+            }
+        });
     }
 
     /**
-     * Matches one connection's answers to a batch. A write the target refuses is a failure with its
-     * reason, never silent; a batch refused whole ({@code EXECABORT}: a command the target does not
-     * know, a slot that moved) is applied again command by command, so one bad write costs only itself.
+     * Matches one connection's answers to the transactions of a batch sent on it. A write the target
+     * refuses is a failure with its reason, never silent; a transaction refused whole ({@code EXECABORT}:
+     * a command the target does not know, a slot that moved) is applied again command by command, so one
+     * bad write costs only itself.
      */
     private final class Replies implements RespPipe.Replies {
         private final List<byte[][]> commands;
         private final Batch batch;
-        private final String at;
-        private final List<String> queueErrors = new ArrayList<>();
+        private final String[] queueErrors;
         private int next;
+        /** Where the transaction being answered starts (its MULTI). */
+        private int start;
 
-        Replies(List<byte[][]> commands, Batch batch, String at) {
+        Replies(List<byte[][]> commands, Batch batch) {
             this.commands = commands;
             this.batch = batch;
-            this.at = at;
+            this.queueErrors = new String[commands.size()];
         }
 
         @Override
@@ -783,10 +824,12 @@ final class LiveFollow {
             int index = next++;
             byte[][] command = commands.get(index);
             if (command[0] != EXEC) {
-                queueErrors.add(kind == RespReader.ERROR ? reader.error() : null);
+                queueErrors[index] = kind == RespReader.ERROR ? reader.error() : null;
                 return;
             }
-            int data = dataCommands();
+            int from = start;
+            start = index + 1;
+            int data = dataCommands(from, index);
             if (kind == RespReader.ARRAY) {
                 int errors = reader.arrayErrors();
                 totals.applied.add(data - errors);
@@ -796,23 +839,24 @@ final class LiveFollow {
                 }
                 return;
             }
-            // EXECABORT: nothing of the batch was applied
-            oneByOne();
+            // EXECABORT: nothing of the transaction was applied
+            oneByOne(from, index);
         }
 
-        private int dataCommands() {
+        private int dataCommands(int from, int to) {
             int n = 0;
-            for (byte[][] c : commands) {
-                if (c[0] != MULTI && c[0] != EXEC && c[0] != SELECT && c[0] != SET) {
+            for (int i = from; i < to; i++) {
+                byte[] name = commands.get(i)[0];
+                if (name != MULTI && name != EXEC && name != SELECT && name != SET) {
                     n++;
                 }
             }
             return n;
         }
 
-        private void oneByOne() {
+        private void oneByOne(int from, int to) {
             int selected = 0;
-            for (int i = 0; i < commands.size(); i++) {
+            for (int i = from; i < to; i++) {
                 byte[][] c = commands.get(i);
                 if (c[0] == MULTI || c[0] == EXEC) {
                     continue;
@@ -821,7 +865,7 @@ final class LiveFollow {
                     selected = Integer.parseInt(new String(c[1], StandardCharsets.US_ASCII));
                     continue;
                 }
-                String queued = i < queueErrors.size() ? queueErrors.get(i) : null;
+                String queued = queueErrors[i];
                 String error = queued != null && !queued.startsWith("MOVED") && !queued.startsWith("ASK") ? queued
                         : sendOne(c, selected);
                 boolean marker = c[0] == SET;
