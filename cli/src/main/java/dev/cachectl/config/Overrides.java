@@ -6,10 +6,12 @@ import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * "A flag typed on the command line overrides the config file", written once: for settings by name (a
- * managed instance's) and for records whose components are settings (a warm job's). Absent is null.
+ * managed instance's), for records whose components are settings (a warm job's) and for one setting (a
+ * group's tolerance). Absent is null.
  */
 public final class Overrides {
 
@@ -25,6 +27,11 @@ public final class Overrides {
             }
         });
         return merged;
+    }
+
+    /** One setting: {@code typed} when given, else the configured one (read only then: reading it may refuse it). */
+    public static <T> T setting(T typed, Supplier<T> configured) {
+        return typed != null ? typed : configured.get();
     }
 
     /** A record of {@code typed}'s components where given, {@code configured}'s elsewhere; {@code typed} when none is configured. */
