@@ -1,7 +1,6 @@
 package dev.cachectl.lifecycle;
 
 import dev.cachectl.CachectlException;
-import dev.cachectl.Cancellation;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.ClusterMember;
@@ -57,20 +56,20 @@ final class ClusterStart {
     private final List<ServerProcess> servers = new ArrayList<>();
     private final List<Path> createdDirs = new ArrayList<>();
     private final boolean dirExisted;
-    private final Cancellation cancellation;
+    private final Runnable checkStop;
     private boolean fixedPorts;
 
     /** {@code leftoversOfCrash}: node folders found here belong to a crashed cluster without kept data;
      * {@code dirExisted}: the instance's folder was there before this start (the settings it wrote do not count);
-     * {@code settings}: the servers' settings as the engine judged them; {@code cancellation}: the run's token. */
+     * {@code settings}: the servers' settings as the engine judged them; {@code checkStop} throws when the run's token stopped the start. */
     ClusterStart(StateStore states, Engine engine, InstanceSpec spec, ServerSettings settings, ResolvedBinary binary,
-                 Duration wait, List<String> notes, boolean leftoversOfCrash, boolean dirExisted, Cancellation cancellation) {
+                 Duration wait, List<String> notes, boolean leftoversOfCrash, boolean dirExisted, Runnable checkStop) {
         this.states = states;
         this.engine = engine;
         this.spec = spec;
         this.settings = settings;
         this.shape = settings.cluster();
-        this.cancellation = cancellation;
+        this.checkStop = checkStop;
         this.binary = binary;
         this.wait = wait;
         this.notes = notes;
@@ -97,7 +96,7 @@ final class ClusterStart {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             List<ClusterMember> members = engine.formCluster(endpoints, shape, left, this::checkRunning);
             // a request that came while nothing waited still stops this start
-            cancellation.throwIfCancelled();
+            checkStop.run();
             InstanceState state = writeState(members, hellos);
             // the run ids in the state's node order, as status and the supervisor read them back
             ActivityTracker.reset(dir, String.join(",", state.nodes().stream().map(NodeState::runId).toList()), 0,
@@ -110,13 +109,12 @@ final class ClusterStart {
                     .withNodes(state);
         } catch (ClusterNodeException e) {
             List<String> log = e.node() < servers.size() ? servers.get(e.node()).logTail() : List.of();
-            throw Lifecycle.cleanUpAfter(new CachectlException(e.exitCode(), e.getMessage(), log, e), spec.name(), cancellation,
-                    this::abandon);
+            throw Lifecycle.cleanUpAfter(new CachectlException(e.exitCode(), e.getMessage(), log, e), spec.name(), this::abandon);
         } catch (IOException e) {
             abandon();
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw Lifecycle.cleanUpAfter(e, spec.name(), cancellation, this::abandon);
+            throw Lifecycle.cleanUpAfter(e, spec.name(), this::abandon);
         }
     }
 
@@ -159,7 +157,7 @@ final class ClusterStart {
                             members.get(i).nodeId(), hellos.get(i).runId()));
                 }
             }
-            cancellation.throwIfCancelled();
+            checkStop.run();
             InstanceState state = existing.withNodes(shape, nodes);
             states.write(state);
             ActivityTracker.reset(dir, String.join(",", state.nodes().stream().map(NodeState::runId).toList()), 0,

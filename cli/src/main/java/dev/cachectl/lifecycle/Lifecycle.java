@@ -42,6 +42,11 @@ public final class Lifecycle {
     private final StateStore states;
     private final Map<String, String> env;
     private final Cancellation cancellation;
+    /**
+     * Set when the token stopped the start under way. Not when a request was only passed on ({@code run} forwards
+     * signals to its command, and stops what it started itself once the start is over).
+     */
+    private volatile boolean stopRequested;
 
     /** {@code cancellation}: the run's token; a request stops a start, which then stops what it launched. */
     public Lifecycle(StateStore states, Map<String, String> env, Cancellation cancellation) {
@@ -64,10 +69,14 @@ public final class Lifecycle {
         }
         // a request (Ctrl-C, SIGTERM) interrupts the waits; the start stops what it launched and says so (exit 130)
         Thread starter = Thread.currentThread();
-        try (Cancellation.Registration stop = cancellation.onCancelUndoing(reason -> starter.interrupt())) {
+        stopRequested = false;
+        try (Cancellation.Registration stop = cancellation.onCancelUndoing(reason -> {
+            stopRequested = true;
+            starter.interrupt();
+        })) {
             return startManaged(((InstanceRef.Managed) ref).spec(), wait);
         } finally {
-            if (cancellation.isCancelled()) {
+            if (stopRequested) {
                 // a request that came after the last wait must not interrupt what follows
                 Thread.interrupted();
             }
@@ -94,7 +103,7 @@ public final class Lifecycle {
                 if (gone.isEmpty()) {
                     InstanceSpec bound = bind(spec, recorded, notes);
                     if (ClusterGrowth.grows(bound, state)) {
-                        return ClusterGrowth.grow(states, bound, state, wait, env, notes, cancellation);
+                        return ClusterGrowth.grow(states, bound, state, wait, env, notes, this::checkStop);
                     }
                     return alreadyRunning(bound, state, notes);
                 }
@@ -145,7 +154,7 @@ public final class Lifecycle {
     private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings server, ResolvedBinary binary, Duration ready,
                                List<String> notes, Home home, boolean crashed, boolean dirExisted) {
         if (server.cluster() != null) {
-            return new ClusterStart(states, engine, spec, server, binary, ready, notes, crashed, dirExisted, cancellation).run();
+            return new ClusterStart(states, engine, spec, server, binary, ready, notes, crashed, dirExisted, this::checkStop).run();
         }
         Path dir = home.instanceDir(spec.name());
         int keptNodes = ClusterStart.nodeDirs(dir).size();
@@ -257,7 +266,7 @@ public final class Lifecycle {
             states.write(state);
             ServerHello hello = server.awaitReady(wait, deadline, "");
             // a request that came while nothing waited (the server answered at once) still stops this start
-            cancellation.throwIfCancelled();
+            checkStop();
             state = state.withRunId(hello.runId());
             states.write(state);
             ActivityTracker.reset(dir, hello.runId(), 0, System.currentTimeMillis());
@@ -271,7 +280,7 @@ public final class Lifecycle {
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             ServerProcess launched = server;
-            throw cleanUpAfter(e, spec.name(), cancellation, () -> abandon(launched, spec.name(), dir, dirExisted));
+            throw cleanUpAfter(e, spec.name(), () -> abandon(launched, spec.name(), dir, dirExisted));
         }
     }
 
@@ -344,14 +353,21 @@ public final class Lifecycle {
      * Runs a start's cleanup even when the thread was interrupted (the cleanup waits for processes to exit),
      * and turns an interruption into the one message that says so.
      */
-    static RuntimeException cleanUpAfter(RuntimeException failure, String name, Cancellation cancellation, Runnable cleanup) {
-        boolean interrupted = Thread.interrupted() || cancellation.isCancelled()
+    static RuntimeException cleanUpAfter(RuntimeException failure, String name, Runnable cleanup) {
+        boolean interrupted = Thread.interrupted()
                 || failure instanceof CachectlException c && c.exitCode() == ExitCode.INTERRUPTED;
         cleanup.run();
         if (interrupted) {
             return interrupted("'" + name + "': ");
         }
         return failure;
+    }
+
+    /** Ends the start under way (exit 130, after its cleanup) when the token stopped it, even where nothing waited. */
+    private void checkStop() {
+        if (stopRequested) {
+            throw new CachectlException(ExitCode.INTERRUPTED, "interrupted");
+        }
     }
 
     static void sleep(long ms) {
