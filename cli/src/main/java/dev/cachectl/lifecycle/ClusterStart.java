@@ -157,7 +157,7 @@ final class ClusterStart {
                             members.get(i).nodeId(), hellos.get(i).runId()));
                 }
             }
-            checkStop.run();
+            // joined, the new nodes are members of the running cluster: a stop requested now lets the growth be recorded
             InstanceState state = existing.withNodes(shape, nodes);
             states.write(state);
             ActivityTracker.reset(dir, String.join(",", state.nodes().stream().map(NodeState::runId).toList()), 0,
