@@ -13,8 +13,11 @@ import java.util.function.Consumer;
  */
 public final class Cancellation {
 
-    /** What a repeated request means to whoever sent it: a job that will not wait to wind down. */
-    public enum Request { FIRST, REPEATED, PASSED_ON }
+    /**
+     * What a request means to whoever sent it: the first stops the job; a repeated one asks to end at once, unless the
+     * job is undoing what it started ({@link #onCancelUndoing}), which is never cut short (DEFERRED).
+     */
+    public enum Request { FIRST, REPEATED, PASSED_ON, DEFERRED }
 
     /** Starts watching the outside world for this token (e.g. installs signal handlers) until closed. */
     public interface Source {
@@ -36,6 +39,7 @@ public final class Cancellation {
     private volatile String reason;
     private Registration watching;
     private int registered;
+    private final java.util.concurrent.atomic.AtomicInteger undoing = new java.util.concurrent.atomic.AtomicInteger();
 
     public Cancellation(Source source) {
         this.source = source;
@@ -71,6 +75,26 @@ public final class Cancellation {
         return register(stops, stop);
     }
 
+    /**
+     * Like {@link #onCancel}, for a job that, once stopped, must undo what it did before it ends (a start stops the
+     * servers it launched and removes their state): until closed, a repeated request is {@link Request#DEFERRED}
+     * rather than an exit at once, so that nothing it launched is left behind. The job must stop promptly.
+     */
+    public Registration onCancelUndoing(Consumer<String> stop) {
+        undoing.incrementAndGet();
+        Registration registration = onCancel(stop);
+        boolean[] closed = {false};
+        return () -> {
+            synchronized (closed) {
+                if (!closed[0]) {
+                    closed[0] = true;
+                    undoing.decrementAndGet();
+                }
+            }
+            registration.close();
+        };
+    }
+
     /** Until closed, every signal is given to {@code forward} by name ("INT", "TERM", "HUP"), none escalates. */
     public Registration onSignal(Consumer<String> forward) {
         return register(forwards, forward);
@@ -92,7 +116,7 @@ public final class Cancellation {
             stops.forEach(s -> s.accept(reason));
             return Request.FIRST;
         }
-        return Request.REPEATED;
+        return undoing.get() > 0 ? Request.DEFERRED : Request.REPEATED;
     }
 
     /** Cancels for {@code why} (no signal involved). */

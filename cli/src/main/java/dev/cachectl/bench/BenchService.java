@@ -76,9 +76,10 @@ public final class BenchService {
 
     private BenchTarget open(String nameOrUrl) {
         InstanceRef ref = catalog.resolve(nameOrUrl);
-        String engine = ref instanceof InstanceRef.External ext ? ext.engine() : ((InstanceRef.Managed) ref).spec().engine();
-        if (engine != null && !engine.equals("redis")) {
-            throw CachectlException.usage("'" + ref.name() + "' is a " + engine + " instance; bench drives Redis here");
+        // a managed instance's engine is its state's while it runs (start --engine), else its config's
+        dev.cachectl.engine.Engine engine = catalog.engineOf(nameOrUrl);
+        if (!engine.equals(dev.cachectl.engine.Engines.of("redis://"))) {
+            throw CachectlException.usage("'" + ref.name() + "' is a " + engine.name() + " instance; bench drives Redis here");
         }
         Endpoint endpoint = catalog.reachableEndpoint(nameOrUrl);
         String label = ref instanceof InstanceRef.External ext && nameOrUrl.contains("://") ? ext.endpoint().toString() : ref.name();

@@ -2,6 +2,7 @@ package dev.cachectl.bench;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.lifecycle.InstanceSpec;
 import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.StartResult;
@@ -72,7 +73,8 @@ public final class EvictionBench {
 
     private Policy measure(Plan plan, String policy, Zipf zipf, ProgressListener progress) {
         String name = "bench-" + policy + "-" + ProcessHandle.current().pid();
-        InstanceSpec spec = InstanceSpec.defaults(name).withMaxmemory(plan.maxmemory()).withPolicy(policy);
+        InstanceSpec spec = InstanceSpec.defaults(name).with(ServerSettings.MAXMEMORY, plan.maxmemory())
+                .with(ServerSettings.POLICY, policy);
         try {
             StartResult started = lifecycle.start(new InstanceRef.Managed(spec, "bench --mode eviction"), null);
             try (Jedis jedis = RedisClients.open(started.endpoint(), STOP_TIMEOUT)) {

@@ -166,7 +166,7 @@ public final class CachectlCommand implements Runnable {
      */
     Lifecycle lifecycle() {
         Home home = Home.resolve(homeDir == null ? null : environment.workingDir().resolve(homeDir), environment.variables());
-        return new Lifecycle(new StateStore(home), environment.variables());
+        return new Lifecycle(new StateStore(home), environment.variables(), cancellation);
     }
 
     /** The exit-code table of every command's help, from {@link ExitCode}. */

@@ -16,7 +16,8 @@ import java.util.function.IntConsumer;
  * handles signals. Handlers are installed only while a job listens on its token (otherwise a signal
  * has its default effect), and the previous ones come back afterwards. The first signal asks the job to
  * wind down (finish what is in flight, say how far it got, exit 130); a repeated one, from someone who
- * will not wait (a read blocked on stdin, a stuck server), exits at once. {@code run} instead gets every
+ * will not wait (a read blocked on stdin, a stuck server), exits at once, unless the job is stopping what it
+ * launched (a start), which it finishes first. {@code run} instead gets every
  * signal to pass on to its child.
  */
 public final class Signals implements Cancellation.Source {
@@ -42,10 +43,14 @@ public final class Signals implements Cancellation.Source {
             try {
                 Signal signal = new Signal(name);
                 previous.put(signal, Signal.handle(signal, s -> {
-                    if (token.signal(s.getName()) == Cancellation.Request.REPEATED) {
+                    Cancellation.Request request = token.signal(s.getName());
+                    if (request == Cancellation.Request.REPEATED) {
                         err.println("interrupted again: exiting at once, without waiting for what is in flight");
                         err.flush();
                         exit.accept(ExitCode.INTERRUPTED.code());
+                    } else if (request == Cancellation.Request.DEFERRED) {
+                        err.println("interrupted again: still stopping what it launched, so that nothing is left behind");
+                        err.flush();
                     }
                 }));
             } catch (IllegalArgumentException e) {

@@ -1,8 +1,8 @@
 package dev.cachectl.cli;
 
-import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
-import dev.cachectl.lifecycle.ClusterShape;
+import dev.cachectl.engine.ClusterShape;
+import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.InstanceSpec;
@@ -20,7 +20,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code cachectl start NAME…}: launch managed instances, or check that external ones answer. */
@@ -97,15 +99,8 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             throw CachectlException.usage("--port " + port + " cannot be given to " + targets.size()
                     + " instances at once; use --port auto or start them one by one");
         }
-        // Ctrl-C interrupts the wait, and the start stops what it launched and says it was interrupted (exit 130)
-        Thread starter = Thread.currentThread();
-        PerInstance<StartResult> batch;
-        try (Cancellation.Registration stop = top.cancellation().onCancel(reason -> starter.interrupt())) {
-            batch = startAll(ctx, output, targets);
-        } finally {
-            // a signal that came after the last wait must not interrupt what follows
-            Thread.interrupted();
-        }
+        // Ctrl-C or SIGTERM stops a start, which stops what it launched and says it was interrupted (exit 130)
+        PerInstance<StartResult> batch = startAll(ctx, output, targets);
         if (output.json()) {
             List<StartResult> results = batch.results();
             output.printJson(Map.of("instances", showPassword ? results.stream().map(StartResult::unredacted).toList() : results));
@@ -116,9 +111,10 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
     private PerInstance<StartResult> startAll(CachectlCommand.Context ctx, Output output, List<String> targets) {
         return PerInstance.run(targets, target -> {
             InstanceRef ref = ctx.catalog().resolve(target);
+            Map<String, Object> typed = typed();
             if (ref instanceof InstanceRef.Managed managed) {
-                ref = new InstanceRef.Managed(apply(managed.spec()), managed.origin());
-            } else if (hasManagedFlags()) {
+                ref = new InstanceRef.Managed(managed.spec().overriddenBy(typed), managed.origin());
+            } else if (!typed.isEmpty()) {
                 output.warn("'" + ref.name() + "' is external (" + ref.origin() + "): server options are ignored");
             }
             StartResult result = ctx.lifecycle().start(ref, wait);
@@ -157,52 +153,38 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
                 : String.join(", ", nodes.stream().map(n -> Integer.toString(n.port())).toList());
     }
 
-    private boolean hasManagedFlags() {
-        return engine != null || port != null || maxmemory != null || policy != null || persist != null
-                || password != null || idleTimeout != null || binary != null || cluster != null || tls != null;
+    /**
+     * The settings typed on the command line, by the names cachectl.yaml gives them: they override the config's
+     * ({@link InstanceSpec#overriddenBy}). A generated password is one per instance.
+     */
+    private Map<String, Object> typed() {
+        Map<String, Object> t = new LinkedHashMap<>();
+        put(t, InstanceSpec.ENGINE, engine == null ? null : engine.toLowerCase(Locale.ROOT));
+        try {
+            put(t, InstanceSpec.PORT, port == null ? null : InstanceCatalog.parsePortOrAuto(port));
+        } catch (IllegalArgumentException e) {
+            throw CachectlException.usage("--port: " + e.getMessage());
+        }
+        put(t, ServerSettings.MAXMEMORY, maxmemory);
+        put(t, ServerSettings.POLICY, policy == null ? null : policy.toLowerCase(Locale.ROOT));
+        put(t, ServerSettings.PERSIST, persist);
+        put(t, ServerSettings.PASSWORD, password == null ? null : password.generate ? generatePassword() : password.value);
+        // zero overrides a configured idle timeout with none
+        put(t, InstanceSpec.IDLE_TIMEOUT, idleTimeout);
+        put(t, InstanceSpec.BINARY, binary == null ? null : top.environment().workingDir().resolve(binary));
+        put(t, ServerSettings.TLS, tls);
+        try {
+            put(t, ServerSettings.CLUSTER, cluster == null ? null : ClusterShape.parse(cluster));
+        } catch (IllegalArgumentException e) {
+            throw CachectlException.usage("--cluster: " + e.getMessage());
+        }
+        return t;
     }
 
-    /** Command-line flags override the config file's settings. */
-    private InstanceSpec apply(InstanceSpec s) {
-        if (engine != null) {
-            s = s.withEngine(engine.toLowerCase(java.util.Locale.ROOT));
+    private static void put(Map<String, Object> settings, String name, Object value) {
+        if (value != null) {
+            settings.put(name, value);
         }
-        if (port != null) {
-            try {
-                s = s.withPort(port.equalsIgnoreCase("auto") ? null : InstanceCatalog.parsePort(port));
-            } catch (IllegalArgumentException e) {
-                throw CachectlException.usage("--port: " + e.getMessage());
-            }
-        }
-        if (maxmemory != null) {
-            s = s.withMaxmemory(maxmemory);
-        }
-        if (policy != null) {
-            s = s.withPolicy(policy.toLowerCase(java.util.Locale.ROOT));
-        }
-        if (persist != null) {
-            s = s.withPersist(persist);
-        }
-        if (password != null) {
-            s = s.withPassword(password.generate ? generatePassword() : password.value);
-        }
-        if (idleTimeout != null) {
-            s = s.withIdleTimeout(idleTimeout.isZero() ? null : idleTimeout);
-        }
-        if (binary != null) {
-            s = s.withBinary(top.environment().workingDir().resolve(binary));
-        }
-        if (tls != null) {
-            s = s.withTls(tls);
-        }
-        if (cluster != null) {
-            try {
-                s = s.withCluster(ClusterShape.parse(cluster));
-            } catch (IllegalArgumentException e) {
-                throw CachectlException.usage("--cluster: " + e.getMessage());
-            }
-        }
-        return s;
     }
 
     private static String generatePassword() {

@@ -1,8 +1,6 @@
 package dev.cachectl.engine;
 
 import dev.cachectl.config.Endpoint;
-import dev.cachectl.lifecycle.ClusterShape;
-import dev.cachectl.lifecycle.InstanceSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,11 +53,18 @@ public interface Engine {
     /** {@code explicit} (from --binary or config) wins; otherwise the engine searches PATH, then its bundled fallback. */
     ResolvedBinary resolveBinary(Path explicit, Map<String, String> env, Path homeRoot);
 
-    /** Rejects settings the server would refuse, before anything is started. */
-    void validate(InstanceSpec spec);
+    /**
+     * Judges a managed server's settings ({@link ServerSettings}: by name, parsed, the command line's over the
+     * config's) before anything is started: returns them as this engine's server will run with them, and refuses
+     * any it cannot honour or its server would refuse (a usage error, exit 2, one line saying why), never ignoring one.
+     */
+    ServerSettings settings(Map<String, Object> raw);
 
-    /** Writes the server's config into the layout and returns the command line that starts it in the foreground. */
-    List<String> prepare(InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary);
+    /**
+     * Writes the server's config for instance {@code instance} into the layout and returns the command line that
+     * starts it in the foreground; {@code settings} are as {@link #settings} returned them.
+     */
+    List<String> prepare(String instance, ServerSettings settings, int port, InstanceLayout layout, ResolvedBinary binary);
 
     /** The port the config file this engine wrote ({@link #prepare}) makes the server listen on, when it says. */
     default java.util.OptionalInt configuredPort(Path configFile) {
@@ -98,10 +103,10 @@ public interface Engine {
     Endpoint localEndpoint(int port, String password);
 
     /**
-     * Other ports a server started from {@code spec} on {@code port} binds (a Redis Cluster node's bus
+     * Other ports a server started with {@code settings} on {@code port} binds (a Redis Cluster node's bus
      * port), so that a start can check them before it launches anything.
      */
-    default List<Integer> companionPorts(InstanceSpec spec, int port) {
+    default List<Integer> companionPorts(ServerSettings settings, int port) {
         return List.of();
     }
 

@@ -3,6 +3,7 @@ package dev.cachectl.lifecycle;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.util.SecureFiles;
@@ -49,12 +50,13 @@ final class ClusterGrowth {
     }
 
     static StartResult grow(StateStore states, InstanceSpec spec, InstanceState state, Duration wait, Map<String, String> env,
-                            List<String> notes) {
+                            List<String> notes, Runnable checkStop) {
         Engine engine = Engines.named(state.engine());
         InstanceSpec grown = spec.withPassword(state.password()).withTls(state.tlsCa() != null);
         Home home = states.home();
-        StartResult result = new ClusterStart(states, engine, grown, engine.resolveBinary(grown.binary(), env, home.root()),
-                wait != null ? wait : Lifecycle.DEFAULT_CLUSTER_WAIT, notes, false, true).grow(state);
+        StartResult result = new ClusterStart(states, engine, grown, engine.settings(grown.server().values()),
+                engine.resolveBinary(grown.binary(), env, home.root()),
+                wait != null ? wait : Lifecycle.DEFAULT_CLUSTER_WAIT, notes, false, true, checkStop).grow(state);
         recordShape(home.instanceDir(spec.name()), InstanceSettings.read(home.instanceDir(spec.name()))
                 .orElse(InstanceSettings.of(grown)), grown.cluster());
         return result;

@@ -5,10 +5,12 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.ClusterMember;
 import dev.cachectl.engine.ClusterNodeException;
+import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
+import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.util.Ports;
 import dev.cachectl.util.SecureFiles;
 
@@ -41,6 +43,7 @@ final class ClusterStart {
     private final StateStore states;
     private final Engine engine;
     private final InstanceSpec spec;
+    private final ServerSettings settings;
     private final ClusterShape shape;
     private final ResolvedBinary binary;
     private final Duration wait;
@@ -53,16 +56,20 @@ final class ClusterStart {
     private final List<ServerProcess> servers = new ArrayList<>();
     private final List<Path> createdDirs = new ArrayList<>();
     private final boolean dirExisted;
+    private final Runnable checkStop;
     private boolean fixedPorts;
 
     /** {@code leftoversOfCrash}: node folders found here belong to a crashed cluster without kept data;
-     * {@code dirExisted}: the instance's folder was there before this start (the settings it wrote do not count). */
-    ClusterStart(StateStore states, Engine engine, InstanceSpec spec, ResolvedBinary binary, Duration wait,
-                 List<String> notes, boolean leftoversOfCrash, boolean dirExisted) {
+     * {@code dirExisted}: the instance's folder was there before this start (the settings it wrote do not count);
+     * {@code settings}: the servers' settings as the engine judged them; {@code checkStop} throws when the run's token stopped the start. */
+    ClusterStart(StateStore states, Engine engine, InstanceSpec spec, ServerSettings settings, ResolvedBinary binary,
+                 Duration wait, List<String> notes, boolean leftoversOfCrash, boolean dirExisted, Runnable checkStop) {
         this.states = states;
         this.engine = engine;
         this.spec = spec;
-        this.shape = spec.cluster();
+        this.settings = settings;
+        this.shape = settings.cluster();
+        this.checkStop = checkStop;
         this.binary = binary;
         this.wait = wait;
         this.notes = notes;
@@ -74,9 +81,6 @@ final class ClusterStart {
 
     StartResult run() {
         long deadline = System.nanoTime() + wait.toNanos();
-        // Ctrl-C while we wait must not leave half a cluster behind
-        Thread cleanupOnExit = new Thread(this::abandon);
-        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
         try {
             List<Integer> ports = ports();
             SecureFiles.ensureDir(dir);
@@ -91,11 +95,12 @@ final class ClusterStart {
             List<Endpoint> endpoints = servers.stream().map(ServerProcess::endpoint).toList();
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             List<ClusterMember> members = engine.formCluster(endpoints, shape, left, this::checkRunning);
+            // a request that came while nothing waited still stops this start
+            checkStop.run();
             InstanceState state = writeState(members, hellos);
             // the run ids in the state's node order, as status and the supervisor read them back
             ActivityTracker.reset(dir, String.join(",", state.nodes().stream().map(NodeState::runId).toList()), 0,
                     System.currentTimeMillis());
-            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
             if (spec.idleTimeout() != null) {
                 Supervisor.ensureRunning(home);
             }
@@ -104,13 +109,12 @@ final class ClusterStart {
                     .withNodes(state);
         } catch (ClusterNodeException e) {
             List<String> log = e.node() < servers.size() ? servers.get(e.node()).logTail() : List.of();
-            throw Lifecycle.cleanUpAfter(new CachectlException(e.exitCode(), e.getMessage(), log, e), spec.name(),
-                    () -> abandonQuietly(cleanupOnExit));
+            throw Lifecycle.cleanUpAfter(new CachectlException(e.exitCode(), e.getMessage(), log, e), spec.name(), this::abandon);
         } catch (IOException e) {
-            abandonQuietly(cleanupOnExit);
+            abandon();
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw Lifecycle.cleanUpAfter(e, spec.name(), () -> abandonQuietly(cleanupOnExit));
+            throw Lifecycle.cleanUpAfter(e, spec.name(), this::abandon);
         }
     }
 
@@ -125,8 +129,6 @@ final class ClusterStart {
         int addedMasters = shape.masters() - old.masters();
         int added = addedMasters * (1 + shape.replicas());
         fixedPorts = true;
-        Thread cleanupOnExit = new Thread(this::abandonGrowth);
-        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
         try {
             List<Integer> taken = new ArrayList<>(existing.nodes().stream().map(NodeState::port).toList());
             for (int i = 0; i < added; i++) {
@@ -155,25 +157,25 @@ final class ClusterStart {
                             members.get(i).nodeId(), hellos.get(i).runId()));
                 }
             }
+            // joined, the new nodes are members of the running cluster: a stop requested now lets the growth be recorded
             InstanceState state = existing.withNodes(shape, nodes);
             states.write(state);
             ActivityTracker.reset(dir, String.join(",", state.nodes().stream().map(NodeState::runId).toList()), 0,
                     System.currentTimeMillis());
-            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
             return StartResult.of(spec.name(), StartResult.Outcome.GROWN, engine.name(), Lifecycle.endpointOf(state),
                     state.pid(), state.port(), existing.binary(), existing.binarySource(), existing.version(), notes)
                     .withNodes(state);
         } catch (ClusterNodeException e) {
             int node = e.node() - existing.nodes().size();
             List<String> log = node >= 0 && node < servers.size() ? servers.get(node).logTail() : List.of();
-            abandonQuietly(cleanupOnExit, this::abandonGrowth);
+            abandonGrowth();
             throw new CachectlException(e.exitCode(), e.getMessage().replace("every node was stopped", "the new nodes were stopped"),
                     log, e);
         } catch (IOException e) {
-            abandonQuietly(cleanupOnExit, this::abandonGrowth);
+            abandonGrowth();
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            abandonQuietly(cleanupOnExit, this::abandonGrowth);
+            abandonGrowth();
             throw e;
         }
     }
@@ -203,12 +205,12 @@ final class ClusterStart {
             for (int i = 0; i < shape.nodes(); i++) {
                 ports.add(spec.port() + i);
             }
-            int highest = ports.stream().flatMap(p -> Stream.concat(Stream.of(p), engine.companionPorts(spec, p).stream()))
+            int highest = ports.stream().flatMap(p -> Stream.concat(Stream.of(p), engine.companionPorts(settings, p).stream()))
                     .max(Integer::compare).orElseThrow();
             if (highest > 65535) {
                 throw CachectlException.usage("--port " + spec.port() + ": a cluster of " + shape.nodes()
                         + " nodes needs ports " + ports.get(0) + "-" + ports.get(ports.size() - 1)
-                        + (engine.companionPorts(spec, spec.port()).isEmpty() ? "" : " and their cluster bus ports")
+                        + (engine.companionPorts(settings, spec.port()).isEmpty() ? "" : " and their cluster bus ports")
                         + ", up to " + highest + ", above 65535: pick a lower first port");
             }
             checkFree(ports, ": pick another first port with --port N, or --port auto");
@@ -235,7 +237,7 @@ final class ClusterStart {
         if (nodeDirs.isEmpty()) {
             return List.of();
         }
-        if (!spec.persist()) {
+        if (!settings.persist()) {
             if (leftoversOfCrash) {
                 nodeDirs.forEach(SecureFiles::deleteTree);
                 return List.of();
@@ -280,7 +282,7 @@ final class ClusterStart {
             if (!Ports.isFree(port)) {
                 throw taken(port, "port " + port + " (" + node + ")", hint, null);
             }
-            for (int companion : engine.companionPorts(spec, port)) {
+            for (int companion : engine.companionPorts(settings, port)) {
                 if (!Ports.isFree(companion)) {
                     throw taken(companion, "port " + companion + " (the cluster bus port of " + node + ", on port " + port + ")",
                             hint, null);
@@ -300,11 +302,11 @@ final class ClusterStart {
         Set<Integer> taken = new HashSet<>();
         for (int p : chosen) {
             taken.add(p);
-            taken.addAll(engine.companionPorts(spec, p));
+            taken.addAll(engine.companionPorts(settings, p));
         }
         for (int attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
             int port = Ports.pickFree();
-            List<Integer> companions = engine.companionPorts(spec, port);
+            List<Integer> companions = engine.companionPorts(settings, port);
             if (!taken.contains(port) && companions.stream().allMatch(c -> c <= 65535 && !taken.contains(c) && Ports.isFree(c))) {
                 return port;
             }
@@ -317,7 +319,7 @@ final class ClusterStart {
         if (!Files.isDirectory(nodeDir)) {
             createdDirs.add(nodeDir);
         }
-        return ServerProcess.launch(engine, spec, port, InstanceLayout.in(nodeDir, engine.name() + ".conf"), binary);
+        return ServerProcess.launch(engine, spec.name(), settings, port, InstanceLayout.in(nodeDir, engine.name() + ".conf"), binary);
     }
 
     /** Waits for one node; a node that lost a free port to another process moves to another one. */
@@ -346,7 +348,7 @@ final class ClusterStart {
 
     private CachectlException lost(int node, ServerProcess server, String logLine) {
         String what = "port " + server.port() + " (node " + (node + 1) + " of " + servers.size() + ")";
-        for (int companion : engine.companionPorts(spec, server.port())) {
+        for (int companion : engine.companionPorts(settings, server.port())) {
             if (Ports.isFree(server.port()) && !Ports.isFree(companion)) {
                 return taken(companion, "port " + companion + " (the cluster bus port of node " + (node + 1)
                         + " of " + servers.size() + ", on port " + server.port() + ")", ": pick another first port with --port N, or --port auto", logLine);
@@ -384,7 +386,7 @@ final class ClusterStart {
             nodes = ordered;
         }
         InstanceState state = InstanceState.cluster(spec.name(), engine.name(), binary.path().toString(), binary.source(),
-                binary.version(), spec.password(), dir.toString(), spec.persist(),
+                binary.version(), settings.password(), dir.toString(), settings.persist(),
                 spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), startedAt, shape, nodes);
         states.write(state);
         return state;
@@ -395,20 +397,6 @@ final class ClusterStart {
         return new NodeState(server.port(), server.pid(), server.identity().startMillis(), binary.executable().toString(),
                 server.command(), role, replicaOf, nodeId, runId, layout.configFile().toString(), layout.dataDir().toString(),
                 layout.logFile().toString(), server.startTicks());
-    }
-
-    private void abandonQuietly(Thread hook) {
-        abandonQuietly(hook, this::abandon);
-    }
-
-    /** Runs {@code abandon} unless the JVM is already shutting down (then the hook runs it). */
-    private static void abandonQuietly(Thread hook, Runnable abandon) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            return;
-        }
-        abandon.run();
     }
 
     /** Stops every node this start launched and removes what it created; kept data of an earlier run stays. */

@@ -4,13 +4,16 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.config.Config;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.config.InstanceDefinition;
+import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
+import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -144,43 +147,29 @@ public final class InstanceCatalog {
         return name;
     }
 
+    /** The instance's settings as the config file gives them, each parsed as its flag would be. */
     private static InstanceSpec spec(String name, InstanceDefinition def, String origin) {
         try {
-            InstanceSpec spec = InstanceSpec.defaults(name);
-            if (def.engine() != null) {
-                spec = spec.withEngine(def.engine().toLowerCase(Locale.ROOT));
-            }
-            if (def.port() != null && !def.port().equalsIgnoreCase("auto")) {
-                spec = spec.withPort(parsePort(def.port()));
-            }
-            if (def.maxmemory() != null) {
-                spec = spec.withMaxmemory(Sizes.parse(def.maxmemory()));
-            }
-            if (def.policy() != null) {
-                spec = spec.withPolicy(def.policy().toLowerCase(Locale.ROOT));
-            }
-            if (def.persist() != null) {
-                spec = spec.withPersist(def.persist());
-            }
-            if (def.password() != null) {
-                spec = spec.withPassword(def.password());
-            }
-            if (def.idleTimeout() != null) {
-                spec = spec.withIdleTimeout(Durations.parse(def.idleTimeout()));
-            }
-            if (def.binary() != null) {
-                spec = spec.withBinary(Path.of(def.binary()));
-            }
-            if (def.cluster() != null) {
-                spec = spec.withCluster(ClusterShape.parse(def.cluster()));
-            }
-            if (def.tls() != null) {
-                spec = spec.withTls(def.tls());
-            }
-            return spec;
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put(InstanceSpec.ENGINE, def.engine() == null ? null : def.engine().toLowerCase(Locale.ROOT));
+            s.put(InstanceSpec.PORT, def.port() == null ? null : parsePortOrAuto(def.port()));
+            s.put(ServerSettings.MAXMEMORY, def.maxmemory() == null ? null : Sizes.parse(def.maxmemory()));
+            s.put(ServerSettings.POLICY, def.policy() == null ? null : def.policy().toLowerCase(Locale.ROOT));
+            s.put(ServerSettings.PERSIST, def.persist());
+            s.put(ServerSettings.PASSWORD, def.password());
+            s.put(InstanceSpec.IDLE_TIMEOUT, def.idleTimeout() == null ? null : Durations.parse(def.idleTimeout()));
+            s.put(InstanceSpec.BINARY, def.binary() == null ? null : Path.of(def.binary()));
+            s.put(ServerSettings.CLUSTER, def.cluster() == null ? null : ClusterShape.parse(def.cluster()));
+            s.put(ServerSettings.TLS, def.tls());
+            return new InstanceSpec(name, s);
         } catch (IllegalArgumentException e) {
             throw CachectlException.usage(origin + ": instance '" + name + "': " + e.getMessage());
         }
+    }
+
+    /** A port, or {@code auto} ({@link InstanceSpec#AUTO_PORT}): pick a free one. */
+    public static int parsePortOrAuto(String text) {
+        return text.trim().equalsIgnoreCase("auto") ? InstanceSpec.AUTO_PORT : parsePort(text);
     }
 
     public static int parsePort(String text) {

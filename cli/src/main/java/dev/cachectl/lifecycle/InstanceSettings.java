@@ -1,6 +1,8 @@
 package dev.cachectl.lifecycle;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.engine.ClusterShape;
+import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
 import dev.cachectl.util.Sizes;
@@ -28,8 +30,10 @@ public record InstanceSettings(String engine, boolean persist, String password, 
     static final String FILE = "settings.json";
 
     static InstanceSettings of(InstanceSpec spec) {
-        return new InstanceSettings(spec.engine(), spec.persist(), spec.password(), spec.tls(),
-                spec.cluster() == null ? null : spec.cluster().toString(), spec.maxmemory(), spec.policy());
+        ServerSettings server = spec.server();
+        return new InstanceSettings(spec.engine(), server.persist(), server.password(), server.tls(),
+                server.cluster() == null ? null : server.cluster().toString(), server.maxmemory(),
+                server.get(ServerSettings.POLICY, String.class));
     }
 
     /** What a state file tells of the settings (an older cachectl recorded no more): maxmemory and policy unknown. */
@@ -117,16 +121,18 @@ public record InstanceSettings(String engine, boolean persist, String password, 
         if (persist && !spec.persist()) {
             notes.add("persists as at its first start (data kept across restarts); " + wayOut);
         }
-        if (spec.maxmemory() == null) {
-            result = result.withMaxmemory(maxmemory);
-        } else if (!spec.maxmemory().equals(maxmemory)) {
+        Long wantedMemory = spec.server().maxmemory();
+        if (wantedMemory == null) {
+            result = result.with(ServerSettings.MAXMEMORY, maxmemory);
+        } else if (!wantedMemory.equals(maxmemory)) {
             notes.add("maxmemory " + (maxmemory == null ? "none" : Sizes.human(maxmemory)) + " -> "
-                    + Sizes.human(spec.maxmemory()) + ", recorded for later starts");
+                    + Sizes.human(wantedMemory) + ", recorded for later starts");
         }
-        if (spec.policy() == null) {
-            result = result.withPolicy(policy);
-        } else if (!spec.policy().equals(policy)) {
-            notes.add("maxmemory-policy " + Objects.requireNonNullElse(policy, "default") + " -> " + spec.policy()
+        String wantedPolicy = spec.server().get(ServerSettings.POLICY, String.class);
+        if (wantedPolicy == null) {
+            result = result.with(ServerSettings.POLICY, policy);
+        } else if (!wantedPolicy.equals(policy)) {
+            notes.add("maxmemory-policy " + Objects.requireNonNullElse(policy, "default") + " -> " + wantedPolicy
                     + ", recorded for later starts");
         }
         return result;

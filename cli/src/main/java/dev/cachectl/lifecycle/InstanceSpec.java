@@ -1,68 +1,104 @@
 package dev.cachectl.lifecycle;
 
+import dev.cachectl.config.Overrides;
+import dev.cachectl.engine.ClusterShape;
+import dev.cachectl.engine.Engines;
+import dev.cachectl.engine.ServerSettings;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * What a managed instance should be: its settings merged from cachectl.yaml and the command line.
- * {@code port} null means pick a free one (for a cluster, the first node's port); {@code maxmemory} null leaves
- * the engine's default; {@code cluster} null is a standalone server; {@code tls} serves TLS only,
- * with a certificate from the instance's own certificate authority.
+ * What a managed instance should be: its name and its settings by the names cachectl.yaml gives them, each
+ * parsed, the command line's over the config's ({@link #overriddenBy}). The lifecycle reads its own
+ * ({@link #ENGINE}, {@link #PORT}, {@link #IDLE_TIMEOUT}, {@link #BINARY}); the rest are the server's
+ * ({@link #server}), which its engine judges. {@code port} null (or {@link #AUTO_PORT}) means pick a free one
+ * (for a cluster, the first node's port); an idle timeout of zero means none; an engine not given is the default one.
  */
-public record InstanceSpec(
-        String name,
-        String engine,
-        Integer port,
-        Long maxmemory,
-        String policy,
-        boolean persist,
-        String password,
-        Duration idleTimeout,
-        Path binary,
-        ClusterShape cluster,
-        boolean tls) {
+public record InstanceSpec(String name, Map<String, Object> settings) {
+    public static final String ENGINE = "engine";
+    public static final String PORT = "port";
+    public static final String IDLE_TIMEOUT = "idle-timeout";
+    public static final String BINARY = "binary";
+    /** The {@link #PORT} of {@code --port auto}, which overrides a configured port. */
+    public static final int AUTO_PORT = 0;
+
+    public InstanceSpec {
+        settings = new ServerSettings(settings).values();
+    }
 
     public static InstanceSpec defaults(String name) {
-        return new InstanceSpec(name, "redis", null, null, null, false, null, null, null, null, false);
+        return new InstanceSpec(name, Map.of());
     }
 
-    public InstanceSpec withPort(Integer p) {
-        return new InstanceSpec(name, engine, p, maxmemory, policy, persist, password, idleTimeout, binary, cluster, tls);
+    /** These settings, with every one {@code typed} gives put over them: a flag overrides the config. */
+    public InstanceSpec overriddenBy(Map<String, ?> typed) {
+        return new InstanceSpec(name, Overrides.over(typed, settings));
     }
 
-    public InstanceSpec withMaxmemory(Long m) {
-        return new InstanceSpec(name, engine, port, m, policy, persist, password, idleTimeout, binary, cluster, tls);
+    public InstanceSpec with(String setting, Object value) {
+        Map<String, Object> changed = new LinkedHashMap<>(settings);
+        changed.put(setting, value);
+        return new InstanceSpec(name, changed);
     }
 
-    public InstanceSpec withPolicy(String p) {
-        return new InstanceSpec(name, engine, port, maxmemory, p, persist, password, idleTimeout, binary, cluster, tls);
+    public String engine() {
+        Object engine = settings.get(ENGINE);
+        return engine == null ? Engines.defaultEngine().name() : (String) engine;
+    }
+
+    public Integer port() {
+        Integer port = (Integer) settings.get(PORT);
+        return port == null || port == AUTO_PORT ? null : port;
+    }
+
+    public Duration idleTimeout() {
+        Duration idle = (Duration) settings.get(IDLE_TIMEOUT);
+        return idle == null || idle.isZero() ? null : idle;
+    }
+
+    public Path binary() {
+        return (Path) settings.get(BINARY);
+    }
+
+    /** The server's settings: every one but the lifecycle's own. */
+    public ServerSettings server() {
+        Map<String, Object> server = new LinkedHashMap<>(settings);
+        server.keySet().removeAll(java.util.List.of(ENGINE, PORT, IDLE_TIMEOUT, BINARY));
+        return new ServerSettings(server);
+    }
+
+    public boolean persist() {
+        return server().persist();
+    }
+
+    public String password() {
+        return server().password();
+    }
+
+    public boolean tls() {
+        return server().tls();
+    }
+
+    public ClusterShape cluster() {
+        return server().cluster();
     }
 
     public InstanceSpec withPersist(boolean p) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, p, password, idleTimeout, binary, cluster, tls);
+        return with(ServerSettings.PERSIST, p);
     }
 
     public InstanceSpec withPassword(String p) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, p, idleTimeout, binary, cluster, tls);
-    }
-
-    public InstanceSpec withIdleTimeout(Duration d) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, d, binary, cluster, tls);
-    }
-
-    public InstanceSpec withBinary(Path b) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, idleTimeout, b, cluster, tls);
-    }
-
-    public InstanceSpec withEngine(String e) {
-        return new InstanceSpec(name, e, port, maxmemory, policy, persist, password, idleTimeout, binary, cluster, tls);
-    }
-
-    public InstanceSpec withCluster(ClusterShape c) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, idleTimeout, binary, c, tls);
+        return with(ServerSettings.PASSWORD, p);
     }
 
     public InstanceSpec withTls(boolean t) {
-        return new InstanceSpec(name, engine, port, maxmemory, policy, persist, password, idleTimeout, binary, cluster, t);
+        return with(ServerSettings.TLS, t);
+    }
+
+    public InstanceSpec withCluster(ClusterShape c) {
+        return with(ServerSettings.CLUSTER, c);
     }
 }

@@ -1,6 +1,7 @@
 package dev.cachectl.lifecycle;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.cachectl.engine.ClusterShape;
 
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package dev.cachectl.lifecycle;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.Cancellation;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.Engine;
@@ -8,6 +9,7 @@ import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
+import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.Ports;
 import dev.cachectl.util.SecureFiles;
@@ -39,10 +41,18 @@ public final class Lifecycle {
 
     private final StateStore states;
     private final Map<String, String> env;
+    private final Cancellation cancellation;
+    /**
+     * Set when the token stopped the start under way. Not when a request was only passed on ({@code run} forwards
+     * signals to its command, and stops what it started itself once the start is over).
+     */
+    private volatile boolean stopRequested;
 
-    public Lifecycle(StateStore states, Map<String, String> env) {
+    /** {@code cancellation}: the run's token; a request stops a start, which then stops what it launched. */
+    public Lifecycle(StateStore states, Map<String, String> env, Cancellation cancellation) {
         this.states = states;
         this.env = env;
+        this.cancellation = cancellation;
     }
 
     public StateStore states() {
@@ -57,8 +67,24 @@ public final class Lifecycle {
         if (ExternalOnly.enabled(env)) {
             throw ExternalOnly.refusal(ref.name(), env);
         }
-        InstanceSpec spec = ((InstanceRef.Managed) ref).spec();
-        Engines.named(spec.engine()).validate(spec);
+        // a request (Ctrl-C, SIGTERM) interrupts the waits; the start stops what it launched and says so (exit 130)
+        Thread starter = Thread.currentThread();
+        stopRequested = false;
+        try (Cancellation.Registration stop = cancellation.onCancelUndoing(reason -> {
+            stopRequested = true;
+            starter.interrupt();
+        })) {
+            return startManaged(((InstanceRef.Managed) ref).spec(), wait);
+        } finally {
+            if (stopRequested) {
+                // a request that came after the last wait must not interrupt what follows
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private StartResult startManaged(InstanceSpec spec, Duration wait) {
+        Engines.named(spec.engine()).settings(spec.server().values());
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
             List<String> notes = new ArrayList<>();
@@ -77,7 +103,7 @@ public final class Lifecycle {
                 if (gone.isEmpty()) {
                     InstanceSpec bound = bind(spec, recorded, notes);
                     if (ClusterGrowth.grows(bound, state)) {
-                        return ClusterGrowth.grow(states, bound, state, wait, env, notes);
+                        return ClusterGrowth.grow(states, bound, state, wait, env, notes, this::checkStop);
                     }
                     return alreadyRunning(bound, state, notes);
                 }
@@ -105,7 +131,7 @@ public final class Lifecycle {
             }
             spec = bind(spec, recorded, notes);
             Engine engine = Engines.named(spec.engine());
-            engine.validate(spec);
+            ServerSettings server = engine.settings(spec.server().values());
             Duration ready = wait != null ? wait : spec.cluster() != null ? DEFAULT_CLUSTER_WAIT : DEFAULT_WAIT;
             ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
             boolean dirExisted = Files.isDirectory(dir);
@@ -114,7 +140,7 @@ public final class Lifecycle {
                 settings.write(dir);
             }
             try {
-                return launch(engine, spec, binary, ready, notes, home, crashed, dirExisted);
+                return launch(engine, spec, server, binary, ready, notes, home, crashed, dirExisted);
             } catch (RuntimeException e) {
                 if (!dirExisted) {
                     // a first start that failed before its server ran: the settings it recorded go too
@@ -125,10 +151,10 @@ public final class Lifecycle {
         }
     }
 
-    private StartResult launch(Engine engine, InstanceSpec spec, ResolvedBinary binary, Duration ready, List<String> notes,
-                               Home home, boolean crashed, boolean dirExisted) {
-        if (spec.cluster() != null) {
-            return new ClusterStart(states, engine, spec, binary, ready, notes, crashed, dirExisted).run();
+    private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings server, ResolvedBinary binary, Duration ready,
+                               List<String> notes, Home home, boolean crashed, boolean dirExisted) {
+        if (server.cluster() != null) {
+            return new ClusterStart(states, engine, spec, server, binary, ready, notes, crashed, dirExisted, this::checkStop).run();
         }
         Path dir = home.instanceDir(spec.name());
         int keptNodes = ClusterStart.nodeDirs(dir).size();
@@ -140,7 +166,7 @@ public final class Lifecycle {
         for (int attempt = 1; ; attempt++) {
             int port = choosePort(spec);
             try {
-                return launch(engine, spec, port, binary, ready, notes, home, dirExisted);
+                return launch(engine, spec, server, port, binary, ready, notes, home, dirExisted);
             } catch (PortLostException e) {
                 if (spec.port() != null || attempt >= AUTO_PORT_ATTEMPTS) {
                     throw portTaken(port, e.getMessage());
@@ -221,57 +247,41 @@ public final class Lifecycle {
                 logLine == null ? List.of() : List.of(logLine), null);
     }
 
-    private StartResult launch(Engine engine, InstanceSpec spec, int port, ResolvedBinary binary, Duration wait,
-                               List<String> notes, Home home, boolean dirExisted) {
+    private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings settings, int port, ResolvedBinary binary,
+                               Duration wait, List<String> notes, Home home, boolean dirExisted) {
         Path dir = home.instanceDir(spec.name());
         SecureFiles.ensureDir(dir);
         InstanceLayout layout = InstanceLayout.in(dir, engine.name() + ".conf");
         ServerProcess server = null;
-        Thread cleanupOnExit = null;
         try {
             long deadline = System.nanoTime() + wait.toNanos();
-            server = ServerProcess.launch(engine, spec, port, layout, binary);
-            ServerProcess started = server;
-            // Ctrl-C while we wait must not leave a half-started server behind
-            cleanupOnExit = new Thread(() -> abandon(started, spec.name(), dir, dirExisted));
-            Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+            server = ServerProcess.launch(engine, spec.name(), settings, port, layout, binary);
             InstanceState state = new InstanceState(spec.name(), engine.name(), server.pid(), server.identity().startMillis(),
                     server.command(), binary.path().toString(), binary.executable().toString(), binary.source(), binary.version(), "127.0.0.1", port,
-                    spec.password(), layout.configFile().toString(), layout.dataDir().toString(),
-                    layout.logFile().toString(), spec.persist(),
+                    settings.password(), layout.configFile().toString(), layout.dataDir().toString(),
+                    layout.logFile().toString(), settings.persist(),
                     spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), System.currentTimeMillis(), null)
-                    .withTlsCa(spec.tls() ? layout.caCert().toString() : null)
+                    .withTlsCa(settings.tls() ? layout.caCert().toString() : null)
                     .withStartTicks(server.identity().startTicks());
             states.write(state);
             ServerHello hello = server.awaitReady(wait, deadline, "");
+            // a request that came while nothing waited (the server answered at once) still stops this start
+            checkStop();
             state = state.withRunId(hello.runId());
             states.write(state);
             ActivityTracker.reset(dir, hello.runId(), 0, System.currentTimeMillis());
-            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
             if (spec.idleTimeout() != null) {
                 Supervisor.ensureRunning(home);
             }
             return StartResult.of(spec.name(), StartResult.Outcome.STARTED, engine.name(), server.endpoint(), server.pid(),
                     port, binary.path().toString(), binary.source(), hello.version(), notes);
         } catch (IOException e) {
-            abandonQuietly(server, spec.name(), dir, dirExisted, cleanupOnExit);
+            abandon(server, spec.name(), dir, dirExisted);
             throw CachectlException.failed("cannot start " + binary.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             ServerProcess launched = server;
-            Thread hook = cleanupOnExit;
-            throw cleanUpAfter(e, spec.name(), () -> abandonQuietly(launched, spec.name(), dir, dirExisted, hook));
+            throw cleanUpAfter(e, spec.name(), () -> abandon(launched, spec.name(), dir, dirExisted));
         }
-    }
-
-    private void abandonQuietly(ServerProcess server, String name, Path dir, boolean dirExisted, Thread hook) {
-        if (hook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                return;
-            }
-        }
-        abandon(server, name, dir, dirExisted);
     }
 
     /** Kills a server that did not start properly and removes what this start created (never persisted data of an earlier run). */
@@ -351,6 +361,13 @@ public final class Lifecycle {
             return interrupted("'" + name + "': ");
         }
         return failure;
+    }
+
+    /** Ends the start under way (exit 130, after its cleanup) when the token stopped it, even where nothing waited. */
+    private void checkStop() {
+        if (stopRequested) {
+            throw new CachectlException(ExitCode.INTERRUPTED, "interrupted");
+        }
     }
 
     static void sleep(long ms) {

@@ -7,6 +7,7 @@ import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
+import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.util.Detached;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.SecureFiles;
@@ -51,15 +52,15 @@ final class ServerProcess {
     }
 
     /** Writes the server's config into {@code layout} and starts it; returns at once, before it answers. */
-    static ServerProcess launch(Engine engine, InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary)
-            throws IOException {
+    static ServerProcess launch(Engine engine, String instance, ServerSettings settings, int port, InstanceLayout layout,
+                                ResolvedBinary binary) throws IOException {
         SecureFiles.ensureDir(layout.dir());
-        List<String> command = engine.prepare(spec, port, layout, binary);
+        List<String> command = engine.prepare(instance, settings, port, layout, binary);
         long logOffset = Files.exists(layout.logFile()) ? Files.size(layout.logFile()) : 0;
         long pid = Detached.start(command, layout.logFile(), layout.dir(), Map.of());
-        Endpoint endpoint = engine.localEndpoint(port, spec.password());
+        Endpoint endpoint = engine.localEndpoint(port, settings.password());
         return new ServerProcess(engine, port, layout, command, pid, logOffset,
-                spec.tls() ? endpoint.withTls(layout.caCert().toString()) : endpoint);
+                settings.tls() ? endpoint.withTls(layout.caCert().toString()) : endpoint);
     }
 
     int port() {

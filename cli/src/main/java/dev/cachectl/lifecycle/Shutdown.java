@@ -169,7 +169,7 @@ final class Shutdown {
         } catch (CachectlException unreadable) {
             settings = Optional.empty();
         }
-        String engine = settings.map(InstanceSettings::engine).orElse("redis");
+        String engine = settings.map(InstanceSettings::engine).orElse(Engines.defaultEngine().name());
         List<String> notes = new ArrayList<>();
         List<FolderServers.Found> running = FolderServers.in(dir, engine);
         notes.add("its state file was damaged; " + (running.isEmpty() ? "no server runs from its folder"

@@ -9,8 +9,8 @@ import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
 import dev.cachectl.engine.ServerSample;
+import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.lifecycle.Home;
-import dev.cachectl.lifecycle.InstanceSpec;
 import dev.cachectl.lifecycle.Supervisor;
 import dev.cachectl.util.SecureFiles;
 
@@ -63,13 +63,15 @@ public final class MongoEngine implements Engine {
         return MongoBinaries.resolve(explicit, env);
     }
 
+    /** No cluster, eviction policy, TLS or password: each is refused with what to do instead. */
     @Override
-    public void validate(InstanceSpec spec) {
+    public ServerSettings settings(Map<String, Object> raw) {
+        ServerSettings spec = new ServerSettings(raw);
         if (spec.cluster() != null) {
             throw CachectlException.usage("--cluster does not apply to a mongo instance: cachectl starts a standalone "
                     + "MongoDB server (no replica set or sharding)");
         }
-        if (spec.policy() != null) {
+        if (spec.get(ServerSettings.POLICY, String.class) != null) {
             throw CachectlException.usage("--policy does not apply to a mongo instance: MongoDB does not evict documents "
                     + "(use a TTL index to expire them)");
         }
@@ -81,10 +83,11 @@ public final class MongoEngine implements Engine {
                     + "authentication, and cachectl does not create users in mongod");
         }
         MongoCommands.checkMaxmemory(spec.maxmemory(), true);
+        return spec;
     }
 
     @Override
-    public List<String> prepare(InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary) {
+    public List<String> prepare(String instance, ServerSettings spec, int port, InstanceLayout layout, ResolvedBinary binary) {
         SecureFiles.ensureDir(layout.dataDir());
         // the port, for a stop that must find the server without its state file (FolderServers)
         SecureFiles.writeAtomically(layout.configFile(), "# written by cachectl: the instance's server listens on\nport " + port + "\n");

@@ -5,7 +5,7 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.ClusterMember;
 import dev.cachectl.engine.ClusterNodeException;
-import dev.cachectl.lifecycle.ClusterShape;
+import dev.cachectl.engine.ClusterShape;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 

@@ -1,7 +1,7 @@
 package dev.cachectl.redis;
 
 import dev.cachectl.engine.InstanceLayout;
-import dev.cachectl.lifecycle.InstanceSpec;
+import dev.cachectl.engine.ServerSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,12 +20,12 @@ final class RedisConf {
     private RedisConf() {
     }
 
-    static String render(InstanceSpec spec, int port, InstanceLayout layout) {
+    static String render(String instance, ServerSettings settings, int port, InstanceLayout layout) {
         StringBuilder c = new StringBuilder();
-        c.append("# Written by cachectl for instance '").append(spec.name())
+        c.append("# Written by cachectl for instance '").append(instance)
                 .append("'; rewritten at every start, so change settings with cachectl, not here.\n");
         c.append("bind 127.0.0.1\n");
-        if (spec.tls()) {
+        if (settings.tls()) {
             // TLS only: no plain-text port at all
             Path tls = layout.tlsDir();
             c.append("port 0\n");
@@ -43,7 +43,7 @@ final class RedisConf {
         c.append("logfile \"\"\n");
         c.append("dir ").append(quote(layout.dataDir().toString())).append('\n');
         c.append("dbfilename dump.rdb\n");
-        if (spec.persist()) {
+        if (settings.persist()) {
             c.append("save 3600 1 300 100 60 10000\n");
             c.append("appendonly yes\n");
             c.append("appendfsync everysec\n");
@@ -51,17 +51,18 @@ final class RedisConf {
             c.append("save \"\"\n");
             c.append("appendonly no\n");
         }
-        if (spec.maxmemory() != null) {
-            c.append("maxmemory ").append(spec.maxmemory()).append('\n');
+        if (settings.maxmemory() != null) {
+            c.append("maxmemory ").append(settings.maxmemory()).append('\n');
         }
-        if (spec.policy() != null) {
-            c.append("maxmemory-policy ").append(spec.policy()).append('\n');
+        String policy = settings.get(ServerSettings.POLICY, String.class);
+        if (policy != null) {
+            c.append("maxmemory-policy ").append(policy).append('\n');
         }
-        if (spec.password() != null) {
-            c.append("requirepass ").append(quote(spec.password())).append('\n');
+        if (settings.password() != null) {
+            c.append("requirepass ").append(quote(settings.password())).append('\n');
         }
-        if (spec.cluster() != null) {
-            appendCluster(c, spec, layout);
+        if (settings.cluster() != null) {
+            appendCluster(c, settings, layout);
         }
         return c.toString();
     }
@@ -72,13 +73,13 @@ final class RedisConf {
      * the instance's password, and a master that starts a replica's first sync at once instead of
      * waiting 5 s for more replicas to join it.
      */
-    private static void appendCluster(StringBuilder c, InstanceSpec spec, InstanceLayout layout) {
+    private static void appendCluster(StringBuilder c, ServerSettings settings, InstanceLayout layout) {
         c.append("cluster-enabled yes\n");
         c.append("cluster-config-file ").append(quote(layout.dataDir().resolve(CLUSTER_CONFIG).toString())).append('\n');
         c.append("cluster-node-timeout ").append(NODE_TIMEOUT_MILLIS).append('\n');
         c.append("repl-diskless-sync-delay 0\n");
-        if (spec.password() != null) {
-            c.append("masterauth ").append(quote(spec.password())).append('\n');
+        if (settings.password() != null) {
+            c.append("masterauth ").append(quote(settings.password())).append('\n');
         }
     }
 

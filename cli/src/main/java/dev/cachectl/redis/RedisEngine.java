@@ -4,12 +4,14 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.ClusterMember;
 import dev.cachectl.engine.ClusterPeer;
+import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
 import dev.cachectl.engine.ServerSample;
-import dev.cachectl.lifecycle.ClusterShape;
+import dev.cachectl.engine.ServerSettings;
+import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.lifecycle.InstanceSpec;
 import dev.cachectl.util.SecureFiles;
 import redis.clients.jedis.Jedis;
@@ -81,27 +83,32 @@ public final class RedisEngine implements Engine {
         return RedisBinaries.resolve(explicit, env, homeRoot);
     }
 
+    /** Every setting applies to Redis; a policy must be one Redis knows, and TLS is for a standalone server. */
     @Override
-    public void validate(InstanceSpec spec) {
-        if (spec.policy() != null && !POLICIES.contains(spec.policy())) {
-            throw CachectlException.usage("invalid maxmemory policy '" + spec.policy() + "' (valid: "
+    public ServerSettings settings(Map<String, Object> raw) {
+        ServerSettings s = new ServerSettings(raw);
+        String policy = s.get(ServerSettings.POLICY, String.class);
+        if (policy != null && !POLICIES.contains(policy)) {
+            throw CachectlException.usage("invalid maxmemory policy '" + policy + "' (valid: "
                     + String.join(", ", POLICIES.stream().sorted().toList()) + ")");
         }
-        if (spec.tls() && spec.cluster() != null) {
+        if (s.tls() && s.cluster() != null) {
             throw CachectlException.usage("--tls with --cluster is not supported yet: start a TLS server standalone");
         }
-        if (spec.maxmemory() != null && spec.maxmemory() != 0 && spec.maxmemory() < 1024 * 1024) {
-            throw CachectlException.usage("maxmemory " + spec.maxmemory() + " bytes is too small for Redis (use at least 1mb, or 0 for no limit)");
+        Long maxmemory = s.maxmemory();
+        if (maxmemory != null && maxmemory != 0 && maxmemory < 1024 * 1024) {
+            throw CachectlException.usage("maxmemory " + maxmemory + " bytes is too small for Redis (use at least 1mb, or 0 for no limit)");
         }
+        return s;
     }
 
     @Override
-    public List<String> prepare(InstanceSpec spec, int port, InstanceLayout layout, ResolvedBinary binary) {
+    public List<String> prepare(String instance, ServerSettings settings, int port, InstanceLayout layout, ResolvedBinary binary) {
         SecureFiles.ensureDir(layout.dataDir());
-        if (spec.tls()) {
+        if (settings.tls()) {
             TlsMaterial.ensure(layout.tlsDir());
         }
-        SecureFiles.writeAtomically(layout.configFile(), RedisConf.render(spec, port, layout));
+        SecureFiles.writeAtomically(layout.configFile(), RedisConf.render(instance, settings, port, layout));
         return List.of(binary.path().toString(), layout.configFile().toString());
     }
 
@@ -184,8 +191,8 @@ public final class RedisEngine implements Engine {
 
     /** A cluster node also listens on its cluster bus port, its port + 10000. */
     @Override
-    public List<Integer> companionPorts(InstanceSpec spec, int port) {
-        return spec.cluster() == null ? List.of() : List.of(port + RedisClusterFormation.BUS_PORT_OFFSET);
+    public List<Integer> companionPorts(ServerSettings settings, int port) {
+        return settings.cluster() == null ? List.of() : List.of(port + RedisClusterFormation.BUS_PORT_OFFSET);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.CategoryDefinition;
 import dev.cachectl.config.Config;
+import dev.cachectl.config.Overrides;
 import dev.cachectl.config.WarmJobDefinition;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.warm.source.MongoSource;
@@ -38,7 +39,8 @@ public final class WarmJobs {
         WarmJobDefinition job = jobName == null ? null : job(jobName, config);
         String what = jobName == null ? "" : "job '" + jobName + "': ";
         Path jobDir = config.directory().orElse(workingDir);
-        WarmJobDefinition d = merge(typed, job);
+        // a flag typed overrides the job's setting of the same name
+        WarmJobDefinition d = Overrides.over(typed, job);
 
         CategoryDefinition category = null;
         if (d.category() != null) {
@@ -100,22 +102,6 @@ public final class WarmJobs {
 
     private static String known(java.util.Set<String> names) {
         return names.isEmpty() ? "" : " (known: " + String.join(", ", names) + ")";
-    }
-
-    private static WarmJobDefinition merge(WarmJobDefinition typed, WarmJobDefinition job) {
-        if (job == null) {
-            return typed;
-        }
-        return new WarmJobDefinition(
-                first(typed.source(), job.source()), first(typed.to(), job.to()), first(typed.format(), job.format()),
-                first(typed.key(), job.key()), first(typed.as(), job.as()), first(typed.value(), job.value()),
-                first(typed.ttl(), job.ttl()), first(typed.ttlField(), job.ttlField()),
-                first(typed.ttlJitter(), job.ttlJitter()), first(typed.category(), job.category()),
-                first(typed.query(), job.query()), first(typed.projection(), job.projection()),
-                first(typed.nx(), job.nx()), first(typed.top(), job.top()), first(typed.lock(), job.lock()),
-                first(typed.ifHitRatioBelow(), job.ifHitRatioBelow()), first(typed.ifKeysBelow(), job.ifKeysBelow()),
-                first(typed.maxErrors(), job.maxErrors()), first(typed.batch(), job.batch()),
-                first(typed.threads(), job.threads()), first(typed.rate(), job.rate()));
     }
 
     @SafeVarargs

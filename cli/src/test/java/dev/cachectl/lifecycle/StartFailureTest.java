@@ -2,6 +2,7 @@ package dev.cachectl.lifecycle;
 
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.FakeRedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,19 +69,12 @@ class StartFailureTest {
 
     @Test
     void server_that_exits_during_start_shows_its_last_log_lines_and_leaves_nothing() throws IOException {
-        Path fake = home.workDir().resolve("redis-server");
-        Files.writeString(fake, """
-                #!/bin/sh
-                if [ "$1" = "--version" ]; then
-                  echo "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=0"
-                  exit 0
-                fi
+        Path fake = FakeRedisServer.in(home.workDir(), """
                 echo "*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***"
                 echo "Reading the configuration file, at line 3"
                 echo "Bad directive or wrong number of arguments"
                 exit 1
                 """);
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
 
         CliResult result = home.run("start", "cache", "--binary", fake.toString()).assertExit(1);
         assertTrue(result.err().contains("exited during start"), result.toString());

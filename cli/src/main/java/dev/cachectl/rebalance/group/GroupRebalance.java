@@ -6,6 +6,7 @@ import dev.cachectl.config.CategoryDefinition;
 import dev.cachectl.config.Config;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.config.GroupDefinition;
+import dev.cachectl.config.Overrides;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.util.Sizes;
@@ -60,8 +61,8 @@ public final class GroupRebalance {
             throw CachectlException.usage("group '" + request.group() + "' needs at least two instances to rebalance between");
         }
         double threshold = share(group.threshold(), DEFAULT_THRESHOLD, "groups." + request.group() + ".threshold");
-        double tolerance = request.tolerance() != null ? request.tolerance()
-                : share(group.tolerance(), DEFAULT_TOLERANCE, "groups." + request.group() + ".tolerance");
+        double tolerance = Overrides.setting(request.tolerance(),
+                () -> share(group.tolerance(), DEFAULT_TOLERANCE, "groups." + request.group() + ".tolerance"));
         names.forEach(this::checkStandalone);
         GroupLayout recorded = GroupLayout.load(home, request.group());
         GroupLayout layout = recorded;

@@ -1,4 +1,4 @@
-package dev.cachectl.lifecycle;
+package dev.cachectl.engine;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

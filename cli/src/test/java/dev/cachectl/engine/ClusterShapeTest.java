@@ -1,4 +1,4 @@
-package dev.cachectl.lifecycle;
+package dev.cachectl.engine;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
