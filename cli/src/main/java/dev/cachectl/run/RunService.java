@@ -63,35 +63,44 @@ public final class RunService {
         AtomicReference<String> cancelled = new AtomicReference<>();
         AtomicReference<Preparation> preparing = new AtomicReference<>();
         List<StartResult> started = new ArrayList<>();
+        // the handlers stay until the instances are stopped: a signal the JVM delivers late (the child, sent the
+        // same Ctrl-C, may exit first) must reach passOn, not the JVM's default handler (exit 130)
         try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing))) {
-            Map<String, String> urls = new LinkedHashMap<>();
-            java.util.Set<String> firstOfEngine = new java.util.HashSet<>();
-            for (InstanceRef ref : plan.instances()) {
-                checkCancelled(cancelled);
-                StartResult result = lifecycle.start(ref, plan.readyWait());
-                if (result.outcome() == StartResult.Outcome.STARTED) {
-                    started.add(result);
+            try {
+                return startAndRun(plan, child, cancelled, preparing, started);
+            } finally {
+                if (!plan.keep()) {
+                    stopAll(started, err);
                 }
-                Engine engine = Engines.named(result.engine());
-                // REDIS_URL / MONGODB_URL name the first instance of each engine
-                urls.putAll(engine.runVariables(ref.name(), result.endpoint(), firstOfEngine.add(engine.name())));
-            }
-            checkCancelled(cancelled);
-            if (plan.preparation() != null) {
-                preparing.set(plan.preparation());
-                int prepared = plan.preparation().prepare();
-                preparing.set(null);
-                checkCancelled(cancelled);
-                if (prepared != 0) {
-                    return prepared;
-                }
-            }
-            return runChild(plan, urls, child);
-        } finally {
-            if (!plan.keep()) {
-                stopAll(started, err);
             }
         }
+    }
+
+    private int startAndRun(Plan plan, AtomicReference<Process> child, AtomicReference<String> cancelled,
+                            AtomicReference<Preparation> preparing, List<StartResult> started) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        java.util.Set<String> firstOfEngine = new java.util.HashSet<>();
+        for (InstanceRef ref : plan.instances()) {
+            checkCancelled(cancelled);
+            StartResult result = lifecycle.start(ref, plan.readyWait());
+            if (result.outcome() == StartResult.Outcome.STARTED) {
+                started.add(result);
+            }
+            Engine engine = Engines.named(result.engine());
+            // REDIS_URL / MONGODB_URL name the first instance of each engine
+            urls.putAll(engine.runVariables(ref.name(), result.endpoint(), firstOfEngine.add(engine.name())));
+        }
+        checkCancelled(cancelled);
+        if (plan.preparation() != null) {
+            preparing.set(plan.preparation());
+            int prepared = plan.preparation().prepare();
+            preparing.set(null);
+            checkCancelled(cancelled);
+            if (prepared != 0) {
+                return prepared;
+            }
+        }
+        return runChild(plan, urls, child);
     }
 
     private static void checkCancelled(AtomicReference<String> cancelled) {
