@@ -9,7 +9,7 @@ import dev.cachectl.redis.RedisClients;
 import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
-import dev.cachectl.migrate.Migrator;
+import dev.cachectl.redis.copy.Migrator;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;

@@ -89,7 +89,7 @@ public final class CopyRun {
         boolean complete = states.stream().allMatch(UnitProgress::done) && fatal.get() == null && cancelled.get() == null;
         UnitCheckpoint.Totals base = previous == null ? new UnitCheckpoint.Totals(0, 0, 0, 0) : previous.totals();
         if (complete) {
-            Checkpoint.delete(file);
+            CheckpointFiles.delete(file);
         } else {
             saveCheckpoint(states, base);
         }

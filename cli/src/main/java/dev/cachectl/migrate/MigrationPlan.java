@@ -65,12 +65,12 @@ public record MigrationPlan(
     public enum Verify { none, quick, full }
 
     /** The same plan, verified as {@code how} says (a cutover verifies even when --verify was not given). */
-    MigrationPlan withVerify(Verify how) {
+    public MigrationPlan withVerify(Verify how) {
         return new MigrationPlan(source, target, sourceDbs, dbMap, selection, replace, mode, reader, scanCount,
                 bigKeyElements, bigKeyBytes, checkpoint, resume, how, ttlTolerance, deleteSource, batch, live);
     }
 
-    int targetDb(int sourceDb) {
+    public int targetDb(int sourceDb) {
         return dbMap.getOrDefault(sourceDb, sourceDb);
     }
 }

@@ -4,7 +4,7 @@ import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
-import dev.cachectl.migrate.Migrator;
+import dev.cachectl.redis.copy.Migrator;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
