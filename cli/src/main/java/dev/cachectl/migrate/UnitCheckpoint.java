@@ -25,11 +25,11 @@ import java.util.regex.Pattern;
  * {@code job} spells it out; {@code checksum} covers the rest, so a torn or hand-edited file is refused
  * ("damaged", exit 2) like a Redis migrate checkpoint ({@link CheckpointFile}), never trusted.
  */
-record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals totals, String checksum) {
+public record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals totals, String checksum) {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     /** {@code token} is empty when nothing of the unit is acknowledged yet. */
-    record Unit(String unit, String token, boolean done) {
+    public record Unit(String unit, String token, boolean done) {
     }
 
     record Totals(long copied, long skippedExisting, long failed, long bytes) {

@@ -2,7 +2,6 @@ package dev.cachectl.redis.copy;
 
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.CachectlException;
-import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
@@ -34,7 +33,6 @@ final class CopyWorker implements AutoCloseable {
     private final MigrationPlan plan;
     private final Target.Session target;
     private final Counters counters;
-    private final RateLimiter rate;
     private final ProgressListener progress;
     private final Map<String, Jedis> sources = new HashMap<>();
     private final long suspectBytes;
@@ -45,36 +43,35 @@ final class CopyWorker implements AutoCloseable {
     private final Map<String, Boolean> sourceFieldExpiries = new HashMap<>();
     private final Target targetServer;
 
-    CopyWorker(MigrationPlan plan, Target target, Counters counters, RateLimiter rate, ProgressListener progress) {
+    CopyWorker(MigrationPlan plan, Target target, Counters counters, ProgressListener progress) {
         this.plan = plan;
         this.targetServer = target;
         this.target = target.session();
         this.counters = counters;
-        this.rate = rate;
         this.progress = progress;
         // below this a value cannot hold bigKeyElements elements (each costs at least a few bytes)
         this.suspectBytes = Math.min(plan.bigKeyBytes(), Math.max(64L << 10, plan.bigKeyElements() * 8));
     }
 
-    void copy(Unit unit) throws InterruptedException {
-        current = unit.stream();
-        rate.acquire(unit.keys().size());
-        Jedis source = source(unit.stream());
-        int targetDb = plan.targetDb(unit.stream().db);
-        List<byte[]> keys = selectTypes(source, unit.keys());
+    /** Copies {@code keys} of {@code stream}'s node and db (the caller has taken them from the rate limit). */
+    void copy(StreamProgress stream, List<byte[]> unitKeys) {
+        current = stream;
+        Jedis source = source(stream);
+        int targetDb = plan.targetDb(stream.db);
+        List<byte[]> keys = selectTypes(source, unitKeys);
         long t0 = System.currentTimeMillis();
         List<SourceReader.Read> reads;
         try {
             long dumpLimit = plan.mode() == MigrationPlan.Mode.struct ? -1 : suspectBytes;
             reads = SourceReader.read(source, keys, !plan.source().cluster(), dumpLimit, GROUP_BYTES);
         } catch (JedisException e) {
-            throw ConnectionLoss.of("source", unit.stream().node.endpoint(), e);
+            throw ConnectionLoss.of("source", stream.node.endpoint(), e);
         }
         List<Item> dumped = new ArrayList<>();
         List<Item> toDump = new ArrayList<>();
         List<Item> suspects = new ArrayList<>();
         long now = System.currentTimeMillis();
-        String node = unit.stream().node.address();
+        String node = stream.node.address();
         for (int i = 0; i < keys.size(); i++) {
             SourceReader.Read read = reads.get(i);
             // PTTL found the key or not; a DUMP in the same read found it (MEMORY USAGE counts nothing)
@@ -108,7 +105,6 @@ final class CopyWorker implements AutoCloseable {
         for (Item item : suspects) {
             copySuspect(source, targetDb, item);
         }
-        unit.stream().ack(unit.seq(), unit.cursorAfter());
     }
 
     /** With several {@code --type}s SCAN cannot filter (it takes one): ask each key's type. */

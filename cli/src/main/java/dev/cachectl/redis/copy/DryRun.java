@@ -79,11 +79,11 @@ final class DryRun {
         // snapshots of several nodes run side by side: the slowest one counts
         double snapshotSeconds = snapshotDelays.values().stream().mapToLong(Long::longValue).max().orElse(0)
                 + (double) (count - scanCount) / SNAPSHOT_KEYS_PER_SECOND / Math.max(1, snapshotDelays.size());
-        Double estimatedSeconds = Migrator.round(Math.max(scanSeconds, snapshotDelays.isEmpty() ? 0 : snapshotSeconds));
+        Double estimatedSeconds = RedisMigration.round(Math.max(scanSeconds, snapshotDelays.isEmpty() ? 0 : snapshotSeconds));
         String reader = snapshotDelays.isEmpty() ? "scan" : scanCount == 0 ? "sync" : "scan+sync";
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         return new MigrationSummary(plan.source().toString(), plan.target().toString(), "completed", true,
-                !resumePlan.isEmpty(), reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, Migrator.round(seconds), 0,
+                !resumePlan.isEmpty(), reader, count, 0, 0, 0, 0, Map.of(), 0, 0, Map.of(), 0, 0, RedisMigration.round(seconds), 0,
                 estimatedBytes, estimatedSeconds, null, null, resumePlan, null, null);
     }
 

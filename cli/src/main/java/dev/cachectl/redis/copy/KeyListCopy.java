@@ -30,6 +30,7 @@ public final class KeyListCopy implements AutoCloseable {
     private final Target target;
     private final CopyWorker worker;
     private final StreamProgress stream;
+    private final RateLimiter rate;
 
     /**
      * {@code runId}: the source server's run_id; {@code replace}: false leaves a key the target has;
@@ -42,14 +43,16 @@ public final class KeyListCopy implements AutoCloseable {
                 replace, MigrationPlan.Mode.auto, MigrationPlan.Reader.scan, 1000, 10_000, 64L << 20, null, false,
                 MigrationPlan.Verify.none, Duration.ofSeconds(1), false, batch);
         this.target = Target.open(targetEndpoint);
-        this.worker = new CopyWorker(plan, target, counters, rate, progress);
+        this.rate = rate;
+        this.worker = new CopyWorker(plan, target, counters, progress);
         this.stream = new StreamProgress(new SourceNode(source.host() + ":" + source.port(), source), source.db(), runId,
                 0, "0", false);
     }
 
     /** Copies {@code keys} (a missing one counts as expired). */
     public void copy(List<byte[]> keys) throws InterruptedException {
-        worker.copy(new Unit(stream, stream.nextSeq(), keys, "0"));
+        rate.acquire(keys.size());
+        worker.copy(stream, keys);
     }
 
     public Totals totals() {

@@ -1,6 +1,8 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.migrate.CopyUnit;
 import dev.cachectl.migrate.KeySelection;
+import dev.cachectl.migrate.UnitCopier;
 import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
 import redis.clients.jedis.Jedis;
@@ -12,32 +14,39 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.function.BooleanSupplier;
 
 /**
- * Walks one source node's dbs with SCAN and feeds pages to the workers through a bounded queue,
- * so memory stays bounded whatever the keyspace size: the scanner waits when workers lag.
- * A page the filters empty is acknowledged at once, so the checkpoint cursor keeps moving.
+ * Reads one source node's db with SCAN, a batch of up to {@code --batch} keys at a time, its token the
+ * cursor after it; the orchestrator queues batches to the workers, so memory stays bounded whatever the
+ * keyspace size. A page the filters empty makes an empty batch, so the checkpoint cursor keeps moving.
  */
-final class Scanner {
-    private final List<StreamProgress> streams;
+final class Scanner implements UnitCopier.Reader {
+    private final CopyUnit unit;
+    private final StreamProgress stream;
+    private final KeySelection.Matcher matcher;
     private final KeySelection selection;
-    private final int scanCount;
+    private final ScanParams params;
     private final int unitKeys;
-    private final BlockingQueue<Unit> queue;
-    private final BooleanSupplier stopping;
     private final Counters counters;
+    private final Jedis jedis;
+    private String cursor;
+    private boolean finished;
 
-    Scanner(List<StreamProgress> streams, KeySelection selection, int scanCount, int unitKeys, BlockingQueue<Unit> queue,
-            BooleanSupplier stopping, Counters counters) {
-        this.streams = streams;
+    Scanner(CopyUnit unit, StreamProgress stream, String cursor, KeySelection selection, int scanCount, int unitKeys,
+            Counters counters) {
+        this.unit = unit;
+        this.stream = stream;
         this.selection = selection;
-        this.scanCount = scanCount;
+        this.matcher = selection.matcher();
+        this.params = params(selection, scanCount);
         this.unitKeys = unitKeys;
-        this.queue = queue;
-        this.stopping = stopping;
         this.counters = counters;
+        this.cursor = cursor;
+        try {
+            this.jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30));
+        } catch (JedisException e) {
+            throw ConnectionLoss.of("source", stream.node.endpoint(), e);
+        }
     }
 
     /** SCAN parameters with the filters the server can apply itself (one MATCH glob). */
@@ -67,53 +76,29 @@ final class Scanner {
         return keys;
     }
 
-    void run() throws InterruptedException {
+    @Override
+    public UnitCopier.Batch next() {
+        if (finished) {
+            return null;
+        }
         try {
-            scan();
+            // pages are gathered up to --batch keys: a batch is what a worker copies in one round
+            List<byte[]> keys = new ArrayList<>(unitKeys);
+            do {
+                ScanResult<byte[]> page = page(jedis, cursor, params, selection);
+                keys.addAll(selected(page, matcher));
+                cursor = page.getCursor();
+            } while (keys.size() < unitKeys && !cursor.equals("0"));
+            counters.scanned.add(keys.size());
+            finished = cursor.equals("0");
+            return new UnitCopier.Batch(unit, keys, 0, cursor);
         } catch (JedisException e) {
-            // every stream of a scanner is on one node
-            throw ConnectionLoss.of("source", streams.get(0).node.endpoint(), e);
+            throw ConnectionLoss.of("source", stream.node.endpoint(), e);
         }
     }
 
-    private void scan() throws InterruptedException {
-        KeySelection.Matcher matcher = selection.matcher();
-        ScanParams params = params(selection, scanCount);
-        for (StreamProgress stream : streams) {
-            if (stream.done()) {
-                continue;
-            }
-            try (Jedis jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30))) {
-                String cursor = stream.startCursor();
-                do {
-                    if (stopping.getAsBoolean()) {
-                        return;
-                    }
-                    // pages are gathered up to --batch keys: a unit is what a worker copies in one round
-                    List<byte[]> keys = new ArrayList<>(unitKeys);
-                    do {
-                        ScanResult<byte[]> page = page(jedis, cursor, params, selection);
-                        keys.addAll(selected(page, matcher));
-                        cursor = page.getCursor();
-                    } while (keys.size() < unitKeys && !cursor.equals("0") && !stopping.getAsBoolean());
-                    counters.scanned.add(keys.size());
-                    long seq = stream.nextSeq();
-                    if (cursor.equals("0")) {
-                        stream.scanFinished(seq);
-                    }
-                    if (keys.isEmpty()) {
-                        stream.ack(seq, cursor);
-                    } else {
-                        Unit unit = new Unit(stream, seq, keys, cursor);
-                        // offer, not put: when the workers stop, a full queue must not hold the scanner forever
-                        while (!queue.offer(unit, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                            if (stopping.getAsBoolean()) {
-                                return;
-                            }
-                        }
-                    }
-                } while (!cursor.equals("0"));
-            }
-        }
+    @Override
+    public void close() {
+        jedis.close();
     }
 }

@@ -71,6 +71,7 @@ final class SnapshotCopy {
     private LiveFollow live;
     private Checkpoint.Live resumeFrom;
     private Consumer<String> notes = note -> { };
+    private Consumer<StreamProgress> finished = stream -> { };
 
     SnapshotCopy(MigrationPlan plan, Target target, List<StreamProgress> streams, Counters counters, RateLimiter rate,
                  ProgressListener progress, BooleanSupplier stopping, Consumer<CachectlException> abort) {
@@ -93,6 +94,12 @@ final class SnapshotCopy {
         this.live = live;
         this.resumeFrom = resumeFrom;
         this.notes = notes;
+        return this;
+    }
+
+    /** {@code finished} hears of each stream once all its keys are on the target. */
+    SnapshotCopy whenFinished(Consumer<StreamProgress> finished) {
+        this.finished = finished;
         return this;
     }
 
@@ -153,9 +160,7 @@ final class SnapshotCopy {
         copyDeferred(outcomes.takeDeferred(), byDb);
         for (StreamProgress stream : byDb.values()) {
             if (!stream.done()) {
-                long seq = stream.nextSeq();
-                stream.scanFinished(seq);
-                stream.ack(seq, "0");
+                finished.accept(stream);
             }
         }
         return readAhead;
@@ -238,13 +243,14 @@ final class SnapshotCopy {
         if (deferred.isEmpty()) {
             return;
         }
-        try (CopyWorker worker = new CopyWorker(plan, target, counters, rate, progress)) {
+        try (CopyWorker worker = new CopyWorker(plan, target, counters, progress)) {
             for (Map.Entry<Integer, List<byte[]>> db : deferred.entrySet()) {
                 StreamProgress stream = byDb.get(db.getKey());
                 List<byte[]> keys = db.getValue();
                 for (int from = 0; from < keys.size() && !stopping.getAsBoolean(); from += plan.batch().batch()) {
                     List<byte[]> unit = keys.subList(from, Math.min(keys.size(), from + plan.batch().batch()));
-                    worker.copy(new Unit(stream, stream.nextSeq(), unit, "0"));
+                    rate.acquire(unit.size());
+                    worker.copy(stream, unit);
                 }
             }
         }

@@ -1,11 +1,11 @@
 package dev.cachectl.redis.copy;
 
-import java.util.TreeMap;
+import dev.cachectl.migrate.CopyUnit;
 
 /**
- * Progress of one (source node, db) SCAN. Units complete out of order on several workers; the
- * committed cursor only moves past a unit once every earlier unit is acknowledged, so a
- * checkpoint never skips a key that was not yet written.
+ * One (source node, db) of a Redis copy: a unit of the orchestrator, whose resume token is the SCAN
+ * cursor before which every key is acknowledged by the target (the orchestrator keeps it, and moves it
+ * past a batch only once every earlier batch is written, so a checkpoint never skips a key).
  */
 final class StreamProgress {
     final SourceNode node;
@@ -13,11 +13,6 @@ final class StreamProgress {
     final String runId;
     /** Keys in the db when the run began (INFO keyspace): the progress total, and what decides the reader. */
     final long keys;
-    private final TreeMap<Long, String> acked = new TreeMap<>();
-    private long nextSeq;
-    private long committedSeq = -1;
-    private String committedCursor;
-    private long lastSeq = -1;
     private final String startCursor;
     private final boolean doneBefore;
 
@@ -28,39 +23,29 @@ final class StreamProgress {
         this.runId = runId;
         this.keys = keys;
         this.startCursor = startCursor;
-        this.committedCursor = startCursor;
         this.doneBefore = doneBefore;
     }
 
+    /** Its name in the orchestrator: node and db. */
+    static String name(String node, int db) {
+        return node + "/db" + db;
+    }
+
+    String name() {
+        return name(node.address(), db);
+    }
+
+    /** The cursor the run starts from: "0", or where the resumed checkpoint left it. */
     String startCursor() {
         return startCursor;
     }
 
-    synchronized long nextSeq() {
-        return nextSeq++;
+    /** Whether an earlier run of this job finished it. */
+    boolean done() {
+        return doneBefore;
     }
 
-    /** The scan returned cursor 0 after unit {@code seq}: no more units. */
-    synchronized void scanFinished(long seq) {
-        lastSeq = seq;
-    }
-
-    /** Unit {@code seq} is written; {@code cursorAfter} is where SCAN goes on after it. */
-    synchronized void ack(long seq, String cursorAfter) {
-        acked.put(seq, cursorAfter);
-        while (!acked.isEmpty() && acked.firstKey() == committedSeq + 1) {
-            var first = acked.pollFirstEntry();
-            committedSeq = first.getKey();
-            committedCursor = first.getValue();
-        }
-    }
-
-    synchronized boolean done() {
-        return doneBefore || lastSeq >= 0 && committedSeq == lastSeq;
-    }
-
-    synchronized Checkpoint.Stream checkpoint() {
-        boolean finished = done();
-        return new Checkpoint.Stream(node.address(), db, runId, finished ? "0" : committedCursor, finished);
+    CopyUnit unit(int targetDb) {
+        return new CopyUnit(name(), "db" + targetDb, keys, 0, node.address());
     }
 }

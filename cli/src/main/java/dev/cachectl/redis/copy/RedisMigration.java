@@ -1,14 +1,19 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.engine.ServerSample;
+import dev.cachectl.migrate.CopyRun;
+import dev.cachectl.migrate.CopyUnit;
 import dev.cachectl.migrate.KeySelection;
+import dev.cachectl.migrate.Migration;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
 import dev.cachectl.migrate.RunEnding;
-import dev.cachectl.CachectlException;
-import dev.cachectl.ExitCode;
-import dev.cachectl.batch.RateLimiter;
+import dev.cachectl.migrate.UnitCheckpoint;
+import dev.cachectl.migrate.UnitCopier;
+import dev.cachectl.migrate.Verified;
 import dev.cachectl.progress.ProgressListener;
-import dev.cachectl.engine.ServerSample;
 import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
@@ -25,65 +30,62 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a {@link MigrationPlan}: one scanner thread per source node feeding a bounded queue,
- * {@code --threads} copy workers, a checkpoint written every second (the SCAN cursor before which
- * every key is acknowledged, per node and db), and a clean stop on cancel or on a fatal error:
- * in-flight units finish, the checkpoint is saved, and the summary says how far it got.
+ * The Redis engine's migrate, run by the orchestrator ({@link CopyRun}): its units are (source node, db)
+ * streams whose resume token is the SCAN cursor; a node with a big enough keyspace is copied whole from
+ * a replication snapshot ({@link SnapshotCopy}, with the {@code --live} follow after it), falling back
+ * to SCAN when the source refuses one or sends one it cannot read; workers copy keys with
+ * {@link CopyWorker}. The checkpoint keeps its own format ({@link Checkpoint}: cursors per node and db,
+ * the node's run id, live positions and the counts), so a checkpoint of an earlier version resumes.
  */
-public final class Migrator {
-    private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
+public final class RedisMigration implements Migration, UnitCopier, UnitCopier.Checkpoints {
     /** Below this many keys on a node SCAN is about as fast as a snapshot, and spares the source a fork. */
     static final long SNAPSHOT_MIN_KEYS = 50_000;
     /** Roughly what the SCAN path copies per second from one node: a diskless delay is worth this many keys. */
     private static final long SCAN_KEYS_PER_SECOND = 150_000;
 
+    private final MigrationPlan plan;
     private final Path checkpointDir;
-    private final AtomicReference<String> cancelled = new AtomicReference<>();
-    private final AtomicReference<CachectlException> fatal = new AtomicReference<>();
+    private final Path checkpointFile;
+    private final String fingerprint;
+    private final Checkpoint.Job job;
+    private final List<SourceNode> nodes;
+    private final Target target;
+    private final Counters counters = new Counters();
     /** How each source node was read: scan or sync. */
     private final Map<String, String> readBy = new ConcurrentHashMap<>();
-    private final List<String> notes = new CopyOnWriteArrayList<>();
-
     /** The live follows of this run ({@code --live}), by source node. */
     private final LiveFollow.Totals live = new LiveFollow.Totals();
-
     private final OwnReads ownReads;
     /** Per source node, the {hits, misses} of this run already added to {@link #ownReads}. */
     private final Map<String, long[]> ownReadsRecorded = new ConcurrentHashMap<>();
+    private final long started = System.nanoTime();
+    private ProgressListener progress = ProgressListener.none();
+    private Checkpoint previous;
+    private List<StreamProgress> streams;
+    private final Map<String, StreamProgress> byName = new LinkedHashMap<>();
 
-    public Migrator(Path checkpointDir, OwnReads ownReads) {
-        this.checkpointDir = checkpointDir;
-        this.ownReads = ownReads;
+    private RedisMigration(MigrationPlan plan, Path home, List<SourceNode> nodes, Target target) {
+        this.plan = plan;
+        this.checkpointDir = home.resolve("migrate");
+        this.ownReads = new OwnReads(home);
+        this.nodes = nodes;
+        this.target = target;
+        this.fingerprint = fingerprint(plan);
+        this.job = Checkpoint.Job.of(plan);
+        this.checkpointFile = plan.checkpoint() != null ? plan.checkpoint()
+                : checkpointDir.resolve("migrate-" + fingerprint.substring(0, 16) + ".json");
     }
 
-    /** What the command needs to print and exit with. */
-    public record Result(MigrationSummary summary, ExitCode exitCode) {
-    }
-
-    /** Asks a running migration to stop after its in-flight batches (Ctrl-C, SIGTERM). */
-    public void cancel(String why) {
-        cancelled.compareAndSet(null, why);
-    }
-
-    public Path checkpointFile(MigrationPlan plan) {
-        return plan.checkpoint() != null ? plan.checkpoint() : checkpointDir.resolve("migrate-" + fingerprint(plan).substring(0, 16) + ".json");
-    }
-
-    public Result run(MigrationPlan plan, ProgressListener progress) {
-        long started = System.nanoTime();
-        Path checkpointFile = checkpointFile(plan);
+    /** Checks the plan against the source's topology and opens the target; {@code home}: the cachectl home. */
+    public static RedisMigration open(MigrationPlan plan, Path home) {
         if (!plan.source().cluster() && !plan.target().cluster() && plan.dbMap().isEmpty()
                 && plan.selection().fromPrefix() == null
                 && plan.source().host().equals(plan.target().host()) && plan.source().port() == plan.target().port()) {
@@ -94,110 +96,219 @@ public final class Migrator {
         if (plan.live() != null) {
             LiveFollow.refuseOwnReplica(plan, nodes);
         }
-        try (Target target = Target.open(plan.target())) {
-            Checkpoint previous = loadCheckpoint(plan, checkpointFile);
-            List<StreamProgress> streams = streams(plan, nodes, previous);
-            checkTarget(plan, target, streams);
-            if (plan.batch().dryRun()) {
-                MigrationSummary estimate = DryRun.estimate(plan, streams, snapshotDelays(plan, streams), started,
-                        previous == null ? List.of() : DryRun.resumePlan(streams, previous, checkpointFile));
-                return new Result(estimate, ExitCode.DONE);
-            }
-            Counters counters = new Counters();
-            progress.started("migrate", streams.stream().mapToLong(st -> st.keys).sum());
-            try {
-                copyAll(plan, target, streams, counters, progress, checkpointFile, previous);
-            } finally {
-                progress.finished();
-                recordOwnReads(streams, counters);
-            }
-            boolean complete = streams.stream().allMatch(StreamProgress::done) && fatal.get() == null && cancelled.get() == null;
-            Counters.Snapshot base = previous == null ? Counters.Snapshot.zero() : previous.totals();
-            if (complete) {
-                Checkpoint.delete(checkpointFile);
-            } else {
-                Checkpoint.of(fingerprint(plan), Checkpoint.Job.of(plan), checkpoints(streams), livePositions(previous),
-                        counters.snapshot(base)).write(checkpointFile);
-            }
-            MigrationSummary.Verification verification;
-            try {
-                if (complete) {
-                    live.follows.values().forEach(LiveFollow::removeMarkers);
-                }
-                // a cutover verifies while the source's writes are paused, so both sides hold still
-                MigrationPlan.Verify verify = plan.live() != null && plan.live().cutover() && plan.verify() == MigrationPlan.Verify.none
-                        ? MigrationPlan.Verify.quick : plan.verify();
-                verification = complete && verify != MigrationPlan.Verify.none
-                        ? new Verifier(plan.withVerify(verify), streams, target, checkpointDir).verify() : null;
-            } finally {
-                live.follows.values().forEach(LiveFollow::unpause);
-            }
-            return result(plan, counters, previous != null, complete, checkpointFile, verification, started);
+        return new RedisMigration(plan, home, nodes, Target.open(plan.target()));
+    }
+
+    // --- Migration
+
+    @Override
+    public UnitCopier copier() {
+        return this;
+    }
+
+    @Override
+    public CopyRun.Settings settings() {
+        return new CopyRun.Settings("redis", plan.source().toString(), plan.target().toString(), plan.batch().threads(),
+                plan.batch().ratePerSecond(), checkpointFile, plan.resume(), fingerprint, List.of(job.toString()),
+                checkpointDir.resolve("refused-" + fingerprint.substring(0, 16) + ".txt"));
+    }
+
+    @Override
+    public boolean dryRun() {
+        return plan.batch().dryRun();
+    }
+
+    @Override
+    public CopyRun.Result estimate() {
+        Checkpoint resumed = plan.resume() ? loadCheckpoint(plan, checkpointFile) : null;
+        previous = resumed;
+        List<StreamProgress> all = streams();
+        MigrationSummary estimate = DryRun.estimate(plan, all, snapshotDelays(plan, all), started,
+                resumed == null ? List.of() : DryRun.resumePlan(all, resumed, checkpointFile));
+        return new CopyRun.Result(estimate, ExitCode.DONE);
+    }
+
+    @Override
+    public Verified verify(List<CopyUnit> units) {
+        try {
+            live.follows.values().forEach(LiveFollow::removeMarkers);
+            // a cutover verifies while the source's writes are paused, so both sides hold still
+            MigrationPlan.Verify verify = plan.live() != null && plan.live().cutover() && plan.verify() == MigrationPlan.Verify.none
+                    ? MigrationPlan.Verify.quick : plan.verify();
+            return verify == MigrationPlan.Verify.none ? null
+                    : new Verifier(plan.withVerify(verify), streams, target, checkpointDir).verify();
+        } catch (RuntimeException e) {
+            live.follows.values().forEach(LiveFollow::unpause);
+            throw e;
         }
     }
 
-    private void copyAll(MigrationPlan plan, Target target, List<StreamProgress> streams, Counters counters,
-                         ProgressListener progress, Path checkpointFile, Checkpoint previous) {
-        Map<String, Long> snapshots = snapshotDelays(plan, streams);
-        BlockingQueue<Unit> queue = new ArrayBlockingQueue<>(plan.batch().threads() * 2);
-        RateLimiter rate = RateLimiter.perSecond(plan.batch().ratePerSecond());
-        List<Thread> producers = new ArrayList<>();
-        for (List<StreamProgress> nodeStreams : byNode(streams).values()) {
-            String address = nodeStreams.get(0).node.address();
-            Scanner scanner = new Scanner(nodeStreams, plan.selection(), plan.scanCount(), plan.batch().batch(), queue,
-                    this::stopping, counters);
-            if (!snapshots.containsKey(address)) {
-                readBy.put(address, "scan");
-                producers.add(start("cachectl-scan-" + address, scanner::run));
-                continue;
+    @Override
+    public CopyRun.Result result(CopyRun.Ended ended) {
+        live.follows.values().forEach(LiveFollow::unpause);
+        recordOwnReads();
+        Counters c = counters;
+        double seconds = ended.seconds();
+        long copied = c.copied.sum();
+        // no cause recorded, yet keys were left unread: never report that as done
+        RunEnding end = RunEnding.of(ended.fatal(), ended.cancelled(), ended.complete(), c.failed.sum() > 0 || ended.mismatches(),
+                "the copy stopped before every key was read, with no cause recorded (a bug: please report it "
+                        + "with --verbose); the checkpoint is saved, so --resume finishes the job");
+        Map<String, Long> notCarried = new TreeMap<>();
+        c.notCarried.forEach((k, v) -> notCarried.put(k, v.get()));
+        java.util.Set<String> readers = new java.util.TreeSet<>(readBy.values());
+        String reader = readers.isEmpty() ? "scan" : String.join("+", readers);
+        MigrationSummary summary = new MigrationSummary(plan.source().toString(), plan.target().toString(), end.outcome(),
+                false, ended.resumed(), reader, c.scanned.sum(), copied, c.skippedExisting.sum(), c.expired.sum(), c.failed.sum(),
+                c.failureReasons(), c.typeCopies.sum(), c.bigKeys.sum(), notCarried, c.deletedFromSource.sum(),
+                c.bytes.sum(), round(seconds), round(copied / Math.max(seconds, 1e-3)), null, null,
+                ended.checkpoint() == null ? null : ended.checkpoint().toString(), end.because(), ended.notes(),
+                (MigrationSummary.Verification) ended.verification(), liveSummary(plan));
+        return new CopyRun.Result(summary, end.exit());
+    }
+
+    @Override
+    public void close() {
+        target.close();
+    }
+
+    // --- UnitCopier
+
+    @Override
+    public List<CopyUnit> units() {
+        List<CopyUnit> units = new ArrayList<>();
+        for (StreamProgress s : streams()) {
+            units.add(s.unit(plan.targetDb(s.db)));
+        }
+        return units;
+    }
+
+    /** The streams of this run (INFO on every source node, the resumed checkpoint's too), checked against the target. */
+    private List<StreamProgress> streams() {
+        if (streams == null) {
+            streams = streams(plan, nodes, previous);
+            checkTarget(plan, target, streams);
+            streams.forEach(s -> byName.put(s.name(), s));
+        }
+        return streams;
+    }
+
+    @Override
+    public List<String> prepare(CopyUnit unit) {
+        return List.of();
+    }
+
+    @Override
+    public UnitCopier.Reader reader(CopyUnit unit, String resumeToken) {
+        StreamProgress stream = byName.get(unit.name());
+        readBy.putIfAbsent(stream.node.address(), "scan");
+        return new Scanner(unit, stream, resumeToken == null ? "0" : resumeToken, plan.selection(), plan.scanCount(),
+                plan.batch().batch(), counters);
+    }
+
+    @Override
+    public UnitCopier.Writer writer() {
+        CopyWorker worker = new CopyWorker(plan, target, counters, progress);
+        return new UnitCopier.Writer() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public UnitCopier.Written write(UnitCopier.Batch batch) {
+                try {
+                    worker.copy(byName.get(batch.unit().name()), (List<byte[]>) batch.items());
+                } catch (JedisException e) {
+                    throw lost(e);
+                }
+                // what each key became is in the counters, which the summary reports
+                return new UnitCopier.Written(0, 0, List.of());
             }
-            SnapshotCopy snapshot = new SnapshotCopy(plan, target, nodeStreams, counters, rate, progress, this::stopping,
-                    e -> fatal.compareAndSet(null, e));
+
+            @Override
+            public void close() {
+                worker.close();
+            }
+        };
+    }
+
+    /** The net under the paths that know which server failed and say so. */
+    private static CachectlException lost(JedisException e) {
+        return new CachectlException(ExitCode.DOWN, "lost a connection during the copy: " + ConnectionLoss.what(e), e);
+    }
+
+    @Override
+    public boolean validToken(String token) {
+        return token.chars().allMatch(Character::isDigit);
+    }
+
+    @Override
+    public boolean reportsProgress(ProgressListener progress) {
+        this.progress = progress;
+        return true;
+    }
+
+    @Override
+    public UnitCopier.Checkpoints checkpoints() {
+        return this;
+    }
+
+    /** A node read from a snapshot ({@code --reader sync}, or auto on a big keyspace), or null for SCAN. */
+    @Override
+    public UnitCopier.GroupCopy groupCopy(String address, List<CopyUnit> units) {
+        List<StreamProgress> nodeStreams = units.stream().map(u -> byName.get(u.name())).toList();
+        OptionalLong delay = snapshotDelay(plan, nodeStreams);
+        if (delay.isEmpty()) {
+            readBy.put(address, "scan");
+            return null;
+        }
+        return context -> {
+            SnapshotCopy snapshot = new SnapshotCopy(plan, target, nodeStreams, counters, context.rate(), context.progress(),
+                    context::stopping, context::fail).whenFinished(s -> context.finished(s.unit(plan.targetDb(s.db))));
             if (plan.live() != null) {
                 LiveFollow.Resume from = LiveFollow.resumePosition(plan, target, address, previous == null ? null
                         : previous.live().stream().filter(l -> l.node().equals(address)).findFirst().orElse(null));
-                LiveFollow follow = new LiveFollow(plan, target, nodeStreams.get(0).node, counters, live, progress,
-                        this::stopping);
+                LiveFollow follow = new LiveFollow(plan, target, nodeStreams.get(0).node, counters, live, context.progress(),
+                        context::stopping);
                 if (from != null) {
                     follow.holding(from.held());
                 }
-                snapshot.following(follow, from == null ? null : from.from(), notes::add);
+                snapshot.following(follow, from == null ? null : from.from(), context::note);
             }
-            producers.add(start("cachectl-sync-" + address, () -> {
-                try {
-                    readBy.put(address, "sync");
-                    snapshot.run();
-                } catch (ReplicaSync.Refused | SnapshotCopy.Unreadable e) {
-                    if (plan.reader() == MigrationPlan.Reader.sync || stopping()) {
-                        throw e;
-                    }
-                    // what the snapshot wrote stays; SCAN goes over the node again (replacing, or skipping, those keys)
-                    String why = e instanceof SnapshotCopy.Unreadable unreadable ? unreadable.reason() : e.getMessage();
-                    notes.add(why + "; read with SCAN instead");
-                    readBy.put(address, "scan");
-                    scanner.run();
+            try {
+                readBy.put(address, "sync");
+                snapshot.run();
+            } catch (ReplicaSync.Refused | SnapshotCopy.Unreadable e) {
+                if (plan.reader() == MigrationPlan.Reader.sync || context.stopping()) {
+                    throw e;
                 }
-            }));
-        }
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < plan.batch().threads(); i++) {
-            workers.add(start("cachectl-copy-" + i, () -> work(plan, target, queue, producers, counters, rate, progress)));
+                // what the snapshot wrote stays; SCAN goes over the node again (replacing, or skipping, those keys)
+                String why = e instanceof SnapshotCopy.Unreadable unreadable ? unreadable.reason() : e.getMessage();
+                readBy.put(address, "scan");
+                throw new UnitCopier.Fallback(why + "; read with SCAN instead", e);
+            } catch (JedisException e) {
+                throw lost(e);
+            }
+        };
+    }
+
+    // --- Checkpoints: Redis's own format, as earlier versions wrote it
+
+    @Override
+    public List<UnitCheckpoint.Unit> load(Path file) {
+        previous = loadCheckpoint(plan, file);
+        return previous.streams().stream().map(s -> new UnitCheckpoint.Unit(StreamProgress.name(s.node(), s.db()),
+                s.cursor().equals("0") ? "" : s.cursor(), s.done())).toList();
+    }
+
+    @Override
+    public void save(Path file, List<UnitCheckpoint.Unit> units) {
+        List<Checkpoint.Stream> saved = new ArrayList<>();
+        for (UnitCheckpoint.Unit u : units) {
+            StreamProgress s = byName.get(u.unit());
+            saved.add(new Checkpoint.Stream(s.node.address(), s.db, s.runId,
+                    u.done() || u.token().isEmpty() ? "0" : u.token(), u.done()));
         }
         Counters.Snapshot base = previous == null ? Counters.Snapshot.zero() : previous.totals();
-        String fingerprint = fingerprint(plan);
-        Checkpoint.Job job = Checkpoint.Job.of(plan);
-        List<Thread> all = new ArrayList<>(producers);
-        all.addAll(workers);
-        // while it runs; once it ends, the caller deletes the checkpoint or writes the final one
-        while (true) {
-            join(all, CHECKPOINT_EVERY);
-            if (all.stream().noneMatch(Thread::isAlive)) {
-                break;
-            }
-            Checkpoint.of(fingerprint, job, checkpoints(streams), livePositions(previous), counters.snapshot(base))
-                    .write(checkpointFile);
-            recordOwnReads(streams, counters);
-        }
+        Checkpoint.of(fingerprint, job, saved, livePositions(previous), counters.snapshot(base)).write(file);
+        recordOwnReads();
     }
 
     /**
@@ -205,7 +316,7 @@ public final class Migrator {
      * for status and the warm gate to discount: every second while it runs (so a run killed part way has
      * recorded nearly all of it, and status --interval sees it as it goes), and once at the end.
      */
-    private void recordOwnReads(List<StreamProgress> streams, Counters counters) {
+    private void recordOwnReads() {
         counters.ownReads.forEach((node, hm) -> streams.stream().filter(s -> s.node.address().equals(node)).findFirst()
                 .ifPresent(s -> {
                     long[] now = {hm[0].sum(), hm[1].sum()};
@@ -267,76 +378,7 @@ public final class Migrator {
         }
     }
 
-    private void work(MigrationPlan plan, Target target, BlockingQueue<Unit> queue, List<Thread> producers,
-                      Counters counters, RateLimiter rate, ProgressListener progress) throws InterruptedException {
-        try (CopyWorker worker = new CopyWorker(plan, target, counters, rate, progress)) {
-            while (!stopping()) {
-                Unit unit = queue.poll(50, TimeUnit.MILLISECONDS);
-                if (unit != null) {
-                    worker.copy(unit);
-                } else if (producers.stream().noneMatch(Thread::isAlive) && queue.isEmpty()) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private boolean stopping() {
-        return cancelled.get() != null || fatal.get() != null;
-    }
-
-    private interface Task {
-        void run() throws InterruptedException;
-    }
-
-    private Thread start(String name, Task task) {
-        Thread thread = new Thread(() -> {
-            try {
-                task.run();
-            } catch (CachectlException e) {
-                fatal.compareAndSet(null, e);
-            } catch (JedisException e) {
-                // the paths that know which server failed say so; this is the net under them
-                fatal.compareAndSet(null, new CachectlException(ExitCode.DOWN, "lost a connection during the copy: "
-                        + ConnectionLoss.what(e), e));
-            } catch (InterruptedException e) {
-                cancel("interrupted");
-            } catch (RuntimeException e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "the copy stopped on an unexpected error "
-                        + "(a bug: please report it with --verbose)", e));
-            } catch (OutOfMemoryError e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "ran out of memory: lower --batch or "
-                        + "--big-key-size, or give the JVM more heap (CACHECTL_JAVA_OPTS=-Xmx1g)", e));
-            } catch (Error e) {
-                fatal.compareAndSet(null, new CachectlException(ExitCode.FAILED, "the copy stopped on an internal error "
-                        + "(run with --verbose for details)", e));
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    private static void join(List<Thread> threads, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        for (Thread t : threads) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                t.join(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private Checkpoint loadCheckpoint(MigrationPlan plan, Path file) {
-        if (!plan.resume()) {
-            return null;
-        }
+    private static Checkpoint loadCheckpoint(MigrationPlan plan, Path file) {
         if (!Files.isRegularFile(file)) {
             throw CachectlException.usage("--resume: no checkpoint at " + file + " (nothing was interrupted, or it finished)");
         }
@@ -420,10 +462,6 @@ public final class Migrator {
         return List.copyOf(positions.values());
     }
 
-    private static List<Checkpoint.Stream> checkpoints(List<StreamProgress> streams) {
-        return streams.stream().map(StreamProgress::checkpoint).toList();
-    }
-
     /** Identifies the job: the same source, target, dbs and filters give the same fingerprint. */
     static String fingerprint(MigrationPlan plan) {
         KeySelection sel = plan.selection();
@@ -437,27 +475,6 @@ public final class Migrator {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private Result result(MigrationPlan plan, Counters c, boolean resumed, boolean complete, Path checkpointFile,
-                          MigrationSummary.Verification verification, long startedNanos) {
-        double seconds = (System.nanoTime() - startedNanos) / 1e9;
-        long copied = c.copied.sum();
-        boolean mismatches = verification != null && verification.mismatches() > 0;
-        // no cause recorded, yet keys were left unread: never report that as done
-        RunEnding end = RunEnding.of(fatal.get(), cancelled.get(), complete, c.failed.sum() > 0 || mismatches,
-                "the copy stopped before every key was read, with no cause recorded (a bug: please report it "
-                        + "with --verbose); the checkpoint is saved, so --resume finishes the job");
-        Map<String, Long> notCarried = new TreeMap<>();
-        c.notCarried.forEach((k, v) -> notCarried.put(k, v.get()));
-        java.util.Set<String> readers = new java.util.TreeSet<>(readBy.values());
-        String reader = readers.isEmpty() ? "scan" : String.join("+", readers);
-        MigrationSummary summary = new MigrationSummary(plan.source().toString(), plan.target().toString(), end.outcome(),
-                false, resumed, reader, c.scanned.sum(), copied, c.skippedExisting.sum(), c.expired.sum(), c.failed.sum(),
-                c.failureReasons(), c.typeCopies.sum(), c.bigKeys.sum(), notCarried, c.deletedFromSource.sum(),
-                c.bytes.sum(), round(seconds), round(copied / Math.max(seconds, 1e-3)), null, null,
-                complete ? null : checkpointFile.toString(), end.because(), List.copyOf(notes), verification, liveSummary(plan));
-        return new Result(summary, end.exit());
     }
 
     private MigrationSummary.Live liveSummary(MigrationPlan plan) {
