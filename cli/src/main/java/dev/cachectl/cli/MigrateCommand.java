@@ -4,12 +4,14 @@ import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.Engine;
-import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.migrate.CopyPlan;
+import dev.cachectl.migrate.CopyRun;
+import dev.cachectl.migrate.CopySummary;
 import dev.cachectl.migrate.KeySelection;
+import dev.cachectl.migrate.Migration;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
-import dev.cachectl.migrate.Migrator;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code cachectl migrate SOURCE TARGET}: copy a Redis keyspace in batches, resumable and verified. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -169,9 +172,39 @@ public final class MigrateCommand implements Callable<Integer> {
                     + "Redis, 'cachectl warm mongodb://HOST/DB.COLLECTION --to REDIS')");
         }
         refuse(fromMongo ? REDIS_ONLY : MONGO_ONLY, fromMongo ? "MongoDB" : "Redis");
-        if (fromMongo) {
-            return new MongoMigrateRun(this, ctx, output).call();
+        CopyPlan plan = fromMongo ? MongoMigrateRun.plan(this, ctx) : plan(ctx);
+        // the one orchestrator runs either engine's copy; a cancel that comes before it runs is passed on when it does
+        AtomicReference<CopyRun> running = new AtomicReference<>();
+        CopyRun.Result result;
+        try (Cancellation.Registration stop = top.cancellation().onCancel(why -> {
+                CopyRun run = running.get();
+                if (run != null) {
+                    run.cancel(why);
+                }
+            });
+             Migration migration = ctx.catalog().engineOf(source).copy().open(plan, ctx.home().root())) {
+            CopyRun run = new CopyRun(migration, top.progressListener(spec.commandLine().getErr()));
+            running.set(run);
+            if (top.cancellation().isCancelled()) {
+                run.cancel(top.cancellation().reason());
+            }
+            result = run.run();
         }
+        if (output.json()) {
+            output.printJson(result.summary());
+        } else if (result.summary() instanceof CopySummary copy) {
+            MongoMigrateRun.report(output, copy);
+        } else {
+            report(output, (MigrationSummary) result.summary());
+        }
+        if (result.summary().stoppedBecause() != null && result.exitCode().code() != 130) {
+            output.error(result.summary().stoppedBecause(), List.of());
+        }
+        return result.exitCode().code();
+    }
+
+    /** The Redis plan from the options; both ends answer and accept us before anything else. */
+    private MigrationPlan plan(CachectlCommand.Context ctx) {
         MigrationPlan.Live follow = live();
         Endpoint from = ctx.catalog().reachableEndpoint(source);
         Endpoint to = ctx.catalog().reachableEndpoint(target);
@@ -181,20 +214,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 ttlTolerance, deleteSource, batch.settings(), follow);
         // options first (a usage error needs no server), then both ends answer and accept us, before any plan
         RedisClients.check(from, to);
-        Migrator migrator = new Migrator(ctx.home().root().resolve("migrate"), new OwnReads(ctx.home().root()));
-        Migrator.Result result;
-        try (Cancellation.Registration stop = top.cancellation().onCancel(migrator::cancel)) {
-            result = migrator.run(plan, top.progressListener(spec.commandLine().getErr()));
-        }
-        if (output.json()) {
-            output.printJson(result.summary());
-        } else {
-            report(output, result.summary());
-        }
-        if (result.summary().stoppedBecause() != null && result.exitCode().code() != 130) {
-            output.error(result.summary().stoppedBecause(), List.of());
-        }
-        return result.exitCode().code();
+        return plan;
     }
 
     private static boolean isMongo(Engine engine) {

@@ -1,8 +1,5 @@
 package dev.cachectl.cli;
 
-import dev.cachectl.Cancellation;
-
-import dev.cachectl.migrate.CopyRun;
 import dev.cachectl.migrate.CopySummary;
 import dev.cachectl.migrate.UnitCopier;
 import dev.cachectl.mongo.copy.MongoMigrationPlan;
@@ -16,44 +13,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The MongoDB side of {@code migrate}: builds a {@link MongoMigrationPlan} from the command's options, runs it, renders it. */
+/** The MongoDB side of {@code migrate}: its {@link MongoMigrationPlan} from the command's options, and its text report. */
 final class MongoMigrateRun {
-    private final MigrateCommand cmd;
-    private final CachectlCommand.Context ctx;
     private final Output output;
 
-    MongoMigrateRun(MigrateCommand cmd, CachectlCommand.Context ctx, Output output) {
-        this.cmd = cmd;
-        this.ctx = ctx;
+    private MongoMigrateRun(Output output) {
         this.output = output;
     }
 
-    int call() {
+    static MongoMigrationPlan plan(MigrateCommand cmd, CachectlCommand.Context ctx) {
         Map<String, String> renames = new LinkedHashMap<>();
         for (String rename : cmd.renames) {
             MongoMigrationPlan.parseRename(rename, renames);
         }
         MongoMigrator.query(cmd.query);
-        MongoMigrationPlan plan = new MongoMigrationPlan(ctx.catalog().reachableEndpoint(cmd.source),
+        return new MongoMigrationPlan(ctx.catalog().reachableEndpoint(cmd.source),
                 ctx.catalog().reachableEndpoint(cmd.target),
                 List.copyOf(cmd.match), List.copyOf(cmd.exclude), renames, cmd.query, !cmd.skipExisting, cmd.batch.settings(),
                 cmd.checkpoint == null ? null : cmd.top.environment().workingDir().resolve(cmd.checkpoint), cmd.resume,
                 cmd.verify.name());
-        MongoMigrator migrator = new MongoMigrator(ctx.home().root().resolve("migrate"));
-        CopyRun.Result result;
-        try (Cancellation.Registration stop = cmd.top.cancellation().onCancel(migrator::cancel)) {
-            result = migrator.run(plan, cmd.top.progressListener(cmd.spec.commandLine().getErr()));
-        }
-        CopySummary s = result.summary();
-        if (output.json()) {
-            output.printJson(s);
-        } else {
-            report(s);
-        }
-        if (s.stoppedBecause() != null && result.exitCode().code() != 130) {
-            output.error(s.stoppedBecause(), List.of());
-        }
-        return result.exitCode().code();
+    }
+
+    static void report(Output output, CopySummary s) {
+        new MongoMigrateRun(output).report(s);
     }
 
     private void report(CopySummary s) {

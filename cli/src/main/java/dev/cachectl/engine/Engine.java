@@ -147,4 +147,7 @@ public interface Engine {
     default void forgetNodes(List<Endpoint> remaining, List<String> forgotten) {
         throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
     }
+
+    /** Its migrate: turns a plan of this engine into a copy the one orchestrator ({@link dev.cachectl.migrate.CopyRun}) runs. */
+    dev.cachectl.migrate.Copy copy();
 }

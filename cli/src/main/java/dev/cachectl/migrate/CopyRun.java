@@ -17,16 +17,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 
 /**
- * The engine-neutral copy: units read in order by up to {@code threads} readers, their batches written
- * by {@code threads} workers through a bounded queue (memory stays bounded whatever the data size),
- * a shared rate limit, progress, a checkpoint every second holding each unit's resume token (the item
- * up to which the target acknowledged everything), verification after a complete copy, and one
- * outcome and exit code. {@link #cancel} (Ctrl-C, SIGTERM) lets in-flight batches finish, saves the
- * checkpoint and ends with 130; a lost server ends with its exit code, the checkpoint saved, counts
- * that are only what the target acknowledged.
+ * The one migrate orchestrator, for every engine: the {@link Migration}'s units, read in order by up to
+ * {@code threads} readers (or a whole group at once by the engine's {@link UnitCopier.GroupCopy}, which
+ * may fall back to reading its units one by one), their batches written by {@code threads} workers
+ * through a bounded queue (memory stays bounded whatever the data size), a shared rate limit, progress,
+ * a checkpoint every second holding each unit's resume token (the item up to which the target
+ * acknowledged everything) in the engine's format or {@link UnitCheckpoint}'s, verification after a
+ * complete copy, and the engine's summary and exit code. {@link #cancel} (Ctrl-C, SIGTERM) lets
+ * in-flight batches finish, saves the checkpoint and ends with 130; a lost server ends with its exit
+ * code, the checkpoint saved, counts that are only what the target acknowledged.
  */
 public final class CopyRun {
 
@@ -35,11 +36,30 @@ public final class CopyRun {
                            Path checkpointFile, boolean resume, String fingerprint, List<String> job, Path refusedFile) {
     }
 
-    public record Result(CopySummary summary, ExitCode exitCode) {
+    public record Result(Summary summary, ExitCode exitCode) {
+    }
+
+    /** One unit at the end of a run: what this run did of it, and whether all of it is on the target. */
+    public record UnitResult(CopyUnit unit, long copied, long skippedExisting, long failed, boolean done) {
+    }
+
+    /**
+     * How a run ended, for the engine's summary: {@code fatal} and {@code cancelled} (null when neither),
+     * whether every unit is complete, the checkpoint left behind (null when complete), and this run's counts.
+     */
+    public record Ended(CachectlException fatal, String cancelled, boolean complete, boolean resumed, double seconds,
+                        Path checkpoint, List<UnitResult> units, Verified verification, List<String> notes,
+                        long scanned, long copied, long skippedExisting, long bytes, long refused,
+                        Map<String, Long> refusalReasons, List<UnitCopier.Refusal> refusalExamples, String refusedFile) {
+
+        public boolean mismatches() {
+            return verification != null && verification.mismatches() > 0;
+        }
     }
 
     private static final Object END = new Object();
 
+    private final Migration migration;
     private final UnitCopier copier;
     private final Settings settings;
     private final ProgressListener progress;
@@ -51,10 +71,13 @@ public final class CopyRun {
     private final LongAdder bytes = new LongAdder();
     private final Refusals refusals;
     private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private UnitCheckpoint.Totals base = new UnitCheckpoint.Totals(0, 0, 0, 0);
+    private volatile boolean progressPerBatch = true;
 
-    public CopyRun(UnitCopier copier, Settings settings, ProgressListener progress) {
-        this.copier = copier;
-        this.settings = settings;
+    public CopyRun(Migration migration, ProgressListener progress) {
+        this.migration = migration;
+        this.copier = migration.copier();
+        this.settings = migration.settings();
         this.progress = progress;
         this.refusals = new Refusals(settings.refusedFile());
     }
@@ -64,65 +87,105 @@ public final class CopyRun {
         cancelled.compareAndSet(null, reason);
     }
 
-    /** Copies everything, then runs {@code verify} (may be null) when the copy is complete. */
-    public Result run(Function<List<CopyUnit>, CopySummary.Verification> verify) {
+    /** The estimate for {@code --dry-run}; else copies everything, then verifies when the copy is complete. */
+    public Result run() {
+        if (migration.dryRun()) {
+            return migration.estimate();
+        }
         long started = System.nanoTime();
         Path file = settings.checkpointFile();
-        UnitCheckpoint previous = settings.resume() ? load(file) : null;
+        UnitCopier.Checkpoints store = copier.checkpoints() != null ? copier.checkpoints() : new OwnCheckpoints();
+        List<UnitCheckpoint.Unit> previous = settings.resume() ? load(store, file) : null;
         List<CopyUnit> units = copier.units();
         Map<String, UnitCheckpoint.Unit> before = new LinkedHashMap<>();
         if (previous != null) {
-            previous.units().forEach(u -> before.put(u.unit(), u));
+            previous.forEach(u -> before.put(u.unit(), u));
         }
         List<UnitProgress> states = new ArrayList<>();
         for (CopyUnit u : units) {
             UnitCheckpoint.Unit was = before.get(u.name());
             states.add(new UnitProgress(u, was == null || was.token().isEmpty() ? null : was.token(), was != null && was.done()));
         }
+        progressPerBatch = !copier.reportsProgress(progress);
         progress.started("migrate", units.stream().mapToLong(CopyUnit::estimatedItems).sum());
         try {
-            copyAll(states, previous);
+            copyAll(states, store);
         } finally {
             progress.finished();
             refusals.close();
         }
         boolean complete = states.stream().allMatch(UnitProgress::done) && fatal.get() == null && cancelled.get() == null;
-        UnitCheckpoint.Totals base = previous == null ? new UnitCheckpoint.Totals(0, 0, 0, 0) : previous.totals();
         if (complete) {
-            Checkpoint.delete(file);
+            CheckpointFiles.delete(file);
         } else {
-            saveCheckpoint(states, base);
+            saveCheckpoint(store, states);
         }
-        CopySummary.Verification verification = complete && verify != null ? verify.apply(units) : null;
-        return result(states, previous != null, complete, verification, started);
+        Verified verification = complete ? migration.verify(units) : null;
+        double seconds = (System.nanoTime() - started) / 1e9;
+        List<UnitResult> results = states.stream().map(st -> new UnitResult(st.unit, st.copied.get(), st.skipped.get(),
+                st.failed.get(), st.done())).toList();
+        return migration.result(new Ended(fatal.get(), cancelled.get(), complete, previous != null, seconds,
+                complete ? null : file, results, verification, List.copyOf(notes), scanned.sum(), copied.sum(), skipped.sum(),
+                bytes.sum(), refusals.count(), refusals.reasons(), refusals.examples(), refusals.file()));
     }
 
-    private UnitCheckpoint load(Path file) {
-        if (!Files.exists(file)) {
+    private List<UnitCheckpoint.Unit> load(UnitCopier.Checkpoints store, Path file) {
+        if (!Files.isRegularFile(file)) {
             throw CachectlException.usage("--resume: no checkpoint at " + file + " (nothing was interrupted, or it finished)");
         }
-        UnitCheckpoint checkpoint = UnitCheckpoint.read(file, copier::validToken);
-        if (!checkpoint.plan().equals(settings.fingerprint())) {
-            List<String> differences = new ArrayList<>();
-            for (int i = 0; i < Math.max(checkpoint.job().size(), settings.job().size()); i++) {
-                String was = i < checkpoint.job().size() ? checkpoint.job().get(i) : "";
-                String now = i < settings.job().size() ? settings.job().get(i) : "";
-                if (!was.equals(now)) {
-                    differences.add(was + " (now " + now + ")");
-                }
-            }
-            throw CachectlException.usage("--resume: checkpoint " + file + " belongs to another migration ("
-                    + String.join("; ", differences) + "); remove it or run the same job");
-        }
-        return checkpoint;
+        return store.load(file);
     }
 
-    private void copyAll(List<UnitProgress> states, UnitCheckpoint previous) {
+    /** {@link UnitCheckpoint}: the orchestrator's own checkpoint format, with this run's totals added to the resumed ones. */
+    private final class OwnCheckpoints implements UnitCopier.Checkpoints {
+        @Override
+        public List<UnitCheckpoint.Unit> load(Path file) {
+            UnitCheckpoint checkpoint = UnitCheckpoint.read(file, copier::validToken);
+            if (!checkpoint.plan().equals(settings.fingerprint())) {
+                List<String> differences = new ArrayList<>();
+                for (int i = 0; i < Math.max(checkpoint.job().size(), settings.job().size()); i++) {
+                    String was = i < checkpoint.job().size() ? checkpoint.job().get(i) : "";
+                    String now = i < settings.job().size() ? settings.job().get(i) : "";
+                    if (!was.equals(now)) {
+                        differences.add(was + " (now " + now + ")");
+                    }
+                }
+                throw CachectlException.usage("--resume: checkpoint " + file + " belongs to another migration ("
+                        + String.join("; ", differences) + "); remove it or run the same job");
+            }
+            base = checkpoint.totals();
+            return checkpoint.units();
+        }
+
+        @Override
+        public void save(Path file, List<UnitCheckpoint.Unit> units) {
+            UnitCheckpoint.of(settings.fingerprint(), settings.job(), units, totals()).write(file);
+        }
+    }
+
+    private void copyAll(List<UnitProgress> states, UnitCopier.Checkpoints store) {
         int threads = settings.threads();
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(threads * 2);
-        ConcurrentLinkedQueue<UnitProgress> todo = new ConcurrentLinkedQueue<>(states.stream().filter(s -> !s.done()).toList());
         RateLimiter rate = RateLimiter.perSecond(settings.ratePerSecond());
+        Map<String, List<UnitProgress>> groups = new LinkedHashMap<>();
+        List<UnitProgress> alone = new ArrayList<>();
+        for (UnitProgress s : states) {
+            if (s.unit.group().isEmpty()) {
+                alone.add(s);
+            } else {
+                groups.computeIfAbsent(s.unit.group(), g -> new ArrayList<>()).add(s);
+            }
+        }
         List<Thread> readers = new ArrayList<>();
+        groups.forEach((group, members) -> {
+            UnitCopier.GroupCopy job = copier.groupCopy(group, members.stream().map(m -> m.unit).toList());
+            if (job == null) {
+                alone.addAll(members);
+            } else {
+                readers.add(daemon("migrate-group-" + group, () -> copyGroup(job, members, queue, rate)));
+            }
+        });
+        ConcurrentLinkedQueue<UnitProgress> todo = new ConcurrentLinkedQueue<>(alone.stream().filter(s -> !s.done()).toList());
         for (int i = 0; i < Math.max(1, Math.min(threads, todo.size())); i++) {
             readers.add(daemon("migrate-read-" + i, () -> read(todo, queue, rate)));
         }
@@ -130,17 +193,16 @@ public final class CopyRun {
         for (int i = 0; i < threads; i++) {
             writers.add(daemon("migrate-write-" + i, () -> write(queue)));
         }
-        UnitCheckpoint.Totals base = previous == null ? new UnitCheckpoint.Totals(0, 0, 0, 0) : previous.totals();
         long nextSave = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        join(readers, states, base, nextSave);
+        join(readers, store, states, nextSave);
         for (int i = 0; i < threads; i++) {
             putUninterruptibly(queue, END);
         }
-        join(writers, states, base, nextSave);
+        join(writers, store, states, nextSave);
     }
 
     /** Waits for {@code threads}, saving the checkpoint every second meanwhile. */
-    private void join(List<Thread> threads, List<UnitProgress> states, UnitCheckpoint.Totals base, long nextSave) {
+    private void join(List<Thread> threads, UnitCopier.Checkpoints store, List<UnitProgress> states, long nextSave) {
         for (Thread t : threads) {
             while (t.isAlive()) {
                 try {
@@ -149,7 +211,7 @@ public final class CopyRun {
                     cancel("interrupted");
                 }
                 if (System.nanoTime() >= nextSave) {
-                    saveCheckpoint(states, base);
+                    saveCheckpoint(store, states);
                     nextSave = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 }
             }
@@ -160,31 +222,107 @@ public final class CopyRun {
         return cancelled.get() != null || fatal.get() != null;
     }
 
+    /** Runs a group copy; when it falls back, reads the group's unfinished units one by one in this thread. */
+    private void copyGroup(UnitCopier.GroupCopy job, List<UnitProgress> members, BlockingQueue<Object> queue, RateLimiter rate) {
+        boolean fellBack = guarded(() -> {
+            try {
+                job.run(new Group(members, rate));
+                return false;
+            } catch (UnitCopier.Fallback e) {
+                notes.add(e.getMessage());
+                return true;
+            }
+        });
+        if (fellBack) {
+            read(new ConcurrentLinkedQueue<>(members.stream().filter(s -> !s.done()).toList()), queue, rate);
+        }
+    }
+
+    private interface Step {
+        boolean run() throws InterruptedException;
+    }
+
+    /** Runs {@code step}; what stops it stops the run: an error (fatal), an interrupt (cancelled). False when it threw. */
+    private boolean guarded(Step step) {
+        try {
+            return step.run();
+        } catch (CachectlException e) {
+            fatal.compareAndSet(null, e);
+        } catch (InterruptedException e) {
+            cancel("interrupted");
+        } catch (RuntimeException | OutOfMemoryError e) {
+            fatal.compareAndSet(null, unexpected(e));
+        }
+        return false;
+    }
+
+    private final class Group implements UnitCopier.GroupContext {
+        private final Map<String, UnitProgress> members = new LinkedHashMap<>();
+        private final RateLimiter rate;
+
+        Group(List<UnitProgress> members, RateLimiter rate) {
+            members.forEach(m -> this.members.put(m.unit.name(), m));
+            this.rate = rate;
+        }
+
+        @Override
+        public boolean stopping() {
+            return CopyRun.this.stopping();
+        }
+
+        @Override
+        public void finished(CopyUnit unit) {
+            members.get(unit.name()).readAll();
+        }
+
+        @Override
+        public void fail(CachectlException e) {
+            fatal.compareAndSet(null, e);
+        }
+
+        @Override
+        public void note(String note) {
+            notes.add(note);
+        }
+
+        @Override
+        public RateLimiter rate() {
+            return rate;
+        }
+
+        @Override
+        public ProgressListener progress() {
+            return progress;
+        }
+    }
+
     private void read(ConcurrentLinkedQueue<UnitProgress> todo, BlockingQueue<Object> queue, RateLimiter rate) {
         UnitProgress unit;
         while (!stopping() && (unit = todo.poll()) != null) {
-            try {
-                notes.addAll(copier.prepare(unit.unit));
-                try (UnitCopier.Reader reader = copier.reader(unit.unit, unit.token())) {
-                    UnitCopier.Batch batch;
-                    while (!stopping() && (batch = reader.next()) != null) {
-                        rate.acquire(batch.items().size());
-                        scanned.add(batch.items().size());
-                        long seq = unit.issue(batch.lastToken());
-                        putUninterruptibly(queue, new Task(unit, seq, batch));
-                    }
-                    if (!stopping()) {
-                        unit.readAll();
-                    }
+            UnitProgress current = unit;
+            guarded(() -> readUnit(current, queue, rate));
+        }
+    }
+
+    private boolean readUnit(UnitProgress unit, BlockingQueue<Object> queue, RateLimiter rate) throws InterruptedException {
+        notes.addAll(copier.prepare(unit.unit));
+        try (UnitCopier.Reader reader = copier.reader(unit.unit, unit.token())) {
+            UnitCopier.Batch batch;
+            while (!stopping() && (batch = reader.next()) != null) {
+                long seq = unit.issue(batch.lastToken());
+                if (batch.items().isEmpty()) {
+                    unit.acknowledge(seq); // the filters left nothing: the token moves on at once
+                    continue;
                 }
-            } catch (CachectlException e) {
-                fatal.compareAndSet(null, e);
-            } catch (InterruptedException e) {
-                cancel("interrupted");
-            } catch (RuntimeException | OutOfMemoryError e) {
-                fatal.compareAndSet(null, unexpected(e));
+                rate.acquire(batch.items().size());
+                scanned.add(batch.items().size());
+                putUninterruptibly(queue, new Task(unit, seq, batch));
+            }
+            if (!stopping()) {
+                unit.readAll();
             }
         }
+        return true;
     }
 
     private void write(BlockingQueue<Object> queue) {
@@ -208,7 +346,9 @@ public final class CopyRun {
                     task.unit.failed.addAndGet(w.refused().size());
                     w.refused().forEach(refusals::add);
                     task.unit.acknowledge(task.seq);
-                    progress.advanced(task.batch.items().size(), task.batch.bytes());
+                    if (progressPerBatch) {
+                        progress.advanced(task.batch.items().size(), task.batch.bytes());
+                    }
                 } catch (CachectlException e) {
                     fatal.compareAndSet(null, e);
                 } catch (RuntimeException | OutOfMemoryError e) {
@@ -250,31 +390,32 @@ public final class CopyRun {
         }
     }
 
-    private synchronized void saveCheckpoint(List<UnitProgress> states, UnitCheckpoint.Totals base) {
-        List<UnitCheckpoint.Unit> units = states.stream().map(UnitProgress::checkpoint).toList();
-        UnitCheckpoint.of(settings.fingerprint(), settings.job(), units, totals(base)).write(settings.checkpointFile());
+    private synchronized void saveCheckpoint(UnitCopier.Checkpoints store, List<UnitProgress> states) {
+        store.save(settings.checkpointFile(), states.stream().map(UnitProgress::checkpoint).toList());
     }
 
-    private UnitCheckpoint.Totals totals(UnitCheckpoint.Totals base) {
+    private UnitCheckpoint.Totals totals() {
         return new UnitCheckpoint.Totals(base.copied() + copied.sum(), base.skippedExisting() + skipped.sum(),
                 base.failed() + refusals.count(), base.bytes() + bytes.sum());
     }
 
-    private Result result(List<UnitProgress> states, boolean resumed, boolean complete,
-                          CopySummary.Verification verification, long started) {
-        double seconds = (System.nanoTime() - started) / 1e9;
-        boolean mismatches = verification != null && verification.mismatches() > 0;
+    /**
+     * The engine-neutral summary ({@link CopySummary}: one entry per unit, refusals listed) and exit code:
+     * partial when the target refused items or verification found mismatches.
+     */
+    public static Result neutralResult(Settings settings, Ended e) {
         // no cause recorded, yet items were left unread: never report that as done
-        RunEnding end = RunEnding.of(fatal.get(), cancelled.get(), complete, refusals.count() > 0 || mismatches,
+        RunEnding end = RunEnding.of(e.fatal(), e.cancelled(), e.complete(), e.refused() > 0 || e.mismatches(),
                 "the copy stopped before the end for an unknown reason; the checkpoint is saved, so --resume finishes the job");
-        List<CopySummary.Collection> collections = states.stream().map(s -> new CopySummary.Collection(s.unit.name(),
-                s.unit.targetName(), s.unit.estimatedItems(), s.unit.estimatedBytes(), s.copied.get(), s.skipped.get(),
-                s.failed.get(), s.done())).toList();
-        long copiedNow = copied.sum();
-        CopySummary summary = new CopySummary(settings.engine(), settings.source(), settings.target(), end.outcome(), false, resumed,
-                scanned.sum(), copiedNow, skipped.sum(), refusals.count(), refusals.reasons(), refusals.examples(),
-                refusals.file(), bytes.sum(), seconds, seconds > 0 ? (copiedNow + skipped.sum()) / seconds : 0, null, null,
-                collections, complete ? null : settings.checkpointFile().toString(), end.because(), List.copyOf(notes), verification);
+        List<CopySummary.Collection> collections = e.units().stream().map(u -> new CopySummary.Collection(u.unit().name(),
+                u.unit().targetName(), u.unit().estimatedItems(), u.unit().estimatedBytes(), u.copied(), u.skippedExisting(),
+                u.failed(), u.done())).toList();
+        double seconds = e.seconds();
+        CopySummary summary = new CopySummary(settings.engine(), settings.source(), settings.target(), end.outcome(), false,
+                e.resumed(), e.scanned(), e.copied(), e.skippedExisting(), e.refused(), e.refusalReasons(), e.refusalExamples(),
+                e.refusedFile(), e.bytes(), seconds, seconds > 0 ? (e.copied() + e.skippedExisting()) / seconds : 0, null, null,
+                collections, e.checkpoint() == null ? null : e.checkpoint().toString(), end.because(), e.notes(),
+                (CopySummary.Verification) e.verification());
         return new Result(summary, end.exit());
     }
 

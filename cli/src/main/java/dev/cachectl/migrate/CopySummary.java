@@ -33,7 +33,7 @@ public record CopySummary(
         String checkpoint,
         String stoppedBecause,
         List<String> notes,
-        Verification verification) {
+        Verification verification) implements Summary {
 
     /** One unit: where it went, what the source estimated, what this run did, whether it is complete. */
     public record Collection(String source, String target, long estimatedDocuments, long estimatedBytes,
@@ -41,6 +41,7 @@ public record CopySummary(
     }
 
     /** What {@code --verify} found; {@code examples} are the first mismatches, all in {@code list_file}. */
-    public record Verification(String mode, long checked, long mismatches, List<String> examples, String listFile) {
+    public record Verification(String mode, long checked, long mismatches, List<String> examples, String listFile)
+            implements Verified {
     }
 }

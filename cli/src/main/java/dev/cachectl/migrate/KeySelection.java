@@ -10,21 +10,21 @@ import java.util.Set;
  */
 public record KeySelection(List<String> match, List<String> exclude, Set<String> types, byte[] fromPrefix, byte[] toPrefix) {
 
-    Matcher matcher() {
+    public Matcher matcher() {
         return new Matcher(match.stream().map(Glob::of).toList(), exclude.stream().map(Glob::of).toList());
     }
 
     /** The MATCH argument for SCAN, or null. */
-    String scanMatch() {
+    public String scanMatch() {
         return match.size() == 1 ? match.get(0) : null;
     }
 
     /** The TYPE argument for SCAN, or null. */
-    String scanType() {
+    public String scanType() {
         return types.size() == 1 ? types.iterator().next() : null;
     }
 
-    byte[] rename(byte[] key) {
+    public byte[] rename(byte[] key) {
         if (fromPrefix == null || !startsWith(key, fromPrefix)) {
             return key;
         }
@@ -46,8 +46,8 @@ public record KeySelection(List<String> match, List<String> exclude, Set<String>
         return true;
     }
 
-    record Matcher(List<Glob> include, List<Glob> exclude) {
-        boolean test(byte[] key) {
+    public record Matcher(List<Glob> include, List<Glob> exclude) {
+        public boolean test(byte[] key) {
             if (!include.isEmpty() && include.stream().noneMatch(g -> g.matches(key))) {
                 return false;
             }

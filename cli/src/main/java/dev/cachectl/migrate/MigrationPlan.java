@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Everything {@code migrate} needs to know: what to copy from where to where, how, and how to
- * prove it. Built by the command from its options; the {@link Migrator} runs it.
+ * prove it. Built by the command from its options; the Redis engine's copy runs it.
  *
  * @param sourceDbs    source dbs to copy; empty means every db that has keys
  * @param dbMap        source db to target db; an unmapped db keeps its number
@@ -38,7 +38,7 @@ public record MigrationPlan(
         Duration ttlTolerance,
         boolean deleteSource,
         BatchSettings batch,
-        Live live) {
+        Live live) implements CopyPlan {
 
     public MigrationPlan(Endpoint source, Endpoint target, List<Integer> sourceDbs, Map<Integer, Integer> dbMap,
                          KeySelection selection, boolean replace, Mode mode, Reader reader, int scanCount,
@@ -65,12 +65,12 @@ public record MigrationPlan(
     public enum Verify { none, quick, full }
 
     /** The same plan, verified as {@code how} says (a cutover verifies even when --verify was not given). */
-    MigrationPlan withVerify(Verify how) {
+    public MigrationPlan withVerify(Verify how) {
         return new MigrationPlan(source, target, sourceDbs, dbMap, selection, replace, mode, reader, scanCount,
                 bigKeyElements, bigKeyBytes, checkpoint, resume, how, ttlTolerance, deleteSource, batch, live);
     }
 
-    int targetDb(int sourceDb) {
+    public int targetDb(int sourceDb) {
         return dbMap.getOrDefault(sourceDb, sourceDb);
     }
 }

@@ -35,7 +35,7 @@ public record MigrationSummary(
         String stoppedBecause,
         List<String> notes,
         Verification verification,
-        Live live) {
+        Live live) implements Summary {
 
     /**
      * What a {@code --live} follow did: writes applied after the snapshot, where it stopped in the
@@ -48,6 +48,6 @@ public record MigrationSummary(
 
     /** What {@code --verify} found. */
     public record Verification(String mode, long checked, long mismatches, List<String> examples, String listFile,
-                               Map<String, long[]> keysPerDb) {
+                               Map<String, long[]> keysPerDb) implements Verified {
     }
 }

@@ -8,13 +8,13 @@ import dev.cachectl.ExitCode;
  * the reason it stopped early: a fatal error's own exit code, 130 when interrupted, 1 when it stopped
  * with no cause recorded (never reported as done), else 4 when something failed and 0 when all is well.
  */
-record RunEnding(String outcome, ExitCode exit, String because) {
+public record RunEnding(String outcome, ExitCode exit, String because) {
 
     /**
      * {@code unexplained}: what to say when the run is incomplete with no cause recorded; {@code partial}:
      * some items failed or verification found mismatches.
      */
-    static RunEnding of(CachectlException fatal, String cancelled, boolean complete, boolean partial, String unexplained) {
+    public static RunEnding of(CachectlException fatal, String cancelled, boolean complete, boolean partial, String unexplained) {
         if (fatal != null) {
             return new RunEnding("failed", fatal.exitCode(), fatal.getMessage());
         }

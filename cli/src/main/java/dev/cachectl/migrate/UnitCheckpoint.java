@@ -25,11 +25,11 @@ import java.util.regex.Pattern;
  * {@code job} spells it out; {@code checksum} covers the rest, so a torn or hand-edited file is refused
  * ("damaged", exit 2) like a Redis migrate checkpoint ({@link CheckpointFile}), never trusted.
  */
-record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals totals, String checksum) {
+public record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals totals, String checksum) {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     /** {@code token} is empty when nothing of the unit is acknowledged yet. */
-    record Unit(String unit, String token, boolean done) {
+    public record Unit(String unit, String token, boolean done) {
     }
 
     record Totals(long copied, long skippedExisting, long failed, long bytes) {
@@ -56,17 +56,17 @@ record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals to
         try {
             root = Json.MAPPER.readTree(Files.readAllBytes(file));
         } catch (JacksonException e) {
-            throw Checkpoint.damaged(file, "not JSON");
+            throw CheckpointFiles.damaged(file, "not JSON");
         } catch (IOException e) {
-            throw Checkpoint.damaged(file, "it cannot be read");
+            throw CheckpointFiles.damaged(file, "it cannot be read");
         }
         Fields f = new Fields(file);
         if (root == null || !root.isObject()) {
-            throw Checkpoint.damaged(file, "not a JSON object");
+            throw CheckpointFiles.damaged(file, "not a JSON object");
         }
         String plan = f.text(root, "plan", "");
         if (!HEX64.matcher(plan).matches()) {
-            throw Checkpoint.damaged(file, "plan is not a job fingerprint");
+            throw CheckpointFiles.damaged(file, "plan is not a job fingerprint");
         }
         List<String> job = new ArrayList<>();
         for (JsonNode line : f.list(root, "job", "")) {
@@ -79,36 +79,36 @@ record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals to
             String at = "unit " + (i + 1) + ": ";
             JsonNode u = unitsNode.get(i);
             if (!u.isObject()) {
-                throw Checkpoint.damaged(file, at + "not an object");
+                throw CheckpointFiles.damaged(file, at + "not an object");
             }
             String name = f.text(u, "unit", at);
             String token = f.text(u, "token", at);
             JsonNode done = u.get("done");
             if (name.isEmpty() || !seen.add(name)) {
-                throw Checkpoint.damaged(file, at + (name.isEmpty() ? "its name is empty" : name + " is listed twice"));
+                throw CheckpointFiles.damaged(file, at + (name.isEmpty() ? "its name is empty" : name + " is listed twice"));
             }
             if (!token.isEmpty() && !validToken.test(token)) {
-                throw Checkpoint.damaged(file, at + "token " + token + " is not a resume position");
+                throw CheckpointFiles.damaged(file, at + "token " + token + " is not a resume position");
             }
             if (done == null || !done.isBoolean()) {
-                throw Checkpoint.damaged(file, at + "done is not true or false");
+                throw CheckpointFiles.damaged(file, at + "done is not true or false");
             }
             units.add(new Unit(name, token, done.booleanValue()));
         }
         JsonNode t = root.get("totals");
         if (t == null || !t.isObject()) {
-            throw Checkpoint.damaged(file, "totals is missing");
+            throw CheckpointFiles.damaged(file, "totals is missing");
         }
         Totals totals = new Totals(f.count(t, "copied"), f.count(t, "skipped_existing"), f.count(t, "failed"), f.count(t, "bytes"));
         String checksum = f.text(root, "checksum", "");
         if (!checksum.equals(checksum(plan, job, units, totals))) {
-            throw Checkpoint.damaged(file, "its checksum does not match its contents: it was edited or only partly written");
+            throw CheckpointFiles.damaged(file, "its checksum does not match its contents: it was edited or only partly written");
         }
         return new UnitCheckpoint(plan, List.copyOf(job), List.copyOf(units), totals, checksum);
     }
 
     void write(Path file) {
-        Checkpoint.writeFile(file, this);
+        CheckpointFiles.write(file, this);
     }
 
     /** Field readers that turn anything unexpected into "damaged". */
@@ -116,14 +116,14 @@ record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals to
         String text(JsonNode parent, String field, String at) {
             JsonNode v = parent.get(field);
             if (v == null || !v.isTextual()) {
-                throw Checkpoint.damaged(file, at + field + " is " + (v == null || v.isNull() ? "missing" : "not a string"));
+                throw CheckpointFiles.damaged(file, at + field + " is " + (v == null || v.isNull() ? "missing" : "not a string"));
             }
             return v.textValue();
         }
 
         String text(JsonNode v, String what) {
             if (!v.isTextual()) {
-                throw Checkpoint.damaged(file, what + " is not a string");
+                throw CheckpointFiles.damaged(file, what + " is not a string");
             }
             return v.textValue();
         }
@@ -131,7 +131,7 @@ record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals to
         JsonNode list(JsonNode parent, String field, String at) {
             JsonNode v = parent.get(field);
             if (v == null || !v.isArray()) {
-                throw Checkpoint.damaged(file, at + field + " is " + (v == null || v.isNull() ? "missing" : "not a list"));
+                throw CheckpointFiles.damaged(file, at + field + " is " + (v == null || v.isNull() ? "missing" : "not a list"));
             }
             return v;
         }
@@ -139,7 +139,7 @@ record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals to
         long count(JsonNode parent, String field) {
             JsonNode v = parent.get(field);
             if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-                throw Checkpoint.damaged(file, "totals." + field + " is " + (v == null ? "missing" : v + ", not a count"));
+                throw CheckpointFiles.damaged(file, "totals." + field + " is " + (v == null ? "missing" : v + ", not a count"));
             }
             return v.longValue();
         }

@@ -1,15 +1,26 @@
 package dev.cachectl.migrate;
 
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.batch.RateLimiter;
+import dev.cachectl.progress.ProgressListener;
+
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * What an engine provides to {@link CopyRun}: the units to copy, how to prepare each on the target,
  * how to read one from a resume token on, and a writer per worker thread. Resume tokens are the
- * engine's own text (a MongoDB {@code _id} in Extended JSON); the orchestrator only stores them.
+ * engine's own text (a MongoDB {@code _id} in Extended JSON, a Redis SCAN cursor); the orchestrator
+ * keeps them per unit, advances them only over what the target acknowledged, and saves them.
+ * <p>
+ * Optional parts: a group of units copied end to end by one job that writes straight to the target
+ * ({@link #groupCopy}: a Redis node's replication snapshot, with its live follow), which may fall back
+ * to reading the units one by one; and the engine's own checkpoint file format ({@link #checkpoints}).
  */
 public interface UnitCopier {
 
-    /** The units to copy, each with the source's estimate of its size. */
+    /** The units to copy, each with the source's estimate of its size (after {@link Checkpoints#load}, when resuming). */
     List<CopyUnit> units();
 
     /** Makes the unit ready on the target (collection, options, indexes); problems are returned as notes. */
@@ -24,6 +35,27 @@ public interface UnitCopier {
     /** False when {@code token}, read from a checkpoint, is not one this engine could have written. */
     boolean validToken(String token);
 
+    /**
+     * A job that copies every unit of {@code group} (units sharing {@link CopyUnit#group}) at once, or
+     * null to read them one by one (the default).
+     */
+    default GroupCopy groupCopy(String group, List<CopyUnit> units) {
+        return null;
+    }
+
+    /**
+     * For an engine whose writers report progress themselves, item by item (finer than a batch): takes the
+     * run's listener and returns true, and the orchestrator reports none per batch. Called before any writer.
+     */
+    default boolean reportsProgress(ProgressListener progress) {
+        return false;
+    }
+
+    /** The engine's own checkpoint format, or null for the orchestrator's ({@link UnitCheckpoint}). */
+    default Checkpoints checkpoints() {
+        return null;
+    }
+
     /** A batch of items of one unit, its size in bytes, and the token of its last item. */
     record Batch(CopyUnit unit, List<?> items, long bytes, String lastToken) {
     }
@@ -37,7 +69,7 @@ public interface UnitCopier {
     }
 
     interface Reader extends AutoCloseable {
-        /** The next batch, or null at the end. */
+        /** The next batch (possibly empty, when filters left nothing of a page), or null at the end. */
         Batch next();
 
         @Override
@@ -50,5 +82,56 @@ public interface UnitCopier {
 
         @Override
         void close();
+    }
+
+    /** Copies a group of units end to end, writing to the target itself. */
+    interface GroupCopy {
+        /**
+         * Runs the copy, calling {@link GroupContext#finished} for each unit once all of it is on the target.
+         * Throws {@link Fallback} when the group must be read unit by unit instead.
+         */
+        void run(GroupContext context) throws InterruptedException;
+    }
+
+    /** What a group copy gets from the orchestrator. */
+    interface GroupContext {
+        /** True once the run is cancelled or failed: stop at the next safe point. */
+        boolean stopping();
+
+        /** Every item of {@code unit} is on the target. */
+        void finished(CopyUnit unit);
+
+        /** Stops the whole run with this error. */
+        void fail(CachectlException e);
+
+        /** A note for the summary. */
+        void note(String note);
+
+        RateLimiter rate();
+
+        ProgressListener progress();
+    }
+
+    /**
+     * Thrown by a group copy that cannot go on the way it started (a source refusing a snapshot, or
+     * sending one the engine cannot read): what it wrote stays, {@code note} goes to the summary, and
+     * the group's units that are not finished are read one by one.
+     */
+    final class Fallback extends CachectlException {
+        public Fallback(String note, Throwable cause) {
+            super(ExitCode.FAILED, note, cause);
+        }
+    }
+
+    /** An engine's own checkpoint file: resume tokens per unit, plus whatever else the engine keeps there. */
+    interface Checkpoints {
+        /**
+         * The units an interrupted run of this job saved in {@code file} (which exists); a usage error
+         * when it is damaged or belongs to another job.
+         */
+        List<UnitCheckpoint.Unit> load(Path file);
+
+        /** Saves {@code units} (every second while the copy runs, and when it stops before the end). */
+        void save(Path file, List<UnitCheckpoint.Unit> units);
     }
 }

@@ -168,4 +168,9 @@ public final class MongoEngine implements Engine {
             return false;
         }
     }
+
+    @Override
+    public dev.cachectl.migrate.Copy copy() {
+        return new dev.cachectl.mongo.copy.MongoMigrator();
+    }
 }

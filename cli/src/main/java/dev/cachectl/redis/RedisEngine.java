@@ -221,4 +221,9 @@ public final class RedisEngine implements Engine {
     public void forgetNodes(List<Endpoint> remaining, List<String> forgotten) {
         RedisClusterFormation.forget(remaining, forgotten);
     }
+
+    @Override
+    public dev.cachectl.migrate.Copy copy() {
+        return (plan, home) -> dev.cachectl.redis.copy.RedisMigration.open((dev.cachectl.migrate.MigrationPlan) plan, home);
+    }
 }

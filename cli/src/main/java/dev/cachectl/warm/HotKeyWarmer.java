@@ -4,7 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.batch.RateLimiter;
-import dev.cachectl.migrate.KeyListCopy;
+import dev.cachectl.redis.copy.KeyListCopy;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.OwnReads;

@@ -3,6 +3,7 @@ package dev.cachectl.mongo.copy;
 import dev.cachectl.CachectlException;
 import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.migrate.CopyPlan;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Map;
  */
 public record MongoMigrationPlan(Endpoint source, Endpoint target, List<String> match, List<String> exclude,
                                  Map<String, String> renames, String query, boolean replace, BatchSettings batch,
-                                 Path checkpoint, boolean resume, String verify) {
+                                 Path checkpoint, boolean resume, String verify) implements CopyPlan {
 
     /** Parses {@code --rename a.b=c.d} or {@code a=c} (a whole database). */
     public static void parseRename(String text, Map<String, String> into) {

@@ -8,11 +8,14 @@ import com.mongodb.client.MongoClients;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.migrate.Copy;
+import dev.cachectl.migrate.CopyPlan;
 import dev.cachectl.migrate.CopyRun;
 import dev.cachectl.migrate.CopySummary;
 import dev.cachectl.migrate.CopyUnit;
+import dev.cachectl.migrate.Migration;
+import dev.cachectl.migrate.Verified;
 import dev.cachectl.mongo.MongoUrls;
-import dev.cachectl.progress.ProgressListener;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.json.JsonParseException;
@@ -28,32 +31,15 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code migrate} between two MongoDB endpoints: checks both answer (and accept the credentials),
- * selects the collections, then runs the engine-neutral {@link CopyRun} over a {@link MongoCopier}
+ * MongoDB's copy part: {@code migrate} between two MongoDB endpoints checks both answer (and accept the
+ * credentials), selects the collections, and hands the orchestrator ({@link CopyRun}) a {@link MongoCopier}
  * and, when asked, a {@link MongoVerifier}. {@code --dry-run} reports collections, counts, sizes and
  * an estimated time without writing anything.
  */
-public final class MongoMigrator {
+public final class MongoMigrator implements Copy {
     /** What --dry-run assumes a copy achieves: scripts/bench/mongo's least loaded round, between two embedded servers. */
     static final double ASSUMED_DOCS_PER_SEC = 15_000;
     private static final int TIMEOUT_SECONDS = 3;
-
-    private final Path dir;
-    private volatile CopyRun run;
-    private volatile String cancelled;
-
-    /** {@code dir}: where checkpoints and lists of refused documents go by default (the home's migrate folder). */
-    public MongoMigrator(Path dir) {
-        this.dir = dir;
-    }
-
-    public void cancel(String reason) {
-        cancelled = reason;
-        CopyRun r = run;
-        if (r != null) {
-            r.cancel(reason);
-        }
-    }
 
     /** The {@code --query} filter; a usage error (exit 2) when it is not an Extended JSON object. */
     public static BsonDocument query(String json) {
@@ -67,9 +53,15 @@ public final class MongoMigrator {
         }
     }
 
-    public CopyRun.Result run(MongoMigrationPlan plan, ProgressListener progress) {
+    @Override
+    public Migration open(CopyPlan copyPlan, Path home) {
+        MongoMigrationPlan plan = (MongoMigrationPlan) copyPlan;
+        Path dir = home.resolve("migrate");
         BsonDocument query = query(plan.query());
-        try (MongoClient source = connect(plan.source()); MongoClient target = connect(plan.target())) {
+        MongoClient source = connect(plan.source());
+        MongoClient target = null;
+        try {
+            target = connect(plan.target());
             check(source, plan.source());
             check(target, plan.target());
             MongoCopier copier;
@@ -82,23 +74,55 @@ public final class MongoMigrator {
             String fingerprint = sha256(String.join("\n", job));
             Path checkpoint = plan.checkpoint() != null ? plan.checkpoint()
                     : dir.resolve("migrate-mongo-" + fingerprint.substring(0, 16) + ".json");
-            if (plan.batch().dryRun()) {
-                return dryRun(plan, copier, source, query);
-            }
             CopyRun.Settings settings = new CopyRun.Settings("mongo", plan.source().toString(), plan.target().toString(),
                     plan.batch().threads(), plan.batch().ratePerSecond(), checkpoint, plan.resume(), fingerprint, job,
                     dir.resolve("refused-" + fingerprint.substring(0, 16) + ".txt"));
-            run = new CopyRun(copier, settings, progress);
-            if (cancelled != null) {
-                run.cancel(cancelled);
-            }
             Path verifyList = dir.resolve("verify-" + fingerprint.substring(0, 16) + ".txt");
-            return run.run(plan.verify().equals("none") ? null
-                    : units -> new MongoVerifier(source, target, copier, query, plan).verify(units, verifyList));
+            return new MongoMigration(plan, source, target, copier, query, settings, verifyList);
+        } catch (RuntimeException e) {
+            source.close();
+            if (target != null) {
+                target.close();
+            }
+            throw e;
         }
     }
 
-    private CopyRun.Result dryRun(MongoMigrationPlan plan, MongoCopier copier, MongoClient source, BsonDocument query) {
+    /** A MongoDB migrate set up: its clients, copier and settings. */
+    private record MongoMigration(MongoMigrationPlan plan, MongoClient source, MongoClient target, MongoCopier copier,
+                                  BsonDocument query, CopyRun.Settings settings, Path verifyList) implements Migration {
+        @Override
+        public boolean dryRun() {
+            return plan.batch().dryRun();
+        }
+
+        @Override
+        public CopyRun.Result estimate() {
+            return MongoMigrator.dryRun(plan, copier, source, query);
+        }
+
+        @Override
+        public Verified verify(List<CopyUnit> units) {
+            return plan.verify().equals("none") ? null
+                    : new MongoVerifier(source, target, copier, query, plan).verify(units, verifyList);
+        }
+
+        @Override
+        public CopyRun.Result result(CopyRun.Ended ended) {
+            return CopyRun.neutralResult(settings, ended);
+        }
+
+        @Override
+        public void close() {
+            try {
+                source.close();
+            } finally {
+                target.close();
+            }
+        }
+    }
+
+    private static CopyRun.Result dryRun(MongoMigrationPlan plan, MongoCopier copier, MongoClient source, BsonDocument query) {
         long started = System.nanoTime();
         long documents = 0;
         long bytes = 0;

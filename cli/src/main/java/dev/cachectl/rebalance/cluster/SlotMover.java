@@ -1,8 +1,8 @@
 package dev.cachectl.rebalance.cluster;
 
 import dev.cachectl.CachectlException;
-import dev.cachectl.migrate.SourceDeletion;
-import dev.cachectl.migrate.StructCopier;
+import dev.cachectl.redis.copy.SourceDeletion;
+import dev.cachectl.redis.copy.StructCopier;
 import dev.cachectl.redis.ClusterNodes;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;

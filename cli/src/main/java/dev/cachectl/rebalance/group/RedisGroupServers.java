@@ -4,9 +4,10 @@ import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
-import dev.cachectl.migrate.Migrator;
+import dev.cachectl.migrate.CopyRun;
+import dev.cachectl.migrate.MigrationSummary;
+import dev.cachectl.redis.copy.RedisMigration;
 import dev.cachectl.progress.ProgressListener;
-import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.Jedis;
@@ -35,7 +36,7 @@ public final class RedisGroupServers implements GroupServers {
     private final String group;
     private final ProgressListener progress;
     /** The move under way, so that Ctrl-C stops it with its checkpoint saved. */
-    private volatile Migrator current;
+    private volatile CopyRun current;
     private volatile String cancelled;
 
     public RedisGroupServers(Path home, String group, ProgressListener progress) {
@@ -90,23 +91,25 @@ public final class RedisGroupServers implements GroupServers {
                 new KeySelection(List.of(glob(prefix) + "*"), List.of(), Set.of(), null, null), true,
                 MigrationPlan.Mode.auto, MigrationPlan.Reader.scan, SCAN_COUNT, 10_000, 64L << 20, checkpoint, resume,
                 MigrationPlan.Verify.none, Duration.ofSeconds(1), true, new BatchSettings(100, 2, 0, false));
-        Migrator migrator = new Migrator(home.resolve("migrate"), new OwnReads(home));
-        current = migrator;
-        if (cancelled != null) {
-            migrator.cancel(cancelled);
+        MigrationSummary summary;
+        try (RedisMigration migration = RedisMigration.open(plan, home)) {
+            CopyRun run = new CopyRun(migration, progress);
+            current = run;
+            if (cancelled != null) {
+                run.cancel(cancelled);
+            }
+            summary = (MigrationSummary) run.run().summary();
         }
-        Migrator.Result result = migrator.run(plan, progress);
         long left = measure(from, prefix, 0).keys();
-        return new Moved(result.summary().outcome(), result.summary().copied(), result.summary().deletedFromSource(), left,
-                result.summary().stoppedBecause());
+        return new Moved(summary.outcome(), summary.copied(), summary.deletedFromSource(), left, summary.stoppedBecause());
     }
 
     /** Stops the move under way after its in-flight batches, its checkpoint saved (Ctrl-C, SIGTERM). */
     public void cancel(String why) {
         cancelled = why;
-        Migrator migrator = current;
-        if (migrator != null) {
-            migrator.cancel(why);
+        CopyRun run = current;
+        if (run != null) {
+            run.cancel(why);
         }
     }
 

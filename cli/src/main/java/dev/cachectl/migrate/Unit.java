@@ -1,7 +1,0 @@
-package dev.cachectl.migrate;
-
-import java.util.List;
-
-/** One SCAN page of keys from one stream, in order: what a worker copies and acknowledges as a whole. */
-record Unit(StreamProgress stream, long seq, List<byte[]> keys, String cursorAfter) {
-}

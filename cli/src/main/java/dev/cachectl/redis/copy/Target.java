@@ -1,0 +1,248 @@
+package dev.cachectl.redis.copy;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.ConnectionLoss;
+import dev.cachectl.redis.RedisClients;
+import dev.cachectl.redis.RedisInfo;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.commands.JedisBinaryCommands;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
+import redis.clients.jedis.params.RestoreParams;
+import redis.clients.jedis.params.SetParams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where keys are written: a standalone server (a connection per worker and db) or a cluster
+ * (one shared {@link JedisCluster}; pipelines are split per node by slot, and a key answered with
+ * MOVED/ASK is written again through the cluster client, which refreshes its slot map).
+ */
+final class Target implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Endpoint endpoint;
+    private final JedisCluster cluster;
+    private volatile String version;
+
+    private Target(Endpoint endpoint, JedisCluster cluster) {
+        this.endpoint = endpoint;
+        this.cluster = cluster;
+    }
+
+    static Target open(Endpoint endpoint) {
+        if (!endpoint.cluster()) {
+            RedisClients.open(endpoint, Duration.ofSeconds(5)).close();
+            return new Target(endpoint, null);
+        }
+        Set<HostAndPort> seeds = new HashSet<>();
+        for (String seed : endpoint.seeds()) {
+            seeds.add(HostAndPort.from(seed));
+        }
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .user(endpoint.user()).password(endpoint.password()).ssl(endpoint.tls())
+                .connectionTimeoutMillis(5000).socketTimeoutMillis((int) TIMEOUT.toMillis())
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (endpoint.tls() && endpoint.caCert() != null) {
+            builder.sslSocketFactory(dev.cachectl.redis.TlsTrust.socketFactory(endpoint.caCert()));
+        }
+        DefaultJedisClientConfig config = builder.build();
+        try {
+            return new Target(endpoint, new JedisCluster(seeds, config, 5));
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The target's redis_version (its first seed's, for a cluster), asked once. */
+    String version() {
+        String v = version;
+        if (v == null) {
+            try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+                v = String.valueOf(RedisInfo.parse(jedis.info("server")).get("redis_version"));
+            } catch (JedisException e) {
+                throw RedisClients.translate(endpoint, e);
+            }
+            version = v;
+        }
+        return v;
+    }
+
+    /** True when the target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
+    boolean knowsPxat() {
+        return versionAtLeast(version(), 6, 2);
+    }
+
+    /** True when {@code redisVersion} ("7.0.15") is {@code major.minor} or newer; false when it cannot be read. */
+    static boolean versionAtLeast(String redisVersion, int major, int minor) {
+        if (redisVersion == null) {
+            return false;
+        }
+        String[] parts = redisVersion.trim().split("\\.");
+        try {
+            int ma = Integer.parseInt(parts[0]);
+            int mi = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return ma > major || ma == major && mi >= minor;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** True when the target holds hash fields with their own expiry (Redis 7.4+). */
+    boolean holdsFieldExpiries() {
+        return FieldExpiries.supported(version());
+    }
+
+    boolean cluster() {
+        return cluster != null;
+    }
+
+    Session session() {
+        return new Session();
+    }
+
+    @Override
+    public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /**
+     * Writes one snapshot entry through the cluster client, which follows MOVED and ASK and refreshes
+     * its slot map: for a key whose slot moved since the copy routed it. Thread-safe. Returns null
+     * when written, "" when left alone as existing, else the server's error.
+     */
+    String writeRedirected(SnapshotEntry e, boolean replace) {
+        try {
+            if (e.value() != null) {
+                SetParams params = new SetParams();
+                if (e.expireAt() != 0) {
+                    params.pxAt(e.expireAt());
+                }
+                if (!replace) {
+                    params.nx();
+                }
+                return cluster.set(e.targetKey(), e.value(), params) == null ? "" : null;
+            }
+            RestoreParams params = RestoreParams.restoreParams().absTtl();
+            if (replace) {
+                params.replace();
+            }
+            cluster.restore(e.targetKey(), e.expireAt(), e.payload(), params);
+            return null;
+        } catch (JedisDataException ex) {
+            return String.valueOf(ex.getMessage());
+        } catch (JedisException ex) {
+            throw ConnectionLoss.of("target", endpoint, ex);
+        }
+    }
+
+    /**
+     * Sends one command through the cluster client, which follows MOVED and ASK: a live write whose
+     * slot moved since it was routed. Returns null when the target took it, else its error.
+     */
+    String sendRedirected(byte[][] command, int[] keyIndexes) {
+        byte[] sampleKey = keyIndexes.length > 0 ? command[keyIndexes[0]] : command[1];
+        byte[][] args = java.util.Arrays.copyOfRange(command, 1, command.length);
+        redis.clients.jedis.commands.ProtocolCommand name = () -> command[0];
+        try {
+            cluster.sendCommand(sampleKey, name, args);
+            return null;
+        } catch (JedisDataException ex) {
+            return String.valueOf(ex.getMessage());
+        } catch (JedisException ex) {
+            throw ConnectionLoss.of("target", endpoint, ex);
+        }
+    }
+
+    /** One RESTORE: {@code expireAtMillis} 0 means no expiry. */
+    record Restore(byte[] key, long expireAtMillis, byte[] payload) {
+    }
+
+    /** A worker's connections to the target. Not thread-safe: one per worker. */
+    final class Session implements AutoCloseable {
+        private final Map<Integer, Jedis> byDb = new HashMap<>();
+
+        /** Restores a batch; returns one entry per op: null for OK, else the server's error text. */
+        List<String> restore(int db, List<Restore> ops, boolean replace) {
+            RestoreParams params = RestoreParams.restoreParams().absTtl();
+            if (replace) {
+                params.replace();
+            }
+            List<String> errors = new ArrayList<>(ops.size());
+            try {
+                AbstractPipeline pipeline = cluster != null ? cluster.pipelined() : jedis(db).pipelined();
+                List<Response<String>> replies = new ArrayList<>(ops.size());
+                for (Restore op : ops) {
+                    replies.add(pipeline.restore(op.key(), op.expireAtMillis(), op.payload(), params));
+                }
+                pipeline.sync();
+                for (int i = 0; i < ops.size(); i++) {
+                    errors.add(reply(replies.get(i), ops.get(i), params));
+                }
+                if (cluster != null) {
+                    pipeline.close();
+                }
+                return errors;
+            } catch (JedisDataException e) {
+                throw new CachectlException(dev.cachectl.ExitCode.FAILED, "target " + endpoint + ": " + e.getMessage(), e);
+            } catch (JedisException e) {
+                throw ConnectionLoss.of("target", endpoint, e);
+            }
+        }
+
+        private String reply(Response<String> response, Restore op, RestoreParams params) {
+            try {
+                response.get();
+                return null;
+            } catch (JedisRedirectionException moved) {
+                try {
+                    cluster.restore(op.key(), op.expireAtMillis(), op.payload(), params);
+                    return null;
+                } catch (JedisDataException e) {
+                    return e.getMessage();
+                }
+            } catch (JedisDataException e) {
+                return e.getMessage();
+            }
+        }
+
+        /** Single-key commands on the target db (struct copies, verification, checks). */
+        JedisBinaryCommands commands(int db) {
+            return cluster != null ? cluster : jedis(db);
+        }
+
+        private Jedis jedis(int db) {
+            return byDb.computeIfAbsent(db, d -> {
+                Jedis jedis = RedisClients.open(endpoint.withDb(d), TIMEOUT);
+                return jedis;
+            });
+        }
+
+        @Override
+        public void close() {
+            byDb.values().forEach(Jedis::close);
+            byDb.clear();
+        }
+    }
+
+}

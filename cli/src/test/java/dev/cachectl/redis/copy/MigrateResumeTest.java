@@ -1,0 +1,117 @@
+package dev.cachectl.redis.copy;
+
+import java.time.Duration;
+import dev.cachectl.testing.Await;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Interrupted migrations, run as real processes so they can be killed and signalled. */
+class MigrateResumeTest {
+    private static final int KEYS = 60_000;
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    private final MigrateTest loader = new MigrateTest();
+
+    private void prepare() {
+        home.run("start", "src", "dst").assertOk();
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            var p = src.pipelined();
+            for (int i = 0; i < KEYS; i++) {
+                p.set("k:" + i, "value-" + i);
+            }
+            p.sync();
+        }
+    }
+
+    /** A slow run (rate-limited) that is well under way: some keys copied and a checkpoint written. */
+    private CachectlProcess startSlowRun() throws Exception {
+        CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", "src", "dst", "--rate", "8000",
+                "--threads", "2", "--batch", "200", "--scan-count", "200", "--progress", "none");
+        try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            Await.until(Duration.ofSeconds(30), "migrate made no progress", () -> {
+                assertTrue(run.process().isAlive(), () -> "migrate ended early: " + run.log());
+                return dst.dbSize() >= 10_000 && checkpoint() != null;
+            });
+        }
+        return run;
+    }
+
+    private Path checkpoint() throws Exception {
+        Path dir = home.root().resolve("migrate");
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElse(null);
+        }
+    }
+
+    private void assertSameKeyspace() {
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src")); Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            assertEquals(KEYS, dst.dbSize());
+            for (int i = 0; i < KEYS; i += 997) {
+                assertEquals(src.get("k:" + i), dst.get("k:" + i));
+            }
+        }
+    }
+
+    @Test
+    void resumes_after_kill_9_without_losing_keys() throws Exception {
+        prepare();
+        CachectlProcess run = startSlowRun();
+        run.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        long before;
+        try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            before = dst.dbSize();
+        }
+        assertTrue(before < KEYS, "the run was not interrupted");
+        CliResult resumed = home.run("migrate", "src", "dst", "--resume", "--json").assertOk();
+        JsonNode summary = Json.MAPPER.readTree(resumed.out());
+        assertTrue(summary.get("resumed").asBoolean());
+        assertTrue(summary.get("scanned").asLong() < KEYS, "resume started over: " + resumed);
+        assertSameKeyspace();
+        assertEquals(null, checkpoint(), "a finished job leaves no checkpoint");
+    }
+
+    @Test
+    void ctrl_c_saves_a_checkpoint_exits_130_and_resume_finishes() throws Exception {
+        prepare();
+        CachectlProcess run = startSlowRun();
+        run.signal("-INT", true);
+        assertTrue(run.process().waitFor(20, TimeUnit.SECONDS), "migrate did not stop on SIGINT");
+        assertEquals(130, run.process().exitValue(), run.log());
+        assertTrue(run.log().contains("checkpoint saved"), run.log());
+        home.run("migrate", "src", "dst", "--resume").assertOk();
+        assertSameKeyspace();
+    }
+
+    @Test
+    void resume_is_refused_when_the_source_restarted() throws Exception {
+        prepare();
+        CachectlProcess run = startSlowRun();
+        run.signal("-TERM", false);
+        assertTrue(run.process().waitFor(20, TimeUnit.SECONDS), "migrate did not stop on SIGTERM");
+        assertEquals(130, run.process().exitValue(), run.log());
+        String port = Integer.toString(home.port("src"));
+        home.run("stop", "src").assertOk();
+        home.run("start", "src", "--port", port).assertOk();
+        CliResult refused = home.run("migrate", "src", "dst", "--resume").assertExit(2);
+        assertTrue(refused.err().contains("restarted since the checkpoint"), refused.toString());
+    }
+}
