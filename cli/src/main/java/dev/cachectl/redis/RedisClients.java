@@ -105,8 +105,12 @@ public final class RedisClients {
      * Jedis's own exceptions, untranslated, so that a caller can tell LOADING or a refused connection apart.
      */
     public static Info info(Endpoint endpoint, Duration timeout, boolean cluster, String... sections) {
-        try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
-                clientConfig(endpoint, timeout))) {
+        // RESP2 and a plain AUTH, as a Jedis client speaks (it turns the negotiation off): a bare connection
+        // would send HELLO first, which accepts any password for a server without one and is one more
+        // command for the idle measurement to discount
+        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder().from(clientConfig(endpoint, timeout))
+                .autoNegotiateProtocol(false).build();
+        try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()), config)) {
             connection.sendCommand(Protocol.Command.INFO, sections);
             RedisInfo info = RedisInfo.parse(connection.getBulkReply());
             String clusterInfo = null;
