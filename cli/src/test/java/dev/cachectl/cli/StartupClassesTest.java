@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What {@code start} and {@code status} load in a JVM of their own ({@code -Xlog:class+load}), against
  * a real server: they stay off the costly machinery they do not need (issue 14, start-up). Each kept
- * out here was a measurable share of a run: the full Jedis client (its command interfaces and reply
- * builders) for one INFO, the JDK's locale data for a {@code %.1f}, SecureRandom and the security
+ * out here was a measurable share of a run: the Jedis client and connection (command interfaces, reply
+ * builders, handshake, the driver info read from the jar) for one INFO, the JDK's locale data for a {@code %.1f}, SecureRandom and the security
  * providers for a temporary file's name, the help layout, and a {@code redis-server --version} per start.
  */
 class StartupClassesTest {
@@ -32,6 +32,7 @@ class StartupClassesTest {
         home.run("start", "cache", "--port", "auto").assertOk();
         List<String> loaded = classesLoadedBy("status.log", "status", "cache");
         assertNotLoaded(loaded, "redis.clients.jedis.Jedis", "the full Jedis client, for one INFO");
+        assertNotLoaded(loaded, "redis.clients.jedis.Connection", "a Jedis connection, for one INFO on a plain socket");
         assertNotLoaded(loaded, "java.text.DecimalFormatSymbols", "locale data, for the table's decimals");
         assertNotLoaded(loaded, "dev.cachectl.cli.HelpLayout", "the help layout, for a run that prints no help");
         assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.cachectl.cli.StatusCommand ")), "the log is status's");
@@ -44,6 +45,7 @@ class StartupClassesTest {
         assertTrue(Files.isRegularFile(versions), "the first start remembers the binary's version");
         List<String> loaded = classesLoadedBy("start.log", "start", "second", "--port", "auto");
         assertNotLoaded(loaded, "redis.clients.jedis.Jedis", "the full Jedis client, to wait for the server's INFO");
+        assertNotLoaded(loaded, "redis.clients.jedis.Connection", "a Jedis connection, to wait for the server's INFO");
         assertNotLoaded(loaded, "java.security.SecureRandom", "SecureRandom, for names of temporary and lock files");
         assertNotLoaded(loaded, "dev.cachectl.util.ChildProcess", "a 'redis-server --version' for a binary probed before");
         assertTrue(home.run("status", "second", "--json").assertOk().out().contains("\"version\" : \""),
