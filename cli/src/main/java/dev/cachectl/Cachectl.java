@@ -66,7 +66,11 @@ public final class Cachectl {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
         applyExitCodeHelp(cli);
-        HelpLayout.apply(cli, env);
+        if (asksForHelp(args) || (wanted == null ? !asksForVersion(args) : wanted.equals("help"))) {
+            // only where help may be shown: the layout's classes subclass picocli's help classes, which are
+            // compiled for Java 5, and a run that loads them cannot take those from the class-data archive
+            HelpLayout.apply(cli, env);
+        }
         ErrorHandler handler = new ErrorHandler();
         cli.setExecutionExceptionHandler(handler);
         cli.setParameterExceptionHandler(handler);
@@ -87,6 +91,23 @@ public final class Cachectl {
             }
         }
         return null;
+    }
+
+    /** Whether the arguments may ask for a command's help: {@code -h} or {@code --help}, alone or in a cluster ({@code -vh}). */
+    static boolean asksForHelp(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--help") || arg.startsWith("-") && !arg.startsWith("--") && arg.indexOf('h') > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean asksForVersion(String[] args) {
+        return java.util.Arrays.asList(args).contains("--version") || java.util.Arrays.asList(args).contains("-V");
     }
 
     private static void applyExitCodeHelp(CommandLine cli) {

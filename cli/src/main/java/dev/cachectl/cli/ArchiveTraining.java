@@ -35,7 +35,9 @@ public final class ArchiveTraining {
         Map<String, String> variables = new HashMap<>(System.getenv());
         variables.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("CACHECTL_"));
         variables.put("CACHECTL_HOME", home.toString());
-        Environment env = new Environment(Map.copyOf(variables), home, System.in, false);
+        // with the process's signals watched, as main runs every command (a start watches them while it waits)
+        Environment env = new Environment(Map.copyOf(variables), home, System.in, false)
+                .withSignals(Signals.of(new PrintWriter(System.err, true), System::exit));
         try {
             for (List<String> command : List.of(
                     List.of("--version"),

@@ -56,7 +56,9 @@ public final class CachectlCommand implements Runnable {
         all.put("completion", CompletionCommand::new);
         all.put("supervise", SuperviseCommand::new);
         all.put("shell", ShellCommand::new);
-        all.put("help", picocli.CommandLine.HelpCommand::new);
+        // a lambda, not HelpCommand::new: resolving that reference links picocli's (Java 5) help classes
+        // when the class-data archive is dumped, which keeps them out of it
+        all.put("help", () -> new picocli.CommandLine.HelpCommand());
         return java.util.Collections.unmodifiableMap(all);
     }
 

@@ -10,6 +10,7 @@ import dev.cachectl.status.advice.AdvisedReport;
 import dev.cachectl.status.advice.Advisor;
 import dev.cachectl.status.analyze.Analyses;
 import dev.cachectl.status.analyze.Analysis;
+import dev.cachectl.util.Decimals;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
@@ -137,12 +138,12 @@ public final class StatusCommand implements Callable<Integer> {
                     s.server().uptimeSeconds() == null ? "-" : Durations.format(Duration.ofSeconds(s.server().uptimeSeconds())),
                     text(s.details().role()),
                     memory(s),
-                    s.details().fragmentation() == null ? "-" : String.format(Locale.ROOT, "%.2f", s.details().fragmentation()),
+                    s.details().fragmentation() == null ? "-" : Decimals.fixed(s.details().fragmentation(), 2),
                     text(s.keys()),
                     text(s.details().expiringKeys()),
                     s.server().hitRatio() == null ? "-" : percent(s.server().hitRatio()),
                     text(s.evictions()),
-                    s.opsPerSec() == null ? "-" : String.format(Locale.ROOT, "%.0f", s.opsPerSec()),
+                    s.opsPerSec() == null ? "-" : Decimals.fixed(s.opsPerSec(), 0),
                     text(s.server().clients()),
                     idle(s)), notes);
         }
@@ -184,7 +185,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         String used = Sizes.human(s.usedMemory());
         return s.maxmemory() == null || s.maxmemory() == 0 ? used
-                : used + "/" + Sizes.human(s.maxmemory()) + " (" + String.format(Locale.ROOT, "%.0f%%", s.server().memoryPct()) + ")";
+                : used + "/" + Sizes.human(s.maxmemory()) + " (" + Decimals.fixed(s.server().memoryPct(), 0) + "%)";
     }
 
     private static String idle(InstanceStatus s) {
@@ -193,7 +194,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%.1f%%", ratio * 100);
+        return Decimals.fixed(ratio * 100, 1) + "%";
     }
 
     private static String text(Object o) {

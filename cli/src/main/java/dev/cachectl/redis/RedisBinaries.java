@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,9 @@ import java.util.regex.Pattern;
  */
 final class RedisBinaries {
     private static final Pattern VERSION = Pattern.compile("v=(\\S+)");
+    private static final Pattern VERSION_TEXT = Pattern.compile("[0-9A-Za-z.+-]{1,40}");
     private static final Duration VERSION_DEADLINE = Duration.ofSeconds(5);
+    private static final String VERSIONS = "redis-versions";
 
     private RedisBinaries() {
     }
@@ -43,11 +46,11 @@ final class RedisBinaries {
                 throw CachectlException.usage("redis binary not found or not executable: " + explicit
                         + " (check --binary or the instance's 'binary' in cachectl.yaml)");
             }
-            return describe(explicit, "configured");
+            return describe(explicit, "configured", homeRoot);
         }
         Path onPath = searchPath(env.get("PATH"), "redis-server");
         if (onPath != null) {
-            return describe(onPath, "PATH");
+            return describe(onPath, "PATH", homeRoot);
         }
         String resource = embeddedResource();
         if (resource == null) {
@@ -55,7 +58,7 @@ final class RedisBinaries {
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
                     + ": install Redis (apt-get install redis-server) or pass --binary PATH");
         }
-        return describe(extract(resource, homeRoot.resolve("bin")), "embedded");
+        return describe(extract(resource, homeRoot.resolve("bin")), "embedded", homeRoot);
     }
 
     static Path searchPath(String path, String program) {
@@ -74,7 +77,7 @@ final class RedisBinaries {
         return null;
     }
 
-    private static ResolvedBinary describe(Path binary, String source) {
+    private static ResolvedBinary describe(Path binary, String source, Path homeRoot) {
         Path absolute = binary.toAbsolutePath().normalize();
         Path real;
         try {
@@ -82,7 +85,50 @@ final class RedisBinaries {
         } catch (IOException e) {
             throw CachectlException.usage("redis binary not readable: " + binary);
         }
-        return new ResolvedBinary(absolute, real, version(absolute), source);
+        return new ResolvedBinary(absolute, real, knownVersion(absolute, real, homeRoot.resolve("bin").resolve(VERSIONS)), source);
+    }
+
+    /**
+     * The version of {@code binary}, remembered in {@code file} ({@code HOME/bin/redis-versions}) for as long
+     * as the real file has the size and modification time it had when it was probed: a start then runs no
+     * {@code redis-server --version} (a process, a temporary file and a wait, a good share of a start).
+     * An installed or replaced binary has another time, and is probed again.
+     */
+    static String knownVersion(Path binary, Path real, Path file) {
+        String stamp;
+        try {
+            stamp = Files.size(real) + "\t" + Files.getLastModifiedTime(real).toInstant();
+        } catch (IOException e) {
+            return version(binary);
+        }
+        String key = "\t" + binary;
+        List<String> lines = new ArrayList<>();
+        try {
+            if (Files.isRegularFile(file)) {
+                lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            lines.clear(); // unreadable: probe, and write it anew
+        }
+        for (String line : lines) {
+            // size, time, version, path: the path last, as it may hold spaces
+            String[] f = line.split("\t", 4);
+            if (f.length == 4 && line.endsWith(key) && (f[0] + "\t" + f[1]).equals(stamp) && VERSION_TEXT.matcher(f[2]).matches()) {
+                return f[2];
+            }
+        }
+        String version = version(binary);
+        if (binary.toString().indexOf('\n') < 0 && binary.toString().indexOf('\t') < 0) {
+            lines.removeIf(line -> line.endsWith(key));
+            lines.add(stamp + "\t" + version + key);
+            try {
+                SecureFiles.ensureDir(file.getParent());
+                SecureFiles.writeAtomically(file, String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n");
+            } catch (RuntimeException e) {
+                // a home we cannot write: the next start probes again
+            }
+        }
+        return version;
     }
 
     static String version(Path binary) {

@@ -8,6 +8,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -95,6 +96,45 @@ public final class RedisClients {
         } catch (JedisException e) {
             throw translate(endpoint, e);
         }
+    }
+
+    /**
+     * {@code INFO} (of {@code sections}, the server's default ones when none) on a bare connection (a plain
+     * socket without TLS, see {@link PlainInfo}), with
+     * {@code CLUSTER INFO} too when {@code cluster} and the server says it runs in cluster mode (else null):
+     * a full Jedis client loads a few hundred classes, a good share of a {@code status} or {@code start}.
+     * Jedis's own exceptions, untranslated, so that a caller can tell LOADING or a refused connection apart.
+     */
+    public static Info info(Endpoint endpoint, Duration timeout, boolean cluster, String... sections) {
+        if (!endpoint.tls()) {
+            try (PlainInfo connection = PlainInfo.open(endpoint, timeout)) {
+                String[] command = new String[sections.length + 1];
+                command[0] = "INFO";
+                System.arraycopy(sections, 0, command, 1, sections.length);
+                RedisInfo info = RedisInfo.parse(connection.call(command));
+                String clusterInfo = cluster && info.number("cluster_enabled") == 1 ? connection.call("CLUSTER", "INFO") : null;
+                return new Info(info, clusterInfo == null ? null : RedisInfo.parse(clusterInfo));
+            }
+        }
+        // RESP2 and a plain AUTH, as a Jedis client speaks (it turns the negotiation off): a bare connection
+        // would send HELLO first, which accepts any password for a server without one and is one more
+        // command for the idle measurement to discount
+        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder().from(clientConfig(endpoint, timeout))
+                .autoNegotiateProtocol(false).build();
+        try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()), config)) {
+            connection.sendCommand(Protocol.Command.INFO, sections);
+            RedisInfo info = RedisInfo.parse(connection.getBulkReply());
+            String clusterInfo = null;
+            if (cluster && info.number("cluster_enabled") == 1) {
+                connection.sendCommand(Protocol.Command.CLUSTER, "INFO");
+                clusterInfo = connection.getBulkReply();
+            }
+            return new Info(info, clusterInfo == null ? null : RedisInfo.parse(clusterInfo));
+        }
+    }
+
+    /** What {@link #info} read: the server's {@code INFO}, and its {@code CLUSTER INFO} when asked for and in cluster mode. */
+    public record Info(RedisInfo info, RedisInfo clusterInfo) {
     }
 
     /** A Jedis failure as the one-line cause an operator needs, with the exit code it deserves. */

@@ -124,10 +124,10 @@ public final class RedisEngine implements Engine {
 
     @Override
     public Optional<ServerHello> hello(Endpoint endpoint, Duration timeout) {
-        try (Jedis jedis = RedisClients.open(endpoint, timeout)) {
+        try {
             // the default sections: server for who it is, persistence for whether it still loads its data
             // (INFO answers while loading, when every data command would fail with LOADING)
-            RedisInfo info = RedisInfo.parse(jedis.info());
+            RedisInfo info = RedisClients.info(endpoint, timeout, false).info();
             if (info.number("loading") != 0) {
                 return Optional.empty();
             }
@@ -139,11 +139,8 @@ public final class RedisEngine implements Engine {
             throw RedisClients.translate(endpoint, e);
         } catch (JedisConnectionException e) {
             return Optional.empty();
-        } catch (CachectlException e) {
-            if (e.exitCode() == dev.cachectl.ExitCode.DOWN) {
-                return Optional.empty();
-            }
-            throw e;
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
         }
     }
 
@@ -160,11 +157,10 @@ public final class RedisEngine implements Engine {
 
     @Override
     public ServerSample sample(Endpoint endpoint, Duration timeout) {
-        try (Jedis jedis = RedisClients.open(endpoint, timeout)) {
-            RedisInfo info = RedisInfo.parse(jedis.info("all"));
-            String clusterState = info.number("cluster_enabled") == 1
-                    ? RedisInfo.parse(jedis.clusterInfo()).get("cluster_state") : null;
-            return info.toSample(System.currentTimeMillis(), clusterState);
+        try {
+            RedisClients.Info read = RedisClients.info(endpoint, timeout, true, "all");
+            String clusterState = read.clusterInfo() == null ? null : read.clusterInfo().get("cluster_state");
+            return read.info().toSample(System.currentTimeMillis(), clusterState);
         } catch (JedisException e) {
             throw RedisClients.translate(endpoint, e);
         }

@@ -32,7 +32,7 @@ public final class ChildProcess {
         if (!command.get(0).contains("/") && !onPath(command.get(0))) {
             throw new IOException(command.get(0) + " not found on PATH");
         }
-        Path out = Files.createTempFile("cachectl-child-", ".out");
+        Path out = SecureFiles.createUnique(Path.of(System.getProperty("java.io.tmpdir")), "cachectl-child-", ".out");
         try {
             List<String> argv = new ArrayList<>();
             if (Detached.SETSID != null) {

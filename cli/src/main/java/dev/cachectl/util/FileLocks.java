@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * OS file locks: the kernel releases them when the holder dies, so a lock file left behind by a
@@ -23,6 +23,7 @@ import java.util.UUID;
  * when released, so a folder of per-name locks does not keep a file for every name ever tried.
  */
 public final class FileLocks {
+    private static final AtomicLong MARKS = new AtomicLong();
 
     private FileLocks() {
     }
@@ -89,7 +90,10 @@ public final class FileLocks {
      * must be what the name reads back. Only a lock holder writes, so the mark cannot be someone else's.
      */
     private static boolean stillNamed(Path file, FileChannel ch) throws IOException {
-        byte[] mark = (UUID.randomUUID() + "\n").getBytes(StandardCharsets.US_ASCII);
+        // this process and a moment of it: unique among holders, and unlike UUID.randomUUID() it does not
+        // set up SecureRandom and the security providers, a good share of a 'start'
+        byte[] mark = (ProcessHandle.current().pid() + "-" + System.nanoTime() + "-" + MARKS.incrementAndGet() + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
         ch.truncate(0);
         ch.write(ByteBuffer.wrap(mark), 0);
         try {

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +23,7 @@ import java.util.stream.Stream;
  */
 public final class SecureFiles {
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final AtomicLong UNIQUE = new AtomicLong();
 
     private SecureFiles() {
     }
@@ -47,7 +50,7 @@ public final class SecureFiles {
         Path tmp = null;
         try {
             // unique, so two writers of the same file never write into each other's temporary
-            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            tmp = createUnique(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
             restrict(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
@@ -80,6 +83,26 @@ public final class SecureFiles {
             ch.force(true);
         } catch (IOException e) {
             // some file systems cannot open a directory for fsync; the rename itself stays atomic there
+        }
+    }
+
+    /**
+     * A new empty file in {@code dir}, only its owner's (0600), named {@code prefix}, something unique,
+     * {@code suffix}: what {@code Files.createTempFile} makes, without the SecureRandom it draws names
+     * from, which sets up the JDK's security providers, a good share of a short command's start-up.
+     */
+    public static Path createUnique(Path dir, String prefix, String suffix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path file = dir.resolve(prefix + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime())
+                    + "-" + UNIQUE.incrementAndGet() + suffix);
+            try {
+                return POSIX ? Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                        : Files.createFile(file);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -15,6 +15,8 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -106,6 +108,28 @@ class LauncherTest {
                 + copy.resolve("cli/target/build.log").toRealPath() + "\n"), r.toString());
     }
 
+    @Test
+    void the_jvm_runs_the_main_class_by_name_with_the_flags_the_lifecycle_benchmark_gives_its_hello_world() throws Exception {
+        launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
+        // a java that prints how it was called
+        Path jdk = Files.createDirectories(copy.resolve("jdk/bin"));
+        Files.writeString(jdk.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwx------"));
+        List<String> args = launch(false, Map.of("JAVA_HOME", copy.resolve("jdk").toString()), "--version").out.lines().toList();
+
+        String jar = copy.resolve("cli/target/cachectl.jar").toString();
+        int cp = args.indexOf("-cp");
+        assertTrue(cp >= 0 && args.get(cp + 1).endsWith(jar.substring(jar.indexOf("/cli/target/")))
+                && args.get(cp + 2).equals("dev.cachectl.Cachectl") && args.get(cp + 3).equals("--version"), args.toString());
+        assertFalse(args.contains("-jar"), "no -jar: the JVM would read the manifest first: " + args);
+        // what scripts/bench/lifecycle compares cachectl's start with: a hello-world with the same flags
+        String bench = Files.readString(Repo.root().resolve("scripts/bench/lifecycle"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)\nhello_flags=\\((.*?)\\)\n").matcher(bench);
+        assertTrue(m.find(), "scripts/bench/lifecycle sets hello_flags");
+        List<String> flags = Stream.of(m.group(1).trim().split("\\s+")).map(f -> f.replace("'", "")).toList();
+        assertEquals(flags, args.subList(0, flags.size()), "the launcher's JVM flags, in the benchmark's order");
+    }
+
     private record Result(int code, String out, String err) {
         /** The exit code and stdout expected, and never an escape sequence on stderr. */
         Result assertEnded(int expectedCode, String expectedOut) {
@@ -117,6 +141,10 @@ class LauncherTest {
     }
 
     private Result launch(boolean buildFails, String... args) throws Exception {
+        return launch(buildFails, Map.of(), args);
+    }
+
+    private Result launch(boolean buildFails, Map<String, String> env, String... args) throws Exception {
         Path out = copy.resolve("out");
         Path err = copy.resolve("err");
         ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(copy.resolve("scripts/cachectl").toString()),
@@ -130,6 +158,7 @@ class LauncherTest {
         if (buildFails) {
             pb.environment().put("FAKE_MVN_FAILS", "yes");
         }
+        pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));

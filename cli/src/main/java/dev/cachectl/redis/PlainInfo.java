@@ -1,0 +1,160 @@
+package dev.cachectl.redis;
+
+import dev.cachectl.config.Endpoint;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Commands that answer with text ({@code INFO}, {@code CLUSTER INFO}) on a plain socket to a server
+ * without TLS, in RESP2: {@code AUTH} when the endpoint has a password and {@code SELECT} when it names
+ * a db, as a Jedis client sends them, and Jedis's exceptions for the same failures, so that
+ * {@link RedisClients#translate} words them alike. A Jedis {@code Connection} (its config, handshake and
+ * protocol classes, and the jar resource its driver info reads) was a good share of a short status.
+ */
+final class PlainInfo implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    private PlainInfo(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.in = new BufferedInputStream(socket.getInputStream(), 1 << 14);
+    }
+
+    /** Connects (to the first of the host's addresses that accepts), authenticates and selects the db. */
+    static PlainInfo open(Endpoint endpoint, Duration timeout) {
+        int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        Socket socket = connect(endpoint.host(), endpoint.port(), ms);
+        PlainInfo connection = null;
+        try {
+            connection = new PlainInfo(socket);
+            if (endpoint.password() != null) {
+                if (endpoint.user() == null) {
+                    connection.call("AUTH", endpoint.password());
+                } else {
+                    connection.call("AUTH", endpoint.user(), endpoint.password());
+                }
+            }
+            if (endpoint.db() != 0) {
+                connection.call("SELECT", Integer.toString(endpoint.db()));
+            }
+            return connection;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new JedisConnectionException(e);
+        } catch (RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    private static Socket connect(String host, int port, int ms) {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new JedisConnectionException(e);
+        }
+        // as Jedis does: each address in turn, each failure kept as a suppressed exception
+        JedisConnectionException failed = new JedisConnectionException("Failed to connect to any host resolved for DNS name.");
+        for (InetAddress address : addresses) {
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.connect(new InetSocketAddress(address, port), ms);
+                socket.setSoTimeout(ms);
+                return socket;
+            } catch (IOException e) {
+                closeQuietly(socket);
+                failed.addSuppressed(e);
+            }
+        }
+        throw failed;
+    }
+
+    /** The reply to {@code command} as text: a bulk string, or a status line; null for a nil reply. */
+    String call(String... command) {
+        try {
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.write(("*" + command.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (String part : command) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                request.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                request.write(bytes);
+                request.write('\r');
+                request.write('\n');
+            }
+            request.writeTo(out);
+            out.flush();
+            int type = in.read();
+            String line = line();
+            switch (type) {
+                case '+':
+                    return line;
+                case '-':
+                    throw line.startsWith("WRONGPASS") || line.startsWith("NOPERM")
+                            ? new JedisAccessControlException(line) : new JedisDataException(line);
+                case '$':
+                    int length = Integer.parseInt(line);
+                    if (length < 0) {
+                        return null;
+                    }
+                    byte[] body = in.readNBytes(length + 2);
+                    if (body.length < length + 2) {
+                        throw new JedisConnectionException("Unexpected end of stream.");
+                    }
+                    return new String(body, 0, length, StandardCharsets.UTF_8);
+                case -1:
+                    throw new JedisConnectionException("Unexpected end of stream.");
+                default:
+                    throw new JedisConnectionException("Unknown reply: " + (char) type);
+            }
+        } catch (IOException e) {
+            throw new JedisConnectionException(e);
+        } catch (NumberFormatException e) {
+            throw new JedisConnectionException("Unknown reply: " + e.getMessage());
+        }
+    }
+
+    /** The rest of a reply's first line, without its CRLF. */
+    private String line() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c = in.read(); c != '\r'; c = in.read()) {
+            if (c < 0) {
+                throw new JedisConnectionException("Unexpected end of stream.");
+            }
+            sb.append((char) c);
+        }
+        if (in.read() != '\n') {
+            throw new JedisConnectionException("Unknown reply: a line not ended by CRLF");
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(socket);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do about a socket that will not close
+        }
+    }
+}
