@@ -48,7 +48,10 @@ public final class RedisClients {
                 .password(endpoint.password())
                 .database(endpoint.db())
                 .ssl(endpoint.tls())
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                // RESP2 and a plain AUTH, as a full Jedis client speaks: a bare connection would otherwise send
+                // HELLO … AUTH first, which a server without a password accepts with any password
+                .autoNegotiateProtocol(false);
         if (endpoint.tls() && endpoint.caCert() != null) {
             builder.sslSocketFactory(TlsTrust.socketFactory(endpoint.caCert()));
         }
@@ -116,12 +119,8 @@ public final class RedisClients {
                 return new Info(info, clusterInfo == null ? null : RedisInfo.parse(clusterInfo));
             }
         }
-        // RESP2 and a plain AUTH, as a Jedis client speaks (it turns the negotiation off): a bare connection
-        // would send HELLO first, which accepts any password for a server without one and is one more
-        // command for the idle measurement to discount
-        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder().from(clientConfig(endpoint, timeout))
-                .autoNegotiateProtocol(false).build();
-        try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()), config)) {
+        try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
+                clientConfig(endpoint, timeout))) {
             connection.sendCommand(Protocol.Command.INFO, sections);
             RedisInfo info = RedisInfo.parse(connection.getBulkReply());
             String clusterInfo = null;

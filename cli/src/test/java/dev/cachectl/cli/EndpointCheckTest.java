@@ -38,6 +38,18 @@ class EndpointCheckTest {
         int port = startPlain();
         CliResult r = home.run("status", "redis://:extra@127.0.0.1:" + port).assertExit(2);
         assertSays(r, "has no password, but one was given");
+        // migrate's and warm's checks too, though nothing is ever written (an empty source, no records)
+        home.run("start", "empty").assertOk();
+        int empty = home.port("empty");
+        assertSays(home.run("migrate", "redis://127.0.0.1:" + empty, "redis://:extra@127.0.0.1:" + port).assertExit(2),
+                "has no password, but one was given");
+        try {
+            Files.writeString(home.workDir().resolve("none.jsonl"), "");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertSays(home.run("warm", "none.jsonl", "--to", "redis://:extra@127.0.0.1:" + port, "--key", "u:{id}").assertExit(2),
+                "has no password, but one was given");
     }
 
     @Test
