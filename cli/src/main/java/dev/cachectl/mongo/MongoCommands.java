@@ -35,15 +35,19 @@ final class MongoCommands {
     }
 
     /**
-     * The embedded server in a small JVM tuned for a fast start (C1 only, serial GC, the JDK's class-data
-     * archive); {@code maxmemory} is its heap limit, which bounds what the memory backend holds. With
-     * {@code store} (a --persist instance) it keeps its data in that H2 file.
+     * The embedded server in a small JVM tuned for a fast start (C1 only, serial GC, a class-data archive of its
+     * classes when there is one, else the JDK's); {@code maxmemory} is its heap limit, which bounds what the memory
+     * backend holds. With {@code store} (a --persist instance) it keeps its data in that H2 file.
      */
-    static List<String> embedded(Path java, String classPath, int port, Path store, Long maxmemory) {
+    static List<String> embedded(Path java, String classPath, int port, Path store, Long maxmemory, Path archive) {
         long heap = maxmemory == null || maxmemory == 0 ? EMBEDDED_DEFAULT_HEAP : maxmemory;
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heap / 1024 + "k",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData",
-                "-cp", classPath, EmbeddedMongoMain.class.getName(), "--port", Integer.toString(port)));
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData"));
+        if (archive != null) {
+            // -Xshare:auto: an archive that does not map (another JVM, say) only costs speed
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
+        command.addAll(List.of("-cp", classPath, EmbeddedMongoMain.class.getName(), "--port", Integer.toString(port)));
         if (store != null) {
             command.add("--store");
             command.add(store.toString());
