@@ -35,6 +35,10 @@ class MongodCommandTest {
                 Path.of("/h/instances/m/data/mongo.mv.db"), 64L * 1024 * 1024, null);
         assertEquals("/usr/bin/java", command.get(0));
         assertTrue(command.contains("-Xmx65536k"), command::toString);
+        // the whole heap at once (no full collections to grow it), an eighth of it young, at least a little
+        assertTrue(command.contains("-Xms65536k") && command.contains("-Xmn21845k"), command::toString);
+        List<String> big = MongoCommands.embedded(Path.of("java"), "cp", 4000, null, 3L << 30, null);
+        assertTrue(big.contains("-Xms3145728k") && big.contains("-Xmn393216k"), big::toString);
         int main = command.indexOf(EmbeddedMongoMain.class.getName());
         assertEquals(List.of("--port", "4000", "--store", "/h/instances/m/data/mongo.mv.db"), command.subList(main + 1, command.size()));
         assertFalse(MongoCommands.embedded(Path.of("java"), "cp", 4000, null, null, null).contains("--store"));
