@@ -16,7 +16,8 @@ import java.util.Map;
  * The build's training run for the class-data archive, not a command: {@code mvn package} runs it as
  * {@code java -XX:DumpLoadedClassList=cachectl.classlist -cp cachectl.jar dev.cachectl.cli.ArchiveTraining HOME}
  * and the launcher dumps the archive from that list. It runs the commands users run most, through the
- * front door, in a throw-away home: {@code --version}, {@code status}, {@code start}, {@code stop}.
+ * front door, in a throw-away home: {@code --version}, {@code status}, {@code start}, {@code stop} (of a Redis
+ * and of an embedded MongoDB server).
  * Whatever it starts it stops ({@code stop --all} in any case). A step that fails (no redis-server
  * here, say) only makes the list shorter: it is reported on stderr and the run still exits 0.
  */
@@ -33,7 +34,7 @@ public final class ArchiveTraining {
         Path home = Path.of(args[0]).toAbsolutePath();
         Files.createDirectories(home);
         Map<String, String> variables = new HashMap<>(System.getenv());
-        variables.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("CACHECTL_"));
+        variables.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("MONGODB_") || k.startsWith("CACHECTL_"));
         variables.put("CACHECTL_HOME", home.toString());
         // with the process's signals watched, as main runs every command (a start watches them while it waits)
         Environment env = new Environment(Map.copyOf(variables), home, System.in, false)
@@ -46,7 +47,11 @@ public final class ArchiveTraining {
                     List.of("status"),
                     List.of("status", "training", "--json"),
                     List.of("status", "no-such-instance"),
-                    List.of("stop", "training"))) {
+                    List.of("stop", "training"),
+                    // the MongoDB driver's classes, which a mongo start and status load
+                    List.of("start", "training-mongo", "--engine", "mongo", "--port", "auto"),
+                    List.of("status", "training-mongo"),
+                    List.of("stop", "training-mongo"))) {
                 run(env, command, false);
             }
         } finally {

@@ -35,15 +35,24 @@ final class MongoCommands {
     }
 
     /**
-     * The embedded server in a small JVM tuned for a fast start (C1 only, serial GC, the JDK's class-data
-     * archive); {@code maxmemory} is its heap limit, which bounds what the memory backend holds. With
-     * {@code store} (a --persist instance) it keeps its data in that H2 file.
+     * The embedded server in a small JVM tuned for a fast start (C1 only, serial GC, a class-data archive of its
+     * classes when there is one, else the JDK's); {@code maxmemory} is its heap, which bounds what the memory
+     * backend holds. With {@code store} (a --persist instance) it keeps its data in that H2 file.
      */
-    static List<String> embedded(Path java, String classPath, int port, Path store, Long maxmemory) {
+    static List<String> embedded(Path java, String classPath, int port, Path store, Long maxmemory, Path archive) {
         long heap = maxmemory == null || maxmemory == 0 ? EMBEDDED_DEFAULT_HEAP : maxmemory;
+        // Whatever a client writes stays in the heap (the memory backend keeps it): the whole heap from the start
+        // (reserved; pages are only touched as data arrives) spares the full collections that grow it step by step,
+        // and a young generation of an eighth keeps each young collection, which copies what was written since
+        // the last one, short. scripts/bench/mongo, 500k documents into one server: GC CPU 12.6 -> 8.3 s, no full GC.
+        long young = Math.max(heap / 8, Math.min(heap / 3, MIN_EMBEDDED_HEAP));
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heap / 1024 + "k",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData",
-                "-cp", classPath, EmbeddedMongoMain.class.getName(), "--port", Integer.toString(port)));
+                "-Xms" + heap / 1024 + "k", "-Xmn" + young / 1024 + "k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData"));
+        if (archive != null) {
+            // -Xshare:auto: an archive that does not map (another JVM, say) only costs speed
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
+        command.addAll(List.of("-cp", classPath, EmbeddedMongoMain.class.getName(), "--port", Integer.toString(port)));
         if (store != null) {
             command.add("--store");
             command.add(store.toString());

@@ -97,8 +97,10 @@ public final class MongoEngine implements Engine {
         }
         // an instance's folder is HOME/instances/NAME: the supervisor's copy of cachectl's jar serves this JVM too
         Home home = new Home(layout.dir().toAbsolutePath().getParent().getParent());
-        return MongoCommands.embedded(binary.path(), Supervisor.supervisorClassPath(home), port,
-                spec.persist() ? layout.dataDir().resolve(STORE_FILE) : null, spec.maxmemory());
+        String classPath = Supervisor.supervisorClassPath(home);
+        Path archive = ServerArchive.forServer(binary.path(), classPath, ServerArchive.classList()).orElse(null);
+        return MongoCommands.embedded(binary.path(), classPath, port,
+                spec.persist() ? layout.dataDir().resolve(STORE_FILE) : null, spec.maxmemory(), archive);
     }
 
     @Override

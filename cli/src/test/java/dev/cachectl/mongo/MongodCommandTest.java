@@ -32,12 +32,19 @@ class MongodCommandTest {
     @Test
     void the_embedded_server_is_its_own_small_jvm_with_an_h2_store_when_persistent() {
         List<String> command = MongoCommands.embedded(Path.of("/usr/bin/java"), "/h/bin/cachectl.jar", 4000,
-                Path.of("/h/instances/m/data/mongo.mv.db"), 64L * 1024 * 1024);
+                Path.of("/h/instances/m/data/mongo.mv.db"), 64L * 1024 * 1024, null);
         assertEquals("/usr/bin/java", command.get(0));
         assertTrue(command.contains("-Xmx65536k"), command::toString);
+        // the whole heap at once (no full collections to grow it), an eighth of it young, at least a little
+        assertTrue(command.contains("-Xms65536k") && command.contains("-Xmn21845k"), command::toString);
+        List<String> big = MongoCommands.embedded(Path.of("java"), "cp", 4000, null, 3L << 30, null);
+        assertTrue(big.contains("-Xms3145728k") && big.contains("-Xmn393216k"), big::toString);
         int main = command.indexOf(EmbeddedMongoMain.class.getName());
         assertEquals(List.of("--port", "4000", "--store", "/h/instances/m/data/mongo.mv.db"), command.subList(main + 1, command.size()));
-        assertFalse(MongoCommands.embedded(Path.of("java"), "cp", 4000, null, null).contains("--store"));
+        assertFalse(MongoCommands.embedded(Path.of("java"), "cp", 4000, null, null, null).contains("--store"));
+        List<String> archived = MongoCommands.embedded(Path.of("java"), "/h/bin/c.jar", 4000, null, null, Path.of("/h/bin/c.mongo.jsa"));
+        assertTrue(archived.indexOf("-XX:SharedArchiveFile=/h/bin/c.mongo.jsa") < archived.indexOf("-cp"), archived::toString);
+        assertTrue(archived.contains("-Xshare:auto"), archived::toString);
     }
 
     @Test

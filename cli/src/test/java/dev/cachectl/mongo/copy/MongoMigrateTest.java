@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.TestMongo;
@@ -41,9 +42,12 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -231,6 +235,90 @@ class MongoMigrateTest {
         JsonNode replaced = json(migrate().assertOk());
         assertEquals(20, replaced.get("copied").asLong());
         assertEquals("source", there.find(new Document("_id", 3)).first().getString("v"));
+    }
+
+    // A --replace into a collection that was empty when the run prepared it inserts (cheaper for the target than
+    // upserts) and ends exactly as replace-or-insert would. Which writes the target received is read from its own
+    // per-command counters (serverStatus), as the embedded server keeps them.
+
+    private MongoCollection<Document> users(MongoClient client) {
+        return client.getDatabase("shop").getCollection("users");
+    }
+
+    private void fillSource(int count) {
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            docs.add(new Document("_id", i).append("v", "source").append("n", i));
+        }
+        users(source).insertMany(docs);
+    }
+
+    /** How many {@code command} requests the target has served so far. */
+    private long targetCommands(String command) {
+        Document status = target.getDatabase("admin").runCommand(new Document("serverStatus", 1));
+        Object total = status.get("metrics", Document.class).get("commands", Document.class)
+                .getOrDefault(command, new Document()) instanceof Document d ? d.get("total") : null;
+        return total instanceof Number n ? n.longValue() : 0;
+    }
+
+    private List<RawBsonDocument> all(MongoClient client) {
+        return client.getDatabase("shop").getCollection("users", RawBsonDocument.class).find()
+                .sort(new Document("_id", 1)).into(new ArrayList<>());
+    }
+
+    private RawBsonDocument one(MongoClient client, int id) {
+        return client.getDatabase("shop").getCollection("users", RawBsonDocument.class).find(new Document("_id", id)).first();
+    }
+
+    @Test
+    void replace_into_an_empty_target_inserts_and_never_upserts() throws IOException {
+        fillSource(300);
+        long updates = targetCommands("update");
+        long inserts = targetCommands("insert");
+
+        JsonNode s = json(migrate("--batch", "100").assertOk());
+
+        assertEquals(300, s.get("copied").asLong());
+        assertEquals(0, s.get("failed").asLong());
+        assertEquals(updates, targetCommands("update"), "an empty target got upserts");
+        assertTrue(targetCommands("insert") - inserts >= 3, "no inserts reached the target");
+        assertTrue(all(source).equals(all(target)), "the target differs from the source");
+    }
+
+    @Test
+    void replace_into_a_non_empty_target_still_replaces() throws IOException {
+        fillSource(50);
+        users(target).insertMany(List.of(new Document("_id", 3).append("v", "target").append("stale", true),
+                new Document("_id", 1000).append("v", "only in the target")));
+        long updates = targetCommands("update");
+
+        JsonNode s = json(migrate("--batch", "20").assertOk());
+
+        assertEquals(50, s.get("copied").asLong());
+        assertTrue(targetCommands("update") > updates, "a non-empty target was not written by replace");
+        List<RawBsonDocument> there = all(target);
+        assertEquals(one(source, 3), one(target, 3), "the target's document was not replaced by the source's");
+        assertTrue(all(source).equals(there.subList(0, 50)), "the target's documents differ from the source's");
+        assertEquals("only in the target", there.get(50).getString("v").getValue());
+    }
+
+    @Test
+    void a_document_written_to_the_target_meanwhile_ends_replaced() throws Exception {
+        fillSource(1000);
+        // slow enough (about 2.5 s) for this test to write _id 999 long before the copy reaches it
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> migrate("--batch", "50", "--rate", "400",
+                "--threads", "1"));
+        Await.until(Duration.ofSeconds(10), "the copy to begin", () -> users(target).countDocuments() > 0);
+        users(target).insertOne(new Document("_id", 999).append("v", "concurrent writer"));
+        assertTrue(users(target).countDocuments(new Document("_id", new Document("$gte", 900))) == 1,
+                "the copy reached the end before the concurrent write: the test proves nothing");
+
+        JsonNode s = json(run.get(30, TimeUnit.SECONDS).assertOk());
+
+        assertEquals(1000, s.get("copied").asLong());
+        assertEquals(0, s.get("failed").asLong());
+        assertEquals(one(source, 999), one(target, 999), "the concurrent writer's document was not replaced");
+        assertTrue(all(source).equals(all(target)), "the target differs from the source");
     }
 
     @Test
