@@ -103,6 +103,14 @@ class ReleaseTarballIT {
         Result status = cachectl("status", "demo");
         assertEquals(0, status.code, status.toString());
         assertTrue(status.out.contains("demo"), status.toString());
+        // warm, whose JVM start counts in its speed against redis-cli --pipe, is in the archive too
+        Files.writeString(tmp.resolve("records.jsonl"), "{\"id\":1,\"value\":\"a\"}\n{\"id\":2,\"value\":\"b\"}\n");
+        Path warmLog = tmp.resolve("warm-classes.log");
+        Result warm = cachectl(List.of("CACHECTL_JAVA_OPTS=-Xlog:class+load:file=" + warmLog), "warm", "records.jsonl",
+                "--to", "demo", "--key", "item:{id}", "--value", "value", "--progress", "none");
+        assertEquals(0, warm.code, warm.toString());
+        List<String> warmFromJar = Files.readAllLines(warmLog).stream().filter(l -> l.contains("source: file:")).toList();
+        assertTrue(warmFromJar.isEmpty(), "warm read classes from the jar, not the archive:\n" + String.join("\n", warmFromJar));
         Result stop = cachectl("stop", "demo");
         assertEquals(0, stop.code, stop.toString());
     }
