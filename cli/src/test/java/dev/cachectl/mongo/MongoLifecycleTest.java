@@ -43,6 +43,9 @@ class MongoLifecycleTest {
         status.assertOk();
         assertTrue(status.out().contains("mongo (embedded)"), status::toString);
         assertTrue(status.out().contains("up"), status::toString);
+        // the engine is the running instance's, not the config's (which does not name it): no Redis talk to it
+        CliResult analyze = home.run("status", "--analyze", "docs");
+        assertTrue(analyze.err().contains("--analyze reads Redis keyspaces; docs is mongo"), analyze::toString);
 
         home.run("start", "docs").assertOk().err().contains("already running");
         CliResult stop = home.run("stop", "docs");

@@ -29,7 +29,7 @@ public final class Analyses {
         Map<String, Analysis> analyses = new LinkedHashMap<>();
         for (InstanceRef ref : refs) {
             Optional<Endpoint> endpoint = endpoint(ref, states);
-            String engine = ref instanceof InstanceRef.External ext ? ext.engine() : ((InstanceRef.Managed) ref).spec().engine();
+            String engine = engine(ref, states);
             if (endpoint.isEmpty()) {
                 continue;
             }
@@ -49,6 +49,19 @@ public final class Analyses {
             }
         }
         return analyses;
+    }
+
+    /** An external instance's engine, a managed one's as its state says while it runs (start --engine), else the config's. */
+    private static String engine(InstanceRef ref, StateStore states) {
+        if (ref instanceof InstanceRef.External ext) {
+            return ext.engine();
+        }
+        String configured = ((InstanceRef.Managed) ref).spec().engine();
+        try {
+            return states.read(ref.name()).map(InstanceState::engine).orElse(configured);
+        } catch (CachectlException unreadable) {
+            return configured;
+        }
     }
 
     private static Optional<Endpoint> endpoint(InstanceRef ref, StateStore states) {
