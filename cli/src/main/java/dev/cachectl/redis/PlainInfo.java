@@ -1,12 +1,12 @@
 package dev.cachectl.redis;
 
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.redis.resp.RespWriter;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -89,17 +89,12 @@ final class PlainInfo implements AutoCloseable {
     /** The reply to {@code command} as text: a bulk string, or a status line; null for a nil reply. */
     String call(String... command) {
         try {
-            ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.write(("*" + command.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            RespWriter request = new RespWriter();
+            request.array(command.length);
             for (String part : command) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                request.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                request.write(bytes);
-                request.write('\r');
-                request.write('\n');
+                request.bulk(part.getBytes(StandardCharsets.UTF_8));
             }
             request.writeTo(out);
-            out.flush();
             int type = in.read();
             String line = line();
             switch (type) {
