@@ -127,9 +127,10 @@ class AdviceTest {
                 p.set("f:" + i, "x".repeat(100));
             }
             p.sync();
-            // three keys in four go: the allocator keeps the pages the fourth still holds
+            // seven keys in eight go: the allocator keeps the pages the eighth still holds (with three in four,
+            // fragmentation landed at 1.47-1.6 and the waste just under or over the rule's 10 MB, by the run)
             for (int i = 0; i < 300_000; i++) {
-                if (i % 4 != 0) {
+                if (i % 8 != 0) {
                     p.del("f:" + i);
                 }
             }
