@@ -5,8 +5,8 @@ import dev.cachectl.lifecycle.Home;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.util.FileLocks;
-import dev.cachectl.warm.sink.BatchSink;
 import dev.cachectl.warm.sink.DryRunSink;
+import dev.cachectl.warm.sink.Lanes;
 import dev.cachectl.warm.sink.RedisTarget;
 import dev.cachectl.warm.source.Inputs;
 import dev.cachectl.warm.source.MongoSource;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * Runs a {@link WarmJob}: takes the job's lock (a dry run takes none), connects to the target, checks
@@ -74,10 +73,10 @@ public final class WarmService {
             } else {
                 try (RecordSource source = open(job)) {
                     checkColumns(source, job.mapper());
-                    Supplier<BatchSink> sinks = dry ? () -> new DryRunSink(sample) : target::sink;
+                    Lanes lanes = dry ? Lanes.one(() -> new DryRunSink(sample)) : target.lanes(job.batch().threads());
                     progress.started("warm", -1);
                     try {
-                        new RedisWriter(job.batch(), progress).run(source, job.mapper(), sinks, job.nx(), tally);
+                        new RedisWriter(job.batch(), progress).run(source, job.mapper(), lanes, job.nx(), tally);
                     } finally {
                         progress.finished();
                     }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Where one writer thread sends its batches: a pipelined connection to a Redis server, a Redis
- * Cluster pipeline, or nothing (a dry run). One sink per thread; sinks are not shared.
+ * One lane of a warm's writes (see {@link Lanes}): a pipelined connection to a Redis server, a Redis
+ * Cluster pipeline, or nothing (a dry run). Its batches are sent one at a time, in input order, by
+ * whichever writer thread has the lane's turn; what the target applies follows that order.
  */
 public interface BatchSink extends AutoCloseable {
 

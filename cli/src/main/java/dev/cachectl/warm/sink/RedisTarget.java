@@ -13,6 +13,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.stream.Collectors;
 
 /**
  * The Redis a warm writes to, standalone or a cluster, hidden behind one class: it checks the server
- * answers, opens one sink per writer thread, and reads the figures the skip conditions look at.
+ * answers, says which lanes the writes take, and reads the figures the skip conditions look at.
  */
 public final class RedisTarget implements AutoCloseable {
     /** Long enough for a big pipelined batch on a busy server; a dead server fails at once, not after this. */
@@ -59,12 +60,18 @@ public final class RedisTarget implements AutoCloseable {
         }
     }
 
-    /** A sink for one writer thread, on its own connection. */
-    public BatchSink sink() {
+    /**
+     * Where the writes go. A standalone server gets one lane, one pipelined connection, as
+     * {@code redis-cli --pipe} uses: the server is what bounds a bulk load, and it does least work per key
+     * with one client. A cluster gets {@code threads} lanes by hash slot, each with its own pipelines to
+     * the nodes, so that the nodes work in parallel while the writes of any one key keep their order.
+     */
+    public Lanes lanes(int threads) {
         if (cluster != null) {
-            return new ClusterSink(cluster, endpoint.toString());
+            return new Lanes(threads, key -> JedisClusterCRC16.getSlot(key) % threads,
+                    () -> new ClusterSink(cluster, endpoint.toString()));
         }
-        return new StandaloneSink(endpoint, RedisClients.clientConfig(endpoint, TIMEOUT));
+        return Lanes.one(() -> new StandaloneSink(endpoint, RedisClients.clientConfig(endpoint, TIMEOUT)));
     }
 
     /** Keys in the target's db (all primaries of a cluster). */
