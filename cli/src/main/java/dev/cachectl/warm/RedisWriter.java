@@ -19,16 +19,17 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Loads records into Redis: this thread reads the source into numbered batches; writer threads map
- * the records of a batch in parallel, then send its writes lane by lane (see {@link Lanes}) when it is
- * the batch's turn on that lane, so the target applies the writes of a key in input order however many
- * threads there are. A lane's sink counts the replies as they come back. The queue between reader and
- * writers is short, and a sink keeps only a few batches unanswered, so memory stays bounded by a few
- * batches whatever the input. A batch is also cut at {@link #BATCH_BYTES}, so that big records do not
- * make big batches.
+ * the records of a batch in parallel, then, in input order (see {@link Turns}), hand each lane its part
+ * of the batch (see {@link Lanes}); one thread per lane sends its parts in the order handed, so the
+ * target applies the writes of a key in input order however many writer threads there are. A lane's
+ * sink counts the replies as they come back. The queues between reader, writers and lanes are short,
+ * and a sink keeps only a few batches unanswered, so memory stays bounded by a few batches whatever the
+ * input. A batch is also cut at {@link #BATCH_BYTES}, so that big records do not make big batches.
  */
 final class RedisWriter {
     static final int BATCH_BYTES = 1 << 20;
     private static final Batch END = new Batch(-1, List.of());
+    private static final List<WriteOp> LANE_END = new ArrayList<>();
 
     private final BatchSettings settings;
     private final RateLimiter limiter;
@@ -51,32 +52,51 @@ final class RedisWriter {
     }
 
     void run(RecordSource source, RecordMapper mapper, Lanes lanes, boolean nx, Tally tally) {
-        List<BatchSink> sinks = new ArrayList<>();
+        List<Lane> opened = new ArrayList<>();
+        List<Thread> laneThreads = new ArrayList<>();
+        Writers writers = new Writers(mapper, lanes, opened, tally);
         try {
             for (int i = 0; i < lanes.count(); i++) {
-                sinks.add(lanes.sinks().get());
+                opened.add(new Lane(lanes.sinks().get(), lanes.merge(), nx, tally));
             }
-            Writers writers = new Writers(mapper, lanes, sinks, nx, tally);
+            for (Lane lane : opened) {
+                laneThreads.add(start(lane::work, "warm-lane-" + laneThreads.size()));
+            }
             BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(settings.threads() * 2);
             List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < settings.threads(); i++) {
-                Thread t = new Thread(() -> writers.work(queue), "warm-writer-" + i);
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
-            }
             try {
+                for (int i = 0; i < settings.threads(); i++) {
+                    threads.add(start(() -> writers.work(queue), "warm-writer-" + i));
+                }
                 read(source, queue, tally);
             } finally {
-                finish(queue, threads);
-                sinks.forEach(BatchSink::drain);
-            }
-            if (writers.crash.get() != null) {
-                throw new IllegalStateException("a writer thread failed: " + writers.crash.get(), writers.crash.get());
+                for (int i = 0; i < threads.size(); i++) {
+                    putUninterruptibly(queue, END);
+                }
+                joinAll(threads);
             }
         } finally {
-            sinks.forEach(BatchSink::close);
+            // every lane started gets its end, even when a later step failed, so none is left waiting
+            for (int i = 0; i < laneThreads.size(); i++) {
+                putUninterruptibly(opened.get(i).parts, LANE_END);
+            }
+            joinAll(laneThreads);
+            opened.forEach(lane -> lane.sink.close());
         }
+        Throwable crash = writers.crash.get();
+        for (Lane lane : opened) {
+            crash = crash != null ? crash : lane.crash;
+        }
+        if (crash != null) {
+            throw new IllegalStateException("a writer thread failed: " + crash, crash);
+        }
+    }
+
+    private static Thread start(Runnable work, String name) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private void read(RecordSource source, BlockingQueue<Batch> queue, Tally tally) {
@@ -106,18 +126,9 @@ final class RedisWriter {
         }
     }
 
-    private static void finish(BlockingQueue<Batch> queue, List<Thread> threads) {
+    /** Waits for every thread to end; an interrupt meanwhile is kept for the caller. */
+    private static void joinAll(List<Thread> threads) {
         boolean interrupted = false;
-        for (int i = 0; i < threads.size(); i++) {
-            while (true) {
-                try {
-                    queue.put(END);
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
         for (Thread t : threads) {
             while (true) {
                 try {
@@ -133,29 +144,26 @@ final class RedisWriter {
         }
     }
 
-    /** What the writer threads share: the mapping, the lanes with their sinks and turns, the tally. */
+    /** What the writer threads share: the mapping, the lanes, the turns, the tally. */
     private final class Writers {
         private final RecordMapper mapper;
         private final Lanes lanes;
-        private final List<BatchSink> sinks;
-        private final Turns turns;
-        private final boolean nx;
+        private final List<Lane> opened;
+        private final Turns turns = new Turns();
         private final Tally tally;
         private final AtomicReference<Throwable> crash = new AtomicReference<>();
 
-        Writers(RecordMapper mapper, Lanes lanes, List<BatchSink> sinks, boolean nx, Tally tally) {
+        Writers(RecordMapper mapper, Lanes lanes, List<Lane> opened, Tally tally) {
             this.mapper = mapper;
             this.lanes = lanes;
-            this.sinks = sinks;
-            this.turns = new Turns(sinks.size());
-            this.nx = nx;
+            this.opened = opened;
             this.tally = tally;
         }
 
         /**
          * Takes batches until the end: maps each (unless the run is over: what is left is not read, and
-         * the summary counts only what was handled), then sends it in its turn. Every batch passes
-         * every lane, even after a failure, or the batches after it would wait for ever.
+         * the summary counts only what was handled), then hands its parts to the lanes in its turn. Every
+         * batch passes its turn, even after a failure, or the batches after it would wait for ever.
          */
         void work(BlockingQueue<Batch> queue) {
             while (true) {
@@ -164,30 +172,41 @@ final class RedisWriter {
                     return;
                 }
                 List<List<WriteOp>> byLane = null;
-                long bytes = 0;
                 try {
                     if (!tally.stopped()) {
                         limiter.acquire(batch.records().size());
                         byLane = map(batch.records());
-                        bytes = batch.records().stream().mapToLong(SourceRecord::size).sum();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     tally.stop("interrupted");
                 } catch (RuntimeException | Error e) {
-                    failed(e);
+                    crash.compareAndSet(null, e);
+                    tally.stop("internal error: " + e);
                 }
-                send(batch.number(), byLane);
+                turns.await(batch.number());
+                try {
+                    if (byLane != null) {
+                        for (int lane = 0; lane < opened.size(); lane++) {
+                            if (!byLane.get(lane).isEmpty()) {
+                                putUninterruptibly(opened.get(lane).parts, byLane.get(lane));
+                            }
+                        }
+                    }
+                } finally {
+                    turns.pass(batch.number());
+                }
                 if (byLane != null) {
-                    progress.advanced(batch.records().size(), bytes);
+                    progress.advanced(batch.records().size(), batch.records().stream().mapToLong(SourceRecord::size).sum());
                 }
             }
         }
 
         private List<List<WriteOp>> map(List<SourceRecord> records) {
-            List<List<WriteOp>> byLane = new ArrayList<>(sinks.size());
-            for (int i = 0; i < sinks.size(); i++) {
-                byLane.add(new ArrayList<>(sinks.size() == 1 ? records.size() : records.size() / sinks.size() + 16));
+            int count = opened.size();
+            List<List<WriteOp>> byLane = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                byLane.add(new ArrayList<>(count == 1 ? records.size() : records.size() / count + 16));
             }
             for (SourceRecord record : records) {
                 try {
@@ -195,7 +214,7 @@ final class RedisWriter {
                     if (op == null) {
                         tally.skipped.increment();
                     } else {
-                        byLane.get(sinks.size() == 1 ? 0 : lanes.of().applyAsInt(op.key())).add(op);
+                        byLane.get(count == 1 ? 0 : lanes.of().applyAsInt(op.key())).add(op);
                     }
                 } catch (MalformedRecordException e) {
                     tally.malformed(record.line(), e.getMessage());
@@ -204,33 +223,84 @@ final class RedisWriter {
             tally.read.add(records.size());
             return byLane;
         }
+    }
 
-        /** Sends batch {@code number}'s writes ({@code byLane}, or nothing when null) on each lane in its turn. */
-        private void send(long number, List<List<WriteOp>> byLane) {
-            for (int lane = 0; lane < sinks.size(); lane++) {
-                turns.await(lane, number);
+    /**
+     * One lane: its sink and the parts of batches handed to it, in order, which its thread sends one
+     * after the other (several together, up to {@code merge} writes, when they queued up). It takes parts
+     * until the end whatever happens, so a writer never waits for ever on a full queue.
+     */
+    private static final class Lane {
+        final BatchSink sink;
+        final BlockingQueue<List<WriteOp>> parts = new ArrayBlockingQueue<>(4);
+        private final int merge;
+        private final boolean nx;
+        private final Tally tally;
+        volatile Throwable crash;
+
+        Lane(BatchSink sink, int merge, boolean nx, Tally tally) {
+            this.sink = sink;
+            this.merge = merge;
+            this.nx = nx;
+            this.tally = tally;
+        }
+
+        void work() {
+            while (true) {
+                List<WriteOp> ops = take(parts);
+                if (ops == LANE_END) {
+                    return;
+                }
+                boolean ended = false;
+                if (merge > 0 && ops.size() < merge && !parts.isEmpty()) {
+                    ops = new ArrayList<>(ops);
+                    List<WriteOp> next;
+                    while (ops.size() < merge && (next = parts.peek()) != null) {
+                        parts.poll();
+                        if (next == LANE_END) {
+                            ended = true;
+                            break;
+                        }
+                        ops.addAll(next);
+                    }
+                }
                 try {
-                    if (byLane != null && !byLane.get(lane).isEmpty()) {
-                        sinks.get(lane).send(byLane.get(lane), nx, tally::add);
+                    if (crash == null) {
+                        sink.send(ops, nx, tally::add);
                     }
                 } catch (CachectlException e) {
                     tally.stop(e.getMessage());
                 } catch (RuntimeException | Error e) {
-                    failed(e);
-                } finally {
-                    turns.pass(lane, number);
+                    crash = e;
+                    tally.stop("internal error: " + e);
+                }
+                if (ended) {
+                    return;
                 }
             }
         }
+    }
 
-        private void failed(Throwable e) {
-            crash.compareAndSet(null, e);
-            tally.stop("internal error: " + e);
+    private static <T> void putUninterruptibly(BlockingQueue<T> queue, T item) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    queue.put(item);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** The next batch; an interrupt does not end the wait, since the reader's end marker always comes. */
-    private static Batch take(BlockingQueue<Batch> queue) {
+    /** The next item; an interrupt does not end the wait, since an end marker always comes. */
+    private static <T> T take(BlockingQueue<T> queue) {
         boolean interrupted = false;
         try {
             while (true) {

@@ -4,23 +4,19 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Whose turn it is on each lane: batch {@code n} (numbered from 0 in input order) may send on a lane
- * once every batch before it has passed that lane. Every batch passes every lane, sent or not, so
- * no one waits for ever; a wait is not cut short by an interrupt for the same reason.
+ * Whose turn it is: batch {@code n} (numbered from 0 in input order) goes once every batch before it
+ * has passed. Every batch passes, handed on or not, so no one waits for ever; a wait is not cut short
+ * by an interrupt for the same reason.
  */
 final class Turns {
-    private final long[] next;
+    private long next;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition passed = lock.newCondition();
 
-    Turns(int lanes) {
-        this.next = new long[lanes];
-    }
-
-    void await(int lane, long batch) {
+    void await(long batch) {
         lock.lock();
         try {
-            while (next[lane] != batch) {
+            while (next != batch) {
                 passed.awaitUninterruptibly();
             }
         } finally {
@@ -28,10 +24,10 @@ final class Turns {
         }
     }
 
-    void pass(int lane, long batch) {
+    void pass(long batch) {
         lock.lock();
         try {
-            next[lane] = batch + 1;
+            next = batch + 1;
             passed.signalAll();
         } finally {
             lock.unlock();

@@ -73,7 +73,7 @@ public final class WarmService {
             } else {
                 try (RecordSource source = open(job)) {
                     checkColumns(source, job.mapper());
-                    Lanes lanes = dry ? Lanes.one(() -> new DryRunSink(sample)) : target.lanes(job.batch().threads());
+                    Lanes lanes = dry ? Lanes.one(() -> new DryRunSink(sample)) : target.lanes(job.batch().threads(), job.batch().batch());
                     progress.started("warm", -1);
                     try {
                         new RedisWriter(job.batch(), progress).run(source, job.mapper(), lanes, job.nx(), tally);

@@ -64,11 +64,13 @@ public final class RedisTarget implements AutoCloseable {
      * Where the writes go. A standalone server gets one lane, one pipelined connection, as
      * {@code redis-cli --pipe} uses: the server is what bounds a bulk load, and it does least work per key
      * with one client. A cluster gets {@code threads} lanes by hash slot, each with its own pipelines to
-     * the nodes, so that the nodes work in parallel while the writes of any one key keep their order.
+     * the nodes, so that the nodes work in parallel while the writes of any one key keep their order; a
+     * lane's pipeline waits for its replies, so a lane that falls behind sends what queued up for it
+     * together, up to a {@code batch}.
      */
-    public Lanes lanes(int threads) {
+    public Lanes lanes(int threads, int batch) {
         if (cluster != null) {
-            return new Lanes(threads, key -> JedisClusterCRC16.getSlot(key) % threads,
+            return new Lanes(threads, key -> JedisClusterCRC16.getSlot(key) % threads, batch,
                     () -> new ClusterSink(cluster, endpoint.toString()));
         }
         return Lanes.one(() -> new StandaloneSink(endpoint, RedisClients.clientConfig(endpoint, TIMEOUT)));
