@@ -128,6 +128,12 @@ class LauncherTest {
         assertTrue(m.find(), "scripts/bench/lifecycle sets hello_flags");
         List<String> flags = Stream.of(m.group(1).trim().split("\\s+")).map(f -> f.replace("'", "")).toList();
         assertEquals(flags, args.subList(0, flags.size()), "the launcher's JVM flags, in the benchmark's order");
+        // huge pages for the heap exactly where the kernel gives them on request (else the JVM would warn)
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String mode = Files.isReadable(thp) ? Files.readString(thp) : "";
+        assertEquals(mode.contains("[always]") || mode.contains("[madvise]"), args.contains("-XX:+UseTransparentHugePages"),
+                mode + " " + args);
+        assertTrue(bench.contains("hello_flags+=(-XX:+UseTransparentHugePages)"), "the benchmark's hello-world gets them too");
     }
 
     private record Result(int code, String out, String err) {
