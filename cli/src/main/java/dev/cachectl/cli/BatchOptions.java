@@ -12,7 +12,7 @@ public final class BatchOptions {
     int batch;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
-            description = "Worker threads, each with its own connections (default: ${DEFAULT-VALUE}).")
+            description = "Worker threads (default: ${DEFAULT-VALUE}); a warm's writes keep their input order whatever the number.")
     int threads;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
