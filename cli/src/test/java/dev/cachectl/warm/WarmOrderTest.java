@@ -1,7 +1,10 @@
 package dev.cachectl.warm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.HostAndPort;
@@ -10,11 +13,15 @@ import redis.clients.jedis.JedisCluster;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,6 +65,39 @@ class WarmOrderTest {
         try (JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
             assertEquals("", notHolding(cluster::get, "k:", "second"));
         }
+    }
+
+    @Test
+    void a_cluster_node_dying_mid_run_ends_every_lane_with_exit_4_and_counts_that_add_up() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        StringBuilder lines = new StringBuilder();
+        for (int id = 0; id < 50_000; id++) {
+            lines.append("{\"id\":").append(id).append(",\"v\":\"x\"}\n");
+        }
+        Files.writeString(home.workDir().resolve("many.jsonl"), lines);
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("warm", "many.jsonl", "--to", "shard",
+                "--key", "k:{id}", "--value", "v", "--rate", "5000", "--threads", "4", "--json"));
+        try (JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
+            Await.until(Duration.ofSeconds(20), "warm never got going", () -> {
+                assertFalse(run.isDone(), () -> "warm ended early: " + run.join());
+                return cluster.get("k:500") != null;
+            });
+            // a master other than the one the URL names goes away without a word
+            String victim = cluster.getClusterNodes().keySet().stream()
+                    .filter(node -> !node.endsWith(":" + home.port("shard"))).findFirst().orElseThrow();
+            try (Jedis node = new Jedis(HostAndPort.from(victim))) {
+                node.shutdown();
+            } catch (RuntimeException expected) {
+                // the connection closes as the server exits
+            }
+        }
+
+        CliResult r = run.get(60, TimeUnit.SECONDS).assertExit(4);
+        JsonNode summary = Json.MAPPER.readTree(r.out());
+        assertEquals("partial", summary.get("outcome").asText(), r.toString());
+        assertEquals(summary.get("read").asLong(), summary.get("written").asLong() + summary.get("skipped").asLong()
+                + summary.get("malformed").asLong() + summary.get("failed").asLong(), "the counts add up: " + r.out());
+        assertTrue(summary.get("read").asLong() < 50_000, "the run went on reading after a node died: " + r.out());
     }
 
     /** Each id twice: {@code first} in one block of lines, {@code second} in the next. */

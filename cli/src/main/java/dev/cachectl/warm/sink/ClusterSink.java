@@ -1,22 +1,28 @@
 package dev.cachectl.warm.sink;
 
 import dev.cachectl.warm.WriteOp;
-import redis.clients.jedis.ClusterPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Pipelines a batch into a Redis Cluster: Jedis's cluster pipeline groups the commands by the node
- * that owns each key's slot. When a node is lost the whole batch counts as unconfirmed, because the
- * pipeline does not say which of its nodes had answered.
+ * Pipelines a batch into a Redis Cluster: the writes of each node (by the slot of each key, in input
+ * order) go down one pipelined connection to it, all nodes' before any reply is read, then the replies
+ * are read node by node. When a node cannot be reached or its connection breaks, the writes whose
+ * replies were not read count as unconfirmed and the sink is lost, with one line saying which node.
  */
 final class ClusterSink implements BatchSink {
     private final ClusterConnectionProvider provider;
@@ -34,7 +40,7 @@ final class ClusterSink implements BatchSink {
             write(ops, nx, result);
         } catch (SinkLostException e) {
             result.lost = e.getMessage();
-            result.unconfirmed = ops.size();
+            result.unconfirmed = ops.size() - result.answered();
         }
         done.accept(result);
     }
@@ -45,29 +51,70 @@ final class ClusterSink implements BatchSink {
     }
 
     private void write(List<WriteOp> ops, boolean nx, BatchResult result) {
-        List<Response<?>> replies = new ArrayList<>(ops.size());
-        try (ClusterPipeline pipeline = new ClusterPipeline(provider, (redis.clients.jedis.RedisProtocol) null)) {
+        Map<HostAndPort, List<WriteOp>> byNode = new LinkedHashMap<>();
+        List<Connection> held = new ArrayList<>();
+        HostAndPort at = null;
+        try {
             for (WriteOp op : ops) {
-                if (op.isHash()) {
-                    byte[][] args = Commands.hashArgs(op, nx);
-                    replies.add(pipeline.eval(Commands.HASH_SCRIPT, List.of(op.key()), Arrays.asList(args).subList(3, args.length)));
-                } else {
-                    SetParams params = new SetParams();
-                    if (op.ttlMillis() > 0) {
-                        params.px(op.ttlMillis());
-                    }
-                    if (nx) {
-                        params.nx();
-                    }
-                    replies.add(pipeline.set(op.key(), op.value(), params));
+                int slot = JedisClusterCRC16.getSlot(op.key());
+                HostAndPort node = provider.getNode(slot);
+                if (node == null) {
+                    throw new SinkLostException("no node of " + target + " serves hash slot " + slot, null);
+                }
+                byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(op);
+            }
+            List<Pipeline> pipelines = new ArrayList<>();
+            List<List<Response<?>>> replies = new ArrayList<>();
+            for (Map.Entry<HostAndPort, List<WriteOp>> e : byNode.entrySet()) {
+                at = e.getKey();
+                Connection connection = provider.getConnection(at);
+                held.add(connection);
+                Pipeline pipeline = new Pipeline(connection);
+                pipelines.add(pipeline);
+                replies.add(append(pipeline, e.getValue(), nx));
+            }
+            int n = 0;
+            for (Map.Entry<HostAndPort, List<WriteOp>> e : byNode.entrySet()) {
+                at = e.getKey();
+                pipelines.get(n).sync();
+                count(e.getValue(), replies.get(n), result);
+                n++;
+            }
+        } catch (JedisException e) {
+            throw new SinkLostException("lost the connection to " + (at != null ? at + " of " : "") + target + ": " + rootMessage(e), e);
+        } finally {
+            for (Connection connection : held) {
+                try {
+                    connection.close();
+                } catch (JedisException e) {
+                    // a broken connection goes back to its pool, which may fail to replace it: already reported
                 }
             }
-            pipeline.sync();
-        } catch (JedisDataException e) {
-            // per-command errors are read from each response below
-        } catch (JedisException e) {
-            throw new SinkLostException("lost the connection to " + target + ": " + rootMessage(e), e);
         }
+    }
+
+    /** Sends the node's writes down its pipeline; the replies are read later. */
+    private static List<Response<?>> append(Pipeline pipeline, List<WriteOp> ops, boolean nx) {
+        List<Response<?>> replies = new ArrayList<>(ops.size());
+        for (WriteOp op : ops) {
+            if (op.isHash()) {
+                byte[][] args = Commands.hashArgs(op, nx);
+                replies.add(pipeline.eval(Commands.HASH_SCRIPT, List.of(op.key()), Arrays.asList(args).subList(3, args.length)));
+            } else {
+                SetParams params = new SetParams();
+                if (op.ttlMillis() > 0) {
+                    params.px(op.ttlMillis());
+                }
+                if (nx) {
+                    params.nx();
+                }
+                replies.add(pipeline.set(op.key(), op.value(), params));
+            }
+        }
+        return replies;
+    }
+
+    private static void count(List<WriteOp> ops, List<Response<?>> replies, BatchResult result) {
         for (int i = 0; i < ops.size(); i++) {
             try {
                 Object reply = replies.get(i).get();
