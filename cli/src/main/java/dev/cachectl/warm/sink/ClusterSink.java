@@ -8,6 +8,7 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -21,10 +22,15 @@ import java.util.function.Consumer;
 /**
  * Pipelines a batch into a Redis Cluster: the writes of each node (by the slot of each key, in input
  * order) go down one pipelined connection to it, all nodes' before any reply is read, then the replies
- * are read node by node. When a node cannot be reached or its connection breaks, the writes whose
- * replies were not read count as unconfirmed and the sink is lost, with one line saying which node.
+ * are read node by node. Writes answered MOVED (a reshard moved their slot meanwhile) are sent again
+ * where the cluster's map now says, in their order. When a node cannot be reached or its connection
+ * breaks, the writes whose replies were not read count as unconfirmed and the sink is lost, with one
+ * line saying which node.
  */
 final class ClusterSink implements BatchSink {
+    /** Sends of a batch's writes whose slot moved meanwhile: the map is read again before each retry. */
+    private static final int MOVED_ATTEMPTS = 3;
+
     private final ClusterConnectionProvider provider;
     private final String target;
 
@@ -37,7 +43,13 @@ final class ClusterSink implements BatchSink {
     public void send(List<WriteOp> ops, boolean nx, Consumer<BatchResult> done) {
         BatchResult result = new BatchResult();
         try {
-            write(ops, nx, result);
+            List<WriteOp> pending = ops;
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                pending = write(pending, nx, result, attempt < MOVED_ATTEMPTS);
+                if (!pending.isEmpty()) {
+                    renewSlots();
+                }
+            }
         } catch (SinkLostException e) {
             result.lost = e.getMessage();
             result.unconfirmed = ops.size() - result.answered();
@@ -50,7 +62,20 @@ final class ClusterSink implements BatchSink {
         // synchronous: every batch is answered before send returns
     }
 
-    private void write(List<WriteOp> ops, boolean nx, BatchResult result) {
+    /** The slots moved (a reshard, a rebalance): the map is read again and the writes sent where they now go. */
+    private void renewSlots() {
+        try {
+            provider.renewSlotCache();
+        } catch (JedisException e) {
+            throw new SinkLostException("lost the connection to " + target + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Sends the ops to the nodes that serve their slots and counts the replies; returns the ops a node
+     * answered with MOVED (its slot has another owner now) when {@code retryMoved}, else counts them as failed.
+     */
+    private List<WriteOp> write(List<WriteOp> ops, boolean nx, BatchResult result, boolean retryMoved) {
         Map<HostAndPort, List<WriteOp>> byNode = new LinkedHashMap<>();
         List<Connection> held = new ArrayList<>();
         HostAndPort at = null;
@@ -73,13 +98,15 @@ final class ClusterSink implements BatchSink {
                 pipelines.add(pipeline);
                 replies.add(append(pipeline, e.getValue(), nx));
             }
+            List<WriteOp> moved = new ArrayList<>();
             int n = 0;
             for (Map.Entry<HostAndPort, List<WriteOp>> e : byNode.entrySet()) {
                 at = e.getKey();
                 pipelines.get(n).sync();
-                count(e.getValue(), replies.get(n), result);
+                count(e.getValue(), replies.get(n), result, retryMoved ? moved : null);
                 n++;
             }
+            return moved;
         } catch (JedisException e) {
             throw new SinkLostException("lost the connection to " + (at != null ? at + " of " : "") + target + ": " + rootMessage(e), e);
         } finally {
@@ -114,7 +141,8 @@ final class ClusterSink implements BatchSink {
         return replies;
     }
 
-    private static void count(List<WriteOp> ops, List<Response<?>> replies, BatchResult result) {
+    /** Counts each op's reply; one answered MOVED goes to {@code moved} when that is not null. */
+    private static void count(List<WriteOp> ops, List<Response<?>> replies, BatchResult result, List<WriteOp> moved) {
         for (int i = 0; i < ops.size(); i++) {
             try {
                 Object reply = replies.get(i).get();
@@ -122,6 +150,12 @@ final class ClusterSink implements BatchSink {
                     result.skipped++;
                 } else {
                     result.written++;
+                }
+            } catch (JedisMovedDataException e) {
+                if (moved != null) {
+                    moved.add(ops.get(i));
+                } else {
+                    result.failed(ops.get(i), e.getMessage());
                 }
             } catch (JedisDataException e) {
                 result.failed(ops.get(i), e.getMessage());
