@@ -1,28 +1,20 @@
 package dev.cachectl.warm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
-import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -66,94 +58,6 @@ class WarmOrderTest {
         try (JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
             assertEquals("", notHolding(cluster::get, "k:", "second"));
         }
-    }
-
-    @Test
-    void a_cluster_node_dying_mid_run_ends_every_lane_with_exit_4_and_counts_that_add_up() throws Exception {
-        home.run("start", "shard", "--cluster", "3").assertOk();
-        StringBuilder lines = new StringBuilder();
-        for (int id = 0; id < 50_000; id++) {
-            lines.append("{\"id\":").append(id).append(",\"v\":\"x\"}\n");
-        }
-        Files.writeString(home.workDir().resolve("many.jsonl"), lines);
-        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("warm", "many.jsonl", "--to", "shard",
-                "--key", "k:{id}", "--value", "v", "--rate", "5000", "--threads", "4", "--json"));
-        try (JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
-            Await.until(Duration.ofSeconds(20), "warm never got going", () -> {
-                assertFalse(run.isDone(), () -> "warm ended early: " + run.join());
-                return cluster.get("k:500") != null;
-            });
-            // a master other than the one the URL names goes away without a word
-            String victim = cluster.getClusterNodes().keySet().stream()
-                    .filter(node -> !node.endsWith(":" + home.port("shard"))).findFirst().orElseThrow();
-            try (Jedis node = new Jedis(HostAndPort.from(victim))) {
-                node.shutdown();
-            } catch (RuntimeException expected) {
-                // the connection closes as the server exits
-            }
-        }
-
-        CliResult r = run.get(60, TimeUnit.SECONDS).assertExit(4);
-        JsonNode summary = Json.MAPPER.readTree(r.out());
-        assertEquals("partial", summary.get("outcome").asText(), r.toString());
-        assertEquals(summary.get("read").asLong(), summary.get("written").asLong() + summary.get("skipped").asLong()
-                + summary.get("malformed").asLong() + summary.get("failed").asLong(), "the counts add up: " + r.out());
-        assertTrue(summary.get("read").asLong() < 50_000, "the run went on reading after a node died: " + r.out());
-    }
-
-    @Test
-    void writes_to_a_slot_that_moves_mid_run_follow_it_to_its_new_owner() throws Exception {
-        home.run("start", "shard", "--cluster", "3").assertOk();
-        // 20,000 keys anywhere, then 2,000 under one hash tag, whose slot moves while the first part loads
-        StringBuilder lines = new StringBuilder();
-        for (int id = 0; id < 20_000; id++) {
-            lines.append("{\"id\":\"n").append(id).append("\",\"v\":\"x\"}\n");
-        }
-        for (int id = 0; id < 2_000; id++) {
-            lines.append("{\"id\":\"{late}").append(id).append("\",\"v\":\"y\"}\n");
-        }
-        Files.writeString(home.workDir().resolve("moving.jsonl"), lines);
-        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("warm", "moving.jsonl", "--to", "shard",
-                "--key", "k:{id}", "--value", "v", "--rate", "5000", "--threads", "4", "--json"));
-        int slot = JedisClusterCRC16.getSlot("late");
-        try (Jedis any = new Jedis("127.0.0.1", home.port("shard"));
-             JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
-            Await.until(Duration.ofSeconds(20), "warm never got going", () -> {
-                assertFalse(run.isDone(), () -> "warm ended early: " + run.join());
-                return cluster.get("k:n1000") != null;
-            });
-            // the empty slot goes to another master, as a reshard would move it
-            List<String[]> masters = any.clusterNodes().lines().map(l -> l.split(" "))
-                    .filter(f -> f[2].contains("master")).toList();
-            String[] owner = masters.stream().filter(f -> owns(f, slot)).findFirst().orElseThrow();
-            String[] next = masters.stream().filter(f -> f != owner).findFirst().orElseThrow();
-            for (String[] node : List.of(next, owner, masters.stream().filter(f -> f != owner && f != next).findFirst().orElseThrow())) {
-                try (Jedis j = new Jedis(HostAndPort.from(node[1].split("@")[0]))) {
-                    assertEquals("OK", j.clusterSetSlotNode(slot, next[0]));
-                }
-            }
-            assertFalse(run.isDone(), "the run ended before the slot moved: raise the record count");
-        }
-
-        CliResult r = run.get(60, TimeUnit.SECONDS).assertOk();
-        JsonNode summary = Json.MAPPER.readTree(r.out());
-        assertEquals(22_000, summary.get("written").asLong(), r.out());
-        assertEquals(0, summary.get("failed").asLong(), r.out());
-        try (JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
-            assertEquals("y", cluster.get("k:{late}1999"));
-        }
-    }
-
-    /** Whether a CLUSTER NODES line (split on spaces) lists {@code slot} among its ranges. */
-    private static boolean owns(String[] fields, int slot) {
-        for (int i = 8; i < fields.length; i++) {
-            String[] range = fields[i].split("-");
-            if (!range[0].startsWith("[") && Integer.parseInt(range[0]) <= slot
-                    && slot <= Integer.parseInt(range[range.length - 1])) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Each id twice: {@code first} in one block of lines, {@code second} in the next. */

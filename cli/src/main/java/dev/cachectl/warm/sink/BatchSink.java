@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 /**
  * One lane of a warm's writes (see {@link Lanes}): a pipelined connection to a Redis server, a Redis
  * Cluster pipeline, or nothing (a dry run). Its batches are sent one at a time, in input order, by
- * whichever writer thread has the lane's turn; what the target applies follows that order.
+ * the lane's own thread; what the target applies follows that order.
  */
 public interface BatchSink extends AutoCloseable {
 
@@ -19,9 +19,7 @@ public interface BatchSink extends AutoCloseable {
      */
     void send(List<WriteOp> ops, boolean nx, Consumer<BatchResult> done);
 
-    /** Returns once every batch sent has been reported to its {@code done}. */
-    void drain();
-
+    /** Returns once every batch sent has been reported to its {@code done}, then lets go of the connection. */
     @Override
     void close();
 }

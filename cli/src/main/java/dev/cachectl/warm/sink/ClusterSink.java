@@ -1,5 +1,6 @@
 package dev.cachectl.warm.sink;
 
+import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.warm.WriteOp;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
@@ -57,17 +58,12 @@ final class ClusterSink implements BatchSink {
         done.accept(result);
     }
 
-    @Override
-    public void drain() {
-        // synchronous: every batch is answered before send returns
-    }
-
     /** The slots moved (a reshard, a rebalance): the map is read again and the writes sent where they now go. */
     private void renewSlots() {
         try {
             provider.renewSlotCache();
         } catch (JedisException e) {
-            throw new SinkLostException("lost the connection to " + target + ": " + rootMessage(e), e);
+            throw new SinkLostException("lost the connection to " + target + ": " + ConnectionLoss.what(e), e);
         }
     }
 
@@ -108,7 +104,7 @@ final class ClusterSink implements BatchSink {
             }
             return moved;
         } catch (JedisException e) {
-            throw new SinkLostException("lost the connection to " + (at != null ? at + " of " : "") + target + ": " + rootMessage(e), e);
+            throw new SinkLostException("lost the connection to " + (at != null ? at + " of " : "") + target + ": " + ConnectionLoss.what(e), e);
         } finally {
             for (Connection connection : held) {
                 try {
@@ -161,17 +157,6 @@ final class ClusterSink implements BatchSink {
                 result.failed(ops.get(i), e.getMessage());
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        // never a class name: an EOFException, say, has no message of its own
-        String m = t.getMessage() != null ? t.getMessage()
-                : t instanceof java.io.EOFException ? "the server closed the connection" : "no detail given";
-        return m.lines().findFirst().orElse(m);
     }
 
     @Override

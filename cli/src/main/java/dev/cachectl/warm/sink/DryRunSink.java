@@ -53,11 +53,6 @@ public final class DryRunSink implements BatchSink {
         done.accept(result);
     }
 
-    @Override
-    public void drain() {
-        // nothing is ever in flight
-    }
-
     /** A write as the command it stands for, values cut short: {@code SET user:1 '{"id":1,…' PX 3600000 NX}. */
     static String describe(WriteOp op, boolean nx) {
         StringBuilder s = new StringBuilder(op.isHash() ? "HSET " : "SET ").append(text(op.key()));

@@ -137,11 +137,6 @@ final class StandaloneSink implements BatchSink {
     }
 
     @Override
-    public void drain() {
-        pipe.drain();
-    }
-
-    @Override
     public void close() {
         pipe.close();
     }
