@@ -136,6 +136,43 @@ class LauncherTest {
         assertTrue(bench.contains("hello_flags+=(-XX:+UseTransparentHugePages)"), "the benchmark's hello-world gets them too");
     }
 
+    @Test
+    void a_command_the_build_trained_maps_an_archive_of_its_own_classes_and_any_other_the_archive_of_all() throws Exception {
+        launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
+        Path target = copy.resolve("cli/target");
+        Files.writeString(target.resolve("cachectl.classlist"), "java/lang/Object\n");
+        Files.createDirectories(target.resolve("classlists"));
+        Files.writeString(target.resolve("classlists/status.classlist"), "java/lang/Object\n");
+        // a java that "dumps" an archive (makes the file, and notes the class list) and otherwise prints how it was called
+        Path jdk = Files.createDirectories(copy.resolve("jdk/bin"));
+        Path dumps = copy.resolve("dumps");
+        Files.writeString(jdk.resolve("java"), """
+                #!/bin/bash
+                for a in "$@"; do
+                    case $a in -XX:SharedArchiveFile=*) archive=${a#*=} ;; -XX:SharedClassListFile=*) list=${a#*=} ;; esac
+                done
+                if [[ " $* " == *" -Xshare:dump "* ]]; then printf '%s\\n' "${list##*/}" >>"$DUMPS"; : >"$archive"; exit 0; fi
+                printf '%s\\n' "$@"
+                """);
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> env = Map.of("JAVA_HOME", copy.resolve("jdk").toString(), "DUMPS", dumps.toString());
+
+        Map<List<String>, String> archiveOf = new java.util.LinkedHashMap<>();
+        archiveOf.put(List.of("status"), "cachectl-status.jsa");
+        archiveOf.put(List.of("--home", "status", "--progress", "none", "status", "--json"), "cachectl-status.jsa");
+        archiveOf.put(List.of("--config", "status", "completion"), "cachectl.jsa");
+        archiveOf.put(List.of("--version"), "cachectl.jsa");
+        archiveOf.put(List.of("--", "status"), "cachectl.jsa");
+        for (Map.Entry<List<String>, String> run : archiveOf.entrySet()) {
+            List<String> args = launch(false, env, run.getKey().toArray(String[]::new)).out.lines().toList();
+            assertEquals(List.of("cli/target/" + run.getValue()), args.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile="))
+                    .map(a -> a.substring(a.indexOf("cli/target/"))).toList(), run.getKey() + ": " + args);
+            assertTrue(args.subList(args.indexOf("dev.cachectl.Cachectl") + 1, args.size()).equals(run.getKey()), args.toString());
+        }
+        // each archive dumped once, from its own list, and not again while it is newer than the jar and java
+        assertEquals(List.of("status.classlist", "cachectl.classlist"), Files.readAllLines(dumps));
+    }
+
     private record Result(int code, String out, String err) {
         /** The exit code and stdout expected, and never an escape sequence on stderr. */
         Result assertEnded(int expectedCode, String expectedOut) {

@@ -62,7 +62,8 @@ class ReleaseTarballIT {
 
     @Test
     void the_unpacked_release_runs_version_start_status_and_stop_without_a_checkout_from_its_archive() throws Exception {
-        for (String file : List.of("lib/cachectl.jar", "lib/cachectl.classlist", "completions/cachectl.bash",
+        for (String file : List.of("lib/cachectl.jar", "lib/cachectl.classlist", "lib/classlists/status.classlist",
+                "lib/classlists/warm.classlist", "completions/cachectl.bash",
                 "completions/cachectl.zsh", "man/man1/cachectl.1", "man/man1/cachectl-start.1", "man/man1/cachectl-status.1",
                 "man/man1/cachectl-stop.1", "man/man1/cachectl-warm.1")) {
             assertTrue(Files.isRegularFile(installed.resolve(file)), "the release has " + file);
@@ -81,12 +82,14 @@ class ReleaseTarballIT {
         Path log = tmp.resolve("classes.log");
         Result loading = cachectl(List.of("CACHECTL_JAVA_OPTS=-Xlog:class+load:file=" + log), "status");
         assertEquals(0, loading.code, loading.toString());
+        assertTrue(Files.isRegularFile(installed.resolve("lib/cachectl-status.jsa")),
+                "status, which the build trained, made an archive of its own classes: lib/cachectl-status.jsa");
         List<String> loaded = Files.readAllLines(log);
         List<String> ours = loaded.stream().filter(l -> l.contains(" dev.cachectl.")).toList();
         List<String> fromJar = loaded.stream().filter(l -> !l.contains("source: shared objects file")).toList();
         for (String name : List.of("dev.cachectl.Cachectl", "dev.cachectl.cli.StatusCommand", "picocli.CommandLine")) {
             assertTrue(loaded.stream().anyMatch(l -> l.contains(" " + name + " source: shared objects file")),
-                    name + " comes from lib/cachectl.jsa:\n" + String.join("\n", fromJar));
+                    name + " comes from lib/cachectl-status.jsa:\n" + String.join("\n", fromJar));
         }
         // what stays out: lambdas, annotation proxies and JDK classes the archive lacks; nothing is read
         // from the jar itself (picocli's Java 5 classes are rewritten as Java 8 ones by the build, so the
@@ -103,12 +106,13 @@ class ReleaseTarballIT {
         Result status = cachectl("status", "demo");
         assertEquals(0, status.code, status.toString());
         assertTrue(status.out.contains("demo"), status.toString());
-        // warm, whose JVM start counts in its speed against redis-cli --pipe, is in the archive too
+        // warm, whose JVM start counts in its speed against redis-cli --pipe, maps an archive of its own classes
         Files.writeString(tmp.resolve("records.jsonl"), "{\"id\":1,\"value\":\"a\"}\n{\"id\":2,\"value\":\"b\"}\n");
         Path warmLog = tmp.resolve("warm-classes.log");
         Result warm = cachectl(List.of("CACHECTL_JAVA_OPTS=-Xlog:class+load:file=" + warmLog), "warm", "records.jsonl",
                 "--to", "demo", "--key", "item:{id}", "--value", "value", "--progress", "none");
         assertEquals(0, warm.code, warm.toString());
+        assertTrue(Files.isRegularFile(installed.resolve("lib/cachectl-warm.jsa")), "warm has an archive of its own classes");
         List<String> warmFromJar = Files.readAllLines(warmLog).stream().filter(l -> l.contains("source: file:")).toList();
         assertTrue(warmFromJar.isEmpty(), "warm read classes from the jar, not the archive:\n" + String.join("\n", warmFromJar));
         Result stop = cachectl("stop", "demo");
