@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A warm into a Redis Cluster whose shape changes under it: a master lost, a slot moved. */
+/** A warm into a Redis Cluster whose shape changes under it: a master lost, a slot moved, a slot moving. */
 class WarmClusterTest {
 
     @RegisterExtension
@@ -75,9 +75,8 @@ class WarmClusterTest {
              JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
             run = warmUntil(cluster, "moving.jsonl", "k:n1000");
             // the empty slot goes to another master, as a reshard would move it
-            List<String[]> masters = any.clusterNodes().lines().map(l -> l.split(" "))
-                    .filter(f -> f[2].contains("master")).toList();
-            String[] owner = masters.stream().filter(f -> owns(f, slot)).findFirst().orElseThrow();
+            List<String[]> masters = masters(any);
+            String[] owner = owner(masters, slot);
             String[] next = masters.stream().filter(f -> f != owner).findFirst().orElseThrow();
             for (String[] node : List.of(next, owner, masters.stream().filter(f -> f != owner && f != next).findFirst().orElseThrow())) {
                 try (Jedis j = new Jedis(HostAndPort.from(node[1].split("@")[0]))) {
@@ -94,6 +93,63 @@ class WarmClusterTest {
         try (JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
             assertEquals("y", cluster.get("k:{late}1999"));
         }
+    }
+
+    @Test
+    void writes_to_a_slot_half_way_through_a_migration_go_to_the_node_it_moves_to() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        StringBuilder lines = new StringBuilder();
+        for (int id = 0; id < 2_000; id++) {
+            lines.append("{\"id\":\"n").append(id).append("\",\"v\":\"x\"}\n");
+            lines.append("{\"id\":\"{mig}").append(id).append("\",\"v\":\"y\"}\n");
+        }
+        Files.writeString(home.workDir().resolve("migrating.jsonl"), lines);
+        int slot = JedisClusterCRC16.getSlot("mig");
+        try (Jedis any = new Jedis("127.0.0.1", home.port("shard"))) {
+            // the slot half-way through a move, as cachectl rebalance or redis-cli --cluster reshard leaves it
+            // between their steps: its old node answers ASK for a key it does not hold
+            List<String[]> masters = masters(any);
+            String[] owner = owner(masters, slot);
+            String[] next = masters.stream().filter(f -> f != owner).findFirst().orElseThrow();
+            try (Jedis from = new Jedis(HostAndPort.from(owner[1].split("@")[0]));
+                 Jedis to = new Jedis(HostAndPort.from(next[1].split("@")[0]))) {
+                from.set("k:{mig}0", "old"); // a key not moved yet: written where it is
+                assertEquals("OK", to.clusterSetSlotImporting(slot, owner[0]));
+                assertEquals("OK", from.clusterSetSlotMigrating(slot, next[0]));
+
+                CliResult r = home.run("warm", "migrating.jsonl", "--to", "shard", "--key", "k:{id}", "--value", "v",
+                        "--threads", "4", "--batch", "100", "--json").assertOk();
+                JsonNode summary = Json.MAPPER.readTree(r.out());
+                assertEquals(4_000, summary.get("written").asLong(), r.out());
+                assertEquals(0, summary.get("failed").asLong(), r.out());
+                assertEquals("y", from.get("k:{mig}0"), "the key on the old node was written there");
+                assertEquals(1, from.clusterCountKeysInSlot(slot));
+                assertEquals(1_999, to.clusterCountKeysInSlot(slot), "the other keys went to the node the slot moves to");
+                // the move ends as a reshard ends it: the last key migrated, then the slot assigned
+                HostAndPort toAddress = HostAndPort.from(next[1].split("@")[0]);
+                assertEquals("OK", from.migrate(toAddress.getHost(), toAddress.getPort(), "k:{mig}0", 0, 5000));
+            }
+            for (String[] node : masters) {
+                try (Jedis j = new Jedis(HostAndPort.from(node[1].split("@")[0]))) {
+                    assertEquals("OK", j.clusterSetSlotNode(slot, next[0]));
+                }
+            }
+        }
+        try (JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
+            assertEquals("y", cluster.get("k:{mig}0"));
+            assertEquals("y", cluster.get("k:{mig}1999"));
+            assertEquals("x", cluster.get("k:n1999"));
+        }
+    }
+
+    /** The masters' CLUSTER NODES lines, split on spaces. */
+    private static List<String[]> masters(Jedis any) {
+        return any.clusterNodes().lines().map(l -> l.split(" ")).filter(f -> f[2].contains("master")).toList();
+    }
+
+    /** The master that serves {@code slot}. */
+    private static String[] owner(List<String[]> masters, int slot) {
+        return masters.stream().filter(f -> owns(f, slot)).findFirst().orElseThrow();
     }
 
     /** Whether a CLUSTER NODES line (split on spaces) lists {@code slot} among its ranges. */

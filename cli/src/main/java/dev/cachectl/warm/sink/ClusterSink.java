@@ -5,7 +5,9 @@ import dev.cachectl.warm.WriteOp;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisAskDataException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.exceptions.JedisException;
@@ -24,12 +26,15 @@ import java.util.function.Consumer;
  * Pipelines a batch into a Redis Cluster: the writes of each node (by the slot of each key, in input
  * order) go down one pipelined connection to it, all nodes' before any reply is read, then the replies
  * are read node by node. Writes answered MOVED (a reshard moved their slot meanwhile) are sent again
- * where the cluster's map now says, in their order. When a node cannot be reached or its connection
+ * where the cluster's map now says, in their order. Writes answered ASK (their slot is half-way through
+ * a migration, as during {@code cachectl rebalance}, and the key is not on its old node) go to the
+ * node the slot is moving to, each after an ASKING, as the cluster protocol asks, in their order; an
+ * answer MOVED or ASK to that sends them round again. When a node cannot be reached or its connection
  * breaks, the writes whose replies were not read count as unconfirmed and the sink is lost, with one
  * line saying which node.
  */
 final class ClusterSink implements BatchSink {
-    /** Sends of a batch's writes whose slot moved meanwhile: the map is read again before each retry. */
+    /** Sends of a batch's writes whose slot moved or is moving: the map is read again before each retry. */
     private static final int MOVED_ATTEMPTS = 3;
 
     private final ClusterConnectionProvider provider;
@@ -68,22 +73,42 @@ final class ClusterSink implements BatchSink {
     }
 
     /**
-     * Sends the ops to the nodes that serve their slots and counts the replies; returns the ops a node
-     * answered with MOVED (its slot has another owner now) when {@code retryMoved}, else counts them as failed.
+     * Sends the ops to the nodes that serve their slots and counts the replies, following ASK; returns the
+     * ops answered with MOVED (their slot has another owner now) when {@code retry}, else counts them as failed.
      */
-    private List<WriteOp> write(List<WriteOp> ops, boolean nx, BatchResult result, boolean retryMoved) {
+    private List<WriteOp> write(List<WriteOp> ops, boolean nx, BatchResult result, boolean retry) {
         Map<HostAndPort, List<WriteOp>> byNode = new LinkedHashMap<>();
+        for (WriteOp op : ops) {
+            int slot = JedisClusterCRC16.getSlot(op.key());
+            HostAndPort node = provider.getNode(slot);
+            if (node == null) {
+                throw new SinkLostException("no node of " + target + " serves hash slot " + slot, null);
+            }
+            byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(op);
+        }
+        List<WriteOp> moved = new ArrayList<>();
+        Map<HostAndPort, List<WriteOp>> asked = new LinkedHashMap<>();
+        send(byNode, false, nx, result, retry ? moved : null, asked);
+        if (!asked.isEmpty()) {
+            // the nodes the slots are moving to, each write after an ASKING; asked again, they go round again
+            Map<HostAndPort, List<WriteOp>> again = new LinkedHashMap<>();
+            send(asked, true, nx, result, retry ? moved : null, again);
+            again.values().forEach(retry ? moved::addAll : stillAsked -> stillAsked.forEach(op ->
+                    result.failed(op, "its hash slot " + JedisClusterCRC16.getSlot(op.key()) + " is still migrating")));
+        }
+        return moved;
+    }
+
+    /**
+     * Pipelines each node's ops down a connection of its own (after an ASKING each, when {@code asking}),
+     * all nodes' before any reply is read, then reads and counts the replies node by node; ops answered
+     * MOVED go to {@code moved} (failed when it is null), those answered ASK to {@code asked}, by node.
+     */
+    private void send(Map<HostAndPort, List<WriteOp>> byNode, boolean asking, boolean nx, BatchResult result,
+                      List<WriteOp> moved, Map<HostAndPort, List<WriteOp>> asked) {
         List<Connection> held = new ArrayList<>();
         HostAndPort at = null;
         try {
-            for (WriteOp op : ops) {
-                int slot = JedisClusterCRC16.getSlot(op.key());
-                HostAndPort node = provider.getNode(slot);
-                if (node == null) {
-                    throw new SinkLostException("no node of " + target + " serves hash slot " + slot, null);
-                }
-                byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(op);
-            }
             List<Pipeline> pipelines = new ArrayList<>();
             List<List<Response<?>>> replies = new ArrayList<>();
             for (Map.Entry<HostAndPort, List<WriteOp>> e : byNode.entrySet()) {
@@ -92,17 +117,15 @@ final class ClusterSink implements BatchSink {
                 held.add(connection);
                 Pipeline pipeline = new Pipeline(connection);
                 pipelines.add(pipeline);
-                replies.add(append(pipeline, e.getValue(), nx));
+                replies.add(append(pipeline, e.getValue(), nx, asking));
             }
-            List<WriteOp> moved = new ArrayList<>();
             int n = 0;
             for (Map.Entry<HostAndPort, List<WriteOp>> e : byNode.entrySet()) {
                 at = e.getKey();
                 pipelines.get(n).sync();
-                count(e.getValue(), replies.get(n), result, retryMoved ? moved : null);
+                count(e.getValue(), replies.get(n), result, moved, asked);
                 n++;
             }
-            return moved;
         } catch (JedisException e) {
             throw new SinkLostException("lost the connection to " + (at != null ? at + " of " : "") + target + ": " + ConnectionLoss.what(e), e);
         } finally {
@@ -116,10 +139,14 @@ final class ClusterSink implements BatchSink {
         }
     }
 
-    /** Sends the node's writes down its pipeline; the replies are read later. */
-    private static List<Response<?>> append(Pipeline pipeline, List<WriteOp> ops, boolean nx) {
+    /** Sends the node's writes down its pipeline, each after an ASKING when {@code asking}; the replies are read later. */
+    private static List<Response<?>> append(Pipeline pipeline, List<WriteOp> ops, boolean nx, boolean asking) {
         List<Response<?>> replies = new ArrayList<>(ops.size());
         for (WriteOp op : ops) {
+            if (asking) {
+                // its reply is read (sync) but not looked at: an error comes back on the write that follows
+                pipeline.sendCommand(Protocol.Command.ASKING, new byte[0][]);
+            }
             if (op.isHash()) {
                 byte[][] args = Commands.hashArgs(op, nx);
                 replies.add(pipeline.eval(Commands.HASH_SCRIPT, List.of(op.key()), Arrays.asList(args).subList(3, args.length)));
@@ -137,8 +164,9 @@ final class ClusterSink implements BatchSink {
         return replies;
     }
 
-    /** Counts each op's reply; one answered MOVED goes to {@code moved} when that is not null. */
-    private static void count(List<WriteOp> ops, List<Response<?>> replies, BatchResult result, List<WriteOp> moved) {
+    /** Counts each op's reply; one answered MOVED goes to {@code moved} when that is not null, one answered ASK to {@code asked}. */
+    private static void count(List<WriteOp> ops, List<Response<?>> replies, BatchResult result, List<WriteOp> moved,
+                              Map<HostAndPort, List<WriteOp>> asked) {
         for (int i = 0; i < ops.size(); i++) {
             try {
                 Object reply = replies.get(i).get();
@@ -147,6 +175,8 @@ final class ClusterSink implements BatchSink {
                 } else {
                     result.written++;
                 }
+            } catch (JedisAskDataException e) {
+                asked.computeIfAbsent(e.getTargetNode(), n -> new ArrayList<>()).add(ops.get(i));
             } catch (JedisMovedDataException e) {
                 if (moved != null) {
                     moved.add(ops.get(i));
