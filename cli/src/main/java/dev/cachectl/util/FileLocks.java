@@ -10,6 +10,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -62,7 +63,16 @@ public final class FileLocks {
     private static Optional<Held> tryAcquire(Path file, boolean transientFile) {
         try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            SecureFiles.restrict(file);
+            try {
+                SecureFiles.restrict(file);
+            } catch (NoSuchFileException removed) {
+                // a transient lock's last holder removed the file since it was opened: not one to lock, try again
+                ch.close();
+                return Optional.empty();
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
             try {
                 FileLock lock = ch.tryLock();
                 if (lock != null) {
