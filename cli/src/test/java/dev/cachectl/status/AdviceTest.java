@@ -200,10 +200,13 @@ class AdviceTest {
         Thread writer = new Thread(() -> {
             List<Jedis> clients = ports.stream().map(p -> new Jedis("127.0.0.1", p)).toList();
             try {
-                for (int i = 0; !done.get() && i < 3000; i++) {
+                // paced (about 10 MB/s at most) so that the growth lasts the whole check however fast the machine,
+                // and bounded (20,000 rounds, 200 MB a server) in case the check never ends
+                for (int i = 0; !done.get() && i < 20_000; i++) {
                     for (Jedis c : clients) {
                         c.set("w:" + i, "x".repeat(10_000));
                     }
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                 }
             } catch (Throwable t) {
                 failure.set(t);
