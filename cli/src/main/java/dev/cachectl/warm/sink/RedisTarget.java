@@ -6,7 +6,6 @@ import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -38,16 +37,14 @@ public final class RedisTarget implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    /** Connects and checks that the target answers: exit 3 when it does not, 2 when the password is wrong. */
+    /**
+     * The target of a job whose endpoint was checked when it was resolved ({@code TargetResolver}: exit 3
+     * when it does not answer, 2 when the password is wrong). A standalone server is not asked again here:
+     * the lane's own connection reports one that went away since, with the same exit codes. A cluster's
+     * slot map is read now.
+     */
     public static RedisTarget connect(Endpoint endpoint) {
         if (!endpoint.cluster()) {
-            // a bare connection: a full Jedis client loads a few hundred classes for one PING
-            try (Connection probe = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
-                    RedisClients.clientConfig(endpoint, Duration.ofSeconds(5)))) {
-                probe.ping();
-            } catch (JedisException e) {
-                throw RedisClients.translate(endpoint, e);
-            }
             return new RedisTarget(endpoint, null);
         }
         Set<HostAndPort> seeds = endpoint.seeds().stream().map(HostAndPort::from).collect(Collectors.toSet());
