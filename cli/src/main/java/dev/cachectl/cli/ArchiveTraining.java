@@ -55,6 +55,7 @@ public final class ArchiveTraining {
         Files.writeString(home.resolve("training.jsonl"), records);
 
         Map<String, List<Path>> lists = new LinkedHashMap<>();
+        int step = 0;
         try {
             for (List<String> command : List.of(
                     List.of("--version"),
@@ -77,8 +78,7 @@ public final class ArchiveTraining {
                     List.of("status", "training-mongo"),
                     List.of("stop", "training-mongo"))) {
                 String name = command.get(0).startsWith("-") ? "" : command.get(0);
-                Path list = steps.resolve(String.format("%02d-%s.classlist", lists.values().stream().mapToInt(List::size).sum(),
-                        name.isEmpty() ? "none" : name));
+                Path list = steps.resolve(String.format("%02d-%s.classlist", step++, name.isEmpty() ? "none" : name));
                 run(home, command, list, false);
                 lists.computeIfAbsent(name, k -> new ArrayList<>()).add(list);
             }

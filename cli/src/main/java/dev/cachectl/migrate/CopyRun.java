@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import static dev.cachectl.util.Threads.daemon;
+import static dev.cachectl.util.Threads.putUninterruptibly;
+
 /**
  * The one migrate orchestrator, for every engine: the {@link Migration}'s units, read in order by up to
  * {@code threads} readers (or a whole group at once by the engine's {@link UnitCopier.GroupCopy}, which
@@ -366,28 +369,6 @@ public final class CopyRun {
         }
         return new CachectlException(ExitCode.FAILED, "the copy stopped on an unexpected error (run with --verbose for "
                 + "details); the checkpoint is saved, so --resume continues", e);
-    }
-
-    private static Thread daemon(String name, Runnable work) {
-        Thread t = new Thread(work, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void putUninterruptibly(BlockingQueue<Object> queue, Object item) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                queue.put(item);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private synchronized void saveCheckpoint(UnitCopier.Checkpoints store, List<UnitProgress> states) {

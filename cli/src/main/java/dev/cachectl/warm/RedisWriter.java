@@ -17,6 +17,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.cachectl.util.Threads.daemon;
+import static dev.cachectl.util.Threads.joinUninterruptibly;
+import static dev.cachectl.util.Threads.putUninterruptibly;
+import static dev.cachectl.util.Threads.takeUninterruptibly;
+
 /**
  * Loads records into Redis: this thread reads the source into numbered batches; writer threads map
  * the records of a batch in parallel, then, in input order (see {@link Turns}), hand each lane its part
@@ -60,27 +65,27 @@ final class RedisWriter {
                 opened.add(new Lane(lanes.sinks().get(), lanes.merge(), nx, tally));
             }
             for (Lane lane : opened) {
-                laneThreads.add(start(lane::work, "warm-lane-" + laneThreads.size()));
+                laneThreads.add(daemon("warm-lane-" + laneThreads.size(), lane::work));
             }
             BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(settings.threads() * 2);
             List<Thread> threads = new ArrayList<>();
             try {
                 for (int i = 0; i < settings.threads(); i++) {
-                    threads.add(start(() -> writers.work(queue), "warm-writer-" + i));
+                    threads.add(daemon("warm-writer-" + i, () -> writers.work(queue)));
                 }
                 read(source, queue, tally);
             } finally {
                 for (int i = 0; i < threads.size(); i++) {
                     putUninterruptibly(queue, END);
                 }
-                joinAll(threads);
+                joinUninterruptibly(threads);
             }
         } finally {
             // every lane started gets its end, even when a later step failed, so none is left waiting
             for (int i = 0; i < laneThreads.size(); i++) {
                 putUninterruptibly(opened.get(i).parts, LANE_END);
             }
-            joinAll(laneThreads);
+            joinUninterruptibly(laneThreads);
             opened.forEach(lane -> lane.sink.close());
         }
         Throwable crash = writers.crash.get();
@@ -90,13 +95,6 @@ final class RedisWriter {
         if (crash != null) {
             throw new IllegalStateException("a writer thread failed: " + crash, crash);
         }
-    }
-
-    private static Thread start(Runnable work, String name) {
-        Thread t = new Thread(work, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private void read(RecordSource source, BlockingQueue<Batch> queue, Tally tally) {
@@ -126,24 +124,6 @@ final class RedisWriter {
         }
     }
 
-    /** Waits for every thread to end; an interrupt meanwhile is kept for the caller. */
-    private static void joinAll(List<Thread> threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** What the writer threads share: the mapping, the lanes, the turns, the tally. */
     private final class Writers {
         private final RecordMapper mapper;
@@ -167,7 +147,7 @@ final class RedisWriter {
          */
         void work(BlockingQueue<Batch> queue) {
             while (true) {
-                Batch batch = take(queue);
+                Batch batch = takeUninterruptibly(queue);
                 if (batch == END) {
                     return;
                 }
@@ -247,7 +227,7 @@ final class RedisWriter {
 
         void work() {
             while (true) {
-                List<WriteOp> ops = take(parts);
+                List<WriteOp> ops = takeUninterruptibly(parts);
                 if (ops == LANE_END) {
                     return;
                 }
@@ -277,42 +257,6 @@ final class RedisWriter {
                 if (ended) {
                     return;
                 }
-            }
-        }
-    }
-
-    private static <T> void putUninterruptibly(BlockingQueue<T> queue, T item) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    queue.put(item);
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** The next item; an interrupt does not end the wait, since an end marker always comes. */
-    private static <T> T take(BlockingQueue<T> queue) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return queue.take();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
             }
         }
     }

@@ -93,8 +93,15 @@ final class ClusterSink implements BatchSink {
             // the nodes the slots are moving to, each write after an ASKING; asked again, they go round again
             Map<HostAndPort, List<WriteOp>> again = new LinkedHashMap<>();
             send(asked, true, nx, result, retry ? moved : null, again);
-            again.values().forEach(retry ? moved::addAll : stillAsked -> stillAsked.forEach(op ->
-                    result.failed(op, "its hash slot " + JedisClusterCRC16.getSlot(op.key()) + " is still migrating")));
+            for (List<WriteOp> stillAsked : again.values()) {
+                for (WriteOp op : stillAsked) {
+                    if (retry) {
+                        moved.add(op);
+                    } else {
+                        result.failed(op, "its hash slot " + JedisClusterCRC16.getSlot(op.key()) + " is still migrating");
+                    }
+                }
+            }
         }
         return moved;
     }
