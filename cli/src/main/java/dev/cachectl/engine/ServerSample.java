@@ -70,6 +70,14 @@ public record ServerSample(
             return null;
         }
 
+        /**
+         * Memory the process holds beyond what the server uses, from the same sample as {@link #fragmentation()}
+         * (negative when the system swapped some out); null where that does not apply.
+         */
+        default Long fragmentationBytes() {
+            return null;
+        }
+
         /** Lines shown under the instance's row in {@code status}. */
         default List<String> lines() {
             return List.of();

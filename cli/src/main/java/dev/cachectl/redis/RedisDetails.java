@@ -10,22 +10,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a Redis sample says beyond the core: its role, eviction policy, fragmentation, keys per database,
+ * What a Redis sample says beyond the core: its role, eviction policy, fragmentation (the ratio, and the bytes it
+ * wastes, from one sample the server takes every 100 ms), keys per database,
  * evictions, keys expired since it started, and its view of its cluster ({@code ok} or {@code fail}; null outside
  * one). In {@code status --json} these are an instance's own fields (role, maxmemory_policy, fragmentation,
- * keyspace, keys, expiring_keys, evictions, expired_keys), all null when the instance is down.
+ * fragmentation_bytes, keyspace, keys, expiring_keys, evictions, expired_keys), all null when the instance is down.
  */
 public record RedisDetails(
         String role,
         String maxmemoryPolicy,
         Double fragmentation,
+        Long fragmentationBytes,
         Map<String, DbKeys> keyspace,
         Long evictions,
         Long expiredKeys,
         @JsonIgnore String clusterState) implements ServerSample.Details {
 
     /** A Redis instance that did not answer: every field unknown. */
-    public static final RedisDetails UNKNOWN = new RedisDetails(null, null, null, null, null, null, null);
+    public static final RedisDetails UNKNOWN = new RedisDetails(null, null, null, null, null, null, null, null);
 
     /** These details as Redis's, or {@link #UNKNOWN} for another engine's. */
     public static RedisDetails of(ServerSample.Details details) {

@@ -98,8 +98,9 @@ public final class RedisInfo {
 
     /** The sample this INFO makes; {@code clusterState} from CLUSTER INFO (null outside a cluster). */
     ServerSample toSample(long takenAtMillis, String clusterState) {
+        Long fragmentationBytes = fields.containsKey("mem_fragmentation_bytes") ? number("mem_fragmentation_bytes") : null;
         RedisDetails details = new RedisDetails(get("role"), get("maxmemory_policy"), decimal("mem_fragmentation_ratio"),
-                keyspace(), number("evicted_keys"), number("expired_keys"), clusterState);
+                fragmentationBytes, keyspace(), number("evicted_keys"), number("expired_keys"), clusterState);
         return new ServerSample(
                 takenAtMillis,
                 get("redis_version"),

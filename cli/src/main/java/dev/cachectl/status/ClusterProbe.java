@@ -89,6 +89,7 @@ final class ClusterProbe {
         long used = 0, max = 0, hits = 0, misses = 0, evictions = 0, expired = 0, ops = 0, total = 0, clients = 0, commands = 0;
         long uptime = Long.MAX_VALUE, taken = 0;
         Double fragmentation = null;
+        Long fragmentationBytes = null;
         for (Node n : answered) {
             ServerSample s = n.sample();
             RedisDetails r = RedisDetails.of(s.details());
@@ -108,9 +109,12 @@ final class ClusterProbe {
             commands += s.clientCommands();
             uptime = Math.min(uptime, s.uptimeSeconds());
             taken = Math.max(taken, s.takenAtMillis());
-            // the worst node's: an average would hide the one that needs attention
+            // the worst node's ratio (an average would hide the one that needs attention), all nodes' bytes
             if (r.fragmentation() != null && (fragmentation == null || r.fragmentation() > fragmentation)) {
                 fragmentation = r.fragmentation();
+            }
+            if (r.fragmentationBytes() != null) {
+                fragmentationBytes = (fragmentationBytes == null ? 0 : fragmentationBytes) + r.fragmentationBytes();
             }
         }
         String runIds = String.join(",", answered.stream().map(n -> String.valueOf(n.sample().runId())).toList());
@@ -118,7 +122,7 @@ final class ClusterProbe {
                 .filter(Objects::nonNull).findFirst().orElse("ok");
         Long pid = nodes.get(0).target().pid();
         RedisDetails details = new RedisDetails("cluster", RedisDetails.of(first.details()).maxmemoryPolicy(), fragmentation,
-                keyspace, evictions, expired, clusterState);
+                fragmentationBytes, keyspace, evictions, expired, clusterState);
         return new ServerSample(taken, first.version(), pid != null ? pid : first.pid(), runIds, uptime, used, max, clients,
                 ops, total, commands, hits, misses, details);
     }
@@ -136,7 +140,8 @@ final class ClusterProbe {
             String error = s == null ? n.error() : t.trouble() == null ? null : flagged(t);
             statuses.add(new NodeStatus(t.host(), t.port(), t.pid(), role(n), replica && !t.master() ? t.replicaOf() : null,
                     s != null, s == null ? null : clusterState(s), s == null ? null : s.details().keys(),
-                    s == null ? null : s.usedMemory(), error));
+                    s == null ? null : s.usedMemory(), s == null ? null : s.details().fragmentation(),
+                    s == null ? null : s.details().fragmentationBytes(), error));
         }
         return statuses;
     }
