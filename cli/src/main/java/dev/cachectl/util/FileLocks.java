@@ -16,21 +16,50 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * OS file locks: the kernel releases them when the holder dies, so a lock file left behind by a
  * kill -9 never blocks the next run. A lock taken with {@link #acquireTransient} removes its file
  * when released, so a folder of per-name locks does not keep a file for every name ever tried.
+ * <p>
+ * The JDK takes POSIX record locks, which belong to the process, and the kernel drops all of them on a
+ * file when the process closes any descriptor of that file. So while a lock is held nothing in this JVM
+ * may open and close its file: threads of one JVM take their turn at a path here before they open it,
+ * and the check that a transient lock's name still leads to the locked file keeps its reading channel
+ * open until the lock is released.
  */
 public final class FileLocks {
     private static final AtomicLong MARKS = new AtomicLong();
+    /** The lock files a thread of this JVM holds, or is opening to try. */
+    private static final Set<Path> IN_USE = ConcurrentHashMap.newKeySet();
 
     private FileLocks() {
     }
 
-    /** A held lock; closing releases it (and first removes {@code removeOnClose}, when set). */
-    public record Held(FileChannel channel, FileLock lock, Path removeOnClose) implements AutoCloseable {
+    /** A held lock; closing releases it (and first removes its file, for a transient one). */
+    public static final class Held implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+        private final Path removeOnClose;
+        private final FileChannel namedBy;
+        private final Path inUse;
+
+        private Held(FileChannel channel, FileLock lock, Path removeOnClose, FileChannel namedBy, Path inUse) {
+            this.channel = channel;
+            this.lock = lock;
+            this.removeOnClose = removeOnClose;
+            this.namedBy = namedBy;
+            this.inUse = inUse;
+        }
+
+        /** The lock file, open for reading and writing (a holder may leave a note in it). */
+        public FileChannel channel() {
+            return channel;
+        }
+
         @Override
         public void close() {
             if (removeOnClose != null) {
@@ -47,11 +76,11 @@ public final class FileLocks {
             } catch (IOException ignored) {
                 // closing the channel below releases it anyway
             }
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing left to release
+            closeQuietly(channel);
+            if (namedBy != null) {
+                closeQuietly(namedBy);
             }
+            IN_USE.remove(inUse);
         }
     }
 
@@ -61,6 +90,23 @@ public final class FileLocks {
     }
 
     private static Optional<Held> tryAcquire(Path file, boolean transientFile) {
+        Path key = file.toAbsolutePath().normalize();
+        if (!IN_USE.add(key)) {
+            // another thread of this JVM holds it or is trying it
+            return Optional.empty();
+        }
+        Optional<Held> held = Optional.empty();
+        try {
+            held = open(file, transientFile, key);
+            return held;
+        } finally {
+            if (held.isEmpty()) {
+                IN_USE.remove(key);
+            }
+        }
+    }
+
+    private static Optional<Held> open(Path file, boolean transientFile, Path key) {
         try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
@@ -76,15 +122,18 @@ public final class FileLocks {
             try {
                 FileLock lock = ch.tryLock();
                 if (lock != null) {
-                    Held held = new Held(ch, lock, transientFile ? file : null);
-                    if (!transientFile || stillNamed(file, ch)) {
-                        return Optional.of(held);
+                    if (!transientFile) {
+                        return Optional.of(new Held(ch, lock, null, null, key));
+                    }
+                    FileChannel namedBy = stillNamed(file, ch);
+                    if (namedBy != null) {
+                        return Optional.of(new Held(ch, lock, file, namedBy, key));
                     }
                     // the holder before us removed the file we locked: the lock is on the new one, if any
                     lock.release();
                 }
             } catch (OverlappingFileLockException e) {
-                // held by this JVM
+                // held by this JVM under another name of the same file
             }
             ch.close();
             return Optional.empty();
@@ -96,20 +145,45 @@ public final class FileLocks {
     }
 
     /**
-     * Whether {@code file} still names the file {@code ch} has open: a mark written through the channel
-     * must be what the name reads back. Only a lock holder writes, so the mark cannot be someone else's.
+     * A channel open on what {@code file} names now, when that is the file {@code ch} has open (else null): a
+     * mark written through {@code ch} must be what the name reads back. Only a lock holder writes, so the
+     * mark cannot be someone else's. The reading channel is the caller's to keep open while it holds the lock:
+     * closing it would release the lock.
      */
-    private static boolean stillNamed(Path file, FileChannel ch) throws IOException {
+    private static FileChannel stillNamed(Path file, FileChannel ch) throws IOException {
         // this process and a moment of it: unique among holders, and unlike UUID.randomUUID() it does not
         // set up SecureRandom and the security providers, a good share of a 'start'
         byte[] mark = (ProcessHandle.current().pid() + "-" + System.nanoTime() + "-" + MARKS.incrementAndGet() + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
         ch.truncate(0);
         ch.write(ByteBuffer.wrap(mark), 0);
+        FileChannel named;
         try {
-            return Arrays.equals(mark, Files.readAllBytes(file));
+            named = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException gone) {
-            return false;
+            return null;
+        }
+        ByteBuffer read = ByteBuffer.allocate(mark.length + 1);
+        try {
+            while (read.hasRemaining() && named.read(read, read.position()) > 0) {
+                // until the mark and one byte more, or the end
+            }
+            if (read.position() == mark.length && Arrays.equals(mark, Arrays.copyOf(read.array(), mark.length))) {
+                return named;
+            }
+        } catch (IOException unreadable) {
+            // not ours to trust: as if the name led elsewhere
+        }
+        // another file, which this JVM holds no lock on (IN_USE): closing it releases nothing of ours
+        closeQuietly(named);
+        return null;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to release
         }
     }
 
