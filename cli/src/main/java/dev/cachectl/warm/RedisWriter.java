@@ -117,7 +117,11 @@ final class RedisWriter {
                 queue.put(new Batch(number, batch));
             }
         } catch (SourceException e) {
-            tally.stop(e.getMessage());
+            // the records read before the failure are good: they are written, and the run says where it ended
+            if (!batch.isEmpty()) {
+                putUninterruptibly(queue, new Batch(number, batch));
+            }
+            tally.sourceFailed(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             tally.stop("interrupted");

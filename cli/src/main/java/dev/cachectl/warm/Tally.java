@@ -25,6 +25,7 @@ final class Tally {
     private final TreeMap<Long, String> errors = new TreeMap<>();
     private final List<String> otherErrors = new ArrayList<>();
     private volatile String stopReason;
+    private volatile String sourceFailure;
     private volatile boolean interrupted;
 
     Tally(long maxErrors) {
@@ -74,6 +75,23 @@ final class Tally {
         return stopReason != null;
     }
 
+    /**
+     * The source failed after some records (a truncated file, a lost database): the run does not stop, what was
+     * read before the failure is written all the same, but it is not complete, and the failure is its reason.
+     */
+    void sourceFailed(String reason) {
+        synchronized (this) {
+            if (sourceFailure == null) {
+                sourceFailure = reason;
+            }
+        }
+    }
+
+    /** Stopped early, or its source ended in a failure. */
+    boolean incomplete() {
+        return stopReason != null || sourceFailure != null;
+    }
+
     /** Stopped by Ctrl-C or SIGTERM, not by a failure: the run exits 130. */
     void interrupt(String reason) {
         interrupted = true;
@@ -85,7 +103,7 @@ final class Tally {
     }
 
     String stopReason() {
-        return stopReason;
+        return stopReason != null ? stopReason : sourceFailure;
     }
 
     private void error(long line, String message) {

@@ -51,12 +51,12 @@ public record WarmSummary(
         String message = tally.stopReason();
         if (tally.interrupted()) {
             code = ExitCode.INTERRUPTED;
-        } else if (read == 0 && !tally.stopped()) {
+        } else if (read == 0 && !tally.incomplete()) {
             // an export that failed upstream leaves an empty file or pipe: a cron job must notice
             code = ExitCode.FAILED;
             message = "nothing to warm: " + job.source().shown() + " held no "
                     + (job.source() instanceof WarmJob.HotKeys ? "keys" : "records");
-        } else if (bad == 0 && !tally.stopped()) {
+        } else if (bad == 0 && !tally.incomplete()) {
             code = ExitCode.DONE;
         } else {
             code = done + skipped > 0 ? ExitCode.PARTIAL : ExitCode.FAILED;

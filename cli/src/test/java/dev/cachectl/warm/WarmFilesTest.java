@@ -8,12 +8,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,6 +57,63 @@ class WarmFilesTest {
             assertEquals("Rome", redis.get("jz:2"));
             assertEquals("Lima", redis.get("cz:3"));
             assertEquals(-1, redis.ttl("j:1"), "no --ttl: no expiry");
+        }
+    }
+
+    @Test
+    void a_truncated_gzip_file_loads_every_line_before_the_break_and_says_where_it_broke() throws IOException {
+        home.run("start", "t").assertOk();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            lines.append("{\"id\":").append(i).append(",\"pad\":\"").append(Integer.toHexString(i * 7919)).append("x".repeat(80))
+                    .append("\"}\n");
+        }
+        gzip("whole.jsonl.gz", lines.toString());
+        byte[] whole = Files.readAllBytes(home.workDir().resolve("whole.jsonl.gz"));
+        Path cut = home.workDir().resolve("cut.jsonl.gz");
+        Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+        long complete = completeLinesIn(cut);
+        assertTrue(complete > 1000 && complete < 100_000, "lines before the cut: " + complete);
+
+        CliResult r = home.run("--json", "warm", "cut.jsonl.gz", "--to", "t", "--key", "z:{id}", "--value", "pad").assertExit(4);
+        JsonNode summary = Json.MAPPER.readTree(r.out());
+        // the lines read in the batch the failure cut short, and those the decompressor had read ahead, were dropped
+        assertEquals(complete, summary.get("read").asLong(), r.toString());
+        assertEquals(complete, summary.get("written").asLong(), r.toString());
+        assertTrue(summary.get("message").asText().matches("cannot read \\S*cut\\.jsonl\\.gz after line " + complete + ": .+"),
+                r.toString());
+        try (Jedis redis = redis()) {
+            assertEquals(complete, redis.dbSize());
+            assertTrue(redis.exists("z:" + (complete - 1)), "the last complete line");
+        }
+    }
+
+    @Test
+    void a_byte_order_mark_before_the_first_json_line_is_not_part_of_it() throws IOException {
+        home.run("start", "t").assertOk();
+        Files.write(home.workDir().resolve("bom.jsonl"),
+                ("\uFEFF" + USERS_JSONL).getBytes(StandardCharsets.UTF_8));
+        home.run("warm", "bom.jsonl", "--to", "t", "--key", "b:{id}", "--value", "name").assertOk();
+        try (Jedis redis = redis()) {
+            assertEquals("Ann", redis.get("b:1"));
+            assertEquals(3, redis.dbSize());
+        }
+    }
+
+    /** The complete lines a truncated .gz holds: what it inflates to before the stream breaks, up to its last newline. */
+    private static long completeLinesIn(Path gz) throws IOException {
+        long lines = 0;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    lines += buf[i] == '\n' ? 1 : 0;
+                }
+            }
+            throw new AssertionError("the cut file inflated to its end");
+        } catch (EOFException broken) {
+            return lines;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cachectl.warm.source;
 import dev.cachectl.CachectlException;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -76,9 +77,26 @@ public final class Inputs {
         int b2 = in.read();
         in.reset();
         if (b1 == 0x1f && b2 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER);
+            return new BufferedInputStream(new NoReadAhead(new GZIPInputStream(in, BUFFER)), BUFFER);
         }
         return in;
+    }
+
+    /**
+     * A stream that never says more is ready. A buffered read goes on reading while its source has more
+     * ready, and when a later read of that loop fails (a truncated .gz), the bytes it had already read are
+     * lost with the exception: with nothing ready, every buffered read makes one read here, and the one that
+     * fails has produced nothing.
+     */
+    private static final class NoReadAhead extends FilterInputStream {
+        NoReadAhead(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
     }
 
     private static SourceFormat sniff(InputStream in) throws IOException {

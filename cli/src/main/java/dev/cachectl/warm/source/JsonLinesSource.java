@@ -20,6 +20,8 @@ final class JsonLinesSource implements RecordSource {
     private int limit;
     private boolean eof;
     private long line;
+    /** A read that failed after this fill had read some bytes: thrown by the next fill, once those are used. */
+    private IOException failure;
 
     JsonLinesSource(InputStream in, String name) {
         this.in = in;
@@ -65,6 +67,12 @@ final class JsonLinesSource implements RecordSource {
         pos = 0;
         limit = partial;
         try {
+            if (failure != null) {
+                throw failure;
+            }
+            if (line == 0 && limit == 0) {
+                skipByteOrderMark();
+            }
             while (limit < buf.length) {
                 int n = in.read(buf, limit, buf.length - limit);
                 if (n < 0) {
@@ -77,7 +85,23 @@ final class JsonLinesSource implements RecordSource {
                 }
             }
         } catch (IOException e) {
+            if (limit > partial) {
+                // the lines read before the failure are good: they go first, the failure after them
+                failure = e;
+                return;
+            }
             throw new SourceException("cannot read " + name + " after line " + line + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A UTF-8 byte-order mark, as some Windows tools write, is not part of the first line. */
+    private void skipByteOrderMark() throws IOException {
+        int n;
+        while (limit < 3 && (n = in.read(buf, limit, 3 - limit)) > 0) {
+            limit += n;
+        }
+        if (limit == 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
+            limit = 0;
         }
     }
 
