@@ -16,10 +16,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * ISO-8601 time (the fixed one applies where the field is absent), then spread by a jitter so that
  * a warmed set does not expire all in the same second. The jitter is a share of the TTL ({@code 10%}:
  * anywhere from 0.9× to 1.1×) or a duration ({@code 5m}: up to five minutes either way).
+ *
+ * <p>A jitter never makes a key expire at once, which a key written with a TTL of 0 or less would:
+ * a share must be below 100%; a duration must be shorter than a fixed TTL ({@code --ttl} or a
+ * category's {@code ttl}), a usage error otherwise, raised before anything is written. A TTL read
+ * from a record cannot be checked ahead, so there a duration jitter spreads by at most half that
+ * record's TTL ({@link #MAX_RECORD_SPREAD}): the key lives at least half the time its record asks
+ * for. Half, because a spread of ±TTL/2 already scatters the expiries across a whole TTL; more would
+ * only make keys short-lived.
  */
 public final class TtlPolicy {
     /** What {@link #millis} returns for a record whose expiry has already passed. */
     public static final long EXPIRED = -1;
+    /** The largest share of a record's own TTL that a duration jitter may take from or add to it. */
+    static final double MAX_RECORD_SPREAD = 0.5;
 
     private final long fixedMillis;
     private final String field;
@@ -60,6 +70,10 @@ public final class TtlPolicy {
                 }
             } else {
                 jitterMs = parseDuration(j, "--ttl-jitter", what).toMillis();
+                if (fixed > 0 && jitterMs >= fixed) {
+                    throw CachectlException.usage(what + "--ttl-jitter " + j + " is not shorter than the TTL " + ttl.trim()
+                            + " it spreads: some keys would expire at once; give a shorter jitter or a percentage such as 10%");
+                }
             }
         }
         return new TtlPolicy(fixed, field == null || field.isBlank() ? null : field, share, jitterMs);
@@ -79,17 +93,22 @@ public final class TtlPolicy {
 
     /** Milliseconds to live, 0 for no expiry, or {@link #EXPIRED}. */
     public long millis(SourceRecord record) {
-        long base = fixedMillis;
         if (field != null) {
             String v = record.field(field);
             if (v != null && !v.isBlank()) {
-                base = fromField(v.trim());
+                long base = fromField(v.trim());
                 if (base <= 0) {
                     return EXPIRED;
                 }
+                long spread = jitterShare > 0 ? (long) (base * jitterShare) : Math.min(jitterMillis, (long) (base * MAX_RECORD_SPREAD));
+                return jittered(base, spread);
             }
         }
-        return base == 0 ? 0 : jittered(base);
+        if (fixedMillis == 0) {
+            return 0;
+        }
+        // of() saw to it that a duration jitter is shorter than the fixed TTL
+        return jittered(fixedMillis, jitterShare > 0 ? (long) (fixedMillis * jitterShare) : jitterMillis);
     }
 
     private long fromField(String v) {
@@ -114,12 +133,11 @@ public final class TtlPolicy {
         return new MalformedRecordException("TTL field '" + field + "' is neither seconds nor an ISO-8601 time: '" + shown + "'");
     }
 
-    private long jittered(long base) {
-        long spread = jitterShare > 0 ? (long) (base * jitterShare) : jitterMillis;
+    /** {@code base} moved by up to {@code spread} either way; a spread below {@code base} keeps it above 0. */
+    private static long jittered(long base, long spread) {
         if (spread <= 0) {
             return base;
         }
-        long offset = ThreadLocalRandom.current().nextLong(-spread, spread + 1);
-        return Math.max(1, base + offset);
+        return base + ThreadLocalRandom.current().nextLong(-spread, spread + 1);
     }
 }

@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +45,55 @@ class WarmMappingTest {
             }
         }
         assertTrue(seen.size() > 5, "300 keys expire within only " + seen.size() + " distinct seconds: no spread");
+    }
+
+    @Test
+    void a_duration_jitter_not_shorter_than_the_ttl_is_exit_2_before_anything_is_written() throws IOException {
+        home.run("start", "t").assertOk();
+        write("u.jsonl", "{\"id\":1}\n{\"id\":2}\n");
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), """
+                categories:
+                  user: { prefix: "user:", instance: t, ttl: 10m, ttl-jitter: 10m }
+                """);
+
+        CliResult flags = home.run("warm", "u.jsonl", "--to", "t", "--key", "j:{id}", "--ttl", "1h", "--ttl-jitter", "2h").assertExit(2);
+        CliResult category = home.run("--config", "cachectl.yaml", "warm", "u.jsonl", "--key", "{id}", "--category", "user").assertExit(2);
+
+        for (CliResult r : List.of(flags, category)) {
+            assertEquals(1, r.err().lines().count(), r.toString());
+        }
+        assertTrue(flags.err().contains("--ttl-jitter 2h is not shorter than the TTL 1h"), flags.toString());
+        assertTrue(category.err().contains("--ttl-jitter 10m is not shorter than the TTL 10m"), category.toString());
+        try (Jedis redis = redis()) {
+            assertEquals(0, redis.dbSize());
+        }
+    }
+
+    @Test
+    void a_duration_jitter_spreads_a_ttl_field_by_at_most_half_of_it_and_never_expires_a_key() throws IOException {
+        home.run("start", "t").assertOk();
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            input.append("{\"id\":").append(i).append(",\"exp\":").append(i % 2 == 0 ? 100 : 20).append("}\n");
+        }
+        write("sessions.jsonl", input.toString());
+        long started = System.nanoTime();
+
+        CliResult r = home.run("warm", "sessions.jsonl", "--to", "t", "--key", "s:{id}", "--ttl-field", "exp", "--ttl-jitter", "5m").assertOk();
+
+        assertTrue(r.err().contains("read 300, written 300"), r.toString());
+        Set<Long> seen = new HashSet<>();
+        try (Jedis redis = redis()) {
+            for (int i = 0; i < 300; i++) {
+                long ttl = i % 2 == 0 ? 100_000 : 20_000;
+                long pttl = redis.pttl("s:" + i);
+                long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                assertTrue(pttl > 0 && pttl >= ttl / 2 - elapsed && pttl <= ttl * 3 / 2,
+                        "PTTL of s:" + i + " is " + pttl + ", outside " + ttl / 1000 + " s ± half of it");
+                seen.add(pttl / 1000);
+            }
+        }
+        assertTrue(seen.size() > 10, "300 keys expire within only " + seen.size() + " distinct seconds: no spread");
     }
 
     @Test
