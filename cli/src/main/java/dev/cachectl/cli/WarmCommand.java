@@ -150,8 +150,9 @@ public final class WarmCommand implements Callable<Integer> {
         for (WarmSummary.RecordError e : summary.errors()) {
             output.warn((e.line() == null ? "" : "line " + e.line() + ": ") + e.error());
         }
+        // writes lost with a connection have no entry: the summary line counts them, the message says why
         long shown = summary.errors().size();
-        long total = summary.malformed() + summary.failed() - summary.unconfirmed();
+        long total = summary.malformed() + summary.failed() - summary.unconfirmed() - summary.notSent();
         if (total > shown) {
             output.warn("… and " + (total - shown) + " more");
         }

@@ -21,6 +21,8 @@ final class Tally {
     final LongAdder malformed = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder unconfirmed = new LongAdder();
+    /** Part of {@code failed}: records never sent because the connection had broken; they have no error entry. */
+    final LongAdder notSent = new LongAdder();
     private final long maxErrors;
     private final TreeMap<Long, String> errors = new TreeMap<>();
     private final List<String> otherErrors = new ArrayList<>();
@@ -47,6 +49,7 @@ final class Tally {
         if (result.lost != null) {
             lost(result.lost, result.unconfirmed);
             failed.add(result.notSent);
+            notSent.add(result.notSent);
         }
     }
 

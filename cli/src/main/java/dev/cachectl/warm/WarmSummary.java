@@ -9,7 +9,8 @@ import java.util.List;
  * {@code read = written + skipped + malformed + failed} ({@code would_write} instead of {@code written}
  * in a dry run). {@code skipped}: keys left alone under NX, and records whose expiry had passed.
  * {@code unconfirmed}: the part of {@code failed} sent just before a connection broke, which the
- * server may or may not have applied.
+ * server may or may not have applied; {@code notSent}: the part never sent because it had broken.
+ * Neither has entries in {@code errors}, which lists the first few failures of single records.
  */
 public record WarmSummary(
         String job,
@@ -25,6 +26,7 @@ public record WarmSummary(
         long malformed,
         long failed,
         long unconfirmed,
+        long notSent,
         double seconds,
         double recordsPerSecond,
         List<RecordError> errors,
@@ -38,7 +40,7 @@ public record WarmSummary(
 
     static WarmSummary skipped(WarmJob job, String reason, double seconds) {
         return new WarmSummary(job.name(), job.source().shown(), job.target().name(), "skipped", ExitCode.DONE.code(),
-                job.batch().dryRun(), 0, 0, 0, 0, 0, 0, 0, seconds, 0, List.of(), reason, null, List.of());
+                job.batch().dryRun(), 0, 0, 0, 0, 0, 0, 0, 0, seconds, 0, List.of(), reason, null, List.of());
     }
 
     static WarmSummary of(WarmJob job, Tally tally, double seconds, String ranking, List<String> sample) {
@@ -69,7 +71,7 @@ public record WarmSummary(
         };
         return new WarmSummary(job.name(), job.source().shown(), job.target().name(), outcome, code.code(), dry,
                 read, dry ? 0 : done, dry ? done : 0, skipped, tally.malformed.sum(), tally.failed.sum(),
-                tally.unconfirmed.sum(), round(seconds), round(seconds > 0 ? read / seconds : 0), tally.errors(),
+                tally.unconfirmed.sum(), tally.notSent.sum(), round(seconds), round(seconds > 0 ? read / seconds : 0), tally.errors(),
                 message, ranking, sample);
     }
 
@@ -85,8 +87,15 @@ public record WarmSummary(
         StringBuilder s = new StringBuilder("warm ").append(source).append(" → ").append(target).append(": read ").append(read);
         s.append(dryRun ? ", would write " + wouldWrite : ", written " + written);
         s.append(", skipped ").append(skipped).append(", malformed ").append(malformed).append(", failed ").append(failed);
-        if (unconfirmed > 0) {
-            s.append(" (").append(unconfirmed).append(" unconfirmed)");
+        if (unconfirmed > 0 || notSent > 0) {
+            s.append(" (");
+            if (unconfirmed > 0) {
+                s.append(unconfirmed).append(" unconfirmed");
+            }
+            if (notSent > 0) {
+                s.append(unconfirmed > 0 ? ", " : "").append(notSent).append(" not sent");
+            }
+            s.append(")");
         }
         // by hand: String.format would load the locale machinery for one line
         s.append("; ").append(seconds).append(" s, ").append(Math.round(recordsPerSecond)).append(" records/s");

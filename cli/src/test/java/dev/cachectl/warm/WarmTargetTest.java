@@ -10,12 +10,16 @@ import dev.cachectl.util.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,6 +67,39 @@ class WarmTargetTest {
             assertTrue(stored >= written && stored <= written + unconfirmed,
                     "the server has " + stored + " keys; warm says " + written + " written, " + unconfirmed + " unconfirmed");
         }
+    }
+
+    @Test
+    void records_never_sent_after_a_lost_connection_are_counted_in_the_summary_not_as_more_errors() throws Exception {
+        home.run("start", "t").assertOk();
+        Path input = home.workDir().resolve("big.jsonl");
+        try (BufferedWriter w = Files.newBufferedWriter(input)) {
+            for (int i = 0; i < 100_000; i++) {
+                w.write("{\"id\":" + i + ",\"v\":\"value-" + i + "\"}\n");
+            }
+        }
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("warm", "big.jsonl", "--to", "t",
+                "--key", "k:{id}", "--value", "v", "--rate", "5000"));
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("t"))) {
+            Await.until(Duration.ofSeconds(20), "warm never got going", () -> {
+                assertFalse(run.isDone(), () -> "warm ended before 1000 keys: " + run.join());
+                return redis.dbSize() >= 1000;
+            });
+            // every connection but this one: the server stays up, warm's pipeline is cut
+            redis.clientKill(new ClientKillParams().type(ClientType.NORMAL));
+        }
+
+        CliResult r = run.get(30, TimeUnit.SECONDS).assertExit(4);
+        assertTrue(r.err().contains("lost the connection to target"), r.toString());
+        assertFalse(r.err().contains("… and "), "no single record failed, so there are no more of them: " + r);
+        Matcher line = Pattern.compile("failed (\\d+)(?: \\((?:(\\d+) unconfirmed)?(?:, )?(?:(\\d+) not sent)?\\))?;")
+                .matcher(r.err());
+        assertTrue(line.find(), r.toString());
+        long failed = Long.parseLong(line.group(1));
+        long unconfirmed = line.group(2) == null ? 0 : Long.parseLong(line.group(2));
+        long notSent = line.group(3) == null ? 0 : Long.parseLong(line.group(3));
+        assertTrue(failed > 0, r.toString());
+        assertEquals(failed, unconfirmed + notSent, "every failure lost with the connection is accounted for: " + r);
     }
 
     @Test
