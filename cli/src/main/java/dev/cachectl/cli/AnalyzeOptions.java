@@ -40,7 +40,7 @@ final class AnalyzeOptions {
 
     AnalysisSettings settings() {
         try {
-            return new AnalysisSettings(sample, full, delimiter, depth, top, Math.max(0, rate), SCAN_COUNT);
+            return new AnalysisSettings(sample, full, delimiter, depth, top, rate, SCAN_COUNT);
         } catch (IllegalArgumentException e) {
             throw CachectlException.usage(e.getMessage());
         }

@@ -1,7 +1,9 @@
 package dev.cachectl.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.Processes;
+import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -13,6 +15,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** "A flag overrides cachectl.yaml; the config applies where no flag is typed", for start and for warm (one rule, {@link Overrides}). */
 class FlagsOverConfigTest {
@@ -48,6 +51,25 @@ class FlagsOverConfigTest {
 
         home.run("start", "cache", "--port", "auto").assertOk();
         assertFalse(home.port("cache") == configured, "--port auto overrides a configured port");
+    }
+
+    @Test
+    void an_idle_timeout_of_0s_on_the_command_line_turns_off_the_configured_one() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), """
+                instances:
+                  cache:
+                    idle-timeout: 15m
+                """);
+        home.run("start", "cache").assertOk();
+        assertEquals(900, idleTimeout("cache").asLong(), "no --idle-timeout: the config's");
+        home.run("stop", "cache").assertOk();
+
+        home.run("start", "cache", "--idle-timeout", "0s").assertOk();
+        assertTrue(idleTimeout("cache").isNull(), "--idle-timeout 0s: none");
+    }
+
+    private JsonNode idleTimeout(String name) throws IOException {
+        return Json.MAPPER.readTree(home.run("--json", "status", name).assertOk().out()).at("/instances/0/idle_timeout_seconds");
     }
 
     @Test

@@ -173,6 +173,8 @@ class AnalyzeTest {
         assertTrue(slow.get("millis").asLong() >= 900, "600 keys at 300/s took " + slow.get("millis") + " ms");
         CliResult bad = home.run("status", "cache", "--analyze", "--depth", "0").assertExit(2);
         assertTrue(bad.err().contains("--depth must be at least 1"), bad.toString());
+        CliResult negative = home.run("status", "cache", "--analyze", "--rate", "-5").assertExit(2);
+        assertTrue(negative.err().contains("--rate must not be negative"), negative.toString());
     }
 
     private static JsonNode analysis(CliResult result) throws IOException {

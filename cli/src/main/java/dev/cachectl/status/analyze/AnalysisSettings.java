@@ -23,6 +23,9 @@ public record AnalysisSettings(long sample, boolean full, String delimiter, int 
         if (top < 0) {
             throw new IllegalArgumentException("--top must not be negative");
         }
+        if (rate < 0) {
+            throw new IllegalArgumentException("--rate must not be negative (0, the default: no limit)");
+        }
     }
 
     /** How many keys of a server's db holding {@code keys} of {@code total} to read. */
