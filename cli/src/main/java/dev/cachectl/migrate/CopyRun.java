@@ -328,38 +328,44 @@ public final class CopyRun {
         return true;
     }
 
+    /** A worker: whatever its writer throws, even on close, ends the run through {@link #guarded}, never this thread. */
     private void write(BlockingQueue<Object> queue) {
-        try (UnitCopier.Writer writer = copier.writer()) {
-            while (true) {
-                Object next = queue.take();
-                if (next == END) {
-                    return;
-                }
-                Task task = (Task) next;
-                if (fatal.get() != null) {
-                    continue; // drained unwritten: the checkpoint stays before this batch
-                }
-                try {
-                    UnitCopier.Written w = writer.write(task.batch);
-                    copied.add(w.copied());
-                    skipped.add(w.skippedExisting());
-                    bytes.add(task.batch.bytes());
-                    task.unit.copied.addAndGet(w.copied());
-                    task.unit.skipped.addAndGet(w.skippedExisting());
-                    task.unit.failed.addAndGet(w.refused().size());
-                    w.refused().forEach(refusals::add);
-                    task.unit.acknowledge(task.seq);
-                    if (progressPerBatch) {
-                        progress.advanced(task.batch.items().size(), task.batch.bytes());
-                    }
-                } catch (CachectlException e) {
-                    fatal.compareAndSet(null, e);
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    fatal.compareAndSet(null, unexpected(e));
-                }
+        guarded(() -> {
+            try (UnitCopier.Writer writer = copier.writer()) {
+                drain(queue, writer);
             }
-        } catch (InterruptedException e) {
-            cancel("interrupted");
+            return true;
+        });
+    }
+
+    private void drain(BlockingQueue<Object> queue, UnitCopier.Writer writer) throws InterruptedException {
+        while (true) {
+            Object next = queue.take();
+            if (next == END) {
+                return;
+            }
+            Task task = (Task) next;
+            if (fatal.get() != null) {
+                continue; // drained unwritten: the checkpoint stays before this batch
+            }
+            try {
+                UnitCopier.Written w = writer.write(task.batch);
+                copied.add(w.copied());
+                skipped.add(w.skippedExisting());
+                bytes.add(task.batch.bytes());
+                task.unit.copied.addAndGet(w.copied());
+                task.unit.skipped.addAndGet(w.skippedExisting());
+                task.unit.failed.addAndGet(w.refused().size());
+                w.refused().forEach(refusals::add);
+                task.unit.acknowledge(task.seq);
+                if (progressPerBatch) {
+                    progress.advanced(task.batch.items().size(), task.batch.bytes());
+                }
+            } catch (CachectlException e) {
+                fatal.compareAndSet(null, e);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                fatal.compareAndSet(null, unexpected(e));
+            }
         }
     }
 

@@ -38,6 +38,18 @@ public final class RedisClients {
         }
     }
 
+    /**
+     * Closes {@code jedis} without throwing: on a connection already lost, Jedis flushes what it still
+     * buffers and throws the loss again, which whoever met it first has reported.
+     */
+    public static void closeQuietly(Jedis jedis) {
+        try {
+            jedis.close();
+        } catch (JedisException e) {
+            // the connection is gone either way
+        }
+    }
+
     /** How cachectl connects to {@code endpoint}: credentials, db, TLS, and timeouts for connecting and for each reply. */
     public static DefaultJedisClientConfig clientConfig(Endpoint endpoint, Duration timeout) {
         int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));

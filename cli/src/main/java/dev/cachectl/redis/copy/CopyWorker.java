@@ -360,7 +360,7 @@ final class CopyWorker implements AutoCloseable {
 
     @Override
     public void close() {
-        sources.values().forEach(Jedis::close);
+        sources.values().forEach(RedisClients::closeQuietly);
         target.close();
     }
 

@@ -99,6 +99,6 @@ final class Scanner implements UnitCopier.Reader {
 
     @Override
     public void close() {
-        jedis.close();
+        RedisClients.closeQuietly(jedis);
     }
 }

@@ -240,7 +240,7 @@ final class Target implements AutoCloseable {
 
         @Override
         public void close() {
-            byDb.values().forEach(Jedis::close);
+            byDb.values().forEach(RedisClients::closeQuietly);
             byDb.clear();
         }
     }

@@ -1,12 +1,17 @@
 package dev.cachectl.redis.copy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Faults;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.time.Duration;
 
 import java.util.regex.Pattern;
 
@@ -52,5 +57,44 @@ class MigrateConnectionLossTest {
     void a_target_killed_mid_scan_copy_is_named_with_what_happened() throws Exception {
         CliResult result = killDuringCopy("dst");
         assertNamed(result, "target", "dst");
+    }
+
+    /**
+     * In a process of its own, where a stack trace printed by a dying worker thread would reach stderr: the
+     * writers close their sessions on a connection already lost, which must not throw out of the thread.
+     */
+    private String killDuringCopyInProcess(String victim) throws Exception {
+        home.run("start", "src", "dst").assertOk();
+        Faults.loadStrings(home, "src", KEYS);
+        CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", "src", "dst", "--reader", "scan",
+                "--rate", "2000", "--threads", "4", "--batch", "100", "--scan-count", "100", "--progress", "none");
+        try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            Await.until(Duration.ofSeconds(30), () -> "migrate made no progress: " + run.log(), () -> {
+                assertTrue(run.process().isAlive(), () -> "migrate ended early: " + run.log());
+                return dst.dbSize() >= 500;
+            });
+        }
+        Faults.kill(home, victim).inject();
+        assertEquals(3, run.exitWithin(Duration.ofSeconds(60)), run.log());
+        return run.log();
+    }
+
+    private static void assertNoStackTrace(String log) {
+        assertFalse(log.contains("Exception in thread"), log);
+        assertFalse(Pattern.compile("^\\s+at ", Pattern.MULTILINE).matcher(log).find(), log);
+    }
+
+    @Test
+    void a_target_killed_mid_copy_leaves_no_stack_trace_on_stderr() throws Exception {
+        String log = killDuringCopyInProcess("dst");
+        assertTrue(log.contains("lost the connection to target"), log);
+        assertNoStackTrace(log);
+    }
+
+    @Test
+    void a_source_killed_mid_copy_leaves_no_stack_trace_on_stderr() throws Exception {
+        String log = killDuringCopyInProcess("src");
+        assertTrue(log.contains("lost the connection to source"), log);
+        assertNoStackTrace(log);
     }
 }
