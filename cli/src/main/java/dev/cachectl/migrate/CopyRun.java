@@ -307,25 +307,58 @@ public final class CopyRun {
         }
     }
 
+    /**
+     * Queues a unit's batches. Under {@code --rate} a batch (a whole SCAN page, say) goes in parts of a
+     * tenth of a second's worth, each waiting its turn until the run stops: so a cancel or a lost server
+     * ends the run within a part, not a page's worth of seconds, and what was not queued is not copied.
+     */
     private boolean readUnit(UnitProgress unit, BlockingQueue<Object> queue, RateLimiter rate) throws InterruptedException {
         notes.addAll(copier.prepare(unit.unit));
+        int paced = RateLimiter.paced(Integer.MAX_VALUE, settings.ratePerSecond());
         try (UnitCopier.Reader reader = copier.reader(unit.unit, unit.token())) {
+            String before = unit.token();
             UnitCopier.Batch batch;
             while (!stopping() && (batch = reader.next()) != null) {
-                long seq = unit.issue(batch.lastToken());
                 if (batch.items().isEmpty()) {
-                    unit.acknowledge(seq); // the filters left nothing: the token moves on at once
-                    continue;
+                    unit.acknowledge(unit.issue(batch.lastToken())); // the filters left nothing: the token moves on at once
+                } else {
+                    for (UnitCopier.Batch part : parts(batch, before, paced)) {
+                        if (!rate.acquire(part.items().size(), this::stopping)) {
+                            return true; // the rest stays unread: the token stays before it
+                        }
+                        long seq = unit.issue(part.lastToken());
+                        scanned.add(part.items().size());
+                        putUninterruptibly(queue, new Task(unit, seq, part));
+                    }
                 }
-                rate.acquire(batch.items().size());
-                scanned.add(batch.items().size());
-                putUninterruptibly(queue, new Task(unit, seq, batch));
+                before = batch.lastToken();
             }
             if (!stopping()) {
                 unit.readAll();
             }
         }
         return true;
+    }
+
+    /**
+     * {@code batch} in parts of at most {@code size} items; only the last carries the batch's token (the
+     * others, {@code before}: the token before the batch), since a reader's token may only name where a
+     * whole batch ends (a SCAN cursor after a page).
+     */
+    private static List<UnitCopier.Batch> parts(UnitCopier.Batch batch, String before, int size) {
+        int n = batch.items().size();
+        if (n <= size) {
+            return List.of(batch);
+        }
+        List<UnitCopier.Batch> parts = new ArrayList<>();
+        long bytesLeft = batch.bytes();
+        for (int from = 0; from < n; from += size) {
+            int to = Math.min(n, from + size);
+            long bytes = to == n ? bytesLeft : batch.bytes() * (to - from) / n;
+            bytesLeft -= bytes;
+            parts.add(new UnitCopier.Batch(batch.unit(), batch.items().subList(from, to), bytes, to == n ? batch.lastToken() : before));
+        }
+        return parts;
     }
 
     /** A worker: whatever its writer throws, even on close, ends the run through {@link #guarded}, never this thread. */

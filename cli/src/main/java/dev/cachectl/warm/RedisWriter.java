@@ -52,8 +52,7 @@ final class RedisWriter {
 
     /** Batch size actually used: under a low --rate, smaller batches keep the pace even instead of bursty. */
     int batchSize() {
-        long rate = settings.ratePerSecond();
-        return rate > 0 ? (int) Math.max(1, Math.min(settings.batch(), rate / 10)) : settings.batch();
+        return RateLimiter.paced(settings.batch(), settings.ratePerSecond());
     }
 
     void run(RecordSource source, RecordMapper mapper, Lanes lanes, boolean nx, Tally tally) {

@@ -177,7 +177,8 @@ final class SnapshotCopy {
         boolean fieldExpiriesHeld = target.holdsFieldExpiries();
         KeySelection.Matcher matcher = selection.matcher();
         Set<String> types = selection.types();
-        int batchSize = plan.batch().batch();
+        // under --rate, small batches: the pace stays even and a cancel does not wait out a big batch's turn
+        int batchSize = RateLimiter.paced(plan.batch().batch(), plan.batch().ratePerSecond());
         List<SnapshotEntry> batch = new ArrayList<>(batchSize);
         long batchBytes = 0;
         long now = System.currentTimeMillis();
@@ -214,18 +215,16 @@ final class SnapshotCopy {
                     rdb.serializedBytes()));
             batchBytes += key.length + (asString ? value.length : payload.length);
             if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
-                if (stopping.getAsBoolean()) {
+                if (!rate.acquire(batch.size(), stopping)) {
                     return;
                 }
-                rate.acquire(batch.size());
                 sink.write(batch);
                 batch = new ArrayList<>(batchSize);
                 batchBytes = 0;
                 now = System.currentTimeMillis();
             }
         }
-        if (!batch.isEmpty() && !stopping.getAsBoolean()) {
-            rate.acquire(batch.size());
+        if (!batch.isEmpty() && rate.acquire(batch.size(), stopping)) {
             sink.write(batch);
         }
     }
@@ -247,9 +246,12 @@ final class SnapshotCopy {
             for (Map.Entry<Integer, List<byte[]>> db : deferred.entrySet()) {
                 StreamProgress stream = byDb.get(db.getKey());
                 List<byte[]> keys = db.getValue();
-                for (int from = 0; from < keys.size() && !stopping.getAsBoolean(); from += plan.batch().batch()) {
-                    List<byte[]> unit = keys.subList(from, Math.min(keys.size(), from + plan.batch().batch()));
-                    rate.acquire(unit.size());
+                int size = RateLimiter.paced(plan.batch().batch(), plan.batch().ratePerSecond());
+                for (int from = 0; from < keys.size(); from += size) {
+                    List<byte[]> unit = keys.subList(from, Math.min(keys.size(), from + size));
+                    if (!rate.acquire(unit.size(), stopping)) {
+                        return;
+                    }
                     worker.copy(stream, unit);
                 }
             }
