@@ -136,7 +136,8 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
             MigrationPlan.Verify verify = plan.live() != null && plan.live().cutover() && plan.verify() == MigrationPlan.Verify.none
                     ? MigrationPlan.Verify.quick : plan.verify();
             return verify == MigrationPlan.Verify.none ? null
-                    : new Verifier(plan.withVerify(verify), streams, target, checkpointDir).verify();
+                    : new Verifier(plan.withVerify(verify), streams, target, checkpointDir,
+                    counters.snapshot(previous == null ? Counters.Snapshot.zero() : previous.totals()).expired()).verify();
         } catch (RuntimeException e) {
             live.follows.values().forEach(LiveFollow::unpause);
             throw e;

@@ -34,6 +34,8 @@ import java.util.Set;
  * {@code --verify full}: every selected key. A key matches when the target has it with the same
  * type, the same value (equal DUMP payloads, or, when encodings differ, equal {@link ValueDigest}s)
  * and a TTL within {@code --ttl-tolerance}. Keys gone from the source since the copy are skipped.
+ * When nothing was filtered, renamed or mapped, every source key belongs on the target, so a db where
+ * the target holds fewer keys than the source is a mismatch too (more is fine: they may have been there).
  */
 final class Verifier {
     private static final int SAMPLE = 1000;
@@ -46,14 +48,17 @@ final class Verifier {
     private final List<StreamProgress> streams;
     private final Target target;
     private final Path reportDir;
+    private final long expired;
     private final List<String> mismatches = new ArrayList<>();
     private long checked;
 
-    Verifier(MigrationPlan plan, List<StreamProgress> streams, Target target, Path reportDir) {
+    /** {@code expired}: the keys the copy found expired, which a source may still count until it reclaims them. */
+    Verifier(MigrationPlan plan, List<StreamProgress> streams, Target target, Path reportDir, long expired) {
         this.plan = plan;
         this.streams = streams;
         this.target = target;
         this.reportDir = reportDir;
+        this.expired = expired;
     }
 
     MigrationSummary.Verification verify() {
@@ -74,7 +79,9 @@ final class Verifier {
                         Map<String, long[]> counts, KeySelection.Matcher matcher) {
         try {
             if (!target.cluster() && dest instanceof Jedis t) {
-                counts.merge("db" + stream.db + "->db" + targetDb, new long[]{source.dbSize(), t.dbSize()},
+                // the target first: a key expiring in between then lowers the source's count, never the target's
+                long onTarget = t.dbSize();
+                counts.merge("db" + stream.db + "->db" + targetDb, new long[]{source.dbSize(), onTarget},
                         (a, b) -> new long[]{a[0] + b[0], b[1]});
             }
             if (plan.verify() == MigrationPlan.Verify.full) {
@@ -88,6 +95,8 @@ final class Verifier {
     }
 
     private MigrationSummary.Verification report(Map<String, long[]> counts) {
+        List<String> mismatches = new ArrayList<>(shortfalls(counts));
+        mismatches.addAll(this.mismatches);
         String listFile = null;
         if (mismatches.size() > EXAMPLES) {
             Path file = reportDir.resolve("migrate-mismatches-" + Instant.now().toString().replace(':', '-') + ".txt");
@@ -97,6 +106,22 @@ final class Verifier {
         }
         return new MigrationSummary.Verification(plan.verify().name(), checked, mismatches.size(),
                 List.copyOf(mismatches.subList(0, Math.min(EXAMPLES, mismatches.size()))), listFile, counts);
+    }
+
+    /** The dbs where the target holds fewer keys than the source, when every source key belongs there. */
+    private List<String> shortfalls(Map<String, long[]> counts) {
+        KeySelection sel = plan.selection();
+        if (!sel.match().isEmpty() || !sel.exclude().isEmpty() || !sel.types().isEmpty() || sel.fromPrefix() != null
+                || !plan.dbMap().isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        counts.forEach((dbs, n) -> {
+            if (n[1] < n[0] - expired) {
+                out.add(dbs + ": " + n[1] + " keys on the target, " + n[0] + " on the source (" + (n[0] - n[1]) + " missing)");
+            }
+        });
+        return out;
     }
 
     private void verifyAll(Jedis source, JedisBinaryCommands dest, KeySelection.Matcher matcher) {

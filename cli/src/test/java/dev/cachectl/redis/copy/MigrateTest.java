@@ -192,6 +192,18 @@ class MigrateTest {
     }
 
     @Test
+    void verify_allows_keys_the_target_held_before() throws IOException {
+        startBoth();
+        load("src", 100, 0);
+        try (Jedis dst = redis("dst", 0)) {
+            dst.set("there:before", "v");
+        }
+        CliResult result = home.run("migrate", "src", "dst", "--verify", "quick", "--json").assertOk();
+        JsonNode verification = Json.MAPPER.readTree(result.out()).get("verification");
+        assertEquals(0, verification.get("mismatches").asLong(), result.toString());
+    }
+
+    @Test
     void unknown_instances_and_bad_options_are_one_line_errors() {
         home.run("start", "src").assertOk();
         CliResult down = home.run("migrate", "src", "nothere").assertExit(3);
