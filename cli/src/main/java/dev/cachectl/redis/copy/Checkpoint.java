@@ -18,16 +18,23 @@ import java.util.TreeSet;
 /**
  * What an interrupted migration needs to go on: for every (source node, db) stream the SCAN cursor
  * before which every key is acknowledged by the target, whether the stream is done, and the
- * node's run id (a restarted source may have reordered its keyspace, so a resume is refused).
+ * node's run id (a restarted source may have reordered its keyspace, so a resume is refused), and
+ * the run id of every server written to ({@code targets}: a target restarted since may have lost what
+ * was copied, so a resume is refused too; empty in checkpoints of cachectl before it).
  * {@code plan} fingerprints source, target and filters, and {@code job} spells them out, so a
  * checkpoint is never applied to a different job and a refusal can say what differs.
  * {@code checksum} covers everything else: a file edited by hand or torn is refused on load
  * ({@link CheckpointFile}), never trusted. Written with jackson-core's streaming API every second
  * of a run: databind would load some 400 classes while the copy needs the CPU.
  */
-record Checkpoint(String plan, Job job, List<Stream> streams, List<Live> live, Counters.Snapshot totals, String checksum) {
+record Checkpoint(String plan, Job job, List<Stream> streams, List<Live> live, List<TargetNode> targets,
+                  Counters.Snapshot totals, String checksum) {
 
     record Stream(String node, int db, String runId, String cursor, boolean done) {
+    }
+
+    /** A server the copy wrote to (the target, or a master of a cluster target) and its run id then. */
+    record TargetNode(String node, String runId) {
     }
 
     /**
@@ -72,18 +79,26 @@ record Checkpoint(String plan, Job job, List<Stream> streams, List<Live> live, C
         }
     }
 
-    static Checkpoint of(String plan, Job job, List<Stream> streams, List<Live> live, Counters.Snapshot totals) {
-        return new Checkpoint(plan, job, streams, live, totals, checksum(plan, job, streams, live, totals));
+    static Checkpoint of(String plan, Job job, List<Stream> streams, List<Live> live, List<TargetNode> targets,
+                         Counters.Snapshot totals) {
+        return new Checkpoint(plan, job, streams, live, targets, totals, checksum(plan, job, streams, live, targets, totals));
     }
 
-    /** SHA-256 over every field in a fixed order: what {@link CheckpointFile} recomputes on load. */
-    static String checksum(String plan, Job job, List<Stream> streams, List<Live> live, Counters.Snapshot t) {
+    /**
+     * SHA-256 over every field in a fixed order: what {@link CheckpointFile} recomputes on load. No target
+     * adds nothing, so the checksum of a checkpoint written before targets were recorded still matches.
+     */
+    static String checksum(String plan, Job job, List<Stream> streams, List<Live> live, List<TargetNode> targets,
+                           Counters.Snapshot t) {
         StringBuilder text = new StringBuilder(plan).append('\n').append(job).append('\n');
         for (Stream s : streams) {
             text.append(s).append('\n');
         }
         for (Live l : live) {
             text.append(l).append('\n');
+        }
+        for (TargetNode n : targets) {
+            text.append(n).append('\n');
         }
         text.append(t);
         try {

@@ -82,15 +82,38 @@ final class CheckpointFile {
                 live.add(live(liveNode.get(i), "live " + (i + 1) + ": "));
             }
         }
+        List<Checkpoint.TargetNode> targets = new ArrayList<>();
+        JsonNode targetsNode = root.get("targets");
+        if (targetsNode != null && !targetsNode.isNull()) {
+            // absent from checkpoints of cachectl before it: such a resume cannot tell whether the target restarted
+            if (!targetsNode.isArray()) {
+                throw damaged("targets is not a list");
+            }
+            for (int i = 0; i < targetsNode.size(); i++) {
+                targets.add(target(targetsNode.get(i), "target " + (i + 1) + ": "));
+            }
+        }
         JsonNode t = object(root, "totals", "");
         Counters.Snapshot totals = new Counters.Snapshot(count(t, "scanned", "totals."), count(t, "copied", "totals."),
                 count(t, "skipped_existing", "totals."), count(t, "expired", "totals."), count(t, "failed", "totals."),
                 count(t, "bytes", "totals."));
         String checksum = text(root, "checksum", "");
-        if (!checksum.equals(Checkpoint.checksum(plan, job, streams, live, totals))) {
+        if (!checksum.equals(Checkpoint.checksum(plan, job, streams, live, targets, totals))) {
             throw damaged("its checksum does not match its contents: it was edited or only partly written");
         }
-        return new Checkpoint(plan, job, streams, live, totals, checksum);
+        return new Checkpoint(plan, job, streams, live, targets, totals, checksum);
+    }
+
+    private Checkpoint.TargetNode target(JsonNode n, String at) {
+        if (n == null || !n.isObject()) {
+            throw damaged(at + "not an object");
+        }
+        String node = text(n, "node", at);
+        String runId = text(n, "run_id", at);
+        if (node.isEmpty() || runId.isEmpty()) {
+            throw damaged(at + (node.isEmpty() ? "node is empty" : "run_id is empty"));
+        }
+        return new Checkpoint.TargetNode(node, runId);
     }
 
     private Checkpoint.Live live(JsonNode l, String at) {

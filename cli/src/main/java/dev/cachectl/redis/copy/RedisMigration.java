@@ -70,6 +70,8 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
     private ProgressListener progress = ProgressListener.none();
     private Checkpoint previous;
     private List<StreamProgress> streams;
+    /** The run id of each server written to, by address, as this run found them: what its checkpoint records. */
+    private Map<String, String> targetRunIds = Map.of();
     private final Map<String, StreamProgress> byName = new LinkedHashMap<>();
 
     private RedisMigration(MigrationPlan plan, Path home, List<SourceNode> nodes, Target target) {
@@ -159,11 +161,17 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
         c.notCarried.forEach((k, v) -> notCarried.put(k, v.get()));
         java.util.Set<String> readers = new java.util.TreeSet<>(readBy.values());
         String reader = readers.isEmpty() ? "scan" : String.join("+", readers);
+        List<String> notes = ended.notes();
+        if (previous != null && previous.targets().isEmpty()) {
+            notes = new ArrayList<>(notes);
+            notes.add("the checkpoint is older than recording the target's run id, so a restart of the target since "
+                    + "(keys lost) could not be checked: --verify quick would show it");
+        }
         MigrationSummary summary = new MigrationSummary(plan.source().toString(), plan.target().toString(), end.outcome(),
                 false, ended.resumed(), reader, c.scanned.sum(), copied, c.skippedExisting.sum(), c.expired.sum(), c.failed.sum(),
                 c.failureReasons(), c.typeCopies.sum(), c.bigKeys.sum(), notCarried, c.deletedFromSource.sum(),
                 c.bytes.sum(), round(seconds), round(copied / Math.max(seconds, 1e-3)), null, null,
-                ended.checkpoint() == null ? null : ended.checkpoint().toString(), end.because(), ended.notes(),
+                ended.checkpoint() == null ? null : ended.checkpoint().toString(), end.because(), notes,
                 (MigrationSummary.Verification) ended.verification(), liveSummary(plan));
         return new CopyRun.Result(summary, end.exit());
     }
@@ -189,6 +197,10 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
         if (streams == null) {
             streams = streams(plan, nodes, previous);
             checkTarget(plan, target, streams);
+            targetRunIds = target.runIds();
+            if (previous != null) {
+                refuseRestartedTarget(previous, targetRunIds);
+            }
             streams.forEach(s -> byName.put(s.name(), s));
         }
         return streams;
@@ -308,7 +320,9 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
                     u.done() || u.token().isEmpty() ? "0" : u.token(), u.done()));
         }
         Counters.Snapshot base = previous == null ? Counters.Snapshot.zero() : previous.totals();
-        Checkpoint.of(fingerprint, job, saved, livePositions(previous), counters.snapshot(base)).write(file);
+        List<Checkpoint.TargetNode> targets = targetRunIds.entrySet().stream()
+                .map(e -> new Checkpoint.TargetNode(e.getKey(), e.getValue())).toList();
+        Checkpoint.of(fingerprint, job, saved, livePositions(previous), targets, counters.snapshot(base)).write(file);
         recordOwnReads();
     }
 
@@ -427,6 +441,23 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
             }
         }
         return streams;
+    }
+
+    /**
+     * A server written to that restarted since the checkpoint (same address, another run id) may have come
+     * back empty, and the keys the checkpoint counts as copied with it: a resume would report a copy complete
+     * that is not. A master of a cluster target no longer serving (a failover) cannot be told apart from one
+     * whose replica carried its keys, so only a server found at its recorded address is checked; a checkpoint
+     * written before run ids of targets were recorded has none, and resumes as it did.
+     */
+    private static void refuseRestartedTarget(Checkpoint previous, Map<String, String> now) {
+        for (Checkpoint.TargetNode was : previous.targets()) {
+            String runId = now.get(was.node());
+            if (runId != null && !runId.equals(was.runId())) {
+                throw CachectlException.usage("--resume refused: target " + was.node() + " restarted since the checkpoint "
+                        + "(its run id changed), so keys copied before may be gone; run without --resume to copy everything again");
+            }
+        }
     }
 
     private static void checkTarget(MigrationPlan plan, Target target, List<StreamProgress> streams) {

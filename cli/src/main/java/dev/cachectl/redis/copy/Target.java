@@ -86,6 +86,22 @@ final class Target implements AutoCloseable {
         return v;
     }
 
+    /**
+     * The run id of every server written to (the target, or each master of a cluster target), by address:
+     * a server restarted since has another, and may have lost what was written to it.
+     */
+    Map<String, String> runIds() {
+        Map<String, String> ids = new java.util.TreeMap<>();
+        for (SourceNode node : Topology.servers(endpoint)) {
+            try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(5))) {
+                ids.put(node.address(), String.valueOf(RedisInfo.parse(jedis.info("server")).get("run_id")));
+            } catch (JedisException e) {
+                throw RedisClients.translate(node.endpoint(), e);
+            }
+        }
+        return ids;
+    }
+
     /** True when the target knows {@code SET … PXAT}, i.e. runs Redis 6.2 or newer. */
     boolean knowsPxat() {
         return versionAtLeast(version(), 6, 2);

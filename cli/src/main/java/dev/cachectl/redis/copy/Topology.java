@@ -19,17 +19,22 @@ final class Topology {
     }
 
     static List<SourceNode> sourceNodes(Endpoint source) {
-        if (!source.cluster()) {
-            return List.of(SourceNode.of(source, source.host(), source.port()));
-        }
-        List<SourceNode> masters = servingMasters(source).stream()
-                .map(n -> SourceNode.of(source, n.host(), n.port()))
-                .sorted(Comparator.comparing(SourceNode::address))
-                .toList();
+        List<SourceNode> masters = servers(source);
         if (masters.isEmpty()) {
             throw CachectlException.failed("the source cluster reports no master with slots (CLUSTER NODES)");
         }
         return masters;
+    }
+
+    /** The server itself, or every master of a cluster that serves slots, by address. */
+    static List<SourceNode> servers(Endpoint endpoint) {
+        if (!endpoint.cluster()) {
+            return List.of(SourceNode.of(endpoint, endpoint.host(), endpoint.port()));
+        }
+        return servingMasters(endpoint).stream()
+                .map(n -> SourceNode.of(endpoint, n.host(), n.port()))
+                .sorted(Comparator.comparing(SourceNode::address))
+                .toList();
     }
 
     /** For every hash slot of a cluster, the master that serves it (null where no master does). */

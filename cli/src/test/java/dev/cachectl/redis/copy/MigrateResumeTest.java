@@ -3,9 +3,11 @@ package dev.cachectl.redis.copy;
 import java.time.Duration;
 import dev.cachectl.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Faults;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +16,7 @@ import redis.clients.jedis.params.ScanParams;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -151,6 +154,44 @@ class MigrateResumeTest {
     @Test
     void sigterm_under_a_low_rate_ends_a_snapshot_copy_promptly() throws Exception {
         sigtermUnderALowRateEndsPromptly("sync");
+    }
+
+    @Test
+    void resume_is_refused_when_the_target_restarted_empty() throws Exception {
+        prepare();
+        CachectlProcess run = startSlowRun();
+        String port = Integer.toString(home.port("dst"));
+        Faults.kill(home, "dst").inject();
+        assertEquals(3, run.exitWithin(Duration.ofSeconds(60)), run.log());
+        home.run("stop", "dst");
+        home.run("start", "dst", "--port", port).assertOk();
+        CliResult refused = home.run("migrate", "src", "dst", "--resume").assertExit(2);
+        assertTrue(refused.err().contains("--resume refused: target 127.0.0.1:" + port + " restarted since the checkpoint"),
+                refused.toString());
+        assertTrue(refused.err().contains("run without --resume to copy everything"), refused.toString());
+        assertEquals(1, refused.err().strip().lines().count(), refused.toString());
+        try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            assertEquals(0, dst.dbSize(), "a refused resume wrote to the target");
+        }
+    }
+
+    @Test
+    void a_checkpoint_without_target_run_ids_still_resumes_and_says_it_could_not_check() throws Exception {
+        prepare();
+        CachectlProcess run = startSlowRun();
+        run.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Path file = checkpoint();
+        Checkpoint saved = Checkpoint.read(file);
+        assertEquals(1, saved.targets().size(), saved.toString());
+        // as cachectl wrote it before it recorded the target: no targets field, a checksum over the rest
+        Checkpoint.of(saved.plan(), saved.job(), saved.streams(), saved.live(), List.of(), saved.totals()).write(file);
+        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(file.toFile());
+        root.remove("targets");
+        Files.write(file, Json.MAPPER.writeValueAsBytes(root));
+        CliResult resumed = home.run("migrate", "src", "dst", "--resume", "--json").assertOk();
+        String notes = Json.MAPPER.readTree(resumed.out()).get("notes").toString();
+        assertTrue(notes.contains("older than recording the target's run id"), resumed.toString());
+        assertSameKeyspace();
     }
 
     @Test
