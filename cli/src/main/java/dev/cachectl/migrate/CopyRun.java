@@ -134,9 +134,14 @@ public final class CopyRun {
 
     private List<UnitCheckpoint.Unit> load(UnitCopier.Checkpoints store, Path file) {
         if (!Files.isRegularFile(file)) {
-            throw CachectlException.usage("--resume: no checkpoint at " + file + " (nothing was interrupted, or it finished)");
+            throw CachectlException.usage(noCheckpoint(file, store.elsewhere(file)));
         }
         return store.load(file);
+    }
+
+    /** The refusal of a --resume without a checkpoint; {@code elsewhere}: where one of a job like it is, or null. */
+    public static String noCheckpoint(Path file, String elsewhere) {
+        return "--resume: no checkpoint at " + file + (elsewhere == null ? " (nothing was interrupted, or it finished)" : "; " + elsewhere);
     }
 
     /** {@link UnitCheckpoint}: the orchestrator's own checkpoint format, with this run's totals added to the resumed ones. */

@@ -133,5 +133,13 @@ public interface UnitCopier {
 
         /** Saves {@code units} (every second while the copy runs, and when it stops before the end). */
         void save(Path file, List<UnitCheckpoint.Unit> units);
+
+        /**
+         * When {@code file} does not exist: a clause naming a checkpoint of a job much like this one kept under
+         * another name (the same source into another target URL, say) for the refusal to add, or null.
+         */
+        default String elsewhere(Path file) {
+            return null;
+        }
     }
 }

@@ -122,7 +122,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
 
     @Override
     public CopyRun.Result estimate() {
-        Checkpoint resumed = plan.resume() ? loadCheckpoint(plan, checkpointFile) : null;
+        Checkpoint resumed = plan.resume() ? loadCheckpoint(checkpointFile) : null;
         previous = resumed;
         List<StreamProgress> all = streams();
         MigrationSummary estimate = DryRun.estimate(plan, all, snapshotDelays(plan, all), started,
@@ -306,7 +306,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
 
     @Override
     public List<UnitCheckpoint.Unit> load(Path file) {
-        previous = loadCheckpoint(plan, file);
+        previous = loadCheckpoint(file);
         return previous.streams().stream().map(s -> new UnitCheckpoint.Unit(StreamProgress.name(s.node(), s.db()),
                 s.cursor().equals("0") ? "" : s.cursor(), s.done())).toList();
     }
@@ -324,6 +324,36 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
                 .map(e -> new Checkpoint.TargetNode(e.getKey(), e.getValue())).toList();
         Checkpoint.of(fingerprint, job, saved, livePositions(previous), targets, counters.snapshot(base)).write(file);
         recordOwnReads();
+    }
+
+    /**
+     * A checkpoint in the default place of this source into another target: a target started with
+     * {@code --port auto} gets another URL when it restarts, and so its job another checkpoint name.
+     */
+    @Override
+    public String elsewhere(Path file) {
+        if (plan.checkpoint() != null || !Files.isDirectory(checkpointDir)) {
+            return null;
+        }
+        List<Path> files;
+        try (java.util.stream.Stream<Path> list = Files.list(checkpointDir)) {
+            files = list.filter(f -> f.getFileName().toString().matches("migrate-[0-9a-f]{16}\\.json")).sorted().toList();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        for (Path f : files) {
+            Checkpoint other;
+            try {
+                other = Checkpoint.read(f);
+            } catch (CachectlException damaged) {
+                continue;
+            }
+            if (other.job().source().equals(job.source()) && !other.job().target().equals(job.target())) {
+                return "there is one from this source into " + other.job().target() + " (" + f + "): if that target is this one "
+                        + "on another port, it restarted, so run without --resume to copy everything";
+            }
+        }
+        return null;
     }
 
     /**
@@ -393,9 +423,9 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
         }
     }
 
-    private static Checkpoint loadCheckpoint(MigrationPlan plan, Path file) {
+    private Checkpoint loadCheckpoint(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw CachectlException.usage("--resume: no checkpoint at " + file + " (nothing was interrupted, or it finished)");
+            throw CachectlException.usage(CopyRun.noCheckpoint(file, elsewhere(file)));
         }
         Checkpoint checkpoint = Checkpoint.read(file);
         if (!checkpoint.plan().equals(fingerprint(plan))) {

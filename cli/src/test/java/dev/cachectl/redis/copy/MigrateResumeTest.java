@@ -195,6 +195,19 @@ class MigrateResumeTest {
     }
 
     @Test
+    void resume_into_another_target_url_names_the_checkpoint_of_the_old_one() throws Exception {
+        prepare();
+        CachectlProcess run = startSlowRun();
+        run.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Path file = checkpoint();
+        home.run("start", "other").assertOk();
+        CliResult refused = home.run("migrate", "src", "other", "--resume").assertExit(2);
+        assertTrue(refused.err().contains("there is one from this source into redis://127.0.0.1:" + home.port("dst")
+                + " (" + file + ")"), refused.toString());
+        assertEquals(1, refused.err().strip().lines().count(), refused.toString());
+    }
+
+    @Test
     void verify_quick_counts_keys_missing_on_the_target_as_a_mismatch() throws Exception {
         prepare();
         CachectlProcess run = startSlowRun();
