@@ -64,6 +64,11 @@ final class Namespaces {
             throw CachectlException.usage(plan.source() + ": no collection " + MongoUrls.database(plan.source()).orElse("") + "."
                     + MongoUrls.collection(plan.source()).get() + " there (or --match/--exclude leave nothing)");
         }
+        if (out.isEmpty() && MongoUrls.database(plan.source()).isPresent()) {
+            // a database exists only while it holds a collection: a misspelt name is not "nothing to copy"
+            throw CachectlException.usage(plan.source() + ": no collection in database " + MongoUrls.database(plan.source()).get()
+                    + " there (no such database, or --match/--exclude leave nothing)");
+        }
         return out;
     }
 

@@ -400,6 +400,8 @@ class MongoMigrateTest {
         assertTrue(redisOption.err().contains("--type does not apply to a MongoDB migrate"), redisOption.err());
         CliResult mongoOption = home.run("migrate", "redis://127.0.0.1:1", "redis://127.0.0.1:2", "--query", "{}").assertExit(2);
         assertTrue(mongoOption.err().contains("--query does not apply to a Redis migrate"), mongoOption.err());
+        CliResult noDb = home.run("migrate", src.url("nosuchdb"), dst.url("")).assertExit(2);
+        assertTrue(noDb.err().contains("no collection in database nosuchdb there"), noDb.err());
         home.run("migrate", src.url(""), dst.url(""), "--query", "{not json").assertExit(2);
         home.run("migrate", src.url(""), dst.url(""), "--rename", "a.b=c").assertExit(2);
         // mongo-java-server has no authentication: the driver's SCRAM handshake fails as against a wrong password
