@@ -25,6 +25,20 @@ public final class TargetResolver {
         this.catalog = catalog;
     }
 
+    /**
+     * For a source that is no file: how to name the instance of that name as a source, when there is one
+     * ("" when there is none).
+     */
+    String sourceHint(String name) {
+        if (!catalog.knownNames().contains(name)) {
+            return "";
+        }
+        Engine engine = catalog.engineOf(name);
+        return engine.equals(WRITES_TO) ? "; '" + name + "' is a Redis instance: warm copies its hottest keys with --top N"
+                : "; '" + name + "' is a " + engine.name() + " instance: name the collection to read, as "
+                + "mongodb://HOST:PORT/DB.COLLECTION ('cachectl status " + name + "' shows its URL)";
+    }
+
     public WarmJob.Target resolve(String nameOrUrl) {
         InstanceRef ref = catalog.resolve(nameOrUrl);
         Engine engine = catalog.engineOf(nameOrUrl);

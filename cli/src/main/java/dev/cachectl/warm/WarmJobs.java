@@ -150,7 +150,8 @@ public final class WarmJobs {
         }
         Path path = base.resolve(text).normalize();
         if (!Files.isRegularFile(path)) {
-            throw CachectlException.usage(what + (Files.exists(path) ? path + " is not a file" : "no such file: " + path));
+            throw CachectlException.usage(what + (Files.exists(path) ? path + " is not a file" : "no such file: " + path)
+                    + resolver.sourceHint(text));
         }
         return new WarmJob.FileSource(path, format, text);
     }

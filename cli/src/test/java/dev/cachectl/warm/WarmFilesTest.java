@@ -294,6 +294,16 @@ class WarmFilesTest {
         home.run("start", "t").assertOk();
         CliResult missing = home.run("warm", "nope.jsonl", "--to", "t", "--key", "u:{id}").assertExit(2);
         assertTrue(missing.err().contains("no such file"), missing.toString());
+        assertFalse(missing.err().contains("instance"), missing.toString());
+
+        // an instance's name where a file was expected: how to name it as a source
+        CliResult redis = home.run("warm", "t", "--to", "t", "--key", "u:{id}").assertExit(2);
+        assertTrue(redis.err().contains("no such file: ") && redis.err().contains("'t' is a Redis instance: warm copies its "
+                + "hottest keys with --top N"), redis.toString());
+        home.env().put("MONGODB_SHOP_URL", "mongodb://127.0.0.1:1/shop");
+        CliResult mongo = home.run("warm", "shop", "--to", "t", "--key", "u:{id}").assertExit(2);
+        assertTrue(mongo.err().contains("'shop' is a mongo instance: name the collection to read, as "
+                + "mongodb://HOST:PORT/DB.COLLECTION"), mongo.toString());
     }
 
     private Jedis redis() {
