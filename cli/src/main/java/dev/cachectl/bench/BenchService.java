@@ -58,7 +58,7 @@ public final class BenchService {
                 return measure(plan, target, progress);
             } catch (RuntimeException e) {
                 if (plan.cleanup()) {
-                    cleanUpAfterFailure(target, prefix);
+                    cleanUpAfterFailure(target, plan);
                 }
                 throw e;
             }
@@ -66,12 +66,25 @@ public final class BenchService {
     }
 
     /** Best effort: the failure that got us here is what the operator needs to hear about. */
-    private static void cleanUpAfterFailure(BenchTarget target, String prefix) {
+    private static void cleanUpAfterFailure(BenchTarget target, BenchPlan plan) {
         try {
-            target.delete(prefix);
+            cleanUp(target, plan);
         } catch (RuntimeException ignored) {
             // the target may be what failed
         }
+    }
+
+    /** Removes the keys the run could have written: none when it wrote none (GETs only, no preload). */
+    private static long cleanUp(BenchTarget target, BenchPlan plan) {
+        if (!plan.preload() && !plan.workload().hasSets()) {
+            return 0;
+        }
+        BenchTarget.Cleanup cleanup = target.delete(plan.workload());
+        if (!cleanup.unreachable().isEmpty()) {
+            throw new CachectlException(ExitCode.DOWN, target.label() + ": " + String.join(", ", cleanup.unreachable())
+                    + " did not answer the clean-up: the bench keys there are left");
+        }
+        return cleanup.removed();
     }
 
     private BenchTarget open(String nameOrUrl) {
@@ -116,7 +129,7 @@ public final class BenchService {
         long cpu = cpuNanos() - cpuBefore;
         checkFailure(target, run);
         ServerView after = target.view();
-        Long cleaned = plan.cleanup() ? target.delete(workload.prefix()) : null;
+        Long cleaned = plan.cleanup() ? cleanUp(target, plan) : null;
         double measured = Math.max(1e-9, (endNanos - Math.min(endNanos, run.measureFromNanos)) / 1e9);
         return report(plan, target.nodes(), run, measured, (endNanos - run.startNanos) / 1e9, cpu, preloaded, cleaned, startedAt, series,
                 before, after);

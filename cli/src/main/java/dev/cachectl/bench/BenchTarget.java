@@ -20,8 +20,15 @@ interface BenchTarget extends AutoCloseable {
     /** Keys the target holds under {@code prefix}. */
     long keysUnder(String prefix);
 
-    /** Deletes every key under {@code prefix}; returns how many. */
-    long delete(String prefix);
+    /**
+     * Deletes the keys {@code workload} could have written (its prefix and an index below its key count), and no
+     * other key under the prefix, on every server that answers.
+     */
+    Cleanup delete(Workload workload);
+
+    /** What a clean-up removed, and the servers (host:port) it could not reach, whose bench keys are left. */
+    record Cleanup(long removed, java.util.List<String> unreachable) {
+    }
 
     /** Runs {@code workload} shaped by {@code shape} into {@code run}'s measurements; returns when done or stopped. */
     void drive(Workload workload, LoadShape shape, LoadRun run);

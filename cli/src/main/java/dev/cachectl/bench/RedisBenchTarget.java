@@ -7,9 +7,16 @@ import dev.cachectl.redis.ClusterNodes;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
 import dev.cachectl.redis.TlsTrust;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisAskDataException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,6 +35,8 @@ import java.util.SplittableRandom;
  */
 final class RedisBenchTarget implements BenchTarget {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** UNLINKs per pipeline when cleaning up. */
+    private static final int DELETE_BATCH = 1000;
 
     private final String label;
     private final List<Endpoint> nodes = new ArrayList<>();
@@ -136,18 +145,72 @@ final class RedisBenchTarget implements BenchTarget {
     }
 
     @Override
-    public long delete(String prefix) {
-        long n = 0;
-        for (Jedis control : controls) {
-            for (List<String> batch : scan(control, prefix)) {
-                // one UNLINK per key (a node's keys span slots, which a cluster refuses in one command), pipelined
-                redis.clients.jedis.Pipeline pipe = control.pipelined();
-                batch.forEach(pipe::unlink);
-                pipe.sync();
-                n += batch.size();
+    public Cleanup delete(Workload workload) {
+        List<List<String>> pending = new ArrayList<>();
+        controls.forEach(c -> pending.add(new ArrayList<>()));
+        boolean[] lost = new boolean[controls.size()];
+        long removed = 0;
+        for (long i = 0; i < workload.keys(); i++) {
+            String key = workload.key(i);
+            int node = slotOwner == null ? 0 : slotOwner[JedisClusterCRC16.getSlot(key)];
+            List<String> batch = pending.get(node);
+            if (lost[node]) {
+                continue;
+            }
+            batch.add(key);
+            if (batch.size() == DELETE_BATCH) {
+                removed += unlink(node, batch, lost);
+                batch.clear();
             }
         }
-        return n;
+        for (int node = 0; node < pending.size(); node++) {
+            if (!lost[node] && !pending.get(node).isEmpty()) {
+                removed += unlink(node, pending.get(node), lost);
+            }
+        }
+        List<String> unreachable = new ArrayList<>();
+        for (int node = 0; node < lost.length; node++) {
+            if (lost[node]) {
+                unreachable.add(nodes().get(node));
+            }
+        }
+        return new Cleanup(removed, unreachable);
+    }
+
+    /**
+     * One pipeline of UNLINKs (one per key: a node's keys span slots, which a cluster refuses in one command) on
+     * {@code node}; a key whose slot moved meanwhile is followed to its new master. Returns the keys removed; a node
+     * that does not answer is marked in {@code lost}.
+     */
+    private long unlink(int node, List<String> keys, boolean[] lost) {
+        List<Response<Long>> replies = new ArrayList<>(keys.size());
+        try {
+            Pipeline pipe = controls.get(node).pipelined();
+            keys.forEach(k -> replies.add(pipe.unlink(k)));
+            pipe.sync();
+        } catch (JedisConnectionException e) {
+            lost[node] = true;
+            return 0;
+        }
+        long removed = 0;
+        for (int k = 0; k < keys.size(); k++) {
+            try {
+                removed += replies.get(k).get();
+            } catch (JedisRedirectionException e) {
+                removed += unlinkAt(e.getTargetNode(), keys.get(k), e instanceof JedisAskDataException);
+            }
+        }
+        return removed;
+    }
+
+    /** A key that MOVED or ASK sent elsewhere, on a connection of its own (rare: a slot moved during the run). */
+    private long unlinkAt(HostAndPort node, String key, boolean asking) {
+        try (Jedis jedis = RedisClients.open(nodes.get(0).atNode(node.getHost(), node.getPort()), TIMEOUT)) {
+            if (asking) {
+                jedis.asking();
+            }
+            return jedis.unlink(key);
+        }
     }
 
     /** Every key under {@code prefix}, in SCAN batches. */

@@ -104,7 +104,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Write every key of the keyspace before the run (default: on when the mix has GETs).")
     Boolean preload;
 
-    @Option(names = "--cleanup", description = "Delete the keys under --key-prefix after the run.")
+    @Option(names = "--cleanup", description = "After the run, delete the keys bench names (--key-prefix and an index below --keys);"
+            + " other keys under the prefix stay.")
     boolean cleanup;
 
     @Option(names = "--force", description = "Run even if the target already holds keys under --key-prefix (they may be overwritten).")

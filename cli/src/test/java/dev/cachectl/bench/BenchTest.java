@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -91,6 +92,20 @@ class BenchTest {
     }
 
     @Test
+    void cleanup_with_force_removes_only_the_keys_bench_names_and_leaves_other_keys_under_the_prefix() throws IOException {
+        home.run("start", "b").assertOk();
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("b"))) {
+            redis.set("user:alice", "important");
+            redis.set("user:10", "important");
+            CliResult r = home.run("--json", "bench", "b", "--key-prefix", "user:", "--keys", "10", "--requests", "100",
+                    "--cleanup", "--force").assertOk();
+            assertEquals("important", redis.get("user:alice"), r.toString());
+            assertEquals(Set.of("user:alice", "user:10"), redis.keys("user:*"), "bench's own keys (user:0-user:9) are gone: " + r);
+            assertEquals(10, Json.MAPPER.readTree(r.out()).at("/run/cleaned_up_keys").asLong(), r.toString());
+        }
+    }
+
+    @Test
     void bad_input_gets_one_line_and_exit_2_or_3() {
         CliResult ratio = home.run("bench", "redis://127.0.0.1:1", "--ratio", "0:0").assertExit(2);
         assertTrue(ratio.err().contains("--ratio"), ratio.toString());
@@ -141,7 +156,8 @@ class BenchTest {
         assertEquals(3000, sum);
         assertEquals(0, report.get("errors").asLong(), r.toString());
         assertEquals(1.0, report.at("/gets/hit_ratio").asDouble(), "the preload reached every master: " + r);
-        home.run("bench", "c", "--requests", "100", "--cleanup", "--force").assertOk();
+        // the same --keys: cleanup removes the names this keyspace has, and only those
+        home.run("bench", "c", "--requests", "100", "--keys", "2000", "--cleanup", "--force").assertOk();
         CliResult again = home.run("bench", "c", "--requests", "10").assertOk();
         assertTrue(again.out().contains("masters: "), again.toString());
     }
