@@ -95,6 +95,8 @@ public final class BenchService {
             throw CachectlException.usage("'" + ref.name() + "' is a " + engine.name() + " instance; bench drives Redis here");
         }
         Endpoint endpoint = catalog.reachableEndpoint(nameOrUrl);
+        // before any work: a missing or wrong password is a usage error (exit 2), not a command refused mid-run
+        dev.cachectl.redis.RedisClients.check(endpoint);
         String label = ref instanceof InstanceRef.External ext && nameOrUrl.contains("://") ? ext.endpoint().toString() : ref.name();
         return new RedisBenchTarget(label, endpoint);
     }

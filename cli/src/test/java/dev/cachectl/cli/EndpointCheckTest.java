@@ -86,6 +86,16 @@ class EndpointCheckTest {
     }
 
     @Test
+    void bench_without_the_password_is_exit_2_before_any_work() {
+        int port = startLocked();
+        CliResult missing = home.run("bench", "redis://127.0.0.1:" + port, "--requests", "100").assertExit(2);
+        assertSays(missing, "needs a password");
+        assertTrue(missing.err().strip().lines().count() == 1, missing.toString());
+        assertSays(home.run("bench", "redis://:wrong@127.0.0.1:" + port, "--requests", "100").assertExit(2),
+                "authentication failed");
+    }
+
+    @Test
     void a_port_where_something_else_answers_is_not_a_redis_server() throws Exception {
         try (ServerSocket http = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread server = new Thread(() -> answerHttp(http), "fake-http");
