@@ -11,6 +11,10 @@ import org.HdrHistogram.HistogramLogWriter;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +47,9 @@ public final class BenchService {
     }
 
     public BenchReport run(BenchPlan plan, ProgressListener progress) {
+        if (plan.hdrOut() != null) {
+            checkWritable(plan.hdrOut());
+        }
         try (BenchTarget target = open(plan.target())) {
             String refusal = target.refusal();
             if (refusal != null) {
@@ -312,9 +319,35 @@ public final class BenchService {
             all.setEndTimeStamp(System.currentTimeMillis());
             writer.outputIntervalHistogram(all);
         } catch (IOException e) {
-            throw CachectlException.failed("cannot write the histogram log " + plan.hdrOut() + ": "
-                    + dev.cachectl.redis.ConnectionLoss.what(e), e);
+            throw CachectlException.failed("cannot write the histogram log " + plan.hdrOut() + ": " + why(e), e);
         }
+    }
+
+    /** Before the run: a histogram log that cannot be written would otherwise lose the results after it. */
+    private static void checkWritable(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        String problem = null;
+        if (Files.isDirectory(file)) {
+            problem = "it is a directory";
+        } else if (parent == null || !Files.isDirectory(parent)) {
+            problem = "no directory " + parent;
+        } else if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(parent)) {
+            problem = "permission denied";
+        }
+        if (problem != null) {
+            throw CachectlException.usage("cannot write the histogram log " + file + " (--hdr-out): " + problem);
+        }
+    }
+
+    private static String why(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        String reason = CachectlException.withoutJavaNames(e.getMessage());
+        return reason.isEmpty() ? "I/O error" : reason;
     }
 
     private static BenchReport.Configuration configuration(BenchPlan plan) {
