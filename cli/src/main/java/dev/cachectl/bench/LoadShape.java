@@ -25,10 +25,28 @@ public record LoadShape(int clients, int threads, int pipeline, long requests, D
         if (requests < 0) {
             throw CachectlException.usage("--requests must be 0 or more (got " + requests + ")");
         }
+        if (requests == 0 && duration == null) {
+            throw CachectlException.usage("--requests 0 would run until killed: give --requests above 0, or a --duration");
+        }
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            throw CachectlException.usage("--duration must be above 0, e.g. 30s");
+        }
         if (rate < 0) {
             throw CachectlException.usage("--rate must be above 0 operations per second (got " + rate + ")");
         }
         threads = Math.min(threads, clients);
+    }
+
+    /** The typed {@code --rate}: none is a closed loop (0 here); 0 or less is refused rather than read as "unlimited". */
+    public static double rate(Double typed) {
+        if (typed == null) {
+            return 0;
+        }
+        if (!(typed > 0)) {
+            throw CachectlException.usage("--rate must be above 0 operations per second (got " + typed
+                    + "); leave it out for a closed loop, as fast as replies come");
+        }
+        return typed;
     }
 
     public boolean openLoop() {

@@ -170,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         int[] sizes = dataSizeRange == null ? new int[]{dataSize, dataSize} : Workload.parseSizeRange(dataSizeRange);
         Workload workload = new Workload(mix[0], mix[1], keys, keyPattern, zipfExponent, keyPrefix, sizes[0], sizes[1], seed);
         long count = requests != null ? requests : duration == null ? 100_000 : 0;
-        LoadShape shape = new LoadShape(clients, threads, pipeline, count, duration, warmup, rate == null ? 0 : rate);
+        LoadShape shape = new LoadShape(clients, threads, pipeline, count, duration, warmup, LoadShape.rate(rate));
         Path hdr = hdrOut == null ? null : ctx.environment().workingDir().resolve(hdrOut);
         BenchPlan plan = new BenchPlan(target, workload, shape, preload != null ? preload : workload.hasGets(), cleanup,
                 force, hdr);

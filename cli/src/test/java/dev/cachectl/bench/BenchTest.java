@@ -113,6 +113,10 @@ class BenchTest {
         CliResult down = home.run("bench", "redis://127.0.0.1:1", "--requests", "10").assertExit(3);
         assertEquals(1, down.err().strip().lines().count(), down.toString());
         home.run("bench", "redis://127.0.0.1:1", "--key-pattern", "pareto").assertExit(2);
+        for (String[] bad : List.of(new String[]{"--rate", "0"}, new String[]{"--duration", "0s"}, new String[]{"--requests", "0"})) {
+            CliResult r = home.run("bench", "redis://127.0.0.1:1", bad[0], bad[1]).assertExit(2);
+            assertTrue(r.err().contains(bad[0]), r.toString());
+        }
         // checked before the target is even reached (it is down here), not after the run
         CliResult hdr = home.run("bench", "redis://127.0.0.1:1", "--requests", "10", "--hdr-out", "/nonexistent/h.hlog").assertExit(2);
         assertTrue(hdr.err().contains("cannot write the histogram log /nonexistent/h.hlog") && !hdr.err().contains("connection"),
