@@ -78,7 +78,8 @@ public final class ColdStartBench {
             backendMs = backendLatency.toNanos() / 1e6;
         }
         double[] firsts = measured.stream().mapToDouble(Start::toFirstCommandMs).sorted().toArray();
-        double median = firsts[firsts.length / 2];
+        int middle = firsts.length / 2;
+        double median = round(firsts.length % 2 == 1 ? firsts[middle] : (firsts[middle - 1] + firsts[middle]) / 2);
         double saved = round(backendMs - cacheLatency);
         Long breakEven = saved > 0 ? (long) Math.ceil(median / saved) : null;
         return new Report("completed", "cold-start", measured, median, round(cacheLatency),

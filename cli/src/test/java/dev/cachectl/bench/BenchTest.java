@@ -254,6 +254,8 @@ class BenchTest {
             assertTrue(start.get("to_first_pong_ms").asDouble() > 0
                     && start.get("to_first_command_ms").asDouble() >= start.get("to_first_pong_ms").asDouble(), r.toString());
         }
+        double median = (report.at("/starts/0/to_first_command_ms").asDouble() + report.at("/starts/1/to_first_command_ms").asDouble()) / 2;
+        assertEquals(median, report.get("median_to_first_command_ms").asDouble(), 0.001, "the median of two is their mean: " + r);
         double saved = report.get("saved_per_op_ms").asDouble();
         assertEquals(2.0, report.get("backend_latency_ms").asDouble());
         assertTrue(saved > 0 && saved < 2, r.toString());
