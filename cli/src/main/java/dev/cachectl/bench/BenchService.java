@@ -144,8 +144,12 @@ public final class BenchService {
                 before, after);
     }
 
-    /** One drive of {@code target}, for another mode; returns the measured seconds. A lost connection is exit 3. */
-    double drive(BenchTarget target, Workload workload, LoadShape shape, ProgressListener progress) {
+    /** What one drive for another mode measured: its seconds, and the operations answered with an error. */
+    record Drive(double seconds, long errors, String firstError) {
+    }
+
+    /** One drive of {@code target}, for another mode. A lost connection is exit 3. */
+    Drive drive(BenchTarget target, Workload workload, LoadShape shape, ProgressListener progress) {
         LoadRun run = start(shape, target);
         progress.started("bench " + target.label(), shape.requests() == 0 ? -1 : shape.requests());
         try {
@@ -156,7 +160,12 @@ public final class BenchService {
             current = null;
         }
         checkFailure(target, run);
-        return Math.max(1e-9, (System.nanoTime() - run.measureFromNanos) / 1e9);
+        double seconds = Math.max(1e-9, (System.nanoTime() - run.measureFromNanos) / 1e9);
+        String firstError = null;
+        for (ThreadStats st : run.stats) {
+            firstError = firstError == null ? st.firstError : firstError;
+        }
+        return new Drive(seconds, run.errors(), firstError);
     }
 
     private LoadRun start(LoadShape shape, BenchTarget target) {

@@ -45,12 +45,14 @@ public final class EvictionBench {
         }
     }
 
+    /** One policy's figures; {@code errors}: operations (warm-up and measured) answered with an error, the first in {@code firstError}. */
     public record Policy(String policy, double hitRatio, double idealHitRatio, long evictions, long keysHeld,
-                         double opsPerSec) {
+                         double opsPerSec, long errors, String firstError) {
     }
 
-    public record Report(String outcome, String mode, long maxmemory, int keys, double zipfExponent, long requests,
-                         List<Policy> policies) {
+    /** {@code outcome} is {@code partial} when some policy's operations were answered with errors, said in {@code message}. */
+    public record Report(String outcome, String message, String mode, long maxmemory, int keys, double zipfExponent,
+                         long requests, List<Policy> policies) {
     }
 
     private final Lifecycle lifecycle;
@@ -67,8 +69,12 @@ public final class EvictionBench {
         for (String policy : plan.policies()) {
             results.add(measure(plan, policy, zipf, progress));
         }
-        return new Report("completed", "eviction", plan.maxmemory(), plan.workload().keys(), plan.workload().zipfExponent(),
-                plan.shape().requests(), results);
+        List<String> failed = results.stream().filter(p -> p.errors() > 0)
+                .map(p -> p.policy() + ": " + p.errors() + " operations answered with an error, the first: " + p.firstError())
+                .toList();
+        return new Report(failed.isEmpty() ? "completed" : "partial", failed.isEmpty() ? null : String.join("; ", failed),
+                "eviction", plan.maxmemory(), plan.workload().keys(), plan.workload().zipfExponent(), plan.shape().requests(),
+                results);
     }
 
     private Policy measure(Plan plan, String policy, Zipf zipf, ProgressListener progress) {
@@ -81,9 +87,11 @@ public final class EvictionBench {
                 tune(jedis, plan);
                 try (RedisBenchTarget target = new RedisBenchTarget(name, started.endpoint())) {
                     Workload readThrough = plan.workload().asReadThrough();
-                    service.drive(target, readThrough, plan.shape(), ProgressListener.none());
+                    BenchService.Drive warmup = service.drive(target, readThrough, plan.shape(), ProgressListener.none());
                     ServerView before = target.view();
-                    double seconds = service.drive(target, readThrough.withSeed(readThrough.seed() + 1), plan.shape(), progress);
+                    BenchService.Drive measured = service.drive(target, readThrough.withSeed(readThrough.seed() + 1), plan.shape(),
+                            progress);
+                    double seconds = measured.seconds();
                     ServerView after = target.view();
                     long hits = after.keyspaceHits() - before.keyspaceHits();
                     long misses = after.keyspaceMisses() - before.keyspaceMisses();
@@ -92,7 +100,8 @@ public final class EvictionBench {
                     return new Policy(policy, hits + misses == 0 ? 0 : round((double) hits / (hits + misses)),
                             round(zipf.topMass(capacity(held, evictions, after.usedMemory(), plan))),
                             after.evictedKeys() - before.evictedKeys(), held,
-                            Math.round((hits + misses) / seconds * 100) / 100.0);
+                            Math.round((hits + misses) / seconds * 100) / 100.0, warmup.errors() + measured.errors(),
+                            warmup.firstError() != null ? warmup.firstError() : measured.firstError());
                 }
             }
         } finally {

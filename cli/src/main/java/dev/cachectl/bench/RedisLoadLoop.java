@@ -405,6 +405,10 @@ final class RedisLoadLoop implements Runnable {
                     int len = c.lineLength > 0 && line[c.lineLength - 1] == '\r' ? c.lineLength - 1 : c.lineLength;
                     stats.firstError = new String(line, 1, Math.max(0, len - 1), StandardCharsets.UTF_8);
                 }
+                if (workload.readThrough() && c.kind[c.head] == SET && !c.measured[c.head]) {
+                    // a read-through's SET after a miss is no operation of its own (no latency), but its refusal is an error
+                    errors++;
+                }
                 answered(c, now, true);
             }
             default -> answered(c, now, false);

@@ -219,21 +219,30 @@ public final class BenchCommand implements Callable<Integer> {
         try (Cancellation.Registration stop = top.cancellation().onCancel(service::cancel)) {
             report = new EvictionBench(ctx.lifecycle(), service).run(plan, top.progressListener(spec.commandLine().getErr()));
         }
+        int exit = "partial".equals(report.outcome()) ? ExitCode.PARTIAL.code() : ExitCode.DONE.code();
         if (output.json()) {
             output.printJson(report);
-            return ExitCode.DONE.code();
+        } else {
+            evictionTable(output, report);
         }
-        Table table = new Table("POLICY", "HIT_RATIO", "IDEAL", "EVICTIONS", "KEYS_HELD", "OPS/S");
+        if (report.message() != null) {
+            output.error(report.message(), List.of());
+        }
+        return exit;
+    }
+
+    private static void evictionTable(Output output, EvictionBench.Report report) {
+        Table table = new Table("POLICY", "HIT_RATIO", "IDEAL", "EVICTIONS", "KEYS_HELD", "OPS/S", "ERRORS");
         for (EvictionBench.Policy p : report.policies()) {
             table.row(List.of(p.policy(), String.format(Locale.ROOT, "%.4f", p.hitRatio()),
                     String.format(Locale.ROOT, "%.4f", p.idealHitRatio()), Long.toString(p.evictions()),
-                    Long.toString(p.keysHeld()), String.format(Locale.ROOT, "%.0f", p.opsPerSec())), List.of());
+                    Long.toString(p.keysHeld()), String.format(Locale.ROOT, "%.0f", p.opsPerSec()), Long.toString(p.errors())),
+                    List.of());
         }
         table.render().forEach(output.out()::println);
         output.note("steady-state GET hit ratio from INFO after a warm-up of the same length; ideal: the share of requests"
                 + " to the keys that fit (" + report.keys() + " keys, Zipf " + report.zipfExponent() + ", maxmemory "
                 + dev.cachectl.util.Sizes.human(report.maxmemory()) + ")");
-        return ExitCode.DONE.code();
     }
 
     private Integer vsMap(Output output, BenchService service, BenchPlan plan) {

@@ -246,6 +246,19 @@ class BenchTest {
     }
 
     @Test
+    void eviction_mode_whose_sets_are_refused_for_memory_is_partial_with_the_error() throws IOException {
+        // an empty redis-server already uses about 0.9mb: at 1mb even allkeys-lru has too little to evict, SETs get OOM
+        CliResult r = home.run("--json", "bench", "-", "--mode", "eviction", "--policies", "allkeys-lru", "--maxmemory", "1mb",
+                "--keys", "2000", "--requests", "500", "--clients", "2").assertExit(4);
+        JsonNode report = dev.cachectl.cli.BenchSchemas.valid("bench-eviction", r);
+        assertEquals("partial", report.get("outcome").asText(), r.toString());
+        JsonNode policy = report.at("/policies/0");
+        assertTrue(policy.get("errors").asLong() > 0, r.toString());
+        assertTrue(policy.get("first_error").asText().startsWith("OOM"), r.toString());
+        assertTrue(r.err().contains("allkeys-lru: ") && r.err().contains("answered with an error, the first: OOM"), r.toString());
+    }
+
+    @Test
     void cold_start_times_each_start_computes_the_break_even_and_leaves_no_process() throws IOException {
         CliResult r = home.run("--json", "bench", "-", "--mode", "cold-start", "--starts", "2", "--backend-latency", "2ms").assertOk();
         JsonNode report = dev.cachectl.cli.BenchSchemas.valid("bench-cold-start", r);
