@@ -63,12 +63,30 @@ public final class BenchService {
             }
             try {
                 return measure(plan, target, progress);
+            } catch (KeysLeft e) {
+                throw e;
+            } catch (CachectlException e) {
+                if (e.exitCode() == ExitCode.DOWN && wrote(plan)) {
+                    // a server lost mid-run (a cluster's master): the keys written so far must not go unmentioned
+                    throw new CachectlException(e.exitCode(), e.getMessage() + "; " + afterLoss(target, plan), e.details(), e);
+                }
+                if (plan.cleanup()) {
+                    cleanUpAfterFailure(target, plan);
+                }
+                throw e;
             } catch (RuntimeException e) {
                 if (plan.cleanup()) {
                     cleanUpAfterFailure(target, plan);
                 }
                 throw e;
             }
+        }
+    }
+
+    /** A clean-up that could not reach every server: already says which keys are left, and how to remove them. */
+    private static final class KeysLeft extends CachectlException {
+        KeysLeft(String message) {
+            super(ExitCode.DOWN, message);
         }
     }
 
@@ -81,17 +99,47 @@ public final class BenchService {
         }
     }
 
+    private static boolean wrote(BenchPlan plan) {
+        return plan.preload() || plan.workload().hasSets();
+    }
+
     /** Removes the keys the run could have written: none when it wrote none (GETs only, no preload). */
     private static long cleanUp(BenchTarget target, BenchPlan plan) {
-        if (!plan.preload() && !plan.workload().hasSets()) {
+        if (!wrote(plan)) {
             return 0;
         }
         BenchTarget.Cleanup cleanup = target.delete(plan.workload());
         if (!cleanup.unreachable().isEmpty()) {
-            throw new CachectlException(ExitCode.DOWN, target.label() + ": " + String.join(", ", cleanup.unreachable())
-                    + " did not answer the clean-up: the bench keys there are left");
+            throw new KeysLeft(target.label() + ": " + String.join(", ", cleanup.unreachable()) + " did not answer the clean-up ("
+                    + cleanup.removed() + " bench keys removed elsewhere): the bench keys there are left; " + removal(target, plan));
         }
         return cleanup.removed();
+    }
+
+    /** After a lost server: with --cleanup, what the servers that still answer let us remove; what is left, and how to remove it. */
+    private static String afterLoss(BenchTarget target, BenchPlan plan) {
+        String prefix = plan.workload().prefix();
+        if (!plan.cleanup()) {
+            return "bench keys under '" + prefix + "' are left on " + target.label() + ": " + removal(target, plan);
+        }
+        BenchTarget.Cleanup cleanup;
+        try {
+            cleanup = target.delete(plan.workload());
+        } catch (RuntimeException e) {
+            cleanup = new BenchTarget.Cleanup(0, target.nodes());
+        }
+        if (cleanup.unreachable().isEmpty()) {
+            return "--cleanup removed " + cleanup.removed() + " bench keys";
+        }
+        return "--cleanup removed " + cleanup.removed() + " bench keys from the servers that answered; those under '" + prefix
+                + "' on " + String.join(", ", cleanup.unreachable()) + " are left: " + removal(target, plan);
+    }
+
+    /** The command that removes exactly bench's key names, once every server answers. */
+    private static String removal(BenchTarget target, BenchPlan plan) {
+        return "once every server answers, remove them with: cachectl bench " + target.label() + " --key-prefix "
+                + plan.workload().prefix() + " --keys " + plan.workload().keys()
+                + " --ratio 1:0 --requests 1 --clients 1 --no-preload --force --cleanup";
     }
 
     private BenchTarget open(String nameOrUrl) {

@@ -171,6 +171,29 @@ class BenchTest {
     }
 
     @Test
+    void a_master_lost_mid_run_is_exit_3_and_cleanup_empties_the_others_and_says_what_is_left() throws Exception {
+        home.run("start", "k", "--cluster", "3").assertOk();
+        JsonNode nodes = home.state("k").get("nodes");
+        long victim = nodes.get(1).get("pid").asLong();
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("bench", "k", "--ratio", "1:0",
+                "--keys", "300", "--rate", "500", "--duration", "20s", "--clients", "2", "--cleanup"));
+        try (Jedis first = new Jedis("127.0.0.1", nodes.get(0).get("port").asInt())) {
+            Await.until(Duration.ofSeconds(20), "bench never wrote", () -> {
+                assertFalse(run.isDone(), () -> "bench ended early: " + run.join());
+                return first.dbSize() > 10;
+            });
+        }
+        ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+        CliResult r = run.get(60, TimeUnit.SECONDS).assertExit(3);
+        assertTrue(r.err().contains("are left") && r.err().contains("cachectl bench k --key-prefix bench: --keys 300 "), r.toString());
+        for (int n : new int[]{0, 2}) {
+            try (Jedis survivor = new Jedis("127.0.0.1", nodes.get(n).get("port").asInt())) {
+                assertEquals(0, survivor.dbSize(), "--cleanup emptied the masters that answer: " + r);
+            }
+        }
+    }
+
+    @Test
     void a_slot_moved_mid_run_is_followed_without_errors() throws Exception {
         home.run("start", "m", "--cluster", "3").assertOk();
         String key = "bench:000";
