@@ -10,10 +10,10 @@ import java.util.TreeMap;
  * Chooses whole slots to move from the fullest masters to the emptiest until each is within the threshold of
  * its weighted share (once moving, within half of it). Engine-neutral: it sees masters, their slots and each slot's load, nothing else.
  *
- * <p>Each step takes the master furthest above its share and the one furthest below, and moves the largest
- * slot that fits in the smaller of the two gaps (so few, big moves), or, when none fits, the smallest slot
- * that still lowers the sum of squared deviations (so the loop ends). It stops when everyone is within the threshold or no
- * move helps (a single slot bigger than the remaining gap: the plan says how close it got).
+ * <p>A master whose share is 0 (drained) gives away every slot first. Then each step makes the one move that
+ * lowers the sum of squared deviations from the weighted shares most (so few, big moves, and never an end worse
+ * than the start). It stops when everyone is within the threshold or no move helps (every slot left is too big
+ * for the remaining gaps: the plan says how close it got).
  */
 final class Planner {
     /** A master as the planner sees it. weight 0 with drain: every slot must leave. */
@@ -59,41 +59,107 @@ final class Planner {
         // so that the estimate's error does not leave the result at the edge
         double aim = withinEveryone(load, share, threshold, tolerance) ? threshold : threshold / 2;
         for (int step = 0; step < MAX_MOVES; step++) {
-            int over = -1;
-            int under = -1;
-            for (int i = 0; i < n; i++) {
-                if (over < 0 || excess(i, load, share, bySize) > excess(over, load, share, bySize)) {
-                    over = i;
+            Move move = drainMove(masters, load, share, bySize);
+            if (move == null) {
+                if (withinEveryone(load, share, aim, tolerance)) {
+                    break;
                 }
-                if (share[i] > 0 && (under < 0 || load[i] - share[i] < load[under] - share[under])) {
-                    under = i;
-                }
+                move = bestMove(masters, load, share, bySize);
             }
-            if (over < 0 || under < 0 || over == under) {
+            if (move == null) {
                 break;
             }
-            double above = load[over] - share[over];
-            double below = share[under] - load[under];
-            boolean draining = share[over] == 0 && !bySize.get(over).isEmpty();
-            if (!draining && withinEveryone(load, share, aim, tolerance)) {
-                break;
-            }
-            SlotLoad pick = pick(bySize.get(over), Math.min(above, below), Math.max(above, below), draining, by);
-            if (pick == null) {
-                break;
-            }
-            double w = size(pick, by);
-            remove(bySize.get(over), w, pick);
-            bySize.get(under).computeIfAbsent(w, k -> new ArrayList<>()).add(pick);
-            load[over] -= w;
-            load[under] += w;
-            moves.add(new Move(pick, masters.get(over).id(), masters.get(under).id()));
+            int from = index(masters, move.from());
+            int to = index(masters, move.to());
+            double w = size(move.slot(), by);
+            remove(bySize.get(from), w, move.slot());
+            bySize.get(to).computeIfAbsent(w, k -> new ArrayList<>()).add(move.slot());
+            load[from] -= w;
+            load[to] += w;
+            moves.add(move);
         }
         return moves;
     }
 
-    private static double excess(int i, double[] load, double[] share, List<TreeMap<Double, List<SlotLoad>>> sizes) {
-        return share[i] == 0 && !sizes.get(i).isEmpty() ? Double.MAX_VALUE : load[i] - share[i];
+    /**
+     * A master whose share is 0 (drained, or weight 0) gives away every slot, largest first, each to the master
+     * furthest below its share (so the big ones spread and the small ones even out what they left); null when no
+     * master is draining.
+     */
+    private static Move drainMove(List<Master> masters, double[] load, double[] share,
+                                  List<TreeMap<Double, List<SlotLoad>>> bySize) {
+        for (int i = 0; i < load.length; i++) {
+            if (share[i] == 0 && !bySize.get(i).isEmpty()) {
+                int under = -1;
+                for (int j = 0; j < load.length; j++) {
+                    if (share[j] > 0 && (under < 0 || load[j] - share[j] < load[under] - share[under])) {
+                        under = j;
+                    }
+                }
+                return under < 0 ? null : new Move(last(bySize.get(i).lastEntry().getValue()), masters.get(i).id(),
+                        masters.get(under).id());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The move that lowers the sum of squared deviations from the shares most, over every pair of a master above
+     * its share and one below; null when none lowers it. Moving a slot of size s from a master a above its share
+     * to one b below changes that sum by 2s(s - a - b): the gain is largest for the slot nearest (a + b) / 2, so a
+     * slot a little bigger than the smaller gap (one tenant's) wins over thousands of small ones, and a slot of
+     * a + b or more never moves. Every move lowers the sum, so the plan never ends worse than it started.
+     */
+    private static Move bestMove(List<Master> masters, double[] load, double[] share,
+                                 List<TreeMap<Double, List<SlotLoad>>> bySize) {
+        Move best = null;
+        double bestGain = 0;
+        for (int i = 0; i < load.length; i++) {
+            double above = load[i] - share[i];
+            if (above <= 0 || bySize.get(i).isEmpty()) {
+                continue;
+            }
+            for (int j = 0; j < load.length; j++) {
+                double below = share[j] - load[j];
+                if (j == i || share[j] <= 0 || below <= 0) {
+                    continue;
+                }
+                double half = (above + below) / 2;
+                for (Map.Entry<Double, List<SlotLoad>> e : candidates(bySize.get(i), half)) {
+                    double s = e.getKey();
+                    double gain = 2 * s * (above + below - s);
+                    // relative margin: a gain within rounding of the loads is no gain
+                    if (s > 0 && gain > bestGain && gain > 1e-9 * (above + below) * (above + below)) {
+                        bestGain = gain;
+                        best = new Move(last(e.getValue()), masters.get(i).id(), masters.get(j).id());
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The slot sizes nearest {@code target}: the largest at most it and the smallest above it. */
+    private static List<Map.Entry<Double, List<SlotLoad>>> candidates(TreeMap<Double, List<SlotLoad>> sizes, double target) {
+        List<Map.Entry<Double, List<SlotLoad>>> near = new ArrayList<>(2);
+        Map.Entry<Double, List<SlotLoad>> floor = sizes.floorEntry(target);
+        if (floor != null && floor.getKey() > 0) {
+            near.add(floor);
+        }
+        Map.Entry<Double, List<SlotLoad>> above = sizes.higherEntry(Math.max(target, 0.0));
+        if (above != null) {
+            near.add(above);
+        }
+        return near;
+    }
+
+    private static int index(List<Master> masters, String id) {
+        for (int i = 0; i < masters.size(); i++) {
+            if (masters.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(id);
     }
 
     private static boolean withinEveryone(double[] load, double[] share, double threshold, double tolerance) {
@@ -103,31 +169,6 @@ final class Planner {
             }
         }
         return true;
-    }
-
-    /**
-     * The largest slot no bigger than {@code fit}; else the smallest slot when moving it still lowers the sum
-     * of squared deviations; when draining, any slot (largest first). Empty slots move only when counting slots
-     * or draining.
-     */
-    private static SlotLoad pick(TreeMap<Double, List<SlotLoad>> sizes, double fit, double worst, boolean draining,
-                                 ClusterRequest.By by) {
-        if (sizes.isEmpty()) {
-            return null;
-        }
-        if (draining) {
-            return last(sizes.lastEntry().getValue());
-        }
-        Map.Entry<Double, List<SlotLoad>> best = sizes.floorEntry(fit);
-        if (best != null && best.getKey() > 0) {
-            return last(best.getValue());
-        }
-        Map.Entry<Double, List<SlotLoad>> smallest = sizes.higherEntry(0.0);
-        // moving s from +a to -b changes the sum of squared deviations by 2s(s - a - b): it must fall
-        if (smallest != null && smallest.getKey() < fit + worst - 1e-9) {
-            return last(smallest.getValue());
-        }
-        return null;
     }
 
     private static SlotLoad last(List<SlotLoad> list) {
