@@ -86,6 +86,72 @@ final class GroupPlanner {
         return new Plan(moves, used);
     }
 
+    /**
+     * Why the group stays unbalanced once the plan is made, or null when it does not: every instance under the
+     * threshold and the fullest and emptiest within the tolerance. Names the fullest instance, how it is off,
+     * and why none of its categories can move (pinned, no room under the threshold elsewhere, or a category so
+     * big that moving it leaves the target as full as the source was, or fuller).
+     */
+    static String stuck(List<Instance> instances, List<Category> categories, Plan plan, double threshold,
+                        double tolerance) {
+        Map<String, Long> used = plan.usedAfter();
+        Map<String, Long> max = new LinkedHashMap<>();
+        instances.forEach(i -> max.put(i.name(), i.max()));
+        String fullest = instances.stream().map(Instance::name)
+                .max(Comparator.comparingDouble(n -> ratio(used, max, n))).orElseThrow();
+        String emptiest = instances.stream().map(Instance::name)
+                .min(Comparator.comparingDouble(n -> ratio(used, max, n))).orElseThrow();
+        double top = ratio(used, max, fullest);
+        double bottom = ratio(used, max, emptiest);
+        if (top <= threshold && top - bottom <= tolerance) {
+            return null;
+        }
+        String off = top > threshold
+                ? fullest + " is past the threshold (" + percent(top) + ", threshold " + percent(threshold) + ")"
+                : fullest + " and " + emptiest + " are " + Math.round((top - bottom) * 100) + " points apart ("
+                + percent(top) + " and " + percent(bottom) + ", tolerance " + percent(tolerance) + ")";
+        Set<String> planned = new HashSet<>();
+        plan.moves().forEach(m -> planned.add(m.category().name()));
+        List<Category> on = categories.stream()
+                .filter(c -> c.instance().equals(fullest) && !planned.contains(c.name()) && c.bytes() > 0).toList();
+        List<String> why = new ArrayList<>();
+        if (on.isEmpty()) {
+            why.add("no category with keys is left on " + fullest + " (its memory is keys of no category)");
+        }
+        List<String> pinned = on.stream().filter(Category::pinned).map(Category::name).toList();
+        if (!pinned.isEmpty()) {
+            why.add((pinned.size() == on.size() ? "every category on " + fullest + " is pinned (" : "pinned: ")
+                    + String.join(", ", pinned) + (pinned.size() == on.size() ? ")" : ""));
+        }
+        for (Category c : on) {
+            if (c.pinned()) {
+                continue;
+            }
+            String target = null;
+            double best = Double.MAX_VALUE;
+            for (Instance t : instances) {
+                double to = (double) (used.get(t.name()) + c.bytes()) / t.max();
+                if (!t.name().equals(fullest) && to < best) {
+                    best = to;
+                    target = t.name();
+                }
+            }
+            if (target == null) {
+                continue;
+            }
+            why.add(best > threshold
+                    ? c.name() + " (" + dev.cachectl.util.Sizes.human(c.bytes()) + ") would take " + target + " to "
+                    + percent(best) + ", past the threshold"
+                    : c.name() + " (" + dev.cachectl.util.Sizes.human(c.bytes()) + ") would leave " + target + " at "
+                    + percent(best) + ", no better than " + fullest + " is now");
+        }
+        return off + "; nothing can move: " + String.join("; ", why);
+    }
+
+    private static String percent(double share) {
+        return Math.round(share * 100) + "%";
+    }
+
     static double ratio(Map<String, Long> used, Map<String, Long> max, String name) {
         return (double) used.get(name) / max.get(name);
     }

@@ -76,7 +76,7 @@ public final class GroupRebalance {
             List<GroupReport.Category> shown = new ArrayList<>();
             categories.forEach((name, c) -> shown.add(new GroupReport.Category(name, c.prefix(), c.instance(), c.pinned(), null, null)));
             return new GroupReport(request.group(), "show", "shown", 0, threshold, tolerance, instances, shown, List.of(),
-                    layoutFile, request.env() ? envLines(categories, endpoints) : List.of());
+                    layoutFile, request.env() ? envLines(categories, endpoints) : List.of(), null);
         }
 
         GroupServers engine = servers.apply(request.group());
@@ -107,15 +107,19 @@ public final class GroupRebalance {
                 : "--apply finishes it first")));
         for (GroupPlanner.Instance i : loads) {
             double after = (double) plan.usedAfter().get(i.name()) / i.max();
-            if (after > threshold) {
+            // with no move at all, the outcome line says why nothing can move
+            if (after > threshold && !plan.moves().isEmpty()) {
                 notes.add(i.name() + " stays past the threshold (" + percent(after) + " of " + Sizes.human(i.max())
                         + "): no unpinned category fits elsewhere; add an instance to the group or raise its maxmemory");
             }
         }
 
         List<GroupReport.Move> moves = new ArrayList<>();
-        String outcome = plan.moves().isEmpty() ? "balanced" : "planned";
-        ExitCode exit = ExitCode.DONE;
+        // nothing can move, yet an instance is past the threshold or the spread is past the tolerance: the group
+        // is not balanced, which is a partial result (exit 4), as status --check says of it
+        String stuck = plan.moves().isEmpty() ? GroupPlanner.stuck(loads, measured, plan, threshold, tolerance) : null;
+        String outcome = plan.moves().isEmpty() ? (stuck == null ? "balanced" : "unbalanced") : "planned";
+        ExitCode exit = stuck == null ? ExitCode.DONE : ExitCode.PARTIAL;
         if (request.action() == GroupRequest.Action.apply && !plan.moves().isEmpty()) {
             outcome = "completed";
             for (GroupPlanner.Move m : plan.moves()) {
@@ -154,7 +158,7 @@ public final class GroupRebalance {
         List<GroupReport.Category> listed = measured.stream().map(c -> new GroupReport.Category(c.name(),
                 categories.get(c.name()).prefix(), c.instance(), c.pinned(), c.keys(), c.bytes())).toList();
         return new GroupReport(request.group(), request.action().name(), outcome, exit.code(), threshold, tolerance, instances,
-                listed, moves, layoutFile, notes);
+                listed, moves, layoutFile, notes, stuck);
     }
 
     /** The text an operator reads: the plan or what was done, or the layout. */
@@ -181,6 +185,8 @@ public final class GroupRebalance {
         }
         switch (r.outcome()) {
             case "balanced" -> lines.add("nothing to move: every instance is under the threshold and within the tolerance");
+            case "unbalanced" -> lines.add("not balanced: " + r.unbalancedBecause()
+                    + "; add an instance to the group, raise a maxmemory, or unpin a category");
             case "planned" -> lines.add("run `" + command + " --apply` to carry it out");
             default -> lines.add("layout recorded in " + r.layoutFile() + " (warm --category writes there; see --show)");
         }

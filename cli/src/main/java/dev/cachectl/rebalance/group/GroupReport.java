@@ -6,11 +6,13 @@ import java.util.List;
  * What {@code rebalance GROUP} found, planned and did: the {@code --json} document
  * (docs/schema/rebalance-group.schema.json) and the source of the text lines.
  *
- * @param outcome balanced (nothing to move), planned, completed, partial, interrupted, failed, or shown
+ * @param outcome balanced (nothing to move), unbalanced (nothing can move, yet an instance is past the threshold or
+ *                the spread past the tolerance; exit 4), planned, completed, partial, interrupted, failed, or shown
+ * @param unbalancedBecause with outcome unbalanced: which instance is off and why no category can move; else null
  */
 public record GroupReport(String group, String action, String outcome, int exitCode, Double threshold, Double tolerance,
                           List<Instance> instances, List<Category> categories, List<Move> moves, String layoutFile,
-                          List<String> notes) {
+                          List<String> notes, String unbalancedBecause) {
 
     /** One instance of the group; {@code before}/{@code after} are its used memory as a share of maxmemory. */
     public record Instance(String name, String url, Long usedMemory, Long maxmemory, Double before, Double after) {

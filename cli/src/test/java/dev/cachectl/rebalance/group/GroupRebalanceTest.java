@@ -1,6 +1,7 @@
 package dev.cachectl.rebalance.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.cli.JsonSchemaTest;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.util.Json;
@@ -94,11 +95,34 @@ class GroupRebalanceTest {
         home.run("start", "primary", "secondary").assertOk();
         load(home.port("primary"), "order:", 4500, "v".repeat(1000));
 
-        CliResult r = home.run("rebalance", "app", "--apply").assertOk();
+        CliResult r = home.run("rebalance", "app", "--apply").assertExit(4);
 
-        assertTrue(r.out().contains("nothing to move"), r.toString());
-        assertTrue(r.err().contains("primary stays past the threshold"), r.toString());
+        assertFalse(r.out().contains("nothing to move"), "a group past its threshold is not balanced: " + r);
+        assertTrue(r.out().contains("not balanced: primary is past the threshold"), r.toString());
+        assertTrue(r.out().contains("nothing can move: every category on primary is pinned (order)"), r.toString());
         assertEquals(4500, count(home.port("primary"), "order:"));
+        JsonNode json = JsonSchemaTest.valid("rebalance-group", home.run("--json", "rebalance", "app").assertExit(4));
+        assertEquals("unbalanced", json.get("outcome").asText(), json.toString());
+        assertEquals(4, json.get("exit_code").asInt(), json.toString());
+        assertTrue(json.get("unbalanced_because").asText().contains("pinned"), json.toString());
+    }
+
+    @Test
+    void a_spread_past_the_tolerance_that_no_move_narrows_is_not_balanced() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG.replace("threshold: 50%", "threshold: 80%"));
+        home.run("start", "primary", "secondary").assertOk();
+        // primary about 20% full (keys of no category), secondary about 50%: 30 points apart, past the 25%
+        // tolerance; moving user over would leave primary fuller than secondary is now
+        load(home.port("primary"), "other:", 1000, "v".repeat(1000));
+        load(home.port("secondary"), "user:", 3800, "v".repeat(1000));
+
+        CliResult r = home.run("rebalance", "app").assertExit(4);
+
+        assertFalse(r.out().contains("within the tolerance"), r.toString());
+        assertTrue(r.out().matches("(?s).*not balanced: secondary and primary are \\d+ points apart.*tolerance 25%.*"), r.toString());
+        assertTrue(r.out().contains("user (") && r.out().contains("would leave primary at"), r.toString());
+        JsonNode json = JsonSchemaTest.valid("rebalance-group", home.run("--json", "rebalance", "app").assertExit(4));
+        assertEquals("unbalanced", json.get("outcome").asText(), json.toString());
     }
 
     @Test
