@@ -4,7 +4,9 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.ClusterNodes;
+import dev.cachectl.redis.RedisClients;
 import dev.cachectl.util.FileLocks;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.nio.file.Path;
@@ -26,6 +28,8 @@ import java.util.stream.Collectors;
  */
 public final class ClusterRebalancer {
     private static final Duration CONNECT = Duration.ofSeconds(5);
+    /** How long a node may take to answer when a failed run looks for the one that stopped answering. */
+    private static final Duration PROBE = Duration.ofSeconds(1);
     /** Slots moved together: one cluster-config save per step for all of them, and at most this many open at once. */
     private static final int BATCH = 64;
     /** Plans made and carried out in one --apply: the first, and more while a new measurement finds a move that helps. */
@@ -52,7 +56,7 @@ public final class ClusterRebalancer {
                 Health.check(nodes, Health.openSlots(nodes), journal.leftovers());
                 return planned(cluster, nodes, request, progress).report("planned", null, null);
             } catch (JedisException e) {
-                throw lost(e);
+                throw lost(cluster, e);
             }
         }
         dev.cachectl.util.SecureFiles.ensureDir(dir);
@@ -60,7 +64,7 @@ public final class ClusterRebalancer {
                 new CachectlException(ExitCode.LOCKED, "another 'cachectl rebalance --apply' of this home is running"))) {
             return apply(cluster, request, journal, timeout, progress);
         } catch (JedisException e) {
-            throw lost(e);
+            throw lost(cluster, e);
         }
     }
 
@@ -275,10 +279,40 @@ public final class ClusterRebalancer {
         return Math.round((System.nanoTime() - startedNanos) / 1e7) / 100.0;
     }
 
-    private static CachectlException lost(JedisException e) {
-        return new CachectlException(ExitCode.FAILED, "a cluster node stopped answering during the rebalance ("
-                + CachectlException.withoutJavaNames(String.valueOf(e.getMessage())) + "); run it again to finish: "
+    /**
+     * A node that stopped answering mid-run is an unreachable instance (exit 3), named where it can be found: the
+     * nodes the cluster still lists that no longer answer a PING. Any other error from the cluster is a failure.
+     */
+    private static CachectlException lost(Endpoint cluster, JedisException e) {
+        String message = String.valueOf(e.getMessage());
+        List<String> down = notAnswering(cluster);
+        boolean lostNode = !down.isEmpty() || e instanceof JedisConnectionException || message.startsWith("CLUSTERDOWN");
+        String who = down.isEmpty() ? "a cluster node" : (down.size() == 1 ? "cluster node " : "cluster nodes ")
+                + String.join(", ", down);
+        return new CachectlException(lostNode ? ExitCode.DOWN : ExitCode.FAILED, (lostNode
+                ? who + " stopped answering during the rebalance ("
+                : "the cluster answered with an error during the rebalance (")
+                + CachectlException.withoutJavaNames(message) + "); run it again to finish: "
                 + "a slot left open is this run's own and is finished first", e);
+    }
+
+    /** HOST:PORT of every node the cluster lists (as the first seed that answers sees it) that does not answer a PING. */
+    private static List<String> notAnswering(Endpoint cluster) {
+        List<ClusterNodes.Node> known;
+        try {
+            known = ClusterNodes.fetch(cluster, PROBE);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<String> down = new ArrayList<>();
+        for (ClusterNodes.Node node : known) {
+            try (redis.clients.jedis.Jedis j = RedisClients.open(cluster.atNode(node.host(), node.port()), PROBE)) {
+                j.ping();
+            } catch (RuntimeException e) {
+                down.add(node.address());
+            }
+        }
+        return down;
     }
 
     /** A plan with what it needs to be reported; nonData: each master's used_memory beyond its keys' estimate. */

@@ -179,4 +179,27 @@ class RebalanceClusterTest {
             assertEquals("completed", report.get("outcome").asText(), report.toString());
         }
     }
+
+    @Test
+    void a_node_killed_mid_apply_is_exit_3_naming_it() throws Exception {
+        try (SkewedCluster cluster = new SkewedCluster(home, "c").load().withEmptyMaster()) {
+            CachectlProcess run = CachectlProcess.launch(home, "run.log", "rebalance", "c", "--apply",
+                    "--rate", "200kb", "--pipeline", "5");
+            Await.until(Duration.ofSeconds(60), () -> "a slot is open; log: " + run.log(),
+                    () -> !cluster.openSlots().isEmpty());
+            // the master slots are leaving (one cachectl started: the fourth is the test's own)
+            ClusterNodes.Node source = cluster.masters().stream()
+                    .filter(m -> m.port() != cluster.extraPort && m.slots().stream().anyMatch(s -> s.contains("->-")))
+                    .findFirst().orElseThrow();
+            long pid;
+            try (Jedis j = new Jedis(source.host(), source.port())) {
+                pid = Long.parseLong(j.info("server").lines().filter(l -> l.startsWith("process_id:"))
+                        .findFirst().orElseThrow().substring("process_id:".length()).trim());
+            }
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+            assertEquals(3, run.process().waitFor(), run.log());
+            assertTrue(run.log().contains(source.address() + " stopped answering"), run.log());
+        }
+    }
 }
