@@ -1,5 +1,7 @@
 package dev.cachectl.rebalance.group;
 
+import dev.cachectl.util.Sizes;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -140,9 +142,9 @@ final class GroupPlanner {
                 continue;
             }
             why.add(best > threshold
-                    ? c.name() + " (" + dev.cachectl.util.Sizes.human(c.bytes()) + ") would take " + target + " to "
+                    ? c.name() + " (" + Sizes.human(c.bytes()) + ") would take " + target + " to "
                     + percent(best) + ", past the threshold"
-                    : c.name() + " (" + dev.cachectl.util.Sizes.human(c.bytes()) + ") would leave " + target + " at "
+                    : c.name() + " (" + Sizes.human(c.bytes()) + ") would leave " + target + " at "
                     + percent(best) + ", no better than " + fullest + " is now");
         }
         return off + "; nothing can move: " + String.join("; ", why);
