@@ -19,6 +19,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -32,6 +34,8 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
     private Path root;
     private Path workDir;
     private final Map<String, String> env = new HashMap<>();
+    /** cachectl processes a test launched ({@link CachectlProcess}): ended with the test, even one that failed midway. */
+    private final List<Process> launched = new CopyOnWriteArrayList<>();
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
@@ -48,6 +52,17 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
 
     @Override
     public void afterEach(ExtensionContext context) {
+        // first: a run a failed test left going could start, move or stop servers while the home is emptied
+        for (Process p : launched) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        launched.clear();
         run("stop", "--all", "--timeout", "5s");
         for (long pid : recordedPids()) {
             // only servers: a test may have planted a stranger's pid in a state file on purpose
@@ -69,6 +84,11 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
     /** Stops what a shared home still runs and deletes it (as after each test). */
     public void close() {
         afterEach(null);
+    }
+
+    /** Records a cachectl process of this test's, to be ended after it. */
+    void launched(Process process) {
+        launched.add(process);
     }
 
     public Path root() {

@@ -62,7 +62,9 @@ public final class CachectlProcess {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().putAll(home.env());
-        return new CachectlProcess(pb.start(), log);
+        Process process = pb.start();
+        home.launched(process);
+        return new CachectlProcess(process, log);
     }
 
     public Process process() {
