@@ -18,7 +18,7 @@ public final class CheckpointFiles {
     /** Writes any checkpoint record atomically, readable by its owner only. */
     public static void write(Path file, Record checkpoint) {
         try {
-            SecureFiles.ensureDir(file.toAbsolutePath().getParent());
+            SecureFiles.createMissing(file.toAbsolutePath().getParent());
             SecureFiles.writeAtomically(file, RecordJson.write(checkpoint));
         } catch (IOException e) {
             throw new CachectlException(ExitCode.FAILED, "cannot write checkpoint " + file + ": "

@@ -41,7 +41,7 @@ final class Refusals implements AutoCloseable {
         }
         try {
             if (out == null) {
-                SecureFiles.ensureDir(file.toAbsolutePath().getParent());
+                SecureFiles.createMissing(file.toAbsolutePath().getParent());
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
                 for (UnitCopier.Refusal shown : first) {
                     line(shown);

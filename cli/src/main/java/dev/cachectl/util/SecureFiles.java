@@ -42,6 +42,26 @@ public final class SecureFiles {
         }
     }
 
+    /**
+     * Creates {@code dir} and any missing parent, each readable by its owner only, and leaves every directory
+     * that already exists as it is: for a file the user names (a {@code --checkpoint}), whose folder may be a
+     * shared one, {@code /tmp} or a project's, that {@link #ensureDir} would close to everyone else.
+     */
+    public static Path createMissing(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                if (POSIX) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     public static void writeAtomically(Path file, String content) {
         writeAtomically(file, content.getBytes(StandardCharsets.UTF_8));
     }

@@ -60,7 +60,7 @@ final class MongoVerifier {
         }
         String file = null;
         if (mismatches.size() > SHOWN) {
-            SecureFiles.ensureDir(listFile.toAbsolutePath().getParent());
+            SecureFiles.createMissing(listFile.toAbsolutePath().getParent());
             SecureFiles.writeAtomically(listFile, String.join("\n", mismatches) + "\n");
             file = listFile.toString();
         }

@@ -100,7 +100,7 @@ final class Verifier {
         String listFile = null;
         if (mismatches.size() > EXAMPLES) {
             Path file = reportDir.resolve("migrate-mismatches-" + Instant.now().toString().replace(':', '-') + ".txt");
-            SecureFiles.ensureDir(reportDir);
+            SecureFiles.createMissing(reportDir);
             SecureFiles.writeAtomically(file, String.join("\n", mismatches) + "\n");
             listFile = file.toString();
         }

@@ -51,6 +51,24 @@ class MigrateCheckpointTest {
     }
 
     @Test
+    void a_checkpoint_in_a_folder_of_the_users_leaves_the_folder_as_it_was_and_a_new_one_owner_only() throws Exception {
+        home.run("start", "src").assertOk();
+        home.run("start", "small", "--maxmemory", "2mb", "--policy", "noeviction").assertOk();
+        Faults.loadStrings(home, "src", KEYS);
+        // a shared folder such as /tmp: writing a checkpoint into it once closed it to everyone else (mode 0700)
+        Path shared = Files.createDirectory(home.workDir().resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        home.run("migrate", "src", "small", "--reader", "scan", "--threads", "1", "--checkpoint", "shared/job.json").assertExit(1);
+        assertTrue(Files.isRegularFile(shared.resolve("job.json")), "no checkpoint was saved");
+        assertEquals(01777, (int) Files.getAttribute(shared, "unix:mode") & 07777, "the folder's mode changed");
+
+        home.run("migrate", "src", "small", "--reader", "scan", "--threads", "1", "--checkpoint", "new/sub/job.json")
+                .assertExit(1);
+        assertEquals(0700, (int) Files.getAttribute(home.workDir().resolve("new/sub"), "unix:mode") & 07777);
+        assertEquals(0700, (int) Files.getAttribute(home.workDir().resolve("new"), "unix:mode") & 07777);
+    }
+
+    @Test
     void every_damaged_form_is_refused_with_exit_2_and_what_is_wrong() throws Exception {
         Path file = interruptedRun();
         byte[] original = Files.readAllBytes(file);
