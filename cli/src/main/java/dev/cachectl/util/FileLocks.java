@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -108,7 +109,9 @@ public final class FileLocks {
 
     private static Optional<Held> open(Path file, boolean transientFile, Path key) {
         try {
+            Object before = transientFile ? identity(file) : null;
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            Object opened = transientFile ? identity(file) : null;
             try {
                 SecureFiles.restrict(file);
             } catch (NoSuchFileException removed) {
@@ -125,7 +128,18 @@ public final class FileLocks {
                     if (!transientFile) {
                         return Optional.of(new Held(ch, lock, null, null, key));
                     }
-                    FileChannel namedBy = stillNamed(file, ch);
+                    FileChannel namedBy;
+                    try {
+                        namedBy = stillNamed(file, ch);
+                    } catch (IOException noRoom) {
+                        // no room for the mark (a full disk, when stopping servers matters most): what the name led
+                        // to before the open, after it and now must be one file, which only its removal and a new
+                        // file reusing its inode number in those few moments could fool
+                        namedBy = null;
+                        if (opened != null && opened.equals(identity(file)) && (before == null || before.equals(opened))) {
+                            return Optional.of(new Held(ch, lock, file, null, key));
+                        }
+                    }
                     if (namedBy != null) {
                         return Optional.of(new Held(ch, lock, file, namedBy, key));
                     }
@@ -134,6 +148,10 @@ public final class FileLocks {
                 }
             } catch (OverlappingFileLockException e) {
                 // held by this JVM under another name of the same file
+            } catch (IOException | RuntimeException e) {
+                // no descriptor left open: it would keep the file (and its lock) until the JVM ends
+                closeQuietly(ch);
+                throw e;
             }
             ch.close();
             return Optional.empty();
@@ -177,6 +195,15 @@ public final class FileLocks {
         // another file, which this JVM holds no lock on (IN_USE): closing it releases nothing of ours
         closeQuietly(named);
         return null;
+    }
+
+    /** The file {@code file} names now (device and inode), or null when there is none. */
+    private static Object identity(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException gone) {
+            return null;
+        }
     }
 
     private static void closeQuietly(FileChannel channel) {

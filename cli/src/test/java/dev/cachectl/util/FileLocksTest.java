@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +86,40 @@ class FileLocksTest {
     void a_second_thread_trying_a_held_lock_leaves_it_held_against_other_processes() throws Exception {
         // the second thread's channel, refused by the JVM, was closed: the first thread's lock went with it
         assertHeldAgainstThisProcess(dir.resolve("p.lock"), "contended");
+    }
+
+    @Test
+    void a_transient_lock_is_taken_and_released_on_a_full_disk() throws Exception {
+        // 'stop' on a full disk could not take its instance's lock: the mark that proves the lock file still has its
+        // name was written into the file, and there was no room for it
+        Path full = Files.createDirectory(dir.resolve("full"));
+        command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full.toString());
+        try {
+            try (OutputStream out = Files.newOutputStream(full.resolve("filler"))) {
+                byte[] block = new byte[4096];
+                for (int i = 0; i < 1000; i++) {
+                    out.write(block);
+                }
+                throw new AssertionError("a 64k tmpfs took 4 MB");
+            } catch (IOException noSpace) {
+                // full
+            }
+            Path file = full.resolve("x.lock");
+            try (FileLocks.Held held = FileLocks.acquireTransient(file, Duration.ZERO).orElseThrow()) {
+                assertTrue(Files.exists(file));
+            }
+            assertFalse(Files.exists(file), "the lock file outlived its holder");
+        } finally {
+            // lazily: a channel a failure left open must not keep the mount (or hide that failure)
+            command("umount", "-l", full.toString());
+        }
+    }
+
+    /** Runs a command that must succeed (mount needs root, as .ci/run, which installs packages, has). */
+    private static void command(String... args) throws Exception {
+        Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", args) + ": " + out);
     }
 
     /** A child JVM takes the lock ({@link Holder}); while it holds it, this process must not get it. */
