@@ -40,7 +40,8 @@ public final class Shell {
     private final Home home;
     private final PrintWriter out;
     private final PrintWriter err;
-    private final Parser parser = new DefaultParser();
+    /** An unclosed quote is an error in a script and a continuation line on a terminal, as in a shell: never dropped. */
+    private final Parser parser = new DefaultParser().eofOnUnclosedQuote(true);
     private volatile Thread running;
     private volatile Cancellation listening;
 

@@ -66,6 +66,15 @@ class ShellTest {
     }
 
     @Test
+    void a_script_line_with_an_unclosed_quote_is_refused_not_run() {
+        home.run("start", "src").assertOk();
+        CliResult result = home.runWithInput("status src\nstop 'src\n".getBytes(), "shell");
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("line 2: a quote is not closed"), result.toString());
+        assertTrue(home.hasState("src"), "the line with the unclosed quote ran");
+    }
+
+    @Test
     void global_options_given_to_the_shell_apply_to_each_line_unless_it_gives_its_own() throws Exception {
         Path other = Files.createDirectories(home.workDir().resolve("other-home"));
         CliResult result = home.runWithInput("status\nstatus --home other-home\n".getBytes(), "--json", "--home", "other-home", "shell")
