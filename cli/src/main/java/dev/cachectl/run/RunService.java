@@ -27,10 +27,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * command by itself (it shares our process group), and a second copy makes many programs abort
  * their own cleanup; so cachectl only keeps running until the command has exited, and forwards
  * SIGINT only when the command is still alive after a grace period (the signal was meant for us).
+ * A forwarded signal goes to the command and every process under it ({@link CommandTree}); what
+ * it reached and is still alive a while after the command exited gets SIGKILL.
  */
 public final class RunService {
     private static final Duration INT_GRACE = Duration.ofSeconds(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STRAGGLER_GRACE = Duration.ofSeconds(5);
 
     private final Lifecycle lifecycle;
 
@@ -59,7 +62,7 @@ public final class RunService {
     /** Runs the plan and returns the command's exit code (128+N when a signal N ended it). */
     public int run(Plan plan, PrintWriter err, Cancellation cancellation) {
         // signals first: one in any phase must end with the instances stopped, never with an orphan
-        AtomicReference<Process> child = new AtomicReference<>();
+        AtomicReference<CommandTree> child = new AtomicReference<>();
         AtomicReference<String> cancelled = new AtomicReference<>();
         AtomicReference<Preparation> preparing = new AtomicReference<>();
         List<StartResult> started = new ArrayList<>();
@@ -67,7 +70,7 @@ public final class RunService {
         // same Ctrl-C, may exit first) must reach passOn, not the JVM's default handler (exit 130)
         try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing))) {
             try {
-                return startAndRun(plan, child, cancelled, preparing, started);
+                return startAndRun(plan, child, cancelled, preparing, started, err);
             } finally {
                 if (!plan.keep()) {
                     stopAll(started, err);
@@ -76,8 +79,8 @@ public final class RunService {
         }
     }
 
-    private int startAndRun(Plan plan, AtomicReference<Process> child, AtomicReference<String> cancelled,
-                            AtomicReference<Preparation> preparing, List<StartResult> started) {
+    private int startAndRun(Plan plan, AtomicReference<CommandTree> child, AtomicReference<String> cancelled,
+                            AtomicReference<Preparation> preparing, List<StartResult> started, PrintWriter err) {
         Map<String, String> urls = new LinkedHashMap<>();
         java.util.Set<String> firstOfEngine = new java.util.HashSet<>();
         for (InstanceRef ref : plan.instances()) {
@@ -100,7 +103,7 @@ public final class RunService {
                 return prepared;
             }
         }
-        return runChild(plan, urls, child);
+        return runChild(plan, urls, child, err);
     }
 
     private static void checkCancelled(AtomicReference<String> cancelled) {
@@ -109,7 +112,7 @@ public final class RunService {
         }
     }
 
-    private int runChild(Plan plan, Map<String, String> urls, AtomicReference<Process> holder) {
+    private int runChild(Plan plan, Map<String, String> urls, AtomicReference<CommandTree> holder, PrintWriter err) {
         ProcessBuilder pb = new ProcessBuilder(plan.command()).inheritIO().directory(plan.workingDir().toFile());
         pb.environment().clear();
         pb.environment().putAll(plan.baseEnv());
@@ -122,20 +125,26 @@ public final class RunService {
                     // the JDK's "Cannot run program "x" (in directory …): error=2, No such file or directory"
                     + String.valueOf(e.getMessage()).replaceFirst("(?s)^.*error=\\d+, ", ""), e);
         }
-        holder.set(child);
+        CommandTree tree = new CommandTree(child);
+        holder.set(tree);
         try {
-            return child.waitFor();
+            int code = child.waitFor();
+            int killed = tree.killStragglers(STRAGGLER_GRACE);
+            if (killed > 0) {
+                err.println("cachectl: " + killed + " process(es) of the command outlived it after the signal: sent SIGKILL");
+            }
+            return code;
         } catch (InterruptedException e) {
-            child.destroy();
+            tree.send("TERM");
             Thread.currentThread().interrupt();
             throw new CachectlException(ExitCode.INTERRUPTED, "interrupted while waiting for " + plan.command().get(0));
         }
     }
 
     /** Before the command runs a signal cancels the start; once it runs, signals are passed on to it. */
-    private static void passOn(String signal, AtomicReference<Process> child, AtomicReference<String> cancelled,
+    private static void passOn(String signal, AtomicReference<CommandTree> child, AtomicReference<String> cancelled,
                                AtomicReference<Preparation> preparing) {
-        Process c = child.get();
+        CommandTree c = child.get();
         if (c == null) {
             cancelled.compareAndSet(null, signal);
             Preparation p = preparing.get();
@@ -145,15 +154,15 @@ public final class RunService {
         } else if (signal.equals("INT")) {
             forwardUnlessExited(c);
         } else {
-            send(c, signal);
+            c.send(signal);
         }
     }
 
-    private static void forwardUnlessExited(Process child) {
+    private static void forwardUnlessExited(CommandTree tree) {
         Thread waiter = new Thread(() -> {
             try {
-                if (!child.waitFor(INT_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    send(child, "INT");
+                if (!tree.command().waitFor(INT_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    tree.send("INT");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -161,26 +170,6 @@ public final class RunService {
         }, "cachectl-sigint");
         waiter.setDaemon(true);
         waiter.start();
-    }
-
-    private static void send(Process child, String signal) {
-        if (!child.isAlive()) {
-            return;
-        }
-        if (signal.equals("TERM")) {
-            child.destroy();
-            return;
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
-            // like every helper cachectl waits for, with a deadline
-            if (!kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                kill.destroyForcibly();
-                child.destroy();
-            }
-        } catch (IOException | InterruptedException e) {
-            child.destroy();
-        }
     }
 
     private void stopAll(List<StartResult> started, PrintWriter err) {

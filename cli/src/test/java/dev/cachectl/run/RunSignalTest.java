@@ -63,6 +63,34 @@ class RunSignalTest {
         assertFalse(Files.exists(home.root().resolve("instances/sig/state.json")), "instance left running");
     }
 
+    @Test
+    void sigterm_reaches_every_process_the_command_started_and_instances_are_stopped() throws Exception {
+        Process cachectl = CachectlProcess.launch(home, "cachectl.log", "run", "--with", "sig", "--", "sh", "-c",
+                "echo $$ > pids.txt; sleep 300 & echo $! >> pids.txt; echo ready > ready.txt; sleep 301").process();
+        awaitReady(cachectl);
+        List<ProcessHandle> tree = new java.util.ArrayList<>();
+        try {
+            ProcessHandle sh = ProcessHandle.of(Long.parseLong(Files.readAllLines(home.workDir().resolve("pids.txt")).get(0)))
+                    .orElseThrow();
+            tree.add(sh);
+            // sh has started both sleeps (or exec'd into the second, with the first under it)
+            Await.until(Duration.ofSeconds(20), "the sleeps never started", () -> {
+                tree.subList(1, tree.size()).clear();
+                sh.descendants().forEach(tree::add);
+                return tree.stream().flatMap(p -> p.info().arguments().stream()).flatMap(java.util.Arrays::stream)
+                        .filter(arg -> arg.equals("300") || arg.equals("301")).count() == 2;
+            });
+            kill("-TERM", Long.toString(cachectl.pid()));
+            assertTrue(cachectl.waitFor(20, TimeUnit.SECONDS), "cachectl run did not exit");
+            assertEquals(143, cachectl.exitValue());
+            Await.until(Duration.ofSeconds(10), "processes of the command outlived run: " + tree,
+                    () -> tree.stream().noneMatch(ProcessHandle::isAlive));
+            assertFalse(Files.exists(home.root().resolve("instances/sig/state.json")), "instance left running");
+        } finally {
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
     private Process launch() throws IOException {
         return CachectlProcess.launch(home, "cachectl.log", "run", "--with", "sig", "--", "sh", "-c", CHILD).process();
     }
