@@ -121,9 +121,16 @@ public final class RunService {
         try {
             child = pb.start();
         } catch (IOException e) {
-            throw new CachectlException(ExitCode.FAILED, "cannot run " + plan.command().get(0) + ": "
-                    // the JDK's "Cannot run program "x" (in directory …): error=2, No such file or directory"
-                    + String.valueOf(e.getMessage()).replaceFirst("(?s)^.*error=\\d+, ", ""), e);
+            // the JDK's "Cannot run program "x" (in directory …): error=2, No such file or directory"
+            String message = String.valueOf(e.getMessage());
+            String reason = "cannot run " + plan.command().get(0) + ": " + message.replaceFirst("(?s)^.*error=\\d+, ", "");
+            // as a shell would: 127 when there is no such command, 126 when it cannot be executed
+            int shellCode = message.contains("error=2,") ? 127 : message.contains("error=13,") ? 126 : 0;
+            if (shellCode == 0) {
+                throw new CachectlException(ExitCode.FAILED, reason, e);
+            }
+            err.println("cachectl: " + reason);
+            return shellCode;
         }
         CommandTree tree = new CommandTree(child);
         holder.set(tree);

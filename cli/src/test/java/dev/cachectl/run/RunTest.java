@@ -62,6 +62,15 @@ class RunTest {
     }
 
     @Test
+    void a_command_that_is_not_found_exits_127_and_one_that_cannot_execute_126_as_in_a_shell() {
+        CliResult missing = home.run("run", "--with", "c1", "--", "no-such-command-cachectl").assertExit(127);
+        assertTrue(missing.err().contains("cannot run no-such-command-cachectl: No such file or directory"), missing.err());
+        CliResult notExecutable = home.run("run", "--with", "c1", "--", "/etc/passwd").assertExit(126);
+        assertTrue(notExecutable.err().contains("cannot run /etc/passwd: Permission denied"), notExecutable.err());
+        assertFalse(home.hasState("c1"), "instance not stopped after the command could not run");
+    }
+
+    @Test
     void command_killed_by_a_signal_exits_128_plus_the_signal() {
         home.run("run", "--with", "c1", "--", "sh", "-c", "kill -9 $$").assertExit(137);
         assertFalse(home.hasState("c1"), "instance not stopped after the command was killed");
