@@ -3,6 +3,7 @@ package dev.cachectl.config;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cachectl.CachectlException;
 
@@ -78,9 +79,11 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
     }
 
     static Config parse(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
+            // a name or setting written twice is a mistake to point at, not one for the last to win silently (read
+            // as a tree first: the check changes how a mis-indented value reads into the settings)
+            new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).readTree(file.toFile());
             FileContent raw = yaml.readValue(file.toFile(), FileContent.class);
             if (raw == null) {
                 return new Config(Map.of(), file);

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * with it, without the names of the Java types it was being read into.
  */
 final class ConfigErrors {
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
     private static final Pattern FOUND = Pattern.compile("from (\\w+) (?:value|\")|token `JsonToken\\.(\\w+)`");
 
     private ConfigErrors() {
@@ -45,6 +46,12 @@ final class ConfigErrors {
                 return file + ", line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": "
                         + syntax(marked.getProblem() + " " + marked.getContext());
             }
+        }
+        Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (duplicate.find() && e.getLocation() != null) {
+            // the parser stands just past the second key: its line is the one to show, not that column
+            return file + ", line " + e.getLocation().getLineNr() + ": '" + duplicate.group(1)
+                    + "' is written twice at the same level: keep one";
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String path = dotted(mapping.getPath());

@@ -71,6 +71,14 @@ class ConfigErrorLocationTest {
         assertTrue(message.contains("line 3, column 5: jobs.j.nx should be true or false, but it is text"), message);
     }
 
+    @Test
+    void a_name_or_setting_written_twice_is_an_error_at_the_second() throws IOException {
+        String names = error("instances:\n  x:\n    port: 7001\n  x:\n    port: 7002\n");
+        assertTrue(names.contains("line 4: 'x' is written twice at the same level: keep one"), names);
+        String settings = error("instances:\n  x:\n    port: 7001\n    port: 7002\n");
+        assertTrue(settings.contains("line 4: 'port' is written twice"), settings);
+    }
+
     private String error(String yaml) throws IOException {
         Path file = Files.writeString(dir.resolve("cachectl.yaml"), yaml);
         CachectlException e = assertThrows(CachectlException.class, () -> Config.load(file, Map.of(), dir));
