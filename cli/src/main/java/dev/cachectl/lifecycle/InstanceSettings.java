@@ -3,8 +3,8 @@ package dev.cachectl.lifecycle;
 import dev.cachectl.CachectlException;
 import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.engine.ServerSettings;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.RecordJson;
-import dev.cachectl.util.SecureFiles;
 import dev.cachectl.util.Sizes;
 
 import java.io.IOException;
@@ -65,7 +65,7 @@ public record InstanceSettings(String engine, boolean persist, String password, 
 
     void write(Path dir) {
         try {
-            SecureFiles.writeAtomically(SecureFiles.ensureDir(dir).resolve(FILE), RecordJson.write(this));
+            FileWrites.atomically(FileWrites.ensureDir(dir, dir.resolve(FILE).toString()).resolve(FILE), RecordJson.write(this));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,7 +1,7 @@
 package dev.cachectl.lifecycle;
 
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.RecordJson;
-import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,9 +59,10 @@ public final class StateStore {
     }
 
     public void write(InstanceState state) {
-        Path dir = SecureFiles.ensureDir(home.instanceDir(state.name()));
+        Path file = home.instanceDir(state.name()).resolve(STATE_FILE);
+        FileWrites.ensureDir(file.getParent(), file.toString());
         try {
-            SecureFiles.writeAtomically(dir.resolve(STATE_FILE), RecordJson.write(state));
+            FileWrites.atomically(file, RecordJson.write(state));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,7 +12,7 @@ import dev.cachectl.engine.ServerSample;
 import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.lifecycle.Home;
 import dev.cachectl.lifecycle.Supervisor;
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -88,9 +88,9 @@ public final class MongoEngine implements Engine {
 
     @Override
     public List<String> prepare(String instance, ServerSettings spec, int port, InstanceLayout layout, ResolvedBinary binary) {
-        SecureFiles.ensureDir(layout.dataDir());
+        FileWrites.ensureDir(layout.dataDir(), layout.dataDir().toString());
         // the port, for a stop that must find the server without its state file (FolderServers)
-        SecureFiles.writeAtomically(layout.configFile(), "# written by cachectl: the instance's server listens on\nport " + port + "\n");
+        FileWrites.atomically(layout.configFile(), "# written by cachectl: the instance's server listens on\nport " + port + "\n");
         if (!MongoBinaries.EMBEDDED.equals(binary.source())) {
             MongoCommands.checkMaxmemory(spec.maxmemory(), false);
             return MongoCommands.mongod(binary.path(), port, layout.dataDir(), spec.maxmemory());

@@ -13,7 +13,7 @@ import dev.cachectl.engine.ServerSample;
 import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.lifecycle.InstanceSpec;
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.SaveMode;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -104,11 +104,11 @@ public final class RedisEngine implements Engine {
 
     @Override
     public List<String> prepare(String instance, ServerSettings settings, int port, InstanceLayout layout, ResolvedBinary binary) {
-        SecureFiles.ensureDir(layout.dataDir());
+        FileWrites.ensureDir(layout.dataDir(), layout.dataDir().toString());
         if (settings.tls()) {
             TlsMaterial.ensure(layout.tlsDir());
         }
-        SecureFiles.writeAtomically(layout.configFile(), RedisConf.render(instance, settings, port, layout));
+        FileWrites.atomically(layout.configFile(), RedisConf.render(instance, settings, port, layout));
         return List.of(binary.path().toString(), layout.configFile().toString());
     }
 
