@@ -2,8 +2,8 @@ package dev.cachectl.migrate;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.RecordJson;
-import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -15,14 +15,16 @@ public final class CheckpointFiles {
     private CheckpointFiles() {
     }
 
-    /** Writes any checkpoint record atomically, readable by its owner only. */
+    /**
+     * Writes any checkpoint record atomically, readable by its owner only; a failure ("cannot write checkpoint
+     * FILE: No space left on device") leaves the checkpoint written before intact.
+     */
     public static void write(Path file, Record checkpoint) {
         try {
-            SecureFiles.createMissing(file.toAbsolutePath().getParent());
-            SecureFiles.writeAtomically(file, RecordJson.write(checkpoint));
+            FileWrites.createMissing(file.toAbsolutePath().getParent(), "checkpoint " + file);
+            FileWrites.atomically(file, RecordJson.write(checkpoint), "checkpoint ");
         } catch (IOException e) {
-            throw new CachectlException(ExitCode.FAILED, "cannot write checkpoint " + file + ": "
-                    + (e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage())), e);
+            throw FileWrites.cannotWrite("checkpoint " + file, e);
         }
     }
 

@@ -76,6 +76,10 @@ public final class CopyRun {
     private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private UnitCheckpoint.Totals base = new UnitCheckpoint.Totals(0, 0, 0, 0);
     private volatile boolean progressPerBatch = true;
+    /** When this run last saved its checkpoint (System.nanoTime), 0 before the first save. */
+    private volatile long savedAt;
+    /** Set when a checkpoint could not be written: the run stops, and the one saved before is left as it is. */
+    private volatile boolean checkpointFailed;
 
     public CopyRun(Migration migration, ProgressListener progress) {
         this.migration = migration;
@@ -127,8 +131,9 @@ public final class CopyRun {
         double seconds = (System.nanoTime() - started) / 1e9;
         List<UnitResult> results = states.stream().map(st -> new UnitResult(st.unit, st.copied.get(), st.skipped.get(),
                 st.failed.get(), st.done())).toList();
+        boolean noCheckpoint = checkpointFailed && savedAt == 0 && previous == null;
         return migration.result(new Ended(fatal.get(), cancelled.get(), complete, previous != null, seconds,
-                complete ? null : file, results, verification, List.copyOf(notes), scanned.sum(), copied.sum(), skipped.sum(),
+                complete || noCheckpoint ? null : file, results, verification, List.copyOf(notes), scanned.sum(), copied.sum(), skipped.sum(),
                 bytes.sum(), refusals.count(), refusals.reasons(), refusals.examples(), refusals.file()));
     }
 
@@ -415,8 +420,35 @@ public final class CopyRun {
                 + "details); the checkpoint is saved, so --resume continues", e);
     }
 
+    /**
+     * Saves the checkpoint. One that cannot be written (a full disk) ends the run like a lost server: the
+     * copy stops, the summary says how far it got, and the checkpoint saved before stays for --resume; no
+     * later save is tried, so the summary names the checkpoint that is really on disk.
+     */
     private synchronized void saveCheckpoint(UnitCopier.Checkpoints store, List<UnitProgress> states) {
-        store.save(settings.checkpointFile(), states.stream().map(UnitProgress::checkpoint).toList());
+        if (checkpointFailed) {
+            return;
+        }
+        try {
+            store.save(settings.checkpointFile(), states.stream().map(UnitProgress::checkpoint).toList());
+            savedAt = System.nanoTime();
+        } catch (CachectlException e) {
+            checkpointFailed = true;
+            CachectlException stop = new CachectlException(e.exitCode(), e.getMessage() + "; " + whatStays(), e.getCause());
+            if (!fatal.compareAndSet(null, stop)) {
+                notes.add(stop.getMessage());
+            }
+        }
+    }
+
+    /** After a failed checkpoint write: which checkpoint a --resume continues from. */
+    private String whatStays() {
+        if (savedAt != 0) {
+            return String.format(java.util.Locale.ROOT, "the copy stopped, and the checkpoint saved %.1fs before stays: "
+                    + "--resume continues from it", (System.nanoTime() - savedAt) / 1e9);
+        }
+        return settings.resume() ? "the copy stopped, and the checkpoint it resumed from stays: --resume continues from it"
+                : "the copy stopped before its first checkpoint: run it again to start over";
     }
 
     private UnitCheckpoint.Totals totals() {

@@ -49,6 +49,15 @@ public final class FileWrites {
         }
     }
 
+    /** {@link SecureFiles#createMissing}, for a file the user names, its failure put as the failure to write {@code what}. */
+    public static Path createMissing(Path dir, String what) {
+        try {
+            return SecureFiles.createMissing(dir);
+        } catch (UncheckedIOException e) {
+            throw cannotWrite(what, e.getCause());
+        }
+    }
+
     /** "cannot write FILE: REASON", exit 1; {@code file}: the file as the message names it. */
     public static CachectlException cannotWrite(String file, IOException cause) {
         return new CachectlException(ExitCode.FAILED, "cannot write " + file + ": " + reason(cause), cause);
