@@ -1,9 +1,10 @@
 package dev.cachectl.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cachectl.CachectlException;
 
@@ -83,7 +84,15 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
         try {
             // a name or setting written twice is a mistake to point at, not one for the last to win silently (read
             // as a tree first: the check changes how a mis-indented value reads into the settings)
-            new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).readTree(file.toFile());
+            JsonNode tree = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                    .readTree(file.toFile());
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return new Config(Map.of(), file); // empty, or comments only: nothing configured
+            }
+            if (!tree.isObject()) {
+                throw CachectlException.usage(file + ": should be a group of 'name: value' settings (instances, categories, "
+                        + "jobs, groups), but it is " + (tree.isArray() ? "a list" : tree.isTextual() ? "text" : "a single value"));
+            }
             FileContent raw = yaml.readValue(file.toFile(), FileContent.class);
             if (raw == null) {
                 return new Config(Map.of(), file);

@@ -79,6 +79,15 @@ class ConfigErrorLocationTest {
         assertTrue(settings.contains("line 4: 'port' is written twice"), settings);
     }
 
+    @Test
+    void a_file_of_one_word_says_what_it_should_be_and_an_empty_one_configures_nothing() throws IOException {
+        String word = error("hello\n");
+        assertTrue(word.endsWith(": should be a group of 'name: value' settings (instances, categories, jobs, groups), "
+                + "but it is text"), word);
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "# nothing yet\n");
+        assertTrue(Config.load(empty, Map.of(), dir).instances().isEmpty());
+    }
+
     private String error(String yaml) throws IOException {
         Path file = Files.writeString(dir.resolve("cachectl.yaml"), yaml);
         CachectlException e = assertThrows(CachectlException.class, () -> Config.load(file, Map.of(), dir));
