@@ -101,12 +101,40 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
             if (raw.instances() != null) {
                 raw.instances().forEach((name, def) -> instances.put(name, def == null ? InstanceDefinition.empty() : def));
             }
+            instances.forEach((name, def) -> refuseServerSettingsBesideUrl(file, name, def));
             return new Config(Map.copyOf(instances), entries(file, "categories", raw.categories()),
                     entries(file, "jobs", raw.jobs()), entries(file, "groups", raw.groups()), file);
         } catch (JsonProcessingException e) {
             throw CachectlException.usage(ConfigErrors.describe(file, e));
         } catch (IOException e) {
             throw CachectlException.usage(file + ": cannot be read (" + CachectlException.withoutJavaNames(e.getMessage()) + ")");
+        }
+    }
+
+    /**
+     * An instance with a {@code url} is a server cachectl never starts: a setting for starting one beside it
+     * (port, maxmemory, …) would be ignored, so it is refused where it is written.
+     */
+    private static void refuseServerSettingsBesideUrl(Path file, String name, InstanceDefinition def) {
+        if (def.url() == null) {
+            return;
+        }
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("port", def.port());
+        server.put("maxmemory", def.maxmemory());
+        server.put("policy", def.policy());
+        server.put("persist", def.persist());
+        server.put("password", def.password());
+        server.put("idle-timeout", def.idleTimeout());
+        server.put("binary", def.binary());
+        server.put("cluster", def.cluster());
+        server.put("tls", def.tls());
+        server.values().removeIf(java.util.Objects::isNull);
+        if (!server.isEmpty()) {
+            String first = server.keySet().iterator().next();
+            throw CachectlException.usage(file + ConfigErrors.where(file, "instances", name, first) + ": instance '" + name
+                    + "' has a url and " + String.join(", ", server.keySet()) + ": a url names a server cachectl does not "
+                    + "start, so those settings would be ignored; remove them, or the url");
         }
     }
 

@@ -88,6 +88,13 @@ class ConfigErrorLocationTest {
         assertTrue(Config.load(empty, Map.of(), dir).instances().isEmpty());
     }
 
+    @Test
+    void a_setting_for_starting_a_server_beside_a_url_is_refused_not_ignored() throws IOException {
+        String message = error("instances:\n  x:\n    url: redis://127.0.0.1:6379\n    port: 7000\n    maxmemory: 1gb\n");
+        assertTrue(message.contains("line 4, column 5: instance 'x' has a url and port, maxmemory: a url names a server "
+                + "cachectl does not start"), message);
+    }
+
     private String error(String yaml) throws IOException {
         Path file = Files.writeString(dir.resolve("cachectl.yaml"), yaml);
         CachectlException e = assertThrows(CachectlException.class, () -> Config.load(file, Map.of(), dir));
