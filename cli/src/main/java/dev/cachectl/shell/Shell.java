@@ -74,7 +74,7 @@ public final class Shell {
                 continue;
             }
             if (isExit(words)) {
-                return ExitCode.DONE.code();
+                return exitCode(words);
             }
             int code = run(words, false);
             if (code != ExitCode.DONE.code()) {
@@ -87,6 +87,7 @@ public final class Shell {
     /** Reads commands on {@code terminal} until Ctrl-D or {@code exit}. */
     public int interactive(Terminal terminal, Completer completer) {
         Path history = history();
+        int leaving = ExitCode.DONE.code();
         LineReader reader = LineReaderBuilder.builder().appName("cachectl").terminal(terminal).parser(parser)
                 .completer(completer).variable(LineReader.HISTORY_FILE, history).build();
         try {
@@ -101,6 +102,7 @@ public final class Shell {
                 }
                 List<String> words = words(reader.getParsedLine().words());
                 if (isExit(words)) {
+                    leaving = exitCode(words);
                     break;
                 }
                 if (!words.isEmpty() && !line.isBlank()) {
@@ -114,7 +116,7 @@ public final class Shell {
         } finally {
             saveHistory(reader, history);
         }
-        return ExitCode.DONE.code();
+        return leaving;
     }
 
     /** One line: the words typed, with the shell's own global options the line does not override. */
@@ -166,8 +168,15 @@ public final class Shell {
         return words;
     }
 
+    /** {@code exit}, {@code quit}, or {@code exit N} with N from 0 to 255, as in a shell. */
     private static boolean isExit(List<String> words) {
-        return words.size() == 1 && (words.get(0).equals("exit") || words.get(0).equals("quit"));
+        return words.size() == 1 && (words.get(0).equals("exit") || words.get(0).equals("quit"))
+                || words.size() == 2 && words.get(0).equals("exit") && words.get(1).matches("\\d{1,3}")
+                && Integer.parseInt(words.get(1)) <= 255;
+    }
+
+    private static int exitCode(List<String> words) {
+        return words.size() == 2 ? Integer.parseInt(words.get(1)) : ExitCode.DONE.code();
     }
 
     /** "cachectl ~/.cachectl (2 running)> " */

@@ -75,6 +75,13 @@ class ShellTest {
     }
 
     @Test
+    void exit_with_a_code_ends_a_script_with_that_code() {
+        CliResult result = home.runWithInput("status\nexit 3\nstart never\n".getBytes(), "shell");
+        assertEquals(3, result.exitCode(), result.toString());
+        assertFalse(home.hasState("never"), "a line after exit ran");
+    }
+
+    @Test
     void global_options_given_to_the_shell_apply_to_each_line_unless_it_gives_its_own() throws Exception {
         Path other = Files.createDirectories(home.workDir().resolve("other-home"));
         CliResult result = home.runWithInput("status\nstatus --home other-home\n".getBytes(), "--json", "--home", "other-home", "shell")
