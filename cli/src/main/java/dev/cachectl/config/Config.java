@@ -1,9 +1,10 @@
 package dev.cachectl.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cachectl.CachectlException;
@@ -82,16 +83,14 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
     static Config parse(Path file) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
-            // a name or setting written twice is a mistake to point at, not one for the last to win silently (read
-            // as a tree first: the check changes how a mis-indented value reads into the settings)
-            JsonNode tree = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-                    .readTree(file.toFile());
-            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            JsonToken first = readThrough(file);
+            if (first == null) {
                 return new Config(Map.of(), file); // empty, or comments only: nothing configured
             }
-            if (!tree.isObject()) {
+            if (first != JsonToken.START_OBJECT) {
                 throw CachectlException.usage(file + ": should be a group of 'name: value' settings (instances, categories, "
-                        + "jobs, groups), but it is " + (tree.isArray() ? "a list" : tree.isTextual() ? "text" : "a single value"));
+                        + "jobs, groups), but it is " + (first == JsonToken.START_ARRAY ? "a list"
+                        : first == JsonToken.VALUE_STRING ? "text" : "a single value"));
             }
             FileContent raw = yaml.readValue(file.toFile(), FileContent.class);
             if (raw == null) {
@@ -108,6 +107,22 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
             throw CachectlException.usage(ConfigErrors.describe(file, e));
         } catch (IOException e) {
             throw CachectlException.usage(file + ": cannot be read (" + CachectlException.withoutJavaNames(e.getMessage()) + ")");
+        }
+    }
+
+    /**
+     * Reads the file's tokens through once, so that a name or setting written twice is a mistake pointed at, not
+     * one for the last to win silently; its first token, null when it holds none. (Detection on the mapping read
+     * itself would change how a mis-indented value reads, and its message.)
+     */
+    private static JsonToken readThrough(Path file) throws IOException {
+        try (JsonParser parser = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
+                .createParser(file.toFile())) {
+            JsonToken first = parser.nextToken();
+            while (parser.nextToken() != null) {
+                // to the end: a duplicate anywhere throws
+            }
+            return first;
         }
     }
 

@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -157,8 +156,7 @@ public final class FileLocks {
             return Optional.empty();
         } catch (IOException e) {
             // the home is not writable, or full: a problem of the machine, said as one, not as a bug
-            throw CachectlException.failed("cannot open lock file " + file + " ("
-                    + (e instanceof AccessDeniedException ? "permission denied" : e.getMessage()) + ")", e);
+            throw CachectlException.failed("cannot open lock file " + file + " (" + FileWrites.reason(e) + ")", e);
         }
     }
 

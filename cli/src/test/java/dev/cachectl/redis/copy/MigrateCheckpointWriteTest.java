@@ -3,6 +3,7 @@ package dev.cachectl.redis.copy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.Faults;
 import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.util.Json;
@@ -39,13 +40,7 @@ class MigrateCheckpointWriteTest {
     @Timeout(120)
     void a_checkpoint_that_cannot_be_written_stops_the_run_with_its_summary_and_resume_finishes() throws Exception {
         home.run("start", "src", "dst").assertOk();
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < KEYS; i++) {
-                p.set("k:" + i, "value-" + i);
-            }
-            p.sync();
-        }
+        Faults.loadStrings(home, "src", KEYS);
         Path dir = home.workDir().resolve("ckpt");
         Path file = dir.resolve("job.json");
         CachectlProcess run = CachectlProcess.launch(home, "migrate.log", "migrate", "src", "dst", "--reader", "scan",

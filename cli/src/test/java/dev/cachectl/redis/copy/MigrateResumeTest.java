@@ -34,13 +34,7 @@ class MigrateResumeTest {
 
     private void prepare() {
         home.run("start", "src", "dst").assertOk();
-        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
-            var p = src.pipelined();
-            for (int i = 0; i < KEYS; i++) {
-                p.set("k:" + i, "value-" + i);
-            }
-            p.sync();
-        }
+        Faults.loadStrings(home, "src", KEYS);
     }
 
     /** A slow run (rate-limited) that is well under way: some keys copied and a checkpoint written. */
