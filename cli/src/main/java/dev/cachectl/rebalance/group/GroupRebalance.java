@@ -30,6 +30,7 @@ public final class GroupRebalance {
     public static final double DEFAULT_THRESHOLD = 0.8;
     public static final double DEFAULT_TOLERANCE = 0.25;
     public static final int DEFAULT_SAMPLES = 100;
+    private static final String WAY_OUT = "; add an instance to the group, raise a maxmemory, or unpin a category";
 
     private final Config config;
     private final InstanceCatalog catalog;
@@ -105,19 +106,10 @@ public final class GroupRebalance {
         unfinished.forEach(m -> notes.add("the move of " + m.category().name() + " from " + m.from() + " to " + m.to()
                 + " did not finish; " + (request.action() == GroupRequest.Action.apply ? "finishing it first"
                 : "--apply finishes it first")));
-        for (GroupPlanner.Instance i : loads) {
-            double after = (double) plan.usedAfter().get(i.name()) / i.max();
-            // with no move at all, the outcome line says why nothing can move
-            if (after > threshold && !plan.moves().isEmpty()) {
-                notes.add(i.name() + " stays past the threshold (" + percent(after) + " of " + Sizes.human(i.max())
-                        + "): no unpinned category fits elsewhere; add an instance to the group or raise its maxmemory");
-            }
-        }
-
         List<GroupReport.Move> moves = new ArrayList<>();
-        // nothing can move, yet an instance is past the threshold or the spread is past the tolerance: the group
-        // is not balanced, which is a partial result (exit 4), as status --check says of it
-        String stuck = plan.moves().isEmpty() ? GroupPlanner.stuck(loads, measured, plan, threshold, tolerance) : null;
+        // an instance past the threshold or a spread past the tolerance that the plan leaves (no move at all, or
+        // moves that are not enough): the group is not balanced, a partial result (exit 4), as status --check says
+        String stuck = GroupPlanner.stuck(loads, measured, plan, threshold, tolerance);
         String outcome = plan.moves().isEmpty() ? (stuck == null ? "balanced" : "unbalanced") : "planned";
         ExitCode exit = stuck == null ? ExitCode.DONE : ExitCode.PARTIAL;
         if (request.action() == GroupRequest.Action.apply && !plan.moves().isEmpty()) {
@@ -185,10 +177,19 @@ public final class GroupRebalance {
         }
         switch (r.outcome()) {
             case "balanced" -> lines.add("nothing to move: every instance is under the threshold and within the tolerance");
-            case "unbalanced" -> lines.add("not balanced: " + r.unbalancedBecause()
-                    + "; add an instance to the group, raise a maxmemory, or unpin a category");
-            case "planned" -> lines.add("run `" + command + " --apply` to carry it out");
-            default -> lines.add("layout recorded in " + r.layoutFile() + " (warm --category writes there; see --show)");
+            case "unbalanced" -> lines.add("not balanced: " + r.unbalancedBecause() + WAY_OUT);
+            case "planned" -> {
+                if (r.unbalancedBecause() != null) {
+                    lines.add("not balanced even after these moves: " + r.unbalancedBecause() + WAY_OUT);
+                }
+                lines.add("run `" + command + " --apply` to carry it out");
+            }
+            default -> {
+                if (r.outcome().equals("completed") && r.unbalancedBecause() != null) {
+                    lines.add("not balanced after these moves: " + r.unbalancedBecause() + WAY_OUT);
+                }
+                lines.add("layout recorded in " + r.layoutFile() + " (warm --category writes there; see --show)");
+            }
         }
         return lines;
     }

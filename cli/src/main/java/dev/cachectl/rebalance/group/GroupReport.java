@@ -8,7 +8,9 @@ import java.util.List;
  *
  * @param outcome balanced (nothing to move), unbalanced (nothing can move, yet an instance is past the threshold or
  *                the spread past the tolerance; exit 4), planned, completed, partial, interrupted, failed, or shown
- * @param unbalancedBecause with outcome unbalanced: which instance is off and why no category can move; else null
+ * @param unbalancedBecause when the group stays unbalanced after the plan (outcome unbalanced, or planned or completed
+ *                          with moves that are not enough; exit 4): which instance is off and why nothing more can
+ *                          move; else null
  */
 public record GroupReport(String group, String action, String outcome, int exitCode, Double threshold, Double tolerance,
                           List<Instance> instances, List<Category> categories, List<Move> moves, String layoutFile,

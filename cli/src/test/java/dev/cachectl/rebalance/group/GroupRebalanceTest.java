@@ -108,6 +108,31 @@ class GroupRebalanceTest {
     }
 
     @Test
+    void moves_that_leave_an_instance_past_its_threshold_are_carried_out_and_the_run_is_partial() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG);
+        home.run("start", "primary", "secondary").assertOk();
+        // primary past 50% on its pinned auth keys alone; order can move, and is not enough
+        load(home.port("primary"), "auth:", 4500, "v".repeat(1000));
+        load(home.port("primary"), "order:", 500, "v".repeat(1000));
+
+        CliResult plan = home.run("rebalance", "app").assertExit(4);
+        assertTrue(plan.out().contains("move order (500 keys"), plan.toString());
+        assertTrue(plan.out().contains("not balanced even after these moves: primary is past the threshold"), plan.toString());
+        assertTrue(plan.out().contains("every category on primary is pinned (auth)"), plan.toString());
+        assertEquals(500, count(home.port("primary"), "order:"), "a plan moves nothing");
+
+        JsonNode json = JsonSchemaTest.valid("rebalance-group", home.run("--json", "rebalance", "app", "--apply").assertExit(4));
+        assertEquals("completed", json.get("outcome").asText(), json.toString());
+        assertEquals("completed", json.at("/moves/0/outcome").asText(), json.toString());
+        assertTrue(json.get("unbalanced_because").asText().startsWith("primary is past the threshold"), json.toString());
+        assertEquals(0, count(home.port("primary"), "order:"));
+        assertEquals(500, count(home.port("secondary"), "order:"));
+
+        CliResult after = home.run("rebalance", "app", "--apply").assertExit(4);
+        assertTrue(after.out().contains("not balanced: primary is past the threshold"), "nothing left to move: " + after);
+    }
+
+    @Test
     void a_spread_past_the_tolerance_that_no_move_narrows_is_not_balanced() throws IOException {
         Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG.replace("threshold: 50%", "threshold: 80%"));
         home.run("start", "primary", "secondary").assertOk();
