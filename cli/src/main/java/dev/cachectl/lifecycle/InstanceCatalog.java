@@ -70,12 +70,20 @@ public final class InstanceCatalog {
 
     /** An external instance: its engine is its URL's, which an {@code engine:} beside the URL must agree with. */
     private static InstanceRef.External external(String name, String declaredEngine, String url, String origin) {
-        Engine engine = Engines.of(url);
+        Engine engine;
+        Endpoint endpoint;
+        try {
+            engine = Engines.of(url);
+            endpoint = engine.parse(url);
+        } catch (CachectlException e) {
+            // a URL from the environment or the config file: say which variable or file gave it
+            throw new CachectlException(e.exitCode(), origin + ": instance '" + name + "': " + e.getMessage(), e);
+        }
         if (declaredEngine != null && !Engines.named(declaredEngine.toLowerCase(Locale.ROOT)).equals(engine)) {
             throw CachectlException.usage(origin + ": instance '" + name + "' has engine " + declaredEngine
                     + " but its URL " + Endpoint.redact(url) + " is a " + engine.name() + " URL");
         }
-        return new InstanceRef.External(name, engine.name(), engine.parse(url), origin);
+        return new InstanceRef.External(name, engine.name(), endpoint, origin);
     }
 
     /**

@@ -49,6 +49,18 @@ class ExternalInstanceTest {
     }
 
     @Test
+    void a_malformed_url_in_the_environment_or_the_config_names_where_it_came_from() throws java.io.IOException {
+        home.env().put("REDIS_FOO_URL", "garbage");
+        CliResult env = home.run("status", "foo").assertExit(2);
+        assertTrue(env.err().startsWith("cachectl: REDIS_FOO_URL: instance 'foo': unsupported URL scheme"), env.toString());
+
+        java.nio.file.Files.writeString(home.workDir().resolve("cachectl.yaml"),
+                "instances:\n  bar: { url: \"redis://127.0.0.1:notaport\" }\n");
+        CliResult config = home.run("status", "bar").assertExit(2);
+        assertTrue(config.err().contains("cachectl.yaml: instance 'bar': port 'notaport'"), config.toString());
+    }
+
+    @Test
     void start_of_an_external_url_with_a_wrong_password_says_authentication_failed() {
         home.run("start", "backing", "--password", "right-Pw-1").assertOk();
         home.env().put("REDIS_URL", "redis://:wrong-Pw-2@127.0.0.1:" + home.port("backing"));
