@@ -249,7 +249,26 @@ public final class RedisClients {
         if (!endpoint.tls() && (cause.contains("Connection reset") || cause.contains("Unexpected end of stream"))) {
             return " (if it serves TLS, use rediss://)";
         }
+        // a plain server reads a TLS hello as the start of a command line and waits for its end: the handshake
+        // times out; asked in plain text, it answers
+        if (endpoint.tls() && cause.contains("timed out") && answersPlainText(endpoint)) {
+            return " (it answers without TLS: use redis://)";
+        }
         return "";
+    }
+
+    /** Whether a Redis server answers a plain-text PING on the endpoint's port, within a second. */
+    private static boolean answersPlainText(Endpoint endpoint) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(endpoint.host(), endpoint.port()), 1000);
+            socket.setSoTimeout(1000);
+            socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            int first = socket.getInputStream().read();
+            // +PONG, or -NOAUTH from a server with a password
+            return first == '+' || first == '-';
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static String rootMessage(Throwable e) {

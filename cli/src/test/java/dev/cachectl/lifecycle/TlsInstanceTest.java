@@ -86,6 +86,13 @@ class TlsInstanceTest {
     }
 
     @Test
+    void a_tls_url_for_a_plain_text_server_says_to_use_redis() {
+        home.run("start", "plain").assertOk();
+        CliResult r = home.run("status", "rediss://127.0.0.1:" + home.port("plain")).assertExit(3);
+        assertTrue(r.out().contains("it answers without TLS: use redis://"), r.toString());
+    }
+
+    @Test
     void tls_with_cluster_is_refused() {
         CliResult result = home.run("start", "shard", "--cluster", "3", "--tls").assertExit(2);
         assertTrue(result.err().contains("--tls with --cluster is not supported"), result.toString());
