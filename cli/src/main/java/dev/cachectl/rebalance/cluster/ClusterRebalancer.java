@@ -352,14 +352,14 @@ public final class ClusterRebalancer {
                     stoppedBecause, code.code());
         }
 
-        /** Largest master's estimated bytes ÷ the mean, as measured. */
+        /** How far the fullest master is past its weighted share, as measured (see {@link #imbalance}). */
         double imbalanceBefore() {
-            return ratio(masters.stream().map(Plan::bytes).toList());
+            return imbalance(masters);
         }
 
-        /** Largest master's estimated bytes ÷ the mean once {@code made} are made. */
+        /** The same once {@code made} are made. */
         double imbalanceAfter(List<Planner.Move> made) {
-            return ratio(after(made).stream().map(Plan::bytes).toList());
+            return imbalance(after(made));
         }
 
         /** The masters with their slots once {@code made} are made. */
@@ -395,9 +395,23 @@ public final class ClusterRebalancer {
             return m.slots().stream().mapToLong(SlotLoad::keys).sum();
         }
 
-        private static double ratio(List<Long> bytes) {
-            double mean = bytes.stream().mapToLong(Long::longValue).average().orElse(0);
-            return mean <= 0 ? 1.0 : Math.round(bytes.stream().mapToLong(Long::longValue).max().orElse(0) / mean * 1000) / 1000.0;
+        /**
+         * The largest of the masters' estimated bytes ÷ their weighted share of the total (a master being drained has no
+         * share, and is left out): largest ÷ mean when no weight is given and nothing is drained. 1.0 for no data.
+         */
+        private static double imbalance(List<Planner.Master> ms) {
+            double weights = ms.stream().filter(m -> !m.drain()).mapToDouble(Planner.Master::weight).sum();
+            double total = ms.stream().mapToLong(Plan::bytes).sum();
+            if (weights <= 0 || total <= 0) {
+                return 1.0;
+            }
+            double worst = 0;
+            for (Planner.Master m : ms) {
+                if (!m.drain() && m.weight() > 0) {
+                    worst = Math.max(worst, bytes(m) / (total * m.weight() / weights));
+                }
+            }
+            return Math.round(worst * 1000) / 1000.0;
         }
 
         /** Moves between the same two masters in one row, their slots as ranges. */

@@ -37,8 +37,9 @@ public record RebalanceReport(String target, String by, double threshold, Measur
     /**
      * What --apply did, over all its passes (a pass makes one plan's moves; another follows, up to
      * {@code ClusterRebalancer.MAX_PASSES}, while a new measurement finds a move that helps). bytes_moved: MEMORY
-     * USAGE of the keys moved. imbalance: largest master's estimated bytes ÷ the mean, as the planner measures
-     * them: before, and measured again after the moves.
+     * USAGE of the keys moved. imbalance: the largest of the masters' estimated bytes ÷ their weighted share of the
+     * total (largest ÷ mean without weights; a master being drained left out), as the planner measures them:
+     * before, and measured again after the moves.
      */
     public record Applied(int slotsMoved, long keysMoved, long bytesMoved, long chunkedKeys, int leftoversFinished,
                           int passes, double seconds, double imbalanceBefore, double imbalanceAfter, Verification verification) {
