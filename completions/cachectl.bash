@@ -437,7 +437,7 @@ function _picocli_cachectl_run() {
 
   local commands=""
   local flag_opts="'--keep' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--with' '--warm' '--wait' '--config' '--home' '--progress'"
+  local arg_opts="'--with' '--warm' '--wait' '--kill-after' '--config' '--home' '--progress'"
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
@@ -450,6 +450,9 @@ function _picocli_cachectl_run() {
       return
       ;;
     '--wait')
+      return
+      ;;
+    '--kill-after')
       return
       ;;
     '--config')

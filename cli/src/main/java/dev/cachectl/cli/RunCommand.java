@@ -44,6 +44,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "How long to wait for each server to answer, or each cluster to be ready (default: 10s, 30s for a cluster).")
     Duration wait;
 
+    @Option(names = "--kill-after", paramLabel = "DURATION",
+            description = "After passing SIGTERM or SIGHUP on, how long the command may keep running before it and every"
+                    + " process under it get SIGKILL (default: 5s; 0s: never).")
+    Duration killAfter;
+
     @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments, after '--'.")
     List<String> command;
 
@@ -55,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
         RunService.Preparation warmUp = warm.isEmpty() ? null : new WarmBeforeRun(ctx, warm, names.get(0),
                 top.progressListener(spec.commandLine().getErr()), new Output(spec.commandLine(), top), spec.commandLine().getErr());
         RunService.Plan plan = new RunService.Plan(refs, command, keep, wait, ctx.environment().variables(),
-                ctx.environment().workingDir(), warmUp);
+                ctx.environment().workingDir(), warmUp, killAfter);
         return new RunService(ctx.lifecycle()).run(plan, spec.commandLine().getErr(), top.cancellation());
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class CommandTree {
     private final Process command;
     private final Set<ProcessHandle> signalled = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean escalating = new java.util.concurrent.atomic.AtomicBoolean();
 
     CommandTree(Process command) {
         this.command = command;
@@ -53,6 +54,30 @@ final class CommandTree {
         } catch (IOException | InterruptedException e) {
             tree.forEach(ProcessHandle::destroy);
         }
+    }
+
+    /**
+     * Unless the command has exited within {@code grace}, SIGKILL to it and every process under it, then
+     * {@code killed}; in the background, once however many signals ask for it.
+     */
+    void killIfAlive(Duration grace, Runnable killed) {
+        if (!escalating.compareAndSet(false, true)) {
+            return;
+        }
+        Thread watch = new Thread(() -> {
+            try {
+                if (!command.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    List<ProcessHandle> tree = parentsFirst(command.toHandle());
+                    signalled.addAll(tree);
+                    tree.forEach(ProcessHandle::destroyForcibly);
+                    killed.run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cachectl-kill-after");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     /**

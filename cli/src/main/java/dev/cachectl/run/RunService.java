@@ -9,6 +9,7 @@ import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.StartResult;
 import dev.cachectl.lifecycle.StopResult;
+import dev.cachectl.util.Durations;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,14 +42,26 @@ public final class RunService {
         this.lifecycle = lifecycle;
     }
 
+    /**
+     * What to run and how. {@code killAfter}: how long the command may outlive a SIGTERM or SIGHUP passed on to it
+     * before its whole tree gets SIGKILL (null: {@link #KILL_AFTER}; zero: never), so that a command that ignores
+     * the signal cannot keep run, and the instances it stops at the end, waiting until a supervisor kills run itself.
+     */
     public record Plan(List<InstanceRef> instances, List<String> command, boolean keep, Duration readyWait,
-                       Map<String, String> baseEnv, Path workingDir, Preparation preparation) {
+                       Map<String, String> baseEnv, Path workingDir, Preparation preparation, Duration killAfter) {
 
         public Plan(List<InstanceRef> instances, List<String> command, boolean keep, Duration readyWait,
                     Map<String, String> baseEnv, Path workingDir) {
-            this(instances, command, keep, readyWait, baseEnv, workingDir, null);
+            this(instances, command, keep, readyWait, baseEnv, workingDir, null, null);
+        }
+
+        Duration killAfterOrDefault() {
+            return killAfter == null ? KILL_AFTER : killAfter;
         }
     }
+
+    /** The default of {@code --kill-after}: within the 10 s that docker stop and many CI runners give before their own SIGKILL. */
+    public static final Duration KILL_AFTER = Duration.ofSeconds(5);
 
     /** Work between the start of the instances and the command, such as warming a cache ({@code run --warm}). */
     public interface Preparation {
@@ -68,7 +81,8 @@ public final class RunService {
         List<StartResult> started = new ArrayList<>();
         // the handlers stay until the instances are stopped: a signal the JVM delivers late (the child, sent the
         // same Ctrl-C, may exit first) must reach passOn, not the JVM's default handler (exit 130)
-        try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing))) {
+        try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing,
+                plan.killAfterOrDefault(), err))) {
             try {
                 return startAndRun(plan, child, cancelled, preparing, started, err);
             } finally {
@@ -150,7 +164,7 @@ public final class RunService {
 
     /** Before the command runs a signal cancels the start; once it runs, signals are passed on to it. */
     private static void passOn(String signal, AtomicReference<CommandTree> child, AtomicReference<String> cancelled,
-                               AtomicReference<Preparation> preparing) {
+                               AtomicReference<Preparation> preparing, Duration killAfter, PrintWriter err) {
         CommandTree c = child.get();
         if (c == null) {
             cancelled.compareAndSet(null, signal);
@@ -162,6 +176,13 @@ public final class RunService {
             forwardUnlessExited(c);
         } else {
             c.send(signal);
+            if (!killAfter.isZero()) {
+                c.killIfAlive(killAfter, () -> {
+                    err.println("cachectl: the command was still running " + Durations.format(killAfter) + " after SIG" + signal
+                            + ": sent SIGKILL to it and every process under it (--kill-after)");
+                    err.flush();
+                });
+            }
         }
     }
 

@@ -91,6 +91,21 @@ class RunSignalTest {
         }
     }
 
+    @Test
+    void a_command_that_ignores_sigterm_gets_sigkill_after_kill_after_and_instances_are_stopped() throws Exception {
+        // the trap is inherited by the loop's sleeps: nothing of the tree ends on SIGTERM
+        Process cachectl = CachectlProcess.launch(home, "cachectl.log", "run", "--with", "sig", "--kill-after", "1s", "--",
+                "sh", "-c", "trap '' TERM; echo ready > ready.txt; while :; do sleep 0.05; done").process();
+        awaitReady(cachectl);
+        long sent = System.nanoTime();
+        kill("-TERM", Long.toString(cachectl.pid()));
+        assertTrue(cachectl.waitFor(20, TimeUnit.SECONDS), "cachectl run waited on a command that ignores SIGTERM");
+        assertTrue(System.nanoTime() - sent >= Duration.ofSeconds(1).toNanos(), "SIGKILL came before --kill-after");
+        assertEquals(137, cachectl.exitValue(), log());
+        assertTrue(log().contains("the command was still running 1s after SIGTERM: sent SIGKILL"), log());
+        assertFalse(Files.exists(home.root().resolve("instances/sig/state.json")), "instance left running");
+    }
+
     private Process launch() throws IOException {
         return CachectlProcess.launch(home, "cachectl.log", "run", "--with", "sig", "--", "sh", "-c", CHILD).process();
     }
