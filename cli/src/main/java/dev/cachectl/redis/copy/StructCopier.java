@@ -1,10 +1,8 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.util.KeyText;
 import redis.clients.jedis.commands.JedisBinaryCommands;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -98,24 +96,9 @@ public final class StructCopier {
 
     /** A key for a message: as text when it is printable UTF-8, else with \xNN escapes like redis-cli. */
     public static String quoted(byte[] key) {
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(key)).toString();
-            if (text.codePoints().noneMatch(Character::isISOControl)) {
-                return "'" + text + "'";
-            }
-        } catch (CharacterCodingException e) {
-            // escaped below
-        }
-        StringBuilder s = new StringBuilder("\"");
-        for (byte b : key) {
-            if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
-                s.append((char) b);
-            } else {
-                s.append(String.format("\\x%02x", b & 0xff));
-            }
-        }
-        return s.append('"').toString();
+        String readable = KeyText.readable(key);
+        // plain text between single quotes; the rest is already between double ones, escaped
+        return readable.startsWith("\"") ? readable : "'" + readable + "'";
     }
 
     static byte[] bytes(String s) {

@@ -1,5 +1,7 @@
 package dev.cachectl.status.analyze;
 
+import dev.cachectl.util.KeyText;
+
 import java.nio.charset.StandardCharsets;
 
 /** A key's namespace: its prefix up to the {@code depth}-th delimiter, as a pattern ({@code user:*}). */
@@ -26,7 +28,7 @@ final class Namespaces {
                 i = end - 1;
             }
         }
-        return end < 0 ? NONE : new String(key, 0, end, StandardCharsets.UTF_8) + "*";
+        return end < 0 ? NONE : KeyText.readable(key, end) + "*";
     }
 
     private boolean matches(byte[] key, int at) {

@@ -1,6 +1,7 @@
 package dev.cachectl.status.analyze;
 
-import java.nio.charset.StandardCharsets;
+import dev.cachectl.util.KeyText;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ final class ShardTally {
     }
 
     private Analysis.BigKey bigKey(Candidate c) {
-        return new Analysis.BigKey(new String(c.key(), StandardCharsets.UTF_8), server, db, c.type(), c.memory(),
+        return new Analysis.BigKey(KeyText.readable(c.key()), server, db, c.type(), c.memory(),
                 c.elements() < 0 ? null : c.elements(), c.ttlMillis() < 0 ? null : (c.ttlMillis() + 999) / 1000);
     }
 

@@ -18,6 +18,16 @@ class NamespacesTest {
         assertEquals("région/*", of("/", 3, "région/é"));
     }
 
+    @Test
+    void a_namespace_that_is_not_plain_text_is_quoted_and_escaped_byte_by_byte() {
+        Namespaces ns = new Namespaces(":", 1);
+        assertEquals("\"a\\x0ab:\"*", ns.of("a\nb:1".getBytes(StandardCharsets.UTF_8)), "one line");
+        assertEquals("\"\\xff:\"*", ns.of(new byte[]{(byte) 0xff, ':', '1'}));
+        assertEquals("\"\\xfe:\"*", ns.of(new byte[]{(byte) 0xfe, ':', '1'}), "two prefixes that are not UTF-8 stay apart");
+        assertEquals("\"\\x22q:\"*", ns.of("\"q:1".getBytes(StandardCharsets.UTF_8)),
+                "a key that starts with a quote cannot read as an escaped one");
+    }
+
     private static String of(String delimiter, int depth, String key) {
         return new Namespaces(delimiter, depth).of(key.getBytes(StandardCharsets.UTF_8));
     }
