@@ -164,8 +164,8 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
         List<String> notes = ended.notes();
         if (previous != null && previous.targets().isEmpty()) {
             notes = new ArrayList<>(notes);
-            notes.add("the checkpoint is older than recording the target's run id, so a restart of the target since "
-                    + "(keys lost) could not be checked: --verify quick would show it");
+            notes.add("the checkpoint was written by an older cachectl, which did not record the target's run id: "
+                    + "whether the target restarted since (and lost keys) could not be checked; --verify quick would show it");
         }
         MigrationSummary summary = new MigrationSummary(plan.source().toString(), plan.target().toString(), end.outcome(),
                 false, ended.resumed(), reader, c.scanned.sum(), copied, c.skippedExisting.sum(), c.expired.sum(), c.failed.sum(),
