@@ -31,6 +31,11 @@ public final class FileWrites {
         atomically(file, content, "");
     }
 
+    /** {@code what}: how the message names the file ("group layout "), empty for none. */
+    public static void atomically(Path file, String content, String what) {
+        atomically(file, content.getBytes(StandardCharsets.UTF_8), what);
+    }
+
     /** {@code what}: how the message names the file ("checkpoint "), empty for none. */
     public static void atomically(Path file, byte[] content, String what) {
         try {

@@ -4,8 +4,8 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.config.CategoryDefinition;
 import dev.cachectl.config.Config;
 import dev.cachectl.config.GroupDefinition;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.Json;
-import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,13 +62,17 @@ public record GroupLayout(String group, Map<String, String> categories, Map<Stri
         return new GroupLayout(group, categories, next, java.time.Instant.now().toString());
     }
 
+    /**
+     * Replaces the recorded layout whole; a failure ("cannot write group layout FILE: No space left on device",
+     * exit 1) leaves the one before intact, and the rebalance stops there.
+     */
     public void save(Path home) {
         Path file = file(home, group);
-        SecureFiles.ensureDir(file.getParent());
+        FileWrites.ensureDir(file.getParent(), "group layout " + file);
         try {
-            SecureFiles.writeAtomically(file, Json.MAPPER.writeValueAsString(this));
+            FileWrites.atomically(file, Json.MAPPER.writeValueAsString(this), "group layout ");
         } catch (IOException e) {
-            throw CachectlException.failed(file + ": cannot be written (" + CachectlException.withoutJavaNames(e.getMessage()) + ")");
+            throw FileWrites.cannotWrite("group layout " + file, e);
         }
     }
 

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -171,6 +172,23 @@ class GroupRebalanceTest {
         JsonNode recorded = Json.MAPPER.readTree(home.root().resolve("groups/app.json").toFile());
         assertEquals("secondary", recorded.at("/categories/order").asText(), recorded.toString());
         assertTrue(recorded.get("moving").isEmpty(), recorded.toString());
+    }
+
+    @Test
+    void a_layout_that_cannot_be_written_stops_the_apply_before_any_key_moves_in_one_line() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG);
+        home.run("start", "primary", "secondary").assertOk();
+        load(home.port("primary"), "auth:", 1200, "v".repeat(1000));
+        load(home.port("primary"), "order:", 3000, "v".repeat(1000));
+        Path groups = Files.writeString(home.root().resolve("groups"), "a file where the layouts' folder goes");
+
+        CliResult r = home.run("rebalance", "app", "--apply").assertExit(1);
+
+        assertEquals(List.of("cachectl: cannot write group layout " + groups.resolve("app.json") + ": " + groups
+                + " exists and is not a folder"), r.err().lines().toList(), r.toString());
+        assertEquals(3000, count(home.port("primary"), "order:"), "a move whose layout cannot be recorded never starts");
+        assertEquals(0, count(home.port("secondary"), "order:"));
+        assertEquals("a file where the layouts' folder goes", Files.readString(groups));
     }
 
     @Test
