@@ -6,6 +6,7 @@ import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.ClusterNodes;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.util.FileLocks;
+import dev.cachectl.util.FileWrites;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -59,7 +60,7 @@ public final class ClusterRebalancer {
                 throw lost(cluster, e);
             }
         }
-        dev.cachectl.util.SecureFiles.ensureDir(dir);
+        FileWrites.ensureDir(dir, "rebalance lock " + dir.resolve("cluster.lock"));
         try (FileLocks.Held lock = FileLocks.tryAcquire(dir.resolve("cluster.lock")).orElseThrow(() ->
                 new CachectlException(ExitCode.LOCKED, "another 'cachectl rebalance --apply' of this home is running"))) {
             return apply(cluster, request, journal, timeout, progress);

@@ -1,7 +1,7 @@
 package dev.cachectl.rebalance.cluster;
 
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.Json;
-import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,13 +60,17 @@ final class Journal {
         }
     }
 
+    /**
+     * Written before the first move it names: a failure ("cannot write rebalance journal FILE: No space left on
+     * device", exit 1) stops the run before it opens a slot that a later run could not tell for its own.
+     */
     void record(String cluster, List<Step> steps) {
-        SecureFiles.ensureDir(dir);
         Path file = dir.resolve(System.currentTimeMillis() + "-" + ProcessHandle.current().pid() + ".intent.json");
+        FileWrites.ensureDir(dir, "rebalance journal " + file);
         try {
-            SecureFiles.writeAtomically(file, Json.MAPPER.writeValueAsBytes(new Intent(cluster, steps)));
+            FileWrites.atomically(file, Json.MAPPER.writeValueAsBytes(new Intent(cluster, steps)), "rebalance journal ");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw FileWrites.cannotWrite("rebalance journal " + file, e);
         }
     }
 

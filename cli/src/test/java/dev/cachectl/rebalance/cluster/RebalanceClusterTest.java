@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RebalanceClusterTest {
@@ -153,6 +157,28 @@ class RebalanceClusterTest {
                 assertTrue(refused.err().contains("slot " + slot + " is open"), refused.toString());
                 j.clusterSetSlotStable(slot);
             }
+        }
+    }
+
+    @Test
+    void a_journal_that_cannot_be_written_stops_the_apply_before_any_slot_moves_in_one_line() throws Exception {
+        try (SkewedCluster cluster = new SkewedCluster(home, "c").load().withEmptyMaster()) {
+            long keys = cluster.keys();
+            Path journals = Files.createDirectories(home.root().resolve("rebalance")).resolve("cluster");
+            Files.writeString(journals, "a file where the journals' folder goes");
+
+            CliResult r = home.run("rebalance", "c", "--apply").assertExit(1);
+
+            List<String> errors = r.err().lines().filter(l -> l.startsWith("cachectl:")).toList();
+            assertEquals(1, errors.size(), r.toString());
+            assertTrue(errors.get(0).matches("cachectl: cannot write rebalance journal " + Pattern.quote(journals.toString())
+                    + "/[0-9-]+\\.intent\\.json: " + Pattern.quote(journals.toString()) + " exists and is not a folder"), r.toString());
+            assertFalse(r.err().contains("--verbose"), r.toString());
+            assertTrue(cluster.openSlots().isEmpty(), cluster.openSlots().toString());
+            try (Jedis extra = new Jedis("127.0.0.1", cluster.extraPort)) {
+                assertEquals(0, extra.dbSize(), "a move whose journal cannot be written never starts");
+            }
+            assertEquals(keys, cluster.keys());
         }
     }
 
