@@ -7,7 +7,7 @@ import com.mongodb.client.MongoCursor;
 import dev.cachectl.CachectlException;
 import dev.cachectl.migrate.CopySummary;
 import dev.cachectl.migrate.CopyUnit;
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -60,8 +60,8 @@ final class MongoVerifier {
         }
         String file = null;
         if (mismatches.size() > SHOWN) {
-            SecureFiles.createMissing(listFile.toAbsolutePath().getParent());
-            SecureFiles.writeAtomically(listFile, String.join("\n", mismatches) + "\n");
+            FileWrites.createMissing(listFile.toAbsolutePath().getParent(), "mismatch list " + listFile);
+            FileWrites.atomically(listFile, String.join("\n", mismatches) + "\n", "mismatch list ");
             file = listFile.toString();
         }
         return new CopySummary.Verification(plan.verify(), checked, mismatches.size(),

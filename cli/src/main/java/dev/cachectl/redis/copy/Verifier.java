@@ -4,7 +4,7 @@ import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
 import dev.cachectl.redis.RedisClients;
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 import redis.clients.jedis.AbstractPipeline;
 import dev.cachectl.redis.ConnectionLoss;
 import redis.clients.jedis.Jedis;
@@ -100,8 +100,8 @@ final class Verifier {
         String listFile = null;
         if (mismatches.size() > EXAMPLES) {
             Path file = reportDir.resolve("migrate-mismatches-" + Instant.now().toString().replace(':', '-') + ".txt");
-            SecureFiles.createMissing(reportDir);
-            SecureFiles.writeAtomically(file, String.join("\n", mismatches) + "\n");
+            FileWrites.createMissing(reportDir, "mismatch list " + file);
+            FileWrites.atomically(file, String.join("\n", mismatches) + "\n", "mismatch list ");
             listFile = file.toString();
         }
         return new MigrationSummary.Verification(plan.verify().name(), checked, mismatches.size(),

@@ -370,6 +370,25 @@ class MongoMigrateTest {
     }
 
     @Test
+    void a_mismatch_list_that_cannot_be_written_is_one_line_and_exit_1() throws IOException {
+        var users = source.getDatabase("shop").getCollection("users");
+        var there = target.getDatabase("shop").getCollection("users");
+        for (int i = 0; i < 20; i++) {
+            users.insertOne(new Document("_id", i).append("n", i));
+            there.insertOne(new Document("_id", i).append("n", "there before"));
+        }
+        // the list goes under HOME/migrate when there are more than 10; the checkpoint elsewhere
+        Path lists = Files.writeString(home.root().resolve("migrate"), "a file where the lists' folder goes");
+        CliResult r = migrate("--skip-existing", "--verify", "full", "--progress", "none",
+                "--checkpoint", home.workDir().resolve("job.json").toString()).assertExit(1);
+        List<String> err = r.err().lines().toList();
+        assertEquals(1, err.size(), r.toString());
+        assertTrue(err.get(0).startsWith("cachectl: cannot write mismatch list " + lists.resolve("verify-")), r.toString());
+        assertTrue(err.get(0).endsWith(".txt: " + lists + " exists and is not a folder"), r.toString());
+        assertEquals("a file where the lists' folder goes", Files.readString(lists));
+    }
+
+    @Test
     void quick_verify_of_a_collection_no_bigger_than_its_sample_checks_every_document() throws IOException {
         var users = source.getDatabase("shop").getCollection("users");
         List<Document> docs = new ArrayList<>();

@@ -15,9 +15,13 @@ import redis.clients.jedis.params.XAddParams;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -189,6 +193,27 @@ class MigrateTest {
         assertEquals(2, verification.get("mismatches").asLong(), result.toString());
         String examples = verification.get("examples").toString();
         assertTrue(examples.contains("k:7: value differs") && examples.contains("k:9: TTL"), examples);
+    }
+
+    @Test
+    void a_mismatch_list_that_cannot_be_written_is_one_line_and_exit_1() throws IOException {
+        startBoth();
+        load("src", 100, 0);
+        try (Jedis dst = redis("dst", 0)) {
+            for (int i = 0; i < 30; i++) {
+                dst.set("k:" + i, "there before");
+            }
+        }
+        // the list goes under HOME/migrate when there are more than 20; the checkpoint elsewhere
+        Path lists = Files.writeString(home.root().resolve("migrate"), "a file where the lists' folder goes");
+        CliResult result = home.run("migrate", "src", "dst", "--skip-existing", "--verify", "full", "--progress", "none",
+                "--checkpoint", home.workDir().resolve("job.json").toString()).assertExit(1);
+        List<String> err = result.err().lines().toList();
+        assertEquals(1, err.size(), result.toString());
+        assertTrue(err.get(0).matches("cachectl: cannot write mismatch list " + Pattern.quote(lists.toString())
+                + "/migrate-mismatches-[^/]+\\.txt: " + Pattern.quote(lists.toString()) + " exists and is not a folder"),
+                result.toString());
+        assertEquals("a file where the lists' folder goes", Files.readString(lists));
     }
 
     @Test
