@@ -39,8 +39,8 @@ public final class Analyses {
             }
             try {
                 Analysis analysis = analyzer.analyze(endpoint.get());
-                kept.keep(ref.name(), analysis);
                 analyses.put(ref.name(), analysis);
+                keep(kept, ref.name(), analysis, problems);
             } catch (CachectlException e) {
                 if (e.exitCode() == dev.cachectl.ExitCode.INTERRUPTED) {
                     throw e;
@@ -49,6 +49,18 @@ public final class Analyses {
             }
         }
         return analyses;
+    }
+
+    /**
+     * The analysis kept for the exports: one that cannot be written is named to {@code problems} and the analysis
+     * shown all the same, as what it keeps only feeds {@code cachectl_namespace_memory_bytes}.
+     */
+    private static void keep(LastAnalyses kept, String name, Analysis analysis, BiConsumer<String, String> problems) {
+        try {
+            kept.keep(name, analysis);
+        } catch (CachectlException e) {
+            problems.accept(name, "the analysis of " + name + " is shown but not kept for status --prometheus: " + e.getMessage());
+        }
     }
 
     /** An external instance's engine, a managed one's as its state says while it runs (start --engine), else the config's. */

@@ -2,11 +2,10 @@ package dev.cachectl.status.analyze;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cachectl.status.prometheus.NamespaceMemory;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.Json;
-import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,15 +26,19 @@ public final class LastAnalyses implements NamespaceMemory {
         this.dir = home.resolve("analysis");
     }
 
-    /** Keeps {@code analysis} as the last one of {@code instance}, replacing the one before. */
+    /**
+     * Keeps {@code analysis} as the last one of {@code instance}, replacing the one before; a failure
+     * ("cannot write last analysis FILE: No space left on device") leaves the one before intact.
+     */
     public void keep(String instance, Analysis analysis) {
         Map<String, Long> bytes = new LinkedHashMap<>();
         analysis.namespaces().forEach(g -> bytes.put(g.name(), g.memory()));
+        Path file = dir.resolve(instance + ".json");
         try {
-            SecureFiles.ensureDir(dir);
-            SecureFiles.writeAtomically(dir.resolve(instance + ".json"), Json.MAPPER.writeValueAsBytes(bytes));
+            FileWrites.ensureDir(dir, "last analysis " + file);
+            FileWrites.atomically(file, Json.MAPPER.writeValueAsBytes(bytes), "last analysis ");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the analysis of " + instance + " in " + dir + ": " + e.getMessage(), e);
+            throw FileWrites.cannotWrite("last analysis " + file, e);
         }
     }
 

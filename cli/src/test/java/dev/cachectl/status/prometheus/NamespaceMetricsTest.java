@@ -7,8 +7,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,5 +43,20 @@ class NamespaceMetricsTest {
         Double small = m.get("cachectl_namespace_memory_bytes{instance=cache,namespace=small:*}");
         assertTrue(big != null && small != null, result.out());
         assertTrue(big > 300 * 2000 && big > 10 * small, result.out());
+    }
+
+    @Test
+    void an_analysis_that_cannot_be_kept_is_shown_with_a_warning_and_exit_0() throws Exception {
+        home.run("start", "cache").assertOk();
+        try (Jedis jedis = new Jedis("127.0.0.1", home.port("cache"))) {
+            jedis.set("big:1", "x".repeat(2000));
+        }
+        Path kept = Files.writeString(home.root().resolve("analysis"), "a file where the analyses' folder goes");
+
+        CliResult result = home.run("status", "cache", "--analyze", "--full").assertOk();
+
+        assertTrue(result.out().contains("big:*"), "the analysis is shown all the same: " + result);
+        assertEquals(List.of("the analysis of cache is shown but not kept for status --prometheus: cannot write last analysis "
+                + kept.resolve("cache.json") + ": " + kept + " exists and is not a folder"), result.err().lines().toList(), result.toString());
     }
 }
