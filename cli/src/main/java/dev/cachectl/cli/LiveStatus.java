@@ -15,7 +15,7 @@ import dev.cachectl.status.prometheus.MetricsServer;
 import dev.cachectl.status.analyze.LastAnalyses;
 import dev.cachectl.status.prometheus.NamespaceMemory;
 import dev.cachectl.status.prometheus.PrometheusFormat;
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -89,12 +89,16 @@ final class LiveStatus {
         return report.exitCode().code();
     }
 
-    /** Atomically, and readable by others: node_exporter usually runs as a user of its own. */
+    /**
+     * Atomically, and readable by others: node_exporter usually runs as a user of its own. The file is what the
+     * command was run for: one that cannot be written ("cannot write metrics file FILE: No space left on device")
+     * is exit 1, and the file before it stays whole.
+     */
     private static void writeFile(Path file, String text) {
         if (file.getParent() != null && !Files.isDirectory(file.toAbsolutePath().getParent())) {
             throw new CachectlException(ExitCode.USAGE, "--prometheus-file " + file + ": no such directory");
         }
-        SecureFiles.writeAtomically(file, text);
+        FileWrites.atomically(file, text, "metrics file ");
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (IOException | UnsupportedOperationException e) {

@@ -8,6 +8,7 @@ import redis.clients.jedis.Jedis;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -115,6 +116,20 @@ class PrometheusTest {
         assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         try (Stream<Path> files = Files.list(home.workDir())) {
             assertEquals(1, files.filter(p -> p.getFileName().toString().contains("cachectl.prom")).count(),
+                    "a temporary file was left next to it");
+        }
+    }
+
+    @Test
+    void a_prometheus_file_that_cannot_be_written_is_one_line_and_exit_1() throws Exception {
+        home.run("start", "cache").assertOk();
+        Path file = Files.createDirectory(home.workDir().resolve("cachectl.prom")); // a folder that is not empty in its place
+        Files.writeString(file.resolve("in-the-way"), "x");
+        CliResult result = home.run("status", "cache", "--prometheus-file", "cachectl.prom").assertExit(1);
+        assertEquals(List.of("cachectl: cannot write metrics file " + file + ": Is a directory"), result.err().lines().toList(),
+                result.toString());
+        try (Stream<Path> files = Files.list(home.workDir())) {
+            assertEquals(List.of(file), files.filter(p -> p.getFileName().toString().contains("cachectl.prom")).toList(),
                     "a temporary file was left next to it");
         }
     }
