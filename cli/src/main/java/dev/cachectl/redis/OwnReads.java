@@ -1,8 +1,8 @@
 package dev.cachectl.redis;
 
 import dev.cachectl.util.FileLocks;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.RecordJson;
-import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,9 +42,13 @@ public final class OwnReads {
         if (hits == 0 && misses == 0 || runId == null) {
             return;
         }
-        SecureFiles.ensureDir(file.getParent());
-        Path lock = file.resolveSibling(".own-reads.lock");
-        Optional<FileLocks.Held> held = FileLocks.acquire(lock, LOCK_WAIT);
+        Optional<FileLocks.Held> held;
+        try {
+            FileWrites.ensureDir(file.getParent(), file.toString());
+            held = FileLocks.acquire(file.resolveSibling(".own-reads.lock"), LOCK_WAIT);
+        } catch (RuntimeException e) {
+            return; // a home we cannot write: bookkeeping only, the copy itself is not at stake
+        }
         if (held.isEmpty()) {
             return; // another run holds it for longer than a write takes: a stuck process; never block a copy on it
         }
@@ -61,7 +65,7 @@ public final class OwnReads {
                 }
             }
             entries.add(new Entry(server, runId, h, m));
-            SecureFiles.writeAtomically(file, RecordJson.write(new Ledger(entries)));
+            FileWrites.atomically(file, RecordJson.write(new Ledger(entries)));
         } catch (IOException | RuntimeException e) {
             // bookkeeping only: the copy itself is not at stake
         }

@@ -144,4 +144,20 @@ class OwnReadsTest {
         assertEquals(2, status.get("hits").asLong(), "a new run id starts from zero: " + status);
         assertEquals(1, status.get("misses").asLong(), status.toString());
     }
+
+    @Test
+    void a_ledger_that_cannot_be_written_never_fails_the_copy() throws Exception {
+        home.run("start", "src", "dst").assertOk();
+        Faults.loadStrings(home, "src", KEYS);
+        // folders that are not empty where the ledger and its lock go: neither can be opened, even by root
+        for (String name : new String[] {"own-reads.json", ".own-reads.lock"}) {
+            Files.createFile(Files.createDirectory(home.root().resolve(name)).resolve("in-the-way"));
+        }
+        var result = home.run("migrate", "src", "dst", "--reader", "scan", "--progress", "none").assertOk();
+        assertTrue(result.err().startsWith("migrate completed: 100 copied") && !result.err().contains("cachectl:"),
+                result.toString());
+        try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            assertEquals(KEYS, dst.dbSize());
+        }
+    }
 }
