@@ -5,7 +5,7 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.util.ChildProcess;
 import dev.cachectl.util.Durations;
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,8 +122,8 @@ final class RedisBinaries {
             lines.removeIf(line -> line.endsWith(key));
             lines.add(stamp + "\t" + version + key);
             try {
-                SecureFiles.ensureDir(file.getParent());
-                SecureFiles.writeAtomically(file, String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n");
+                FileWrites.ensureDir(file.getParent(), file.toString());
+                FileWrites.atomically(file, String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n");
             } catch (RuntimeException e) {
                 // a home we cannot write: the next start probes again
             }
@@ -171,11 +171,13 @@ final class RedisBinaries {
     /**
      * The marker file holds the SHA-256 of the jar's copy, written only after the extracted file
      * matched it; every later use re-hashes the extracted file against the marker, which catches a
-     * damaged binary without reading the jar again.
+     * damaged binary without reading the jar again. A binary that cannot be written is the start's
+     * failure ("cannot write bundled redis-server FILE: No space left on device"); a marker that
+     * cannot be written is not: the binary was checked, and the next start extracts it again.
      */
     static Path extract(String resource, Path binDir) {
-        SecureFiles.ensureDir(binDir);
         Path target = binDir.resolve(resource);
+        FileWrites.ensureDir(binDir, "bundled redis-server " + target);
         Path marker = binDir.resolve(resource + ".sha256");
         try {
             if (Files.isRegularFile(target) && Files.isExecutable(target) && Files.isRegularFile(marker)) {
@@ -187,20 +189,35 @@ final class RedisBinaries {
             String expected = sha256OfResource(resource);
             // a unique name, so two first runs extracting at once do not write into each other
             Path tmp = Files.createTempFile(binDir, "." + resource, ".tmp");
-            try (InputStream in = open(resource)) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                try (InputStream in = open(resource)) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+                if (!expected.equals(sha256(tmp))) {
+                    throw CachectlException.failed("extracting the bundled redis-server to " + binDir
+                            + " produced a corrupt file (disk full?)");
+                }
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                deleteQuietly(tmp); // gone once moved; else a half-written copy would stay on a full disk
             }
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
-            if (!expected.equals(sha256(tmp))) {
-                Files.deleteIfExists(tmp);
-                throw CachectlException.failed("extracting the bundled redis-server to " + binDir
-                        + " produced a corrupt file (disk full?)");
+            try {
+                FileWrites.atomically(marker, expected + "  " + resource + "\n");
+            } catch (CachectlException e) {
+                // only spares the next start the extraction: it finds no marker and extracts again
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            SecureFiles.writeAtomically(marker, expected + "  " + resource + "\n");
             return target;
         } catch (IOException e) {
-            throw CachectlException.failed("cannot extract the bundled redis-server into " + binDir + ": " + e.getMessage());
+            throw FileWrites.cannotWrite("bundled redis-server " + target, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the failure that brought us here is the one to report
         }
     }
 

@@ -2,6 +2,7 @@ package dev.cachectl.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -69,6 +73,27 @@ class BundledBinaryTest {
         assertEquals(recordedChecksum(), sha256(binary), "the damaged binary was not replaced");
         assertEquals(sha256OfResource(), sha256(binary));
         assertBundledServerAnswers("second");
+    }
+
+    @Test
+    void a_binary_that_cannot_be_extracted_is_one_line_and_exit_1() throws Exception {
+        Path bin = Files.writeString(home.root().resolve("bin"), "a file where the binaries' folder goes");
+        CliResult result = home.run("start", "emb").assertExit(1);
+        assertEquals(List.of("cachectl: cannot write bundled redis-server " + binary + ": " + bin + " exists and is not a folder"),
+                result.err().lines().toList(), result.toString());
+        assertFalse(home.hasState("emb"), "a failed start leaves no state");
+    }
+
+    @Test
+    void a_marker_that_cannot_be_written_does_not_stop_the_start() throws Exception {
+        Files.createFile(Files.createDirectories(marker).resolve("in-the-way")); // a folder that is not empty in its place
+        home.run("start", "emb").assertOk();
+        assertBundledServerAnswers("emb");
+        assertEquals(sha256OfResource(), sha256(binary));
+        try (Stream<Path> left = Files.list(binary.getParent())) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                    "a temporary file was left behind");
+        }
     }
 
     private void assertBundledServerAnswers(String name) throws Exception {
