@@ -6,7 +6,6 @@ import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.RecordJson;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,8 +32,7 @@ public final class CheckpointFiles {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new CachectlException(ExitCode.FAILED, "the copy finished, but its checkpoint " + file
-                    + " cannot be removed (" + (e instanceof AccessDeniedException ? "permission denied" : "I/O error")
-                    + "): remove it by hand", e);
+                    + " cannot be removed (" + FileWrites.reason(e) + "): remove it by hand", e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -78,6 +79,9 @@ public final class FileWrites {
         }
         if (e instanceof FileAlreadyExistsException f) {
             return f.getFile() + " exists and is not a folder";
+        }
+        if (e instanceof DirectoryNotEmptyException f) {
+            return f.getFile() + " is a folder that is not empty";
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason(); // the file named is our temporary one: the message names the real one

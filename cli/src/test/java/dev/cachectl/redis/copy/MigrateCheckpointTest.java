@@ -2,6 +2,8 @@ package dev.cachectl.redis.copy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cachectl.CachectlException;
+import dev.cachectl.migrate.CheckpointFiles;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Faults;
@@ -19,6 +21,7 @@ import java.util.function.Consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A checkpoint is checked field by field and by its checksum before a resume trusts it. */
@@ -66,6 +69,16 @@ class MigrateCheckpointTest {
                 .assertExit(1);
         assertEquals(0700, (int) Files.getAttribute(home.workDir().resolve("new/sub"), "unix:mode") & 07777);
         assertEquals(0700, (int) Files.getAttribute(home.workDir().resolve("new"), "unix:mode") & 07777);
+    }
+
+    @Test
+    void a_checkpoint_that_cannot_be_removed_says_why_as_the_system_does() throws Exception {
+        Path file = Files.createDirectory(home.workDir().resolve("job.json")); // a folder that is not empty in its place
+        Files.createFile(file.resolve("in-the-way"));
+        CachectlException e = assertThrows(CachectlException.class, () -> CheckpointFiles.delete(file));
+        assertEquals(1, e.exitCode().code());
+        assertEquals("the copy finished, but its checkpoint " + file + " cannot be removed (" + file
+                + " is a folder that is not empty): remove it by hand", e.getMessage());
     }
 
     @Test
