@@ -1,8 +1,6 @@
 package dev.cachectl.migrate;
 
-import dev.cachectl.CachectlException;
-import dev.cachectl.ExitCode;
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -41,7 +39,7 @@ final class Refusals implements AutoCloseable {
         }
         try {
             if (out == null) {
-                SecureFiles.createMissing(file.toAbsolutePath().getParent());
+                FileWrites.createMissing(file.toAbsolutePath().getParent(), "the list of refused documents " + file);
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
                 for (UnitCopier.Refusal shown : first) {
                     line(shown);
@@ -49,7 +47,7 @@ final class Refusals implements AutoCloseable {
             }
             line(r);
         } catch (IOException e) {
-            throw new CachectlException(ExitCode.FAILED, "cannot write the list of refused documents to " + file, e);
+            throw FileWrites.cannotWrite("the list of refused documents " + file, e);
         }
     }
 
@@ -80,7 +78,7 @@ final class Refusals implements AutoCloseable {
             try {
                 out.close();
             } catch (IOException e) {
-                throw new CachectlException(ExitCode.FAILED, "cannot finish the list of refused documents in " + file, e);
+                throw FileWrites.cannotWrite("the list of refused documents " + file, e);
             }
         }
     }

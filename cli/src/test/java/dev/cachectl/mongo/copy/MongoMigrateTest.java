@@ -322,6 +322,31 @@ class MongoMigrateTest {
     }
 
     @Test
+    void a_list_of_refused_documents_that_cannot_be_written_is_one_line_and_exit_1() throws IOException {
+        var users = source.getDatabase("shop").getCollection("users");
+        for (int i = 0; i < 30; i++) {
+            users.insertOne(new Document("_id", "u" + i).append("email", "e" + i));
+        }
+        var there = target.getDatabase("shop").getCollection("users");
+        there.createIndex(new Document("email", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+        for (int i = 0; i < 15; i++) {
+            there.insertOne(new Document("_id", "other" + i).append("email", "e" + i));
+        }
+        // past the 10 refusals the summary shows, the list goes under HOME/migrate; the checkpoint elsewhere
+        Path lists = Files.writeString(home.root().resolve("migrate"), "a file where the lists' folder goes");
+        CliResult r = home.run("migrate", "src", "dst", "--threads", "1", "--batch", "4", "--progress", "none",
+                "--checkpoint", home.workDir().resolve("job.json").toString()).assertExit(1);
+        // the summary of what was copied and the checkpoint to resume from, then why the run stopped, in one line
+        List<String> err = r.err().lines().toList();
+        assertTrue(err.get(0).startsWith("migrate failed: 15 copied"), r.toString());
+        assertTrue(r.err().contains("checkpoint saved: " + home.workDir().resolve("job.json")), r.toString());
+        String last = err.get(err.size() - 1);
+        assertTrue(last.startsWith("cachectl: cannot write the list of refused documents " + lists + "/refused-"), r.toString());
+        assertTrue(last.endsWith(lists + " exists and is not a folder"), r.toString());
+        assertFalse(r.err().contains("--verbose"), r.toString());
+    }
+
+    @Test
     void documents_the_target_refuses_are_counted_and_listed_with_their_id() throws IOException {
         var users = source.getDatabase("shop").getCollection("users");
         for (int i = 0; i < 30; i++) {
