@@ -101,6 +101,23 @@ class MongoMigrateTest {
         target.close();
     }
 
+    /**
+     * 30 users on the source; the target already has a user holding e0..e14 under other ids, behind a unique
+     * index, so it refuses 15 of them. Returns the target's collection.
+     */
+    private com.mongodb.client.MongoCollection<Document> refusingTarget() {
+        var users = source.getDatabase("shop").getCollection("users");
+        for (int i = 0; i < 30; i++) {
+            users.insertOne(new Document("_id", "u" + i).append("email", "e" + i));
+        }
+        var there = target.getDatabase("shop").getCollection("users");
+        there.createIndex(new Document("email", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+        for (int i = 0; i < 15; i++) {
+            there.insertOne(new Document("_id", "other" + i).append("email", "e" + i));
+        }
+        return there;
+    }
+
     private CliResult migrate(String... more) {
         List<String> args = new ArrayList<>(List.of("--json", "migrate", "src", "dst"));
         args.addAll(List.of(more));
@@ -323,15 +340,7 @@ class MongoMigrateTest {
 
     @Test
     void a_list_of_refused_documents_that_cannot_be_written_is_one_line_and_exit_1() throws IOException {
-        var users = source.getDatabase("shop").getCollection("users");
-        for (int i = 0; i < 30; i++) {
-            users.insertOne(new Document("_id", "u" + i).append("email", "e" + i));
-        }
-        var there = target.getDatabase("shop").getCollection("users");
-        there.createIndex(new Document("email", 1), new com.mongodb.client.model.IndexOptions().unique(true));
-        for (int i = 0; i < 15; i++) {
-            there.insertOne(new Document("_id", "other" + i).append("email", "e" + i));
-        }
+        refusingTarget();
         // past the 10 refusals the summary shows, the list goes under HOME/migrate; the checkpoint elsewhere
         Path lists = Files.writeString(home.root().resolve("migrate"), "a file where the lists' folder goes");
         CliResult r = home.run("migrate", "src", "dst", "--threads", "1", "--batch", "4", "--progress", "none",
@@ -348,16 +357,7 @@ class MongoMigrateTest {
 
     @Test
     void documents_the_target_refuses_are_counted_and_listed_with_their_id() throws IOException {
-        var users = source.getDatabase("shop").getCollection("users");
-        for (int i = 0; i < 30; i++) {
-            users.insertOne(new Document("_id", "u" + i).append("email", "e" + i));
-        }
-        // the target already has a user holding e0..e14 under other ids, behind a unique index
-        var there = target.getDatabase("shop").getCollection("users");
-        there.createIndex(new Document("email", 1), new com.mongodb.client.model.IndexOptions().unique(true));
-        for (int i = 0; i < 15; i++) {
-            there.insertOne(new Document("_id", "other" + i).append("email", "e" + i));
-        }
+        var there = refusingTarget();
         CliResult r = migrate("--threads", "2", "--batch", "4").assertExit(4);
         JsonNode s = json(r);
         assertEquals("partial", s.get("outcome").asText());
