@@ -67,6 +67,10 @@ class ExternalOnlyTest {
         home.run("run", "--with", "secondary", "--", "sh", "-c", "test \"$REDIS_URL\" = \"$REDIS_SECONDARY_URL\"").assertOk();
         CliResult start = home.run("start", "primary").assertOk();
         assertTrue(start.err().contains("external"), start.toString());
+        // by its own name, a server started here before the switch is one without a URL: refused, though it runs
+        CliResult byName = home.run("migrate", "src", "secondary").assertExit(3);
+        assertTrue(byName.err().contains("no URL for instance 'src', and servers are managed outside here"), byName.toString());
+        assertTrue(home.run("status", "src").out().contains(" up "), "status still shows it");
 
         try (Jedis redis = new Jedis("127.0.0.1", home.port("dst"))) {
             assertEquals("v1", redis.get("k1"));
