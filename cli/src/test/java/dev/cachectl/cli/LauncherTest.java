@@ -173,6 +173,57 @@ class LauncherTest {
         assertEquals(List.of("status.classlist", "cachectl.classlist"), Files.readAllLines(dumps));
     }
 
+    @Test
+    void a_signal_during_the_first_runs_dump_ends_the_launcher_without_running_the_command_or_leaving_files() throws Exception {
+        launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
+        Path target = copy.resolve("cli/target");
+        Files.writeString(target.resolve("cachectl.classlist"), "java/lang/Object\n");
+        // a java whose dump writes its file and then takes its time; any other run notes that it ran
+        Path jdk = Files.createDirectories(copy.resolve("jdk/bin"));
+        Files.writeString(jdk.resolve("java"), """
+                #!/bin/bash
+                for a in "$@"; do case $a in -XX:SharedArchiveFile=*) archive=${a#*=} ;; esac; done
+                if [[ " $* " == *" -Xshare:dump "* ]]; then : >"$archive"; exec sleep 60; fi
+                echo ran
+                """);
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwx------"));
+        for (String[] signal : new String[][] {{"TERM", "143"}, {"INT", "130"}}) {
+            // SIGINT at its default disposition: a test JVM started from a background shell inherits it ignored
+            ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,TERM", copy.resolve("scripts/cachectl").toString(),
+                    "--version")
+                    .directory(copy.toFile()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().keySet().removeIf(k -> k.startsWith("CACHECTL_"));
+            pb.environment().put("PATH", copy.resolve("bin") + ":/usr/bin:/bin");
+            pb.environment().put("JAVA_HOME", copy.resolve("jdk").toString());
+            Process launcher = pb.start();
+            try {
+                dev.cachectl.testing.Await.until(java.time.Duration.ofSeconds(20), "the dump never started", () -> {
+                    try (Stream<Path> files = Files.list(target)) {
+                        return files.anyMatch(f -> f.toString().endsWith(".partial"));
+                    }
+                });
+                assertEquals(0, new ProcessBuilder("kill", "-" + signal[0], Long.toString(launcher.pid())).start().waitFor());
+                assertTrue(launcher.waitFor(10, TimeUnit.SECONDS), "SIG" + signal[0] + " did not end the launcher");
+                String output = new String(launcher.getInputStream().readAllBytes());
+                assertEquals(Integer.parseInt(signal[1]), launcher.exitValue(), output);
+                assertFalse(output.contains("ran"), "the command ran after SIG" + signal[0] + ": " + output);
+                try (Stream<Path> files = Files.list(target)) {
+                    assertEquals(List.of(), files.map(f -> f.getFileName().toString())
+                            .filter(f -> f.endsWith(".partial") || f.endsWith(".failed") || f.endsWith(".jsa")).toList(),
+                            "a dump cut short leaves no file, and no mark that would stop the next run from dumping");
+                }
+                try (Stream<ProcessHandle> dumps = ProcessHandle.allProcesses()) {
+                    assertFalse(dumps.anyMatch(ph -> ph.info().commandLine().orElse("").equals("sleep 60")
+                            && ph.parent().map(pa -> pa.pid() == launcher.pid()).orElse(true)), "the dump outlived the launcher");
+                }
+            } finally {
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+            }
+        }
+    }
+
     private record Result(int code, String out, String err) {
         /** The exit code and stdout expected, and never an escape sequence on stderr. */
         Result assertEnded(int expectedCode, String expectedOut) {
