@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Crontab {
     public static final String VARIABLE = "CACHECTL_CRONTAB";
-    private static final long DEADLINE_SECONDS = 30;
+    /** How long one {@code crontab -l} or {@code crontab -} may take; tests shorten it. */
+    static volatile Duration deadline = Duration.ofSeconds(30);
 
     private final Path program;
     private final Map<String, String> env;
@@ -92,6 +95,24 @@ public final class Crontab {
     private record Ran(int code, byte[] out, String err) {
     }
 
+    /**
+     * SIGKILL to the helper and every process under it (a wrapper script's {@code sleep}, an editor), as
+     * {@code run} ends its command's tree: the whole tree is read first, parents before children, because once
+     * a parent dies its children move to init and can no longer be found from the helper.
+     */
+    private static void killTree(Process helper) {
+        List<ProcessHandle> tree = new ArrayList<>(List.of(helper.toHandle()));
+        for (int i = 0; i < tree.size(); i++) {
+            tree.get(i).children().forEach(tree::add);
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
+        try {
+            helper.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private Ran run(byte[] input, String argument) {
         Path in = null;
         Path out = null;
@@ -106,9 +127,18 @@ public final class Crontab {
             pb.environment().clear();
             pb.environment().putAll(env);
             Process p = pb.start();
-            if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw CachectlException.failed(program + " " + argument + " did not finish within " + DEADLINE_SECONDS + " s");
+            Duration limit = deadline;
+            boolean finished;
+            try {
+                finished = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                killTree(p);
+                throw e;
+            }
+            if (!finished) {
+                killTree(p);
+                throw CachectlException.failed(program + " " + argument + " did not finish within " + limit.toSeconds()
+                        + " s (it was stopped, with every process it had started)");
             }
             return new Ran(p.exitValue(), Files.readAllBytes(out), new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
         } catch (IOException e) {

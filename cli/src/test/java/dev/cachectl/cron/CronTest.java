@@ -1,7 +1,9 @@
 package dev.cachectl.cron;
 
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Processes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -191,6 +194,34 @@ class CronTest {
         home.env().put("PATH", "/usr/bin:/bin");
         CliResult noLauncher = home.run("cron").assertExit(2);
         assertTrue(noLauncher.err().contains("--launcher PATH"), noLauncher.toString());
+    }
+
+    @Test
+    void a_crontab_that_hangs_is_stopped_at_the_deadline_with_every_process_it_started() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), JOBS);
+        // the helper, a shell under it and a sleep under that, each noting its pid
+        Path pids = home.workDir().resolve("hanging.pids");
+        home.env().put("HANGING_PIDS", pids.toString());
+        Path hanging = script("hanging-crontab", """
+                #!/bin/sh
+                echo $$ >> "$HANGING_PIDS"
+                sh -c 'echo $$ >> "$HANGING_PIDS"; sleep 600 & echo $! >> "$HANGING_PIDS"; wait'
+                """);
+
+        Duration deadline = Crontab.deadline;
+        Crontab.deadline = Duration.ofSeconds(1);
+        CliResult hung;
+        try {
+            hung = home.run("cron", "--install", "--crontab", hanging.toString()).assertExit(1);
+        } finally {
+            Crontab.deadline = deadline;
+        }
+        assertTrue(hung.err().contains(hanging + " -l did not finish within 1 s"), hung.toString());
+        List<Long> started = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
+        assertEquals(3, started.size(), "the helper, its shell and the sleep: " + started);
+        for (long pid : started) {
+            Await.until(Duration.ofSeconds(5), "pid " + pid + " of the hung crontab still runs", () -> !Processes.alive(pid));
+        }
     }
 
     private Path script(String name, String text) throws IOException {
