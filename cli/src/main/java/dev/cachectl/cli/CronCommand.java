@@ -4,6 +4,7 @@ import dev.cachectl.cron.CronBlock;
 import dev.cachectl.cron.CronInstaller;
 import dev.cachectl.cron.CronReport;
 import dev.cachectl.cron.Crontab;
+import dev.cachectl.cron.CrontabLock;
 import dev.cachectl.cron.Launcher;
 import dev.cachectl.lifecycle.ExternalOnly;
 import picocli.CommandLine.ArgGroup;
@@ -66,7 +67,7 @@ public final class CronCommand implements Callable<Integer> {
         CronInstaller.Result result = null;
         if (change != null || dryRun) {
             Crontab crontab = Crontab.locate(crontabCommand, env, ctx.environment().workingDir());
-            result = CronInstaller.apply(crontab, block, remove, dryRun);
+            result = CronInstaller.apply(crontab, CrontabLock.of(env, ctx.home()), block, remove, dryRun);
         }
         String outcome = result == null ? "printed" : result.outcome();
         String written = result == null || !dryRun ? null : new String(result.crontab(), StandardCharsets.UTF_8);

@@ -51,6 +51,21 @@ final class CrontabText {
         return lines(current).contains(bytes(begin));
     }
 
+    /**
+     * True when {@code current} is what {@link #with} made of some crontab, as far as the block goes: the block
+     * once, line for line; no block at all when {@code block} is empty.
+     */
+    static boolean holds(byte[] current, String begin, List<String> block) {
+        List<String> lines = lines(current);
+        int at = lines.indexOf(bytes(begin));
+        if (block.isEmpty()) {
+            return at < 0;
+        }
+        List<String> ours = block.stream().map(CrontabText::bytes).toList();
+        return at >= 0 && lines.lastIndexOf(bytes(begin)) == at && at + ours.size() <= lines.size()
+                && lines.subList(at, at + ours.size()).equals(ours);
+    }
+
     private static List<String> lines(byte[] content) {
         String text = new String(content, StandardCharsets.ISO_8859_1);
         List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));

@@ -4,6 +4,7 @@ import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Processes;
+import dev.cachectl.util.FileLocks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,8 @@ class CronTest {
     private Path crontabFile;
     private Path calls;
     private Path launcher;
+    /** The user's HOME, where the crontab lock lives: never the real one. */
+    private Path userHome;
 
     @BeforeEach
     void fakes() throws IOException {
@@ -71,6 +75,8 @@ class CronTest {
         launcher = script("cachectl", "#!/bin/sh\nexec '" + java + "' -cp '" + System.getProperty("java.class.path")
                 + "' dev.cachectl.Cachectl \"$@\"\n");
         home.env().put("CACHECTL_LAUNCHER", launcher.toString());
+        userHome = Files.createDirectories(home.workDir().resolve("user-home"));
+        home.env().put("HOME", userHome.toString());
     }
 
     @Test
@@ -222,6 +228,108 @@ class CronTest {
         for (long pid : started) {
             Await.until(Duration.ofSeconds(5), "pid " + pid + " of the hung crontab still runs", () -> !Processes.alive(pid));
         }
+    }
+
+    @Test
+    void installs_of_two_configs_with_two_homes_at_once_keep_both_blocks() throws Exception {
+        // a crontab whose first read waits (up to 1 s) for a second one: two installs that do not take turns
+        // both read a table without the other's block; its write is slow and not atomic as well
+        Path racy = script("racy-crontab", """
+                #!/bin/sh
+                case "$1" in
+                  -l) if mkdir "$FAKE_CRONTAB.first" 2>/dev/null; then
+                        i=0; while [ ! -e "$FAKE_CRONTAB.second" ] && [ $i -lt 10 ]; do sleep 0.1; i=$((i+1)); done
+                      else
+                        touch "$FAKE_CRONTAB.second"
+                      fi
+                      if [ -f "$FAKE_CRONTAB" ]; then cat "$FAKE_CRONTAB"; else echo "no crontab for $(id -un)" >&2; exit 1; fi ;;
+                  -) cat > "$FAKE_CRONTAB.new" && sleep 0.2 && cat "$FAKE_CRONTAB.new" > "$FAKE_CRONTAB" ;;
+                esac
+                """);
+        home.env().put("CACHECTL_CRONTAB", racy.toString());
+        Path[] configs = new Path[2];
+        Path[] homes = {home.root(), Files.createDirectories(home.workDir().resolve("second-home"))};
+        for (int i = 0; i < 2; i++) {
+            Path dir = Files.createDirectories(home.workDir().resolve("app" + i));
+            configs[i] = Files.writeString(dir.resolve("cachectl.yaml"), JOBS);
+        }
+
+        // the first read's wait makes each round lose a block without the lock: a few rounds are enough
+        for (int round = 1; round <= 3; round++) {
+            for (String leftover : List.of("", ".first", ".second", ".new")) {
+                Files.deleteIfExists(Path.of(crontabFile + leftover));
+            }
+            List<Process> installs = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    installs.add(cachectl(homes[i], "round" + round + "-" + i + ".log",
+                            "--config", configs[i].toString(), "cron", "--install"));
+                }
+                for (int i = 0; i < 2; i++) {
+                    assertTrue(installs.get(i).waitFor(30, TimeUnit.SECONDS), "install " + i + " still runs");
+                    String log = Files.readString(home.workDir().resolve("round" + round + "-" + i + ".log"));
+                    assertEquals(0, installs.get(i).exitValue(), log);
+                    assertTrue(log.contains("installed the 1 scheduled warm job"), log);
+                }
+            } finally {
+                installs.forEach(Process::destroyForcibly);
+            }
+            byte[] crontab = Files.readAllBytes(crontabFile);
+            for (Path config : configs) {
+                assertEquals(1, count(crontab, "# BEGIN cachectl " + config), "round " + round + ":\n"
+                        + new String(crontab, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void an_install_that_cannot_have_the_crontab_lock_in_time_is_skipped_with_exit_5() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), JOBS);
+        // the user's lock, not the home's: another home's run would hold this one
+        Path lock = Files.createDirectories(userHome.resolve(".cachectl/locks")).resolve("crontab.lock");
+        Duration wait = CrontabLock.wait;
+        CrontabLock.wait = Duration.ofMillis(300);
+        try (FileLocks.Held held = FileLocks.tryAcquire(lock).orElseThrow()) {
+            CliResult skipped = home.run("cron", "--install").assertExit(5);
+            assertTrue(skipped.err().contains("another cachectl cron is changing the crontab"), skipped.toString());
+            assertFalse(Files.exists(calls), "the crontab was touched without the lock");
+            assertTrue(home.run("cron", "--remove").assertExit(5).err().contains("another cachectl cron"));
+        } finally {
+            CrontabLock.wait = wait;
+        }
+        home.run("cron", "--install").assertOk();
+        assertEquals(1, count(Files.readAllBytes(crontabFile), "# BEGIN cachectl " + home.workDir().resolve("cachectl.yaml")));
+    }
+
+    @Test
+    void a_crontab_that_does_not_keep_what_was_written_is_exit_1_not_success() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), JOBS);
+        Files.write(crontabFile, USER_LINES);
+        // as if 'crontab -e' elsewhere had saved its older copy right after cachectl's write
+        Path forgetful = script("forgetful-crontab", """
+                #!/bin/sh
+                case "$1" in
+                  -l) cat "$FAKE_CRONTAB" ;;
+                  -) cat > /dev/null ;;
+                esac
+                """);
+        CliResult lost = home.run("cron", "--install", "--crontab", forgetful.toString()).assertExit(1);
+        assertTrue(lost.err().contains("changed by something else while cachectl wrote it: the block of "
+                + home.workDir().resolve("cachectl.yaml") + " is not there as written"), lost.toString());
+        assertFalse(lost.err().contains("installed"), lost.toString());
+    }
+
+    /** cachectl as a process of its own, in {@code cachectlHome}, with the test's environment; output to {@code log}. */
+    private Process cachectl(Path cachectlHome, String log, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.cachectl.Cachectl", "--home", cachectlHome.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.workDir().toFile()).redirectErrorStream(true)
+                .redirectOutput(home.workDir().resolve(log).toFile());
+        pb.environment().clear();
+        pb.environment().putAll(home.env());
+        return pb.start();
     }
 
     private Path script(String name, String text) throws IOException {
