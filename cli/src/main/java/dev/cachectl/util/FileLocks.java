@@ -84,6 +84,14 @@ public final class FileLocks {
         }
     }
 
+    /**
+     * Whether a thread of this process holds (or is taking) the lock on {@code file}: then the file must not be
+     * opened and closed here, which would drop the process's lock on it.
+     */
+    public static boolean heldInThisProcess(Path file) {
+        return IN_USE.contains(file.toAbsolutePath().normalize());
+    }
+
     /** Takes the lock now or returns empty when another process (or thread) holds it. */
     public static Optional<Held> tryAcquire(Path file) {
         return tryAcquire(file, false);

@@ -35,7 +35,7 @@ final class WarmLock {
     static FileLocks.Held acquire(Home home, String name) {
         Path file = home.ensure().locksDir().resolve("warm-" + name + ".lock");
         FileLocks.Held held = FileLocks.tryAcquire(file).orElseThrow(() -> new CachectlException(ExitCode.LOCKED,
-                "another warm run holds the lock '" + name + "'" + holder(file) + "; skipped"));
+                "another warm run holds the lock '" + name + "'" + holder(file)));
         try {
             String me = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
             held.channel().truncate(0);
@@ -47,6 +47,10 @@ final class WarmLock {
     }
 
     private static String holder(Path file) {
+        if (FileLocks.heldInThisProcess(file)) {
+            // a thread of this JVM (the shell) holds it: opening and closing the file here would drop that lock
+            return " (this process)";
+        }
         try {
             String note = Files.readString(file).trim();
             return note.isEmpty() || note.contains("\n") ? "" : " (" + note + ")";

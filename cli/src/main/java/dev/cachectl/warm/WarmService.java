@@ -1,6 +1,7 @@
 package dev.cachectl.warm;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.lifecycle.Home;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.progress.ProgressListener;
@@ -49,11 +50,21 @@ public final class WarmService {
     public WarmSummary run(WarmJob job, ProgressListener progress) {
         long start = System.nanoTime();
         boolean dry = job.batch().dryRun();
-        try (FileLocks.Held lock = dry ? null : WarmLock.acquire(home, job.lock());
+        FileLocks.Held held;
+        try {
+            held = dry ? null : WarmLock.acquire(home, job.lock());
+        } catch (CachectlException e) {
+            if (e.exitCode() != ExitCode.LOCKED) {
+                throw e;
+            }
+            // another run of the job is at it: skipped (exit 5), a summary like any other, so --json has its document
+            return WarmSummary.skipped(job, e.getMessage(), seconds(start), ExitCode.LOCKED);
+        }
+        try (FileLocks.Held lock = held;
              RedisTarget target = RedisTarget.connect(job.target().endpoint())) {
             Optional<String> warm = WarmGates.skipReason(target, job.gates(), new OwnReads(home.root()));
             if (warm.isPresent()) {
-                return WarmSummary.skipped(job, warm.get(), seconds(start));
+                return WarmSummary.skipped(job, warm.get(), seconds(start), ExitCode.DONE);
             }
             Tally tally = new Tally(job.maxErrors());
             running.set(tally);

@@ -38,8 +38,9 @@ public record WarmSummary(
     public record RecordError(Long line, String error) {
     }
 
-    static WarmSummary skipped(WarmJob job, String reason, double seconds) {
-        return new WarmSummary(job.name(), job.source().shown(), job.target().name(), "skipped", ExitCode.DONE.code(),
+    /** Nothing done, for {@code reason}: the target already warm (exit 0), or the lock held by another run (exit 5). */
+    static WarmSummary skipped(WarmJob job, String reason, double seconds, ExitCode code) {
+        return new WarmSummary(job.name(), job.source().shown(), job.target().name(), "skipped", code.code(),
                 job.batch().dryRun(), 0, 0, 0, 0, 0, 0, 0, 0, seconds, 0, List.of(), reason, null, List.of());
     }
 

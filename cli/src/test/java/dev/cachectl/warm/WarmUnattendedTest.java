@@ -40,7 +40,13 @@ class WarmUnattendedTest {
         CliResult second = home.run("warm", "other.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--lock", "nightly")
                 .assertExit(5);
         assertEquals(1, second.err().lines().count(), second.toString());
-        assertTrue(second.err().contains("another warm run holds the lock 'nightly' (pid " + first.pid()), second.toString());
+        assertTrue(second.err().contains("skipped: another warm run holds the lock 'nightly' (pid " + first.pid()), second.toString());
+        // with --json, the skip is a summary like any other: one document on stdout
+        CliResult json = home.run("--json", "warm", "other.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v", "--lock", "nightly")
+                .assertExit(5);
+        com.fasterxml.jackson.databind.JsonNode doc = dev.cachectl.cli.JsonSchemaTest.valid("warm", json);
+        assertEquals("skipped", doc.get("outcome").asText(), json.toString());
+        assertEquals(5, doc.get("exit_code").asInt(), json.toString());
 
         stdin.write("{\"id\":3,\"v\":\"c\"}".getBytes(StandardCharsets.UTF_8)); // no final newline: still a record
         stdin.close();
