@@ -5,6 +5,7 @@ import dev.cachectl.ExitCode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -15,17 +16,25 @@ import java.util.function.Function;
 final class PerInstance<R> {
     private final List<R> results = new ArrayList<>();
     private final List<CachectlException> failures = new ArrayList<>();
+    /** Each name with its result or its failure, in the order given. */
+    private final List<Entry<R>> entries = new ArrayList<>();
+
+    private record Entry<R>(String name, R result, CachectlException failure) {
+    }
 
     static <R> PerInstance<R> run(List<String> names, Function<String, R> action, Output output) {
         PerInstance<R> batch = new PerInstance<>();
         for (String name : names) {
             try {
-                batch.results.add(action.apply(name));
+                R result = action.apply(name);
+                batch.results.add(result);
+                batch.entries.add(new Entry<>(name, result, null));
             } catch (CachectlException e) {
                 if (names.size() == 1 || e.exitCode() == ExitCode.INTERRUPTED) {
                     throw e;
                 }
                 batch.failures.add(e);
+                batch.entries.add(new Entry<>(name, null, e));
                 output.error(name + ": " + e.getMessage(), e.details());
             }
         }
@@ -34,6 +43,11 @@ final class PerInstance<R> {
 
     List<R> results() {
         return results;
+    }
+
+    /** Every name's result in the order given, a failed one as {@code failed} describes it (for a JSON document listing all). */
+    List<R> resultsAndFailures(BiFunction<String, CachectlException, R> failed) {
+        return entries.stream().map(e -> e.failure() == null ? e.result() : failed.apply(e.name(), e.failure())).toList();
     }
 
     int exitCode() {

@@ -67,18 +67,9 @@ public final class StopCommand implements Callable<Integer> {
         } else {
             targets = which == null ? List.of(InstanceCatalog.DEFAULT_NAME) : which.names;
         }
-        for (String name : targets) {
-            InstanceRef ref = ctx.catalog().resolve(name);
-            if (ref instanceof InstanceRef.External ext) {
-                throw CachectlException.usage("'" + name + "' is external (" + ext.endpoint() + ", from " + ext.origin()
-                        + "); cachectl only stops instances it started");
-            }
-            if (!ctx.catalog().isConfigured(name) && !ctx.states().knows(name)) {
-                throw CachectlException.usage("no instance '" + name + "': it is not in the config and " + ctx.home().root()
-                        + " has no folder for it (known: " + known(ctx) + ")");
-            }
-        }
+        // each name on its own: an unknown one is reported and the others are still stopped (exit 4)
         PerInstance<StopResult> batch = PerInstance.run(targets, name -> {
+            checkStoppable(ctx, name);
             StopResult result = ctx.lifecycle().stop(name, save, timeout, purge);
             if (!output.json()) {
                 report(output, result);
@@ -86,7 +77,7 @@ public final class StopCommand implements Callable<Integer> {
             return result;
         }, output);
         if (output.json()) {
-            output.printJson(Map.of("instances", batch.results()));
+            output.printJson(Map.of("instances", batch.resultsAndFailures(StopResult::failed)));
         } else if (targets.isEmpty()) {
             output.note("no managed instance is running");
         }
@@ -104,6 +95,19 @@ public final class StopCommand implements Callable<Integer> {
             result.notes().forEach(output::line);
         }
         return 0;
+    }
+
+    /** Refuses an external instance, and a name neither the config nor the home knows (a usage error, exit 2). */
+    private static void checkStoppable(CachectlCommand.Context ctx, String name) {
+        InstanceRef ref = ctx.catalog().resolve(name);
+        if (ref instanceof InstanceRef.External ext) {
+            throw CachectlException.usage("'" + name + "' is external (" + ext.endpoint() + ", from " + ext.origin()
+                    + "); cachectl only stops instances it started");
+        }
+        if (!ctx.catalog().isConfigured(name) && !ctx.states().knows(name)) {
+            throw CachectlException.usage("no instance '" + name + "': it is not in the config and " + ctx.home().root()
+                    + " has no folder for it (known: " + known(ctx) + ")");
+        }
     }
 
     private static String known(CachectlCommand.Context ctx) {
