@@ -80,8 +80,14 @@ public interface Engine {
      */
     Optional<ServerHello> hello(Endpoint endpoint, Duration timeout);
 
-    /** Asks the server to shut down, saving its data first when {@code save}. Returns once the request is sent. */
-    void requestShutdown(Endpoint endpoint, boolean save);
+    /**
+     * Asks the server at {@code endpoint} to shut down, saving its data first when {@code save}, only when it says
+     * it is process {@code pid} (asked on the same connection first): a port that now answers for another process
+     * is left alone. Connecting, asking and the request together take about {@code timeout} at most (a hung
+     * server must not delay what follows). Returns once the request is sent, or why it was not; throws a
+     * {@link dev.cachectl.CachectlException} when the server answers but refuses us (wrong password).
+     */
+    ShutdownRequest requestShutdown(Endpoint endpoint, long pid, boolean save, Duration timeout);
 
     /** One sample of the server's metrics; throws a {@link dev.cachectl.CachectlException} (exit 3) when unreachable. */
     ServerSample sample(Endpoint endpoint, Duration timeout);

@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.InstanceLayout;
+import dev.cachectl.engine.ShutdownRequest;
 import dev.cachectl.util.Detached;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.SecureFiles;
@@ -102,36 +103,58 @@ final class Shutdown {
         return order;
     }
 
+    /**
+     * One server, within {@code timeout} from the first look: the shutdown request (its connection's waits
+     * included) and the wait after it take the first half, SIGTERM comes at half, SIGKILL at the end. The
+     * request goes only to a server that says it is the recorded pid; a port that answers for another process
+     * is left alone, and the recorded process, ours by its identity, gets SIGTERM at once.
+     */
     private void terminate(InstanceState state, NodeState node, String who, boolean save, Duration timeout,
                            List<String> notes) {
         Engine engine = Engines.named(state.engine());
         ProcessHandle handle = ProcessHandle.of(node.pid()).orElseThrow();
-        Duration half = timeout.dividedBy(2);
-        try {
-            engine.requestShutdown(Lifecycle.endpointOf(state, node), save);
-        } catch (CachectlException e) {
-            notes.add(who + "graceful shutdown refused (" + e.getMessage() + "); sending SIGTERM");
-        }
+        long begin = System.nanoTime();
+        long termAt = begin + timeout.dividedBy(2).toNanos();
+        long killAt = begin + timeout.toNanos();
         // checked while it runs: once it has exited, its pid leads no group, but its group lives on in what it started
         boolean group = Detached.leadsGroup(node.pid());
-        if (!waitForExit(handle, half)) {
-            if (ProcessIdentity.isLive(node)) {
-                notes.add(who + "did not exit within " + Durations.format(half) + " of shutdown; sent SIGTERM");
-                signal(handle, group, false);
+        boolean asked = false;
+        try {
+            ShutdownRequest request = engine.requestShutdown(Lifecycle.endpointOf(state, node), node.pid(), save,
+                    Duration.ofNanos(Math.max(0, termAt - System.nanoTime())));
+            asked = request.sent();
+            if (request.otherProcess()) {
+                notes.add(who + "port " + node.port() + " answered for another process (pid " + request.answeredPid()
+                        + "), which was left alone; sent SIGTERM to pid " + node.pid());
+            } else if (!asked) {
+                notes.add(who + "did not answer the shutdown request within " + since(begin) + "; sent SIGTERM");
             }
-            if (!waitForExit(handle, timeout.minus(half))) {
-                if (ProcessIdentity.isLive(node)) {
-                    notes.add(who + "did not exit within " + Durations.format(timeout) + "; sent SIGKILL"
-                            + (save ? " (unsaved changes are lost)" : ""));
-                    signal(handle, group, true);
-                }
-                if (!waitForExit(handle, Duration.ofSeconds(5))) {
-                    throw CachectlException.failed(state.name() + ": pid " + node.pid()
-                            + " is still alive after SIGKILL; state kept so a later stop can retry");
-                }
+        } catch (CachectlException e) {
+            notes.add(who + "graceful shutdown refused (" + e.getMessage() + "); sent SIGTERM");
+        }
+        if (asked && !waitForExit(handle, termAt) && ProcessIdentity.isLive(node)) {
+            notes.add(who + "did not exit within " + since(begin) + " of shutdown; sent SIGTERM");
+            signal(handle, group, false);
+        } else if (!asked && ProcessIdentity.isLive(node)) {
+            signal(handle, group, false);
+        }
+        if (!waitForExit(handle, killAt)) {
+            if (ProcessIdentity.isLive(node)) {
+                notes.add(who + "did not exit within " + since(begin) + "; sent SIGKILL"
+                        + (save ? " (unsaved changes are lost)" : ""));
+                signal(handle, group, true);
+            }
+            if (!waitForExit(handle, System.nanoTime() + Duration.ofSeconds(5).toNanos())) {
+                throw CachectlException.failed(state.name() + ": pid " + node.pid()
+                        + " is still alive after SIGKILL; state kept so a later stop can retry");
             }
         }
         endLeftovers(node.pid(), group, who, notes);
+    }
+
+    /** The time since {@code begin} as notes give it: tenths of a second. */
+    private static String since(long begin) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", (System.nanoTime() - begin) / 1e9);
     }
 
     /** SIGTERM or SIGKILL to a server, and to its whole process group when it leads one (a wrapper script's children). */
@@ -205,7 +228,11 @@ final class Shutdown {
     }
 
     private static boolean waitForExit(ProcessHandle handle, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
+        return waitForExit(handle, System.nanoTime() + wait.toNanos());
+    }
+
+    /** Waits until the process has exited or {@code deadline} (of {@link System#nanoTime}) has passed. */
+    private static boolean waitForExit(ProcessHandle handle, long deadline) {
         while (ProcessIdentity.running(handle)) {
             if (System.nanoTime() > deadline) {
                 return false;

@@ -44,7 +44,7 @@ public final class EmbeddedMongoTraining {
         Process server = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            exercise(MongoUrls.local(port));
+            exercise(MongoUrls.local(port), server.pid());
         } catch (MongoException | IllegalStateException e) {
             System.err.println("mongo server training: " + e.getMessage());
         } finally {
@@ -56,7 +56,7 @@ public final class EmbeddedMongoTraining {
         System.exit(0);
     }
 
-    private static void exercise(Endpoint endpoint) throws InterruptedException {
+    private static void exercise(Endpoint endpoint, long pid) throws InterruptedException {
         long deadline = System.nanoTime() + READY.toNanos();
         while (new MongoEngine().hello(endpoint, Duration.ofSeconds(2)).isEmpty()) {
             if (System.nanoTime() > deadline) {
@@ -86,7 +86,7 @@ public final class EmbeddedMongoTraining {
             }
             MongoProbe.sample(endpoint, Duration.ofSeconds(5));
         } finally {
-            new MongoEngine().requestShutdown(endpoint, false);
+            new MongoEngine().requestShutdown(endpoint, pid, false, Duration.ofSeconds(5));
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
+import dev.cachectl.engine.ShutdownRequest;
 import dev.cachectl.engine.ServerSample;
 import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.lifecycle.Home;
@@ -136,14 +137,22 @@ public final class MongoEngine implements Engine {
     }
 
     @Override
-    public void requestShutdown(Endpoint endpoint, boolean save) {
-        try (MongoClient client = MongoConnections.open(endpoint, Duration.ofSeconds(5))) {
+    public ShutdownRequest requestShutdown(Endpoint endpoint, long pid, boolean save, Duration timeout) {
+        boolean asked = false;
+        try (MongoClient client = MongoConnections.open(endpoint, timeout)) {
+            long answered = MongoCounters.hello(client).pid();
+            if (answered != pid) {
+                return ShutdownRequest.answeredBy(answered);
+            }
+            asked = true;
             client.getDatabase("admin").runCommand(new org.bson.Document("shutdown", 1).append("force", true));
+            return ShutdownRequest.sentTo(pid);
         } catch (MongoException e) {
-            // the server closes the connection as it exits: that is the expected answer
+            // after the request, the server closing the connection as it exits is the expected answer
             if (!MongoConnections.unreachable(e)) {
                 throw MongoConnections.translate(endpoint, e);
             }
+            return asked ? ShutdownRequest.sentTo(pid) : ShutdownRequest.noAnswer();
         }
     }
 

@@ -9,11 +9,13 @@ import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
+import dev.cachectl.engine.ShutdownRequest;
 import dev.cachectl.engine.ServerSample;
 import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.lifecycle.InstanceSpec;
 import dev.cachectl.util.FileWrites;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.SaveMode;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -145,14 +147,31 @@ public final class RedisEngine implements Engine {
     }
 
     @Override
-    public void requestShutdown(Endpoint endpoint, boolean save) {
-        try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+    public ShutdownRequest requestShutdown(Endpoint endpoint, long pid, boolean save, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean asked = false;
+        try (Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), RedisClients.clientConfig(endpoint, timeout))) {
+            jedis.getConnection().connect();
+            jedis.getConnection().setSoTimeout(remainingMillis(deadline));
+            // INFO answers while the server loads its data, as SHUTDOWN does
+            long answered = RedisInfo.parse(jedis.info("server")).number("process_id");
+            if (answered != pid) {
+                return ShutdownRequest.answeredBy(answered);
+            }
+            jedis.getConnection().setSoTimeout(remainingMillis(deadline));
+            asked = true;
             jedis.shutdown(ShutdownParams.shutdownParams().saveMode(save ? SaveMode.SAVE : SaveMode.NOSAVE));
+            return ShutdownRequest.sentTo(pid);
         } catch (JedisConnectionException e) {
-            // the server closes the connection as it exits: that is the expected answer
+            // after the request, the server closing the connection as it exits is the expected answer
+            return asked ? ShutdownRequest.sentTo(pid) : ShutdownRequest.noAnswer();
         } catch (JedisException e) {
             throw RedisClients.translate(endpoint, e);
         }
+    }
+
+    private static int remainingMillis(long deadline) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000));
     }
 
     @Override

@@ -1,21 +1,29 @@
 package dev.cachectl.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cachectl.cli.JsonSchemaTest;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Processes;
+import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What stop does when it cannot simply ask: names it does not know among ones it does. */
+/**
+ * What stop does when it cannot simply ask: names it does not know among ones it does, a state file whose
+ * port now leads to another instance's server, and a server that answers nothing.
+ */
 class StopTest {
 
     @RegisterExtension
@@ -47,6 +55,50 @@ class StopTest {
         assertEquals("nosuch", doc.at("/instances/1/name").asText());
         assertEquals("failed", doc.at("/instances/1/outcome").asText());
         assertTrue(doc.at("/instances/1/notes/0").asText().contains("no instance 'nosuch'"), doc.toString());
+    }
+
+    @Test
+    void a_recorded_port_that_now_leads_to_another_instance_leaves_that_instance_and_its_data_alone() throws IOException {
+        home.run("start", "se", "sf").assertOk();
+        long sePid = home.pid("se");
+        int sfPort = home.port("sf");
+        try (Jedis sf = new Jedis("127.0.0.1", sfPort)) {
+            sf.set("kept", "yes");
+        }
+        Path state = home.instanceDir("se").resolve("state.json");
+        ObjectNode edited = (ObjectNode) Json.MAPPER.readTree(state.toFile());
+        edited.put("port", sfPort);
+        Files.writeString(state, Json.MAPPER.writeValueAsString(edited));
+
+        CliResult stop = home.run("stop", "se", "--timeout", "10s").assertOk();
+
+        assertTrue(Processes.alive(home.pid("sf")), "sf's server was stopped\n" + stop);
+        try (Jedis sf = new Jedis("127.0.0.1", sfPort)) {
+            assertEquals("yes", sf.get("kept"), "sf lost its data");
+        }
+        assertTrue(Processes.eventually(Duration.ofSeconds(5), () -> !Processes.alive(sePid)), "se's own server still runs");
+        assertTrue(stop.err().contains("answered for another process"), stop.toString());
+    }
+
+    @Test
+    void a_server_that_answers_nothing_is_killed_within_the_timeout() {
+        home.run("start", "hung").assertOk();
+        long pid = home.pid("hung");
+        Processes.output("kill", "-STOP", Long.toString(pid));
+        try {
+            long begin = System.nanoTime();
+            CliResult stop = home.run("stop", "hung", "--timeout", "2s").assertOk();
+            double seconds = (System.nanoTime() - begin) / 1e9;
+
+            assertTrue(seconds < 3.5, "stop --timeout 2s took " + seconds + " s\n" + stop);
+            assertTrue(stop.err().contains("sent SIGKILL"), stop.toString());
+            assertTrue(Processes.eventually(Duration.ofSeconds(5), () -> !Processes.alive(pid)), "the server still runs");
+        } finally {
+            if (Processes.alive(pid)) {
+                Processes.output("kill", "-CONT", Long.toString(pid));
+                Processes.killAndWait(pid);
+            }
+        }
     }
 
     @Test
