@@ -1,7 +1,10 @@
 package dev.cachectl;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +28,14 @@ public final class Cancellation {
         Source NONE = token -> () -> { };
 
         Registration watch(Cancellation token);
+
+        /**
+         * The same source, leaving {@code signal} ("INT") to someone else (a shell's terminal delivers its own
+         * Ctrl-C); a source that watches none of the process's signals is unchanged.
+         */
+        default Source without(String signal) {
+            return this;
+        }
     }
 
     /** Ends a registration; closing twice is harmless. */
@@ -37,6 +48,7 @@ public final class Cancellation {
     private final List<Consumer<String>> stops = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> forwards = new CopyOnWriteArrayList<>();
     private volatile String reason;
+    private final Set<String> received = new CopyOnWriteArraySet<>();
     private Registration watching;
     private int registered;
     private final java.util.concurrent.atomic.AtomicInteger undoing = new java.util.concurrent.atomic.AtomicInteger();
@@ -57,6 +69,11 @@ public final class Cancellation {
     /** Why the run was cancelled, e.g. "interrupted by SIGINT"; null while it was not. */
     public String reason() {
         return reason;
+    }
+
+    /** The signals requested so far, by name ("TERM"), the first first: whoever runs the job may have to end too. */
+    public Set<String> received() {
+        return Collections.unmodifiableSet(received);
     }
 
     /** Exit 130 with the reason, when cancelled. */
@@ -107,6 +124,7 @@ public final class Cancellation {
 
     /** A signal by name ("INT"): the first cancels the run, a repeated one asks its sender to act. */
     public Request signal(String name) {
+        received.add(name);
         boolean first = mark("interrupted by SIG" + name);
         if (!forwards.isEmpty()) {
             forwards.forEach(f -> f.accept(name));

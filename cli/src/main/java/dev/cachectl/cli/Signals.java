@@ -25,21 +25,28 @@ public final class Signals implements Cancellation.Source {
 
     private final PrintWriter err;
     private final IntConsumer exit;
+    private final List<String> watched;
 
-    private Signals(PrintWriter err, IntConsumer exit) {
+    private Signals(PrintWriter err, IntConsumer exit, List<String> watched) {
         this.err = err;
         this.exit = exit;
+        this.watched = watched;
     }
 
     /** {@code exit} ends the process (main passes {@code System::exit}). */
     public static Cancellation.Source of(PrintWriter err, IntConsumer exit) {
-        return new Signals(err, exit);
+        return new Signals(err, exit, WATCHED);
+    }
+
+    @Override
+    public Cancellation.Source without(String signal) {
+        return new Signals(err, exit, watched.stream().filter(name -> !name.equals(signal)).toList());
     }
 
     @Override
     public Cancellation.Registration watch(Cancellation token) {
         Map<Signal, SignalHandler> previous = new HashMap<>();
-        for (String name : WATCHED) {
+        for (String name : watched) {
             try {
                 Signal signal = new Signal(name);
                 previous.put(signal, Signal.handle(signal, s -> {

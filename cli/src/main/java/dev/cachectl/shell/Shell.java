@@ -27,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code cachectl shell}: cachectl commands typed (or piped) one per line, each run through the front
@@ -42,6 +44,8 @@ public final class Shell {
     private final PrintWriter err;
     /** An unclosed quote is an error in a script and a continuation line on a terminal, as in a shell: never dropped. */
     private final Parser parser = new DefaultParser().eofOnUnclosedQuote(true);
+    /** The POSIX numbers of the signals a shell takes, for its exit code 128+N. */
+    private static final Map<String, Integer> SIGNAL_NUMBERS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
     private volatile Thread running;
     private volatile Cancellation listening;
 
@@ -58,7 +62,10 @@ public final class Shell {
         this.err = err;
     }
 
-    /** Runs each line of {@code in}; the first that fails ends the script with its exit code. */
+    /**
+     * Runs each line of {@code in}; the first that fails ends the script with its exit code, and so does one during
+     * which a signal came (the command wound down by its own rules: whoever sent it wants the script to end).
+     */
     public int script(BufferedReader in) throws IOException {
         int number = 0;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -76,15 +83,18 @@ public final class Shell {
             if (isExit(words)) {
                 return exitCode(words);
             }
-            int code = run(words, false);
-            if (code != ExitCode.DONE.code()) {
-                return code;
+            Ran ran = run(words, false);
+            if (ran.code() != ExitCode.DONE.code() || !ran.signals().isEmpty()) {
+                return ran.shellExitCode();
             }
         }
         return ExitCode.DONE.code();
     }
 
-    /** Reads commands on {@code terminal} until Ctrl-D or {@code exit}. */
+    /**
+     * Reads commands on {@code terminal} until Ctrl-D or {@code exit}, or until a SIGTERM or SIGHUP (a closed
+     * terminal, a supervisor) has made the running command wind down; Ctrl-C stops only the running command.
+     */
     public int interactive(Terminal terminal, Completer completer) {
         Path history = history();
         int leaving = ExitCode.DONE.code();
@@ -109,8 +119,12 @@ public final class Shell {
                     // Ctrl-C while a command runs is the command's, not the shell's (set each time: the
                     // line reader has its own handler while it reads)
                     terminal.handle(Terminal.Signal.INT, signal -> interruptCommand());
-                    run(words, true);
+                    Ran ran = run(words, true);
                     terminal.flush();
+                    if (ran.signals().contains("TERM") || ran.signals().contains("HUP")) {
+                        leaving = ran.shellExitCode();
+                        break;
+                    }
                 }
             }
         } finally {
@@ -120,27 +134,48 @@ public final class Shell {
     }
 
     /** One line: the words typed, with the shell's own global options the line does not override. */
-    int run(List<String> words, boolean onTerminal) {
+    Ran run(List<String> words, boolean onTerminal) {
         if (words.get(0).equals("shell")) {
             err.println("already in the shell: type the commands here, 'exit' leaves");
             err.flush();
-            return ExitCode.USAGE.code();
+            return new Ran(ExitCode.USAGE.code(), List.of());
         }
-        Cancellation.Source ctrlC = token -> {
+        // the process's signals reach the command as when it runs alone; on a terminal Ctrl-C comes from the terminal
+        Cancellation.Source process = onTerminal ? env.signals().without("INT") : env.signals();
+        AtomicReference<Cancellation> watched = new AtomicReference<>();
+        Cancellation.Source signals = token -> {
+            watched.set(token);
             listening = token;
-            return () -> listening = null;
+            Cancellation.Registration registration = process.watch(token);
+            return () -> {
+                listening = null;
+                registration.close();
+            };
         };
         // commands get no stdin: in a script it holds the lines still to run, on a terminal the keys typed
         Environment line = new Environment(env.variables(), env.workingDir(), InputStream.nullInputStream(),
-                onTerminal && env.terminal(), ctrlC);
+                onTerminal && env.terminal(), signals);
         running = Thread.currentThread();
         try {
-            return Cachectl.run(out, err, line, globals.applyTo(words).toArray(String[]::new));
+            int code = Cachectl.run(out, err, line, globals.applyTo(words).toArray(String[]::new));
+            Cancellation token = watched.get();
+            return new Ran(code, token == null ? List.of() : List.copyOf(token.received()));
         } finally {
             running = null;
             listening = null;
             // a Ctrl-C that came after the command's last wait must not reach the next one
             Thread.interrupted();
+        }
+    }
+
+    /** A line's exit code, and the signals (by name, the first first) that came while it ran. */
+    record Ran(int code, List<String> signals) {
+        /** When a signal ends the shell: the line's exit code, or 128+N when the line succeeded all the same. */
+        int shellExitCode() {
+            if (code != ExitCode.DONE.code() || signals.isEmpty()) {
+                return code;
+            }
+            return 128 + SIGNAL_NUMBERS.getOrDefault(signals.get(0), 0);
         }
     }
 

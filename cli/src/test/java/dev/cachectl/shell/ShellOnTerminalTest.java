@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
+import java.nio.file.Files;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,6 +41,32 @@ class ShellOnTerminalTest {
             shell.type("\u0004");
             assertEquals(0, shell.exitWithin(WAIT), shell.log());
         } finally {
+            shell.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void sigterm_during_a_warm_on_a_terminal_winds_it_down_then_ends_the_shell_with_its_code() throws Exception {
+        home.run("start", "t").assertOk();
+        String warm = ShellTest.slowWarm(home);
+        CachectlProcess shell = CachectlProcess.launchOnTerminal(home, "shell.log", "shell");
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("t"))) {
+            Await.until(WAIT, () -> "no prompt: " + shell.log(), () -> prompts(shell) == 1);
+            shell.type(warm + "\r");
+            Await.until(WAIT, () -> "warm made no progress: " + shell.log(), () -> redis.dbSize() >= 1000);
+            // the shell's JVM alone, as a supervisor would: not the terminal's process group
+            long jvm = shell.process().descendants().filter(p -> p.info().command().orElse("").endsWith("/java"))
+                    .findFirst().orElseThrow().pid();
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(jvm)).inheritIO().start().waitFor());
+            assertEquals(130, shell.exitWithin(WAIT), shell.log());
+            long keys = redis.dbSize();
+            assertTrue(keys < ShellTest.WARM_RECORDS, "the warm was not interrupted");
+            assertTrue(shell.log().contains("interrupted by SIGTERM"), shell.log());
+            assertTrue(shell.log().contains("written " + keys + ","), "no summary: " + shell.log());
+            assertEquals(1, prompts(shell), "the shell went on after SIGTERM: " + shell.log());
+            assertTrue(Files.readString(home.root().resolve("history")).contains(warm), "history not saved");
+        } finally {
+            shell.process().descendants().forEach(ProcessHandle::destroyForcibly);
             shell.process().destroyForcibly();
         }
     }

@@ -3,9 +3,14 @@ package dev.cachectl.shell;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.CachectlProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.Jedis;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,11 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code cachectl shell}: on a terminal in this JVM (completion, history, Ctrl-D) and reading a script from stdin; Ctrl-C: {@link ShellOnTerminalTest}. */
+/**
+ * {@code cachectl shell}: on a terminal in this JVM (completion, history, Ctrl-D) and reading a script from stdin,
+ * in this JVM or, for signals, as a process of its own; Ctrl-C on a real terminal: {@link ShellOnTerminalTest}.
+ */
 class ShellTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String TAB = "\t";
     private static final String CTRL_D = "\u0004";
+    static final int WARM_RECORDS = 20_000;
 
     @RegisterExtension
     final CachectlHome home = new CachectlHome();
@@ -90,5 +99,63 @@ class ShellTest {
         CliResult own = home.runWithInput("status --home other-home\n".getBytes(), "--home", home.root().toString(), "shell");
         own.assertOk();
         assertTrue(Files.isDirectory(other));
+    }
+
+    @Test
+    void sigterm_to_a_script_during_run_reaches_the_command_stops_its_instance_and_ends_the_script_with_its_code()
+            throws Exception {
+        CachectlProcess shell = CachectlProcess.launch(home, "shell.log", "shell");
+        Path pidFile = home.workDir().resolve("sleep.pid");
+        ProcessHandle sleep = null;
+        try {
+            shell.type("run --with orph -- sh -c 'echo $$ > sleep.pid.tmp && mv sleep.pid.tmp sleep.pid && exec sleep 100'\n"
+                    + "start never\n");
+            Await.until(WAIT, () -> "the command never started: " + shell.log(), () -> {
+                assertTrue(shell.process().isAlive(), () -> "the shell ended early: " + shell.log());
+                return Files.exists(pidFile);
+            });
+            sleep = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+            shell.signal("-TERM", false);
+            assertEquals(143, shell.exitWithin(WAIT), shell.log());
+            ProcessHandle command = sleep;
+            Await.until(Duration.ofSeconds(10), "the command outlived the shell", () -> !command.isAlive());
+            assertFalse(home.hasState("orph"), "the instance was left running: " + shell.log());
+            assertFalse(home.hasState("never"), "a line after the signal ran");
+        } finally {
+            if (sleep != null) {
+                sleep.destroyForcibly();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "HUP", "INT"})
+    void a_signal_to_a_script_during_warm_winds_it_down_with_its_summary_and_exit_130(String signal) throws Exception {
+        home.run("start", "t").assertOk();
+        CachectlProcess shell = CachectlProcess.launch(home, "shell.log", "shell");
+        shell.type(slowWarm(home) + "\nstart never\n");
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("t"))) {
+            Await.until(WAIT, () -> "warm made no progress: " + shell.log(), () -> {
+                assertTrue(shell.process().isAlive(), () -> "the shell ended early: " + shell.log());
+                return redis.dbSize() >= 1000;
+            });
+            shell.signal("-" + signal, false);
+            assertEquals(130, shell.exitWithin(WAIT), shell.log());
+            long keys = redis.dbSize();
+            assertTrue(keys < WARM_RECORDS, "the warm was not interrupted");
+            assertTrue(shell.log().contains("interrupted by SIG" + signal), shell.log());
+            assertTrue(shell.log().contains("written " + keys + ","), "no summary: " + shell.log());
+        }
+        assertFalse(home.hasState("never"), "a line after the signal ran");
+    }
+
+    /** A warm of {@link #WARM_RECORDS} records into instance {@code t} that takes about ten seconds: a line to interrupt. */
+    static String slowWarm(CachectlHome home) throws java.io.IOException {
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < WARM_RECORDS; i++) {
+            records.append("{\"id\":").append(i).append(",\"v\":\"x\"}\n");
+        }
+        Files.writeString(home.workDir().resolve("many.jsonl"), records);
+        return "warm many.jsonl --to t --key k:{id} --value v --rate 2000 --batch 100 --progress none";
     }
 }
