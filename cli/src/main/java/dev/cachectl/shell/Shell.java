@@ -7,6 +7,7 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.lifecycle.Home;
 import dev.cachectl.lifecycle.ProcessIdentity;
 import dev.cachectl.lifecycle.StateStore;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.SecureFiles;
 import org.jline.reader.Completer;
 import org.jline.reader.EOFError;
@@ -23,7 +24,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,8 +103,9 @@ public final class Shell {
     public int interactive(Terminal terminal, Completer completer) {
         Path history = history();
         int leaving = ExitCode.DONE.code();
-        LineReader reader = LineReaderBuilder.builder().appName("cachectl").terminal(terminal).parser(parser)
-                .completer(completer).variable(LineReader.HISTORY_FILE, history).build();
+        LineReaderBuilder builder = LineReaderBuilder.builder().appName("cachectl").terminal(terminal).parser(parser)
+                .completer(completer);
+        LineReader reader = (history == null ? builder : builder.variable(LineReader.HISTORY_FILE, history)).build();
         try {
             while (true) {
                 String line;
@@ -128,7 +134,9 @@ public final class Shell {
                 }
             }
         } finally {
-            saveHistory(reader, history);
+            if (history != null) {
+                saveHistory(reader, history);
+            }
         }
         return leaving;
     }
@@ -242,19 +250,48 @@ public final class Shell {
         return count;
     }
 
-    /** HOME/history, only the user's to read (commands may hold URLs with passwords). */
+    /**
+     * HOME/history, only the user's to read (commands may hold URLs with passwords); null, said once on stderr, when
+     * it cannot be kept: the shell works without it, and a file it cannot read is left as it is.
+     */
     private Path history() {
         Path file = home.root().resolve("history");
+        String problem;
         try {
             SecureFiles.ensureDir(home.root());
-            if (!Files.exists(file)) {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createFile(file);
             }
-            SecureFiles.restrict(file);
-        } catch (IOException | RuntimeException e) {
-            err.println("no history this time: cannot write " + file + " (" + e.getMessage() + ")");
+            problem = unreadable(file);
+            if (problem == null) {
+                SecureFiles.restrict(file);
+                return file;
+            }
+        } catch (IOException e) {
+            problem = "cannot be written (" + FileWrites.reason(e) + ")";
+        } catch (UncheckedIOException e) {
+            problem = "cannot be written (" + FileWrites.reason(e.getCause()) + ")";
         }
-        return file;
+        err.println("cachectl: history " + file + " " + problem + ": this session's lines are not kept");
+        err.flush();
+        return null;
+    }
+
+    /** Why the line reader could not load {@code file} as its history (it reads UTF-8 lines), or null when it can. */
+    private static String unreadable(Path file) {
+        if (Files.isDirectory(file)) {
+            return "cannot be read (it is a folder)";
+        }
+        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            while (lines.readLine() != null) {
+                // every line decodes, or the reader throws
+            }
+            return null;
+        } catch (CharacterCodingException e) {
+            return "cannot be read (not UTF-8 text)";
+        } catch (IOException e) {
+            return "cannot be read (" + FileWrites.reason(e) + ")";
+        }
     }
 
     private void saveHistory(LineReader reader, Path file) {

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,6 +100,38 @@ class ShellTest {
         CliResult own = home.runWithInput("status --home other-home\n".getBytes(), "--home", home.root().toString(), "shell");
         own.assertOk();
         assertTrue(Files.isDirectory(other));
+    }
+
+    @Test
+    void a_history_file_that_is_not_utf8_leaves_the_shell_working_without_history() throws Exception {
+        Files.createDirectories(home.root());
+        Path history = home.root().resolve("history");
+        byte[] latin1 = "1796579186663:st\u00e9tus\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(history, latin1);
+        usableWithoutHistory("cannot be read (not UTF-8 text)");
+        assertArrayEquals(latin1, Files.readAllBytes(history), "the unreadable history was changed");
+    }
+
+    @Test
+    void a_history_that_is_a_folder_leaves_the_shell_working_without_history() throws Exception {
+        Files.createDirectories(home.root().resolve("history"));
+        usableWithoutHistory("cannot be read (it is a folder)");
+        assertTrue(Files.isDirectory(home.root().resolve("history")));
+    }
+
+    private void usableWithoutHistory(String why) throws Exception {
+        try (ShellTerminal shell = new ShellTerminal(home)) {
+            Await.until(WAIT, () -> "no prompt: " + shell.screen(), () -> shell.screen().contains("running)> "));
+            shell.type("status --json\r");
+            Await.until(WAIT, () -> "status did not run: " + shell.screen(), () -> shell.screen().contains("\"instances\""));
+            shell.type("status --json\r");
+            Await.until(WAIT, () -> "the shell ended after a line: " + shell.screen(),
+                    () -> shell.screen().split("\"instances\"", -1).length - 1 == 2);
+            shell.type(CTRL_D);
+            assertEquals(0, shell.exit().get(20, TimeUnit.SECONDS), shell.screen());
+            String said = "cachectl: history " + home.root().resolve("history") + " " + why + ": this session's lines are not kept";
+            assertEquals(2, shell.screen().split(java.util.regex.Pattern.quote(said), -1).length, "said once: " + shell.screen());
+        }
     }
 
     @Test
