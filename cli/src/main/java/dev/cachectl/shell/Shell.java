@@ -49,6 +49,8 @@ public final class Shell {
     private final PrintWriter err;
     /** An unclosed quote is an error in a script and a continuation line on a terminal, as in a shell: never dropped. */
     private final Parser parser = new DefaultParser().eofOnUnclosedQuote(true);
+    /** A byte order mark, which some editors put at the start of a file: not part of the first command. */
+    private static final String BOM = "\uFEFF";
     /** The POSIX numbers of the signals a shell takes, for its exit code 128+N. */
     private static final Map<String, Integer> SIGNAL_NUMBERS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
     private volatile Thread running;
@@ -75,6 +77,9 @@ public final class Shell {
         int number = 0;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             number++;
+            if (number == 1 && line.startsWith(BOM)) {
+                line = line.substring(BOM.length());
+            }
             List<String> words;
             try {
                 words = words(parser.parse(line, line.length(), Parser.ParseContext.ACCEPT_LINE).words());
@@ -86,7 +91,8 @@ public final class Shell {
                 continue;
             }
             if (isExit(words)) {
-                return exitCode(words);
+                Integer code = exitCode(words);
+                return code == null ? ExitCode.USAGE.code() : code;
             }
             Ran ran = run(words, false);
             if (ran.code() != ExitCode.DONE.code() || !ran.signals().isEmpty()) {
@@ -118,7 +124,11 @@ public final class Shell {
                 }
                 List<String> words = words(reader.getParsedLine().words());
                 if (isExit(words)) {
-                    leaving = exitCode(words);
+                    Integer code = exitCode(words);
+                    if (code == null) {
+                        continue;
+                    }
+                    leaving = code;
                     break;
                 }
                 if (!words.isEmpty() && !line.isBlank()) {
@@ -211,15 +221,23 @@ public final class Shell {
         return words;
     }
 
-    /** {@code exit}, {@code quit}, or {@code exit N} with N from 0 to 255, as in a shell. */
+    /** {@code exit} or {@code quit}, with or without N. */
     private static boolean isExit(List<String> words) {
-        return words.size() == 1 && (words.get(0).equals("exit") || words.get(0).equals("quit"))
-                || words.size() == 2 && words.get(0).equals("exit") && words.get(1).matches("\\d{1,3}")
-                && Integer.parseInt(words.get(1)) <= 255;
+        return !words.isEmpty() && (words.get(0).equals("exit") || words.get(0).equals("quit"));
     }
 
-    private static int exitCode(List<String> words) {
-        return words.size() == 2 ? Integer.parseInt(words.get(1)) : ExitCode.DONE.code();
+    /** N of {@code exit N} (0 without one), as in a shell; null, said on stderr, when N is not a number from 0 to 255. */
+    private Integer exitCode(List<String> words) {
+        if (words.size() == 1) {
+            return ExitCode.DONE.code();
+        }
+        if (words.size() == 2 && words.get(1).matches("\\d{1,3}") && Integer.parseInt(words.get(1)) <= 255) {
+            return Integer.parseInt(words.get(1));
+        }
+        // a comment is a line of its own: "exit 3 # why" is not taken for "exit 3"
+        err.println(words.get(0) + ": N must be a number from 0 to 255" + (words.size() > 2 ? ", alone on its line" : ""));
+        err.flush();
+        return null;
     }
 
     /** "cachectl ~/.cachectl (2 running)> " */

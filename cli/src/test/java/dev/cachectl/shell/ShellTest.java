@@ -102,6 +102,29 @@ class ShellTest {
         assertTrue(Files.isDirectory(other));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"exit 256", "exit -1", "exit abc", "exit +5", "exit 3 # a comment is a line of its own", "quit 300"})
+    void exit_with_anything_but_a_code_from_0_to_255_is_a_usage_error(String line) {
+        CliResult result = home.runWithInput((line + "\nstart never\n").getBytes(StandardCharsets.UTF_8), "shell");
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("N must be a number from 0 to 255"), result.toString());
+        assertFalse(result.err().contains("unknown command"), result.toString());
+        assertFalse(home.hasState("never"), "a line after the bad exit ran");
+    }
+
+    @Test
+    void exit_255_and_exit_0_are_codes() {
+        assertEquals(255, home.runWithInput("exit 255\n".getBytes(StandardCharsets.UTF_8), "shell").exitCode());
+        home.runWithInput("exit 0\nstart never\n".getBytes(StandardCharsets.UTF_8), "shell").assertOk();
+        assertFalse(home.hasState("never"), "a line after exit 0 ran");
+    }
+
+    @Test
+    void a_byte_order_mark_at_the_start_of_a_script_is_not_part_of_its_first_command() {
+        CliResult result = home.runWithInput("\uFEFFstatus\nexit 7\n".getBytes(StandardCharsets.UTF_8), "shell");
+        assertEquals(7, result.exitCode(), result.toString());
+    }
+
     @Test
     void a_history_file_that_is_not_utf8_leaves_the_shell_working_without_history() throws Exception {
         Files.createDirectories(home.root());
