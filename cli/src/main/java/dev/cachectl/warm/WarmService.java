@@ -6,6 +6,7 @@ import dev.cachectl.lifecycle.Home;
 import dev.cachectl.redis.OwnReads;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.util.FileLocks;
+import dev.cachectl.util.KeyText;
 import dev.cachectl.warm.sink.DryRunSink;
 import dev.cachectl.warm.sink.Lanes;
 import dev.cachectl.warm.sink.RedisTarget;
@@ -121,9 +122,22 @@ public final class WarmService {
         for (String field : wanted) {
             if (!columns.get().contains(field)) {
                 throw CachectlException.usage(source + " has no column '" + field + "' (columns: "
-                        + String.join(", ", columns.get()) + ")");
+                        + shown(columns.get()) + ")");
             }
         }
+    }
+
+    /**
+     * A header as a one-line message can show it: the first ten columns, each cut at 40 characters and with
+     * what is not text escaped (a binary file read as CSV has a "header" of control bytes).
+     */
+    static String shown(List<String> columns) {
+        List<String> shown = new ArrayList<>();
+        for (String column : columns.subList(0, Math.min(10, columns.size()))) {
+            String text = KeyText.readable(column.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            shown.add(text.length() > 40 ? text.substring(0, 40) + "…" : text);
+        }
+        return String.join(", ", shown) + (columns.size() > 10 ? ", … " + (columns.size() - 10) + " more" : "");
     }
 
     private static double seconds(long start) {

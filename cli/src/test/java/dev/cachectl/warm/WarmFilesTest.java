@@ -166,6 +166,24 @@ class WarmFilesTest {
     }
 
     @Test
+    void a_binary_file_read_as_csv_is_refused_in_one_readable_line() throws IOException {
+        byte[] binary = new byte[4096];
+        new java.util.Random(7).nextBytes(binary);
+        binary[0] = 0x7f;
+        binary[1] = 'E';
+        Files.write(home.workDir().resolve("blob.csv"), binary);
+        home.run("start", "t").assertOk();
+
+        CliResult r = home.run("warm", "blob.csv", "--to", "t", "--key", "k:{id}").assertExit(2);
+
+        assertEquals(1, r.err().lines().count(), r.toString());
+        assertTrue(r.err().contains("has no column 'id' (columns: "), r.toString());
+        assertTrue(r.err().chars().allMatch(c -> c == '\n' || c >= 0x20 && c != 0x7f && (c < 0x80 || c > 0x9f)),
+                "no control character reaches the terminal: " + r.err().replaceAll("\\p{Cntrl}", "?"));
+        assertTrue(r.err().length() < 800, "the header is cut: " + r.err().length() + " characters");
+    }
+
+    @Test
     void csv_quoting_follows_rfc_4180_and_line_numbers_count_physical_lines() throws IOException {
         home.run("start", "t").assertOk();
         String csv = "\uFEFFid,text,note\r\n"
