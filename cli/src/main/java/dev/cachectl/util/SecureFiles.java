@@ -1,9 +1,9 @@
 package dev.cachectl.util;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -72,12 +72,11 @@ public final class SecureFiles {
             // unique, so two writers of the same file never write into each other's temporary
             tmp = createUnique(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
             restrict(tmp);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
+            // a stream, not a FileChannel: a channel fails at once (ClosedByInterruptException) in a thread that is
+            // interrupted, and a state or checkpoint file is written precisely when Ctrl-C has interrupted the run
+            try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+                out.write(content);
+                out.getFD().sync();
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -99,10 +98,16 @@ public final class SecureFiles {
 
     /** Makes a rename in {@code dir} durable: without this a crash may bring back the old name, or none. */
     private static void syncDir(Path dir) {
+        // an interrupted thread's channel fails at once: the flag is set aside for the sync, and put back
+        boolean interrupted = Thread.interrupted();
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
             // some file systems cannot open a directory for fsync; the rename itself stays atomic there
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

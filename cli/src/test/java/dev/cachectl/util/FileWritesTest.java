@@ -36,6 +36,20 @@ class FileWritesTest {
     }
 
     @Test
+    void a_thread_that_was_interrupted_still_writes_its_file_and_stays_interrupted() throws Exception {
+        // Ctrl-C interrupts the run's thread, and that is when it saves its state or checkpoint
+        Path file = dir.resolve("checkpoint.json");
+        Thread.currentThread().interrupt();
+        try {
+            FileWrites.atomically(file, "{\"at\":42}");
+            assertTrue(Thread.currentThread().isInterrupted(), "the interruption is kept for whoever checks it next");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals("{\"at\":42}", Files.readString(file));
+    }
+
+    @Test
     void a_folder_that_is_a_file_is_a_failure_to_write_what_it_holds() throws Exception {
         Path notAFolder = Files.createFile(dir.resolve("ckpt"));
         CachectlException e = assertThrows(CachectlException.class,
