@@ -69,13 +69,31 @@ public final class Lifecycle {
         }
         // a request (Ctrl-C, SIGTERM) interrupts the waits; the start stops what it launched and says so (exit 130)
         Thread starter = Thread.currentThread();
+        boolean[] starting = {true};
         stopRequested = false;
         try (Cancellation.Registration stop = cancellation.onCancelUndoing(reason -> {
-            stopRequested = true;
-            starter.interrupt();
+            // the token may call this after the registration closed (it was already calling its listeners):
+            // only a start still under way is interrupted, never whatever its thread does next
+            synchronized (starting) {
+                if (starting[0]) {
+                    stopRequested = true;
+                    starter.interrupt();
+                }
+            }
         })) {
             return startManaged(((InstanceRef.Managed) ref).spec(), wait);
+        } catch (RuntimeException e) {
+            if (stopRequested) {
+                // whatever the interruption broke (a file write it closed, a wait) was cleaned up: it is the interruption
+                CachectlException interrupted = interrupted("'" + ref.name() + "': ");
+                interrupted.addSuppressed(e);
+                throw interrupted;
+            }
+            throw e;
         } finally {
+            synchronized (starting) {
+                starting[0] = false;
+            }
             if (stopRequested) {
                 // a request that came after the last wait must not interrupt what follows
                 Thread.interrupted();
@@ -136,14 +154,14 @@ public final class Lifecycle {
             ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
             boolean dirExisted = Files.isDirectory(dir);
             InstanceSettings settings = InstanceSettings.of(spec);
-            if (!onDisk.equals(Optional.of(settings))) {
-                settings.write(dir);
-            }
             try {
+                if (!onDisk.equals(Optional.of(settings))) {
+                    settings.write(dir);
+                }
                 return launch(engine, spec, server, binary, ready, notes, home, crashed, dirExisted);
             } catch (RuntimeException e) {
                 if (!dirExisted) {
-                    // a first start that failed before its server ran: the settings it recorded go too
+                    // a first start that failed (or was interrupted) before its server ran: the settings it recorded go too
                     SecureFiles.deleteTree(dir);
                 }
                 throw e;
