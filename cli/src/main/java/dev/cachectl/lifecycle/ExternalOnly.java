@@ -24,9 +24,18 @@ public final class ExternalOnly {
 
     /** The refusal for an instance that has no URL. */
     public static CachectlException refusal(String name, Map<String, String> env) {
-        String why = switched(env.get(VARIABLE)) ? VARIABLE + " is set" : DOCKER + " is set";
         return new CachectlException(ExitCode.DOWN, "no URL for instance '" + name + "', and servers are managed outside here ("
-                + why + "): set " + InstanceCatalog.envVarFor(name) + " or give it a url: in cachectl.yaml");
+                + reason(env) + "): set " + InstanceCatalog.envVarFor(name) + " or give it a url: in cachectl.yaml");
+    }
+
+    /** The refusal for a command that starts servers of its own ({@code who}, e.g. "bench --mode eviction"): no URL can stand in. */
+    public static CachectlException refusalToLaunch(String who, Map<String, String> env) {
+        return new CachectlException(ExitCode.DOWN, who + " starts temporary servers of its own, and servers are managed outside"
+                + " here (" + reason(env) + "): it cannot run here");
+    }
+
+    private static String reason(Map<String, String> env) {
+        return switched(env.get(VARIABLE)) ? VARIABLE + " is set" : DOCKER + " is set";
     }
 
     private static boolean switched(String value) {

@@ -101,6 +101,29 @@ public final class Lifecycle {
         }
     }
 
+    /**
+     * Starts a managed instance that {@code who} (e.g. "bench --mode eviction") uses and removes: closing the
+     * result stops it and deletes its folder, whether it started, failed or was interrupted at any point. From
+     * before the start until it is gone, a repeated Ctrl-C does not end the process with it left behind.
+     */
+    public TemporaryInstance startTemporary(InstanceSpec spec, String who) {
+        if (ExternalOnly.enabled(env)) {
+            throw ExternalOnly.refusalToLaunch(who, env);
+        }
+        TemporaryInstance temporary = new TemporaryInstance(this, spec.name(), cancellation.onCancelUndoing(reason -> { }));
+        try {
+            temporary.started(start(new InstanceRef.Managed(spec, who), null));
+            return temporary;
+        } catch (RuntimeException e) {
+            try {
+                temporary.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
     private StartResult startManaged(InstanceSpec spec, Duration wait) {
         Engines.named(spec.engine()).settings(spec.server().values());
         Home home = states.home().ensure();

@@ -1,0 +1,58 @@
+package dev.cachectl.lifecycle;
+
+import dev.cachectl.Cancellation;
+
+import java.time.Duration;
+
+/**
+ * A managed instance a command starts for its own use ({@link Lifecycle#startTemporary}): closing it stops
+ * the server and deletes its folder, whatever point its start reached (nothing, a folder with only settings,
+ * a server without state, a running server). Registered on the run's token before the start, so that a
+ * repeated Ctrl-C waits for the removal instead of ending the process with the instance left behind.
+ */
+public final class TemporaryInstance implements AutoCloseable {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Lifecycle lifecycle;
+    private final String name;
+    private final Cancellation.Registration undoing;
+    private StartResult started;
+    private boolean closed;
+
+    TemporaryInstance(Lifecycle lifecycle, String name, Cancellation.Registration undoing) {
+        this.lifecycle = lifecycle;
+        this.name = name;
+        this.undoing = undoing;
+    }
+
+    void started(StartResult result) {
+        started = result;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public StartResult started() {
+        return started;
+    }
+
+    /** Stops and removes the instance, data and all; a failure to (a server that survives SIGKILL) is thrown. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // stopping waits for the server to exit: an interrupted thread would give up and leave its state behind
+        boolean interrupted = Thread.interrupted();
+        try {
+            lifecycle.stop(name, false, STOP_TIMEOUT, true);
+        } finally {
+            undoing.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
