@@ -31,7 +31,7 @@ public final class BenchService {
 
     private final InstanceCatalog catalog;
     private volatile LoadRun current;
-    private volatile boolean cancelled;
+    private volatile String cancelled;
 
     public BenchService(InstanceCatalog catalog) {
         this.catalog = catalog;
@@ -39,11 +39,16 @@ public final class BenchService {
 
     /** Stops the run in progress (Ctrl-C, for {@code why}); what was measured is still reported. */
     public void cancel(String why) {
-        cancelled = true;
+        cancelled = why;
         LoadRun run = current;
         if (run != null) {
             run.stop();
         }
+    }
+
+    /** Why the run was cancelled ("interrupted by SIGINT"), or null: the other modes stop their loops on it too. */
+    public String cancelled() {
+        return cancelled;
     }
 
     public BenchReport run(BenchPlan plan, ProgressListener progress) {
@@ -219,7 +224,7 @@ public final class BenchService {
     private LoadRun start(LoadShape shape, BenchTarget target) {
         LoadRun run = new LoadRun(shape, shape.threads(), target.nodes().size());
         current = run;
-        if (cancelled) {
+        if (cancelled != null) {
             run.stop();
         }
         return run;
@@ -265,7 +270,8 @@ public final class BenchService {
         return t;
     }
 
-    private static void join(Thread t) {
+    /** Waits for {@code t} to end, even when interrupted (the interruption is kept). */
+    static void join(Thread t) {
         boolean interrupted = false;
         while (t.isAlive()) {
             try {
@@ -337,7 +343,7 @@ public final class BenchService {
         }
         BenchReport.OpenLoop openLoop = shape.openLoop()
                 ? new BenchReport.OpenLoop(shape.rate(), Math.round(all.getTotalCount() / seconds * 100) / 100.0) : null;
-        String outcome = cancelled ? "interrupted" : errors > 0 ? "partial" : "completed";
+        String outcome = cancelled != null ? "interrupted" : errors > 0 ? "partial" : "completed";
         String message = errors > 0 ? errors + " operations answered with an error, the first: " + firstError : null;
         return new BenchReport(outcome, message, configuration(plan), new BenchReport.Run(startedAt,
                 Math.round(elapsed * 1000) / 1000.0, preloaded, cleaned,

@@ -1,11 +1,11 @@
 package dev.cachectl.bench;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
-import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.InstanceSpec;
 import dev.cachectl.lifecycle.Lifecycle;
-import dev.cachectl.lifecycle.StartResult;
+import dev.cachectl.lifecycle.TemporaryInstance;
 import dev.cachectl.redis.RedisClients;
 import redis.clients.jedis.Jedis;
 
@@ -28,15 +28,25 @@ public final class ColdStartBench {
     public record Start(int start, double toFirstPongMs, double toFirstCommandMs) {
     }
 
-    public record Report(String outcome, String mode, List<Start> starts, double medianToFirstCommandMs,
-                         double cacheLatencyMs, String backend, double backendLatencyMs, double savedPerOpMs,
+    /**
+     * {@code outcome} is {@code interrupted} (Ctrl-C) with the starts measured before; the figures not measured by then
+     * (the cache's and the backend's latency, what follows from them, the median without any start) are null.
+     */
+    public record Report(String outcome, String mode, List<Start> starts, Double medianToFirstCommandMs,
+                         Double cacheLatencyMs, String backend, Double backendLatencyMs, Double savedPerOpMs,
                          Long breakEvenOps) {
     }
 
     private final Lifecycle lifecycle;
+    private volatile boolean cancelled;
 
     public ColdStartBench(Lifecycle lifecycle) {
         this.lifecycle = lifecycle;
+    }
+
+    /** Stops the run (Ctrl-C): no further start; the starts measured so far are reported. */
+    public void cancel(String why) {
+        cancelled = true;
     }
 
     /** {@code backend}: a Redis to measure, or null to take {@code backendLatency} as given. */
@@ -45,14 +55,13 @@ public final class ColdStartBench {
             throw CachectlException.usage("--starts must be between 1 and 100 (got " + starts + ")");
         }
         List<Start> measured = new ArrayList<>();
-        double cacheLatency = 0;
-        for (int i = 1; i <= starts; i++) {
+        Double cacheLatency = null;
+        for (int i = 1; i <= starts && !cancelled; i++) {
             String name = "bench-cold-" + ProcessHandle.current().pid() + "-" + i;
-            try {
-                long t0 = System.nanoTime();
-                StartResult started = lifecycle.start(new InstanceRef.Managed(InstanceSpec.defaults(name), "bench --mode cold-start"), null);
+            long t0 = System.nanoTime();
+            try (TemporaryInstance instance = lifecycle.startTemporary(InstanceSpec.defaults(name), "bench --mode cold-start")) {
                 long pong = System.nanoTime();
-                try (Jedis client = RedisClients.open(started.endpoint(), TIMEOUT)) {
+                try (Jedis client = RedisClients.open(instance.started().endpoint(), TIMEOUT)) {
                     client.get("bench:cold");
                     long first = System.nanoTime();
                     measured.add(new Start(i, ms(pong - t0), ms(first - t0)));
@@ -61,29 +70,35 @@ public final class ColdStartBench {
                         cacheLatency = medianGetMs(client);
                     }
                 }
-            } finally {
-                try {
-                    lifecycle.stop(name, false, TIMEOUT, true);
-                } catch (RuntimeException ignored) {
-                    // the failure that got us here is the one to report
+            } catch (CachectlException e) {
+                if (e.exitCode() != ExitCode.INTERRUPTED || !cancelled) {
+                    throw e;
                 }
+                // this start was interrupted, and what it launched removed: the starts before it are reported
             }
         }
-        double backendMs;
-        if (backend != null) {
-            try (Jedis client = RedisClients.open(backend, TIMEOUT)) {
-                backendMs = medianGetMs(client);
-            }
-        } else {
-            backendMs = backendLatency.toNanos() / 1e6;
+        String backendName = backend != null ? backendLabel : backendLatency.toMillis() + "ms (given)";
+        Double backendMs = cancelled ? null : backendMs(backendLatency, backend);
+        Double median = null;
+        if (!measured.isEmpty()) {
+            double[] firsts = measured.stream().mapToDouble(Start::toFirstCommandMs).sorted().toArray();
+            int middle = firsts.length / 2;
+            median = round(firsts.length % 2 == 1 ? firsts[middle] : (firsts[middle - 1] + firsts[middle]) / 2);
         }
-        double[] firsts = measured.stream().mapToDouble(Start::toFirstCommandMs).sorted().toArray();
-        int middle = firsts.length / 2;
-        double median = round(firsts.length % 2 == 1 ? firsts[middle] : (firsts[middle - 1] + firsts[middle]) / 2);
-        double saved = round(backendMs - cacheLatency);
-        Long breakEven = saved > 0 ? (long) Math.ceil(median / saved) : null;
-        return new Report("completed", "cold-start", measured, median, round(cacheLatency),
-                backend != null ? backendLabel : backendLatency.toMillis() + "ms (given)", round(backendMs), saved, breakEven);
+        Double saved = backendMs == null || cacheLatency == null ? null : round(backendMs - cacheLatency);
+        Long breakEven = saved != null && saved > 0 && median != null ? (long) Math.ceil(median / saved) : null;
+        return new Report(cancelled ? "interrupted" : "completed", "cold-start", measured, median,
+                cacheLatency == null ? null : round(cacheLatency), backendName, backendMs == null ? null : round(backendMs), saved,
+                breakEven);
+    }
+
+    private static double backendMs(Duration backendLatency, Endpoint backend) {
+        if (backend == null) {
+            return backendLatency.toNanos() / 1e6;
+        }
+        try (Jedis client = RedisClients.open(backend, TIMEOUT)) {
+            return medianGetMs(client);
+        }
     }
 
     /** The median of {@link #SAMPLES} round trips of a GET, one after the other. */

@@ -14,11 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MapBench {
 
+    /** {@code target} is null when the run was interrupted (Ctrl-C) before TARGET was driven. */
     public record Report(String outcome, String mode, int mapThreads, List<Latency> map, Latency mapOverall,
                          BenchReport target) {
     }
 
-    /** Runs {@code workload} against a map, then {@code plan} against its target. */
+    /** Operations between two looks at whether the run was cancelled: a look costs next to nothing then. */
+    private static final int CHECK_EVERY = 1024;
+
+    /**
+     * Runs {@code workload} against a map, then {@code plan} against its target; a cancelled {@code service}
+     * (Ctrl-C) stops the map's threads too, and then TARGET is not driven.
+     */
     public static Report run(BenchService service, BenchPlan plan, dev.cachectl.progress.ProgressListener progress) {
         Workload w = plan.workload();
         int threads = Math.max(1, Math.min(plan.shape().clients(), Runtime.getRuntime().availableProcessors()));
@@ -43,17 +50,11 @@ public final class MapBench {
             perThread[t] = h;
             long quota = requests / threads + (t < requests % threads ? 1 : 0);
             int thread = t;
-            workers.add(new Thread(() -> drive(map, keys, value, w, zipf, quota, thread, threads, h), "bench-map-" + t));
+            workers.add(new Thread(() -> drive(map, keys, value, w, zipf, quota, thread, threads, h, service), "bench-map-" + t));
         }
         workers.forEach(Thread::start);
-        for (Thread worker : workers) {
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
+        // the workers stop on the cancelled service, promptly: waiting for them is never long
+        workers.forEach(BenchService::join);
         double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         Histogram set = ThreadStats.histogram();
         Histogram get = ThreadStats.histogram();
@@ -71,16 +72,23 @@ public final class MapBench {
         Histogram all = ThreadStats.histogram();
         all.add(set);
         all.add(get);
+        Latency overall = Latency.of("ALL", all, seconds);
+        if (service.cancelled() != null) {
+            return new Report("interrupted", "vs-map", threads, rows, overall, null);
+        }
         BenchReport target = service.run(plan, progress);
-        return new Report(target.outcome(), "vs-map", threads, rows, Latency.of("ALL", all, seconds), target);
+        return new Report(target.outcome(), "vs-map", threads, rows, overall, target);
     }
 
     private static void drive(ConcurrentHashMap<String, byte[]> map, String[] keys, byte[] value, Workload w, Zipf zipf,
-                              long quota, int thread, int threads, Histogram[] h) {
+                              long quota, int thread, int threads, Histogram[] h, BenchService service) {
         SplittableRandom random = new SplittableRandom(w.seed() * 31 + thread);
         double setShare = (double) w.setWeight() / (w.setWeight() + w.getWeight());
         long sequence = thread;
         for (long i = 0; i < quota; i++) {
+            if (i % CHECK_EVERY == 0 && service.cancelled() != null) {
+                return;
+            }
             int index = switch (w.pattern()) {
                 case uniform -> random.nextInt(keys.length);
                 case zipf -> zipf.sample(random.nextDouble());

@@ -202,11 +202,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (report.message() != null) {
             output.error(report.message(), List.of());
         }
-        return switch (report.outcome()) {
-            case "interrupted" -> ExitCode.INTERRUPTED.code();
-            case "partial" -> ExitCode.PARTIAL.code();
-            default -> ExitCode.DONE.code();
-        };
+        return exit(report.outcome());
     }
 
     private Integer eviction(CachectlCommand.Context ctx, Output output, BenchService service, Workload workload, LoadShape shape) {
@@ -219,7 +215,6 @@ public final class BenchCommand implements Callable<Integer> {
         try (Cancellation.Registration stop = top.cancellation().onCancel(service::cancel)) {
             report = new EvictionBench(ctx.lifecycle(), service).run(plan, top.progressListener(spec.commandLine().getErr()));
         }
-        int exit = "partial".equals(report.outcome()) ? ExitCode.PARTIAL.code() : ExitCode.DONE.code();
         if (output.json()) {
             output.printJson(report);
         } else {
@@ -228,7 +223,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (report.message() != null) {
             output.error(report.message(), List.of());
         }
-        return exit;
+        return exit(report.outcome());
+    }
+
+    /** The outcomes every mode shares: interrupted (130), partial (4), else done. */
+    private static int exit(String outcome) {
+        return switch (outcome) {
+            case "interrupted" -> ExitCode.INTERRUPTED.code();
+            case "partial" -> ExitCode.PARTIAL.code();
+            default -> ExitCode.DONE.code();
+        };
     }
 
     private static void evictionTable(Output output, EvictionBench.Report report) {
@@ -250,9 +254,6 @@ public final class BenchCommand implements Callable<Integer> {
         try (Cancellation.Registration stop = top.cancellation().onCancel(service::cancel)) {
             report = MapBench.run(service, plan, top.progressListener(spec.commandLine().getErr()));
         }
-        if (report == null) {
-            return ExitCode.INTERRUPTED.code();
-        }
         if (output.json()) {
             output.printJson(report);
         } else {
@@ -262,16 +263,22 @@ public final class BenchCommand implements Callable<Integer> {
             for (Latency l : map) {
                 table.row(with("in-process map", cells(l, "")), List.of());
             }
-            List<Latency> remote = new java.util.ArrayList<>(report.target().commands());
-            remote.add(report.target().overall());
-            for (Latency l : remote) {
-                table.row(with(report.target().configuration().target(), cells(l, "")), List.of());
+            if (report.target() != null) {
+                List<Latency> remote = new java.util.ArrayList<>(report.target().commands());
+                remote.add(report.target().overall());
+                for (Latency l : remote) {
+                    table.row(with(report.target().configuration().target(), cells(l, "")), List.of());
+                }
             }
             table.render().forEach(output.out()::println);
+            if (report.target() == null) {
+                output.note("interrupted while the map ran: " + plan.target() + " was not driven");
+                return exit(report.outcome());
+            }
             output.note("the map ran on " + report.mapThreads() + " thread(s) in this process; TARGET over "
                     + plan.shape().clients() + " connection(s): the difference is what a shared remote cache costs per operation");
         }
-        return "partial".equals(report.outcome()) ? ExitCode.PARTIAL.code() : ExitCode.DONE.code();
+        return exit(report.outcome());
     }
 
     private static List<String> with(String first, List<String> rest) {
@@ -283,22 +290,29 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Integer coldStart(CachectlCommand.Context ctx, Output output) {
         dev.cachectl.config.Endpoint backendEndpoint = backend == null ? null : ctx.catalog().reachableEndpoint(backend);
-        ColdStartBench.Report report = new ColdStartBench(ctx.lifecycle()).run(starts, backendLatency, backendEndpoint,
-                backend == null ? null : backendEndpoint.toString());
+        ColdStartBench bench = new ColdStartBench(ctx.lifecycle());
+        ColdStartBench.Report report;
+        try (Cancellation.Registration stop = top.cancellation().onCancel(bench::cancel)) {
+            report = bench.run(starts, backendLatency, backendEndpoint, backend == null ? null : backendEndpoint.toString());
+        }
         if (output.json()) {
             output.printJson(report);
-            return ExitCode.DONE.code();
+            return exit(report.outcome());
         }
         Table table = new Table("START", "TO_FIRST_PONG_MS", "TO_FIRST_COMMAND_MS");
         for (ColdStartBench.Start st : report.starts()) {
             table.row(List.of(Integer.toString(st.start()), ms(st.toFirstPongMs()), ms(st.toFirstCommandMs())), List.of());
         }
         table.render().forEach(output.out()::println);
+        if (report.savedPerOpMs() == null) {
+            output.note("interrupted after " + report.starts().size() + " of " + starts + " starts: the break-even was not measured");
+            return exit(report.outcome());
+        }
         output.out().println("cache GET " + ms(report.cacheLatencyMs()) + " ms, backend " + ms(report.backendLatencyMs())
                 + " ms (" + report.backend() + "): " + (report.breakEvenOps() == null ? "the cache never pays off"
                 : "a start (median " + ms(report.medianToFirstCommandMs()) + " ms) pays off after " + report.breakEvenOps()
                 + " operations"));
-        return ExitCode.DONE.code();
+        return exit(report.outcome());
     }
 
     private boolean typed(String option) {

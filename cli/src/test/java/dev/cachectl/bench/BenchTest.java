@@ -3,6 +3,7 @@ package dev.cachectl.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -312,6 +314,115 @@ class BenchTest {
                 "a map lookup is cheaper than a round trip: " + r.out());
         CliResult table = home.run("bench", "b", "--mode", "vs-map", "--requests", "500", "--keys", "100", "--cleanup").assertOk();
         assertTrue(table.out().contains("in-process map") && table.out().contains("\nb "), table.toString());
+    }
+
+    @Test
+    void eviction_mode_interrupted_reports_the_policies_measured_and_leaves_no_instance() throws Exception {
+        CachectlProcess bench = CachectlProcess.launch(home, "bench.log", "--json", "--progress", "none", "bench", "-",
+                "--mode", "eviction", "--policies", "allkeys-lru,allkeys-lfu", "--maxmemory", "3mb", "--keys", "20000",
+                "--requests", "60000", "--clients", "2");
+        // the first policy is measured: SIGINT while the second starts or warms up
+        awaitInstance(bench, "bench-allkeys-lfu-");
+        bench.signal("-INT", false);
+        JsonNode report = interruptedReport(bench, "bench-eviction");
+        assertEquals(1, report.get("policies").size(), bench.log());
+        assertEquals("allkeys-lru", report.at("/policies/0/policy").asText(), bench.log());
+        assertTrue(report.at("/policies/0/hit_ratio").asDouble() > 0, bench.log());
+        assertTrue(report.get("message").asText().startsWith("interrupted by SIGINT: 1 of 2 policies measured"), bench.log());
+        assertNothingLeft();
+    }
+
+    @Test
+    void cold_start_interrupted_reports_the_starts_measured_and_leaves_no_instance() throws Exception {
+        CachectlProcess bench = CachectlProcess.launch(home, "bench.log", "--json", "--progress", "none", "bench", "-",
+                "--mode", "cold-start", "--starts", "50");
+        awaitInstance(bench, "bench-cold-" + bench.pid() + "-3");
+        bench.signal("-INT", false);
+        JsonNode report = interruptedReport(bench, "bench-cold-start");
+        int measured = report.get("starts").size();
+        assertTrue(measured >= 2 && measured < 50, bench.log());
+        assertTrue(report.get("median_to_first_command_ms").asDouble() > 0, bench.log());
+        assertTrue(report.get("cache_latency_ms").isNull() && report.get("break_even_ops").isNull(), bench.log());
+        assertNothingLeft();
+    }
+
+    @Test
+    void vs_map_stops_its_map_phase_on_sigterm_and_reports_it_without_driving_the_target() throws Exception {
+        home.run("start", "b").assertOk();
+        CachectlProcess bench = CachectlProcess.launch(home, "bench.log", "--json", "--progress", "none", "bench", "b",
+                "--mode", "vs-map", "--requests", "2000000000", "--clients", "2", "--keys", "1000", "--key-prefix", "by:");
+        Await.until(Duration.ofSeconds(30), () -> "the map phase never began: " + bench.log(), () -> threadNamed(bench, "bench-map-"));
+        bench.signal("-TERM", false);
+        JsonNode report = interruptedReport(bench, "bench-vs-map");
+        long count = report.at("/map_overall/count").asLong();
+        assertTrue(count > 0 && count < 2_000_000_000L, bench.log());
+        assertTrue(report.get("target").isNull(), bench.log());
+        try (Jedis redis = new Jedis("127.0.0.1", home.port("b"))) {
+            assertTrue(redis.keys("by:*").isEmpty(), "the target was not driven");
+        }
+    }
+
+    @Test
+    void modes_that_start_servers_of_their_own_are_refused_where_servers_are_managed_elsewhere() {
+        home.env().put("CACHECTL_EXTERNAL_ONLY", "1");
+        for (String mode : List.of("eviction", "cold-start")) {
+            CliResult r = home.run("bench", "-", "--mode", mode, "--policies", "volatile-ttl").assertExit(3);
+            assertTrue(r.err().contains("bench --mode " + mode + " starts temporary servers of its own")
+                    && r.err().contains("CACHECTL_EXTERNAL_ONLY is set") && !r.err().contains("REDIS_BENCH"), r.toString());
+            assertEquals(1, r.err().strip().lines().count(), r.toString());
+        }
+        assertFalse(Files.exists(home.root().resolve("instances")) && home.root().resolve("instances").toFile().list().length > 0,
+                "nothing was created in the home");
+    }
+
+    /** Waits until bench has created the instance folder whose name starts with {@code name}. */
+    private void awaitInstance(CachectlProcess bench, String name) {
+        Path instances = home.root().resolve("instances");
+        Await.until(Duration.ofSeconds(60), () -> "no instance " + name + "* appeared: " + bench.log(), () -> {
+            assertTrue(bench.process().isAlive(), () -> "bench ended early: " + bench.log());
+            String[] names = instances.toFile().list();
+            return names != null && java.util.Arrays.stream(names).anyMatch(n -> n.startsWith(name));
+        });
+    }
+
+    /** Exit 130 and its JSON report (in the log, from a line "{" to a line "}"), valid and {@code interrupted}. */
+    private static JsonNode interruptedReport(CachectlProcess bench, String schema) throws Exception {
+        int exit = bench.exitWithin(Duration.ofSeconds(30));
+        String log = bench.log();
+        assertEquals(130, exit, log);
+        int from = log.indexOf("{\n");
+        int to = log.indexOf("\n}\n", from);
+        assertTrue(from >= 0 && to > from && (from == 0 || log.charAt(from - 1) == '\n'), "no report: " + log);
+        String json = log.substring(from, to + 2);
+        JsonNode report = dev.cachectl.cli.BenchSchemas.valid(schema, new CliResult(exit, json, log));
+        assertEquals("interrupted", report.get("outcome").asText(), log);
+        return report;
+    }
+
+    /** No instance folder (so no state) in the home, and no server running from it. */
+    private void assertNothingLeft() throws IOException {
+        Path instances = home.root().resolve("instances");
+        if (Files.isDirectory(instances)) {
+            try (var left = Files.list(instances)) {
+                assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "temporary instances left in the home");
+            }
+        }
+        String root = home.root().toString();
+        assertEquals(List.of(), ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(root))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList(), "servers left running");
+    }
+
+    /** Whether one of the process's threads is named {@code prefix}... (Linux: /proc/PID/task/TID/comm). */
+    private static boolean threadNamed(CachectlProcess process, String prefix) throws IOException {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            return tasks.anyMatch(t -> {
+                try {
+                    return Files.readString(t.resolve("comm")).startsWith(prefix);
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
     }
 
     /** SETs and GETs the server has processed (commandstats). */
