@@ -63,6 +63,9 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
      * from {@code workingDir}, like every other path the user types.
      */
     public static Config load(Path explicit, Map<String, String> env, Path workingDir) {
+        if (explicit != null && explicit.toString().isBlank()) {
+            throw CachectlException.usage("--config needs the path of a file (it was given an empty one)");
+        }
         Path file = explicit == null ? null : workingDir.resolve(explicit);
         if (file == null && env.get("CACHECTL_CONFIG") != null && !env.get("CACHECTL_CONFIG").isBlank()) {
             file = workingDir.resolve(env.get("CACHECTL_CONFIG"));
@@ -73,6 +76,12 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
                 return none();
             }
             file = implicit;
+        }
+        if (Files.isDirectory(file)) {
+            throw CachectlException.usage("config file " + file + " is a folder: name the cachectl.yaml in it");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw CachectlException.usage("config file " + file + " is not a regular file (a device or a pipe)");
         }
         if (!Files.isRegularFile(file)) {
             throw CachectlException.usage("config file not found: " + file);

@@ -95,6 +95,20 @@ class ConfigErrorLocationTest {
                 + "cachectl does not start"), message);
     }
 
+    @Test
+    void a_config_that_is_a_folder_a_device_or_empty_says_which() {
+        assertEquals("config file " + dir + " is a folder: name the cachectl.yaml in it", loadError(dir));
+        assertEquals("config file /dev/null is not a regular file (a device or a pipe)", loadError(Path.of("/dev/null")));
+        assertEquals("--config needs the path of a file (it was given an empty one)", loadError(Path.of("")));
+        assertEquals("config file not found: " + dir.resolve("nope.yaml"), loadError(Path.of("nope.yaml")));
+    }
+
+    private String loadError(Path config) {
+        CachectlException e = assertThrows(CachectlException.class, () -> Config.load(config, Map.of(), dir));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        return e.getMessage();
+    }
+
     private String error(String yaml) throws IOException {
         Path file = Files.writeString(dir.resolve("cachectl.yaml"), yaml);
         CachectlException e = assertThrows(CachectlException.class, () -> Config.load(file, Map.of(), dir));
