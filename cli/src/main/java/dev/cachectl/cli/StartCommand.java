@@ -48,8 +48,10 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             description = "Port to listen on, or 'auto' for a free one (default: auto); for a cluster, the first node's port.")
     String port;
 
-    @Option(names = "--cluster", paramLabel = "MASTERS[xREPLICAS]",
-            description = "Start a local Redis Cluster: e.g. 3 (three masters) or 3x1 (each with one replica), on ports N, N+1, ….")
+    // no brackets in the label: the man page's AsciiDoc would take them for markup and garble the synopsis
+    @Option(names = "--cluster", paramLabel = "SHAPE",
+            description = "Start a local Redis Cluster of SHAPE, MASTERS or MASTERSxREPLICAS: e.g. 3 (three masters) or 3x1"
+                    + " (each with one replica), on ports N, N+1, ….")
     String cluster;
 
     @Option(names = "--tls", description = "Serve TLS only (rediss://), with a certificate from a certificate authority made "
