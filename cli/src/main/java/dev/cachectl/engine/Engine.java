@@ -92,6 +92,18 @@ public interface Engine {
     /** One sample of the server's metrics; throws a {@link dev.cachectl.CachectlException} (exit 3) when unreachable. */
     ServerSample sample(Endpoint endpoint, Duration timeout);
 
+    /**
+     * Connections that use the server without sending commands: a client blocked in a command, subscribed,
+     * in a transaction, a replica or a monitor. The idle measure counts them as use, as it counts a command.
+     * {@code ownReplicas}: the server's replicas are nodes of its own instance (a cluster's), not clients.
+     * Throws a {@link dev.cachectl.CachectlException} (exit 3) when unreachable. None by default: an engine
+     * whose waiting clients keep sending commands (MongoDB's tailable cursors and change streams send
+     * {@code getMore}) is measured by its commands alone.
+     */
+    default long busyClients(Endpoint endpoint, Duration timeout, boolean ownReplicas) {
+        return 0;
+    }
+
     /** The details {@code status} shows for an instance of this engine that did not answer: every one unknown. */
     default ServerSample.Details unknownDetails() {
         return ServerSample.Details.NONE;

@@ -1,5 +1,7 @@
 package dev.cachectl.lifecycle;
 
+import dev.cachectl.engine.Engine;
+import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.ServerSample;
 import dev.cachectl.util.RecordJson;
 import dev.cachectl.util.SecureFiles;
@@ -12,8 +14,9 @@ import java.util.List;
 
 /**
  * Idle time of a managed instance: how long its count of client commands (probes excluded) has
- * stayed the same. Whoever samples the server (the supervisor, status) records the count and the
- * moment it last changed in {@code activity.json}, so every reader sees the same idle time.
+ * stayed the same while no client used it without commands (blocked, subscribed: {@link #busyClients}).
+ * Whoever samples the server (the supervisor, status) records the count and the moment it last changed
+ * (or a busy client was last seen) in {@code activity.json}, so every reader sees the same idle time.
  */
 public final class ActivityTracker {
     static final String FILE = "activity.json";
@@ -32,17 +35,19 @@ public final class ActivityTracker {
     /**
      * Folds in the readings of every server of an instance (a cluster's nodes): their client commands
      * summed, their run ids together, so that a restarted or lost node counts as activity, not as idle time.
+     * {@code busyClients} ({@link #busyClients}) above 0 counts as activity now, as a command does.
      */
-    public static Duration observe(Path instanceDir, List<ServerSample> samples, long nowMillis) {
+    public static Duration observe(Path instanceDir, List<ServerSample> samples, long busyClients, long nowMillis) {
         String runIds = String.join(",", samples.stream().map(s -> String.valueOf(s.runId())).toList());
         long commands = samples.stream().mapToLong(ServerSample::clientCommands).sum();
-        return observe(instanceDir, runIds, commands, nowMillis);
+        return observe(instanceDir, runIds, commands, busyClients, nowMillis);
     }
 
     /** Folds in a new reading and returns the idle time. */
-    public static Duration observe(Path instanceDir, String runId, long clientCommands, long nowMillis) {
+    public static Duration observe(Path instanceDir, String runId, long clientCommands, long busyClients, long nowMillis) {
         Activity last = read(instanceDir);
-        if (last == null || !String.valueOf(last.runId()).equals(runId) || last.clientCommands() != clientCommands) {
+        if (busyClients > 0 || last == null || !String.valueOf(last.runId()).equals(runId)
+                || last.clientCommands() != clientCommands) {
             try {
                 write(instanceDir, new Activity(runId, clientCommands, nowMillis));
             } catch (java.io.UncheckedIOException e) {
@@ -51,6 +56,25 @@ public final class ActivityTracker {
             return Duration.ZERO;
         }
         return Duration.ofMillis(Math.max(0, nowMillis - last.sinceMillis()));
+    }
+
+    /**
+     * Clients of the instance's servers that use it without sending commands ({@link Engine#busyClients}):
+     * a client blocked in {@code BLPOP} or subscribed keeps the instance busy for as long as it stays. A
+     * cluster's replicas are its own nodes, not clients. A server that does not answer counts none (its
+     * sample says it is down).
+     */
+    public static long busyClients(InstanceState state, Duration timeout) {
+        Engine engine = Engines.named(state.engine());
+        long busy = 0;
+        for (NodeState node : state.servers()) {
+            try {
+                busy += engine.busyClients(Lifecycle.endpointOf(state, node), timeout, state.isCluster());
+            } catch (RuntimeException e) {
+                // not reachable now: nothing to count
+            }
+        }
+        return busy;
     }
 
     private static Activity read(Path instanceDir) {

@@ -165,7 +165,9 @@ public final class Supervisor {
 
     private void check(InstanceState state, Duration timeout) {
         try {
-            Duration idle = ActivityTracker.observe(home.instanceDir(state.name()), samples(state), System.currentTimeMillis());
+            List<ServerSample> samples = samples(state);
+            long busy = ActivityTracker.busyClients(state, Duration.ofSeconds(5));
+            Duration idle = ActivityTracker.observe(home.instanceDir(state.name()), samples, busy, System.currentTimeMillis());
             if (idle.compareTo(timeout) >= 0) {
                 log("stopping '" + state.name() + "' (pid " + state.pid() + "): no client command for "
                         + Durations.format(Duration.ofSeconds(idle.toSeconds())) + " (idle timeout " + Durations.format(timeout) + ")");

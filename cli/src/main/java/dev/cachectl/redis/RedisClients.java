@@ -144,6 +144,31 @@ public final class RedisClients {
         }
     }
 
+    /**
+     * The text of {@code CLIENT LIST}, on a bare connection as {@link #info} reads INFO; null when the server
+     * refuses it (the command renamed away, or not allowed to this user). Jedis's own exceptions, untranslated.
+     */
+    public static String clientList(Endpoint endpoint, Duration timeout) {
+        try {
+            if (!endpoint.tls()) {
+                try (PlainInfo connection = PlainInfo.open(endpoint, timeout)) {
+                    return connection.call("CLIENT", "LIST");
+                }
+            }
+            try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
+                    clientConfig(endpoint, timeout))) {
+                connection.sendCommand(Protocol.Command.CLIENT, "LIST");
+                return connection.getBulkReply();
+            }
+        } catch (JedisDataException refused) {
+            String cause = String.valueOf(refused.getMessage());
+            if (cause.startsWith("NOAUTH") || cause.startsWith("WRONGPASS") || cause.startsWith("LOADING")) {
+                throw refused;
+            }
+            return null;
+        }
+    }
+
     /** What {@link #info} read: the server's {@code INFO}, and its {@code CLUSTER INFO} when asked for and in cluster mode. */
     public record Info(RedisInfo info, RedisInfo clusterInfo) {
     }

@@ -186,6 +186,16 @@ public final class RedisEngine implements Engine {
     }
 
     @Override
+    public long busyClients(Endpoint endpoint, Duration timeout, boolean ownReplicas) {
+        try {
+            String list = RedisClients.clientList(endpoint, timeout);
+            return list == null ? 0 : ClientList.busy(list, ownReplicas);
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    @Override
     public ServerSample.Details unknownDetails() {
         return RedisDetails.UNKNOWN;
     }

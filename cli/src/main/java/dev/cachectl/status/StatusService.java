@@ -177,19 +177,26 @@ public final class StatusService {
      * One reading of an instance: a sample, or the error that kept us from one. A cluster's reading may
      * have both (the nodes that answered, and what is wrong with the others) and its nodes' own readings.
      * {@code probeCommands}: how many commands the reading itself sent, which traffic over an interval discounts.
+     * {@code busy}: the managed instance's clients that use it without commands ({@link ActivityTracker#busyClients}).
      */
-    private record Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands, long[] own) {
+    private record Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands, long[] own,
+                         long busy) {
         Probe(ServerSample sample, String error) {
             this(sample, error, null, 1);
         }
 
         Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands) {
-            this(sample, error, cluster, probeCommands, new long[2]);
+            this(sample, error, cluster, probeCommands, new long[2], 0);
         }
 
         /** {@code own}: the hits and misses cachectl's own reads had caused when the sample was taken. */
         Probe withOwn(long[] own) {
-            return new Probe(sample, error, cluster, probeCommands, own);
+            return new Probe(sample, error, cluster, probeCommands, own, busy);
+        }
+
+        /** With the busy clients counted by {@code commands} more commands (one per server asked). */
+        Probe withBusy(long busy, int commands) {
+            return new Probe(sample, error, cluster, probeCommands + commands, own, busy);
         }
     }
 
@@ -216,7 +223,13 @@ public final class StatusService {
 
         Probe probe() {
             Probe probe = sample();
-            return probe.sample() == null ? probe : probe.withOwn(ownReads(probe, endpoint));
+            if (probe.sample() == null) {
+                return probe;
+            }
+            probe = probe.withOwn(ownReads(probe, endpoint));
+            // a managed instance's idle time counts clients blocked or subscribed as use, as the supervisor does
+            return state == null ? probe
+                    : probe.withBusy(ActivityTracker.busyClients(state, PROBE_TIMEOUT), state.servers().size());
         }
 
         private Probe sample() {
@@ -285,8 +298,9 @@ public final class StatusService {
                 Long[] interval = discount(minus(s.hits(), a.hits()), minus(s.misses(), a.misses()), own);
                 intervalHitRatio = ratio(interval[0], interval[1]);
                 double seconds = Math.max(1, s.takenAtMillis() - a.takenAtMillis()) / 1000.0;
-                // our own probe between the two samples (one INFO, two per cluster node) is not traffic; a server
-                // without a rate of its own is rated by its client operations, which leave our probes out already
+                // our own probe between the two samples (one INFO, two per cluster node, and a managed instance's
+                // CLIENT LIST per server) is not traffic; a server without a rate of its own is rated by its client
+                // operations, which leave our probes out already
                 long commands = s.opsPerSec() != null ? s.totalCommands() - a.totalCommands() - first.probeCommands()
                         : s.clientCommands() - a.clientCommands();
                 opsPerSec = round(Math.max(0, commands) / seconds);
@@ -295,7 +309,7 @@ public final class StatusService {
             }
             Long idle = null;
             if (state != null) {
-                idle = ActivityTracker.observe(states.home().instanceDir(name), s.runId(), s.clientCommands(),
+                idle = ActivityTracker.observe(states.home().instanceDir(name), s.runId(), s.clientCommands(), last.busy(),
                         System.currentTimeMillis()).toSeconds();
             }
             return new InstanceStatus(

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +91,55 @@ class IdleTimeoutTest {
         assertTrue(maxIdleSeen >= 1, "status never reported the instance idle (max idle_seconds " + maxIdleSeen + ")");
         assertTrue(supervisorLog().contains("stopping 'probed'"), supervisorLog());
         assertSupervisorExits();
+    }
+
+    @Test
+    void blocked_and_subscribed_clients_keep_an_instance_busy_until_they_leave() throws Exception {
+        home.run("start", "waited", "--idle-timeout", "2s").assertOk();
+        long pid = home.pid("waited");
+        int port = home.port("waited");
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            jedis.set("important", "value");
+        }
+        try (Socket subscriber = new Socket("127.0.0.1", port)) {
+            try (Socket blocked = new Socket("127.0.0.1", port)) {
+                send(blocked, "BLPOP", "jobs", "0");
+                awaitClientList(port, "cmd=blpop");
+                // more than two timeouts with no command at all, only a client waiting in BLPOP
+                Await.holdsFor(Duration.ofMillis(5000), () -> "instance stopped under a client blocked in BLPOP:\n"
+                        + supervisorLog(), () -> home.hasState("waited") && Processes.alive(pid));
+                JsonNode status = Json.MAPPER.readTree(home.run("status", "waited", "--json").out()).get("instances").get(0);
+                assertTrue(status.get("idle_seconds").asLong() <= 1, "a blocked client is not idle time: " + status);
+
+                send(subscriber, "SUBSCRIBE", "news");
+                awaitClientList(port, "sub=1");
+            }
+            // the blocked client has left without a command; the subscriber alone keeps it busy
+            Await.holdsFor(Duration.ofMillis(5000), () -> "instance stopped under a subscribed client:\n" + supervisorLog(),
+                    () -> home.hasState("waited") && Processes.alive(pid));
+        }
+        Await.until(LIMIT, () -> "instance not stopped once its clients left:\n" + supervisorLog(),
+                () -> !home.hasState("waited") && !Processes.alive(pid));
+        assertTrue(supervisorLog().contains("stopping 'waited'"), supervisorLog());
+        assertSupervisorExits();
+    }
+
+    /** Sends one command in RESP, reading nothing: the client then waits as a real one would. */
+    private static void send(Socket socket, String... command) throws IOException {
+        StringBuilder resp = new StringBuilder("*" + command.length + "\r\n");
+        for (String part : command) {
+            resp.append('$').append(part.length()).append("\r\n").append(part).append("\r\n");
+        }
+        socket.getOutputStream().write(resp.toString().getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+    }
+
+    /** Waits until the server lists a client with {@code field} (CLIENT LIST is a probe command: no activity). */
+    private static void awaitClientList(int port, String field) {
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            Await.until(Duration.ofSeconds(5), () -> "no client with " + field + " in CLIENT LIST",
+                    () -> jedis.clientList().contains(field));
+        }
     }
 
     private void assertSupervisorExits() {
