@@ -125,6 +125,9 @@ public final class StatusCommand implements Callable<Integer> {
             if (s.nodes() != null) {
                 s.nodes().forEach(n -> notes.add(node(n)));
             }
+            if (s.idle().idleTimeoutNotEnforced() != null) {
+                notes.add(s.idle().idleTimeoutNotEnforced());
+            }
             if (s.server().hitRatioInterval() != null) {
                 notes.add("over the last " + Durations.format(interval) + ": hit ratio " + percent(s.server().hitRatioInterval())
                         + ", " + s.opsPerSec() + " ops/s");

@@ -32,6 +32,18 @@ public final class ActivityTracker {
         write(instanceDir, new Activity(runId, clientCommands, nowMillis));
     }
 
+    /** Counts as activity now (a start that found the instance running), whatever the counts were. */
+    public static void touch(Path instanceDir, long nowMillis) {
+        Activity last = read(instanceDir);
+        if (last != null) {
+            try {
+                write(instanceDir, new Activity(last.runId(), last.clientCommands(), nowMillis));
+            } catch (java.io.UncheckedIOException e) {
+                // stopped meanwhile: nothing to record
+            }
+        }
+    }
+
     /**
      * Folds in the readings of every server of an instance (a cluster's nodes): their client commands
      * summed, their run ids together, so that a restarted or lost node counts as activity, not as idle time.

@@ -101,9 +101,8 @@ final class ClusterStart {
             // the run ids in the state's node order, as status and the supervisor read them back
             ActivityTracker.reset(dir, String.join(",", state.nodes().stream().map(NodeState::runId).toList()), 0,
                     System.currentTimeMillis());
-            if (spec.idleTimeout() != null) {
-                Supervisor.ensureRunning(home);
-            }
+            // for this cluster's idle timeout, or another instance's whose supervisor was killed
+            Supervisor.ensureFor(states);
             return StartResult.of(spec.name(), StartResult.Outcome.STARTED, engine.name(), Lifecycle.endpointOf(state),
                     state.pid(), state.port(), binary.path().toString(), binary.source(), hellos.get(0).version(), notes)
                     .withNodes(state);

@@ -143,10 +143,15 @@ public final class Lifecycle {
                 List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isServer(state, n)).toList();
                 if (gone.isEmpty()) {
                     InstanceSpec bound = bind(spec, recorded, notes);
-                    if (ClusterGrowth.grows(bound, state)) {
-                        return ClusterGrowth.grow(states, bound, state, wait, env, notes, this::checkStop);
-                    }
-                    return alreadyRunning(bound, state, notes);
+                    StartResult result = ClusterGrowth.grows(bound, state)
+                            ? ClusterGrowth.grow(states, bound, state, wait, env, notes, this::checkStop)
+                            : alreadyRunning(bound, state, notes);
+                    // asked for, it is about to be used: its idle time starts again, so that a supervisor does not
+                    // stop it just after this start said it runs (one brought back below, say, after it was killed)
+                    ActivityTracker.touch(dir, System.currentTimeMillis());
+                    // the supervisor of this home may have been killed: any start brings it back
+                    Supervisor.ensureFor(states);
+                    return result;
                 }
                 if (gone.size() < state.servers().size()) {
                     throw new CachectlException(ExitCode.DOWN, "'" + spec.name() + "' is running degraded: "
@@ -311,9 +316,8 @@ public final class Lifecycle {
             state = state.withRunId(hello.runId());
             states.write(state);
             ActivityTracker.reset(dir, hello.runId(), 0, System.currentTimeMillis());
-            if (spec.idleTimeout() != null) {
-                Supervisor.ensureRunning(home);
-            }
+            // for this instance's idle timeout, or another's whose supervisor was killed
+            Supervisor.ensureFor(states);
             return StartResult.of(spec.name(), StartResult.Outcome.STARTED, engine.name(), server.endpoint(), server.pid(),
                     port, binary.path().toString(), binary.source(), hello.version(), notes);
         } catch (IOException e) {

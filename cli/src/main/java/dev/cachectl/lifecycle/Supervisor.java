@@ -9,6 +9,7 @@ import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The idle supervisor: one detached process per home, started on demand by {@code start --idle-timeout}.
@@ -38,8 +40,36 @@ public final class Supervisor {
         this.home = lifecycle.states().home();
     }
 
+    /**
+     * Starts a supervisor for this home unless one runs already, when a running instance of the home has an idle
+     * timeout. Every start calls it, so that a supervisor that was killed is replaced by the next start of any
+     * instance (the one it finds running included).
+     */
+    public static void ensureFor(StateStore states) {
+        if (!watched(states, problem -> { }).isEmpty()) {
+            ensureRunning(states.home());
+        }
+    }
+
+    /**
+     * True when this home's supervisor runs: the pid it wrote into its lock file is alive and still that process.
+     * Read without taking the lock, which a supervisor starting meanwhile would find held, and exit.
+     */
+    public static boolean isRunning(Home home) {
+        try {
+            String[] note = Files.readString(home.supervisorLock(), StandardCharsets.US_ASCII).trim().split(" ");
+            if (note.length != 4 || !note[0].equals("pid") || !note[2].equals("ticks")) {
+                return false;
+            }
+            long ticks = Long.parseLong(note[3]);
+            return ProcessIdentity.of(Long.parseLong(note[1])).map(p -> p.startTicks() == ticks).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Starts a supervisor for this home unless one runs already. */
-    public static void ensureRunning(Home home) {
+    private static void ensureRunning(Home home) {
         home.ensure();
         Optional<FileLocks.Held> probe = FileLocks.tryAcquire(home.supervisorLock());
         if (probe.isEmpty()) {
@@ -114,15 +144,17 @@ public final class Supervisor {
         if (lock.isEmpty()) {
             return;
         }
+        mark(lock.get(), true);
         log("supervisor started (pid " + ProcessHandle.current().pid() + ")");
         try {
             while (Files.isDirectory(home.root())) {
-                List<InstanceState> watched = watched();
+                List<InstanceState> watched = watched(lifecycle.states(), this::log);
                 if (watched.isEmpty()) {
                     // Release first, then look again: a start that wrote its state after our look and
                     // found the lock held is seen here, and we carry on instead of leaving it unwatched.
+                    mark(lock.get(), false);
                     lock.get().close();
-                    if (watched().isEmpty()) {
+                    if (watched(lifecycle.states(), this::log).isEmpty()) {
                         log("no instance with an idle timeout is running; supervisor exits");
                         return;
                     }
@@ -130,6 +162,7 @@ public final class Supervisor {
                     if (lock.isEmpty()) {
                         return;
                     }
+                    mark(lock.get(), true);
                     continue;
                 }
                 Duration tick = MAX_TICK;
@@ -144,23 +177,47 @@ public final class Supervisor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            lock.ifPresent(FileLocks.Held::close);
+            lock.ifPresent(held -> {
+                if (held.channel().isOpen()) {
+                    mark(held, false);
+                }
+                held.close();
+            });
         }
     }
 
-    private List<InstanceState> watched() {
+    /** The running instances of the home that have an idle timeout. */
+    private static List<InstanceState> watched(StateStore states, Consumer<String> problems) {
         List<InstanceState> result = new ArrayList<>();
-        for (String name : lifecycle.states().names()) {
+        for (String name : states.names()) {
             try {
-                lifecycle.states().read(name)
+                states.read(name)
                         .filter(s -> s.idleTimeoutMillis() != null)
                         .filter(s -> s.servers().stream().anyMatch(ProcessIdentity::isLive))
                         .ifPresent(result::add);
             } catch (RuntimeException e) {
-                log("cannot read the state of '" + name + "': " + e.getMessage());
+                problems.accept("cannot read the state of '" + name + "': " + e.getMessage());
             }
         }
         return result;
+    }
+
+    /**
+     * Writes who holds the lock into its file ({@code pid P ticks T}, for {@link #isRunning}), or empties it before
+     * the lock is let go. A supervisor killed leaves its note, which names a process that is gone.
+     */
+    private void mark(FileLocks.Held held, boolean holding) {
+        try {
+            held.channel().truncate(0);
+            if (holding) {
+                ProcessIdentity me = ProcessIdentity.of(ProcessHandle.current());
+                held.channel().write(ByteBuffer.wrap(("pid " + me.pid() + " ticks " + me.startTicks() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII)), 0);
+            }
+        } catch (IOException e) {
+            // the lock is what keeps supervisors single; the note only lets status tell whether one runs
+            log("cannot write the supervisor lock's note: " + e.getMessage());
+        }
     }
 
     private void check(InstanceState state, Duration timeout) {

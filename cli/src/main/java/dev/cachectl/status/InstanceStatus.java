@@ -48,8 +48,12 @@ public record InstanceStatus(
         }
     }
 
-    /** How long no client has used a managed instance, and after how long its supervisor stops it (null: never). */
-    public record Idle(Long idleSeconds, Long idleTimeoutSeconds) {
+    /**
+     * How long no client has used a managed instance, and after how long its supervisor stops it (null: never).
+     * {@code idleTimeoutNotEnforced}: why an instance past its timeout still runs and what to do (no supervisor
+     * runs in the home: one was killed), else null.
+     */
+    public record Idle(Long idleSeconds, Long idleTimeoutSeconds, String idleTimeoutNotEnforced) {
     }
 
     /** A cluster's shape and its nodes; both null for a standalone server. */

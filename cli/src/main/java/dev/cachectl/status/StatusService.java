@@ -13,6 +13,7 @@ import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.DamagedStateException;
 import dev.cachectl.lifecycle.ProcessIdentity;
 import dev.cachectl.lifecycle.StateStore;
+import dev.cachectl.lifecycle.Supervisor;
 import dev.cachectl.redis.OwnReads;
 
 import java.time.Duration;
@@ -281,7 +282,7 @@ public final class StatusService {
                 return new InstanceStatus(
                         new InstanceStatus.Identity(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source),
                         InstanceStatus.Server.UNKNOWN.withVersion(state == null ? null : state.version()),
-                        new InstanceStatus.Idle(null, idleTimeout), topology, engine.unknownDetails(), null);
+                        new InstanceStatus.Idle(null, idleTimeout, null), topology, engine.unknownDetails(), null);
             }
             ServerSample s = last.sample();
             Long[] hm = discount(s.hits(), s.misses(), last.own());
@@ -312,12 +313,18 @@ public final class StatusService {
                 idle = ActivityTracker.observe(states.home().instanceDir(name), s.runId(), s.clientCommands(), last.busy(),
                         System.currentTimeMillis()).toSeconds();
             }
+            String notEnforced = null;
+            if (idle != null && idleTimeout != null && idle >= idleTimeout && !Supervisor.isRunning(states.home())) {
+                // status only reports: it starts nothing (cron, --watch and --serve run it unattended); a start does
+                notEnforced = "idle timeout not enforced: no idle supervisor runs in this home (it was killed or failed);"
+                        + " 'cachectl start " + name + "' starts one";
+            }
             return new InstanceStatus(
                     new InstanceStatus.Identity(name, engine.name(), kind, last.error() == null, last.error(), url,
                             s.pid() != 0 ? s.pid() : pid, port, binary, source),
                     new InstanceStatus.Server(s.version(), s.uptimeSeconds(), s.usedMemory(), max, memoryPct, hm[0], hm[1],
                             ratio(hm[0], hm[1]), intervalHitRatio, opsPerSec, otherClients(last), s.totalCommands()),
-                    new InstanceStatus.Idle(idle, idleTimeout), topology, s.details(), change);
+                    new InstanceStatus.Idle(idle, idleTimeout, notEnforced), topology, s.details(), change);
         }
     }
 

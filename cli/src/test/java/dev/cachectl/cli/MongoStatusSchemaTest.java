@@ -48,7 +48,7 @@ class MongoStatusSchemaTest {
     private static final Set<String> CORE = new TreeSet<>(List.of("name", "engine", "kind", "up", "error", "url", "pid",
             "port", "binary", "binary_source", "version", "uptime_seconds", "used_memory", "maxmemory", "memory_pct",
             "hits", "misses", "hit_ratio", "hit_ratio_interval", "ops_per_sec", "clients", "idle_seconds",
-            "idle_timeout_seconds", "cluster", "nodes", "commands_processed", "change"));
+            "idle_timeout_seconds", "idle_timeout_not_enforced", "cluster", "nodes", "commands_processed", "change"));
 
     private static InJvmMongo server;
     private static Endpoint endpoint;

@@ -124,6 +124,38 @@ class IdleTimeoutTest {
         assertSupervisorExits();
     }
 
+    @Test
+    void a_supervisor_killed_with_sigkill_is_replaced_by_the_next_start() throws Exception {
+        home.run("start", "timed", "--idle-timeout", "3s").assertOk();
+        home.run("start", "untimed").assertOk();
+        long pid = home.pid("timed");
+        String homePath = home.root().toString();
+        Await.until(LIMIT, "no supervisor started", () -> supervisors(homePath).size() == 1);
+        long supervisor = supervisorPids(homePath).get(0);
+        Processes.killAndWait(supervisor);
+
+        // past its timeout, nothing stops it: status says so, and how to bring the supervisor back
+        Await.until(LIMIT, "status never said the idle timeout is not enforced", () -> {
+            var result = home.run("status", "timed", "--json");
+            JsonNode timed = Json.MAPPER.readTree(result.out()).get("instances").get(0);
+            return timed.get("idle_timeout_not_enforced").isTextual();
+        });
+        var text = home.run("status", "timed");
+        assertTrue(text.out().contains("idle timeout not enforced") && text.out().contains("'cachectl start timed'"),
+                text.toString());
+        assertTrue(home.hasState("timed") && Processes.alive(pid), "stopped without a supervisor?");
+
+        // a start that finds its instance running, one without a timeout, brings a supervisor back
+        home.run("start", "untimed").assertOk();
+        Await.until(LIMIT, () -> "instance not stopped after the supervisor was replaced:\n" + supervisorLog(),
+                () -> !home.hasState("timed") && !Processes.alive(pid));
+        assertFalse(supervisorPids(homePath).contains(supervisor));
+        assertTrue(supervisorLog().contains("stopping 'timed'"), supervisorLog());
+        assertTrue(home.hasState("untimed"), "the instance without a timeout was stopped");
+        home.run("stop", "untimed").assertOk();
+        assertSupervisorExits();
+    }
+
     /** Sends one command in RESP, reading nothing: the client then waits as a real one would. */
     private static void send(Socket socket, String... command) throws IOException {
         StringBuilder resp = new StringBuilder("*" + command.length + "\r\n");
@@ -147,6 +179,17 @@ class IdleTimeoutTest {
         boolean gone = Processes.eventually(LIMIT, () -> supervisors(homePath).isEmpty());
         assertTrue(gone, "supervisor still running with no timed instance left: " + supervisors(homePath)
                 + "\n" + supervisorLog());
+    }
+
+    private static List<Long> supervisorPids(String homePath) {
+        return ProcessHandle.allProcesses()
+                .filter(dev.cachectl.lifecycle.ProcessIdentity::running)
+                .filter(p -> {
+                    String cmd = Processes.commandLine(p);
+                    return cmd.contains("supervise") && cmd.contains(homePath);
+                })
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     private static List<String> supervisors(String homePath) {
