@@ -124,6 +124,22 @@ public final class Lifecycle {
         }
     }
 
+    /**
+     * The engine of an instance before it is started: an external one's, a running managed one's (which a start finds
+     * running whatever it asks for), else the one its start would use.
+     */
+    public String engineOf(InstanceRef ref) {
+        if (ref instanceof InstanceRef.External ext) {
+            return ext.engine();
+        }
+        InstanceSpec spec = ((InstanceRef.Managed) ref).spec();
+        try {
+            return states.read(spec.name()).map(InstanceState::engine).orElse(spec.engine());
+        } catch (DamagedStateException e) {
+            return spec.engine();
+        }
+    }
+
     private StartResult startManaged(InstanceSpec spec, Duration wait) {
         Engines.named(spec.engine()).settings(spec.server().values());
         Home home = states.home().ensure();

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,12 @@ public final class RunService {
 
     private int startAndRun(Plan plan, AtomicReference<CommandTree> child, AtomicReference<String> cancelled,
                             AtomicReference<Preparation> preparing, List<StartResult> started, PrintWriter err) {
+        Map<String, String> owners = new HashMap<>();
+        for (InstanceRef ref : plan.instances()) {
+            claimVariable(owners, Engines.named(lifecycle.engineOf(ref)), ref.name());
+        }
         Map<String, String> urls = new LinkedHashMap<>();
+        owners.clear();
         java.util.Set<String> firstOfEngine = new java.util.HashSet<>();
         for (InstanceRef ref : plan.instances()) {
             checkCancelled(cancelled);
@@ -104,6 +110,8 @@ public final class RunService {
                 started.add(result);
             }
             Engine engine = Engines.named(result.engine());
+            // again with the engine it runs on: another than it was may have started meanwhile
+            claimVariable(owners, engine, ref.name());
             // REDIS_URL / MONGODB_URL name the first instance of each engine
             urls.putAll(engine.runVariables(ref.name(), result.endpoint(), firstOfEngine.add(engine.name())));
         }
@@ -118,6 +126,19 @@ public final class RunService {
             }
         }
         return runChild(plan, urls, child, err);
+    }
+
+    /**
+     * Two instances whose names differ only by '-' and '_' would get one variable, and the command would silently
+     * reach one of them under the other's name: refused (exit 2), before anything starts.
+     */
+    private static void claimVariable(Map<String, String> owners, Engine engine, String name) {
+        String variable = engine.urlVariable(name);
+        String other = owners.putIfAbsent(variable, name);
+        if (other != null && !other.equals(name)) {
+            throw CachectlException.usage("run: instances '" + other + "' and '" + name + "' would both be " + variable
+                    + ": rename one");
+        }
     }
 
     private static void checkCancelled(AtomicReference<String> cancelled) {

@@ -89,6 +89,16 @@ class RunTest {
     }
 
     @Test
+    void two_instances_whose_variables_collide_are_refused_before_anything_starts() {
+        CliResult run = home.run("run", "--with", "x-y,x_y", "--", "sh", "-c", "echo ran > ran.txt");
+        run.assertExit(2);
+        assertTrue(run.err().contains("run: instances 'x-y' and 'x_y' would both be REDIS_X_Y_URL: rename one"), run.err());
+        assertFalse(Files.exists(home.workDir().resolve("ran.txt")), "the command ran");
+        assertFalse(Files.exists(home.instanceDir("x-y")), "an instance was started");
+        assertFalse(Files.exists(home.instanceDir("x_y")), "an instance was started");
+    }
+
+    @Test
     void child_runs_in_the_working_directory() throws Exception {
         home.run("run", "--with", "c1", "--", "sh", "-c", "pwd > where.txt").assertOk();
         Path where = Path.of(Files.readString(home.workDir().resolve("where.txt")).trim());
