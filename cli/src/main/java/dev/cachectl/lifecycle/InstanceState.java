@@ -13,6 +13,7 @@ import java.util.List;
  * A cluster ({@code cluster} is its shape, e.g. {@code 3x1}) lists every node in {@code nodes};
  * the top-level pid, port, files and run id are then those of its first node, so that readers of a
  * standalone state keep working. For a standalone instance both fields are null.
+ * {@code startedByRun}: see {@link #withStartedByRun}.
  */
 public record InstanceState(
         String name,
@@ -37,7 +38,8 @@ public record InstanceState(
         String cluster,
         List<NodeState> nodes,
         String tlsCa,
-        Long processStartTicks) {
+        Long processStartTicks,
+        boolean startedByRun) {
 
     /** A standalone instance. */
     public InstanceState(String name, String engine, long pid, long processStartMillis, List<String> commandLine,
@@ -45,7 +47,7 @@ public record InstanceState(
                          String password, String configFile, String dataDir, String logFile, boolean persist,
                          Long idleTimeoutMillis, long startedAtMillis, String runId) {
         this(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version, host, port,
-                password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId, null, null, null, null);
+                password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId, null, null, null, null, false);
     }
 
     /** A cluster: the top-level process fields come from its first node. */
@@ -56,7 +58,7 @@ public record InstanceState(
         return new InstanceState(name, engine, first.pid(), first.processStartMillis(), first.commandLine(), binary,
                 first.executable(), binarySource, version, "127.0.0.1", first.port(), password, first.configFile(),
                 dataDir, first.logFile(), persist, idleTimeoutMillis, startedAtMillis, first.runId(), shape.toString(),
-                List.copyOf(nodes), null, first.processStartTicks());
+                List.copyOf(nodes), null, first.processStartTicks(), false);
     }
 
     /** The same cluster with other nodes (grown or shrunk): the top-level process fields follow its first node. */
@@ -65,27 +67,37 @@ public record InstanceState(
         return new InstanceState(name, engine, first.pid(), first.processStartMillis(), first.commandLine(), binary,
                 first.executable(), binarySource, version, host, first.port(), password, first.configFile(), dataDir,
                 first.logFile(), persist, idleTimeoutMillis, startedAtMillis, first.runId(), shape.toString(),
-                List.copyOf(newNodes), tlsCa, first.processStartTicks());
+                List.copyOf(newNodes), tlsCa, first.processStartTicks(), startedByRun);
     }
 
     public InstanceState withRunId(String id) {
         return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
                 host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, id,
-                cluster, nodes, tlsCa, processStartTicks);
+                cluster, nodes, tlsCa, processStartTicks, startedByRun);
     }
 
     /** The process's start time in clock ticks since boot, which identifies it where the millisecond start time may drift. */
     public InstanceState withStartTicks(long ticks) {
         return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
                 host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId,
-                cluster, nodes, tlsCa, ticks < 0 ? null : ticks);
+                cluster, nodes, tlsCa, ticks < 0 ? null : ticks, startedByRun);
     }
 
     /** Served over TLS only, trusted by the CA certificate in the PEM file {@code ca}. */
     public InstanceState withTlsCa(String ca) {
         return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
                 host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId,
-                cluster, nodes, ca, processStartTicks);
+                cluster, nodes, ca, processStartTicks, startedByRun);
+    }
+
+    /**
+     * Started by a {@code cachectl run} (without {@code --keep}), which stops it when the last run using it ends;
+     * false for one started by hand, which runs never stop ({@link RunLeases}).
+     */
+    public InstanceState withStartedByRun(boolean byRun) {
+        return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
+                host, port, password, configFile, dataDir, logFile, persist, idleTimeoutMillis, startedAtMillis, runId,
+                cluster, nodes, tlsCa, processStartTicks, byRun);
     }
 
     @JsonIgnore

@@ -36,7 +36,7 @@ class RecordJsonTest {
                         "replica", 30001, "id2", "run2", "/n2/redis.conf", "/n2/data", "/n2/server.log", null));
         InstanceState state = new InstanceState("shard", "redis", 11, 1_795_000_000_001L, nodes.get(0).commandLine(),
                 "/usr/bin/redis-server", "/usr/bin/redis-check-rdb", "PATH", "7.0.15", "127.0.0.1", 30001, null,
-                "/n1/redis.conf", "/d", "/n1/server.log", false, null, 7L, "run1", "1x1", nodes, null, 4242L);
+                "/n1/redis.conf", "/d", "/n1/server.log", false, null, 7L, "run1", "1x1", nodes, null, 4242L, true);
         byte[] json = RecordJson.write(state);
         assertTrue(new String(json, StandardCharsets.UTF_8).contains("\"replica_of\" : 30001"));
         InstanceState read = RecordJson.read(json, InstanceState.class);
