@@ -38,6 +38,8 @@ public final class Lifecycle {
     public static final Duration DEFAULT_CLUSTER_WAIT = Duration.ofSeconds(30);
     private static final int AUTO_PORT_ATTEMPTS = 5;
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+    /** How long the stop of a server whose start could not be completed may take. */
+    private static final Duration UNDO_TIMEOUT = Duration.ofSeconds(10);
 
     private final StateStore states;
     private final Map<String, String> env;
@@ -61,43 +63,39 @@ public final class Lifecycle {
 
     /** Starts an instance, or checks an external one answers; {@code wait} null means the default for its kind. */
     public StartResult start(InstanceRef ref, Duration wait) {
-        if (ref instanceof InstanceRef.External ext) {
-            return checkExternal(ext, wait == null ? DEFAULT_WAIT : wait);
-        }
-        if (ExternalOnly.enabled(env)) {
-            throw ExternalOnly.refusal(ref.name(), env);
-        }
-        // a request (Ctrl-C, SIGTERM) interrupts the waits; the start stops what it launched and says so (exit 130)
-        Thread starter = Thread.currentThread();
-        boolean[] starting = {true};
-        stopRequested = false;
-        try (Cancellation.Registration stop = cancellation.onCancelUndoing(reason -> {
-            // the token may call this after the registration closed (it was already calling its listeners):
-            // only a start still under way is interrupted, never whatever its thread does next
-            synchronized (starting) {
-                if (starting[0]) {
-                    stopRequested = true;
-                    starter.interrupt();
-                }
+        return start(ref, wait, null);
+    }
+
+    /**
+     * {@code run}'s start: as {@link #start}, and, in the same hold of the instance's lock, registers the run as a user
+     * of the managed instance, started or found running ({@link RunLease}). A run without {@code --keep} marks an
+     * instance it starts as started by a run, for the last run using it to stop ({@link #release}); a {@code --keep} run
+     * takes that mark off, and the instance stays running as one started by hand would.
+     */
+    public StartResult startForRun(InstanceRef ref, Duration wait, RunLease lease, boolean keep) {
+        return start(ref, wait, new RunUse(lease, keep));
+    }
+
+    /**
+     * Ends a run's use of an instance ({@link #startForRun}), under its lock: removes the run's lease and, unless
+     * {@code keep}, stops the instance when a run started it and no other live run holds a lease (leases of runs that
+     * died are removed). {@code startedHere}: this run started it, which decides when its state cannot be read.
+     * Empty when the instance is left running.
+     */
+    public Optional<StopResult> release(String name, RunLease lease, boolean keep, boolean startedHere, Duration timeout) {
+        try (FileLocks.Held lock = lockInstance(states.home().ensure(), name)) {
+            Path dir = states.home().instanceDir(name);
+            lease.removeFrom(dir);
+            if (keep || !RunLease.othersLive(dir, lease).isEmpty()) {
+                return Optional.empty();
             }
-        })) {
-            return startManaged(((InstanceRef.Managed) ref).spec(), wait);
-        } catch (RuntimeException e) {
-            if (stopRequested) {
-                // whatever the interruption broke (a file write it closed, a wait) was cleaned up: it is the interruption
-                CachectlException interrupted = interrupted("'" + ref.name() + "': ");
-                interrupted.addSuppressed(e);
-                throw interrupted;
+            boolean byRun;
+            try {
+                byRun = states.read(name).map(InstanceState::startedByRun).orElse(false);
+            } catch (DamagedStateException e) {
+                byRun = startedHere;
             }
-            throw e;
-        } finally {
-            synchronized (starting) {
-                starting[0] = false;
-            }
-            if (stopRequested) {
-                // a request that came after the last wait must not interrupt what follows
-                Thread.interrupted();
-            }
+            return byRun ? Optional.of(new Shutdown(states).stop(name, false, timeout, false)) : Optional.empty();
         }
     }
 
@@ -140,76 +138,162 @@ public final class Lifecycle {
         }
     }
 
-    private StartResult startManaged(InstanceSpec spec, Duration wait) {
+    /** A run using an instance: its lease, and whether it leaves the instance running ({@code --keep}). */
+    private record RunUse(RunLease lease, boolean keep) {
+    }
+
+    private StartResult start(InstanceRef ref, Duration wait, RunUse use) {
+        if (ref instanceof InstanceRef.External ext) {
+            return checkExternal(ext, wait == null ? DEFAULT_WAIT : wait);
+        }
+        if (ExternalOnly.enabled(env)) {
+            throw ExternalOnly.refusal(ref.name(), env);
+        }
+        // a request (Ctrl-C, SIGTERM) interrupts the waits; the start stops what it launched and says so (exit 130)
+        Thread starter = Thread.currentThread();
+        boolean[] starting = {true};
+        stopRequested = false;
+        try (Cancellation.Registration stop = cancellation.onCancelUndoing(reason -> {
+            // the token may call this after the registration closed (it was already calling its listeners):
+            // only a start still under way is interrupted, never whatever its thread does next
+            synchronized (starting) {
+                if (starting[0]) {
+                    stopRequested = true;
+                    starter.interrupt();
+                }
+            }
+        })) {
+            return startManaged(((InstanceRef.Managed) ref).spec(), wait, use);
+        } catch (RuntimeException e) {
+            if (stopRequested) {
+                // whatever the interruption broke (a file write it closed, a wait) was cleaned up: it is the interruption
+                CachectlException interrupted = interrupted("'" + ref.name() + "': ");
+                interrupted.addSuppressed(e);
+                throw interrupted;
+            }
+            throw e;
+        } finally {
+            synchronized (starting) {
+                starting[0] = false;
+            }
+            if (stopRequested) {
+                // a request that came after the last wait must not interrupt what follows
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private StartResult startManaged(InstanceSpec spec, Duration wait, RunUse use) {
         Engines.named(spec.engine()).settings(spec.server().values());
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
-            List<String> notes = new ArrayList<>();
-            Path dir = home.instanceDir(spec.name());
-            Optional<InstanceSettings> onDisk = InstanceSettings.read(dir);
-            Optional<InstanceSettings> recorded = onDisk;
-            Optional<InstanceState> existing = readForStart(spec.name(), recorded.map(InstanceSettings::engine).orElse(spec.engine()), notes);
-            boolean crashed = false;
-            if (existing.isPresent() && recorded.isEmpty() && existing.get().persist()) {
-                // started by an older cachectl, which recorded the settings in the state file only
-                recorded = Optional.of(InstanceSettings.of(existing.get()));
+            StartResult result = startLocked(spec, wait, home);
+            if (use != null) {
+                register(result, use);
             }
-            if (existing.isPresent()) {
-                InstanceState state = existing.get();
-                List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isServer(state, n)).toList();
-                if (gone.isEmpty()) {
-                    InstanceSpec bound = bind(spec, recorded, notes);
-                    StartResult result = ClusterGrowth.grows(bound, state)
-                            ? ClusterGrowth.grow(states, bound, state, wait, env, notes, this::checkStop)
-                            : alreadyRunning(bound, state, notes);
-                    // asked for, it is about to be used: its idle time starts again, so that a supervisor does not
-                    // stop it just after this start said it runs (one brought back below, say, after it was killed)
-                    ActivityTracker.touch(dir, System.currentTimeMillis());
-                    // the supervisor of this home may have been killed: any start brings it back
-                    Supervisor.ensureFor(states);
-                    return result;
-                }
-                if (gone.size() < state.servers().size()) {
-                    throw new CachectlException(ExitCode.DOWN, "'" + spec.name() + "' is running degraded: "
-                            + describeGone(state, gone) + "; 'cachectl status " + spec.name() + "' shows it, 'cachectl stop "
-                            + spec.name() + "' stops what is left");
-                }
-                notes.add(state.isCluster()
-                        ? "the previous cluster is gone (" + describeGone(state, gone) + "); its state was removed"
-                        : "the previous server (pid " + state.pid() + ") is gone; its state was removed");
-                states.delete(spec.name());
-                crashed = !state.persist() && !recorded.map(InstanceSettings::persist).orElse(false);
-                if (crashed && recorded.isPresent()) {
-                    // a server without kept data crashed: its settings bind nothing, this start records its own
-                    InstanceSettings.delete(dir);
-                    recorded = Optional.empty();
-                    onDisk = recorded;
-                }
-            } else if (recorded.isEmpty() && Files.isDirectory(dir) && !SecureFiles.isEmptyDir(dir)) {
-                // a folder without state or settings: data kept by a --persist instance of an older cachectl
-                spec = spec.withPersist(true);
-                notes.add("its folder holds data kept by an earlier --persist start; it keeps persisting"
-                        + " ('cachectl stop " + spec.name() + " --purge' deletes the data)");
+            return result;
+        }
+    }
+
+    /**
+     * Under the instance's lock, right after its start: a run registering now sees the instance running, so the last
+     * run to end, which checks for leases under the same lock, cannot stop it from under this one.
+     */
+    private void register(StartResult result, RunUse use) {
+        String name = result.name();
+        boolean started = result.outcome() == StartResult.Outcome.STARTED;
+        // a request that came once the start was done is the run's to act on (it stops what it uses): an interrupted
+        // write here would only fail the registration
+        boolean interrupted = Thread.interrupted();
+        try {
+            Optional<InstanceState> state = states.read(name);
+            if (state.isPresent() && (started && !use.keep() || use.keep() && state.get().startedByRun())) {
+                states.write(state.get().withStartedByRun(!use.keep()));
             }
-            spec = bind(spec, recorded, notes);
-            Engine engine = Engines.named(spec.engine());
-            ServerSettings server = engine.settings(spec.server().values());
-            Duration ready = wait != null ? wait : spec.cluster() != null ? DEFAULT_CLUSTER_WAIT : DEFAULT_WAIT;
-            ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
-            boolean dirExisted = Files.isDirectory(dir);
-            InstanceSettings settings = InstanceSettings.of(spec);
-            try {
-                if (!onDisk.equals(Optional.of(settings))) {
-                    settings.write(dir);
+            use.lease().writeIn(states.home().instanceDir(name));
+        } catch (RuntimeException e) {
+            if (started) {
+                // the run would not know to stop it: nothing is left behind, as for any start that fails
+                try {
+                    new Shutdown(states).stop(name, false, UNDO_TIMEOUT, false);
+                } catch (RuntimeException stopFailure) {
+                    e.addSuppressed(stopFailure);
                 }
-                return launch(engine, spec, server, binary, ready, notes, home, crashed, dirExisted);
-            } catch (RuntimeException e) {
-                if (!dirExisted) {
-                    // a first start that failed (or was interrupted) before its server ran: the settings it recorded go too
-                    SecureFiles.deleteTree(dir);
-                }
-                throw e;
             }
+            throw e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private StartResult startLocked(InstanceSpec spec, Duration wait, Home home) {
+        List<String> notes = new ArrayList<>();
+        Path dir = home.instanceDir(spec.name());
+        Optional<InstanceSettings> onDisk = InstanceSettings.read(dir);
+        Optional<InstanceSettings> recorded = onDisk;
+        Optional<InstanceState> existing = readForStart(spec.name(), recorded.map(InstanceSettings::engine).orElse(spec.engine()), notes);
+        boolean crashed = false;
+        if (existing.isPresent() && recorded.isEmpty() && existing.get().persist()) {
+            // started by an older cachectl, which recorded the settings in the state file only
+            recorded = Optional.of(InstanceSettings.of(existing.get()));
+        }
+        if (existing.isPresent()) {
+            InstanceState state = existing.get();
+            List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isServer(state, n)).toList();
+            if (gone.isEmpty()) {
+                InstanceSpec bound = bind(spec, recorded, notes);
+                StartResult result = ClusterGrowth.grows(bound, state)
+                        ? ClusterGrowth.grow(states, bound, state, wait, env, notes, this::checkStop)
+                        : alreadyRunning(bound, state, notes);
+                // asked for, it is about to be used: its idle time starts again, so that a supervisor does not
+                // stop it just after this start said it runs (one brought back below, say, after it was killed)
+                ActivityTracker.touch(dir, System.currentTimeMillis());
+                // the supervisor of this home may have been killed: any start brings it back
+                Supervisor.ensureFor(states);
+                return result;
+            }
+            if (gone.size() < state.servers().size()) {
+                throw new CachectlException(ExitCode.DOWN, "'" + spec.name() + "' is running degraded: "
+                        + describeGone(state, gone) + "; 'cachectl status " + spec.name() + "' shows it, 'cachectl stop "
+                        + spec.name() + "' stops what is left");
+            }
+            notes.add(state.isCluster()
+                    ? "the previous cluster is gone (" + describeGone(state, gone) + "); its state was removed"
+                    : "the previous server (pid " + state.pid() + ") is gone; its state was removed");
+            states.delete(spec.name());
+            crashed = !state.persist() && !recorded.map(InstanceSettings::persist).orElse(false);
+            if (crashed && recorded.isPresent()) {
+                // a server without kept data crashed: its settings bind nothing, this start records its own
+                InstanceSettings.delete(dir);
+                recorded = Optional.empty();
+                onDisk = recorded;
+            }
+        } else if (recorded.isEmpty() && Files.isDirectory(dir) && !SecureFiles.isEmptyDir(dir)) {
+            // a folder without state or settings: data kept by a --persist instance of an older cachectl
+            spec = spec.withPersist(true);
+            notes.add("its folder holds data kept by an earlier --persist start; it keeps persisting"
+                    + " ('cachectl stop " + spec.name() + " --purge' deletes the data)");
+        }
+        spec = bind(spec, recorded, notes);
+        Engine engine = Engines.named(spec.engine());
+        ServerSettings server = engine.settings(spec.server().values());
+        Duration ready = wait != null ? wait : spec.cluster() != null ? DEFAULT_CLUSTER_WAIT : DEFAULT_WAIT;
+        ResolvedBinary binary = engine.resolveBinary(spec.binary(), env, home.root());
+        boolean dirExisted = Files.isDirectory(dir);
+        InstanceSettings settings = InstanceSettings.of(spec);
+        try {
+            if (!onDisk.equals(Optional.of(settings))) {
+                settings.write(dir);
+            }
+            return launch(engine, spec, server, binary, ready, notes, home, crashed, dirExisted);
+        } catch (RuntimeException e) {
+            if (!dirExisted) {
+                // a first start that failed (or was interrupted) before its server ran: the settings it recorded go too
+                SecureFiles.deleteTree(dir);
+            }
+            throw e;
         }
     }
 

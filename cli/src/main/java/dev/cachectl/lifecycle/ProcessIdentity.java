@@ -47,7 +47,7 @@ public record ProcessIdentity(long pid, long startMillis, long startTicks, Strin
         return matches(node.pid(), node.processStartMillis(), node.processStartTicks(), node.executable());
     }
 
-    private boolean matches(long recordedPid, long recordedStart, Long recordedTicks, String recordedExecutable) {
+    boolean matches(long recordedPid, long recordedStart, Long recordedTicks, String recordedExecutable) {
         if (recordedPid != pid) {
             return false;
         }

@@ -7,15 +7,14 @@ import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.Lifecycle;
+import dev.cachectl.lifecycle.RunLease;
 import dev.cachectl.lifecycle.StartResult;
-import dev.cachectl.lifecycle.StopResult;
 import dev.cachectl.util.Durations;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code cachectl run}: brings instances up, runs a command with their URLs in its environment,
- * passes signals on, and stops what it started once the command exits, whatever its exit code.
+ * passes signals on, and once the command exits, whatever its exit code, stops the instances runs
+ * started when no other run still uses them (each run holds a {@link RunLease} on what it uses).
  * SIGTERM and SIGHUP are forwarded at once. SIGINT is special: a terminal's Ctrl-C reaches the
  * command by itself (it shares our process group), and a second copy makes many programs abort
  * their own cleanup; so cachectl only keeps running until the command has exited, and forwards
@@ -79,23 +79,24 @@ public final class RunService {
         AtomicReference<CommandTree> child = new AtomicReference<>();
         AtomicReference<String> cancelled = new AtomicReference<>();
         AtomicReference<Preparation> preparing = new AtomicReference<>();
-        List<StartResult> started = new ArrayList<>();
+        // the managed instances this run uses, each with whether it started it
+        Map<String, Boolean> used = new LinkedHashMap<>();
+        RunLease lease = RunLease.ofThisProcess();
         // the handlers stay until the instances are stopped: a signal the JVM delivers late (the child, sent the
         // same Ctrl-C, may exit first) must reach passOn, not the JVM's default handler (exit 130)
         try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing,
                 plan.killAfterOrDefault(), err))) {
             try {
-                return startAndRun(plan, child, cancelled, preparing, started, err);
+                return startAndRun(plan, child, cancelled, preparing, lease, used, err);
             } finally {
-                if (!plan.keep()) {
-                    stopAll(started, err);
-                }
+                releaseAll(used, lease, plan.keep(), err);
             }
         }
     }
 
     private int startAndRun(Plan plan, AtomicReference<CommandTree> child, AtomicReference<String> cancelled,
-                            AtomicReference<Preparation> preparing, List<StartResult> started, PrintWriter err) {
+                            AtomicReference<Preparation> preparing, RunLease lease, Map<String, Boolean> used,
+                            PrintWriter err) {
         Map<String, String> owners = new HashMap<>();
         for (InstanceRef ref : plan.instances()) {
             claimVariable(owners, Engines.named(lifecycle.engineOf(ref)), ref.name());
@@ -105,9 +106,13 @@ public final class RunService {
         java.util.Set<String> firstOfEngine = new java.util.HashSet<>();
         for (InstanceRef ref : plan.instances()) {
             checkCancelled(cancelled);
-            StartResult result = lifecycle.start(ref, plan.readyWait());
-            if (result.outcome() == StartResult.Outcome.STARTED) {
-                started.add(result);
+            StartResult result;
+            if (ref instanceof InstanceRef.Managed) {
+                // registered as a user of the instance, for which the last run using it stops it
+                result = lifecycle.startForRun(ref, plan.readyWait(), lease, plan.keep());
+                used.merge(ref.name(), result.outcome() == StartResult.Outcome.STARTED, Boolean::logicalOr);
+            } else {
+                result = lifecycle.start(ref, plan.readyWait());
             }
             Engine engine = Engines.named(result.engine());
             // again with the engine it runs on: another than it was may have started meanwhile
@@ -221,14 +226,18 @@ public final class RunService {
         waiter.start();
     }
 
-    private void stopAll(List<StartResult> started, PrintWriter err) {
-        for (StartResult result : started) {
+    /**
+     * Ends this run's use of each instance: an instance a run started is stopped by the last run using it, whichever
+     * run that is, and never while another run still uses it ({@link Lifecycle#release}).
+     */
+    private void releaseAll(Map<String, Boolean> used, RunLease lease, boolean keep, PrintWriter err) {
+        used.forEach((name, startedHere) -> {
             try {
-                StopResult stop = lifecycle.stop(result.name(), false, STOP_TIMEOUT, false);
-                stop.notes().forEach(n -> err.println("cachectl: " + result.name() + ": " + n));
+                lifecycle.release(name, lease, keep, startedHere, STOP_TIMEOUT)
+                        .ifPresent(stop -> stop.notes().forEach(n -> err.println("cachectl: " + name + ": " + n)));
             } catch (RuntimeException e) {
-                err.println("cachectl: could not stop '" + result.name() + "': " + e.getMessage());
+                err.println("cachectl: could not stop '" + name + "': " + e.getMessage());
             }
-        }
+        });
     }
 }

@@ -1,0 +1,111 @@
+package dev.cachectl.run;
+
+import dev.cachectl.testing.Await;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
+import dev.cachectl.testing.Processes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs that share an instance (two CI jobs on one machine with one cache name): an instance a run started is stopped
+ * when the last run using it ends, never while another still uses it; one started by hand is never stopped by runs.
+ * Each run is a process of its own, whose command waits until the test lets it end.
+ */
+class RunSharingTest {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void when_the_run_that_started_an_instance_ends_first_the_last_run_using_it_keeps_it_and_then_stops_it() throws Exception {
+        CachectlProcess first = runUntilLetGo("first");
+        String url = awaitUrl(first, "first");
+        long pid = home.pid("shared");
+        CachectlProcess second = runUntilLetGo("second");
+        assertEquals(url, awaitUrl(second, "second"));
+        assertEquals(pid, home.pid("shared"), "the second run started a server of its own");
+
+        letGo("first");
+        assertEquals(0, first.exitWithin(LIMIT), first.log());
+        assertTrue(Processes.alive(pid), "the run that started it stopped the server another run still uses: " + first.log());
+        try (Jedis jedis = new Jedis(URI.create(url))) {
+            assertEquals("PONG", jedis.ping());
+        }
+
+        letGo("second");
+        assertEquals(0, second.exitWithin(LIMIT), second.log());
+        assertFalse(home.hasState("shared"), "the last run left the instance running: " + second.log());
+        assertFalse(Processes.alive(pid), "server still running after the last run ended");
+        assertFalse(Files.exists(home.instanceDir("shared")), "the last run left the instance's folder");
+    }
+
+    @Test
+    void runs_leave_an_instance_started_by_hand_running_whichever_ends_last() throws Exception {
+        home.run("start", "shared").assertOk();
+        long pid = home.pid("shared");
+        CachectlProcess first = runUntilLetGo("first");
+        awaitUrl(first, "first");
+        CachectlProcess second = runUntilLetGo("second");
+        awaitUrl(second, "second");
+
+        letGo("first");
+        assertEquals(0, first.exitWithin(LIMIT), first.log());
+        letGo("second");
+        assertEquals(0, second.exitWithin(LIMIT), second.log());
+
+        assertTrue(home.hasState("shared"), "a run stopped an instance started by hand: " + second.log());
+        assertEquals(pid, home.pid("shared"));
+        assertTrue(Processes.alive(pid));
+        assertFalse(Files.exists(home.instanceDir("shared").resolve("runs")), "the runs left their leases");
+    }
+
+    @Test
+    void a_run_killed_with_sigkill_does_not_keep_the_instance_it_started_alive_for_ever() throws Exception {
+        CachectlProcess killed = runUntilLetGo("killed");
+        awaitUrl(killed, "killed");
+        long pid = home.pid("shared");
+        killed.signal("-KILL", true);
+        killed.exitWithin(LIMIT);
+        assertTrue(Processes.alive(pid), "the server went with the run: nothing left to test");
+        Path leases = home.instanceDir("shared").resolve("runs");
+
+        // the next run finds the instance running, and is the last live one using it: it stops it
+        home.run("run", "--with", "shared", "--", "sh", "-c", "exit 0").assertOk();
+        assertFalse(home.hasState("shared"), "the instance a killed run started still runs after the next run using it ended");
+        assertFalse(Processes.alive(pid));
+        assertFalse(Files.exists(leases), "the killed run's lease was left");
+    }
+
+    /** A run of {@code shared} whose command writes its REDIS_URL to WHO.url and waits for WHO.go. */
+    private CachectlProcess runUntilLetGo(String who) throws IOException {
+        return CachectlProcess.launch(home, who + ".log", "run", "--with", "shared", "--", "sh", "-c",
+                "echo \"$REDIS_URL\" > " + who + ".tmp && mv " + who + ".tmp " + who + ".url; "
+                        + "while [ ! -f " + who + ".go ]; do sleep 0.05; done");
+    }
+
+    private String awaitUrl(CachectlProcess run, String who) throws IOException {
+        Path url = home.workDir().resolve(who + ".url");
+        Await.until(LIMIT, () -> who + "'s command never started: " + run.log(), () -> {
+            assertTrue(run.process().isAlive(), () -> who + " exited early: " + run.log());
+            return Files.exists(url);
+        });
+        return Files.readString(url).trim();
+    }
+
+    private void letGo(String who) throws IOException {
+        Files.createFile(home.workDir().resolve(who + ".go"));
+    }
+}
