@@ -447,7 +447,17 @@ public final class Lifecycle {
      */
     public StopResult stop(String name, boolean save, Duration timeout, boolean purge) {
         try (FileLocks.Held lock = lockInstance(states.home().ensure(), name)) {
-            return new Shutdown(states).stop(name, save, timeout, purge);
+            List<RunLease> users = RunLease.othersLive(states.home().instanceDir(name), null);
+            StopResult result = new Shutdown(states).stop(name, save, timeout, purge);
+            if (users.isEmpty() || result.outcome() == StopResult.Outcome.NOT_RUNNING) {
+                return result;
+            }
+            // a stop by hand wins over the runs using the instance, as it always has; the note says who loses it
+            List<String> notes = new ArrayList<>(result.notes());
+            String pids = String.join(", ", users.stream().map(u -> Long.toString(u.pid())).toList());
+            notes.add(users.size() == 1 ? "it was in use by a 'cachectl run' (pid " + pids + "), which loses it"
+                    : "it was in use by " + users.size() + " 'cachectl run's (pids " + pids + "), which lose it");
+            return new StopResult(result.name(), result.outcome(), result.pid(), result.dataDir(), notes, result.nodePids());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cachectl.run;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
+import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -87,6 +88,20 @@ class RunSharingTest {
         assertFalse(home.hasState("shared"), "the instance a killed run started still runs after the next run using it ended");
         assertFalse(Processes.alive(pid));
         assertFalse(Files.exists(leases), "the killed run's lease was left");
+    }
+
+    @Test
+    void a_stop_by_hand_stops_an_instance_runs_use_and_says_so() throws Exception {
+        CachectlProcess run = runUntilLetGo("user");
+        awaitUrl(run, "user");
+        long pid = home.pid("shared");
+        CliResult stop = home.run("stop", "shared").assertOk();
+        assertTrue(stop.err().contains("it was in use by a 'cachectl run' (pid " + run.pid() + "), which loses it"), stop.toString());
+        assertFalse(Processes.alive(pid));
+
+        letGo("user");
+        assertEquals(0, run.exitWithin(LIMIT), run.log());
+        assertFalse(home.hasState("shared"));
     }
 
     /** A run of {@code shared} whose command writes its REDIS_URL to WHO.url and waits for WHO.go. */
