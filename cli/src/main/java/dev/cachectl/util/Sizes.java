@@ -16,7 +16,12 @@ public final class Sizes {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a size (try 256mb, 1gb, 512kb)");
         }
-        long n = Long.parseLong(m.group(1));
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is too large");
+        }
         String unit = m.group(2) == null ? "b" : m.group(2);
         int shift = switch (unit.charAt(0)) {
             case 'k' -> 10;

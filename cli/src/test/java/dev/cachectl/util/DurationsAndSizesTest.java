@@ -43,6 +43,12 @@ class DurationsAndSizesTest {
         assertEquals(1048576L, Sizes.parse("1048576"));
     }
 
+    @Test
+    void a_size_past_what_a_long_holds_says_so_in_words() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.parse("18446744073709551616"));
+        assertEquals("'18446744073709551616' is too large", e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "lots", "1.5gb", "-1mb", "10pb", "99999999999999gb"})
     void malformed_sizes_are_rejected(String text) {
