@@ -171,6 +171,17 @@ class LauncherTest {
         }
         // each archive dumped once, from its own list, and not again while it is newer than the jar and java
         assertEquals(List.of("status.classlist", "cachectl.classlist"), Files.readAllLines(dumps));
+
+        // another JDK (JAVA_HOME changed), however old its binary: it dumps an archive of its own, once
+        Path other = Files.createDirectories(copy.resolve("jdk-other/bin"));
+        Files.copy(jdk.resolve("java"), other.resolve("java"));
+        Files.setLastModifiedTime(other.resolve("java"), FileTime.from(Instant.now().minusSeconds(86_400 * 365)));
+        Map<String, String> otherEnv = Map.of("JAVA_HOME", copy.resolve("jdk-other").toString(), "DUMPS", dumps.toString());
+        launch(false, otherEnv, "status");
+        launch(false, otherEnv, "status");
+        assertEquals(List.of("status.classlist", "cachectl.classlist", "status.classlist"), Files.readAllLines(dumps),
+                "the other JDK's first run dumps, its second maps what it dumped");
+        assertEquals(other.resolve("java").toString(), Files.readString(target.resolve("cachectl-status.jsa.java")).trim());
     }
 
     @Test
