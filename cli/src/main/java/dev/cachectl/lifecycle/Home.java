@@ -1,6 +1,6 @@
 package dev.cachectl.lifecycle;
 
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -43,11 +43,14 @@ public record Home(Path root) {
         return locksDir().resolve("supervisor.lock");
     }
 
-    /** Creates the home and its folders, all 0700, and returns it. */
+    /**
+     * Creates the home and its folders, all 0700, and returns it; a home that cannot be made ("cannot write the
+     * home DIR: Read-only file system") is one line, exit 1. Folders already as they should be are left untouched.
+     */
     public Home ensure() {
-        SecureFiles.ensureDir(root);
-        SecureFiles.ensureDir(instancesDir());
-        SecureFiles.ensureDir(locksDir());
+        FileWrites.ensureDir(root, "the home " + root);
+        FileWrites.ensureDir(instancesDir(), "the home " + root);
+        FileWrites.ensureDir(locksDir(), "the home " + root);
         return this;
     }
 }

@@ -28,13 +28,17 @@ public final class SecureFiles {
     private SecureFiles() {
     }
 
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+            PosixFilePermissions.fromString("rwx------");
+
     public static Path ensureDir(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
             }
-            if (POSIX) {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            // only when they differ: a home on a read-only file system that is already right can still be read
+            if (POSIX && !Files.getPosixFilePermissions(dir).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(dir, OWNER_ONLY);
             }
             return dir;
         } catch (IOException e) {

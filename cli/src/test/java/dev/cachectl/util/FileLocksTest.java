@@ -115,6 +115,24 @@ class FileLocksTest {
         }
     }
 
+    @Test
+    void a_home_on_a_file_system_mounted_read_only_is_still_read_and_a_write_there_is_one_line() throws Exception {
+        // every command ensures its home exists; on a read-only mount that chmod of a folder already right failed
+        Path mount = Files.createDirectory(dir.resolve("ro"));
+        command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString());
+        try {
+            dev.cachectl.lifecycle.Home home = new dev.cachectl.lifecycle.Home(mount.resolve("home")).ensure();
+            command("mount", "-o", "remount,ro", mount.toString());
+            assertEquals(home.root(), home.ensure().root(), "a home already as it should be is left untouched");
+            dev.cachectl.CachectlException e = org.junit.jupiter.api.Assertions.assertThrows(dev.cachectl.CachectlException.class,
+                    () -> new dev.cachectl.lifecycle.Home(mount.resolve("other")).ensure());
+            assertEquals(dev.cachectl.ExitCode.FAILED, e.exitCode());
+            assertEquals("cannot write the home " + mount.resolve("other") + ": Read-only file system", e.getMessage());
+        } finally {
+            command("umount", "-l", mount.toString());
+        }
+    }
+
     /** Runs a command that must succeed (mount needs root, as .ci/run, which installs packages, has). */
     private static void command(String... args) throws Exception {
         Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
