@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -101,10 +100,9 @@ public final class Crontab {
      * a parent dies its children move to init and can no longer be found from the helper.
      */
     private static void killTree(Process helper) {
-        List<ProcessHandle> tree = new ArrayList<>(List.of(helper.toHandle()));
-        for (int i = 0; i < tree.size(); i++) {
-            tree.get(i).children().forEach(tree::add);
-        }
+        // the snapshot first: once the helper dies, its children move to init and are no longer its descendants
+        List<ProcessHandle> tree = helper.descendants().toList();
+        helper.destroyForcibly();
         tree.forEach(ProcessHandle::destroyForcibly);
         try {
             helper.waitFor(5, TimeUnit.SECONDS);

@@ -47,7 +47,7 @@ public record RunLease(String id, long pid, long processStartMillis, Long proces
         try {
             FileWrites.atomically(file, RecordJson.write(this), "run lease ");
         } catch (IOException e) {
-            throw FileWrites.cannotWrite(file.toString(), e);
+            throw FileWrites.cannotWrite("run lease " + file, e);
         }
     }
 

@@ -9,7 +9,6 @@ import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +55,9 @@ public final class Supervisor {
      * Read without taking the lock, which a supervisor starting meanwhile would find held, and exit.
      */
     public static boolean isRunning(Home home) {
+        if (FileLocks.heldInThisProcess(home.supervisorLock())) {
+            return true; // this process is the supervisor: reading the file here would drop its lock
+        }
         try {
             String[] note = Files.readString(home.supervisorLock(), StandardCharsets.US_ASCII).trim().split(" ");
             if (note.length != 4 || !note[0].equals("pid") || !note[2].equals("ticks")) {
@@ -208,12 +210,8 @@ public final class Supervisor {
      */
     private void mark(FileLocks.Held held, boolean holding) {
         try {
-            held.channel().truncate(0);
-            if (holding) {
-                ProcessIdentity me = ProcessIdentity.of(ProcessHandle.current());
-                held.channel().write(ByteBuffer.wrap(("pid " + me.pid() + " ticks " + me.startTicks() + "\n")
-                        .getBytes(StandardCharsets.US_ASCII)), 0);
-            }
+            ProcessIdentity me = ProcessIdentity.of(ProcessHandle.current());
+            held.note(holding ? "pid " + me.pid() + " ticks " + me.startTicks() + "\n" : "");
         } catch (IOException e) {
             // the lock is what keeps supervisors single; the note only lets status tell whether one runs
             log("cannot write the supervisor lock's note: " + e.getMessage());

@@ -60,6 +60,17 @@ public final class FileLocks {
             return channel;
         }
 
+        /**
+         * Replaces what the lock file says with {@code text} (who holds it, for whoever finds it held), through
+         * the held channel: opening the file again would drop the lock (see the class comment). Empty clears it.
+         */
+        public void note(String text) throws IOException {
+            channel.truncate(0);
+            if (!text.isEmpty()) {
+                channel.write(java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+            }
+        }
+
         @Override
         public void close() {
             if (removeOnClose != null) {

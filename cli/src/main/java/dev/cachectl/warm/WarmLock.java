@@ -6,8 +6,6 @@ import dev.cachectl.lifecycle.Home;
 import dev.cachectl.util.FileLocks;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,8 +36,7 @@ final class WarmLock {
                 "another warm run holds the lock '" + name + "'" + holder(file)));
         try {
             String me = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            held.channel().truncate(0);
-            held.channel().write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            held.note(me + "\n");
         } catch (IOException e) {
             // the lock is what matters; the note in it is only for the message of a run that finds it held
         }
