@@ -297,6 +297,9 @@ public final class MigrateCommand implements Callable<Integer> {
             output.note("  verify " + v.mode() + ": " + v.checked() + " keys checked, " + v.mismatches() + " mismatches"
                     + (v.listFile() == null ? "" : " (all listed in " + v.listFile() + ")"));
             v.examples().forEach(e -> output.warn("    " + e));
+            if (v.listError() != null) {
+                output.warn("  the full list of mismatches was not written: " + v.listError());
+            }
         }
     }
 

@@ -66,6 +66,9 @@ final class MongoMigrateRun {
             output.note("  verify " + v.mode() + ": " + v.checked() + " documents checked, " + v.mismatches() + " mismatches"
                     + (v.listFile() == null ? "" : " (all listed in " + v.listFile() + ")"));
             v.examples().forEach(e -> output.warn("    " + e));
+            if (v.listError() != null) {
+                output.warn("  the full list of mismatches was not written: " + v.listError());
+            }
         }
     }
 }

@@ -100,6 +100,27 @@ public final class Lifecycle {
     }
 
     /**
+     * The supervisor's look at an instance a run started ({@link InstanceState#startedByRun}): stops it when no live run
+     * holds a lease on it any more, every run using it having been killed (SIGKILL, the machine's OOM killer) before
+     * its {@link #release}. Under the instance's lock, as {@code release}: a run registering meanwhile is either seen with
+     * its lease or finds no instance and starts one. Empty when the instance is left running, or when another
+     * cachectl holds its lock (a start or stop under way): the supervisor looks again at its next tick.
+     */
+    public Optional<StopResult> stopIfNoRunUses(String name, Duration timeout) {
+        Optional<FileLocks.Held> lock = FileLocks.acquireTransient(states.home().locksDir().resolve(name + ".lock"), Duration.ZERO);
+        if (lock.isEmpty()) {
+            return Optional.empty();
+        }
+        try (FileLocks.Held held = lock.get()) {
+            if (!RunLease.othersLive(states.home().instanceDir(name), null).isEmpty()
+                    || !states.read(name).map(InstanceState::startedByRun).orElse(false)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Shutdown(states).stop(name, false, timeout, false));
+        }
+    }
+
+    /**
      * Starts a managed instance that {@code who} (e.g. "bench --mode eviction") uses and removes: closing the
      * result stops it and deletes its folder, whether it started, failed or was interrupted at any point. From
      * before the start until it is gone, a repeated Ctrl-C does not end the process with it left behind.
@@ -190,6 +211,9 @@ public final class Lifecycle {
             StartResult result = startLocked(spec, wait, home);
             if (use != null) {
                 register(result, use);
+                if (result.outcome() == StartResult.Outcome.STARTED && !use.keep()) {
+                    superviseRunStarted();
+                }
             }
             return result;
         }
@@ -225,6 +249,18 @@ public final class Lifecycle {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * The home's supervisor watches an instance a run started, so that it is stopped even if every run using it is
+     * killed. Best effort: without a supervisor the runs still stop it as they end, and a later run or stop does.
+     */
+    private void superviseRunStarted() {
+        try {
+            Supervisor.ensureFor(states);
+        } catch (RuntimeException e) {
+            // no supervisor: the safety net is missing, not the run's instance
         }
     }
 

@@ -22,14 +22,17 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The idle supervisor: one detached process per home, started on demand by {@code start --idle-timeout}.
- * It stops each instance that has served no client command for its timeout and exits when no
- * running instance has a timeout left. The home's supervisor lock guarantees one at a time.
+ * The idle supervisor: one detached process per home, started on demand by {@code start --idle-timeout} and by a
+ * {@code run} that starts an instance. It stops each instance that has served no client command for its timeout, and
+ * each instance a run started once no live run uses it (all of them killed before they could stop it), and exits when
+ * no running instance is left to watch. The home's supervisor lock guarantees one at a time.
  */
 public final class Supervisor {
     private static final Duration MIN_TICK = Duration.ofMillis(200);
     private static final Duration MAX_TICK = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** How often the leases of an instance a run started are looked at: a killed run's server goes within about this. */
+    private static final Duration RUN_TICK = Duration.ofSeconds(1);
 
     private final Lifecycle lifecycle;
     private final Home home;
@@ -41,7 +44,7 @@ public final class Supervisor {
 
     /**
      * Starts a supervisor for this home unless one runs already, when a running instance of the home has an idle
-     * timeout. Every start calls it, so that a supervisor that was killed is replaced by the next start of any
+     * timeout or was started by a run. Every start calls it, so that a supervisor that was killed is replaced by the next start of any
      * instance (the one it finds running included).
      */
     public static void ensureFor(StateStore states) {
@@ -157,7 +160,7 @@ public final class Supervisor {
                     mark(lock.get(), false);
                     lock.get().close();
                     if (watched(lifecycle.states(), this::log).isEmpty()) {
-                        log("no instance with an idle timeout is running; supervisor exits");
+                        log("no instance with an idle timeout or started by a run is running; supervisor exits");
                         return;
                     }
                     lock = FileLocks.tryAcquire(home.supervisorLock());
@@ -169,10 +172,18 @@ public final class Supervisor {
                 }
                 Duration tick = MAX_TICK;
                 for (InstanceState state : watched) {
-                    Duration timeout = Duration.ofMillis(state.idleTimeoutMillis());
-                    check(state, timeout);
-                    Duration share = timeout.dividedBy(10);
-                    tick = share.compareTo(tick) < 0 ? share : tick;
+                    if (state.startedByRun()) {
+                        tick = RUN_TICK.compareTo(tick) < 0 ? RUN_TICK : tick;
+                        if (checkRuns(state)) {
+                            continue;
+                        }
+                    }
+                    if (state.idleTimeoutMillis() != null) {
+                        Duration timeout = Duration.ofMillis(state.idleTimeoutMillis());
+                        check(state, timeout);
+                        Duration share = timeout.dividedBy(10);
+                        tick = share.compareTo(tick) < 0 ? share : tick;
+                    }
                 }
                 Thread.sleep(Math.max(MIN_TICK.toMillis(), tick.toMillis()));
             }
@@ -188,13 +199,13 @@ public final class Supervisor {
         }
     }
 
-    /** The running instances of the home that have an idle timeout. */
+    /** The running instances of the home that have an idle timeout or were started by a run. */
     private static List<InstanceState> watched(StateStore states, Consumer<String> problems) {
         List<InstanceState> result = new ArrayList<>();
         for (String name : states.names()) {
             try {
                 states.read(name)
-                        .filter(s -> s.idleTimeoutMillis() != null)
+                        .filter(s -> s.idleTimeoutMillis() != null || s.startedByRun())
                         .filter(s -> s.servers().stream().anyMatch(ProcessIdentity::isLive))
                         .ifPresent(result::add);
             } catch (RuntimeException e) {
@@ -215,6 +226,20 @@ public final class Supervisor {
         } catch (IOException e) {
             // the lock is what keeps supervisors single; the note only lets status tell whether one runs
             log("cannot write the supervisor lock's note: " + e.getMessage());
+        }
+    }
+
+    /** Stops an instance a run started once no live run uses it; true when it was stopped. */
+    private boolean checkRuns(InstanceState state) {
+        try {
+            Optional<StopResult> stopped = lifecycle.stopIfNoRunUses(state.name(), STOP_TIMEOUT);
+            stopped.ifPresent(result -> log("stopped '" + state.name() + "' (pid " + state.pid() + "), started by a 'cachectl run'"
+                    + " that no longer runs and used by no other: " + result.outcome().name().toLowerCase()
+                    + (result.notes().isEmpty() ? "" : " (" + String.join("; ", result.notes()) + ")")));
+            return stopped.isPresent();
+        } catch (RuntimeException e) {
+            log("checking the runs using '" + state.name() + "' failed: " + e.getMessage());
+            return false;
         }
     }
 

@@ -41,7 +41,8 @@ public record CopySummary(
     }
 
     /** What {@code --verify} found; {@code examples} are the first mismatches, all in {@code list_file}. */
-    public record Verification(String mode, long checked, long mismatches, List<String> examples, String listFile)
+    public record Verification(String mode, long checked, long mismatches, List<String> examples, String listFile,
+                               String listError)
             implements Verified {
     }
 }

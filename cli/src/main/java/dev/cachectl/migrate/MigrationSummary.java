@@ -48,6 +48,6 @@ public record MigrationSummary(
 
     /** What {@code --verify} found. */
     public record Verification(String mode, long checked, long mismatches, List<String> examples, String listFile,
-                               Map<String, long[]> keysPerDb) implements Verified {
+                               String listError, Map<String, long[]> keysPerDb) implements Verified {
     }
 }

@@ -74,20 +74,52 @@ class RunSharingTest {
     }
 
     @Test
-    void a_run_killed_with_sigkill_does_not_keep_the_instance_it_started_alive_for_ever() throws Exception {
+    void an_instance_whose_runs_were_all_killed_with_sigkill_is_stopped_by_the_supervisor() throws Exception {
         CachectlProcess killed = runUntilLetGo("killed");
         awaitUrl(killed, "killed");
         long pid = home.pid("shared");
+        Path leases = home.instanceDir("shared").resolve("runs");
+        assertTrue(Files.exists(leases), "the run wrote no lease");
+        // a run that lives longer than the supervisor's look at its lease keeps its instance
+        Thread.sleep(2_500);
+        assertTrue(Processes.alive(pid), "the instance was stopped while its run still used it: " + killed.log());
+
         killed.signal("-KILL", true);
         killed.exitWithin(LIMIT);
-        assertTrue(Processes.alive(pid), "the server went with the run: nothing left to test");
-        Path leases = home.instanceDir("shared").resolve("runs");
+        // no other cachectl command runs: the home's supervisor finds no live run using it, and stops it
+        Await.until(LIMIT, () -> "the instance a killed run started still runs; supervisor log:\n" + supervisorLog(),
+                () -> !Processes.alive(pid));
+        Await.until(LIMIT, () -> "its state was left: " + supervisorLog(), () -> !home.hasState("shared"));
+        assertFalse(Files.exists(home.instanceDir("shared")), "the stopped instance's folder was left");
+        assertTrue(supervisorLog().contains("started by a 'cachectl run' that no longer runs"), supervisorLog());
+    }
 
-        // the next run finds the instance running, and is the last live one using it: it stops it
-        home.run("run", "--with", "shared", "--", "sh", "-c", "exit 0").assertOk();
-        assertFalse(home.hasState("shared"), "the instance a killed run started still runs after the next run using it ended");
+    @Test
+    void an_instance_a_killed_run_started_is_kept_while_another_run_uses_it() throws Exception {
+        CachectlProcess killed = runUntilLetGo("killed");
+        awaitUrl(killed, "killed");
+        long pid = home.pid("shared");
+        CachectlProcess other = runUntilLetGo("other");
+        awaitUrl(other, "other");
+        killed.signal("-KILL", true);
+        killed.exitWithin(LIMIT);
+        Thread.sleep(2_500);
+        assertTrue(Processes.alive(pid), "the supervisor stopped an instance a live run uses: " + supervisorLog());
+
+        // the last live run, ending, stops it (and removes the killed run's lease with it)
+        letGo("other");
+        assertEquals(0, other.exitWithin(LIMIT), other.log());
+        assertFalse(home.hasState("shared"), "the last run left the instance running: " + other.log());
         assertFalse(Processes.alive(pid));
-        assertFalse(Files.exists(leases), "the killed run's lease was left");
+    }
+
+    private String supervisorLog() {
+        Path log = home.root().resolve("supervisor.log");
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no supervisor log)";
+        } catch (IOException e) {
+            return "(supervisor log unreadable: " + e + ")";
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,8 +92,15 @@ class AdviceTest {
     void growing_without_maxmemory_and_evictions_over_the_interval_are_warnings() throws Exception {
         home.run("start", "grows").assertOk();
         home.run("start", "small", "--maxmemory", "3mb", "--policy", "allkeys-lru").assertOk();
+        // full before the check, so it evicts over the whole interval; its keys (1 KB) live for seconds as the writer
+        // goes on, so the analysis still finds the keys it scanned on a loaded machine
+        try (Jedis small = new Jedis("127.0.0.1", home.port("small"))) {
+            for (int i = 0; i < 4_000; i++) {
+                small.set("w:" + i, "x".repeat(1_000));
+            }
+        }
         List<JsonNode> findings = new ArrayList<>();
-        writeWhile(List.of(home.port("grows"), home.port("small")), () -> {
+        writeWhile(Map.of(home.port("grows"), 10_000, home.port("small"), 1_000), () -> {
             JsonNode doc = Json.MAPPER.readTree(home.run("--json", "status", "grows", "small", "--check", "--interval", "1s",
                     "--analyze").assertExit(4).out());
             // a server that grows this fast may also pass the fragmentation rule: not what this test is about
@@ -250,24 +258,26 @@ class AdviceTest {
     }
 
     /** Writes 10 KB values to every port until {@code check} has run: memory grows, or keys are evicted. */
-    private static void writeWhile(List<Integer> ports, Check check) throws Exception {
+    /** Runs {@code check} while a thread writes keys {@code w:N} to each port, values of the size given for it. */
+    private static void writeWhile(Map<Integer, Integer> valueBytesByPort, Check check) throws Exception {
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread writer = new Thread(() -> {
-            List<Jedis> clients = ports.stream().map(p -> new Jedis("127.0.0.1", p)).toList();
+            Map<Jedis, String> clients = new LinkedHashMap<>();
+            valueBytesByPort.forEach((port, bytes) -> clients.put(new Jedis("127.0.0.1", port), "x".repeat(bytes)));
             try {
                 // paced (about 10 MB/s at most) so that the growth lasts the whole check however fast the machine,
                 // and bounded (20,000 rounds, 200 MB a server) in case the check never ends
                 for (int i = 0; !done.get() && i < 20_000; i++) {
-                    for (Jedis c : clients) {
-                        c.set("w:" + i, "x".repeat(10_000));
+                    for (Map.Entry<Jedis, String> c : clients.entrySet()) {
+                        c.getKey().set("w:" + i, c.getValue());
                     }
                     java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                 }
             } catch (Throwable t) {
                 failure.set(t);
             } finally {
-                clients.forEach(Jedis::close);
+                clients.keySet().forEach(Jedis::close);
             }
         }, "writer");
         writer.start();

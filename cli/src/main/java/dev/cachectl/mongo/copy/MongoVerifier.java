@@ -59,13 +59,19 @@ final class MongoVerifier {
             throw MongoFailures.translate(e, plan.target(), "verifying");
         }
         String file = null;
+        String listError = null;
         if (mismatches.size() > SHOWN) {
-            FileWrites.createMissing(listFile.toAbsolutePath().getParent(), "mismatch list " + listFile);
-            FileWrites.atomically(listFile, String.join("\n", mismatches) + "\n", "mismatch list ");
-            file = listFile.toString();
+            try {
+                FileWrites.createMissing(listFile.toAbsolutePath().getParent(), "mismatch list " + listFile);
+                FileWrites.atomically(listFile, String.join("\n", mismatches) + "\n", "mismatch list ");
+                file = listFile.toString();
+            } catch (CachectlException e) {
+                // the copy is done and its summary still says what was found: only the full list is missing
+                listError = e.getMessage();
+            }
         }
         return new CopySummary.Verification(plan.verify(), checked, mismatches.size(),
-                List.copyOf(mismatches.subList(0, Math.min(SHOWN, mismatches.size()))), file);
+                List.copyOf(mismatches.subList(0, Math.min(SHOWN, mismatches.size()))), file, listError);
     }
 
     private void verify(Namespaces.Pair p) {

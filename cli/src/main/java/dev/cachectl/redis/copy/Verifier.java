@@ -1,5 +1,6 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.CachectlException;
 import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
@@ -98,14 +99,20 @@ final class Verifier {
         List<String> mismatches = new ArrayList<>(shortfalls(counts));
         mismatches.addAll(this.mismatches);
         String listFile = null;
+        String listError = null;
         if (mismatches.size() > EXAMPLES) {
             Path file = reportDir.resolve("migrate-mismatches-" + Instant.now().toString().replace(':', '-') + ".txt");
-            FileWrites.createMissing(reportDir, "mismatch list " + file);
-            FileWrites.atomically(file, String.join("\n", mismatches) + "\n", "mismatch list ");
-            listFile = file.toString();
+            try {
+                FileWrites.createMissing(reportDir, "mismatch list " + file);
+                FileWrites.atomically(file, String.join("\n", mismatches) + "\n", "mismatch list ");
+                listFile = file.toString();
+            } catch (CachectlException e) {
+                // the copy is done and its summary still says what was found: only the full list is missing
+                listError = e.getMessage();
+            }
         }
         return new MigrationSummary.Verification(plan.verify().name(), checked, mismatches.size(),
-                List.copyOf(mismatches.subList(0, Math.min(EXAMPLES, mismatches.size()))), listFile, counts);
+                List.copyOf(mismatches.subList(0, Math.min(EXAMPLES, mismatches.size()))), listFile, listError, counts);
     }
 
     /** The dbs where the target holds fewer keys than the source, when every source key belongs there. */

@@ -196,7 +196,7 @@ class MigrateTest {
     }
 
     @Test
-    void a_mismatch_list_that_cannot_be_written_is_one_line_and_exit_1() throws IOException {
+    void a_mismatch_list_that_cannot_be_written_still_leaves_the_summary_and_exit_4() throws IOException {
         startBoth();
         load("src", 100, 0);
         try (Jedis dst = redis("dst", 0)) {
@@ -207,13 +207,21 @@ class MigrateTest {
         // the list goes under HOME/migrate when there are more than 20; the checkpoint elsewhere
         Path lists = Files.writeString(home.root().resolve("migrate"), "a file where the lists' folder goes");
         CliResult result = home.run("migrate", "src", "dst", "--skip-existing", "--verify", "full", "--progress", "none",
-                "--checkpoint", home.workDir().resolve("job.json").toString()).assertExit(1);
-        List<String> err = result.err().lines().toList();
-        assertEquals(1, err.size(), result.toString());
-        assertTrue(err.get(0).matches("cachectl: cannot write mismatch list " + Pattern.quote(lists.toString())
+                "--checkpoint", home.workDir().resolve("job.json").toString()).assertExit(4);
+        assertTrue(result.err().contains("verify full: 100 keys checked, 30 mismatches"), result.toString());
+        assertTrue(result.err().contains(": value differs"), result.toString());
+        String notWritten = result.err().lines().filter(l -> l.contains("full list of mismatches was not written")).findFirst()
+                .orElseThrow(() -> new AssertionError(result.toString()));
+        assertTrue(notWritten.matches(".*cannot write mismatch list " + Pattern.quote(lists.toString())
                 + "/migrate-mismatches-[^/]+\\.txt: " + Pattern.quote(lists.toString()) + " exists and is not a folder"),
                 result.toString());
+        assertFalse(result.err().contains("unexpected"), result.toString());
         assertEquals("a file where the lists' folder goes", Files.readString(lists));
+
+        JsonNode verification = Json.MAPPER.readTree(home.run("migrate", "src", "dst", "--skip-existing", "--verify", "full",
+                "--json", "--checkpoint", home.workDir().resolve("job2.json").toString()).assertExit(4).out()).get("verification");
+        assertEquals(30, verification.get("mismatches").asLong(), verification.toString());
+        assertTrue(verification.get("list_error").asText().contains("exists and is not a folder"), verification.toString());
     }
 
     @Test
