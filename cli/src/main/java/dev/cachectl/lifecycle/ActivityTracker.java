@@ -3,8 +3,8 @@ package dev.cachectl.lifecycle;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.ServerSample;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.RecordJson;
-import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,10 +99,11 @@ public final class ActivityTracker {
     }
 
     private static void write(Path instanceDir, Activity activity) {
+        Path file = instanceDir.resolve(FILE);
         try {
-            SecureFiles.writeAtomically(instanceDir.resolve(FILE), RecordJson.write(activity));
+            FileWrites.atomically(file, RecordJson.write(activity), "activity record ");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw FileWrites.cannotWrite("activity record " + file, e);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.cachectl.engine.InstanceLayout;
 import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
 import dev.cachectl.engine.ServerSettings;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.Ports;
 import dev.cachectl.util.SecureFiles;
 
@@ -83,7 +84,7 @@ final class ClusterStart {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             List<Integer> ports = ports();
-            SecureFiles.ensureDir(dir);
+            FileWrites.ensureDir(dir, "instance folder " + dir);
             for (int port : ports) {
                 servers.add(launch(port));
             }

@@ -11,6 +11,7 @@ import dev.cachectl.engine.ResolvedBinary;
 import dev.cachectl.engine.ServerHello;
 import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.util.FileLocks;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.Ports;
 import dev.cachectl.util.SecureFiles;
 
@@ -432,7 +433,7 @@ public final class Lifecycle {
     private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings settings, int port, ResolvedBinary binary,
                                Duration wait, List<String> notes, Home home, boolean dirExisted) {
         Path dir = home.instanceDir(spec.name());
-        SecureFiles.ensureDir(dir);
+        FileWrites.ensureDir(dir, "instance folder " + dir);
         InstanceLayout layout = InstanceLayout.in(dir, engine.name() + ".conf");
         ServerProcess server = null;
         try {

@@ -10,7 +10,7 @@ import dev.cachectl.engine.ServerHello;
 import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.util.Detached;
 import dev.cachectl.util.Durations;
-import dev.cachectl.util.SecureFiles;
+import dev.cachectl.util.FileWrites;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,7 @@ final class ServerProcess {
     /** Writes the server's config into {@code layout} and starts it; returns at once, before it answers. */
     static ServerProcess launch(Engine engine, String instance, ServerSettings settings, int port, InstanceLayout layout,
                                 ResolvedBinary binary) throws IOException {
-        SecureFiles.ensureDir(layout.dir());
+        FileWrites.ensureDir(layout.dir(), "instance folder " + layout.dir());
         List<String> command = engine.prepare(instance, settings, port, layout, binary);
         long logOffset = Files.exists(layout.logFile()) ? Files.size(layout.logFile()) : 0;
         long pid = Detached.start(command, layout.logFile(), layout.dir(), Map.of());

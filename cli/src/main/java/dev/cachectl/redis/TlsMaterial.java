@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.util.ChildProcess;
 import dev.cachectl.util.Durations;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.SecureFiles;
 
 import java.io.IOException;
@@ -35,12 +36,12 @@ final class TlsMaterial {
                 && Files.isRegularFile(dir.resolve(KEY))) {
             return;
         }
-        SecureFiles.ensureDir(dir);
+        FileWrites.ensureDir(dir, "TLS folder " + dir);
         Path ext = dir.resolve("server.ext");
         try {
             Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n", StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new CachectlException(ExitCode.FAILED, "cannot write " + ext + ": " + e.getMessage(), e);
+            throw FileWrites.cannotWrite(ext.toString(), e);
         }
         String ec = "ec";
         openssl(dir, "req", "-x509", "-newkey", ec, "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
