@@ -249,6 +249,7 @@ function _picocli_cachectl_start() {
   local commands=""
   local flag_opts="'--tls' '--persist' '--generate-password' '--show-password' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--engine' '--port' '--cluster' '--maxmemory' '--policy' '--password' '--idle-timeout' '--binary' '--wait' '--config' '--home' '--progress'"
+  local POLICY_option_args=("allkeys-lfu" "allkeys-lru" "allkeys-random" "noeviction" "volatile-lfu" "volatile-lru" "volatile-random" "volatile-ttl") # --policy values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
@@ -267,7 +268,9 @@ function _picocli_cachectl_start() {
       return
       ;;
     '--policy')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${POLICY_option_args[@]}" ) )
+      return $?
       ;;
     '--password')
       return
@@ -842,6 +845,7 @@ function _picocli_cachectl_bench() {
   local arg_opts="'--ratio' '--keys' '--key-pattern' '--zipf-exponent' '--key-prefix' '--data-size' '--data-size-range' '--clients' '--threads' '--pipeline' '-n' '--requests' '--duration' '--warmup' '--rate' '--seed' '--mode' '--starts' '--backend-latency' '--backend' '--policies' '--maxmemory' '--maxmemory-samples' '--lfu-log-factor' '--lfu-decay-time' '--hdr-out' '--config' '--home' '--progress'"
   local PATTERN_option_args=("uniform" "zipf" "sequential") # --key-pattern values
   local MODE_option_args=("load" "eviction" "cold-start" "vs-map") # --mode values
+  local POLICY_option_args=("allkeys-lfu" "allkeys-lru" "allkeys-random" "volatile-lfu" "volatile-lru" "volatile-random" "volatile-ttl") # --policies values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
@@ -909,7 +913,9 @@ function _picocli_cachectl_bench() {
       return
       ;;
     '--policies')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${POLICY_option_args[@]}" ) )
+      return $?
       ;;
     '--maxmemory')
       return

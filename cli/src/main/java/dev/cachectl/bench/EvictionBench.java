@@ -24,9 +24,14 @@ import java.util.Set;
  * whatever happens ({@link TemporaryInstance}).
  */
 public final class EvictionBench {
+    /** The policies an eviction bench can compare, sorted (completion lists them): every one that evicts. */
+    public static List<String> policies() {
+        return POLICIES.stream().sorted().toList();
+    }
+
     public static final List<String> DEFAULT_POLICIES = List.of("allkeys-lru", "allkeys-lfu", "allkeys-random",
             "volatile-lru", "volatile-ttl");
-    private static final Set<String> POLICIES = Set.of("allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru",
+    static final Set<String> POLICIES = Set.of("allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru",
             "volatile-lfu", "volatile-random", "volatile-ttl");
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -138,7 +138,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With --mode cold-start: a Redis whose GET latency is measured instead of --backend-latency.")
     String backend;
 
-    @Option(names = "--policies", paramLabel = "POLICY", split = ",",
+    /** The policies --mode eviction compares, as typed (completion lists them). */
+    static final class EvictingPolicies extends java.util.ArrayList<String> {
+        EvictingPolicies() {
+            super(EvictionBench.policies());
+        }
+    }
+
+    @Option(names = "--policies", paramLabel = "POLICY", split = ",", completionCandidates = EvictingPolicies.class,
             description = "With --mode eviction: the maxmemory policies to compare, comma-separated (default: allkeys-lru,"
                     + " allkeys-lfu, allkeys-random, volatile-lru, volatile-ttl).")
     List<String> policies;

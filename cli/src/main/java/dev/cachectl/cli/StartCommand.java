@@ -7,6 +7,7 @@ import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.lifecycle.InstanceSpec;
 import dev.cachectl.lifecycle.StartResult;
+import dev.cachectl.redis.RedisEngine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,7 +63,15 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             description = "Memory limit, e.g. 256mb or 1gb (default: none).")
     Long maxmemory;
 
-    @Option(names = "--policy", paramLabel = "POLICY", description = "Eviction policy, e.g. allkeys-lru, allkeys-lfu, noeviction.")
+    /** The maxmemory policies, as typed (completion lists them). */
+    static final class Policies extends java.util.ArrayList<String> {
+        Policies() {
+            super(RedisEngine.policies());
+        }
+    }
+
+    @Option(names = "--policy", paramLabel = "POLICY", completionCandidates = Policies.class,
+            description = "Eviction policy, e.g. allkeys-lru, allkeys-lfu, noeviction.")
     String policy;
 
     @Option(names = "--persist", description = "Keep data across restarts (RDB snapshots and AOF in the data dir).")

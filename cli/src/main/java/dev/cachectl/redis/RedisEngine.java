@@ -36,6 +36,11 @@ public final class RedisEngine implements Engine {
     static final Set<String> POLICIES = Set.of("noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu",
             "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl");
 
+    /** The maxmemory policies a redis instance takes, sorted (help and completion list them). */
+    public static List<String> policies() {
+        return POLICIES.stream().sorted().toList();
+    }
+
     @Override
     public String name() {
         return "redis";
