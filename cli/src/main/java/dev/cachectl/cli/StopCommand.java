@@ -110,8 +110,10 @@ public final class StopCommand implements Callable<Integer> {
         }
     }
 
+    /** The names stop takes: the catalog's, and the stopped instances whose folder keeps data (stop --purge removes it). */
     private static String known(CachectlCommand.Context ctx) {
-        List<String> names = ctx.catalog().knownNames();
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(ctx.catalog().knownNames());
+        names.addAll(ctx.states().folders());
         return names.isEmpty() ? "none" : String.join(", ", names);
     }
 

@@ -83,14 +83,22 @@ public final class StateStore {
 
     /** Names of instances that have a state file, sorted. */
     public List<String> names() {
+        return folders(p -> Files.isRegularFile(p.resolve(STATE_FILE)));
+    }
+
+    /** Names of every instance the home has a folder for ({@link #knows}): running, or stopped with data kept; sorted. */
+    public List<String> folders() {
+        return folders(Files::isDirectory);
+    }
+
+    private List<String> folders(java.util.function.Predicate<Path> which) {
         Path dir = home.instancesDir();
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         List<String> names = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
-                    .forEach(p -> names.add(p.getFileName().toString()));
+            s.filter(which).forEach(p -> names.add(p.getFileName().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -112,4 +112,16 @@ class StopTest {
         assertTrue(Processes.alive(pid), "a was stopped");
         assertFalse(stop.out().contains("stopped"), stop.toString());
     }
+
+    @Test
+    void an_unknown_name_lists_the_stopped_instances_whose_data_is_kept_too() {
+        home.run("start", "kept", "--persist").assertOk();
+        home.run("stop", "kept").assertOk();
+        home.run("start", "a").assertOk();
+
+        CliResult stop = home.run("stop", "kpet").assertExit(2);
+
+        assertTrue(stop.err().contains("no instance 'kpet'") && stop.err().contains("(known: a, kept)"), stop.toString());
+        home.run("stop", "kept", "--purge").assertOk();
+    }
 }
