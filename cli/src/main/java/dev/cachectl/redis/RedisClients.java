@@ -64,8 +64,8 @@ public final class RedisClients {
                 // RESP2 and a plain AUTH, as a full Jedis client speaks: a bare connection would otherwise send
                 // HELLO … AUTH first, which a server without a password accepts with any password
                 .autoNegotiateProtocol(false);
-        if (endpoint.tls() && endpoint.caCert() != null) {
-            builder.sslSocketFactory(TlsTrust.socketFactory(endpoint.caCert()));
+        if (endpoint.tls()) {
+            builder.sslSocketFactory(TlsTrust.handshaking(endpoint.caCert()));
         }
         return builder.build();
     }

@@ -4,10 +4,14 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -30,6 +34,70 @@ public final class TlsTrust {
 
     public static SSLSocketFactory socketFactory(String caFile) {
         return context(caFile).getSocketFactory();
+    }
+
+    /**
+     * {@link #socketFactory} (what the JVM trusts when {@code caFile} is null) whose sockets complete their handshake as
+     * they are made, checking the server's name as a client does: a handshake that fails (a plain-text server reads
+     * the TLS hello as the start of a command and never answers) fails the connect, once, instead of leaving a socket
+     * that tries the handshake again when it is closed, waiting out the timeout a second time.
+     */
+    public static SSLSocketFactory handshaking(String caFile) {
+        return new Handshaking(caFile == null ? context(null).getSocketFactory() : socketFactory(caFile));
+    }
+
+    private static final class Handshaking extends SSLSocketFactory {
+        private final SSLSocketFactory inner;
+
+        Handshaking(SSLSocketFactory inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
+            SSLSocket socket = (SSLSocket) inner.createSocket(plain, host, port, autoClose);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            try {
+                socket.startHandshake();
+            } catch (IOException e) {
+                // the plain socket, not the TLS one: closing that would try the handshake again for its close_notify
+                plain.close();
+                throw e;
+            }
+            return socket;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return inner.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return inner.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return inner.createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return inner.createSocket(host, port, local, localPort);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return inner.createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return inner.createSocket(host, port, local, localPort);
+        }
     }
 
     /**

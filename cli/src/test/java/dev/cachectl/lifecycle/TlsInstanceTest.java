@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,6 +91,20 @@ class TlsInstanceTest {
         home.run("start", "plain").assertOk();
         CliResult r = home.run("status", "rediss://127.0.0.1:" + home.port("plain")).assertExit(3);
         assertTrue(r.out().contains("it answers without TLS: use redis://"), r.toString());
+    }
+
+    @Test
+    void a_tls_url_for_a_plain_text_server_waits_out_its_timeout_once() {
+        home.run("start", "plain", "dst").assertOk();
+        String url = "rediss://127.0.0.1:" + home.port("plain");
+        // the check's timeout is 5 s; closing the connection whose handshake timed out used to try it again
+        for (String[] command : List.of(new String[]{"migrate", url, "dst"}, new String[]{"warm", "-", "--to", url, "--key", "{id}"})) {
+            long started = System.nanoTime();
+            CliResult r = home.run(command).assertExit(3);
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(r.err().contains("it answers without TLS: use redis://"), r.toString());
+            assertTrue(ms < 9_500, command[0] + " took " + ms + " ms: the handshake's timeout was waited out twice");
+        }
     }
 
     @Test

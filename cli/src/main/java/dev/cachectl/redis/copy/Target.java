@@ -57,8 +57,8 @@ final class Target implements AutoCloseable {
                 .user(endpoint.user()).password(endpoint.password()).ssl(endpoint.tls())
                 .connectionTimeoutMillis(5000).socketTimeoutMillis((int) TIMEOUT.toMillis())
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
-        if (endpoint.tls() && endpoint.caCert() != null) {
-            builder.sslSocketFactory(dev.cachectl.redis.TlsTrust.socketFactory(endpoint.caCert()));
+        if (endpoint.tls()) {
+            builder.sslSocketFactory(dev.cachectl.redis.TlsTrust.handshaking(endpoint.caCert()));
         }
         DefaultJedisClientConfig config = builder.build();
         try {
