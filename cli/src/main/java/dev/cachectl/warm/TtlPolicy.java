@@ -43,20 +43,23 @@ public final class TtlPolicy {
         this.jitterMillis = jitterMillis;
     }
 
-    /** From option text; {@code what} names the option or config entry in errors. */
-    public static TtlPolicy of(String ttl, String field, String jitter, String what) {
+    /**
+     * From option or config text; {@code what} names the job, if any, in errors, and {@code ttlName} and
+     * {@code jitterName} the TTL and the jitter as they were given ("--ttl", or a category's "the ttl of category 'x'").
+     */
+    public static TtlPolicy of(String ttl, String field, String jitter, String what, String ttlName, String jitterName) {
         long fixed = 0;
         if (ttl != null) {
-            fixed = parseDuration(ttl, "--ttl", what).toMillis();
+            fixed = parseDuration(ttl, ttlName, what).toMillis();
             if (fixed <= 0) {
-                throw CachectlException.usage(what + "--ttl must be more than 0 (leave it out for keys without expiry)");
+                throw CachectlException.usage(what + ttlName + " must be more than 0 (leave it out for keys without expiry)");
             }
         }
         double share = 0;
         long jitterMs = 0;
         if (jitter != null) {
             if (ttl == null && field == null) {
-                throw CachectlException.usage(what + "--ttl-jitter needs a TTL to spread: add --ttl, --ttl-field or a category with a ttl");
+                throw CachectlException.usage(what + jitterName + " needs a TTL to spread: add --ttl, --ttl-field or a category with a ttl");
             }
             String j = jitter.trim();
             if (j.endsWith("%")) {
@@ -66,12 +69,12 @@ public final class TtlPolicy {
                     share = -1;
                 }
                 if (!(share >= 0 && share < 1)) {
-                    throw CachectlException.usage(what + "--ttl-jitter '" + jitter + "': a percentage from 0% to below 100%, or a duration");
+                    throw CachectlException.usage(what + jitterName + " '" + jitter + "': a percentage from 0% to below 100%, or a duration");
                 }
             } else {
-                jitterMs = parseDuration(j, "--ttl-jitter", what).toMillis();
+                jitterMs = parseDuration(j, jitterName, what).toMillis();
                 if (fixed > 0 && jitterMs >= fixed) {
-                    throw CachectlException.usage(what + "--ttl-jitter " + j + " is not shorter than the TTL " + ttl.trim()
+                    throw CachectlException.usage(what + jitterName + " " + j + " is not shorter than the TTL " + ttl.trim()
                             + " it spreads: some keys would expire at once; give a shorter jitter or a percentage such as 10%");
                 }
             }

@@ -68,7 +68,8 @@ public final class WarmJobs {
                 throw CachectlException.usage(what + "the source and the target are the same Redis (" + target.name() + ")");
             }
         } else {
-            mapper = mapper(d, category, what);
+            mapper = mapper(d, category, category == null ? null
+                    : "category '" + d.category() + "'" + (config.source() == null ? "" : " (" + config.source() + ")"), what);
         }
         if (d.format() != null && !(source instanceof WarmJob.FileSource)) {
             throw CachectlException.usage(what + "--format applies to files and stdin only");
@@ -197,7 +198,8 @@ public final class WarmJobs {
         }
     }
 
-    private static RecordMapper mapper(WarmJobDefinition d, CategoryDefinition category, String what) {
+    /** {@code categoryName}: how messages name the category (and its file), null without one. */
+    private static RecordMapper mapper(WarmJobDefinition d, CategoryDefinition category, String categoryName, String what) {
         if (d.key() == null || d.key().isBlank()) {
             throw CachectlException.usage(what + "--key is required: a template of record fields, e.g. --key 'user:{id}'");
         }
@@ -223,7 +225,11 @@ public final class WarmJobs {
         }
         String ttl = first(d.ttl(), category == null ? null : category.ttl());
         String jitter = first(d.ttlJitter(), category == null ? null : category.ttlJitter());
-        return new RecordMapper(key, as, d.value(), TtlPolicy.of(ttl, d.ttlField(), jitter, what));
+        // a value the category gave is named as the category's, not as a flag nobody typed
+        String ttlName = d.ttl() == null && category != null && category.ttl() != null ? "the ttl of " + categoryName : "--ttl";
+        String jitterName = d.ttlJitter() == null && category != null && category.ttlJitter() != null
+                ? "the ttl-jitter of " + categoryName : "--ttl-jitter";
+        return new RecordMapper(key, as, d.value(), TtlPolicy.of(ttl, d.ttlField(), jitter, what, ttlName, jitterName));
     }
 
     private static WarmJob.Gates gates(WarmJobDefinition d, String what) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Warm jobs and key categories from cachectl.yaml. */
@@ -18,6 +19,32 @@ class WarmJobsTest {
 
     @RegisterExtension
     final CachectlHome home = new CachectlHome();
+
+    @Test
+    void a_category_ttl_that_is_wrong_is_named_as_the_categorys_with_its_file() throws IOException {
+        Path conf = Files.writeString(home.workDir().resolve("cachectl.yaml"), """
+                categories:
+                  hot:
+                    prefix: "hot:"
+                    ttl: soon
+                  spread:
+                    prefix: "s:"
+                    ttl: 1m
+                    ttl-jitter: 2m
+                """);
+        Files.writeString(home.workDir().resolve("in.jsonl"), "{\"id\": 1}\n");
+        home.run("start", "t").assertOk();
+
+        CliResult ttl = home.run("warm", "in.jsonl", "--to", "t", "--category", "hot", "--key", "{id}").assertExit(2);
+        assertTrue(ttl.err().contains("the ttl of category 'hot' (" + conf + ") 'soon': "), ttl.toString());
+        assertFalse(ttl.err().contains("--ttl"), ttl.toString());
+        CliResult jitter = home.run("warm", "in.jsonl", "--to", "t", "--category", "spread", "--key", "{id}").assertExit(2);
+        assertTrue(jitter.err().contains("the ttl-jitter of category 'spread' (" + conf + ") 2m is not shorter than the TTL 1m"),
+                jitter.toString());
+        // a flag typed is still named as the flag
+        CliResult flag = home.run("warm", "in.jsonl", "--to", "t", "--category", "hot", "--key", "{id}", "--ttl", "later").assertExit(2);
+        assertTrue(flag.err().contains("--ttl 'later': "), flag.toString());
+    }
 
     @Test
     void a_job_takes_source_mapping_and_target_from_the_config_and_flags_override_it() throws IOException {

@@ -63,7 +63,8 @@ class WarmMappingTest {
             assertEquals(1, r.err().lines().count(), r.toString());
         }
         assertTrue(flags.err().contains("--ttl-jitter 2h is not shorter than the TTL 1h"), flags.toString());
-        assertTrue(category.err().contains("--ttl-jitter 10m is not shorter than the TTL 10m"), category.toString());
+        assertTrue(category.err().contains("the ttl-jitter of category 'user' (")
+                && category.err().contains("cachectl.yaml) 10m is not shorter than the TTL 10m"), category.toString());
         try (Jedis redis = redis()) {
             assertEquals(0, redis.dbSize());
         }
