@@ -108,7 +108,7 @@ public final class Lifecycle {
      * cachectl holds its lock (a start or stop under way): the supervisor looks again at its next tick.
      */
     public Optional<StopResult> stopIfNoRunUses(String name, Duration timeout) {
-        Optional<FileLocks.Held> lock = FileLocks.acquireTransient(states.home().locksDir().resolve(name + ".lock"), Duration.ZERO);
+        Optional<FileLocks.Held> lock = FileLocks.acquireTransient(instanceLock(states.home(), name), Duration.ZERO);
         if (lock.isEmpty()) {
             return Optional.empty();
         }
@@ -529,10 +529,15 @@ public final class Lifecycle {
     }
 
     static FileLocks.Held lockInstance(Home home, String name) {
-        return FileLocks.acquireTransient(home.locksDir().resolve(name + ".lock"), LOCK_WAIT)
+        return FileLocks.acquireTransient(instanceLock(home, name), LOCK_WAIT)
                 .orElseThrow(() -> Thread.currentThread().isInterrupted() ? interrupted("'" + name + "': ")
                         : CachectlException.failed("another cachectl is starting or stopping '" + name
                         + "' and has not finished in " + LOCK_WAIT.toSeconds() + "s"));
+    }
+
+    /** The lock every start and stop of the instance holds (a file only while held or waited for). */
+    private static Path instanceLock(Home home, String name) {
+        return home.locksDir().resolve(name + ".lock");
     }
 
     /** The start was interrupted (Ctrl-C, SIGTERM): what it launched is being stopped, nothing is left behind. */

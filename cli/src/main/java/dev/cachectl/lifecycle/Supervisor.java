@@ -44,8 +44,8 @@ public final class Supervisor {
 
     /**
      * Starts a supervisor for this home unless one runs already, when a running instance of the home has an idle
-     * timeout or was started by a run. Every start calls it, so that a supervisor that was killed is replaced by the next start of any
-     * instance (the one it finds running included).
+     * timeout or was started by a run. Every start calls it, so that a supervisor that was killed is replaced by the
+     * next start of any instance (the one it finds running included).
      */
     public static void ensureFor(StateStore states) {
         if (!watched(states, problem -> { }).isEmpty()) {
@@ -233,8 +233,8 @@ public final class Supervisor {
     private boolean checkRuns(InstanceState state) {
         try {
             Optional<StopResult> stopped = lifecycle.stopIfNoRunUses(state.name(), STOP_TIMEOUT);
-            stopped.ifPresent(result -> log("stopped '" + state.name() + "' (pid " + state.pid() + "), started by a 'cachectl run'"
-                    + " that no longer runs and used by no other: " + result.outcome().name().toLowerCase()
+            stopped.ifPresent(result -> log("stopped '" + state.name() + "' (pid " + state.pid() + "), started by a "
+                    + "'cachectl run' that no longer runs and used by no other: " + result.outcome().name().toLowerCase()
                     + (result.notes().isEmpty() ? "" : " (" + String.join("; ", result.notes()) + ")")));
             return stopped.isPresent();
         } catch (RuntimeException e) {

@@ -59,7 +59,8 @@ public final class TtlPolicy {
         long jitterMs = 0;
         if (jitter != null) {
             if (ttl == null && field == null) {
-                throw CachectlException.usage(what + jitterName + " needs a TTL to spread: add --ttl, --ttl-field or a category with a ttl");
+                throw CachectlException.usage(what + jitterName
+                        + " needs a TTL to spread: add --ttl, --ttl-field or a category with a ttl");
             }
             String j = jitter.trim();
             if (j.endsWith("%")) {
@@ -69,7 +70,8 @@ public final class TtlPolicy {
                     share = -1;
                 }
                 if (!(share >= 0 && share < 1)) {
-                    throw CachectlException.usage(what + jitterName + " '" + jitter + "': a percentage from 0% to below 100%, or a duration");
+                    throw CachectlException.usage(what + jitterName + " '" + jitter
+                            + "': a percentage from 0% to below 100%, or a duration");
                 }
             } else {
                 jitterMs = parseDuration(j, jitterName, what).toMillis();

@@ -226,7 +226,8 @@ public final class WarmJobs {
         String ttl = first(d.ttl(), category == null ? null : category.ttl());
         String jitter = first(d.ttlJitter(), category == null ? null : category.ttlJitter());
         // a value the category gave is named as the category's, not as a flag nobody typed
-        String ttlName = d.ttl() == null && category != null && category.ttl() != null ? "the ttl of " + categoryName : "--ttl";
+        String ttlName = d.ttl() == null && category != null && category.ttl() != null
+                ? "the ttl of " + categoryName : "--ttl";
         String jitterName = d.ttlJitter() == null && category != null && category.ttlJitter() != null
                 ? "the ttl-jitter of " + categoryName : "--ttl-jitter";
         return new RecordMapper(key, as, d.value(), TtlPolicy.of(ttl, d.ttlField(), jitter, what, ttlName, jitterName));

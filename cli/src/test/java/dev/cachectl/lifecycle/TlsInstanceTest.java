@@ -98,7 +98,8 @@ class TlsInstanceTest {
         home.run("start", "plain", "dst").assertOk();
         String url = "rediss://127.0.0.1:" + home.port("plain");
         // the check's timeout is 5 s; closing the connection whose handshake timed out used to try it again
-        for (String[] command : List.of(new String[]{"migrate", url, "dst"}, new String[]{"warm", "-", "--to", url, "--key", "{id}"})) {
+        for (String[] command : List.of(new String[]{"migrate", url, "dst"},
+                new String[]{"warm", "-", "--to", url, "--key", "{id}"})) {
             long started = System.nanoTime();
             CliResult r = home.run(command).assertExit(3);
             long ms = (System.nanoTime() - started) / 1_000_000;
