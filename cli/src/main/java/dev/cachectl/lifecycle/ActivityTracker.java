@@ -38,8 +38,8 @@ public final class ActivityTracker {
         if (last != null) {
             try {
                 write(instanceDir, new Activity(last.runId(), last.clientCommands(), nowMillis));
-            } catch (java.io.UncheckedIOException e) {
-                // stopped meanwhile: nothing to record
+            } catch (RuntimeException e) {
+                // stopped meanwhile, or a full disk: nothing to record (the start itself went well)
             }
         }
     }
@@ -62,8 +62,9 @@ public final class ActivityTracker {
                 || last.clientCommands() != clientCommands) {
             try {
                 write(instanceDir, new Activity(runId, clientCommands, nowMillis));
-            } catch (java.io.UncheckedIOException e) {
-                // the instance was stopped (its folder removed) while we sampled it: nothing to record
+            } catch (RuntimeException e) {
+                // the instance was stopped (its folder removed) while we sampled it, or the disk is full: status is a
+                // read-only probe that must work then, and the next reading records the activity again
             }
             return Duration.ZERO;
         }

@@ -96,7 +96,8 @@ public record InstanceSettings(String engine, boolean persist, String password, 
         String name = spec.name();
         String wayOut = "'cachectl stop " + name + " --purge' deletes its data and lets it start over";
         if (!engine.equals(spec.engine())) {
-            throw CachectlException.usage("'" + name + "' keeps the data of a " + engine + " instance; " + wayOut);
+            throw CachectlException.usage("'" + name + "' keeps the data of a " + engine + " instance: start it with --engine "
+                    + engine + ", or " + wayOut);
         }
         if (spec.password() != null && !spec.password().equals(password)) {
             throw CachectlException.usage("'" + name + "' keeps its data with " + (password == null ? "no password"

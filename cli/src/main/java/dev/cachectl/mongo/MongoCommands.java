@@ -46,8 +46,11 @@ final class MongoCommands {
         // and a young generation of an eighth keeps each young collection, which copies what was written since
         // the last one, short. scripts/bench/mongo, 500k documents into one server: GC CPU 12.6 -> 8.3 s, no full GC.
         long young = Math.max(heap / 8, Math.min(heap / 3, MIN_EMBEDDED_HEAP));
+        // a server whose heap is full (more data than --maxmemory) exits, saying so in its log, rather than live on
+        // unable to answer anything while its collector burns CPU: status then says it is down
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heap / 1024 + "k",
-                "-Xms" + heap / 1024 + "k", "-Xmn" + young / 1024 + "k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData"));
+                "-Xms" + heap / 1024 + "k", "-Xmn" + young / 1024 + "k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError"));
         if (archive != null) {
             // -Xshare:auto: an archive that does not map (another JVM, say) only costs speed
             command.add("-XX:SharedArchiveFile=" + archive);

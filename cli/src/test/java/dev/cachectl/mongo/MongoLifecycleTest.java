@@ -3,6 +3,7 @@ package dev.cachectl.mongo;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Processes;
@@ -67,7 +68,9 @@ class MongoLifecycleTest {
         stop.assertOk();
         assertTrue(String.join("\n", readLog("kept")).contains("store closed"), "the H2 store was not closed cleanly");
         // a kept instance records its engine: a start naming another is refused, this one binds
-        home.run("start", "kept").assertExit(2);
+        CliResult refused = home.run("start", "kept").assertExit(2);
+        assertTrue(refused.err().contains("'kept' keeps the data of a mongo instance: start it with --engine mongo, or "),
+                refused.toString());
         String again = home.run("start", "kept", "--engine", "mongo").assertOk().out().trim();
         try (MongoClient client = MongoClients.create(again)) {
             MongoCollection<Document> c = client.getDatabase("shop").getCollection("orders");
@@ -135,6 +138,33 @@ class MongoLifecycleTest {
         stop.assertOk();
         assertTrue(stop.err().contains("was not running"), stop::toString);
         assertFalse(home.hasState("m"));
+    }
+
+    @Test
+    void an_embedded_server_whose_heap_is_full_exits_and_shows_down_with_why() {
+        String url = home.run("start", "small", "--engine", "mongo", "--maxmemory", "32mb").assertOk().out().trim();
+        long pid = home.pid("small");
+        String pad = "x".repeat(10_000);
+        // bounded: 200 MB at most, into a 32 MB heap
+        try (MongoClient client = MongoClients.create(url + "?serverSelectionTimeoutMS=3000&socketTimeoutMS=10000")) {
+            MongoCollection<Document> docs = client.getDatabase("d").getCollection("c");
+            for (int batch = 0; batch < 200; batch++) {
+                List<Document> many = new java.util.ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    many.add(new Document("_id", batch * 100 + i).append("pad", pad));
+                }
+                docs.insertMany(many);
+            }
+            throw new AssertionError("200 MB went into a 32 MB heap");
+        } catch (com.mongodb.MongoException full) {
+            // the server ran out of heap
+        }
+        Await.until(Duration.ofSeconds(30), () -> "the server whose heap is full still runs (pid " + pid + ")",
+                () -> !Processes.alive(pid));
+        assertTrue(readLog("small").stream().anyMatch(l -> l.contains("OutOfMemoryError")), readLog("small").toString());
+        CliResult status = home.run("status", "small").assertExit(3);
+        assertTrue(status.out().contains("down"), status::toString);
+        home.run("stop", "small").assertOk();
     }
 
     private List<String> readLog(String name) {

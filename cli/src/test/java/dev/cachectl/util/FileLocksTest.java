@@ -1,12 +1,11 @@
 package dev.cachectl.util;
 
+import dev.cachectl.testing.Tmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,52 +91,28 @@ class FileLocksTest {
     void a_transient_lock_is_taken_and_released_on_a_full_disk() throws Exception {
         // 'stop' on a full disk could not take its instance's lock: the mark that proves the lock file still has its
         // name was written into the file, and there was no room for it
-        Path full = Files.createDirectory(dir.resolve("full"));
-        command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full.toString());
-        try {
-            try (OutputStream out = Files.newOutputStream(full.resolve("filler"))) {
-                byte[] block = new byte[4096];
-                for (int i = 0; i < 1000; i++) {
-                    out.write(block);
-                }
-                throw new AssertionError("a 64k tmpfs took 4 MB");
-            } catch (IOException noSpace) {
-                // full
-            }
-            Path file = full.resolve("x.lock");
+        try (Tmpfs full = Tmpfs.mount(Files.createDirectory(dir.resolve("full")), "64k")) {
+            full.fill();
+            Path file = full.dir().resolve("x.lock");
             try (FileLocks.Held held = FileLocks.acquireTransient(file, Duration.ZERO).orElseThrow()) {
                 assertTrue(Files.exists(file));
             }
             assertFalse(Files.exists(file), "the lock file outlived its holder");
-        } finally {
-            // lazily: a channel a failure left open must not keep the mount (or hide that failure)
-            command("umount", "-l", full.toString());
         }
     }
 
     @Test
     void a_home_on_a_file_system_mounted_read_only_is_still_read_and_a_write_there_is_one_line() throws Exception {
         // every command ensures its home exists; on a read-only mount that chmod of a folder already right failed
-        Path mount = Files.createDirectory(dir.resolve("ro"));
-        command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString());
-        try {
-            dev.cachectl.lifecycle.Home home = new dev.cachectl.lifecycle.Home(mount.resolve("home")).ensure();
-            command("mount", "-o", "remount,ro", mount.toString());
+        try (Tmpfs mount = Tmpfs.mount(Files.createDirectory(dir.resolve("ro")), "1m")) {
+            dev.cachectl.lifecycle.Home home = new dev.cachectl.lifecycle.Home(mount.dir().resolve("home")).ensure();
+            mount.readOnly();
             assertEquals(home.root(), home.ensure().root(), "a home already as it should be is left untouched");
             dev.cachectl.CachectlException e = org.junit.jupiter.api.Assertions.assertThrows(dev.cachectl.CachectlException.class,
-                    () -> new dev.cachectl.lifecycle.Home(mount.resolve("other")).ensure());
+                    () -> new dev.cachectl.lifecycle.Home(mount.dir().resolve("other")).ensure());
             assertEquals(dev.cachectl.ExitCode.FAILED, e.exitCode());
-            assertEquals("cannot write the home " + mount.resolve("other") + ": Read-only file system", e.getMessage());
-        } finally {
-            command("umount", "-l", mount.toString());
+            assertEquals("cannot write the home " + mount.dir().resolve("other") + ": Read-only file system", e.getMessage());
         }
-    }
-
-    /** Runs a command that must succeed (mount needs root, as .ci/run, which installs packages, has). */
-    private static void command(String... args) throws Exception {
-        Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", args) + ": " + out);
     }
 
     /** A child JVM takes the lock ({@link Holder}); while it holds it, this process must not get it. */
