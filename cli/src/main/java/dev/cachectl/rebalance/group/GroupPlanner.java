@@ -112,10 +112,11 @@ final class GroupPlanner {
                 ? fullest + " is past the threshold (" + percent(top) + ", threshold " + percent(threshold) + ")"
                 : fullest + " and " + emptiest + " are " + Math.round((top - bottom) * 100) + " points apart ("
                 + percent(top) + " and " + percent(bottom) + ", tolerance " + percent(tolerance) + ")";
-        Set<String> planned = new HashSet<>();
-        plan.moves().forEach(m -> planned.add(m.category().name()));
+        // where each category is once the plan is carried out: one the plan moves to the fullest is on it then
+        Map<String, String> movedTo = new LinkedHashMap<>();
+        plan.moves().forEach(m -> movedTo.put(m.category().name(), m.to()));
         List<Category> on = categories.stream()
-                .filter(c -> c.instance().equals(fullest) && !planned.contains(c.name()) && c.bytes() > 0).toList();
+                .filter(c -> movedTo.getOrDefault(c.name(), c.instance()).equals(fullest) && c.bytes() > 0).toList();
         List<String> why = new ArrayList<>();
         if (on.isEmpty()) {
             why.add("no category with keys is left on " + fullest + " (its memory is keys of no category)");
@@ -139,6 +140,11 @@ final class GroupPlanner {
                 }
             }
             if (target == null) {
+                continue;
+            }
+            if (movedTo.containsKey(c.name()) && best <= threshold && best < top) {
+                why.add(c.name() + " (" + Sizes.human(c.bytes()) + ") arrives on " + fullest + " with this plan, and a"
+                        + " category moves once per run: run it again once these moves are applied");
                 continue;
             }
             why.add(best > threshold
