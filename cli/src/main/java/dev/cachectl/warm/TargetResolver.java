@@ -1,13 +1,16 @@
 package dev.cachectl.warm;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
+import dev.cachectl.redis.ClusterWrites;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
 
+import java.time.Duration;
 
 /**
  * An instance name or URL to the Redis endpoint to talk to: an external instance's URL, or a managed
@@ -18,6 +21,8 @@ import dev.cachectl.lifecycle.InstanceRef;
 public final class TargetResolver {
     /** The engine warm's sinks write to (they speak RESP through Jedis). */
     private static final Engine WRITES_TO = Engines.of("redis://");
+    /** For each master of a cluster target, as {@link RedisClients#check} waits for one server. */
+    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(5);
 
     private final InstanceCatalog catalog;
 
@@ -51,5 +56,21 @@ public final class TargetResolver {
         // before any record is read: a cron job with a wrong password fails at once, whatever its input
         RedisClients.check(endpoint);
         return new WarmJob.Target(label, endpoint);
+    }
+
+    /**
+     * {@link #resolve}, and for a cluster, every master that serves slots answers and sees the cluster ok
+     * (exit 3 naming the node, as status does), before any record is read: otherwise the writes to its slots
+     * have nowhere to go, and the run would fail record by record on a target that was down from the start.
+     */
+    public WarmJob.Target resolveTarget(String nameOrUrl) {
+        WarmJob.Target target = resolve(nameOrUrl);
+        if (target.endpoint().cluster()) {
+            ClusterWrites.problem(target.endpoint(), NODE_TIMEOUT).ifPresent(problem -> {
+                throw new CachectlException(ExitCode.DOWN, "cannot warm '" + target.name() + "': cluster degraded: "
+                        + problem);
+            });
+        }
+        return target;
     }
 }

@@ -52,7 +52,7 @@ public final class WarmJobs {
             }
         }
         String to = first(d.to(), category == null ? null : category.instance(), InstanceCatalog.DEFAULT_NAME);
-        WarmJob.Target target = resolver.resolve(to);
+        WarmJob.Target target = resolver.resolveTarget(to);
 
         String sourceText = d.source();
         if (sourceText == null || sourceText.isBlank()) {

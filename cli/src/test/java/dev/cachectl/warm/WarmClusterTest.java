@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Processes;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +15,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A warm into a Redis Cluster whose shape changes under it: a master lost, a slot moved, a slot moving. */
+/**
+ * A warm into a Redis Cluster whose shape changes under it: a master lost before or during the run, a slot
+ * moved, a slot moving.
+ */
 class WarmClusterTest {
 
     @RegisterExtension
@@ -55,6 +60,55 @@ class WarmClusterTest {
         assertEquals(summary.get("read").asLong(), summary.get("written").asLong() + summary.get("skipped").asLong()
                 + summary.get("malformed").asLong() + summary.get("failed").asLong(), "the counts add up: " + r.out());
         assertTrue(summary.get("read").asLong() < 50_000, "the run went on reading after a node died: " + r.out());
+    }
+
+    @Test
+    void a_master_killed_before_the_run_is_exit_3_naming_it_and_nothing_is_written() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        Files.writeString(home.workDir().resolve("k1000.jsonl"), records(1_000));
+        JsonNode victim = laterMaster();
+        Processes.killAndWait(victim.get("pid").asLong());
+
+        CliResult r = home.run("warm", "k1000.jsonl", "--to", "shard", "--key", "z1:{id}", "--value", "v").assertExit(3);
+        assertEquals(1, r.err().lines().count(), "one line: " + r);
+        assertTrue(r.err().contains("cluster degraded: node 127.0.0.1:" + victim.get("port").asInt() + " (master) is down"),
+                r.toString());
+        assertEquals(0, liveKeys(victim.get("port").asInt()), "nothing was written: " + r);
+    }
+
+    @Test
+    void a_master_killed_mid_run_is_exit_4_and_written_counts_every_key_on_the_live_masters() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        Files.writeString(home.workDir().resolve("many.jsonl"), records(50_000));
+        JsonNode victim = laterMaster();
+        int deadPort = victim.get("port").asInt();
+        List<String[]> masters;
+        CompletableFuture<CliResult> run;
+        try (Jedis any = new Jedis("127.0.0.1", home.port("shard"));
+             JedisCluster cluster = new JedisCluster(new HostAndPort("127.0.0.1", home.port("shard")))) {
+            masters = masters(any);
+            run = warmUntil(cluster, "many.jsonl", "k:500");
+            Processes.killAndWait(victim.get("pid").asLong());
+        }
+
+        CliResult r = run.get(60, TimeUnit.SECONDS).assertExit(4);
+        JsonNode summary = Json.MAPPER.readTree(r.out());
+        long written = summary.get("written").asLong();
+        long failed = summary.get("failed").asLong();
+        assertEquals(summary.get("read").asLong(), written + summary.get("skipped").asLong()
+                + summary.get("malformed").asLong() + failed, "the counts add up: " + r.out());
+        assertEquals(failed, summary.get("unconfirmed").asLong() + summary.get("not_sent").asLong(), r.out());
+        // the killed master took its keys with it: the live ones hold exactly what they confirmed, which
+        // written counts, with at most what the killed one confirmed before it died on top
+        long live = liveKeys(deadPort);
+        String[] dead = masters.stream().filter(f -> f[1].startsWith("127.0.0.1:" + deadPort + "@")).findFirst().orElseThrow();
+        long readForDead = 0;
+        for (int id = 0; id < summary.get("read").asLong(); id++) {
+            readForDead += owns(dead, JedisClusterCRC16.getSlot("k:" + id)) ? 1 : 0;
+        }
+        assertTrue(live <= written, live + " keys on the live masters, but written says " + written + ": " + r.out());
+        assertTrue(written <= live + readForDead, "written counts keys that never landed: " + live + " on the live masters, "
+                + readForDead + " read for the killed one: " + r.out());
     }
 
     @Test
@@ -140,6 +194,39 @@ class WarmClusterTest {
             assertEquals("y", cluster.get("k:{mig}1999"));
             assertEquals("x", cluster.get("k:n1999"));
         }
+    }
+
+    /** {@code n} JSON Lines records, {"id":0,"v":"x"} …, one a line. */
+    private static String records(int n) {
+        StringBuilder lines = new StringBuilder();
+        for (int id = 0; id < n; id++) {
+            lines.append("{\"id\":").append(id).append(",\"v\":\"x\"}\n");
+        }
+        return lines.toString();
+    }
+
+    /** A master of "shard" other than the one its URL names first, as the state file records it. */
+    private JsonNode laterMaster() {
+        List<JsonNode> masters = new ArrayList<>();
+        home.state("shard").get("nodes").forEach(n -> {
+            if (!"replica".equals(n.path("role").asText()) && n.get("port").asInt() != home.port("shard")) {
+                masters.add(n);
+            }
+        });
+        return masters.get(0);
+    }
+
+    /** Keys on every node of "shard" but the one on {@code deadPort}. */
+    private long liveKeys(int deadPort) {
+        long keys = 0;
+        for (JsonNode node : home.state("shard").get("nodes")) {
+            if (node.get("port").asInt() != deadPort) {
+                try (Jedis j = new Jedis("127.0.0.1", node.get("port").asInt())) {
+                    keys += j.dbSize();
+                }
+            }
+        }
+        return keys;
     }
 
     /** The masters' CLUSTER NODES lines, split on spaces. */

@@ -15,7 +15,8 @@ public interface BatchSink extends AutoCloseable {
     /**
      * Sends the ops (with NX semantics when {@code nx}); {@code done} learns how each went, batch by
      * batch in the order sent, maybe on another thread. May block while earlier batches await replies.
-     * When the connection breaks, the outcome says so and the ops not answered count as unconfirmed.
+     * When the connection breaks, the outcome says so: the ops sent but not answered count as unconfirmed,
+     * those never sent (in this batch or, the connection being gone, a later one) as not sent.
      */
     void send(List<WriteOp> ops, boolean nx, Consumer<BatchResult> done);
 

@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * a migration, as during {@code cachectl rebalance}, and the key is not on its old node) go to the
  * node the slot is moving to, each after an ASKING, as the cluster protocol asks, in their order; an
  * answer MOVED or ASK to that sends them round again. When a node cannot be reached or its connection
- * breaks, the writes whose replies were not read count as unconfirmed and the sink is lost, with one
- * line saying which node.
+ * breaks, the sink is lost, with one line saying which node: that node's writes count as unconfirmed,
+ * the other nodes' replies are still read and counted (so that written is what landed), and what was
+ * never sent, then or in a later batch, counts as not sent.
  */
 final class ClusterSink implements BatchSink {
     /** Sends of a batch's writes whose slot moved or is moving: the map is read again before each retry. */
@@ -39,6 +40,8 @@ final class ClusterSink implements BatchSink {
 
     private final ClusterConnectionProvider provider;
     private final String target;
+    /** Why this lane lost a node, or null: its later batches are not sent, as after a standalone connection broke. */
+    private String lost;
 
     ClusterSink(ClusterConnectionProvider provider, String target) {
         this.provider = provider;
@@ -48,17 +51,23 @@ final class ClusterSink implements BatchSink {
     @Override
     public void send(List<WriteOp> ops, boolean nx, Consumer<BatchResult> done) {
         BatchResult result = new BatchResult();
-        try {
-            List<WriteOp> pending = ops;
-            for (int attempt = 1; !pending.isEmpty(); attempt++) {
-                pending = write(pending, nx, result, attempt < MOVED_ATTEMPTS);
-                if (!pending.isEmpty()) {
-                    renewSlots();
+        if (lost == null) {
+            try {
+                List<WriteOp> pending = ops;
+                for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                    pending = write(pending, nx, result, attempt < MOVED_ATTEMPTS);
+                    if (!pending.isEmpty()) {
+                        renewSlots();
+                    }
                 }
+            } catch (SinkLostException e) {
+                lost = e.getMessage();
             }
-        } catch (SinkLostException e) {
-            result.lost = e.getMessage();
-            result.unconfirmed = ops.size() - result.answered();
+        }
+        if (lost != null) {
+            result.lost = lost;
+            // unconfirmed were counted where they were sent; the rest never left (or left and came back MOVED)
+            result.notSent = ops.size() - result.answered() - result.unconfirmed;
         }
         done.accept(result);
     }
@@ -110,33 +119,50 @@ final class ClusterSink implements BatchSink {
      * Pipelines each node's ops down a connection of its own (after an ASKING each, when {@code asking}),
      * all nodes' before any reply is read, then reads and counts the replies node by node; ops answered
      * MOVED go to {@code moved} (failed when it is null), those answered ASK to {@code asked}, by node.
+     * Every node's connection is taken before anything is written, so a node that cannot be reached leaves
+     * the round unsent; a node lost while writing or reading leaves its ops unconfirmed, and the replies of
+     * the others are read all the same. A pipeline is never left unread: its pooled connection would carry
+     * the writes, or their replies, into the next batch, where nothing would count them.
      */
     private void send(Map<HostAndPort, List<WriteOp>> byNode, boolean asking, boolean nx, BatchResult result,
                       List<WriteOp> moved, Map<HostAndPort, List<WriteOp>> asked) {
-        List<Connection> held = new ArrayList<>();
-        HostAndPort at = null;
+        Map<HostAndPort, Connection> held = new LinkedHashMap<>();
+        SinkLostException loss = null;
         try {
-            List<Pipeline> pipelines = new ArrayList<>();
-            List<List<Response<?>>> replies = new ArrayList<>();
-            for (Map.Entry<HostAndPort, List<WriteOp>> e : byNode.entrySet()) {
-                at = e.getKey();
-                Connection connection = provider.getConnection(at);
-                held.add(connection);
-                Pipeline pipeline = new Pipeline(connection);
-                pipelines.add(pipeline);
-                replies.add(append(pipeline, e.getValue(), nx, asking));
+            for (HostAndPort node : byNode.keySet()) {
+                try {
+                    held.put(node, provider.getConnection(node));
+                } catch (JedisException e) {
+                    throw lossAt(node, e);
+                }
             }
-            int n = 0;
+            Map<HostAndPort, Pipeline> pipelines = new LinkedHashMap<>();
+            Map<HostAndPort, List<Response<?>>> replies = new LinkedHashMap<>();
             for (Map.Entry<HostAndPort, List<WriteOp>> e : byNode.entrySet()) {
-                at = e.getKey();
-                pipelines.get(n).sync();
-                count(e.getValue(), replies.get(n), result, moved, asked);
-                n++;
+                Pipeline pipeline = new Pipeline(held.get(e.getKey()));
+                try {
+                    replies.put(e.getKey(), append(pipeline, e.getValue(), nx, asking));
+                    pipelines.put(e.getKey(), pipeline);
+                } catch (JedisException lostWhileWriting) {
+                    // part of its ops may have gone out; the nodes after it get none
+                    result.unconfirmed += e.getValue().size();
+                    loss = lossAt(e.getKey(), lostWhileWriting);
+                    break;
+                }
             }
-        } catch (JedisException e) {
-            throw new SinkLostException("lost the connection to " + (at != null ? at + " of " : "") + target + ": " + ConnectionLoss.what(e), e);
+            for (Map.Entry<HostAndPort, Pipeline> e : pipelines.entrySet()) {
+                List<WriteOp> ops = byNode.get(e.getKey());
+                try {
+                    e.getValue().sync();
+                } catch (JedisException lostWhileReading) {
+                    result.unconfirmed += ops.size();
+                    loss = loss != null ? loss : lossAt(e.getKey(), lostWhileReading);
+                    continue;
+                }
+                count(ops, replies.get(e.getKey()), result, moved, asked);
+            }
         } finally {
-            for (Connection connection : held) {
+            for (Connection connection : held.values()) {
                 try {
                     connection.close();
                 } catch (JedisException e) {
@@ -144,6 +170,13 @@ final class ClusterSink implements BatchSink {
                 }
             }
         }
+        if (loss != null) {
+            throw loss;
+        }
+    }
+
+    private SinkLostException lossAt(HostAndPort node, JedisException e) {
+        return new SinkLostException("lost the connection to " + node + " of " + target + ": " + ConnectionLoss.what(e), e);
     }
 
     /** Sends the node's writes down its pipeline, each after an ASKING when {@code asking}; the replies are read later. */
