@@ -318,7 +318,13 @@ public final class MigrateCommand implements Callable<Integer> {
                 if (parts.length != 2) {
                     throw new NumberFormatException();
                 }
-                map.put(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+                int from = Integer.parseInt(parts[0].trim());
+                Integer before = map.put(from, Integer.parseInt(parts[1].trim()));
+                // one source db goes to one target db: the last of two would win without a word
+                if (before != null && !before.equals(map.get(from))) {
+                    throw CachectlException.usage("--db-map maps source db " + from + " twice (" + from + ":" + before
+                            + " and " + from + ":" + map.get(from) + "): give one");
+                }
             } catch (NumberFormatException e) {
                 throw CachectlException.usage("--db-map takes FROM:TO db numbers, e.g. 0:3 (got '" + pair + "')");
             }

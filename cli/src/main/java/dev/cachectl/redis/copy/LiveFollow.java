@@ -123,6 +123,8 @@ final class LiveFollow {
     /** The offset after the command being routed, and before it. */
     private long offsetAfter;
     private long offsetBefore;
+    /** Where the stream stopped being applied because the target could not take a command, or -1. */
+    private long refusedAt = -1;
 
     LiveFollow(MigrationPlan plan, Target target, SourceNode node, Counters counters, Totals totals,
                ProgressListener progress, BooleanSupplier stopping) {
@@ -357,7 +359,7 @@ final class LiveFollow {
         } finally {
             try {
                 if (transaction == null) {
-                    flush(in.offset());
+                    flush(refusedAt >= 0 ? refusedAt : in.offset());
                 }
             } catch (RuntimeException ignored) {
                 // the failure above is what counts
@@ -376,7 +378,11 @@ final class LiveFollow {
             return;
         }
         switch (name) {
-            case "SELECT" -> db = Integer.parseInt(new String(command[1], StandardCharsets.US_ASCII));
+            case "SELECT" -> {
+                int selected = Integer.parseInt(new String(command[1], StandardCharsets.US_ASCII));
+                refuseMissingDb(selected);
+                db = selected;
+            }
             case "MULTI" -> transaction = new ArrayList<>();
             case "EXEC" -> {
                 List<byte[][]> tx = transaction;
@@ -392,6 +398,22 @@ final class LiveFollow {
                     apply(name, command);
                 }
             }
+        }
+    }
+
+    /**
+     * A db the source began to use during the follow, which the target lacks: the follow stops before
+     * anything of it is sent, and the applied offset stays before this SELECT. Sent, the target would refuse
+     * the SELECT only at EXEC, after the writes behind it went into the db selected before.
+     */
+    private void refuseMissingDb(int sourceDb) {
+        if (!plan.sourceDbs().isEmpty() && !plan.sourceDbs().contains(sourceDb)) {
+            return;
+        }
+        int targetDb = plan.targetDb(sourceDb);
+        if (!target.hasDb(targetDb)) {
+            refusedAt = offsetBefore;
+            throw target.noDb(sourceDb, targetDb);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.resp.RespPipe;
@@ -9,57 +11,115 @@ import dev.cachectl.redis.resp.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Streams a snapshot into a standalone target over one {@link RespPipe}, with the cheapest command
  * that means the same to the server: runs of plain strings as one MSET, a string with an expiry as
  * {@code SET … PXAT} (its absolute expiry, so no drift), anything else as {@code RESTORE … ABSTTL}.
- * With {@code --skip-existing}, NX on SET and no REPLACE on RESTORE. SELECT follows the source db.
+ * With {@code --skip-existing}, NX on SET and no REPLACE on RESTORE. SELECT follows the source db,
+ * answered before any write that needs it is sent.
  */
 final class PipeSnapshotSink implements SnapshotSink {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final byte[] SELECT = ascii("SELECT");
     private static final byte[] MSET = ascii("MSET");
-    /** Kinds of command, by what their reply means. */
-    private static final byte SELECT_CMD = 0;
-    private static final byte WRITE_CMD = 1;
 
+    private final Target target;
     private final RespPipe pipe;
     private final boolean replace;
     private final boolean pxat;
     private final SnapshotOutcomes outcomes;
     private int db = -1;
 
-    /** {@code pxat}: the target knows SET … PXAT (Redis 6.2+); older ones get the TTL left, computed at send time. */
-    PipeSnapshotSink(Endpoint target, boolean replace, boolean pxat, SnapshotOutcomes outcomes) {
-        this.pipe = RespPipe.open("target", target, RedisClients.clientConfig(target, TIMEOUT), "cachectl-snapshot-replies");
+    /** SET … PXAT when the target knows it (Redis 6.2+); older ones get the TTL left, computed at send time. */
+    PipeSnapshotSink(Target target, boolean replace, SnapshotOutcomes outcomes) {
+        this.target = target;
+        Endpoint endpoint = target.endpoint();
+        this.pipe = RespPipe.open("target", endpoint, RedisClients.clientConfig(endpoint, TIMEOUT), "cachectl-snapshot-replies");
         this.replace = replace;
-        this.pxat = pxat;
+        this.pxat = target.knowsPxat();
         this.outcomes = outcomes;
     }
 
     @Override
-    public void write(List<SnapshotEntry> batch) {
+    public void write(List<SnapshotEntry> batch) throws InterruptedException {
+        int from = 0;
+        while (from < batch.size()) {
+            int to = from + 1;
+            while (to < batch.size() && batch.get(to).targetDb() == batch.get(from).targetDb()) {
+                to++;
+            }
+            if (batch.get(from).targetDb() != db && !select(batch.get(from))) {
+                return;
+            }
+            send(batch.subList(from, to));
+            from = to;
+        }
+    }
+
+    /**
+     * SELECT as a round trip of its own, once per db of the snapshot: pipelined with the writes, a SELECT
+     * the target refused left them to land in the db selected before, counted as copied. False when the
+     * connection is lost (the run ends, {@link SnapshotOutcomes#lost} says why); throws when refused.
+     */
+    private boolean select(SnapshotEntry first) throws InterruptedException {
+        int want = first.targetDb();
         RespWriter out = pipe.encoder();
-        // per command: what kind, and the entries [first, first + covered) it carries
-        byte[] kinds = new byte[batch.size() * 2];
-        int[] firsts = new int[kinds.length];
-        int[] covered = new int[kinds.length];
+        out.array(2);
+        out.bulk(SELECT);
+        out.bulk(want);
+        Answer answer = new Answer();
+        if (!pipe.send(1, answer)) {
+            outcomes.lost(pipe.lost());
+            return false;
+        }
+        answer.done.await();
+        if (answer.lost != null) {
+            return false; // done() passed it to the outcomes
+        }
+        if (answer.error != null) {
+            throw answer.error.contains("DB index is out of range") ? target.noDb(first.sourceDb(), want)
+                    : new CachectlException(ExitCode.FAILED, "target " + target.endpoint() + ": SELECT " + want
+                    + " failed: " + answer.error);
+        }
+        db = want;
+        return true;
+    }
+
+    /** The answer to a SELECT, awaited by the writer. */
+    private final class Answer implements RespPipe.Replies {
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile String error;
+        volatile String lost;
+
+        @Override
+        public void reply(int kind, RespReader reader) {
+            if (kind == RespReader.ERROR) {
+                error = reader.error();
+            }
+        }
+
+        @Override
+        public void done(String lost, int answered) {
+            this.lost = lost;
+            if (lost != null) {
+                outcomes.lost(lost);
+            }
+            done.countDown();
+        }
+    }
+
+    /** Entries of the selected db, in as few commands as their kinds allow. */
+    private void send(List<SnapshotEntry> batch) {
+        RespWriter out = pipe.encoder();
+        // per command: the entries [first, first + covered) it carries
+        int[] firsts = new int[batch.size()];
+        int[] covered = new int[batch.size()];
         int commands = 0;
         int i = 0;
         while (i < batch.size()) {
-            SnapshotEntry e = batch.get(i);
-            if (e.targetDb() != db) {
-                db = e.targetDb();
-                out.array(2);
-                out.bulk(SELECT);
-                out.bulk(db);
-                kinds[commands] = SELECT_CMD;
-                firsts[commands] = i;
-                covered[commands++] = 0;
-            }
             int run = plainRun(batch, i);
-            kinds[commands] = WRITE_CMD;
             firsts[commands] = i;
             covered[commands++] = run;
             if (run > 1) {
@@ -70,23 +130,22 @@ final class PipeSnapshotSink implements SnapshotSink {
                     out.bulk(batch.get(k).value());
                 }
             } else {
-                SnapshotCommands.write(out, e, replace, pxat);
+                SnapshotCommands.write(out, batch.get(i), replace, pxat);
             }
             i += run;
         }
-        if (!pipe.send(commands, new Matcher(batch, kinds, firsts, covered))) {
+        if (!pipe.send(commands, new Matcher(batch, firsts, covered))) {
             outcomes.lost(pipe.lost());
         }
     }
 
-    /** Plain strings without expiry in a row, in one db: one MSET (only when replacing; NX needs a SET each). */
+    /** Plain strings without expiry in a row: one MSET (only when replacing; NX needs a SET each). */
     private int plainRun(List<SnapshotEntry> batch, int from) {
         if (!replace) {
             return 1;
         }
         int i = from;
-        while (i < batch.size() && batch.get(i).value() != null && batch.get(i).expireAt() == 0
-                && batch.get(i).targetDb() == batch.get(from).targetDb()) {
+        while (i < batch.size() && batch.get(i).value() != null && batch.get(i).expireAt() == 0) {
             i++;
         }
         return Math.max(1, i - from);
@@ -95,16 +154,14 @@ final class PipeSnapshotSink implements SnapshotSink {
     /** Matches the replies of one batch to its entries. */
     private final class Matcher implements RespPipe.Replies {
         private final List<SnapshotEntry> batch;
-        private final byte[] kinds;
         private final int[] firsts;
         private final int[] covered;
         private int command;
         private long copiedKeys;
         private long copiedBytes;
 
-        Matcher(List<SnapshotEntry> batch, byte[] kinds, int[] firsts, int[] covered) {
+        Matcher(List<SnapshotEntry> batch, int[] firsts, int[] covered) {
             this.batch = batch;
-            this.kinds = kinds;
             this.firsts = firsts;
             this.covered = covered;
         }
@@ -112,12 +169,6 @@ final class PipeSnapshotSink implements SnapshotSink {
         @Override
         public void reply(int kind, RespReader reader) {
             int c = command++;
-            if (kinds[c] == SELECT_CMD) {
-                if (kind == RespReader.ERROR) {
-                    outcomes.refused("SELECT " + batch.get(firsts[c]).targetDb() + " failed: " + reader.error());
-                }
-                return;
-            }
             int first = firsts[c];
             int n = covered[c];
             if (kind == RespReader.ERROR) {

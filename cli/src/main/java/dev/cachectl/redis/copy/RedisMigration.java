@@ -490,12 +490,15 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
         }
     }
 
+    /**
+     * Before anything is copied (and in a dry run): every db the copy writes to exists on the target. A write
+     * into a db the target lacks fails, and a writer that went on after it would put keys into another db.
+     */
     private static void checkTarget(MigrationPlan plan, Target target, List<StreamProgress> streams) {
         for (StreamProgress s : streams) {
             int targetDb = plan.targetDb(s.db);
-            if (target.cluster() && targetDb != 0) {
-                throw CachectlException.usage("the target is a Redis Cluster, which has only db 0: source db " + s.db
-                        + " needs --db-map " + s.db + ":0 (or pick dbs with --db)");
+            if (!target.hasDb(targetDb)) {
+                throw target.noDb(s.db, targetDb);
             }
             if (!plan.source().cluster() && !target.cluster() && sameServer(plan, s.node) && s.db == targetDb
                     && plan.selection().fromPrefix() == null) {

@@ -168,7 +168,7 @@ final class SnapshotCopy {
 
     private SnapshotSink sink(SnapshotOutcomes outcomes) {
         return target.cluster() ? new ClusterSnapshotSink(target, plan.replace(), outcomes)
-                : new PipeSnapshotSink(plan.target(), plan.replace(), target.knowsPxat(), outcomes);
+                : new PipeSnapshotSink(target, plan.replace(), outcomes);
     }
 
     private void copy(RdbReader rdb, Map<Integer, StreamProgress> byDb, SnapshotSink sink, SnapshotOutcomes outcomes)

@@ -60,11 +60,6 @@ final class SnapshotOutcomes {
         }
     }
 
-    /** The target refused something every later write needs (a SELECT of a db it does not have): the run ends. */
-    void refused(String why) {
-        abort.accept(new CachectlException(ExitCode.FAILED, "target " + target + ": " + why));
-    }
-
     /** The connection to the target broke ({@code why} names it): what was not answered is not copied, and the run ends. */
     void lost(String why) {
         abort.accept(new CachectlException(ExitCode.DOWN, why));

@@ -9,7 +9,7 @@ import java.util.List;
 interface SnapshotSink extends AutoCloseable {
 
     /** Writes the batch; may block while earlier batches await their replies. */
-    void write(List<SnapshotEntry> batch);
+    void write(List<SnapshotEntry> batch) throws InterruptedException;
 
     /** Returns once every batch written has been answered. */
     void drain();

@@ -38,6 +38,10 @@ final class Target implements AutoCloseable {
     private final Endpoint endpoint;
     private final JedisCluster cluster;
     private volatile String version;
+    /** {@code CONFIG GET databases}, asked once: 0 when CONFIG is renamed away or not allowed, -1 before it is asked. */
+    private volatile int databases = -1;
+    /** Per db, whether a SELECT took it, when {@link #databases} is not known: a server's dbs do not change while it runs. */
+    private final Map<Integer, Boolean> selectable = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Target(Endpoint endpoint, JedisCluster cluster) {
         this.endpoint = endpoint;
@@ -129,6 +133,68 @@ final class Target implements AutoCloseable {
 
     boolean cluster() {
         return cluster != null;
+    }
+
+    /**
+     * Whether the target has {@code db}: a cluster only db 0, a server as many as its {@code databases}
+     * setting, or, when CONFIG is renamed or forbidden, what a SELECT on a probe connection answers.
+     */
+    boolean hasDb(int db) {
+        if (db == 0) {
+            return true;
+        }
+        if (cluster != null || db < 0) {
+            return false;
+        }
+        int n = databases();
+        return n > 0 ? db < n : selectable.computeIfAbsent(db, this::selects);
+    }
+
+    private int databases() {
+        int n = databases;
+        if (n < 0) {
+            n = 0;
+            try (Jedis jedis = RedisClients.open(endpoint.withDb(0), Duration.ofSeconds(5))) {
+                n = Integer.parseInt(jedis.configGet("databases").getOrDefault("databases", "0"));
+            } catch (JedisDataException | NumberFormatException e) {
+                // CONFIG renamed away or not allowed to this user: each db is tried with SELECT instead
+            } catch (JedisException e) {
+                throw RedisClients.translate(endpoint, e);
+            }
+            databases = n;
+        }
+        return n;
+    }
+
+    private boolean selects(int db) {
+        try (Jedis jedis = RedisClients.open(endpoint.withDb(0), Duration.ofSeconds(5))) {
+            jedis.select(db);
+            return true;
+        } catch (JedisDataException e) {
+            // only this answer says the db is missing; another refusal (SELECT not allowed) is for the writes to meet
+            return !String.valueOf(e.getMessage()).contains("DB index is out of range");
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    /**
+     * Exit 2, one line: the target has no db {@code targetDb} for the keys of source db {@code sourceDb},
+     * named as the source's own db or as the {@code --db-map} that asked for it when the two differ.
+     */
+    CachectlException noDb(int sourceDb, int targetDb) {
+        boolean mapped = sourceDb != targetDb;
+        String map = "--db-map " + sourceDb + ":" + targetDb;
+        if (cluster != null) {
+            return CachectlException.usage("the target is a Redis Cluster, which has only db 0: " + (mapped
+                    ? map + " cannot be written; map source db " + sourceDb + " to 0"
+                    : "source db " + sourceDb + " needs --db-map " + sourceDb + ":0 (or pick dbs with --db)"));
+        }
+        int n = databases();
+        String has = n > 0 ? " (it has " + n + ": 0 to " + (n - 1) + ")" : "";
+        return CachectlException.usage("target " + endpoint + " has no db " + targetDb + has + (mapped
+                ? ", which " + map + " writes source db " + sourceDb + " to: map it to a db the target has"
+                : " for the keys of source db " + sourceDb + ": map them with --db-map " + sourceDb + ":N, or leave them out with --db"));
     }
 
     Session session() {

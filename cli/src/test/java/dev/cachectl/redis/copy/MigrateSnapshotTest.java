@@ -140,8 +140,11 @@ class MigrateSnapshotTest {
             assertEquals(0, dst1.dbSize());
             assertEquals(0, dst2.dbSize());
         }
-        CliResult noSuchDb = home.run("migrate", "src", "dst", "--reader", "sync", "--db", "0", "--db-map", "0:99").assertExit(1);
-        assertTrue(noSuchDb.err().contains("SELECT 99 failed"), noSuchDb.toString());
+        CliResult noSuchDb = home.run("migrate", "src", "dst", "--reader", "sync", "--db", "0", "--db-map", "0:99").assertExit(2);
+        assertTrue(noSuchDb.err().contains("has no db 99"), noSuchDb.toString());
+        try (Jedis dst0 = redis("dst", 0)) {
+            assertEquals(2, dst0.dbSize(), "nothing written into the db selected before: " + noSuchDb);
+        }
         CliResult strings = home.run("migrate", "src", "dst", "--reader", "sync", "--db", "0", "--type", "hash",
                 "--db-map", "0:7", "--json").assertOk();
         assertEquals(1, json(strings).get("copied").asLong(), strings.toString());
