@@ -97,33 +97,68 @@ final class RedisWriter {
     }
 
     private void read(RecordSource source, BlockingQueue<Batch> queue, Tally tally) {
-        int size = batchSize();
-        long number = 0;
-        List<SourceRecord> batch = new ArrayList<>(size);
-        long bytes = 0;
+        Batches batches = new Batches(queue, batchSize());
+        // records that trickle in from a slow pipe are sent once it pauses, not when a batch is full or at its end
+        source.whileWaiting(batches::sendPartial);
         try {
             SourceRecord record;
             while (!tally.stopped() && (record = source.next()) != null) {
-                batch.add(record);
-                bytes += record.size();
-                if (batch.size() >= size || bytes >= BATCH_BYTES) {
-                    queue.put(new Batch(number++, batch));
-                    batch = new ArrayList<>(size);
-                    bytes = 0;
-                }
+                batches.add(record);
             }
-            if (!batch.isEmpty()) {
-                queue.put(new Batch(number, batch));
-            }
+            batches.sendLast();
         } catch (SourceException e) {
             // the records read before the failure are good: they are written, and the run says where it ended
-            if (!batch.isEmpty()) {
-                putUninterruptibly(queue, new Batch(number, batch));
-            }
+            batches.sendLastUninterruptibly();
             tally.sourceFailed(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             tally.stop("interrupted");
+        }
+    }
+
+    /** The batch being filled, and the numbering of those handed on. */
+    private static final class Batches {
+        private final BlockingQueue<Batch> queue;
+        private final int size;
+        private long number;
+        private List<SourceRecord> batch;
+        private long bytes;
+
+        Batches(BlockingQueue<Batch> queue, int size) {
+            this.queue = queue;
+            this.size = size;
+            this.batch = new ArrayList<>(size);
+        }
+
+        void add(SourceRecord record) throws InterruptedException {
+            batch.add(record);
+            bytes += record.size();
+            if (batch.size() >= size || bytes >= BATCH_BYTES) {
+                queue.put(new Batch(number++, batch));
+                batch = new ArrayList<>(size);
+                bytes = 0;
+            }
+        }
+
+        /** Hands on the records read so far, unless every writer is busy: then they go with the next ones. */
+        void sendPartial() {
+            if (!batch.isEmpty() && queue.offer(new Batch(number, batch))) {
+                number++;
+                batch = new ArrayList<>(size);
+                bytes = 0;
+            }
+        }
+
+        void sendLast() throws InterruptedException {
+            if (!batch.isEmpty()) {
+                queue.put(new Batch(number, batch));
+            }
+        }
+
+        void sendLastUninterruptibly() {
+            if (!batch.isEmpty()) {
+                putUninterruptibly(queue, new Batch(number, batch));
+            }
         }
     }
 
@@ -144,9 +179,10 @@ final class RedisWriter {
         }
 
         /**
-         * Takes batches until the end: maps each (unless the run is over: what is left is not read, and
-         * the summary counts only what was handled), then hands its parts to the lanes in its turn. Every
-         * batch passes its turn, even after a failure, or the batches after it would wait for ever.
+         * Takes batches until the end: maps each (unless the run has halted: what is left is not read, and the
+         * summary counts only what was handled; after Ctrl-C or SIGTERM what was read is still written), then hands
+         * its parts to the lanes in its turn. Every batch passes its turn, even after a failure, or the batches after
+         * it would wait for ever.
          */
         void work(BlockingQueue<Batch> queue) {
             while (true) {
@@ -156,7 +192,7 @@ final class RedisWriter {
                 }
                 List<List<WriteOp>> byLane = null;
                 try {
-                    if (!tally.stopped()) {
+                    if (!tally.halted()) {
                         limiter.acquire(batch.records().size());
                         byLane = map(batch.records());
                     }

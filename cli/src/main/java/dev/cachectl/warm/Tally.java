@@ -29,6 +29,7 @@ final class Tally {
     private volatile String stopReason;
     private volatile String sourceFailure;
     private volatile boolean interrupted;
+    private volatile boolean halted;
 
     Tally(long maxErrors) {
         this.maxErrors = maxErrors;
@@ -67,6 +68,11 @@ final class Tally {
     }
 
     void stop(String reason) {
+        halted = true;
+        settle(reason);
+    }
+
+    private void settle(String reason) {
         synchronized (this) {
             if (stopReason == null) {
                 stopReason = reason;
@@ -76,6 +82,11 @@ final class Tally {
 
     boolean stopped() {
         return stopReason != null;
+    }
+
+    /** Stopped by something other than Ctrl-C or SIGTERM: what was read and not yet handed on is not written either. */
+    boolean halted() {
+        return halted;
     }
 
     /**
@@ -95,10 +106,10 @@ final class Tally {
         return stopReason != null || sourceFailure != null;
     }
 
-    /** Stopped by Ctrl-C or SIGTERM, not by a failure: the run exits 130. */
+    /** Stopped by Ctrl-C or SIGTERM, not by a failure: the run exits 130, once what was read is written. */
     void interrupt(String reason) {
         interrupted = true;
-        stop(reason);
+        settle(reason);
     }
 
     boolean interrupted() {

@@ -13,6 +13,7 @@ import dev.cachectl.warm.sink.RedisTarget;
 import dev.cachectl.warm.source.Inputs;
 import dev.cachectl.warm.source.MongoSource;
 import dev.cachectl.warm.source.RecordSource;
+import dev.cachectl.warm.source.SourceException;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -83,7 +84,10 @@ public final class WarmService {
                     progress.finished();
                 }
             } else {
-                try (RecordSource source = open(job)) {
+                try (RecordSource source = open(job, tally)) {
+                    if (source == null) {
+                        return WarmSummary.of(job, tally, seconds(start), null, List.of());
+                    }
                     checkColumns(source, job.mapper());
                     Lanes lanes = dry ? Lanes.one(() -> new DryRunSink(sample)) : target.lanes(job.batch().threads(), job.batch().batch());
                     progress.started("warm", -1);
@@ -98,9 +102,17 @@ public final class WarmService {
         }
     }
 
-    private RecordSource open(WarmJob job) {
+    /** Null when Ctrl-C or SIGTERM came while the source was opening (a pipe that had sent nothing yet): nothing was read. */
+    private RecordSource open(WarmJob job, Tally tally) {
         if (job.source() instanceof WarmJob.FileSource file) {
-            return Inputs.open(file.path(), stdin, file.format());
+            try {
+                return Inputs.open(file.path(), stdin, file.format(), tally::stopped);
+            } catch (CachectlException | SourceException e) {
+                if (tally.interrupted()) {
+                    return null;
+                }
+                throw e;
+            }
         }
         WarmJob.MongoSource mongo = (WarmJob.MongoSource) job.source();
         return new MongoSource(mongo.url(), mongo.query(), mongo.projection(), job.batch().batch());

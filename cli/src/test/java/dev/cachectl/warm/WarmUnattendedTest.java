@@ -3,6 +3,7 @@ package dev.cachectl.warm;
 import java.time.Duration;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Processes;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,6 +148,83 @@ class WarmUnattendedTest {
             assertTrue(keys < 20_000, "the run was interrupted");
             assertTrue(run.log().contains("written " + keys + ","), "the summary counts what the target holds: " + run.log());
         }
+    }
+
+    @Test
+    void records_from_a_pipe_that_pauses_are_written_at_once_and_sigterm_ends_the_wait() throws Exception {
+        home.run("start", "t").assertOk();
+        CachectlProcess run = CachectlProcess.launch(home, "slow.log", "warm", "-", "--to", "t", "--key", "k:{id}",
+                "--value", "v", "--progress", "none");
+        run.type(records(0, 100)); // and the pipe stays open, as behind a slow export
+
+        try (Jedis redis = redis()) {
+            Await.until(Duration.ofSeconds(30), () -> "the records sent were not written: " + run.log(), () -> {
+                assertTrue(run.process().isAlive(), () -> "warm ended early: " + run.log());
+                return redis.dbSize() == 100;
+            });
+        }
+        run.signal("-TERM", true); // what cron's timeout sends
+        assertEquals(130, run.exitWithin(Duration.ofSeconds(15)), run.log());
+        assertTrue(run.log().contains("interrupted by SIGTERM"), run.log());
+        assertTrue(run.log().contains("warm stdin → t: read 100, written 100,"), run.log());
+    }
+
+    @Test
+    void ctrl_c_while_records_trickle_in_writes_and_counts_those_already_read() throws Exception {
+        home.run("start", "t").assertOk();
+        CachectlProcess run = CachectlProcess.launch(home, "trickle.log", "warm", "-", "--to", "t", "--key", "k:{id}",
+                "--value", "v", "--progress", "none", "--lock", "trickle");
+        awaitLockHeldBy(run.process(), "trickle");
+        // one record every 50 ms, never a pause long enough to send a partial batch: the signal finds one being filled
+        AtomicInteger typed = new AtomicInteger();
+        Thread producer = new Thread(() -> {
+            try {
+                while (run.process().isAlive()) {
+                    run.type(records(typed.get(), 1));
+                    typed.incrementAndGet();
+                    Thread.sleep(50);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the process has ended, its stdin with it
+            }
+        });
+        producer.setDaemon(true);
+        producer.start();
+        Await.until(Duration.ofSeconds(20), "the producer never got going", () -> typed.get() >= 20);
+
+        run.signal("-INT", true);
+        assertEquals(130, run.exitWithin(Duration.ofSeconds(15)), run.log());
+        producer.join(5_000);
+        assertTrue(run.log().contains("interrupted by SIGINT"), run.log());
+        Matcher summary = Pattern.compile("read (\\d+), written (\\d+), skipped 0, malformed 0, failed 0").matcher(run.log());
+        assertTrue(summary.find(), run.log());
+        try (Jedis redis = redis()) {
+            long keys = redis.dbSize();
+            assertTrue(keys > 0, "the records read before the signal were dropped: " + run.log());
+            assertEquals(Long.toString(keys), summary.group(1), "the summary counts what was read: " + run.log());
+            assertEquals(Long.toString(keys), summary.group(2), "the summary counts what the target holds: " + run.log());
+        }
+    }
+
+    @Test
+    void sigterm_before_stdin_has_sent_anything_exits_130_at_once() throws Exception {
+        home.run("start", "t").assertOk();
+        CachectlProcess run = CachectlProcess.launch(home, "silent.log", "warm", "-", "--format", "csv", "--to", "t",
+                "--key", "k:{id}", "--value", "v", "--progress", "none", "--lock", "silent");
+        awaitLockHeldBy(run.process(), "silent"); // then it waits for the CSV header
+
+        run.signal("-TERM", true);
+        assertEquals(130, run.exitWithin(Duration.ofSeconds(15)), run.log());
+        assertTrue(run.log().contains("interrupted by SIGTERM"), run.log());
+        assertTrue(run.log().contains("warm stdin → t: read 0, written 0,"), run.log());
+    }
+
+    private static String records(int from, int count) {
+        StringBuilder s = new StringBuilder();
+        for (int i = from; i < from + count; i++) {
+            s.append("{\"id\":").append(i).append(",\"v\":\"x\"}\n");
+        }
+        return s.toString();
     }
 
     private Process warmFromStdin(String... more) throws IOException {

@@ -10,7 +10,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -24,20 +27,32 @@ public final class Inputs {
     private Inputs() {
     }
 
-    /** {@code file} null means stdin. */
-    public static RecordSource open(Path file, InputStream stdin, SourceFormat format) {
+    /**
+     * {@code file} null means stdin. Stdin and other pipes are read through a {@link PipeInput}, so that a wait for their
+     * writer ends once {@code stop} says so, and the source runs {@link RecordSource#whileWaiting} tasks; a regular file
+     * is read directly, as fast as it can be.
+     */
+    public static RecordSource open(Path file, InputStream stdin, SourceFormat format, BooleanSupplier stop) {
         String name = file == null ? "stdin" : file.toString();
         InputStream in = file == null ? stdin : openFile(file);
+        PipeInput pipe = file == null || !Files.isRegularFile(file) ? new PipeInput(in, stop) : null;
+        if (pipe != null) {
+            in = pipe;
+        }
         try {
             InputStream data = decompressed(new BufferedInputStream(in, BUFFER));
             SourceFormat actual = format != SourceFormat.auto ? format : byName(file);
             if (actual == SourceFormat.auto) {
                 actual = sniff(data);
             }
-            return actual == SourceFormat.csv ? new CsvSource(data, name) : new JsonLinesSource(data, name);
+            RecordSource source = actual == SourceFormat.csv ? new CsvSource(data, name) : new JsonLinesSource(data, name);
+            return pipe == null ? source : new Piped(source, pipe);
         } catch (IOException e) {
             close(in);
             throw CachectlException.usage("cannot read " + name + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            close(in); // a broken CSV header: a pipe's reading thread ends with it
+            throw e;
         }
     }
 
@@ -113,6 +128,34 @@ public final class Inputs {
             return SourceFormat.jsonl;
         } finally {
             in.reset();
+        }
+    }
+
+    /** A source read from a pipe: its waits run the task the reader gives. */
+    private record Piped(RecordSource source, PipeInput pipe) implements RecordSource {
+        @Override
+        public SourceRecord next() {
+            return source.next();
+        }
+
+        @Override
+        public Optional<List<String>> columns() {
+            return source.columns();
+        }
+
+        @Override
+        public void whileWaiting(Runnable idle) {
+            pipe.whileWaiting(idle);
+        }
+
+        @Override
+        public void close() {
+            source.close();
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
         }
     }
 

@@ -17,6 +17,14 @@ public interface RecordSource extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * For a source whose {@link #next} may wait on a slow writer (stdin, a pipe): {@code idle} runs, on the thread
+     * calling next(), each time it has waited a moment for input that has not come, so that the records it returned
+     * before need not wait for more. Files and databases never keep next() waiting for long: they ignore it.
+     */
+    default void whileWaiting(Runnable idle) {
+    }
+
     @Override
     void close();
 }
