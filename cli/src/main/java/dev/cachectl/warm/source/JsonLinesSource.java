@@ -6,8 +6,8 @@ import java.io.InputStream;
 /**
  * JSON Lines: one object per line. This reader only splits lines; each record keeps a slice of the
  * chunk it was read into and is parsed by whoever reads its fields, so the one reader thread never
- * becomes the bottleneck. A chunk is never reused (records may still point into it), so memory is
- * bounded by the records in flight, and a line longer than {@link #MAX_LINE} is reported, not buffered.
+ * becomes the bottleneck. What a chunk holds is never written over (records may still point into it), so
+ * memory is bounded by the records in flight, and a line longer than {@link #MAX_LINE} is reported, not buffered.
  */
 final class JsonLinesSource implements RecordSource {
     static final int MAX_LINE = 16 << 20;
@@ -58,14 +58,21 @@ final class JsonLinesSource implements RecordSource {
         }
     }
 
-    /** Moves the unfinished line to the front of a fresh chunk and reads more after it. */
+    /**
+     * Reads more after the unfinished line: into the room left in the chunk, or, when it is full, after the line moved
+     * to the front of a fresh one. A pipe gives a few lines a read, and a fresh chunk for each of them would hold a
+     * megabyte for every line waiting in a batch.
+     */
     private void fill() {
-        int partial = limit - pos;
-        byte[] next = new byte[Math.max(CHUNK, Math.min(MAX_LINE + 1, partial * 2))];
-        System.arraycopy(buf, pos, next, 0, partial);
-        buf = next;
-        pos = 0;
-        limit = partial;
+        if (limit == buf.length) {
+            int partial = limit - pos;
+            byte[] next = new byte[Math.max(CHUNK, Math.min(MAX_LINE + 1, partial * 2))];
+            System.arraycopy(buf, pos, next, 0, partial);
+            buf = next;
+            pos = 0;
+            limit = partial;
+        }
+        int before = limit;
         try {
             if (failure != null) {
                 throw failure;
@@ -85,7 +92,7 @@ final class JsonLinesSource implements RecordSource {
                 }
             }
         } catch (IOException e) {
-            if (limit > partial) {
+            if (limit > before) {
                 // the lines read before the failure are good: they go first, the failure after them
                 failure = e;
                 return;

@@ -3,11 +3,16 @@ package dev.cachectl.warm.source;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,6 +89,44 @@ class JsonLinesTest {
         assertEquals("line longer than 16 MB", e.getMessage());
         assertEquals(2, records.get(1).line());
         assertEquals("2", records.get(1).field("n"));
+    }
+
+    @Test
+    void lines_a_pipe_gives_one_at_a_time_share_a_chunk_rather_than_holding_a_megabyte_each() throws Exception {
+        InputStream oneLineARead = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (sent == 50) {
+                    return -1;
+                }
+                byte[] line = ("{\"n\":" + sent++ + "}\n").getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(line, 0, b, off, line.length);
+                return line.length;
+            }
+        };
+        List<SourceRecord> records = new ArrayList<>();
+        try (JsonLinesSource source = new JsonLinesSource(oneLineARead, "pipe")) {
+            for (SourceRecord r; (r = source.next()) != null; ) {
+                records.add(r);
+            }
+        }
+        assertEquals(50, records.size());
+        assertEquals("49", records.get(49).field("n"));
+        // records waiting in a batch keep their chunk: one each would be a megabyte a record from a slow writer
+        Field buf = JsonLineRecord.class.getDeclaredField("buf");
+        buf.setAccessible(true);
+        Set<Object> chunks = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (SourceRecord r : records) {
+            chunks.add(buf.get(r));
+        }
+        assertEquals(1, chunks.size());
     }
 
     private static SourceRecord record(String line) {
