@@ -180,9 +180,9 @@ final class RedisWriter {
 
         /**
          * Takes batches until the end: maps each (unless the run has halted: what is left is not read, and the
-         * summary counts only what was handled; after Ctrl-C or SIGTERM what was read is still written), then hands
-         * its parts to the lanes in its turn. Every batch passes its turn, even after a failure, or the batches after
-         * it would wait for ever.
+         * summary counts only what was handled; after Ctrl-C or SIGTERM what was read is still written), then in its
+         * turn counts its malformed records and hands its parts to the lanes. Every batch passes its turn, even after
+         * a failure, or the batches after it would wait for ever.
          */
         void work(BlockingQueue<Batch> queue) {
             while (true) {
@@ -190,11 +190,11 @@ final class RedisWriter {
                 if (batch == END) {
                     return;
                 }
-                List<List<WriteOp>> byLane = null;
+                Mapped mapped = null;
                 try {
                     if (!tally.halted()) {
                         limiter.acquire(batch.records().size());
-                        byLane = map(batch.records());
+                        mapped = map(batch.records());
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -204,44 +204,87 @@ final class RedisWriter {
                     tally.stop("internal error: " + e);
                 }
                 turns.await(batch.number());
+                int handled = 0;
                 try {
-                    if (byLane != null) {
-                        for (int lane = 0; lane < opened.size(); lane++) {
-                            if (!byLane.get(lane).isEmpty()) {
-                                putUninterruptibly(opened.get(lane).parts, byLane.get(lane));
-                            }
-                        }
+                    if (mapped != null) {
+                        handled = handOn(mapped);
                     }
                 } finally {
                     turns.pass(batch.number());
                 }
-                if (byLane != null) {
-                    progress.advanced(batch.records().size(), batch.records().stream().mapToLong(SourceRecord::size).sum());
+                if (handled > 0) {
+                    progress.advanced(handled, batch.records().subList(0, handled).stream().mapToLong(SourceRecord::size).sum());
                 }
             }
         }
 
-        private List<List<WriteOp>> map(List<SourceRecord> records) {
+        private Mapped map(List<SourceRecord> records) {
             int count = opened.size();
             List<List<WriteOp>> byLane = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 byLane.add(new ArrayList<>(count == 1 ? records.size() : records.size() / count + 16));
             }
-            for (SourceRecord record : records) {
+            List<Bad> bad = List.of();
+            int skipped = 0;
+            for (int i = 0; i < records.size(); i++) {
+                SourceRecord record = records.get(i);
                 try {
                     WriteOp op = mapper.map(record);
                     if (op == null) {
-                        tally.skipped.increment();
+                        skipped++;
                     } else {
                         byLane.get(count == 1 ? 0 : lanes.of().applyAsInt(op.key())).add(op);
                     }
                 } catch (MalformedRecordException e) {
-                    tally.malformed(record.line(), e.getMessage());
+                    if (bad.isEmpty()) {
+                        bad = new ArrayList<>();
+                    }
+                    bad.add(new Bad(i, record.line(), e.getMessage(), byLane.stream().mapToInt(List::size).toArray(), skipped));
                 }
             }
-            tally.read.add(records.size());
-            return byLane;
+            return new Mapped(byLane, bad, records.size(), skipped);
         }
+
+        /**
+         * Counts a mapped batch in input order (batches are mapped in parallel, so only here is it known which malformed
+         * record goes past --max-errors) and hands on its writes up to that record: none after it. How many records it handled.
+         */
+        private int handOn(Mapped mapped) {
+            if (tally.overLimit()) {
+                return 0;
+            }
+            List<List<WriteOp>> byLane = mapped.byLane();
+            int records = mapped.records();
+            int skipped = mapped.skipped();
+            for (Bad bad : mapped.bad()) {
+                if (tally.malformed(bad.line(), bad.reason())) {
+                    records = bad.index() + 1;
+                    skipped = bad.skippedBefore();
+                    List<List<WriteOp>> before = new ArrayList<>(byLane.size());
+                    for (int lane = 0; lane < byLane.size(); lane++) {
+                        before.add(new ArrayList<>(byLane.get(lane).subList(0, bad.laneSizes()[lane])));
+                    }
+                    byLane = before;
+                    break;
+                }
+            }
+            tally.skipped.add(skipped);
+            tally.read.add(records);
+            for (int lane = 0; lane < opened.size(); lane++) {
+                if (!byLane.get(lane).isEmpty()) {
+                    putUninterruptibly(opened.get(lane).parts, byLane.get(lane));
+                }
+            }
+            return records;
+        }
+    }
+
+    /** A batch mapped: its writes by lane, and its malformed records in order. */
+    private record Mapped(List<List<WriteOp>> byLane, List<Bad> bad, int records, int skipped) {
+    }
+
+    /** A malformed record, the {@code index}th of its batch, with how many writes each lane and how many skips came before it. */
+    private record Bad(int index, long line, String reason, int[] laneSizes, int skippedBefore) {
     }
 
     /**

@@ -30,14 +30,17 @@ final class Tally {
     private volatile String sourceFailure;
     private volatile boolean interrupted;
     private volatile boolean halted;
+    private volatile boolean overLimit;
 
     Tally(long maxErrors) {
         this.maxErrors = maxErrors;
     }
 
-    void malformed(long line, String reason) {
+    /** Counted in input order, so that the one that goes past --max-errors is known: true for it (and any after it). */
+    boolean malformed(long line, String reason) {
         malformed.increment();
         error(line, reason);
+        return overLimit;
     }
 
     void add(BatchResult result) {
@@ -89,6 +92,11 @@ final class Tally {
         return halted;
     }
 
+    /** More malformed or failed records than --max-errors allows: no record after the one that went past is written. */
+    boolean overLimit() {
+        return overLimit;
+    }
+
     /**
      * The source failed after some records (a truncated file, a lost database): the run does not stop, what was
      * read before the failure is written all the same, but it is not complete, and the failure is its reason.
@@ -132,6 +140,7 @@ final class Tally {
             }
         }
         if (maxErrors >= 0 && malformed.sum() + failed.sum() - unconfirmed.sum() > maxErrors) {
+            overLimit = true;
             stop("stopped after more than " + maxErrors + " malformed or failed record" + (maxErrors == 1 ? "" : "s")
                     + " (--max-errors " + maxErrors + ")");
         }

@@ -166,6 +166,34 @@ class WarmFilesTest {
     }
 
     @Test
+    void max_errors_writes_no_record_after_the_one_past_the_limit() throws IOException {
+        home.run("start", "t").assertOk();
+        StringBuilder input = new StringBuilder();
+        for (int i = 1; i <= 1000; i++) {
+            input.append(i % 100 == 1 ? "broken\n" : "{\"id\":" + i + ",\"v\":\"x\"}\n"); // lines 1, 101, … 901 are bad
+        }
+        write("bad-first.jsonl", input.toString());
+
+        // the first line is already one too many: a batch bigger than the file does not carry the rest along
+        CliResult none = home.run("warm", "bad-first.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v",
+                "--max-errors", "0", "--batch", "5000").assertExit(1);
+        assertTrue(none.err().contains("read 1, written 0, skipped 0, malformed 1, failed 0"), none.toString());
+        try (Jedis redis = redis()) {
+            assertEquals(0, redis.dbSize(), none.toString());
+        }
+
+        // the sixth bad line is line 501; batches of 50 are mapped in parallel, and still nothing after it is written
+        CliResult five = home.run("warm", "bad-first.jsonl", "--to", "t", "--key", "k:{id}", "--value", "v",
+                "--max-errors", "5", "--batch", "50", "--threads", "4").assertExit(4);
+        assertTrue(five.err().contains("read 501, written 495, skipped 0, malformed 6, failed 0"), five.toString());
+        try (Jedis redis = redis()) {
+            assertEquals(495, redis.dbSize(), five.toString());
+            assertTrue(redis.keys("k:*").stream().allMatch(k -> Integer.parseInt(k.substring(2)) < 501),
+                    "a record after line 501 was written: " + five);
+        }
+    }
+
+    @Test
     void a_binary_file_read_as_csv_is_refused_in_one_readable_line() throws IOException {
         byte[] binary = new byte[4096];
         new java.util.Random(7).nextBytes(binary);
