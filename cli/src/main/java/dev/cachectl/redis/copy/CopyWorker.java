@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Copies units of keys. Per unit, on the source: one pipelined round of PTTL + MEMORY USAGE, then
- * DUMP in groups capped by size; on the target: one pipelined RESTORE … ABSTTL per group. The
- * absolute expiry is computed when PTTL was read, so TTLs do not drift by the transfer time.
+ * Copies units of keys. Per unit, on the source: one round of PEXPIRETIME (PTTL before Redis 7.0) +
+ * MEMORY USAGE, then DUMP in groups capped by size; on the target: one pipelined RESTORE … ABSTTL
+ * per group. The expiry is read as an absolute time ({@link SourceReader}), so TTLs do not drift by
+ * the transfer time.
  * Keys too big for one DUMP, and payloads the target rejects (older target), go through
  * {@link StructCopier}. Each worker has its own connections.
  */
@@ -39,8 +40,8 @@ final class CopyWorker implements AutoCloseable {
     /** The stream of the unit being copied: whose node the source reads count against. */
     private StreamProgress current;
 
-    /** Whether each source node (by address) holds per-field hash expiries, asked once per node. */
-    private final Map<String, Boolean> sourceFieldExpiries = new HashMap<>();
+    /** Each source node's redis_version (by address), asked once per node. */
+    private final Map<String, String> sourceVersions = new HashMap<>();
     private final Target targetServer;
 
     CopyWorker(MigrationPlan plan, Target target, Counters counters, ProgressListener progress) {
@@ -59,11 +60,11 @@ final class CopyWorker implements AutoCloseable {
         Jedis source = source(stream);
         int targetDb = plan.targetDb(stream.db);
         List<byte[]> keys = selectTypes(source, unitKeys);
-        long t0 = System.currentTimeMillis();
         List<SourceReader.Read> reads;
         try {
             long dumpLimit = plan.mode() == MigrationPlan.Mode.struct ? -1 : suspectBytes;
-            reads = SourceReader.read(source, keys, !plan.source().cluster(), dumpLimit, GROUP_BYTES);
+            reads = SourceReader.read(source, keys, !plan.source().cluster(),
+                    SourceReader.knowsExpireTime(sourceVersion(source)), dumpLimit, GROUP_BYTES);
         } catch (JedisException e) {
             throw ConnectionLoss.of("source", stream.node.endpoint(), e);
         }
@@ -74,16 +75,16 @@ final class CopyWorker implements AutoCloseable {
         String node = stream.node.address();
         for (int i = 0; i < keys.size(); i++) {
             SourceReader.Read read = reads.get(i);
-            // PTTL found the key or not; a DUMP in the same read found it (MEMORY USAGE counts nothing)
-            counters.ownRead(node, read.pttl() != -2);
+            // PEXPIRETIME (or PTTL) found the key or not; a DUMP in the same read found it (MEMORY USAGE counts nothing)
+            counters.ownRead(node, !read.gone());
             if (read.payload() != null) {
                 counters.ownRead(node, true);
             }
-            if (read.pttl() == -2 || read.size() == null) {
+            if (read.gone() || read.size() == null) {
                 counters.expired.increment();
                 continue;
             }
-            long expireAt = read.pttl() > 0 ? t0 + read.pttl() : 0;
+            long expireAt = read.expireAt();
             if (expireAt != 0 && expireAt <= now) {
                 counters.expired.increment();
                 continue;
@@ -284,9 +285,7 @@ final class CopyWorker implements AutoCloseable {
      * target that holds them, else name the loss in the summary's "not carried".
      */
     private void carryFieldExpiries(Jedis source, int targetDb, Item item) {
-        boolean sourceHolds = sourceFieldExpiries.computeIfAbsent(node(),
-                n -> FieldExpiries.supported(RedisInfo.parse(source.info("server")).get("redis_version")));
-        if (!sourceHolds) {
+        if (!FieldExpiries.supported(sourceVersion(source))) {
             return;
         }
         boolean targetHolds = targetServer.holdsFieldExpiries();
@@ -347,6 +346,10 @@ final class CopyWorker implements AutoCloseable {
     private Jedis source(StreamProgress stream) {
         return sources.computeIfAbsent(stream.node.address() + "/" + stream.db,
                 k -> RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30)));
+    }
+
+    private String sourceVersion(Jedis source) {
+        return sourceVersions.computeIfAbsent(node(), n -> RedisInfo.parse(source.info("server")).get("redis_version"));
     }
 
     private String node() {

@@ -72,6 +72,8 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
     private List<StreamProgress> streams;
     /** The run id of each server written to, by address, as this run found them: what its checkpoint records. */
     private Map<String, String> targetRunIds = Map.of();
+    /** The target's expired_keys before this run wrote to it: what it reclaimed since lowers its key count. */
+    private long targetExpiredBefore;
     private final Map<String, StreamProgress> byName = new LinkedHashMap<>();
 
     private RedisMigration(MigrationPlan plan, Path home, List<SourceNode> nodes, Target target) {
@@ -139,7 +141,8 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
                     ? MigrationPlan.Verify.quick : plan.verify();
             return verify == MigrationPlan.Verify.none ? null
                     : new Verifier(plan.withVerify(verify), streams, target, checkpointDir,
-                    counters.snapshot(previous == null ? Counters.Snapshot.zero() : previous.totals()).expired()).verify();
+                    counters.snapshot(previous == null ? Counters.Snapshot.zero() : previous.totals()).expired(),
+                    targetExpiredBefore).verify();
         } catch (RuntimeException e) {
             live.follows.values().forEach(LiveFollow::unpause);
             throw e;
@@ -198,6 +201,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
             streams = streams(plan, nodes, previous);
             checkTarget(plan, target, streams);
             targetRunIds = target.runIds();
+            targetExpiredBefore = target.expiredKeys();
             if (previous != null) {
                 refuseRestartedTarget(previous, targetRunIds);
             }

@@ -9,23 +9,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads what a copy needs of each key: its PTTL, its size (MEMORY USAGE), and its DUMP payload
- * unless the size says it may be big. On a standalone source this is one script call per unit:
- * the server does the per-key work and sends one reply, instead of three replies per key. A
+ * Reads what a copy needs of each key: its absolute expiry, its size (MEMORY USAGE), and its DUMP
+ * payload unless the size says it may be big. On a standalone source this is one script call per
+ * unit: the server does the per-key work and sends one reply, instead of three replies per key. A
  * cluster node cannot run a script over keys of several slots, so there it is a pipeline.
+ * <p>
+ * The expiry is PEXPIRETIME on Redis 7.0+: the source's own absolute time, exact, as the snapshot
+ * reader finds it in the RDB and a live follow in the replicated PEXPIREAT (all of them, like any
+ * RESTORE … ABSTTL, count on the servers' clocks agreeing). An older source only tells PTTL,
+ * measured at some moment between sending the request and its reply: it is added to the time the
+ * reply arrived, never to the time the request left, so a copy may expire a few milliseconds after
+ * its source but never before.
  */
 final class SourceReader {
     /**
      * KEYS: the unit's keys; ARGV[1]: the size above which a key is not dumped here; ARGV[2]: the
-     * total size of payloads one reply may carry (the rest is dumped later, in capped groups).
-     * Per key: {pttl, size, dump}.
+     * total size of payloads one reply may carry (the rest is dumped later, in capped groups);
+     * ARGV[3]: PEXPIRETIME or PTTL. Per key: {expiry, size, dump}.
      */
     private static final byte[] READ = ("""
             local limit = tonumber(ARGV[1])
             local budget = tonumber(ARGV[2])
             local out = {}
             for i, k in ipairs(KEYS) do
-              local ttl = redis.call('PTTL', k)
+              local ttl = redis.call(ARGV[3], k)
               local size = false
               local dump = false
               if ttl ~= -2 then
@@ -40,43 +47,69 @@ final class SourceReader {
             return out
             """).getBytes(StandardCharsets.US_ASCII);
 
-    /** One key as read: {@code size} null when the key is gone; {@code payload} null when not dumped. */
-    record Read(long pttl, Long size, byte[] payload) {
+    /**
+     * One key as read: {@code expireAt} its absolute expiry in unix ms, 0 for none, -2 when the key is
+     * gone; {@code size} null when the key is gone; {@code payload} null when not dumped.
+     */
+    record Read(long expireAt, Long size, byte[] payload) {
+        boolean gone() {
+            return expireAt == -2;
+        }
     }
 
     private SourceReader() {
     }
 
-    static List<Read> read(Jedis source, List<byte[]> keys, boolean scripted, long dumpLimit, long budget) {
-        return scripted ? script(source, keys, dumpLimit, budget) : pipeline(source, keys, dumpLimit, budget);
+    /** {@code expireTimes}: the source knows PEXPIRETIME (Redis 7.0+). */
+    static List<Read> read(Jedis source, List<byte[]> keys, boolean scripted, boolean expireTimes, long dumpLimit,
+                           long budget) {
+        return scripted ? script(source, keys, expireTimes, dumpLimit, budget)
+                : pipeline(source, keys, expireTimes, dumpLimit, budget);
+    }
+
+    /** True when a server of this version ({@code redis_version}) answers PEXPIRETIME. */
+    static boolean knowsExpireTime(String redisVersion) {
+        return Target.versionAtLeast(redisVersion, 7, 0);
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Read> script(Jedis source, List<byte[]> keys, long dumpLimit, long budget) {
-        byte[][] args = new byte[keys.size() + 2][];
+    private static List<Read> script(Jedis source, List<byte[]> keys, boolean expireTimes, long dumpLimit, long budget) {
+        byte[][] args = new byte[keys.size() + 3][];
         for (int i = 0; i < keys.size(); i++) {
             args[i] = keys.get(i);
         }
         args[keys.size()] = Long.toString(dumpLimit).getBytes(StandardCharsets.US_ASCII);
         args[keys.size() + 1] = Long.toString(budget).getBytes(StandardCharsets.US_ASCII);
+        args[keys.size() + 2] = (expireTimes ? "PEXPIRETIME" : "PTTL").getBytes(StandardCharsets.US_ASCII);
         List<Object> replies = (List<Object>) source.eval(READ, keys.size(), args);
+        long replied = System.currentTimeMillis();
         List<Read> reads = new ArrayList<>(keys.size());
         for (Object reply : replies) {
             List<Object> r = (List<Object>) reply;
-            reads.add(new Read((Long) r.get(0), (Long) r.get(1), (byte[]) r.get(2)));
+            reads.add(new Read(expireAt((Long) r.get(0), expireTimes, replied), (Long) r.get(1), (byte[]) r.get(2)));
         }
         return reads;
     }
 
-    private static List<Read> pipeline(Jedis source, List<byte[]> keys, long dumpLimit, long budget) {
+    /** PEXPIRETIME's answer as it is; PTTL's (-1 none, -2 gone, else ms left, 0 included) from {@code replied}. */
+    private static long expireAt(long answer, boolean expireTime, long replied) {
+        if (answer == -1) {
+            return 0;
+        }
+        return expireTime || answer < 0 ? answer : replied + answer;
+    }
+
+    private static List<Read> pipeline(Jedis source, List<byte[]> keys, boolean expireTimes, long dumpLimit,
+                                       long budget) {
         List<Response<Long>> ttls = new ArrayList<>(keys.size());
         List<Response<Long>> sizes = new ArrayList<>(keys.size());
         Pipeline p = source.pipelined();
         for (byte[] key : keys) {
-            ttls.add(p.pttl(key));
+            ttls.add(expireTimes ? p.pexpireTime(key) : p.pttl(key));
             sizes.add(p.memoryUsage(key));
         }
         p.sync();
+        long replied = System.currentTimeMillis();
         List<Integer> toDump = new ArrayList<>();
         List<Response<byte[]>> dumps = new ArrayList<>();
         p = source.pipelined();
@@ -95,7 +128,7 @@ final class SourceReader {
         }
         List<Read> reads = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
-            reads.add(new Read(ttls.get(i).get(), sizes.get(i).get(), payloads[i]));
+            reads.add(new Read(expireAt(ttls.get(i).get(), expireTimes, replied), sizes.get(i).get(), payloads[i]));
         }
         return reads;
     }

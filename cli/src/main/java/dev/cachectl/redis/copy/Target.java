@@ -126,6 +126,21 @@ final class Target implements AutoCloseable {
         }
     }
 
+    /**
+     * The target's {@code expired_keys} (INFO stats): how many keys it removed since it started because
+     * their time was up. 0 for a cluster, whose key counts are not compared.
+     */
+    long expiredKeys() {
+        if (cluster != null) {
+            return 0;
+        }
+        try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+            return RedisInfo.parse(jedis.info("stats")).number("expired_keys");
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
     /** True when the target holds hash fields with their own expiry (Redis 7.4+). */
     boolean holdsFieldExpiries() {
         return FieldExpiries.supported(version());

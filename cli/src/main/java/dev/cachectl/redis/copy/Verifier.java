@@ -9,6 +9,7 @@ import dev.cachectl.util.FileWrites;
 import redis.clients.jedis.AbstractPipeline;
 import dev.cachectl.redis.ConnectionLoss;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -22,21 +23,32 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * {@code --verify quick}: key counts per db, and a random sample compared key by key;
+ * {@code --verify quick}: key counts per db, and a random sample of distinct keys compared key by key;
  * {@code --verify full}: every selected key. A key matches when the target has it with the same
  * type, the same value (equal DUMP payloads, or, when encodings differ, equal {@link ValueDigest}s)
  * and a TTL within {@code --ttl-tolerance}. Keys gone from the source since the copy are skipped.
+ * <p>
+ * Each side is read at its own moment, source first, so a key may expire in between: a key that
+ * looks wrong is read again on both sides, then once more on the source, and it is a mismatch only
+ * if the source still holds it then with more than the tolerance to live. A key the source gave no
+ * more than the tolerance to live at the first read is never one: a copy whose TTL is within the
+ * tolerance of its source's may be gone already.
+ * <p>
  * When nothing was filtered, renamed or mapped, every source key belongs on the target, so a db where
- * the target holds fewer keys than the source is a mismatch too (more is fine: they may have been there).
+ * the target holds fewer keys than the source is a mismatch too (more is fine: they may have been there),
+ * less what expired: the keys the copy found expired, and the keys the target removed as expired since
+ * the copy began, which the source may still count until it reclaims them too.
  */
 final class Verifier {
     private static final int SAMPLE = 1000;
@@ -50,16 +62,22 @@ final class Verifier {
     private final Target target;
     private final Path reportDir;
     private final long expired;
+    private final long targetExpiredBefore;
     private final List<String> mismatches = new ArrayList<>();
     private long checked;
 
-    /** {@code expired}: the keys the copy found expired, which a source may still count until it reclaims them. */
-    Verifier(MigrationPlan plan, List<StreamProgress> streams, Target target, Path reportDir, long expired) {
+    /**
+     * {@code expired}: the keys the copy found expired, which a source may still count until it reclaims
+     * them; {@code targetExpiredBefore}: the target's {@link Target#expiredKeys()} before the copy began.
+     */
+    Verifier(MigrationPlan plan, List<StreamProgress> streams, Target target, Path reportDir, long expired,
+             long targetExpiredBefore) {
         this.plan = plan;
         this.streams = streams;
         this.target = target;
         this.reportDir = reportDir;
         this.expired = expired;
+        this.targetExpiredBefore = targetExpiredBefore;
     }
 
     MigrationSummary.Verification verify() {
@@ -73,7 +91,9 @@ final class Verifier {
                 }
             }
         }
-        return report(counts);
+        // after the counts: every key the target reclaimed before its count was read is in it
+        long reclaimed = counts.isEmpty() ? 0 : Math.max(0, target.expiredKeys() - targetExpiredBefore);
+        return report(counts, reclaimed);
     }
 
     private void verify(StreamProgress stream, Jedis source, JedisBinaryCommands dest, int targetDb,
@@ -95,8 +115,8 @@ final class Verifier {
         }
     }
 
-    private MigrationSummary.Verification report(Map<String, long[]> counts) {
-        List<String> mismatches = new ArrayList<>(shortfalls(counts));
+    private MigrationSummary.Verification report(Map<String, long[]> counts, long reclaimed) {
+        List<String> mismatches = new ArrayList<>(shortfalls(counts, reclaimed));
         mismatches.addAll(this.mismatches);
         String listFile = null;
         String listError = null;
@@ -115,8 +135,11 @@ final class Verifier {
                 List.copyOf(mismatches.subList(0, Math.min(EXAMPLES, mismatches.size()))), listFile, listError, counts);
     }
 
-    /** The dbs where the target holds fewer keys than the source, when every source key belongs there. */
-    private List<String> shortfalls(Map<String, long[]> counts) {
+    /**
+     * The dbs where the target holds fewer keys than the source, when every source key belongs there.
+     * {@code reclaimed}: the keys the target removed as expired since the copy began (in any db).
+     */
+    private List<String> shortfalls(Map<String, long[]> counts, long reclaimed) {
         KeySelection sel = plan.selection();
         if (!sel.match().isEmpty() || !sel.exclude().isEmpty() || !sel.types().isEmpty() || sel.fromPrefix() != null
                 || !plan.dbMap().isEmpty()) {
@@ -124,7 +147,7 @@ final class Verifier {
         }
         List<String> out = new ArrayList<>();
         counts.forEach((dbs, n) -> {
-            if (n[1] < n[0] - expired) {
+            if (n[1] < n[0] - expired - reclaimed) {
                 out.add(dbs + ": " + n[1] + " keys on the target, " + n[0] + " on the source (" + (n[0] - n[1]) + " missing)");
             }
         });
@@ -132,22 +155,35 @@ final class Verifier {
     }
 
     private void verifyAll(Jedis source, JedisBinaryCommands dest, KeySelection.Matcher matcher) {
+        scan(source, matcher, keys -> compare(source, dest, keys));
+    }
+
+    /** Every key of the db the filters select, a SCAN page at a time. */
+    private static void scan(Jedis source, KeySelection.Matcher matcher, Consumer<List<byte[]>> pages) {
         ScanParams params = new ScanParams().count(BATCH);
         String cursor = "0";
         do {
             ScanResult<byte[]> page = source.scan(cursor.getBytes(StandardCharsets.US_ASCII), params);
-            List<byte[]> keys = page.getResult().stream().filter(matcher::test).toList();
-            compare(source, dest, keys);
+            pages.accept(page.getResult().stream().filter(matcher::test).toList());
             cursor = page.getCursor();
         } while (!cursor.equals("0"));
     }
 
-    /** Random keys (RANDOMKEY), the ones the filters select, at most {@value #SAMPLE}. */
+    /**
+     * At most {@value #SAMPLE} distinct keys of the ones the filters select: every one of a db no bigger
+     * than the sample; a random {@value #SAMPLE} of a db up to four times that, from a SCAN (RANDOMKEY
+     * would draw repeats long before it found them all); RANDOMKEY in a bigger db.
+     */
     private List<byte[]> sample(Jedis source, KeySelection.Matcher matcher) {
-        Set<String> seen = new LinkedHashSet<>();
+        Set<String> seen = new HashSet<>();
         List<byte[]> keys = new ArrayList<>();
-        long size = source.dbSize();
-        for (int attempt = 0; attempt < SAMPLE * 3 && keys.size() < Math.min(SAMPLE, size); attempt++) {
+        if (source.dbSize() <= 4L * SAMPLE) {
+            // SCAN may return a key twice when the db is rehashed meanwhile
+            scan(source, matcher, page -> page.stream().filter(k -> seen.add(Arrays.toString(k))).forEach(keys::add));
+            Collections.shuffle(keys);
+            return keys.subList(0, Math.min(SAMPLE, keys.size()));
+        }
+        for (int attempt = 0; attempt < SAMPLE * 3 && keys.size() < SAMPLE; attempt++) {
             byte[] key = source.randomBinaryKey();
             if (key == null) {
                 break;
@@ -162,20 +198,72 @@ final class Verifier {
     private void compare(Jedis source, JedisBinaryCommands dest, List<byte[]> keys) {
         for (int from = 0; from < keys.size(); from += BATCH) {
             List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + BATCH));
-            List<byte[]> targetKeys = batch.stream().map(plan.selection()::rename).toList();
-            Snapshot src = read(source, batch);
-            Snapshot dst = read(dest, targetKeys);
+            List<String> first = problems(source, dest, batch, true);
+            List<byte[]> suspects = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
-                if (src.types.get(i).equals("none")) {
-                    continue;
+                if (first.get(i) != null) {
+                    suspects.add(batch.get(i));
                 }
-                checked++;
-                String problem = problem(source, dest, batch.get(i), targetKeys.get(i), src, dst, i);
-                if (problem != null) {
-                    mismatches.add(CopyWorker.printable(batch.get(i)) + ": " + problem);
+            }
+            if (suspects.isEmpty()) {
+                continue;
+            }
+            // a second look, each side read right after the other: what expired or was read far apart settles
+            List<String> second = problems(source, dest, suspects, false);
+            List<byte[]> left = new ArrayList<>();
+            List<String> leftProblems = new ArrayList<>();
+            for (int i = 0; i < suspects.size(); i++) {
+                if (second.get(i) != null) {
+                    left.add(suspects.get(i));
+                    leftProblems.add(second.get(i));
+                }
+            }
+            // the target was read after the source: a copy that expired since has left its source expiring too
+            List<Long> ttls = pttls(source, left);
+            for (int i = 0; i < left.size(); i++) {
+                if (!expiring(ttls.get(i))) {
+                    mismatches.add(CopyWorker.printable(left.get(i)) + ": " + leftProblems.get(i));
                 }
             }
         }
+    }
+
+    /**
+     * What is wrong with each key's copy, null when nothing is, when the source no longer holds it, or
+     * when it is expiring ({@code count}: count the keys found on the source as checked).
+     */
+    private List<String> problems(Jedis source, JedisBinaryCommands dest, List<byte[]> keys, boolean count) {
+        List<byte[]> targetKeys = keys.stream().map(plan.selection()::rename).toList();
+        Snapshot src = read(source, keys);
+        Snapshot dst = read(dest, targetKeys);
+        List<String> problems = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            if (src.types.get(i).equals("none")) {
+                problems.add(null);
+                continue;
+            }
+            if (count) {
+                checked++;
+            }
+            problems.add(expiring(src.ttls.get(i)) ? null
+                    : problem(source, dest, keys.get(i), targetKeys.get(i), src, dst, i));
+        }
+        return problems;
+    }
+
+    /** Gone ({@code -2}), or due to expire within {@code --ttl-tolerance}. */
+    private boolean expiring(long pttl) {
+        return pttl == -2 || pttl >= 0 && pttl <= plan.ttlTolerance().toMillis();
+    }
+
+    private static List<Long> pttls(Jedis source, List<byte[]> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        Pipeline p = source.pipelined();
+        List<Response<Long>> ttls = keys.stream().map(p::pttl).toList();
+        p.sync();
+        return ttls.stream().map(Response::get).toList();
     }
 
     private String problem(Jedis source, JedisBinaryCommands dest, byte[] key, byte[] targetKey, Snapshot src,

@@ -237,6 +237,18 @@ class MigrateTest {
     }
 
     @Test
+    void verify_quick_samples_distinct_keys_and_every_key_of_a_db_no_bigger_than_the_sample() throws IOException {
+        startBoth();
+        load("src", 1000, 0);
+        load("src", 3000, 1);
+        load("src", 6000, 2);
+        JsonNode verification = Json.MAPPER.readTree(home.run("migrate", "src", "dst", "--verify", "quick", "--json")
+                .assertOk().out()).get("verification");
+        assertEquals(3000, verification.get("checked").asLong(), verification.toString());
+        assertEquals(0, verification.get("mismatches").asLong(), verification.toString());
+    }
+
+    @Test
     void unknown_instances_and_bad_options_are_one_line_errors() {
         home.run("start", "src").assertOk();
         CliResult down = home.run("migrate", "src", "nothere").assertExit(3);
