@@ -2,17 +2,21 @@ package dev.cachectl.cli;
 
 import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.redis.RedisClients;
+import dev.cachectl.migrate.Copy;
 import dev.cachectl.migrate.CopyPlan;
 import dev.cachectl.migrate.CopyRun;
 import dev.cachectl.migrate.CopySummary;
 import dev.cachectl.migrate.KeySelection;
+import dev.cachectl.migrate.MigrateLock;
 import dev.cachectl.migrate.Migration;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
 import dev.cachectl.util.Durations;
+import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -173,31 +177,40 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         refuse(fromMongo ? REDIS_ONLY : MONGO_ONLY, fromMongo ? "MongoDB" : "Redis");
         CopyPlan plan = fromMongo ? MongoMigrateRun.plan(this, ctx) : plan(ctx);
+        Copy copy = ctx.catalog().engineOf(source).copy();
+        Path home = ctx.home().root();
         // the one orchestrator runs either engine's copy; a cancel that comes before it runs is passed on when it does
         AtomicReference<CopyRun> running = new AtomicReference<>();
         CopyRun.Result result;
-        try (Cancellation.Registration stop = top.cancellation().onCancel(why -> {
+        try (FileLocks.Held lock = MigrateLock.acquire(copy, plan, home);
+             Cancellation.Registration stop = top.cancellation().onCancel(why -> {
                 CopyRun run = running.get();
                 if (run != null) {
                     run.cancel(why);
                 }
             });
-             Migration migration = ctx.catalog().engineOf(source).copy().open(plan, ctx.home().root())) {
+             Migration migration = copy.open(plan, home)) {
             CopyRun run = new CopyRun(migration, top.progressListener(spec.commandLine().getErr()));
             running.set(run);
             if (top.cancellation().isCancelled()) {
                 run.cancel(top.cancellation().reason());
             }
             result = run.run();
+        } catch (MigrateLock.Busy busy) {
+            // another run of this job is at it: skipped before anything is read or written, a summary like any other
+            result = new CopyRun.Result(copy.skipped(plan, busy.getMessage()), ExitCode.LOCKED);
         }
         if (output.json()) {
             output.printJson(result.summary());
-        } else if (result.summary() instanceof CopySummary copy) {
-            MongoMigrateRun.report(output, copy);
-        } else {
-            report(output, (MigrationSummary) result.summary());
+        } else if (result.exitCode() != ExitCode.LOCKED) {
+            // a run skipped for the lock did nothing: the one line below, why, is all it prints
+            if (result.summary() instanceof CopySummary copied) {
+                MongoMigrateRun.report(output, copied);
+            } else {
+                report(output, (MigrationSummary) result.summary());
+            }
         }
-        if (result.summary().stoppedBecause() != null && result.exitCode().code() != 130) {
+        if (result.summary().stoppedBecause() != null && result.exitCode() != ExitCode.INTERRUPTED) {
             output.error(result.summary().stoppedBecause(), List.of());
         }
         return result.exitCode().code();

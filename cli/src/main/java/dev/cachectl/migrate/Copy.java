@@ -10,4 +10,14 @@ public interface Copy {
      * cachectl home, whose {@code migrate} folder holds default checkpoints and lists.
      */
     Migration open(CopyPlan plan, Path home);
+
+    /**
+     * The checkpoint file of the plan's job: its {@code --checkpoint}, or the job's default in the home's
+     * {@code migrate} folder. Decided from the plan alone, before {@link #open} connects to anything: it
+     * names the job, of which {@link MigrateLock} lets one run go at a time.
+     */
+    Path checkpointFile(CopyPlan plan, Path home);
+
+    /** The summary of a run that did nothing, for {@code reason}: another run of its job holds the lock. */
+    Summary skipped(CopyPlan plan, String reason);
 }

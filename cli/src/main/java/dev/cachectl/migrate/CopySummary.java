@@ -35,6 +35,12 @@ public record CopySummary(
         List<String> notes,
         Verification verification) implements Summary {
 
+    /** Nothing read or written, for {@code reason}: another run of the job holds its lock (exit 5). */
+    public static CopySummary skipped(String engine, String source, String target, String reason) {
+        return new CopySummary(engine, source, target, "skipped", false, false, 0, 0, 0, 0, Map.of(), List.of(), null, 0,
+                0, 0, null, null, List.of(), null, reason, List.of(), null);
+    }
+
     /** One unit: where it went, what the source estimated, what this run did, whether it is complete. */
     public record Collection(String source, String target, long estimatedDocuments, long estimatedBytes,
                              long copied, long skippedExisting, long failed, boolean done) {

@@ -37,6 +37,12 @@ public record MigrationSummary(
         Verification verification,
         Live live) implements Summary {
 
+    /** Nothing read or written, for {@code reason}: another run of the job holds its lock (exit 5). */
+    public static MigrationSummary skipped(String source, String target, String reason) {
+        return new MigrationSummary(source, target, "skipped", false, false, "none", 0, 0, 0, 0, 0, Map.of(), 0, 0,
+                Map.of(), 0, 0, 0, 0, null, null, null, reason, List.of(), null, null);
+    }
+
     /**
      * What a {@code --live} follow did: writes applied after the snapshot, where it stopped in the
      * source's replication stream, and the lag it ended with ({@code caught_up}: nothing left unapplied).

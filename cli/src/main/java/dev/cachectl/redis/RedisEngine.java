@@ -254,6 +254,6 @@ public final class RedisEngine implements Engine {
 
     @Override
     public dev.cachectl.migrate.Copy copy() {
-        return (plan, home) -> dev.cachectl.redis.copy.RedisMigration.open((dev.cachectl.migrate.MigrationPlan) plan, home);
+        return new dev.cachectl.redis.copy.RedisCopy();
     }
 }

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -71,6 +73,18 @@ public final class FileLocks {
             }
         }
 
+        /**
+         * Notes this process as the holder, "pid N, since T", for the message of a run that finds the lock held
+         * ({@link #holder}). Best-effort: the lock is what matters, the note is only for that message.
+         */
+        public void noteHolder() {
+            try {
+                note("pid " + ProcessHandle.current().pid() + ", since " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\n");
+            } catch (IOException e) {
+                // a run that finds the lock held then names no holder
+            }
+        }
+
         @Override
         public void close() {
             if (removeOnClose != null) {
@@ -101,6 +115,24 @@ public final class FileLocks {
      */
     public static boolean heldInThisProcess(Path file) {
         return IN_USE.contains(file.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Who holds the lock on {@code file}, as its holder noted it ({@link Held#noteHolder}), for a message:
+     * " (pid N, since T)", " (this process)", or "" when the file says nothing readable.
+     */
+    public static String holder(Path file) {
+        if (heldInThisProcess(file)) {
+            // a thread of this JVM (the shell) holds it: opening and closing the file here would drop that lock
+            return " (this process)";
+        }
+        try {
+            // a transient lock's file holds the taker's mark for a moment first: not a note to show
+            String note = Files.readString(file).trim();
+            return !note.startsWith("pid ") || note.contains("\n") ? "" : " (" + note + ")";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Takes the lock now or returns empty when another process (or thread) holds it. */

@@ -5,11 +5,7 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.lifecycle.Home;
 import dev.cachectl.util.FileLocks;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -33,26 +29,8 @@ final class WarmLock {
     static FileLocks.Held acquire(Home home, String name) {
         Path file = home.ensure().locksDir().resolve("warm-" + name + ".lock");
         FileLocks.Held held = FileLocks.tryAcquire(file).orElseThrow(() -> new CachectlException(ExitCode.LOCKED,
-                "another warm run holds the lock '" + name + "'" + holder(file)));
-        try {
-            String me = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            held.note(me + "\n");
-        } catch (IOException e) {
-            // the lock is what matters; the note in it is only for the message of a run that finds it held
-        }
+                "another warm run holds the lock '" + name + "'" + FileLocks.holder(file)));
+        held.noteHolder();
         return held;
-    }
-
-    private static String holder(Path file) {
-        if (FileLocks.heldInThisProcess(file)) {
-            // a thread of this JVM (the shell) holds it: opening and closing the file here would drop that lock
-            return " (this process)";
-        }
-        try {
-            String note = Files.readString(file).trim();
-            return note.isEmpty() || note.contains("\n") ? "" : " (" + note + ")";
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

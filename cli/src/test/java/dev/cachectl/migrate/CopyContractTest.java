@@ -152,7 +152,8 @@ class CopyContractTest {
             return null;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("migrate-")).findFirst().orElse(null);
+            return files.filter(f -> f.getFileName().toString().startsWith("migrate-") && f.toString().endsWith(".json"))
+                    .findFirst().orElse(null);
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.cachectl.migrate.CopyRun;
 import dev.cachectl.migrate.CopySummary;
 import dev.cachectl.migrate.CopyUnit;
 import dev.cachectl.migrate.Migration;
+import dev.cachectl.migrate.Summary;
 import dev.cachectl.migrate.Verified;
 import dev.cachectl.mongo.MongoUrls;
 import org.bson.BsonDocument;
@@ -72,8 +73,7 @@ public final class MongoMigrator implements Copy {
             }
             List<String> job = job(plan);
             String fingerprint = sha256(String.join("\n", job));
-            Path checkpoint = plan.checkpoint() != null ? plan.checkpoint()
-                    : dir.resolve("migrate-mongo-" + fingerprint.substring(0, 16) + ".json");
+            Path checkpoint = checkpointFile(plan, home);
             CopyRun.Settings settings = new CopyRun.Settings("mongo", plan.source().toString(), plan.target().toString(),
                     plan.batch().threads(), plan.batch().ratePerSecond(), checkpoint, plan.resume(), fingerprint, job,
                     dir.resolve("refused-" + fingerprint.substring(0, 16) + ".txt"));
@@ -86,6 +86,21 @@ public final class MongoMigrator implements Copy {
             }
             throw e;
         }
+    }
+
+    /** The job's checkpoint: {@code --checkpoint}, or one named by the job's fingerprint under {@code HOME/migrate}. */
+    @Override
+    public Path checkpointFile(CopyPlan copyPlan, Path home) {
+        MongoMigrationPlan plan = (MongoMigrationPlan) copyPlan;
+        String fingerprint = sha256(String.join("\n", job(plan)));
+        return plan.checkpoint() != null ? plan.checkpoint()
+                : home.resolve("migrate").resolve("migrate-mongo-" + fingerprint.substring(0, 16) + ".json");
+    }
+
+    @Override
+    public Summary skipped(CopyPlan copyPlan, String reason) {
+        MongoMigrationPlan plan = (MongoMigrationPlan) copyPlan;
+        return CopySummary.skipped("mongo", plan.source().toString(), plan.target().toString(), reason);
     }
 
     /** A MongoDB migrate set up: its clients, copier and settings. */

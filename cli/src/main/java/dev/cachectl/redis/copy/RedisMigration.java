@@ -84,8 +84,13 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
         this.target = target;
         this.fingerprint = fingerprint(plan);
         this.job = Checkpoint.Job.of(plan);
-        this.checkpointFile = plan.checkpoint() != null ? plan.checkpoint()
-                : checkpointDir.resolve("migrate-" + fingerprint.substring(0, 16) + ".json");
+        this.checkpointFile = checkpointFile(plan, home);
+    }
+
+    /** The job's checkpoint: {@code --checkpoint}, or one named by the job's fingerprint under {@code HOME/migrate}. */
+    static Path checkpointFile(MigrationPlan plan, Path home) {
+        return plan.checkpoint() != null ? plan.checkpoint()
+                : home.resolve("migrate").resolve("migrate-" + fingerprint(plan).substring(0, 16) + ".json");
     }
 
     /** Checks the plan against the source's topology and opens the target; {@code home}: the cachectl home. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.InsertManyOptions;
+import dev.cachectl.cli.JsonSchemaTest;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
@@ -83,7 +84,8 @@ class MongoMigrateResumeTest {
             return null;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("migrate-mongo-")).findFirst().orElse(null);
+            return files.filter(f -> f.getFileName().toString().startsWith("migrate-mongo-") && f.toString().endsWith(".json"))
+                    .findFirst().orElse(null);
         }
     }
 
@@ -116,6 +118,27 @@ class MongoMigrateResumeTest {
         CachectlProcess run = slowRun();
         run.signal("-KILL", false);
         run.exitWithin(Duration.ofSeconds(10));
+        resumeEndsEqual();
+    }
+
+    @Test
+    void a_second_run_of_the_job_is_refused_with_exit_5_while_the_first_runs_and_goes_after_its_kill_9() throws Exception {
+        dst = TestMongo.inMemory(home, "dst");
+        CachectlProcess run = slowRun();
+        run.signal("-STOP", false); // still holding the lock, but writing nothing while we look
+        try {
+            long before = onTarget();
+            CliResult refused = home.run("--json", "migrate", "src", "dst", "--resume").assertExit(5);
+            JsonNode s = JsonSchemaTest.valid("migrate", refused);
+            assertEquals("mongo", s.get("engine").asText(), s.toString());
+            assertEquals("skipped", s.get("outcome").asText(), s.toString());
+            assertTrue(s.get("stopped_because").asText().startsWith("another migrate run holds the lock " + checkpoint()
+                    + ".lock (pid " + run.pid() + ", since "), s.toString());
+            assertEquals(before, onTarget(), "a refused run wrote to the target");
+        } finally {
+            run.signal("-KILL", false);
+            run.exitWithin(Duration.ofSeconds(10));
+        }
         resumeEndsEqual();
     }
 

@@ -1,0 +1,50 @@
+package dev.cachectl.migrate;
+
+import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
+import dev.cachectl.util.FileLocks;
+import dev.cachectl.util.FileWrites;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One run of a migrate job at a time. A job is its checkpoint file (by default one per source, target and
+ * filters under {@code HOME/migrate/}, or {@code --checkpoint FILE}): two runs of one job would both write
+ * its checkpoint, so a {@code --resume} continues from a mix of the two, and two {@code --live} follows
+ * would each apply every write of the source, an INCR twice. The lock is an OS lock on the checkpoint's
+ * name with {@code .lock} added, taken before the copy connects to anything; the kernel releases it
+ * however the holder ends, kill -9 included, so a file left behind never blocks the next run, and the
+ * file is removed when a run releases it.
+ */
+public final class MigrateLock {
+
+    /** Another run of the job holds the lock: this one is skipped (exit 5) having read and written nothing. */
+    public static final class Busy extends CachectlException {
+        Busy(String message) {
+            super(ExitCode.LOCKED, message);
+        }
+    }
+
+    private MigrateLock() {
+    }
+
+    /**
+     * Locks the job of {@code plan} for this run, until the lock is closed; null for a dry run, which writes
+     * nothing and so needs no lock.
+     *
+     * @throws Busy when another run of the job holds it
+     */
+    public static FileLocks.Held acquire(Copy copy, CopyPlan plan, Path home) {
+        if (plan.batch().dryRun()) {
+            return null;
+        }
+        Path checkpoint = copy.checkpointFile(plan, home).toAbsolutePath().normalize();
+        FileWrites.createMissing(checkpoint.getParent(), "checkpoint " + checkpoint);
+        Path file = checkpoint.resolveSibling(checkpoint.getFileName() + ".lock");
+        FileLocks.Held held = FileLocks.acquireTransient(file, Duration.ZERO).orElseThrow(() ->
+                new Busy("another migrate run holds the lock " + file + FileLocks.holder(file)));
+        held.noteHolder();
+        return held;
+    }
+}
