@@ -16,7 +16,6 @@ import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +136,7 @@ final class ClusterSink implements BatchSink {
                 }
             }
             Map<HostAndPort, Pipeline> pipelines = new LinkedHashMap<>();
-            Map<HostAndPort, List<Response<?>>> replies = new LinkedHashMap<>();
+            Map<HostAndPort, List<List<Response<?>>>> replies = new LinkedHashMap<>();
             for (Map.Entry<HostAndPort, List<WriteOp>> e : byNode.entrySet()) {
                 Pipeline pipeline = new Pipeline(held.get(e.getKey()));
                 try {
@@ -179,17 +178,28 @@ final class ClusterSink implements BatchSink {
         return new SinkLostException("lost the connection to " + node + " of " + target + ": " + ConnectionLoss.what(e), e);
     }
 
-    /** Sends the node's writes down its pipeline, each after an ASKING when {@code asking}; the replies are read later. */
-    private static List<Response<?>> append(Pipeline pipeline, List<WriteOp> ops, boolean nx, boolean asking) {
-        List<Response<?>> replies = new ArrayList<>(ops.size());
+    /**
+     * Sends the node's writes down its pipeline, each after an ASKING when {@code asking}; the replies are read
+     * later: each op's, the last of which says how it went (see {@link Commands#hash}).
+     */
+    private static List<List<Response<?>>> append(Pipeline pipeline, List<WriteOp> ops, boolean nx, boolean asking) {
+        List<List<Response<?>>> replies = new ArrayList<>(ops.size());
+        boolean loaded = false;
         for (WriteOp op : ops) {
+            List<Response<?>> own = new ArrayList<>();
+            if (nx && op.isHash() && !loaded) {
+                // before any ASKING, which holds for the one command after it (or for a whole MULTI)
+                own.add(send(pipeline, Commands.LOAD_NX_SCRIPT));
+                loaded = true;
+            }
             if (asking) {
                 // its reply is read (sync) but not looked at: an error comes back on the write that follows
                 pipeline.sendCommand(Protocol.Command.ASKING, new byte[0][]);
             }
             if (op.isHash()) {
-                byte[][] args = Commands.hashArgs(op, nx);
-                replies.add(pipeline.eval(Commands.HASH_SCRIPT, List.of(op.key()), Arrays.asList(args).subList(3, args.length)));
+                for (Commands.Command command : Commands.hash(op, nx)) {
+                    own.add(send(pipeline, command));
+                }
             } else {
                 SetParams params = new SetParams();
                 if (op.ttlMillis() > 0) {
@@ -198,18 +208,28 @@ final class ClusterSink implements BatchSink {
                 if (nx) {
                     params.nx();
                 }
-                replies.add(pipeline.set(op.key(), op.value(), params));
+                own.add(pipeline.set(op.key(), op.value(), params));
             }
+            replies.add(own);
         }
         return replies;
     }
 
-    /** Counts each op's reply; one answered MOVED goes to {@code moved} when that is not null, one answered ASK to {@code asked}. */
-    private static void count(List<WriteOp> ops, List<Response<?>> replies, BatchResult result, List<WriteOp> moved,
+    private static Response<Object> send(Pipeline pipeline, Commands.Command command) {
+        return pipeline.sendCommand(command.name(), command.args());
+    }
+
+    /**
+     * Counts each op's reply; one answered MOVED goes to {@code moved} when that is not null, one answered ASK to
+     * {@code asked}. An op whose last reply is an error failed for the first error among its replies (a full
+     * server refuses the commands queued in a MULTI, then aborts its EXEC).
+     */
+    private static void count(List<WriteOp> ops, List<List<Response<?>>> replies, BatchResult result, List<WriteOp> moved,
                               Map<HostAndPort, List<WriteOp>> asked) {
         for (int i = 0; i < ops.size(); i++) {
+            List<Response<?>> own = replies.get(i);
             try {
-                Object reply = replies.get(i).get();
+                Object reply = outcome(own);
                 if (reply == null || reply instanceof Long n && n == 0) {
                     result.skipped++;
                 } else {
@@ -224,9 +244,30 @@ final class ClusterSink implements BatchSink {
                     result.failed(ops.get(i), e.getMessage());
                 }
             } catch (JedisDataException e) {
-                result.failed(ops.get(i), e.getMessage());
+                result.failed(ops.get(i), Commands.reason(e.getMessage()));
             }
         }
+    }
+
+    /** The op's last reply, or, when that is an error, the first error among its replies, thrown. */
+    private static Object outcome(List<Response<?>> own) {
+        Object reply;
+        try {
+            reply = own.get(own.size() - 1).get();
+        } catch (JedisDataException e) {
+            for (Response<?> earlier : own.subList(0, own.size() - 1)) {
+                earlier.get(); // throws the first error, which says why the last one failed
+            }
+            throw e;
+        }
+        if (reply instanceof List<?> exec) {
+            for (Object element : exec) {
+                if (element instanceof JedisDataException failed) {
+                    throw failed;
+                }
+            }
+        }
+        return reply;
     }
 
     @Override

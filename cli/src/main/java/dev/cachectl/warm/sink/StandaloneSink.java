@@ -12,12 +12,11 @@ import java.util.function.Consumer;
 
 /**
  * Streams a warm's batches over one connection to a standalone Redis through a {@link RespPipe}:
- * plain strings go as MSET runs, strings with a TTL or NX as SET, hashes as a replacing script,
+ * plain strings go as MSET runs, strings with a TTL or NX as SET, hashes as {@link Commands#hash},
  * and each reply is matched back to the ops it covers.
  */
 final class StandaloneSink implements BatchSink {
     private static final byte[] SET = Commands.bytes("SET");
-    private static final byte[] EVAL = Commands.bytes("EVAL");
     private static final byte[] MSET = Commands.bytes("MSET");
 
     private final RespPipe pipe;
@@ -29,15 +28,26 @@ final class StandaloneSink implements BatchSink {
     @Override
     public void send(List<WriteOp> ops, boolean nx, Consumer<BatchResult> done) {
         RespWriter encoder = pipe.encoder();
-        int[] commands = new int[ops.size()];
+        int[] commands = new int[ops.size() * Commands.MOST_PER_OP + 1];
         int count = 0;
+        boolean loaded = false;
         int i = 0;
         while (i < ops.size()) {
             int run = nx ? 1 : plainRun(ops, i);
             if (run > 1) {
                 encodeMset(encoder, ops, i, run);
             } else if (ops.get(i).isHash()) {
-                encode(encoder, EVAL, Commands.hashArgs(ops.get(i), nx));
+                if (nx && !loaded) {
+                    encode(encoder, Commands.LOAD_NX_SCRIPT);
+                    commands[count++] = 0;
+                    loaded = true;
+                }
+                List<Commands.Command> hash = Commands.hash(ops.get(i), nx);
+                for (int c = 0; c < hash.size() - 1; c++) {
+                    encode(encoder, hash.get(c));
+                    commands[count++] = 0;
+                }
+                encode(encoder, hash.get(hash.size() - 1));
             } else {
                 encode(encoder, SET, Commands.setArgs(ops.get(i), nx));
             }
@@ -59,7 +69,8 @@ final class StandaloneSink implements BatchSink {
 
     /**
      * Matches replies to the ops they cover: {@code commands[i]} ops for the i-th command (an MSET covers
-     * several); {@code lines}: each op's line, for errors.
+     * several; 0: the command prepares the next op's, as the queued commands of its MULTI do); {@code lines}:
+     * each op's line, for errors.
      */
     private static final class Matcher implements RespPipe.Replies {
         private final long[] lines;
@@ -68,6 +79,8 @@ final class StandaloneSink implements BatchSink {
         private final BatchResult result = new BatchResult();
         private int command;
         private int op;
+        /** The first error of the commands that prepare the next op: why its EXEC was aborted. */
+        private String prepared;
 
         Matcher(long[] lines, int[] commands, Consumer<BatchResult> done) {
             this.lines = lines;
@@ -78,21 +91,29 @@ final class StandaloneSink implements BatchSink {
         @Override
         public void reply(int kind, RespReader reader) {
             int covered = commands[command++];
-            switch (kind) {
-                case RespReader.ERROR -> {
-                    for (int k = op; k < op + covered; k++) {
-                        result.failures.add(new BatchResult.Failure(lines[k], reader.error()));
-                    }
+            if (covered == 0) {
+                if (kind == RespReader.ERROR && prepared == null) {
+                    prepared = reader.error();
                 }
-                case RespReader.NIL -> result.skipped += covered;
-                case RespReader.INTEGER -> {
-                    if (reader.integer() == 0) {
-                        result.skipped += covered;
-                    } else {
-                        result.written += covered;
-                    }
+                return;
+            }
+            String error = null;
+            if (kind == RespReader.ERROR) {
+                error = prepared != null ? prepared : reader.error();
+            } else if (kind == RespReader.ARRAY && reader.arrayErrors() > 0) {
+                error = reader.arrayFirstError();
+            }
+            prepared = null;
+            if (error != null) {
+                for (int k = op; k < op + covered; k++) {
+                    result.failures.add(new BatchResult.Failure(lines[k], Commands.reason(error)));
                 }
-                default -> result.written += covered;
+            } else if (kind == RespReader.NIL) {
+                result.skipped += covered;
+            } else if (kind == RespReader.INTEGER && reader.integer() == 0) {
+                result.skipped += covered; // the NX script found the key
+            } else {
+                result.written += covered;
             }
             op += covered;
         }
@@ -126,6 +147,10 @@ final class StandaloneSink implements BatchSink {
             encoder.bulk(ops.get(i).key());
             encoder.bulk(ops.get(i).value());
         }
+    }
+
+    private static void encode(RespWriter encoder, Commands.Command command) {
+        encode(encoder, command.name().getRaw(), command.args());
     }
 
     private static void encode(RespWriter encoder, byte[] command, byte[][] args) {

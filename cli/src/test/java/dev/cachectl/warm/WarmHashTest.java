@@ -1,0 +1,111 @@
+package dev.cachectl.warm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code --as hash} against a full server (noeviction past maxmemory): a hash write is refused as a string
+ * write is, on Redis 7 and on the bundled 6.2.
+ */
+@Timeout(180)
+class WarmHashTest {
+    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void a_hash_write_past_maxmemory_fails_as_a_string_write_does() throws IOException {
+        home.run("start", "full", "--maxmemory", "2mb", "--policy", "noeviction").assertOk();
+        assumeTrue(version("full").startsWith("7."), "needs redis-server 7 on PATH");
+
+        refusedWhenFull("full");
+    }
+
+    @Test
+    void a_hash_write_past_maxmemory_fails_on_redis_6_2_too() throws IOException {
+        // with no redis-server on PATH, cachectl runs the 6.2 its jar bundles
+        Path emptyBin = Files.createDirectory(home.workDir().resolve("empty-bin"));
+        home.env().put("PATH", emptyBin.toString());
+        home.run("start", "six", "--maxmemory", "2mb", "--policy", "noeviction").assertOk();
+        assertTrue(version("six").startsWith("6.2."), "the bundled server is 6.2");
+
+        refusedWhenFull("six");
+    }
+
+    /** Fills {@code name} with hashes until it is full: each way of writing a hash is then refused with the server's OOM reason. */
+    private void refusedWhenFull(String name) throws IOException {
+        write("users.jsonl", 20_000);
+
+        JsonNode fill = refused("users.jsonl", "--to", name, "--key", "h:{id}", "--as", "hash");
+        assertTrue(fill.get("written").asLong() > 0, fill.toString());
+
+        // full now, strings and hashes alike (a few may still fit: the last run's connection gave its buffers back)
+        refused("users.jsonl", "--to", name, "--key", "s:{id}", "--value", "name");
+        refused("users.jsonl", "--to", name, "--key", "h:{id}", "--as", "hash", "--ttl", "1h");
+        refused("users.jsonl", "--to", name, "--key", "n:{id}", "--as", "hash", "--nx");
+    }
+
+    @Test
+    void a_full_cluster_refuses_hashes_as_a_full_server_does() throws IOException {
+        home.run("start", "shard", "--cluster", "3", "--maxmemory", "3mb", "--policy", "noeviction").assertOk();
+        write("users.jsonl", 60_000);
+
+        JsonNode fill = refused("users.jsonl", "--to", "shard", "--key", "h:{id}", "--as", "hash", "--ttl", "1h");
+        refused("users.jsonl", "--to", "shard", "--key", "n:{id}", "--as", "hash", "--nx");
+
+        assertTrue(fill.get("written").asLong() > 0, fill.toString());
+    }
+
+    /** A warm that some writes failed in (exit 1 or 4) for the server's OOM reason, as its summary. */
+    private JsonNode refused(String... args) throws IOException {
+        CliResult r = home.run(warmJson(args));
+        JsonNode summary = Json.MAPPER.readTree(r.out());
+        assertTrue((r.exitCode() == 1 || r.exitCode() == 4) && summary.get("failed").asLong() > 0, r.toString());
+        assertEquals(OOM, summary.get("errors").get(0).get("error").asText(), r.toString());
+        return summary;
+    }
+
+    private static String[] warmJson(String... args) {
+        String[] command = new String[args.length + 2];
+        command[0] = "warm";
+        System.arraycopy(args, 0, command, 1, args.length);
+        command[command.length - 1] = "--json";
+        return command;
+    }
+
+    /** {@code count} JSON records of some 150 bytes each. */
+    private void write(String file, int count) throws IOException {
+        StringBuilder input = new StringBuilder();
+        String bio = "x".repeat(100);
+        for (int i = 0; i < count; i++) {
+            input.append("{\"id\":").append(i).append(",\"name\":\"user ").append(i).append("\",\"bio\":\"").append(bio).append("\"}\n");
+        }
+        Files.writeString(home.workDir().resolve(file), input);
+    }
+
+    private String version(String name) {
+        try (Jedis redis = redis(name)) {
+            return redis.info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElseThrow()
+                    .substring("redis_version:".length());
+        }
+    }
+
+    private Jedis redis(String name) {
+        return new Jedis("127.0.0.1", home.port(name));
+    }
+}
