@@ -3,6 +3,7 @@ package dev.cachectl.warm;
 import dev.cachectl.warm.sink.BatchResult;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +27,7 @@ final class Tally {
     private final long maxErrors;
     private final TreeMap<Long, String> errors = new TreeMap<>();
     private final List<String> otherErrors = new ArrayList<>();
+    private final Map<String, long[]> lookups = new HashMap<>();
     private volatile String stopReason;
     private volatile String sourceFailure;
     private volatile boolean interrupted;
@@ -49,6 +51,15 @@ final class Tally {
         for (BatchResult.Failure f : result.failures) {
             failed.increment();
             error(f.line(), f.error());
+        }
+        if (!result.lookups.isEmpty()) {
+            synchronized (this) {
+                result.lookups.forEach((server, hm) -> {
+                    long[] sum = lookups.computeIfAbsent(server, s -> new long[2]);
+                    sum[0] += hm[0];
+                    sum[1] += hm[1];
+                });
+            }
         }
         if (result.lost != null) {
             lost(result.lost, result.unconfirmed);
@@ -144,6 +155,13 @@ final class Tally {
             stop("stopped after more than " + maxErrors + " malformed or failed record" + (maxErrors == 1 ? "" : "s")
                     + " (--max-errors " + maxErrors + ")");
         }
+    }
+
+    /** Keyspace {hits, misses} the run's own lookups caused, by server "host:port" (see {@link BatchResult#lookups}). */
+    synchronized Map<String, long[]> lookups() {
+        Map<String, long[]> copy = new HashMap<>();
+        lookups.forEach((server, hm) -> copy.put(server, hm.clone()));
+        return copy;
     }
 
     synchronized List<WarmSummary.RecordError> errors() {

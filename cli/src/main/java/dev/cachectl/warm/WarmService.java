@@ -95,6 +95,7 @@ public final class WarmService {
                         new RedisWriter(job.batch(), progress).run(source, job.mapper(), lanes, job.nx(), tally);
                     } finally {
                         progress.finished();
+                        target.recordLookups(new OwnReads(home.root()), tally.lookups());
                     }
                 }
             }

@@ -12,14 +12,16 @@ import redis.clients.jedis.Jedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code --as hash} against a full server (noeviction past maxmemory): a hash write is refused as a string
- * write is, on Redis 7 and on the bundled 6.2.
+ * {@code --as hash} against a full server (noeviction past maxmemory) and the hit ratio: a hash write is
+ * refused as a string write is, on Redis 7 and on the bundled 6.2, and {@code --nx}'s existence check on
+ * a hash is not taken for the application's misses.
  */
 @Timeout(180)
 class WarmHashTest {
@@ -61,6 +63,36 @@ class WarmHashTest {
     }
 
     @Test
+    void a_hash_nx_warm_leaves_the_hit_ratio_to_the_application() throws IOException {
+        home.run("start", "hr").assertOk();
+        write("k1000.jsonl", 1000);
+
+        warm(0, "k1000.jsonl", "--to", "hr", "--key", "u:{id}", "--as", "hash", "--nx");
+        JsonNode fresh = status("hr");
+        assertEquals(0, fresh.get("hits").asLong() + fresh.get("misses").asLong(), fresh.toString());
+        CliResult check = home.run("status", "hr", "--check").assertOk();
+        assertEquals(List.of("OK 1 instance up, no findings"), check.out().lines().toList(), check.toString());
+
+        // the application's traffic: 9 hits in 10; a second --nx warm finds every key there
+        try (Jedis redis = redis("hr")) {
+            for (int i = 0; i < 9; i++) {
+                redis.hget("u:1", "name");
+            }
+            redis.hget("absent", "name");
+        }
+        JsonNode again = warm(0, "k1000.jsonl", "--to", "hr", "--key", "u:{id}", "--as", "hash", "--nx");
+        assertEquals(1000, again.get("skipped").asLong(), again.toString());
+        JsonNode status = status("hr");
+        assertEquals(9, status.get("hits").asLong(), status.toString());
+        assertEquals(1, status.get("misses").asLong(), status.toString());
+
+        CliResult gated = home.run("warm", "k1000.jsonl", "--to", "hr", "--key", "u:{id}", "--as", "hash", "--nx",
+                "--if-hit-ratio-below", "0.8").assertOk();
+        assertEquals(List.of("warm k1000.jsonl → hr skipped: already warm: hit ratio 90.0% is not below 80.0%"),
+                gated.err().lines().toList());
+    }
+
+    @Test
     void a_full_cluster_refuses_hashes_as_a_full_server_does() throws IOException {
         home.run("start", "shard", "--cluster", "3", "--maxmemory", "3mb", "--policy", "noeviction").assertOk();
         write("users.jsonl", 60_000);
@@ -69,6 +101,23 @@ class WarmHashTest {
         refused("users.jsonl", "--to", "shard", "--key", "n:{id}", "--as", "hash", "--nx");
 
         assertTrue(fill.get("written").asLong() > 0, fill.toString());
+    }
+
+    @Test
+    void a_hash_nx_warm_into_a_cluster_leaves_the_hit_ratio_of_every_node_alone() throws IOException {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        write("k1000.jsonl", 1000);
+
+        warm(0, "k1000.jsonl", "--to", "shard", "--key", "u:{id}", "--as", "hash", "--nx");
+        JsonNode again = warm(0, "k1000.jsonl", "--to", "shard", "--key", "u:{id}", "--as", "hash", "--nx");
+
+        assertEquals(1000, again.get("skipped").asLong(), again.toString());
+        JsonNode status = status("shard");
+        assertEquals(0, status.get("hits").asLong() + status.get("misses").asLong(), status.toString());
+    }
+
+    private JsonNode warm(int exit, String... args) throws IOException {
+        return Json.MAPPER.readTree(home.run(warmJson(args)).assertExit(exit).out());
     }
 
     /** A warm that some writes failed in (exit 1 or 4) for the server's OOM reason, as its summary. */
@@ -86,6 +135,10 @@ class WarmHashTest {
         System.arraycopy(args, 0, command, 1, args.length);
         command[command.length - 1] = "--json";
         return command;
+    }
+
+    private JsonNode status(String name) throws IOException {
+        return Json.MAPPER.readTree(home.run("status", name, "--json").assertOk().out()).get("instances").get(0);
     }
 
     /** {@code count} JSON records of some 150 bytes each. */

@@ -158,7 +158,7 @@ final class ClusterSink implements BatchSink {
                     loss = loss != null ? loss : lossAt(e.getKey(), lostWhileReading);
                     continue;
                 }
-                count(ops, replies.get(e.getKey()), result, moved, asked);
+                count(e.getKey(), ops, replies.get(e.getKey()), result, moved, asked);
             }
         } finally {
             for (Connection connection : held.values()) {
@@ -222,14 +222,19 @@ final class ClusterSink implements BatchSink {
     /**
      * Counts each op's reply; one answered MOVED goes to {@code moved} when that is not null, one answered ASK to
      * {@code asked}. An op whose last reply is an error failed for the first error among its replies (a full
-     * server refuses the commands queued in a MULTI, then aborts its EXEC).
+     * server refuses the commands queued in a MULTI, then aborts its EXEC). The NX script's EXISTS is a lookup
+     * on {@code node}.
      */
-    private static void count(List<WriteOp> ops, List<List<Response<?>>> replies, BatchResult result, List<WriteOp> moved,
-                              Map<HostAndPort, List<WriteOp>> asked) {
+    private static void count(HostAndPort node, List<WriteOp> ops, List<List<Response<?>>> replies, BatchResult result,
+                              List<WriteOp> moved, Map<HostAndPort, List<WriteOp>> asked) {
         for (int i = 0; i < ops.size(); i++) {
             List<Response<?>> own = replies.get(i);
             try {
                 Object reply = outcome(own);
+                if (reply instanceof Long n) {
+                    // only the NX script answers with an integer: 0 when its EXISTS found the key, 1 when it wrote
+                    result.lookedUp(node.toString(), n == 0);
+                }
                 if (reply == null || reply instanceof Long n && n == 0) {
                     result.skipped++;
                 } else {
@@ -244,6 +249,9 @@ final class ClusterSink implements BatchSink {
                     result.failed(ops.get(i), e.getMessage());
                 }
             } catch (JedisDataException e) {
+                if (Commands.ranScript(e.getMessage())) {
+                    result.lookedUp(node.toString(), false); // the NX script's EXISTS found nothing, then a write failed
+                }
                 result.failed(ops.get(i), Commands.reason(e.getMessage()));
             }
         }

@@ -26,7 +26,8 @@ final class Commands {
      * With NX, the hash and its TTL when the key does not exist. HSET must be the script's first write:
      * Redis checks maxmemory on that one only (a script is not stopped half-way), so a script that began
      * with a DEL wrote on past maxmemory. (A {@code #!lua} shebang would have Redis 7 refuse the whole script
-     * when full, but 6.2 cannot compile one.)
+     * when full, but 6.2 cannot compile one.) EXISTS counts as a keyspace hit or miss, so the sinks report
+     * each run of it as a lookup of the warm's own ({@link BatchResult#lookups}).
      */
     static final byte[] HASH_NX_SCRIPT = bytes("""
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -102,6 +103,34 @@ public final class RedisTarget implements AutoCloseable {
             }
         }
         return new long[] {hits, misses};
+    }
+
+    /**
+     * Adds the keyspace hits and misses a run's writes caused by their own lookups ({@code lookups}, by server
+     * "host:port") to {@code own}, under the run id each server has now, so that status and the hit-ratio gate
+     * leave them out. Bookkeeping only: a server that does not answer now is left out, the run's outcome stands.
+     */
+    public void recordLookups(OwnReads own, Map<String, long[]> lookups) {
+        if (lookups.isEmpty()) {
+            return;
+        }
+        List<Jedis> nodes;
+        try {
+            nodes = nodes();
+        } catch (CachectlException e) {
+            return; // the summary already says what became of the run; its lookups stay in the hit ratio
+        }
+        for (Jedis node : nodes) {
+            try (node) {
+                String address = node.getConnection().getHostAndPort().toString();
+                long[] hm = lookups.get(address);
+                if (hm != null) {
+                    own.add(address, RedisInfo.parse(node.info("server")).get("run_id"), hm[0], hm[1]);
+                }
+            } catch (JedisException e) {
+                // as above, for this node
+            }
+        }
     }
 
     private List<Jedis> nodes() {

@@ -20,9 +20,12 @@ final class StandaloneSink implements BatchSink {
     private static final byte[] MSET = Commands.bytes("MSET");
 
     private final RespPipe pipe;
+    /** The server, "host:port", for the lookups the replies report. */
+    private final String server;
 
     StandaloneSink(Endpoint endpoint, JedisClientConfig config) {
         this.pipe = RespPipe.open("target", endpoint, config, "warm-replies");
+        this.server = endpoint.host() + ":" + endpoint.port();
     }
 
     @Override
@@ -59,7 +62,7 @@ final class StandaloneSink implements BatchSink {
         for (int k = 0; k < lines.length; k++) {
             lines[k] = ops.get(k).line();
         }
-        if (!pipe.send(count, new Matcher(lines, commands, done))) {
+        if (!pipe.send(count, new Matcher(lines, commands, server, done))) {
             BatchResult result = new BatchResult();
             result.notSent = ops.size();
             result.lost = pipe.lost();
@@ -75,6 +78,7 @@ final class StandaloneSink implements BatchSink {
     private static final class Matcher implements RespPipe.Replies {
         private final long[] lines;
         private final int[] commands;
+        private final String server;
         private final Consumer<BatchResult> done;
         private final BatchResult result = new BatchResult();
         private int command;
@@ -82,9 +86,10 @@ final class StandaloneSink implements BatchSink {
         /** The first error of the commands that prepare the next op: why its EXEC was aborted. */
         private String prepared;
 
-        Matcher(long[] lines, int[] commands, Consumer<BatchResult> done) {
+        Matcher(long[] lines, int[] commands, String server, Consumer<BatchResult> done) {
             this.lines = lines;
             this.commands = commands;
+            this.server = server;
             this.done = done;
         }
 
@@ -105,13 +110,22 @@ final class StandaloneSink implements BatchSink {
             }
             prepared = null;
             if (error != null) {
+                if (Commands.ranScript(error)) {
+                    result.lookedUp(server, false); // the NX script's EXISTS found nothing, then a write failed
+                }
                 for (int k = op; k < op + covered; k++) {
                     result.failures.add(new BatchResult.Failure(lines[k], Commands.reason(error)));
                 }
             } else if (kind == RespReader.NIL) {
                 result.skipped += covered;
-            } else if (kind == RespReader.INTEGER && reader.integer() == 0) {
-                result.skipped += covered; // the NX script found the key
+            } else if (kind == RespReader.INTEGER) {
+                // only the NX script answers with an integer: 0 when its EXISTS found the key, 1 when it wrote
+                result.lookedUp(server, reader.integer() == 0);
+                if (reader.integer() == 0) {
+                    result.skipped += covered;
+                } else {
+                    result.written += covered;
+                }
             } else {
                 result.written += covered;
             }
