@@ -212,6 +212,9 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         if (result.summary().stoppedBecause() != null && result.exitCode() != ExitCode.INTERRUPTED) {
             output.error(result.summary().stoppedBecause(), List.of());
+            if (result.fatal() != null) {
+                output.trace(result.fatal().getCause());
+            }
         }
         return result.exitCode().code();
     }

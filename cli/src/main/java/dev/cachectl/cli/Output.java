@@ -15,11 +15,13 @@ final class Output {
     private final CommandLine cli;
     private final boolean json;
     private final boolean quiet;
+    private final boolean verbose;
 
     Output(CommandLine cli, CachectlCommand top) {
         this.cli = cli;
         this.json = top.json();
         this.quiet = top.quiet();
+        this.verbose = top.verbose();
     }
 
     boolean json() {
@@ -60,6 +62,16 @@ final class Output {
     void error(String text, java.util.List<String> details) {
         cli.getErr().println(cli.getColorScheme().errorText("cachectl: " + text));
         details.forEach(d -> cli.getErr().println("  " + d));
+    }
+
+    /**
+     * With --verbose, the stack trace of what caused a failure the command reported itself (as the
+     * exception handler does for one that escaped it); nothing without --verbose, or without a cause.
+     */
+    void trace(Throwable cause) {
+        if (verbose && cause != null) {
+            cause.printStackTrace(cli.getErr());
+        }
     }
 
     String ansi(String markup) {

@@ -39,7 +39,12 @@ public final class CopyRun {
                            Path checkpointFile, boolean resume, String fingerprint, List<String> job, Path refusedFile) {
     }
 
-    public record Result(Summary summary, ExitCode exitCode) {
+    /** {@code fatal}: what stopped the run, when something did, so that {@code --verbose} can show its cause. */
+    public record Result(Summary summary, ExitCode exitCode, CachectlException fatal) {
+
+        public Result(Summary summary, ExitCode exitCode) {
+            this(summary, exitCode, null);
+        }
     }
 
     /** One unit at the end of a run: what this run did of it, and whether all of it is on the target. */
@@ -473,7 +478,7 @@ public final class CopyRun {
                 e.refusedFile(), e.bytes(), seconds, seconds > 0 ? (e.copied() + e.skippedExisting()) / seconds : 0, null, null,
                 collections, e.checkpoint() == null ? null : e.checkpoint().toString(), end.because(), e.notes(),
                 (CopySummary.Verification) e.verification());
-        return new Result(summary, end.exit());
+        return new Result(summary, end.exit(), e.fatal());
     }
 
     private record Task(UnitProgress unit, long seq, UnitCopier.Batch batch) {

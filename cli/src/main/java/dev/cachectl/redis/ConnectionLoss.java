@@ -3,7 +3,9 @@ package dev.cachectl.redis;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -26,9 +28,17 @@ public final class ConnectionLoss {
     /**
      * {@code role} says what the server is to the job ("source", "target"). A connection failure
      * becomes exit 3 with the loss named; anything else (an error reply, a wrong password) is left to
-     * {@link RedisClients#translate}, with the role in front.
+     * {@link RedisClients#translate}, with the role in front. The cluster client's last word after its
+     * retries ("No more cluster attempts left", "Cluster retry deadline exceeded") is a loss too when
+     * connections failed, named by the node it last tried.
      */
     public static CachectlException of(String role, Endpoint endpoint, JedisException e) {
+        if (e instanceof JedisClusterOperationException retried && connectionsFailed(retried)) {
+            HostAndPort node = retried.getNode();
+            String where = node == null ? role + " " + endpoint : role + " node " + endpoint.atNode(node.getHost(), node.getPort());
+            String what = retried.getCause() == null ? "no answer within the timeout, retries included" : what(retried);
+            return new CachectlException(ExitCode.DOWN, "lost the connection to " + where + ": " + what, e);
+        }
         if (e instanceof JedisConnectionException && !tls(e)) {
             return new CachectlException(ExitCode.DOWN, "lost the connection to " + role + " " + endpoint + ": " + what(e), e);
         }
@@ -44,6 +54,17 @@ public final class ConnectionLoss {
                                                JedisException e) {
         boolean sourceLost = source.getConnection().isBroken();
         return of(sourceLost ? "source" : "target", sourceLost ? sourceEndpoint : targetEndpoint, e);
+    }
+
+    /**
+     * The retries ended on a failed connection, or ran out of time after some (Jedis then gives no cause);
+     * not when they ended on redirections, or on a slot no node serves.
+     */
+    private static boolean connectionsFailed(JedisClusterOperationException e) {
+        if (e.getCause() == null) {
+            return String.valueOf(e.getMessage()).startsWith("Cluster retry deadline exceeded");
+        }
+        return e.getCause() instanceof JedisConnectionException && !tls(e);
     }
 
     /** A TLS handshake failure: not a loss but a connection that never worked, which translate explains. */

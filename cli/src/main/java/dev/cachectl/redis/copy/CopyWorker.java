@@ -2,6 +2,7 @@ package dev.cachectl.redis.copy;
 
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.CachectlException;
+import dev.cachectl.ExitCode;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
@@ -9,6 +10,7 @@ import dev.cachectl.redis.RedisInfo;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -255,6 +257,14 @@ final class CopyWorker implements AutoCloseable {
             outcome = copier.copy(item.key, item.targetKey, type, item.expireAt, plan.replace());
         } catch (JedisConnectionException e) {
             throw lost(source, e);
+        } catch (JedisClusterOperationException e) {
+            // only the target is a cluster client here: a node that stopped answering is not this key's fault
+            CachectlException lost = ConnectionLoss.of("target", plan.target(), e);
+            if (lost.exitCode() == ExitCode.DOWN) {
+                throw lost;
+            }
+            failOrAbort(String.valueOf(e.getMessage()), item);
+            return;
         } catch (JedisException e) {
             String message = String.valueOf(e.getMessage());
             failOrAbort(message, item);

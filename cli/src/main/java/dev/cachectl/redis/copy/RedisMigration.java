@@ -181,7 +181,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
                 c.bytes.sum(), round(seconds), round(copied / Math.max(seconds, 1e-3)), null, null,
                 ended.checkpoint() == null ? null : ended.checkpoint().toString(), end.because(), notes,
                 (MigrationSummary.Verification) ended.verification(), liveSummary(plan));
-        return new CopyRun.Result(summary, end.exit());
+        return new CopyRun.Result(summary, end.exit(), ended.fatal());
     }
 
     @Override

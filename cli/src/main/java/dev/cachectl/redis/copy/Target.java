@@ -11,6 +11,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.commands.JedisBinaryCommands;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -18,40 +19,49 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.RestoreParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Where keys are written: a standalone server (a connection per worker and db) or a cluster
- * (one shared {@link JedisCluster}; pipelines are split per node by slot, and a key answered with
- * MOVED/ASK is written again through the cluster client, which refreshes its slot map).
+ * (one shared {@link JedisCluster}; a batch is pipelined to each master by slot, and a key answered
+ * with MOVED/ASK is written again through the cluster client, which refreshes its slot map). A node
+ * that stops answering ends the copy as a standalone target does, after {@link #TIMEOUT}, named.
  */
 final class Target implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Tries of one command through the cluster client, all within {@link #TIMEOUT} (a MOVED is one). */
+    private static final int ATTEMPTS = 5;
 
     private final Endpoint endpoint;
     private final JedisCluster cluster;
+    /** The cluster client's slot map and connection pools (null for a standalone target). */
+    private final ClusterConnectionProvider nodes;
     private volatile String version;
     /** {@code CONFIG GET databases}, asked once: 0 when CONFIG is renamed away or not allowed, -1 before it is asked. */
     private volatile int databases = -1;
     /** Per db, whether a SELECT took it, when {@link #databases} is not known: a server's dbs do not change while it runs. */
     private final Map<Integer, Boolean> selectable = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Target(Endpoint endpoint, JedisCluster cluster) {
+    private Target(Endpoint endpoint, JedisCluster cluster, ClusterConnectionProvider nodes) {
         this.endpoint = endpoint;
         this.cluster = cluster;
+        this.nodes = nodes;
     }
 
     static Target open(Endpoint endpoint) {
         if (!endpoint.cluster()) {
             RedisClients.open(endpoint, Duration.ofSeconds(5)).close();
-            return new Target(endpoint, null);
+            return new Target(endpoint, null, null);
         }
         Set<HostAndPort> seeds = new HashSet<>();
         for (String seed : endpoint.seeds()) {
@@ -66,7 +76,10 @@ final class Target implements AutoCloseable {
         }
         DefaultJedisClientConfig config = builder.build();
         try {
-            return new Target(endpoint, new JedisCluster(seeds, config, 5));
+            ClusterConnectionProvider nodes = new ClusterConnectionProvider(seeds, config);
+            // retries end with the timeout, as a standalone target's one try does: by default they
+            // would go on for ATTEMPTS timeouts, two of them on a node that stopped answering
+            return new Target(endpoint, new JedisCluster(nodes, ATTEMPTS, TIMEOUT), nodes);
         } catch (JedisException e) {
             throw RedisClients.translate(endpoint, e);
         }
@@ -278,6 +291,8 @@ final class Target implements AutoCloseable {
     /** A worker's connections to the target. Not thread-safe: one per worker. */
     final class Session implements AutoCloseable {
         private final Map<Integer, Jedis> byDb = new HashMap<>();
+        /** A cluster target's masters, by address, as the slot map names them. */
+        private final Map<HostAndPort, Jedis> byMaster = new HashMap<>();
 
         /** Restores a batch; returns one entry per op: null for OK, else the server's error text. */
         List<String> restore(int db, List<Restore> ops, boolean replace) {
@@ -287,17 +302,19 @@ final class Target implements AutoCloseable {
             }
             List<String> errors = new ArrayList<>(ops.size());
             try {
-                AbstractPipeline pipeline = cluster != null ? cluster.pipelined() : jedis(db).pipelined();
-                List<Response<String>> replies = new ArrayList<>(ops.size());
-                for (Restore op : ops) {
-                    replies.add(pipeline.restore(op.key(), op.expireAtMillis(), op.payload(), params));
+                List<Response<String>> replies;
+                if (cluster != null) {
+                    replies = restoreByNode(ops, params);
+                } else {
+                    AbstractPipeline pipeline = jedis(db).pipelined();
+                    replies = new ArrayList<>(ops.size());
+                    for (Restore op : ops) {
+                        replies.add(pipeline.restore(op.key(), op.expireAtMillis(), op.payload(), params));
+                    }
+                    pipeline.sync();
                 }
-                pipeline.sync();
                 for (int i = 0; i < ops.size(); i++) {
                     errors.add(reply(replies.get(i), ops.get(i), params));
-                }
-                if (cluster != null) {
-                    pipeline.close();
                 }
                 return errors;
             } catch (JedisDataException e) {
@@ -307,17 +324,78 @@ final class Target implements AutoCloseable {
             }
         }
 
+        /**
+         * One pipeline per master, on this session's own connection to it, all sent before any reply is
+         * read; a null reply for a key whose slot no master serves in the slot map, which the cluster
+         * client then finds. Neither Jedis's cluster pipeline (it drops a node whose connection fails
+         * without a word, its replies left unset) nor the cluster client's pools (the pool replaces a
+         * broken connection at once, which waits out the timeout again on a node that stopped answering).
+         */
+        private List<Response<String>> restoreByNode(List<Restore> ops, RestoreParams params) {
+            Map<HostAndPort, List<Integer>> byNode = new LinkedHashMap<>();
+            for (int i = 0; i < ops.size(); i++) {
+                HostAndPort node = nodes.getNode(JedisClusterCRC16.getSlot(ops.get(i).key()));
+                if (node != null) {
+                    byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(i);
+                }
+            }
+            List<Response<String>> replies = new ArrayList<>(java.util.Collections.nCopies(ops.size(), null));
+            Map<HostAndPort, Pipeline> pipelines = new LinkedHashMap<>();
+            HostAndPort at = null;
+            try {
+                for (Map.Entry<HostAndPort, List<Integer>> node : byNode.entrySet()) {
+                    at = node.getKey();
+                    Pipeline pipeline = master(at).pipelined();
+                    pipelines.put(at, pipeline);
+                    for (int i : node.getValue()) {
+                        Restore op = ops.get(i);
+                        replies.set(i, pipeline.restore(op.key(), op.expireAtMillis(), op.payload(), params));
+                    }
+                }
+                for (Map.Entry<HostAndPort, Pipeline> node : pipelines.entrySet()) {
+                    at = node.getKey();
+                    node.getValue().sync();
+                }
+                return replies;
+            } catch (JedisException e) {
+                // the other masters' replies are unread too: their connections would answer the next batch with them
+                byMaster.values().forEach(RedisClients::closeQuietly);
+                byMaster.clear();
+                if (e instanceof JedisDataException) {
+                    throw e;
+                }
+                throw ConnectionLoss.of("target node", endpoint.atNode(at.getHost(), at.getPort()), e);
+            }
+        }
+
+        private Jedis master(HostAndPort node) {
+            Jedis jedis = byMaster.get(node);
+            if (jedis == null) {
+                jedis = new Jedis(node, RedisClients.clientConfig(endpoint.atNode(node.getHost(), node.getPort()), TIMEOUT));
+                byMaster.put(node, jedis);
+                jedis.getConnection().connect();
+            }
+            return jedis;
+        }
+
         private String reply(Response<String> response, Restore op, RestoreParams params) {
+            if (response == null) {
+                return restoreRedirected(op, params);
+            }
             try {
                 response.get();
                 return null;
             } catch (JedisRedirectionException moved) {
-                try {
-                    cluster.restore(op.key(), op.expireAtMillis(), op.payload(), params);
-                    return null;
-                } catch (JedisDataException e) {
-                    return e.getMessage();
-                }
+                return restoreRedirected(op, params);
+            } catch (JedisDataException e) {
+                return e.getMessage();
+            }
+        }
+
+        private String restoreRedirected(Restore op, RestoreParams params) {
+            try {
+                cluster.restore(op.key(), op.expireAtMillis(), op.payload(), params);
+                return null;
             } catch (JedisDataException e) {
                 return e.getMessage();
             }
@@ -339,6 +417,8 @@ final class Target implements AutoCloseable {
         public void close() {
             byDb.values().forEach(RedisClients::closeQuietly);
             byDb.clear();
+            byMaster.values().forEach(RedisClients::closeQuietly);
+            byMaster.clear();
         }
     }
 

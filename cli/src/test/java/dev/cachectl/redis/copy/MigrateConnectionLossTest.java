@@ -6,20 +6,25 @@ import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
 import dev.cachectl.testing.Faults;
+import dev.cachectl.testing.Processes;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.time.Duration;
-
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A server that dies in the middle of a SCAN copy is named, with what happened, never as a Java exception. */
+/**
+ * A server that dies in the middle of a SCAN copy, or a cluster node that stops answering, is named,
+ * with what happened, never as a Java exception (the stack trace only with --verbose).
+ */
 class MigrateConnectionLossTest {
     private static final int KEYS = 20_000;
     private static final Pattern JAVA = Pattern.compile("java\\.|Exception|jedis", Pattern.CASE_INSENSITIVE);
@@ -57,6 +62,69 @@ class MigrateConnectionLossTest {
     void a_target_killed_mid_scan_copy_is_named_with_what_happened() throws Exception {
         CliResult result = killDuringCopy("dst");
         assertNamed(result, "target", "dst");
+    }
+
+    @Test
+    void with_verbose_the_error_that_stopped_the_copy_is_shown_with_its_stack_trace() throws Exception {
+        home.run("start", "src", "dst").assertOk();
+        Faults.loadStrings(home, "src", KEYS);
+        CliResult result = Faults.during(home, "dst", 500, Faults.kill(home, "dst"), "--verbose", "migrate", "src", "dst",
+                "--reader", "scan", "--rate", "2000", "--batch", "100", "--scan-count", "100", "--progress", "none");
+
+        assertEquals(3, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("lost the connection to target redis://127.0.0.1:" + home.port("dst")), result.toString());
+        assertTrue(Pattern.compile("^\\s+at redis\\.clients\\.jedis\\.", Pattern.MULTILINE).matcher(result.err()).find(),
+                result.toString());
+    }
+
+    /**
+     * SIGSTOP: the node's port still accepts connections, but nothing answers. The copy waits out the
+     * target's timeout, as for a standalone target, and names the node; what the target acknowledged
+     * is in the checkpoint, from which --resume finishes once the node answers again.
+     */
+    @Test
+    void a_cluster_target_node_that_stops_answering_is_named_after_the_timeout_and_resume_finishes() throws Exception {
+        home.run("start", "src").assertOk();
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        Faults.loadStrings(home, "src", KEYS);
+        JsonNode victim = home.state("shard").get("nodes").get(1);
+        int port = victim.get("port").asInt();
+        long pid = victim.get("pid").asLong();
+        CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("migrate", "src", "shard",
+                "--reader", "scan", "--rate", "2000", "--batch", "100", "--scan-count", "100", "--progress", "none"));
+        long stopped;
+        CliResult result;
+        try {
+            try (Jedis node = new Jedis("127.0.0.1", port)) {
+                Await.until(Duration.ofSeconds(30), () -> "no key reached the node: " + (run.isDone() ? run.join() : ""), () -> {
+                    assertFalse(run.isDone(), () -> "migrate ended before the fault: " + run.join());
+                    return node.dbSize() >= 100;
+                });
+            }
+            Processes.output("kill", "-STOP", Long.toString(pid));
+            stopped = System.nanoTime();
+            result = run.get(90, TimeUnit.SECONDS);
+        } finally {
+            Processes.output("kill", "-CONT", Long.toString(pid));
+        }
+        double seconds = (System.nanoTime() - stopped) / 1e9;
+
+        assertEquals(3, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("lost the connection to target node redis://127.0.0.1:" + port + ": no reply within the timeout"),
+                result.toString());
+        assertTrue(result.err().contains("checkpoint saved: "), result.toString());
+        assertFalse(JAVA.matcher(result.err()).find(), result.toString());
+        // the target's 30 s timeout once, as a standalone target gets; not two of them, nor the cluster client's retries
+        assertTrue(seconds < 45, "the copy ended " + seconds + " s after the node stopped answering\n" + result);
+
+        home.run("migrate", "src", "shard", "--resume", "--progress", "none").assertOk();
+        long total = 0;
+        for (JsonNode node : home.state("shard").get("nodes")) {
+            try (Jedis jedis = new Jedis("127.0.0.1", node.get("port").asInt())) {
+                total += jedis.dbSize();
+            }
+        }
+        assertEquals(KEYS, total);
     }
 
     /**
