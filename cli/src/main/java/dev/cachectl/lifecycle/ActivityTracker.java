@@ -1,5 +1,6 @@
 package dev.cachectl.lifecycle;
 
+import dev.cachectl.CachectlException;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.ServerSample;
@@ -38,7 +39,7 @@ public final class ActivityTracker {
         if (last != null) {
             try {
                 write(instanceDir, new Activity(last.runId(), last.clientCommands(), nowMillis));
-            } catch (RuntimeException e) {
+            } catch (CachectlException e) {
                 // stopped meanwhile, or a full disk: nothing to record (the start itself went well)
             }
         }
@@ -62,7 +63,7 @@ public final class ActivityTracker {
                 || last.clientCommands() != clientCommands) {
             try {
                 write(instanceDir, new Activity(runId, clientCommands, nowMillis));
-            } catch (RuntimeException e) {
+            } catch (CachectlException e) {
                 // the instance was stopped (its folder removed) while we sampled it, or the disk is full: status is a
                 // read-only probe that must work then, and the next reading records the activity again
             }

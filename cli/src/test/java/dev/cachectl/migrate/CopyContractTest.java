@@ -16,12 +16,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -146,14 +144,7 @@ class CopyContractTest {
         assertNull(checkpoint(), "a finished copy leaves no checkpoint");
     }
 
-    private Path checkpoint() throws Exception {
-        Path dir = home.root().resolve("migrate");
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("migrate-") && f.toString().endsWith(".json"))
-                    .findFirst().orElse(null);
-        }
+    private Path checkpoint() {
+        return home.migrateCheckpoint("migrate-");
     }
 }

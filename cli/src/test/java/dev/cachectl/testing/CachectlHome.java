@@ -122,6 +122,25 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
         return root.resolve("instances").resolve(name);
     }
 
+    /**
+     * The checkpoint a migrate keeps under {@code HOME/migrate/} (the first file whose name starts with {@code prefix}
+     * and ends with {@code .json}, not its {@code .lock} or the lists next to it), or null when there is none.
+     */
+    public Path migrateCheckpoint(String prefix) {
+        Path dir = root.resolve("migrate");
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> {
+                String name = f.getFileName().toString();
+                return name.startsWith(prefix) && name.endsWith(".json");
+            }).findFirst().orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** True when the home has a state file for {@code name}. */
     public boolean hasState(String name) {
         return Files.isRegularFile(instanceDir(name).resolve("state.json"));

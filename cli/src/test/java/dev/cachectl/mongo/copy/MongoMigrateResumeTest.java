@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,15 +77,8 @@ class MongoMigrateResumeTest {
         }
     }
 
-    private Path checkpoint() throws Exception {
-        Path dir = home.root().resolve("migrate");
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("migrate-mongo-") && f.toString().endsWith(".json"))
-                    .findFirst().orElse(null);
-        }
+    private Path checkpoint() {
+        return home.migrateCheckpoint("migrate-mongo-");
     }
 
     private CachectlProcess slowRun() throws Exception {

@@ -15,7 +15,6 @@ import redis.clients.jedis.Transaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,14 +50,8 @@ class MigrateLockTest {
         return run;
     }
 
-    private Path checkpoint() throws Exception {
-        Path dir = home.root().resolve("migrate");
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElse(null);
-        }
+    private Path checkpoint() {
+        return home.migrateCheckpoint("");
     }
 
     private static void assertRefusedBy(CachectlProcess holder, Path checkpoint, CliResult refused) {

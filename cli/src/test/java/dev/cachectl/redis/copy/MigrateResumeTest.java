@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,14 +49,8 @@ class MigrateResumeTest {
         return run;
     }
 
-    private Path checkpoint() throws Exception {
-        Path dir = home.root().resolve("migrate");
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElse(null);
-        }
+    private Path checkpoint() {
+        return home.migrateCheckpoint("");
     }
 
     private void assertSameKeyspace() {

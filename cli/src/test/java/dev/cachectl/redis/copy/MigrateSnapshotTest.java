@@ -425,13 +425,7 @@ class MigrateSnapshotTest {
         assertTrue(struct.err().contains("--mode struct copies key by key"), struct.toString());
     }
 
-    private Path checkpoint() throws IOException {
-        Path dir = home.root().resolve("migrate");
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElse(null);
-        }
+    private Path checkpoint() {
+        return home.migrateCheckpoint("");
     }
 }
