@@ -9,9 +9,12 @@ import dev.cachectl.config.GroupDefinition;
 import dev.cachectl.config.Overrides;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
+import dev.cachectl.util.FileLocks;
+import dev.cachectl.util.FileWrites;
 import dev.cachectl.util.Sizes;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +68,30 @@ public final class GroupRebalance {
         double tolerance = Overrides.setting(request.tolerance(),
                 () -> share(group.tolerance(), DEFAULT_TOLERANCE, "groups." + request.group() + ".tolerance"));
         names.forEach(this::checkStandalone);
+        if (request.action() != GroupRequest.Action.apply) {
+            return rebalance(request, names, threshold, tolerance);
+        }
+        try (FileLocks.Held lock = lock(request.group())) {
+            return rebalance(request, names, threshold, tolerance);
+        }
+    }
+
+    /**
+     * One {@code --apply} of a group at a time: two would plan the same move, copy it twice into one checkpoint
+     * and each delete what the other copied. An OS lock, taken before anything is measured (the plan of a run
+     * that waited would be stale), which the kernel drops however its holder ends.
+     */
+    private FileLocks.Held lock(String group) {
+        Path file = GroupLayout.file(home, group).resolveSibling(group + ".lock");
+        FileWrites.ensureDir(file.getParent(), "rebalance lock " + file);
+        FileLocks.Held held = FileLocks.acquireTransient(file, Duration.ZERO).orElseThrow(() -> new CachectlException(
+                ExitCode.LOCKED, "another 'cachectl rebalance " + group + " --apply' holds the lock " + file
+                + FileLocks.holder(file) + "; wait for it to finish"));
+        held.noteHolder();
+        return held;
+    }
+
+    private GroupReport rebalance(GroupRequest request, List<String> names, double threshold, double tolerance) {
         GroupLayout recorded = GroupLayout.load(home, request.group());
         GroupLayout layout = recorded;
         Map<String, CategoryDefinition> categories = categoriesOf(names, recorded);

@@ -2,8 +2,11 @@ package dev.cachectl.rebalance.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.cli.JsonSchemaTest;
+import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Processes;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -184,11 +188,49 @@ class GroupRebalanceTest {
 
         CliResult r = home.run("rebalance", "app", "--apply").assertExit(1);
 
-        assertEquals(List.of("cachectl: cannot write group layout " + groups.resolve("app.json") + ": " + groups
+        assertEquals(List.of("cachectl: cannot write rebalance lock " + groups.resolve("app.lock") + ": " + groups
                 + " exists and is not a folder"), r.err().lines().toList(), r.toString());
         assertEquals(3000, count(home.port("primary"), "order:"), "a move whose layout cannot be recorded never starts");
         assertEquals(0, count(home.port("secondary"), "order:"));
         assertEquals("a file where the layouts' folder goes", Files.readString(groups));
+    }
+
+    @Test
+    void a_second_apply_of_the_group_is_refused_with_exit_5_and_the_first_moves_each_key_once() throws Exception {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG);
+        home.run("start", "primary", "secondary").assertOk();
+        load(home.port("primary"), "auth:", 1200, "v".repeat(1000));
+        load(home.port("primary"), "order:", 3000, "v".repeat(1000));
+        String primaryPid = Long.toString(home.pid("primary"));
+        Path lock = home.root().resolve("groups/app.lock");
+
+        // the first run takes the lock, then waits for the stopped primary; stopped itself, it holds it while we look
+        Processes.output("kill", "-STOP", primaryPid);
+        CachectlProcess first;
+        try {
+            first = CachectlProcess.launch(home, "first.log", "rebalance", "app", "--apply", "--progress", "none");
+            Await.until(Duration.ofSeconds(30), () -> "the first run took no lock: " + first.log(),
+                    () -> Files.isRegularFile(lock) && Files.readString(lock).startsWith("pid "));
+            first.signal("-STOP", false);
+        } finally {
+            Processes.output("kill", "-CONT", primaryPid);
+        }
+
+        CliResult refused = home.run("rebalance", "app", "--apply").assertExit(5);
+        assertEquals(List.of("cachectl: another 'cachectl rebalance app --apply' holds the lock " + lock + " (pid " + first.pid()
+                + ", since " + Files.readString(lock).trim().replaceFirst(".*, since ", "") + "); wait for it to finish"),
+                refused.err().lines().toList(), refused.toString());
+        home.run("rebalance", "app").assertOk(); // a plan moves nothing and needs no lock
+        assertEquals(3000, count(home.port("primary"), "order:"), "a refused run moved keys");
+        assertEquals(0, count(home.port("secondary"), "order:"), "a refused run moved keys");
+
+        first.signal("-CONT", false);
+        assertEquals(0, first.exitWithin(Duration.ofSeconds(60)), first.log());
+        assertTrue(first.log().contains("completed, 3000 copied, 3000 deleted from primary"), first.log());
+        assertEquals(0, count(home.port("primary"), "order:"));
+        assertEquals(3000, count(home.port("secondary"), "order:"));
+        assertFalse(Files.exists(lock), "the lock's file goes with its run");
+        home.run("rebalance", "app", "--apply").assertOk();
     }
 
     @Test
