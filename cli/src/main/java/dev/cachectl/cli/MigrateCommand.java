@@ -16,7 +16,6 @@ import dev.cachectl.migrate.Migration;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
 import dev.cachectl.util.Durations;
-import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -182,7 +181,7 @@ public final class MigrateCommand implements Callable<Integer> {
         // the one orchestrator runs either engine's copy; a cancel that comes before it runs is passed on when it does
         AtomicReference<CopyRun> running = new AtomicReference<>();
         CopyRun.Result result;
-        try (FileLocks.Held lock = MigrateLock.acquire(copy, plan, home);
+        try (MigrateLock lock = MigrateLock.acquire(copy, plan, home);
              Cancellation.Registration stop = top.cancellation().onCancel(why -> {
                 CopyRun run = running.get();
                 if (run != null) {

@@ -18,6 +18,16 @@ public interface Copy {
      */
     Path checkpointFile(CopyPlan plan, Path home);
 
+    /**
+     * For a run that goes on applying the source's writes to the target once it has copied ({@code --live}):
+     * the two servers it applies them between, "SOURCE to TARGET", whatever its dbs and filters, since two
+     * such runs with overlapping filters would apply a write twice (an INCR counted twice); {@link MigrateLock}
+     * lets one go at a time. Null for a run that only copies: copying a key twice gives the same key.
+     */
+    default String follow(CopyPlan plan) {
+        return null;
+    }
+
     /** The summary of a run that did nothing, for {@code reason}: another run of its job holds the lock. */
     Summary skipped(CopyPlan plan, String reason);
 }

@@ -1,5 +1,6 @@
 package dev.cachectl.migrate;
 
+import dev.cachectl.util.Hashes;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.util.FileLocks;
@@ -7,6 +8,8 @@ import dev.cachectl.util.FileWrites;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One run of a migrate job at a time. A job is its checkpoint file (by default one per source, target and
@@ -17,7 +20,7 @@ import java.time.Duration;
  * however the holder ends, kill -9 included, so a file left behind never blocks the next run, and the
  * file is removed when a run releases it.
  */
-public final class MigrateLock {
+public final class MigrateLock implements AutoCloseable {
 
     /** Another run of the job holds the lock: this one is skipped (exit 5) having read and written nothing. */
     public static final class Busy extends CachectlException {
@@ -26,25 +29,53 @@ public final class MigrateLock {
         }
     }
 
-    private MigrateLock() {
+    private final List<FileLocks.Held> held;
+
+    private MigrateLock(List<FileLocks.Held> held) {
+        this.held = held;
     }
 
     /**
-     * Locks the job of {@code plan} for this run, until the lock is closed; null for a dry run, which writes
-     * nothing and so needs no lock.
+     * Locks the job of {@code plan} for this run, until the lock is closed, and for a {@code --live} run the pair
+     * of servers it follows between ({@link Copy#follow}); null for a dry run, which writes nothing and so needs
+     * no lock.
      *
-     * @throws Busy when another run of the job holds it
+     * @throws Busy when another run of the job, or another follow of the pair, holds it
      */
-    public static FileLocks.Held acquire(Copy copy, CopyPlan plan, Path home) {
+    public static MigrateLock acquire(Copy copy, CopyPlan plan, Path home) {
         if (plan.batch().dryRun()) {
             return null;
         }
         Path checkpoint = copy.checkpointFile(plan, home).toAbsolutePath().normalize();
         FileWrites.createMissing(checkpoint.getParent(), "checkpoint " + checkpoint);
-        Path file = checkpoint.resolveSibling(checkpoint.getFileName() + ".lock");
+        List<FileLocks.Held> held = new ArrayList<>();
+        try {
+            held.add(take(checkpoint.resolveSibling(checkpoint.getFileName() + ".lock"), "another migrate run holds the lock "));
+            String follow = copy.follow(plan);
+            if (follow != null) {
+                Path folder = home.resolve("migrate");
+                FileWrites.createMissing(folder, "migrate lock in " + folder);
+                held.add(take(folder.resolve("live-" + Hashes.sha256(follow).substring(0, 16) + ".lock"),
+                        "another migrate --live from " + follow + " holds the lock "));
+            }
+        } catch (RuntimeException e) {
+            held.forEach(FileLocks.Held::close);
+            throw e;
+        }
+        return new MigrateLock(held);
+    }
+
+    private static FileLocks.Held take(Path file, String busy) {
         FileLocks.Held held = FileLocks.acquireTransient(file, Duration.ZERO).orElseThrow(() ->
-                new Busy("another migrate run holds the lock " + file + FileLocks.holder(file)));
+                new Busy(busy + file + FileLocks.holder(file)));
         held.noteHolder();
         return held;
+    }
+
+    @Override
+    public void close() {
+        for (int i = held.size() - 1; i >= 0; i--) {
+            held.get(i).close();
+        }
     }
 }

@@ -1,19 +1,16 @@
 package dev.cachectl.migrate;
 
+import dev.cachectl.util.Hashes;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.CachectlException;
 import dev.cachectl.util.Json;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -43,12 +40,7 @@ public record UnitCheckpoint(String plan, List<String> job, List<Unit> units, To
         StringBuilder text = new StringBuilder(plan).append('\n').append(job).append('\n');
         units.forEach(u -> text.append(u).append('\n'));
         text.append(totals);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256(text.toString());
     }
 
     static UnitCheckpoint read(Path file, Predicate<String> validToken) {

@@ -1,5 +1,6 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.util.Hashes;
 import dev.cachectl.CachectlException;
 import dev.cachectl.migrate.CheckpointFiles;
 import dev.cachectl.migrate.KeySelection;
@@ -7,10 +8,7 @@ import dev.cachectl.migrate.MigrationPlan;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -101,12 +99,7 @@ record Checkpoint(String plan, Job job, List<Stream> streams, List<Live> live, L
             text.append(n).append('\n');
         }
         text.append(t);
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256(text.toString());
     }
 
     static Checkpoint read(Path file) {

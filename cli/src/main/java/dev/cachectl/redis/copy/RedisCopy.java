@@ -1,5 +1,6 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.config.Endpoint;
 import dev.cachectl.migrate.Copy;
 import dev.cachectl.migrate.CopyPlan;
 import dev.cachectl.migrate.Migration;
@@ -20,6 +21,16 @@ public final class RedisCopy implements Copy {
     @Override
     public Path checkpointFile(CopyPlan plan, Path home) {
         return RedisMigration.checkpointFile((MigrationPlan) plan, home);
+    }
+
+    @Override
+    public String follow(CopyPlan plan) {
+        MigrationPlan p = (MigrationPlan) plan;
+        return p.live() == null ? null : server(p.source()) + " to " + server(p.target());
+    }
+
+    private static String server(Endpoint endpoint) {
+        return (endpoint.cluster() ? "cluster " : "") + endpoint.host() + ":" + endpoint.port();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.util.Hashes;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.engine.ServerSample;
@@ -25,11 +26,8 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -544,11 +542,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
                 String.valueOf(sel.exclude()), String.valueOf(new java.util.TreeSet<>(sel.types())),
                 sel.fromPrefix() == null ? "" : new String(sel.fromPrefix(), StandardCharsets.UTF_8) + "->"
                         + new String(sel.toPrefix(), StandardCharsets.UTF_8));
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256(text);
     }
 
     private MigrationSummary.Live liveSummary(MigrationPlan plan) {

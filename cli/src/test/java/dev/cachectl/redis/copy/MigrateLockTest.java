@@ -143,6 +143,15 @@ class MigrateLockTest {
                 CliResult second = home.run("migrate", "src", "dst", "--live", "--until", "caught-up", "--settle", "300ms")
                         .assertExit(5);
                 assertRefusedBy(first, checkpoint(), second);
+                // another job of the pair (other filters, its own checkpoint) that follows too would apply the writes
+                // of the keys both select twice: refused; one that only copies goes
+                CliResult overlapping = home.run("migrate", "src", "dst", "--live", "--match", "c*", "--until", "caught-up")
+                        .assertExit(5);
+                assertEquals(1, overlapping.err().lines().count(), overlapping.toString());
+                assertTrue(overlapping.err().matches("(?s)cachectl: another migrate --live from 127\\.0\\.0\\.1:" + home.port("src")
+                        + " to 127\\.0\\.0\\.1:" + home.port("dst") + " holds the lock \\S+/migrate/live-[0-9a-f]{16}\\.lock \\(pid "
+                        + first.pid() + ", since .*"), overlapping.toString());
+                home.run("migrate", "src", "dst", "--match", "c*").assertOk();
 
                 for (int i = 0; i < 50; i++) {
                     src.incr("counter");
