@@ -68,7 +68,7 @@ final class LiveStatus {
         if (options.interval != null && options.interval.isZero() && (options.watch || options.serve != null)) {
             throw new CachectlException(ExitCode.USAGE, "--interval must be longer than 0 with --watch or --serve");
         }
-        List<InstanceRef> refs = targets.stream().map(ctx.catalog()::resolve).toList();
+        List<InstanceRef> refs = targets.stream().map(n -> ctx.catalog().resolveStarted(n, output::warn)).toList();
         StatusService service = new StatusService(ctx.states());
         Duration every = options.interval == null ? DEFAULT_INTERVAL : options.interval;
         if (options.serve != null) {

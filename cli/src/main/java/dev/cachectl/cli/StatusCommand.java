@@ -81,7 +81,7 @@ public final class StatusCommand implements Callable<Integer> {
         if (watch || serve != null || prometheus || prometheusFile != null) {
             return new LiveStatus(ctx, output, spec.commandLine(), top.environment(), top.cancellation()).run(targets, this);
         }
-        List<InstanceRef> refs = targets.stream().map(ctx.catalog()::resolve).toList();
+        List<InstanceRef> refs = targets.stream().map(n -> ctx.catalog().resolveStarted(n, output::warn)).toList();
         // analysed first, so that the hits its reads cause are in the ledger status discounts
         Map<String, Analysis> analyses = analyze.enabled()
                 ? Analyses.of(refs, ctx.states(), analyze.settings(), (name, problem) -> output.warn(problem)) : Map.of();

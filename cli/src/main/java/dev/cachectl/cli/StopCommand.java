@@ -69,7 +69,7 @@ public final class StopCommand implements Callable<Integer> {
         }
         // each name on its own: an unknown one is reported and the others are still stopped (exit 4)
         PerInstance<StopResult> batch = PerInstance.run(targets, name -> {
-            checkStoppable(ctx, name);
+            checkStoppable(ctx, output, name);
             StopResult result = ctx.lifecycle().stop(name, save, timeout, purge);
             if (!output.json()) {
                 report(output, result);
@@ -98,8 +98,8 @@ public final class StopCommand implements Callable<Integer> {
     }
 
     /** Refuses an external instance, and a name neither the config nor the home knows (a usage error, exit 2). */
-    private static void checkStoppable(CachectlCommand.Context ctx, String name) {
-        InstanceRef ref = ctx.catalog().resolve(name);
+    private static void checkStoppable(CachectlCommand.Context ctx, Output output, String name) {
+        InstanceRef ref = ctx.catalog().resolveStarted(name, output::warn);
         if (ref instanceof InstanceRef.External ext) {
             throw CachectlException.usage("'" + name + "' is external (" + ext.endpoint() + ", from " + ext.origin()
                     + "); cachectl only stops instances it started");

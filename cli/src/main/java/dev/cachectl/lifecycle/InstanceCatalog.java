@@ -68,6 +68,24 @@ public final class InstanceCatalog {
         return new InstanceRef.Managed(spec(name, def, origin), origin);
     }
 
+    /**
+     * For the commands that act on what the home holds ({@code stop}, {@code status}): the instance as {@link #resolve}
+     * gives it, or, when its definition in the config is wrong but the home holds its state (a server started before
+     * the file was edited), the managed instance its state file describes, the definition's error told to
+     * {@code problem}: a typo in cachectl.yaml must not keep a running server from being seen or stopped.
+     */
+    public InstanceRef resolveStarted(String name, java.util.function.Consumer<String> problem) {
+        try {
+            return resolve(name);
+        } catch (CachectlException e) {
+            if (e.exitCode() != dev.cachectl.ExitCode.USAGE || !states.read(name).isPresent()) {
+                throw e;
+            }
+            problem.accept(e.getMessage() + " (going by the state of the running '" + name + "')");
+            return new InstanceRef.Managed(InstanceSpec.defaults(name), "state");
+        }
+    }
+
     /** An external instance: its engine is its URL's, which an {@code engine:} beside the URL must agree with. */
     private static InstanceRef.External external(String name, String declaredEngine, String url, String origin) {
         Engine engine;

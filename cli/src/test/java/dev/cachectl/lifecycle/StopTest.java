@@ -114,6 +114,30 @@ class StopTest {
     }
 
     @Test
+    void a_running_instance_whose_definition_was_since_broken_is_still_seen_and_stopped() throws IOException {
+        Path config = home.workDir().resolve("cachectl.yaml");
+        Files.writeString(config, "instances:\n  edited: { maxmemory: 10mb }\n");
+        home.run("start", "edited").assertOk();
+        long pid = home.pid("edited");
+        Files.writeString(config, "instances:\n  edited: { maxmemory: potato }\n  never: { maxmemory: potato }\n");
+        String problem = config + ": instance 'edited': 'potato' is not a size (try 256mb, 1gb, 512kb)"
+                + " (going by the state of the running 'edited')";
+
+        CliResult status = home.run("status", "edited").assertOk();
+        assertTrue(status.out().contains("edited") && status.out().contains("up"), status.toString());
+        assertEquals(problem, status.err().lines().findFirst().orElse(""), status.toString());
+        // an instance the home knows nothing of: the definition is all there is, and it is wrong
+        home.run("status", "never").assertExit(2);
+        home.run("start", "edited").assertExit(2);
+
+        CliResult stop = home.run("stop", "--all").assertOk();
+        assertTrue(stop.out().contains("stopped edited (pid " + pid + ")"), stop.toString());
+        assertTrue(stop.err().contains(problem), stop.toString());
+        assertTrue(Processes.eventually(Duration.ofSeconds(10), () -> !Processes.alive(pid)), "the server is still running");
+        assertFalse(home.hasState("edited"));
+    }
+
+    @Test
     void an_unknown_name_lists_the_stopped_instances_whose_data_is_kept_too() {
         home.run("start", "kept", "--persist").assertOk();
         home.run("stop", "kept").assertOk();
