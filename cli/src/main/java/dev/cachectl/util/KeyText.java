@@ -16,10 +16,15 @@ public final class KeyText {
     }
 
     public static String readable(byte[] bytes, int length) {
+        return readable(bytes, 0, length);
+    }
+
+    /** The {@code length} bytes from {@code offset}. */
+    public static String readable(byte[] bytes, int offset, int length) {
         try {
             String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+                    .decode(ByteBuffer.wrap(bytes, offset, length)).toString();
             if (text.codePoints().noneMatch(Character::isISOControl) && !text.startsWith("\"")) {
                 return text;
             }
@@ -27,7 +32,7 @@ public final class KeyText {
             // escaped below
         }
         StringBuilder s = new StringBuilder(length + 8).append('"');
-        for (int i = 0; i < length; i++) {
+        for (int i = offset; i < offset + length; i++) {
             int b = bytes[i] & 0xff;
             if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
                 s.append((char) b);
@@ -40,5 +45,18 @@ public final class KeyText {
 
     public static String readable(byte[] bytes) {
         return readable(bytes, bytes.length);
+    }
+
+    /**
+     * {@link #readable}, cut after {@code most} characters with "…" when longer: for a message that names a key,
+     * where a 10 kB key would drown what it says. Not for a list meant to identify keys.
+     */
+    public static String shortened(byte[] bytes, int offset, int length, int most) {
+        String text = readable(bytes, offset, length);
+        return text.length() > most ? text.substring(0, most) + "…" : text;
+    }
+
+    public static String shortened(byte[] bytes, int most) {
+        return shortened(bytes, 0, bytes.length, most);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.util.KeyText;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
@@ -14,7 +15,6 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -366,9 +366,9 @@ final class CopyWorker implements AutoCloseable {
         return current.node.address();
     }
 
+    /** A key as a failure's line names it ({@link KeyText#shortened}). */
     static String printable(byte[] key) {
-        String s = new String(key, StandardCharsets.UTF_8);
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return KeyText.shortened(key, 80);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cachectl.redis.copy;
 
+import dev.cachectl.util.KeyText;
 import dev.cachectl.CachectlException;
 import dev.cachectl.migrate.KeySelection;
 import dev.cachectl.migrate.MigrationPlan;
@@ -222,7 +223,7 @@ final class Verifier {
             List<Long> ttls = pttls(source, left);
             for (int i = 0; i < left.size(); i++) {
                 if (!expiring(ttls.get(i))) {
-                    mismatches.add(CopyWorker.printable(left.get(i)) + ": " + leftProblems.get(i));
+                    mismatches.add(KeyText.readable(left.get(i)) + ": " + leftProblems.get(i));
                 }
             }
         }

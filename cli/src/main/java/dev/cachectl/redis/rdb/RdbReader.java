@@ -1,5 +1,6 @@
 package dev.cachectl.redis.rdb;
 
+import dev.cachectl.util.KeyText;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -747,17 +748,7 @@ public final class RdbReader {
     }
 
     static String printable(byte[] b, int off, int len) {
-        StringBuilder s = new StringBuilder();
-        int shown = Math.min(len, 64);
-        for (int i = off; i < off + shown; i++) {
-            int c = b[i] & 0xff;
-            if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
-                s.append((char) c);
-            } else {
-                s.append(String.format("\\x%02x", c));
-            }
-        }
-        return len > shown ? s.append("...").toString() : s.toString();
+        return KeyText.shortened(b, off, len, 64);
     }
 
     /** Decodes an RDB string (plain, int-encoded or LZF-compressed) serialized whole at b[off]. */

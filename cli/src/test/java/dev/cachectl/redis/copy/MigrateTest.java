@@ -196,6 +196,27 @@ class MigrateTest {
     }
 
     @Test
+    void a_mismatch_names_its_key_whole_and_on_one_line_however_long_or_binary() throws IOException {
+        startBoth();
+        String longKey = "k:" + "x".repeat(120);
+        try (Jedis src = redis("src", 0)) {
+            src.set("k:line\nbreak", "a");
+            src.set(longKey, "b");
+        }
+        home.run("migrate", "src", "dst").assertOk();
+        try (Jedis dst = redis("dst", 0)) {
+            dst.set("k:line\nbreak", "tampered");
+            dst.set(longKey, "tampered");
+        }
+        CliResult result = home.run("migrate", "src", "dst", "--skip-existing", "--verify", "full", "--json").assertExit(4);
+        JsonNode examples = Json.MAPPER.readTree(result.out()).at("/verification/examples");
+        List<String> shown = new java.util.ArrayList<>();
+        examples.forEach(e -> shown.add(e.asText()));
+        assertEquals(List.of("\"k:line\\x0abreak\": value differs", longKey + ": value differs"), shown.stream().sorted().toList(),
+                result.toString());
+    }
+
+    @Test
     void a_mismatch_list_that_cannot_be_written_still_leaves_the_summary_and_exit_4() throws IOException {
         startBoth();
         load("src", 100, 0);
