@@ -202,8 +202,8 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
     private List<StreamProgress> streams() {
         if (streams == null) {
             streams = streams(plan, nodes, previous);
-            checkTarget(plan, target, streams);
             targetRunIds = target.runIds();
+            checkTarget(plan, target, streams, targetRunIds);
             targetExpiredBefore = target.expiredKeys();
             if (previous != null) {
                 refuseRestartedTarget(previous, targetRunIds);
@@ -500,23 +500,26 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
     /**
      * Before anything is copied (and in a dry run): every db the copy writes to exists on the target. A write
      * into a db the target lacks fails, and a writer that went on after it would put keys into another db.
+     * And no key is to be written onto itself: a source node that is also a target node (the same run id,
+     * whatever names reach it: localhost and 127.0.0.1, an instance name and its URL, two seeds of one
+     * cluster) copying a db into the same db without renaming would count every key copied, and with
+     * {@code --delete-source} delete them all.
      */
-    private static void checkTarget(MigrationPlan plan, Target target, List<StreamProgress> streams) {
+    private static void checkTarget(MigrationPlan plan, Target target, List<StreamProgress> streams,
+                                    Map<String, String> targetRunIds) {
         for (StreamProgress s : streams) {
             int targetDb = plan.targetDb(s.db);
             if (!target.hasDb(targetDb)) {
                 throw target.noDb(s.db, targetDb);
             }
-            if (!plan.source().cluster() && !target.cluster() && sameServer(plan, s.node) && s.db == targetDb
-                    && plan.selection().fromPrefix() == null) {
+            if (targetRunIds.containsValue(s.runId) && s.db == targetDb && plan.selection().fromPrefix() == null) {
+                String alias = targetRunIds.entrySet().stream().filter(e -> e.getValue().equals(s.runId))
+                        .map(Map.Entry::getKey).findFirst().orElseThrow();
                 throw CachectlException.usage("source and target are the same server and db (" + s.node.address()
-                        + " db " + s.db + "): nothing to copy");
+                        + (alias.equals(s.node.address()) ? "" : ", which the target reaches as " + alias) + ", db " + s.db
+                        + "): nothing to copy; map dbs with --db-map or rename with --rename-prefix, or pick another target");
             }
         }
-    }
-
-    private static boolean sameServer(MigrationPlan plan, SourceNode node) {
-        return node.address().equals(plan.target().host() + ":" + plan.target().port());
     }
 
     /** Each node's live position: where its follow stands now, or where the resumed checkpoint left it. */

@@ -196,6 +196,30 @@ class MigrateTest {
     }
 
     @Test
+    void the_same_server_under_another_name_is_refused_and_keeps_its_keys_even_with_delete_source() {
+        home.run("start", "src").assertOk();
+        load("src", 50, 0);
+        int port = home.port("src");
+        String alias = "redis://localhost:" + port;
+
+        for (String[] args : List.of(new String[] {"migrate", "src", alias, "--delete-source"},
+                new String[] {"migrate", "redis://127.0.0.1:" + port, alias, "--dry-run"})) {
+            CliResult refused = home.run(args).assertExit(2);
+            assertEquals(List.of("cachectl: source and target are the same server and db (127.0.0.1:" + port
+                    + ", which the target reaches as localhost:" + port + ", db 0): nothing to copy; map dbs with --db-map"
+                    + " or rename with --rename-prefix, or pick another target"), refused.err().lines().toList(), refused.toString());
+        }
+        try (Jedis src = redis("src", 0)) {
+            assertEquals(50, src.dbSize(), "keys of a refused run were deleted");
+        }
+        // into another db of the same server it is a copy like any other
+        home.run("migrate", "src", alias, "--db-map", "0:1").assertOk();
+        try (Jedis db1 = redis("src", 1)) {
+            assertEquals(50, db1.dbSize());
+        }
+    }
+
+    @Test
     void a_mismatch_names_its_key_whole_and_on_one_line_however_long_or_binary() throws IOException {
         startBoth();
         String longKey = "k:" + "x".repeat(120);
