@@ -5,6 +5,8 @@ package dev.cachectl.batch;
  * in items per second (0 = none), and whether to only report what it would do.
  */
 public record BatchSettings(int batch, int threads, long ratePerSecond, boolean dryRun) {
+    /** More threads than this only queue for the same server, each with a connection of its own. */
+    public static final int MOST_THREADS = 256;
 
     public BatchSettings {
         if (batch < 1) {
@@ -12,6 +14,9 @@ public record BatchSettings(int batch, int threads, long ratePerSecond, boolean 
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        if (threads > MOST_THREADS) {
+            throw new IllegalArgumentException("--threads must be at most " + MOST_THREADS + " (it is " + threads + ")");
         }
         if (ratePerSecond < 0) {
             throw new IllegalArgumentException("--rate must not be negative");

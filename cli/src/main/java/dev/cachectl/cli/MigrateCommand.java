@@ -218,8 +218,17 @@ public final class MigrateCommand implements Callable<Integer> {
         return result.exitCode().code();
     }
 
+    private static void atLeastOne(String option, long value) {
+        if (value < 1) {
+            throw CachectlException.usage(option + " must be at least 1 (it is " + value + ")");
+        }
+    }
+
     /** The Redis plan from the options; both ends answer and accept us before anything else. */
     private MigrationPlan plan(CachectlCommand.Context ctx) {
+        atLeastOne("--scan-count", scanCount);
+        atLeastOne("--big-key-elements", bigKeyElements);
+        atLeastOne("--big-key-size", bigKeyBytes);
         MigrationPlan.Live follow = live();
         Endpoint from = ctx.catalog().reachableEndpoint(source);
         Endpoint to = ctx.catalog().reachableEndpoint(target);

@@ -7,11 +7,26 @@ import java.util.regex.Pattern;
 /** Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, or {@code 1h30m}. */
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** Longer than any TTL, timeout or wait means anything: 100 years. */
+    private static final Duration LONGEST = Duration.ofDays(36_500);
 
     private Durations() {
     }
 
     public static Duration parse(String text) {
+        Duration d;
+        try {
+            d = read(text);
+        } catch (ArithmeticException | NumberFormatException e) {
+            d = null; // past what a long holds
+        }
+        if (d == null || d.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration (at most 36500d, 100 years)");
+        }
+        return d;
+    }
+
+    private static Duration read(String text) {
         String s = text.trim().toLowerCase();
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty duration");

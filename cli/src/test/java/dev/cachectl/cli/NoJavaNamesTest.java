@@ -50,6 +50,7 @@ class NoJavaNamesTest {
         Files.writeString(work.resolve("ok.jsonl"), "{\"id\":1}\n");
         Files.writeString(work.resolve("bad.yaml"), "instances:\n  a:\n  port: 7000\n");
         Files.writeString(work.resolve("tabs.yaml"), "instances:\n\ta: {}\n");
+        Files.writeString(work.resolve("huge.yaml"), "instances:\n  a: { idle-timeout: 99999999999999999999s }\n");
         Files.writeString(work.resolve("checkpoint.json"), "{\"streams\": \"nope\"");
 
         try (ServerSocket http = httpServer()) {
@@ -60,6 +61,7 @@ class NoJavaNamesTest {
                     new Case(2, "--config", "missing.yaml", "status"),
                     new Case(2, "--config", "bad.yaml", "status"),
                     new Case(2, "--config", "tabs.yaml", "start", "a"),
+                    new Case(2, "--config", "huge.yaml", "start", "a"),
                     new Case(2, "--progress", "fancy", "status"),
                     new Case(2, "--config", "/proc/self/mem", "status"),
                     new Case(-1, "--home", "/proc/no-such-home", "start", "x"),
@@ -69,6 +71,8 @@ class NoJavaNamesTest {
                     new Case(2, "start", "x", "--port", "99999"),
                     new Case(2, "start", "x", "--maxmemory", "lots"),
                     new Case(2, "start", "x", "--idle-timeout", "forever"),
+                    new Case(2, "start", "x", "--idle-timeout", "999999999999999999d"),
+                    new Case(2, "start", "x", "--wait", "99999999999999999999s"),
                     new Case(2, "start", "x", "--cluster", "many"),
                     new Case(2, "start", "x", "--engine", "nosql"),
                     new Case(-1, "start", "x", "--binary", "/nonexistent/redis-server"),
@@ -78,6 +82,7 @@ class NoJavaNamesTest {
                     new Case(2, "start", "redis://:wrong@" + locked),
                     // stop
                     new Case(2, "stop", "--timeout", "soon"),
+                    new Case(2, "stop", "--timeout", "999999999999d"),
                     new Case(2, "stop", closed),
                     // status
                     new Case(3, "status", closed),
@@ -100,6 +105,8 @@ class NoJavaNamesTest {
                     new Case(2, "warm", "ok.jsonl", "--to", plain, "--key", "u:{id"),
                     new Case(2, "warm", "ok.jsonl", "--to", plain, "--key", "u:{id}", "--format", "xml"),
                     new Case(2, "warm", "ok.jsonl", "--to", plain, "--key", "u:{id}", "--ttl", "-5s"),
+                    new Case(2, "warm", "ok.jsonl", "--to", plain, "--key", "u:{id}", "--ttl", "999999999999d"),
+                    new Case(2, "warm", "ok.jsonl", "--to", plain, "--key", "u:{id}", "--threads", "100000"),
                     new Case(3, "warm", "ok.jsonl", "--to", closed, "--key", "u:{id}"),
                     new Case(3, "warm", "ok.jsonl", "--to", other, "--key", "u:{id}"),
                     new Case(2, "warm", "ok.jsonl", "--to", "redis://:wrong@" + locked, "--key", "u:{id}"),
@@ -113,6 +120,9 @@ class NoJavaNamesTest {
                     new Case(2, "migrate", plain, plain),
                     new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--db-map", "x"),
                     new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--type", "tree"),
+                    new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--scan-count", "0"),
+                    new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--big-key-elements", "-5"),
+                    new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--ttl-tolerance", "999999999999999999d"),
                     new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--checkpoint", "checkpoint.json", "--resume"),
                     new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--resume", "--checkpoint", "nowhere/c.json"),
                     // completion
@@ -121,7 +131,7 @@ class NoJavaNamesTest {
             for (Case c : cases) {
                 CliResult r = home.run(c.args());
                 String what = String.join(" ", c.args()) + "\n" + r + "\n";
-                if (JAVA_NAME.matcher(r.err() + r.out()).find()) {
+                if (JAVA_NAME.matcher(r.err() + r.out()).find() || r.err().contains("For input string")) {
                     problems.add("Java name in: " + what);
                 } else if (r.err().contains("a bug")) {
                     problems.add("called a bug: " + what);

@@ -27,6 +27,13 @@ class DurationsAndSizesTest {
         assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999s", "999999999999d", "36501d", "999999999999999999", "52560001m"})
+    void durations_past_a_hundred_years_or_a_long_say_so_in_words(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
+        assertEquals("'" + text + "' is too long a duration (at most 36500d, 100 years)", e.getMessage());
+    }
+
     @Test
     void durations_format_back_to_what_parse_reads() {
         for (String text : new String[]{"0s", "250ms", "45s", "15m", "1h30m", "1d2h3m4s"}) {
