@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The Redis engine's migrate, run by the orchestrator ({@link CopyRun}): its units are (source node, db)
@@ -93,6 +94,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
 
     /** Checks the plan against the source's topology and opens the target; {@code home}: the cachectl home. */
     public static RedisMigration open(MigrationPlan plan, Path home) {
+        refuseClusterSourceDbs(plan);
         if (!plan.source().cluster() && !plan.target().cluster() && plan.dbMap().isEmpty()
                 && plan.selection().fromPrefix() == null
                 && plan.source().host().equals(plan.target().host()) && plan.source().port() == plan.target().port()) {
@@ -495,6 +497,26 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
                         + "(its run id changed), so keys copied before may be gone; run without --resume to copy everything again");
             }
         }
+    }
+
+    /**
+     * Before anything is read (and in a dry run): a cluster source has only db 0, so a {@code --db} or
+     * {@code --db-map} naming another db asks for keys it cannot have; read as db 0, the copy would write all of them.
+     */
+    private static void refuseClusterSourceDbs(MigrationPlan plan) {
+        if (!plan.source().cluster()) {
+            return;
+        }
+        List<Integer> other = plan.sourceDbs().stream().filter(db -> db != 0).toList();
+        if (!other.isEmpty()) {
+            throw CachectlException.usage("the source " + plan.source() + " is a Redis Cluster, which has only db 0: --db "
+                    + other.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    + " cannot be read; drop --db to copy db 0");
+        }
+        plan.dbMap().keySet().stream().filter(db -> db != 0).findFirst().ifPresent(db -> {
+            throw CachectlException.usage("the source " + plan.source() + " is a Redis Cluster, which has only db 0: --db-map "
+                    + db + ":" + plan.dbMap().get(db) + " maps a db it does not have; map 0:N instead");
+        });
     }
 
     /**

@@ -13,7 +13,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,6 +66,45 @@ class MigrateClusterTest {
         try (Jedis flat = new Jedis("127.0.0.1", home.port("flat"))) {
             assertEquals(KEYS + 1, flat.dbSize());
             assertTrue(flat.ttl("k:1") > 990);
+        }
+    }
+
+    @Test
+    void a_cluster_source_has_only_db_0_and_any_other_is_refused_before_a_key_is_read_or_written() {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        home.run("start", "flat").assertOk();
+        try (JedisCluster src = cluster("shard")) {
+            for (int i = 0; i < 100; i++) {
+                src.set("k:" + i, "from the cluster");
+            }
+        }
+        try (Jedis flat = new Jedis("127.0.0.1", home.port("flat"))) {
+            flat.set("k:1", "the target's own");
+        }
+        // into a server and into a cluster (itself: the refusal comes first), run, dry run and JSON alike
+        for (List<String> how : List.of(List.of("shard", "flat", "--db", "5", "--json"), List.of("shard", "flat", "--db", "0,1"),
+                List.of("shard", "flat", "--db", "5", "--dry-run"), List.of("shard", "shard", "--db", "1"),
+                List.of("shard", "flat", "--db-map", "3:0"))) {
+            List<String> args = new ArrayList<>(List.of("migrate"));
+            args.addAll(how);
+            CliResult refused = home.run(args.toArray(String[]::new)).assertExit(2);
+            assertTrue(refused.err().contains("is a Redis Cluster, which has only db 0: --db"), how + "\n" + refused);
+            assertEquals("", refused.out(), how + "\n" + refused);
+            try (Jedis flat = new Jedis("127.0.0.1", home.port("flat"))) {
+                assertEquals(1L, flat.dbSize(), how + ": the target was written to\n" + refused);
+                assertEquals("the target's own", flat.get("k:1"), how.toString());
+            }
+        }
+        // a cluster URL carries no db, as source or as target
+        String seed = "redis+cluster://127.0.0.1:" + home.port("shard") + "/3";
+        for (List<String> ends : List.of(List.of(seed, "flat"), List.of("flat", seed))) {
+            CliResult refused = home.run("migrate", ends.get(0), ends.get(1)).assertExit(2);
+            assertTrue(refused.err().contains("a Redis Cluster has only db 0; remove the /db"), ends + "\n" + refused);
+        }
+        home.run("migrate", "shard", "flat", "--db", "0", "--skip-existing", "--reader", "scan").assertOk();
+        try (Jedis flat = new Jedis("127.0.0.1", home.port("flat"))) {
+            assertEquals(100L, flat.dbSize());
+            assertEquals("the target's own", flat.get("k:1"));
         }
     }
 
