@@ -124,7 +124,7 @@ public final class StartCommand implements java.util.concurrent.Callable<Integer
             InstanceRef ref = ctx.catalog().resolve(target);
             Map<String, Object> typed = typed();
             if (ref instanceof InstanceRef.Managed managed) {
-                ref = new InstanceRef.Managed(managed.spec().overriddenBy(typed), managed.origin());
+                ref = new InstanceRef.Managed(managed.spec().overriddenBy(typed), managed.origin(), typed.keySet());
             } else if (!typed.isEmpty()) {
                 output.warn("'" + ref.name() + "' is external (" + ref.origin() + "): server options are ignored");
             }

@@ -10,7 +10,19 @@ public sealed interface InstanceRef {
     /** Where the settings came from, for messages: "cachectl.yaml", "REDIS_URL", "command line". */
     String origin();
 
-    record Managed(InstanceSpec spec, String origin) implements InstanceRef {
+    /**
+     * {@code typed}: the settings of {@code spec} typed on the command line ({@link InstanceSpec} names), the rest
+     * coming from {@code origin}: a start of a running instance names the option, or the file, that asked otherwise.
+     */
+    record Managed(InstanceSpec spec, String origin, java.util.Set<String> typed) implements InstanceRef {
+        public Managed {
+            typed = java.util.Set.copyOf(typed);
+        }
+
+        public Managed(InstanceSpec spec, String origin) {
+            this(spec, origin, java.util.Set.of());
+        }
+
         @Override
         public String name() {
             return spec.name();

@@ -90,6 +90,13 @@ public record InstanceState(
                 cluster, nodes, ca, processStartTicks, startedByRun);
     }
 
+    /** Stopped by the supervisor after {@code millis} without a client command; null: never. */
+    public InstanceState withIdleTimeout(Long millis) {
+        return new InstanceState(name, engine, pid, processStartMillis, commandLine, binary, executable, binarySource, version,
+                host, port, password, configFile, dataDir, logFile, persist, millis, startedAtMillis, runId,
+                cluster, nodes, tlsCa, processStartTicks, startedByRun);
+    }
+
     /**
      * Started by a {@code cachectl run} (without {@code --keep}), which stops it when the last run using it ends;
      * false for one started by hand, which runs never stop ({@link RunLeases}).

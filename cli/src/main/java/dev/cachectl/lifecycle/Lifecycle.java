@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.Cancellation;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.InstanceLayout;
@@ -185,7 +186,7 @@ public final class Lifecycle {
                 }
             }
         })) {
-            return startManaged(((InstanceRef.Managed) ref).spec(), wait, use);
+            return startManaged((InstanceRef.Managed) ref, wait, use);
         } catch (RuntimeException e) {
             if (stopRequested) {
                 // whatever the interruption broke (a file write it closed, a wait) was cleaned up: it is the interruption
@@ -205,11 +206,12 @@ public final class Lifecycle {
         }
     }
 
-    private StartResult startManaged(InstanceSpec spec, Duration wait, RunUse use) {
+    private StartResult startManaged(InstanceRef.Managed ref, Duration wait, RunUse use) {
+        InstanceSpec spec = ref.spec();
         Engines.named(spec.engine()).settings(spec.server().values());
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
-            StartResult result = startLocked(spec, wait, home);
+            StartResult result = startLocked(ref, wait, home);
             if (use != null) {
                 register(result, use);
                 if (result.outcome() == StartResult.Outcome.STARTED && !use.keep()) {
@@ -265,7 +267,8 @@ public final class Lifecycle {
         }
     }
 
-    private StartResult startLocked(InstanceSpec spec, Duration wait, Home home) {
+    private StartResult startLocked(InstanceRef.Managed ref, Duration wait, Home home) {
+        InstanceSpec spec = ref.spec();
         List<String> notes = new ArrayList<>();
         Path dir = home.instanceDir(spec.name());
         Optional<InstanceSettings> onDisk = InstanceSettings.read(dir);
@@ -281,9 +284,13 @@ public final class Lifecycle {
             List<NodeState> gone = state.servers().stream().filter(n -> !ProcessIdentity.isServer(state, n)).toList();
             if (gone.isEmpty()) {
                 InstanceSpec bound = bind(spec, recorded, notes);
-                StartResult result = ClusterGrowth.grows(bound, state)
-                        ? ClusterGrowth.grow(states, bound, state, wait, env, notes, this::checkStop)
-                        : alreadyRunning(bound, state, notes);
+                boolean grows = ClusterGrowth.grows(bound, state);
+                // a cluster grows with the settings of its running nodes: any other one asked for is refused first
+                InstanceSpec asked = grows ? bound.withCluster(ClusterShape.parse(state.cluster())) : bound;
+                InstanceState running = RunningInstance.check(asked, ref, state, onDisk, states, notes);
+                StartResult result = grows
+                        ? ClusterGrowth.grow(states, bound, running, wait, env, notes, this::checkStop)
+                        : alreadyRunning(bound, running, notes);
                 // asked for, it is about to be used: its idle time starts again, so that a supervisor does not
                 // stop it just after this start said it runs (one brought back below, say, after it was killed)
                 ActivityTracker.touch(dir, System.currentTimeMillis());
@@ -383,18 +390,8 @@ public final class Lifecycle {
         }
     }
 
+    /** {@code state}: as {@link RunningInstance#check} found it the instance asked for. */
     private StartResult alreadyRunning(InstanceSpec spec, InstanceState state, List<String> notes) {
-        if (spec.port() != null && spec.port() != state.port()) {
-            notes.add("already running on port " + state.port() + "; port " + spec.port() + " not applied (stop it first)");
-        }
-        if (spec.cluster() != null && !spec.cluster().toString().equals(state.cluster())) {
-            notes.add("already running " + (state.isCluster() ? "as a " + state.cluster() + " cluster" : "as a standalone server")
-                    + "; --cluster " + spec.cluster() + " not applied (stop it first)");
-        }
-        Long wantedIdle = spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis();
-        if (wantedIdle != null && !wantedIdle.equals(state.idleTimeoutMillis()) || spec.persist() && !state.persist()) {
-            notes.add("already running with other settings (idle timeout, persistence); they apply at the next start");
-        }
         return StartResult.of(spec.name(), StartResult.Outcome.ALREADY_RUNNING, state.engine(), endpointOf(state),
                 state.pid(), state.port(), state.binary(), state.binarySource(), state.version(), notes).withNodes(state);
     }

@@ -80,6 +80,16 @@ class ClusterTest {
         assertEquals(url, again.out().trim());
         assertTrue(again.err().contains("already running (cluster 3: 3 nodes"), again.toString());
         assertEquals(pids, pids(home.state("shard")), "a second start replaced nodes");
+        // another shape (replicas are not added to a running cluster) is refused, not handed out as asked
+        CliResult reshaped = home.run("start", "shard", "--cluster", "3x1").assertExit(2);
+        assertTrue(reshaped.err().contains("'shard' is already running with cluster 3 (asked: cluster 3x1): stop it first "
+                + "('cachectl stop shard'), or start it without --cluster"), reshaped.toString());
+        assertEquals("", reshaped.out(), reshaped.toString());
+        // nor do more masters come with other settings than the running nodes have
+        CliResult grownOtherwise = home.run("start", "shard", "--cluster", "4", "--policy", "allkeys-lfu").assertExit(2);
+        assertTrue(grownOtherwise.err().contains("'shard' is already running with policy default (asked: allkeys-lfu)"),
+                grownOtherwise.toString());
+        assertEquals(pids, pids(home.state("shard")), "a refused start replaced nodes");
 
         CliResult stop = home.run("stop", "shard").assertOk();
         assertTrue(stop.out().contains("stopped shard (cluster of 3 nodes)"), stop.toString());
