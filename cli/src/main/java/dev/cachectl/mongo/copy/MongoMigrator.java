@@ -68,6 +68,7 @@ public final class MongoMigrator implements Copy {
             } catch (MongoException e) {
                 throw MongoFailures.translate(e, plan.source(), "listing its collections");
             }
+            refuseCopyOntoItself(plan, copier);
             List<String> job = job(plan);
             String fingerprint = sha256(String.join("\n", job));
             Path checkpoint = checkpointFile(plan, home);
@@ -187,6 +188,39 @@ public final class MongoMigrator implements Copy {
             }
             throw failure;
         }
+    }
+
+    /**
+     * Both ends on one server (see {@link #sameServer}) with a collection that would go onto itself: such a copy
+     * writes nothing new, yet would report every document copied.
+     */
+    private static void refuseCopyOntoItself(MongoMigrationPlan plan, MongoCopier copier) {
+        if (!sameServer(plan.source(), plan.target())) {
+            return;
+        }
+        List<String> ontoItself = copier.units().stream().map(copier::pair).filter(p -> p.source().equals(p.target()))
+                .map(Namespaces.Pair::source).toList();
+        if (!ontoItself.isEmpty()) {
+            int more = ontoItself.size() - 1;
+            throw CachectlException.usage("source and target are the same server (" + plan.source() + "): it would copy "
+                    + ontoItself.get(0) + (more > 0 ? " (and " + more + " more collection" + (more > 1 ? "s" : "") + ")" : "")
+                    + " onto itself; rename with --rename DB=DB or DB.COLLECTION=DB.COLLECTION, name another database in "
+                    + "the target URL, or pick another target");
+        }
+    }
+
+    /** True when the two ends share a server address: the same host and port, or loopback (localhost, 127.x, ::1) on the same port. */
+    static boolean sameServer(Endpoint a, Endpoint b) {
+        List<String> ofA = a.seeds().stream().map(MongoMigrator::address).toList();
+        return b.seeds().stream().map(MongoMigrator::address).anyMatch(ofA::contains);
+    }
+
+    private static String address(String seed) {
+        int colon = seed.lastIndexOf(':');
+        String host = seed.substring(0, colon).replace("[", "").replace("]", "").toLowerCase(java.util.Locale.ROOT);
+        boolean loopback = host.equals("localhost") || host.equals("localhost.") || host.equals("::1")
+                || host.equals("0:0:0:0:0:0:0:1") || host.matches("127(\\.\\d{1,3}){3}");
+        return (loopback ? "loopback" : host) + seed.substring(colon);
     }
 
     private static List<String> job(MongoMigrationPlan plan) {

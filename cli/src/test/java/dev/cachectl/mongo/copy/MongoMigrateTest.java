@@ -474,6 +474,37 @@ class MongoMigrateTest {
     }
 
     @Test
+    void a_copy_of_a_collection_onto_itself_on_the_same_server_is_refused_with_exit_2() throws IOException {
+        source.getDatabase("shop").getCollection("users").insertOne(new Document("_id", "u1"));
+        source.getDatabase("crm").getCollection("leads").insertOne(new Document("_id", "l1"));
+        String loopbackByName = "mongodb://localhost:" + src.port() + "/";
+        List<List<String>> ontoItself = List.of(List.of("src", "src"), List.of(src.url("shop"), loopbackByName + "shop"),
+                List.of(src.url("shop.users"), src.url("shop.users")), List.of(src.url(""), loopbackByName, "--dry-run"),
+                List.of("src", "src", "--rename", "shop=archive"));
+        for (List<String> ends : ontoItself) {
+            List<String> args = new ArrayList<>(List.of("migrate"));
+            args.addAll(ends);
+            CliResult r = home.run(args.toArray(String[]::new)).assertExit(2);
+            assertTrue(r.err().contains("source and target are the same server (mongodb://"), ends + ": " + r.err());
+            assertTrue(r.err().contains(ends.contains("--rename") ? "copy crm.leads onto itself" : " onto itself; rename with --rename"),
+                    ends + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        CliResult both = home.run("migrate", "src", "src").assertExit(2);
+        assertTrue(both.err().contains("copy crm.leads (and 1 more collection) onto itself"), both.err());
+        assertEquals(List.of("crm", "shop"), source.listDatabaseNames().into(new ArrayList<>()).stream()
+                .filter(db -> !List.of("admin", "local", "config").contains(db)).sorted().toList(), "a refused run wrote");
+        // into another database or collection of the same server: a copy like any other
+        home.run("migrate", "src", "src", "--rename", "shop=archive", "--rename", "crm.leads=crm.prospects").assertOk();
+        home.run("migrate", src.url("shop"), loopbackByName + "shop2").assertOk();
+        home.run("migrate", src.url("shop.users"), src.url("shop.people")).assertOk();
+        assertEquals(1, source.getDatabase("shop2").getCollection("users").countDocuments());
+        assertEquals(1, source.getDatabase("shop").getCollection("people").countDocuments());
+        assertEquals(1, source.getDatabase("archive").getCollection("users").countDocuments());
+        assertEquals(1, source.getDatabase("crm").getCollection("prospects").countDocuments());
+    }
+
+    @Test
     void a_damaged_checkpoint_is_refused() throws IOException {
         Path file = home.workDir().resolve("cp.json");
         Files.writeString(file, "{\"plan\": \"x\"}");
