@@ -108,6 +108,9 @@ public final class CopyRun {
         Path file = settings.checkpointFile();
         UnitCopier.Checkpoints store = copier.checkpoints() != null ? copier.checkpoints() : new OwnCheckpoints();
         List<UnitCheckpoint.Unit> previous = settings.resume() ? load(store, file) : null;
+        if (previous != null) {
+            copier.resuming(previous);
+        }
         List<CopyUnit> units = copier.units();
         Map<String, UnitCheckpoint.Unit> before = new LinkedHashMap<>();
         if (previous != null) {
@@ -116,7 +119,8 @@ public final class CopyRun {
         List<UnitProgress> states = new ArrayList<>();
         for (CopyUnit u : units) {
             UnitCheckpoint.Unit was = before.get(u.name());
-            states.add(new UnitProgress(u, was == null || was.token().isEmpty() ? null : was.token(), was != null && was.done()));
+            states.add(new UnitProgress(u, was == null || was.token().isEmpty() ? null : was.token(), was != null && was.done(),
+                    was == null ? 0 : was.written()));
         }
         progressPerBatch = !copier.reportsProgress(progress);
         progress.started("migrate", units.stream().mapToLong(CopyUnit::estimatedItems).sum());
@@ -335,7 +339,7 @@ public final class CopyRun {
             UnitCopier.Batch batch;
             while (!stopping() && (batch = reader.next()) != null) {
                 if (batch.items().isEmpty()) {
-                    unit.acknowledge(unit.issue(batch.lastToken())); // the filters left nothing: the token moves on at once
+                    unit.acknowledge(unit.issue(batch.lastToken()), 0); // the filters left nothing: the token moves on at once
                 } else {
                     for (UnitCopier.Batch part : parts(batch, before, paced)) {
                         if (!rate.acquire(part.items().size(), this::stopping)) {
@@ -405,7 +409,7 @@ public final class CopyRun {
                 task.unit.skipped.addAndGet(w.skippedExisting());
                 task.unit.failed.addAndGet(w.refused().size());
                 w.refused().forEach(refusals::add);
-                task.unit.acknowledge(task.seq);
+                task.unit.acknowledge(task.seq, w.copied() + w.skippedExisting());
                 if (progressPerBatch) {
                     progress.advanced(task.batch.items().size(), task.batch.bytes());
                 }

@@ -25,8 +25,20 @@ import java.util.regex.Pattern;
 public record UnitCheckpoint(String plan, List<String> job, List<Unit> units, Totals totals, String checksum) {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
-    /** {@code token} is empty when nothing of the unit is acknowledged yet. */
-    public record Unit(String unit, String token, boolean done) {
+    /**
+     * {@code token} is empty when nothing of the unit is acknowledged yet; {@code written}: how many of its items up
+     * to the token the target holds (copied, or found there), -1 when unknown (a checkpoint of an older cachectl).
+     */
+    public record Unit(String unit, String token, boolean done, long written) {
+        public Unit(String unit, String token, boolean done) {
+            this(unit, token, done, -1);
+        }
+
+        /** What the checksum covers: as before {@code written} was kept when it is unknown, so older checkpoints still match. */
+        String checksummed() {
+            String before = "Unit[unit=" + unit + ", token=" + token + ", done=" + done;
+            return written < 0 ? before + "]" : before + ", written=" + written + "]";
+        }
     }
 
     record Totals(long copied, long skippedExisting, long failed, long bytes) {
@@ -38,7 +50,7 @@ public record UnitCheckpoint(String plan, List<String> job, List<Unit> units, To
 
     static String checksum(String plan, List<String> job, List<Unit> units, Totals totals) {
         StringBuilder text = new StringBuilder(plan).append('\n').append(job).append('\n');
-        units.forEach(u -> text.append(u).append('\n'));
+        units.forEach(u -> text.append(u.checksummed()).append('\n'));
         text.append(totals);
         return Hashes.sha256(text.toString());
     }
@@ -85,7 +97,7 @@ public record UnitCheckpoint(String plan, List<String> job, List<Unit> units, To
             if (done == null || !done.isBoolean()) {
                 throw CheckpointFiles.damaged(file, at + "done is not true or false");
             }
-            units.add(new Unit(name, token, done.booleanValue()));
+            units.add(new Unit(name, token, done.booleanValue(), f.written(u, at)));
         }
         JsonNode t = root.get("totals");
         if (t == null || !t.isObject()) {
@@ -126,6 +138,18 @@ public record UnitCheckpoint(String plan, List<String> job, List<Unit> units, To
                 throw CheckpointFiles.damaged(file, at + field + " is " + (v == null || v.isNull() ? "missing" : "not a list"));
             }
             return v;
+        }
+
+        /** A unit's {@code written}: -1 (unknown) when it is missing, as in a checkpoint of an older cachectl. */
+        long written(JsonNode unit, String at) {
+            JsonNode v = unit.get("written");
+            if (v == null) {
+                return -1;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < -1) {
+                throw CheckpointFiles.damaged(file, at + "written is " + v + ", not a count");
+            }
+            return v.longValue();
         }
 
         long count(JsonNode parent, String field) {

@@ -51,6 +51,14 @@ public interface UnitCopier {
         return false;
     }
 
+    /**
+     * On {@code --resume}, before anything is copied: {@code saved}, the units as the checkpoint left them. Throws
+     * (a usage error) when the target no longer holds what the checkpoint counts as written there (a target that
+     * restarted empty), since the resume would report done what is not.
+     */
+    default void resuming(List<UnitCheckpoint.Unit> saved) {
+    }
+
     /** The engine's own checkpoint format, or null for the orchestrator's ({@link UnitCheckpoint}). */
     default Checkpoints checkpoints() {
         return null;

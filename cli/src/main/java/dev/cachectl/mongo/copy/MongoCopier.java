@@ -14,6 +14,7 @@ import com.mongodb.client.model.WriteModel;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.migrate.CopyUnit;
+import dev.cachectl.migrate.UnitCheckpoint;
 import dev.cachectl.migrate.UnitCopier;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * MongoDB's part of a migrate: one unit per collection, read in {@code _id} order as raw BSON (never
@@ -60,6 +62,8 @@ final class MongoCopier implements UnitCopier {
     private final List<CopyUnit> units = new ArrayList<>();
     /** Units whose target collection was empty when prepared and not resumed: replaced by inserting first. */
     private final Set<String> insertFirst = ConcurrentHashMap.newKeySet();
+    /** Set when the resumed checkpoint did not count what it had copied (an older cachectl's): said once, in a note. */
+    private final AtomicBoolean uncheckedResume = new AtomicBoolean();
 
     MongoCopier(MongoClient source, MongoClient target, MongoMigrationPlan plan, BsonDocument query) {
         this.source = source;
@@ -86,6 +90,11 @@ final class MongoCopier implements UnitCopier {
     public List<String> prepare(CopyUnit unit) {
         try {
             List<String> notes = CollectionSetup.prepare(source, target, pair(unit));
+            if (uncheckedResume.getAndSet(false)) {
+                notes = new ArrayList<>(notes);
+                notes.add("the checkpoint was written by an older cachectl, which did not count the documents copied per "
+                        + "collection: whether the target lost some since (a restart) could not be checked; --verify quick would show it");
+            }
             if (plan.replace() && isEmpty(pair(unit))) {
                 insertFirst.add(unit.name());
             }
@@ -98,6 +107,11 @@ final class MongoCopier implements UnitCopier {
     private boolean isEmpty(Namespaces.Pair p) {
         return target.getDatabase(p.targetDb()).getCollection(p.targetCollection(), RawBsonDocument.class)
                 .find().projection(new BsonDocument("_id", new BsonInt32(1))).limit(1).first() == null;
+    }
+
+    @Override
+    public void resuming(List<UnitCheckpoint.Unit> saved) {
+        uncheckedResume.set(ResumedTarget.check(target, plan.target(), pairs::get, saved));
     }
 
     @Override

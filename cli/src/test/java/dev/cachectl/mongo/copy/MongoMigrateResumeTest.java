@@ -145,14 +145,39 @@ class MongoMigrateResumeTest {
         resumeEndsEqual();
     }
 
-    @Test
-    void a_target_that_dies_mid_run_ends_with_exit_3_and_true_counts() throws Exception {
-        dst = TestMongo.persisted(home, "dst");
+    /** Kills the target once a slow migrate into it has copied some: the migrate's result, exit 3. */
+    private CliResult targetDiesMidRun() throws Exception {
         CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> home.run("--json", "migrate", "src", "dst",
                 "--rate", "1500", "--batch", "100", "--threads", "2", "--progress", "none"));
         Await.until(Duration.ofSeconds(60), "migrate made no progress", () -> onTarget() >= 1000);
         dst.kill();
-        CliResult r = run.get().assertExit(3);
+        return run.get().assertExit(3);
+    }
+
+    @Test
+    void a_resume_into_a_target_that_restarted_empty_is_refused_with_exit_2() throws Exception {
+        dst = TestMongo.inMemory(home, "dst");
+        targetDiesMidRun();
+        dst.restart(); // in memory: back without the documents the checkpoint counts as copied
+        assertEquals(0, onTarget());
+        String saved = Files.readString(checkpoint());
+        CliResult refused = home.run("migrate", "src", "dst", "--resume").assertExit(2);
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().contains("--resume refused: target mongodb://127.0.0.1:" + dst.port() + "/ no longer holds "
+                + "what the checkpoint counts as copied (shop.orders: 0 of 1 documents, and 1 more collection), so it may have "
+                + "restarted empty; run without --resume to copy everything again"), refused.err());
+        assertEquals(0, onTarget(), "a refused resume wrote to the target");
+        assertEquals(saved, Files.readString(checkpoint()), "a refused resume changed the checkpoint");
+        // the way out the refusal names
+        CliResult again = home.run("--json", "migrate", "src", "dst").assertOk();
+        assertEquals(DOCS + 1, MongoMigrateTest.json(again).get("copied").asLong());
+        assertEquals(DOCS + 1, onTarget());
+    }
+
+    @Test
+    void a_target_that_dies_mid_run_ends_with_exit_3_and_true_counts() throws Exception {
+        dst = TestMongo.persisted(home, "dst");
+        CliResult r = targetDiesMidRun();
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("lost mongodb://127.0.0.1:" + dst.port() + "/ while writing shop.users"), r.err());
         long copied = MongoMigrateTest.json(r).get("copied").asLong();
