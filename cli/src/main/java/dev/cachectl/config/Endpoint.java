@@ -209,9 +209,23 @@ public record Endpoint(String scheme, String host, int port, String user, String
         return sb.toString();
     }
 
-    /** Best-effort redaction of a URL that may not even parse, for error messages. */
+    /**
+     * Best-effort redaction of a URL that may not even parse, for error messages: everything between the scheme (or
+     * the start, when the {@code ://} is mistyped) and the last {@code @} is credentials, whatever it holds (a
+     * password may hold {@code @}, {@code /} or {@code :}); a user name before the first {@code :} stays.
+     */
     public static String redact(String url) {
-        return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@").replaceAll("(://)([^:/@]+)@", "$1***@");
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int at = url.lastIndexOf('@');
+        if (at < start) {
+            return url;
+        }
+        String credentials = url.substring(start, at);
+        int colon = credentials.indexOf(':');
+        String user = colon < 0 ? "" : credentials.substring(0, colon);
+        String shown = colon < 0 || user.contains("/") ? "***" : user + ":***";
+        return url.substring(0, start) + shown + url.substring(at);
     }
 
     private static String decode(String s) {

@@ -167,7 +167,7 @@ public final class InstanceCatalog {
 
     public static String checkName(String name) {
         if (!NAME.matcher(name).matches()) {
-            throw CachectlException.usage("invalid instance name '" + name
+            throw CachectlException.usage("invalid instance name '" + Endpoint.redact(name)
                     + "': use lowercase letters, digits, '-' and '_' (at most 63), or a redis:// URL");
         }
         return name;

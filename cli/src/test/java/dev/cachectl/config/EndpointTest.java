@@ -58,6 +58,15 @@ class EndpointTest {
     void redact_hides_passwords_in_text_that_does_not_parse() {
         assertEquals("redis://u:***@h:1/x y", Endpoint.redact("redis://u:pw@h:1/x y"));
         assertEquals("redis://***@h", Endpoint.redact("redis://pw@h"));
+        // a password holding what ends a URL's parts: nothing of it shows
+        assertEquals("redis://:***@127.0.0.1:6379", Endpoint.redact("redis://:Secr@tPass@127.0.0.1:6379"));
+        assertEquals("redis://user:***@127.0.0.1:6379", Endpoint.redact("redis://user:Secr@tPass@127.0.0.1:6379"));
+        assertEquals("redis://:***@127.0.0.1:6379", Endpoint.redact("redis://:p@ss:w/rd%#x@127.0.0.1:6379"));
+        assertEquals("redis://:***@127.0.0.1:6379", Endpoint.redact("redis://:Sec/retPass@127.0.0.1:6379"));
+        // a mistyped scheme: still credentials up to the '@'
+        assertEquals("redis:***@127.0.0.1:1", Endpoint.redact("redis:/:SecretPass@127.0.0.1:1"));
+        assertEquals("***@127.0.0.1:1", Endpoint.redact("redis//:SecretPass@127.0.0.1:1"));
+        assertEquals("redis://127.0.0.1:6379/0", Endpoint.redact("redis://127.0.0.1:6379/0"));
     }
 
     @Test
