@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ import java.util.List;
  */
 public final class BenchService {
     /** Above this share of a core per I/O thread, the client, not the server, probably set the pace. */
-    static final double CLIENT_BOUND_CPU = 85;
+    public static final double CLIENT_BOUND_CPU = 85;
 
     private final InstanceCatalog catalog;
     private volatile LoadRun current;
@@ -55,7 +54,7 @@ public final class BenchService {
         if (plan.hdrOut() != null) {
             checkWritable(plan.hdrOut());
         }
-        try (BenchTarget target = open(plan.target())) {
+        try (BenchTarget target = open(plan)) {
             String refusal = target.refusal();
             if (refusal != null) {
                 throw CachectlException.failed(refusal);
@@ -147,18 +146,15 @@ public final class BenchService {
                 + " --ratio 1:0 --requests 1 --clients 1 --no-preload --force --cleanup";
     }
 
-    private BenchTarget open(String nameOrUrl) {
+    /** The target through its engine's {@link Bench}: a managed instance's engine is its state's while it runs, else its config's. */
+    private BenchTarget open(BenchPlan plan) {
+        String nameOrUrl = plan.target();
         InstanceRef ref = catalog.resolve(nameOrUrl);
-        // a managed instance's engine is its state's while it runs (start --engine), else its config's
-        dev.cachectl.engine.Engine engine = catalog.engineOf(nameOrUrl);
-        if (!engine.equals(dev.cachectl.engine.Engines.of("redis://"))) {
-            throw CachectlException.usage("'" + ref.name() + "' is a " + engine.name() + " instance; bench drives Redis here");
-        }
+        Bench bench = catalog.engineOf(nameOrUrl).bench();
+        bench.check(plan);
         Endpoint endpoint = catalog.reachableEndpoint(nameOrUrl);
-        // before any work: a missing or wrong password is a usage error (exit 2), not a command refused mid-run
-        dev.cachectl.redis.RedisClients.check(endpoint);
         String label = ref instanceof InstanceRef.External ext && nameOrUrl.contains("://") ? ext.endpoint().toString() : ref.name();
-        return new RedisBenchTarget(label, endpoint);
+        return bench.open(label, endpoint, plan);
     }
 
     private BenchReport measure(BenchPlan plan, BenchTarget target, ProgressListener progress) {
@@ -166,8 +162,7 @@ public final class BenchService {
         LoadShape shape = plan.shape();
         long preloaded = 0;
         if (plan.preload()) {
-            LoadShape fill = new LoadShape(Math.min(shape.clients(), 16), Math.min(shape.threads(), 2), 64,
-                    workload.keys(), null, Duration.ZERO, 0);
+            LoadShape fill = target.preloadShape(shape, workload.keys());
             LoadRun run = start(fill, target);
             target.drive(workload.preload(), fill, run);
             checkFailure(target, run);
@@ -193,7 +188,7 @@ public final class BenchService {
         ServerView after = target.view();
         Long cleaned = plan.cleanup() ? cleanUp(target, plan) : null;
         double measured = Math.max(1e-9, (endNanos - Math.min(endNanos, run.measureFromNanos)) / 1e9);
-        return report(plan, target.nodes(), run, measured, (endNanos - run.startNanos) / 1e9, cpu, preloaded, cleaned, startedAt, series,
+        return report(plan, target, run, measured, (endNanos - run.startNanos) / 1e9, cpu, preloaded, cleaned, startedAt, series,
                 before, after);
     }
 
@@ -222,7 +217,7 @@ public final class BenchService {
     }
 
     private LoadRun start(LoadShape shape, BenchTarget target) {
-        LoadRun run = new LoadRun(shape, shape.threads(), target.nodes().size());
+        LoadRun run = new LoadRun(shape, target.workers(shape), target.nodes().size());
         current = run;
         if (cancelled != null) {
             run.stop();
@@ -290,9 +285,10 @@ public final class BenchService {
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
-    private BenchReport report(BenchPlan plan, List<String> addresses, LoadRun run, double seconds, double elapsed, long cpu,
+    private BenchReport report(BenchPlan plan, BenchTarget target, LoadRun run, double seconds, double elapsed, long cpu,
                                long preloaded, Long cleaned, String startedAt, List<BenchReport.Second> series, ServerView before,
                                ServerView after) {
+        List<String> addresses = target.nodes();
         Histogram[] latency = {ThreadStats.histogram(), ThreadStats.histogram()};
         Histogram[] service = {ThreadStats.histogram(), ThreadStats.histogram()};
         long hits = 0;
@@ -328,12 +324,11 @@ public final class BenchService {
             serviceTime.add(Latency.of("ALL", allService, seconds));
         }
         double cpuPercent = Math.round(cpu / 1e7 / Math.max(elapsed, 1e-9) * 10) / 10.0;
-        boolean clientBound = cpuPercent >= CLIENT_BOUND_CPU * shape.threads() && !shape.openLoop();
+        String bound = shape.openLoop() ? null : target.clientBound(cpuPercent, shape);
+        boolean clientBound = bound != null;
         List<String> warnings = new ArrayList<>();
         if (clientBound) {
-            warnings.add("the client used " + cpuPercent + "% CPU with " + shape.threads() + " I/O thread"
-                    + (shape.threads() == 1 ? "" : "s") + ": it, not the server, may be the bottleneck (try more --threads"
-                    + " or another machine for the client)");
+            warnings.add(bound);
         }
         if (plan.workload().hasGets() && hits == 0 && misses > 0) {
             warnings.add("every GET missed: the run measured misses (preload the keyspace with --preload)");

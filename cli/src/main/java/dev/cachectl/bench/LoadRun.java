@@ -3,8 +3,9 @@ package dev.cachectl.bench;
 /**
  * One run shared by its I/O threads: the clock marks (start, when measuring begins, when sending
  * ends), the stop flag an interrupt or a lost connection raises, and each thread's measurements.
+ * Only this package reads and records them: an engine's target passes the run on to a loop of this package.
  */
-final class LoadRun {
+public final class LoadRun {
     final long startNanos;
     final long measureFromNanos;
     final long endNanos;
@@ -19,6 +20,25 @@ final class LoadRun {
         stats = new ThreadStats[threads];
         for (int i = 0; i < threads; i++) {
             stats[i] = new ThreadStats(nodes);
+        }
+    }
+
+    /** Starts {@code threads} and returns once each has ended; an interrupt meanwhile stops the run (and is kept). */
+    void runAll(java.util.List<Thread> threads) {
+        threads.forEach(Thread::start);
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    stop();
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

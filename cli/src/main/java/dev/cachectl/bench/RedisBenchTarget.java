@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A standalone Redis or a cluster's masters: counters and checks through Jedis (summed over masters),
@@ -232,12 +231,8 @@ final class RedisBenchTarget implements BenchTarget {
 
     @Override
     public void drive(Workload workload, LoadShape shape, LoadRun run) {
-        byte[] value = new byte[workload.maxSize()];
-        SplittableRandom random = new SplittableRandom(workload.seed());
-        for (int i = 0; i < value.length; i++) {
-            value[i] = (byte) ('a' + random.nextInt(26));
-        }
-        Zipf zipf = workload.pattern() == KeyPattern.zipf ? new Zipf(workload.keys(), workload.zipfExponent()) : null;
+        byte[] value = workload.valueBytes();
+        Zipf zipf = workload.zipfTable();
         Routes routes = slotOwner == null ? Routes.single(nodes().get(0)) : Routes.cluster(nodes(), slotOwner.clone(), workload);
         List<List<Wire[]>> perThread = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -261,21 +256,7 @@ final class RedisBenchTarget implements BenchTarget {
             throw new CachectlException(ExitCode.DOWN, "cannot open " + shape.clients() * nodes.size() + " connections to " + label
                     + ": " + dev.cachectl.redis.ConnectionLoss.what(e), e);
         }
-        threads.forEach(Thread::start);
-        for (Thread t : threads) {
-            boolean interrupted = false;
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    run.stop();
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        run.runAll(threads);
     }
 
     /**

@@ -38,16 +38,13 @@ final class RedisLoadLoop implements Runnable {
     private final double intervalNanos;
     private final int thread;
     private final int threads;
-    private final Zipf zipf;
+    private final KeyPicker picker;
     private final byte[] setHead;
     private final byte[] getHead;
     private final byte[] fixedValueHead;
     private final byte[] value;
     private final int digits;
-    private final int setShare;
     private long quota;
-    private long rng;
-    private long sequence;
     private long scheduled;
     private int inflight;
     private long completed;
@@ -70,14 +67,11 @@ final class RedisLoadLoop implements Runnable {
         this.intervalNanos = open ? 1e9 / shape.rate() : 0;
         this.thread = thread;
         this.threads = threads;
-        this.zipf = zipf;
+        this.picker = new KeyPicker(workload, zipf, thread, threads);
         this.value = value;
         this.digits = workload.indexDigits();
-        this.setShare = (int) ((long) Integer.MAX_VALUE * workload.setWeight() / (workload.setWeight() + workload.getWeight()));
         this.quota = shape.requests() == 0 ? Long.MAX_VALUE
                 : shape.requests() / threads + (thread < shape.requests() % threads ? 1 : 0);
-        this.rng = mix(workload.seed() * 31 + thread + 1);
-        this.sequence = thread;
         this.scheduled = thread;
         byte[] prefix = workload.prefixBytes();
         int keyLength = prefix.length + digits;
@@ -240,8 +234,8 @@ final class RedisLoadLoop implements Runnable {
         if (measured && quota != Long.MAX_VALUE) {
             quota--;
         }
-        int kind = (int) (next() >>> 33) < setShare ? SET : GET;
-        long index = keyIndex();
+        int kind = picker.isSet() ? SET : GET;
+        long index = picker.keyIndex();
         Conn c = client.conns[route.node(index)];
         put(c, kind, index, intended, now, measured, false);
         client.count++;
@@ -269,7 +263,7 @@ final class RedisLoadLoop implements Runnable {
             if (fixedValueHead != null) {
                 out.put(fixedValueHead);
             } else {
-                size += (int) ((next() >>> 1) % (workload.maxSize() - workload.minSize() + 1));
+                size = picker.size();
                 out.put((byte) '$');
                 putNumber(out, size);
                 out.put((byte) '\r').put((byte) '\n');
@@ -304,18 +298,6 @@ final class RedisLoadLoop implements Runnable {
             n /= 10;
         }
         out.position(p + digitsOf);
-    }
-
-    private long keyIndex() {
-        return switch (workload.pattern()) {
-            case uniform -> (next() >>> 1) % workload.keys();
-            case zipf -> zipf.sample((next() >>> 11) * 0x1.0p-53);
-            case sequential -> {
-                long i = sequence % workload.keys();
-                sequence += threads;
-                yield i;
-            }
-        };
     }
 
     private void flush(Conn c) throws IOException {
@@ -444,8 +426,8 @@ final class RedisLoadLoop implements Runnable {
             errors++;
         }
         int kind = c.kind[slot];
-        stats.latency[kind].recordValue(micros(now - c.intended[slot]));
-        stats.service[kind].recordValue(micros(now - c.sent[slot]));
+        stats.latency[kind].recordValue(ThreadStats.micros(now - c.intended[slot]));
+        stats.service[kind].recordValue(ThreadStats.micros(now - c.sent[slot]));
     }
 
     /**
@@ -489,26 +471,6 @@ final class RedisLoadLoop implements Runnable {
         c.client.count++;
         inflight++;
         c.client.pendingRetries = true;
-    }
-
-    private static long micros(long nanos) {
-        return Math.min(ThreadStats.HIGHEST_US, Math.max(0, nanos / 1000));
-    }
-
-    private long next() {
-        long x = rng;
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        rng = x;
-        return x;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        z = z ^ (z >>> 31);
-        return z == 0 ? 0x9E3779B97F4A7C15L : z;
     }
 
     private static byte[] ascii(String s) {

@@ -28,4 +28,9 @@ final class ThreadStats {
     static Histogram histogram() {
         return new Histogram(LOWEST_US, HIGHEST_US, 3);
     }
+
+    /** A latency as the histograms hold it: microseconds, within their range. */
+    static long micros(long nanos) {
+        return Math.min(HIGHEST_US, Math.max(0, nanos / 1000));
+    }
 }

@@ -85,6 +85,21 @@ public record Workload(int setWeight, int getWeight, int keys, KeyPattern patter
         return Long.toString(Math.max(0, keys - 1)).length();
     }
 
+    /** The bytes every SET's value is cut from: {@code maxSize} letters, repeatable by the seed. */
+    byte[] valueBytes() {
+        byte[] value = new byte[maxSize];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (byte) ('a' + random.nextInt(26));
+        }
+        return value;
+    }
+
+    /** The table a run's threads share to pick Zipf keys; null when keys are picked otherwise. */
+    Zipf zipfTable() {
+        return pattern == KeyPattern.zipf ? new Zipf(keys, zipfExponent) : null;
+    }
+
     /** The key of index {@code i}, as the server stores it. */
     public String key(long i) {
         String digits = Long.toString(i);

@@ -27,12 +27,13 @@ import java.util.concurrent.Callable;
 
 /** {@code cachectl bench TARGET}: a GET/SET load generator with HdrHistogram percentiles. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Drive a GET/SET load against a Redis (closed loop, or open loop with --rate) and report"
+        description = {"Drive a GET/SET load against a Redis or a MongoDB (closed loop, or open loop with --rate) and report"
                 + " throughput, latency percentiles per command, GET hit ratio, the client's CPU and the server's"
                 + " counters: a table on stdout, --csv in redis-benchmark's columns, or --json. Writes only keys"
-                + " under --key-prefix.",
+                + " under --key-prefix (MongoDB: documents {_id: key, v: value} in the URL's db.collection, else in"
+                + " cachectl_bench.kv, dropped after the run).",
                 "",
-                "Exit 0: done; 1: the target is a replica, or the run failed; 2: a bad option, or keys already under"
+                "Exit 0: done; 1: the target is a replica (MongoDB: a secondary), or the run failed; 2: a bad option, or keys already under"
                 + " the prefix (without --force); 3: the target is down; 4: some operations answered with an error;"
                 + " 130: interrupted."})
 public final class BenchCommand implements Callable<Integer> {
@@ -43,7 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "The Redis to drive: an instance name, a redis:// or rediss:// (TLS) URL, or a redis+cluster:// URL.")
+    @Parameters(paramLabel = "TARGET", description = "The server to drive: an instance name, a redis:// or rediss:// (TLS) URL,"
+            + " a redis+cluster:// URL, or a mongodb:// URL (its db.collection holds the documents; default"
+            + " cachectl_bench.kv).")
     String target;
 
     @Option(names = "--ratio", paramLabel = "SET:GET", defaultValue = "1:10",
@@ -75,11 +78,13 @@ public final class BenchCommand implements Callable<Integer> {
     int clients;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "I/O threads the connections are spread over (default: ${DEFAULT-VALUE}).")
+            description = "I/O threads the connections are spread over (default: ${DEFAULT-VALUE}; Redis only: each MongoDB"
+                    + " client is a thread).")
     int threads;
 
     @Option(names = "--pipeline", paramLabel = "N", defaultValue = "1",
-            description = "Commands each connection sends before it waits for their replies (default: ${DEFAULT-VALUE}).")
+            description = "Commands each connection sends before it waits for their replies (default: ${DEFAULT-VALUE}; Redis"
+                    + " only).")
     int pipeline;
 
     @Option(names = {"-n", "--requests"}, paramLabel = "N",
@@ -183,6 +188,10 @@ public final class BenchCommand implements Callable<Integer> {
                 force, hdr);
         if (!new Modes().contains(mode)) {
             throw dev.cachectl.CachectlException.usage("--mode takes " + String.join(", ", new Modes()) + " (got '" + mode + "')");
+        }
+        if ((mode.equals("eviction") || mode.equals("cold-start")) && !target.equals("-")) {
+            // TARGET is not used by these modes: one of an engine they do not apply to is refused, not ignored
+            ctx.catalog().engineOf(target).bench().checkMode(mode);
         }
         if (mode.equals("cold-start")) {
             return coldStart(ctx, output);

@@ -168,4 +168,7 @@ public interface Engine {
 
     /** Its migrate: turns a plan of this engine into a copy the one orchestrator ({@link dev.cachectl.migrate.CopyRun}) runs. */
     dev.cachectl.migrate.Copy copy();
+
+    /** Its bench: the options that apply to its servers, and the server a run ({@link dev.cachectl.bench.BenchService}) drives. */
+    dev.cachectl.bench.Bench bench();
 }

@@ -184,4 +184,9 @@ public final class MongoEngine implements Engine {
     public dev.cachectl.migrate.Copy copy() {
         return new dev.cachectl.mongo.copy.MongoMigrator();
     }
+
+    @Override
+    public dev.cachectl.bench.Bench bench() {
+        return new dev.cachectl.mongo.bench.MongoBench();
+    }
 }

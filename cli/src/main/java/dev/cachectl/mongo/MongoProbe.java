@@ -85,7 +85,7 @@ public final class MongoProbe {
      * The driver retries a refused connection until its selection timeout; a plain connect first says at once
      * that nothing listens there.
      */
-    private static void refuseFast(Endpoint endpoint, Duration timeout) {
+    public static void refuseFast(Endpoint endpoint, Duration timeout) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) Math.max(1, timeout.toMillis()));
         } catch (ConnectException e) {

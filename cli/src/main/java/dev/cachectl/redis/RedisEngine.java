@@ -256,4 +256,9 @@ public final class RedisEngine implements Engine {
     public dev.cachectl.migrate.Copy copy() {
         return new dev.cachectl.redis.copy.RedisCopy();
     }
+
+    @Override
+    public dev.cachectl.bench.Bench bench() {
+        return new dev.cachectl.bench.RedisBench();
+    }
 }

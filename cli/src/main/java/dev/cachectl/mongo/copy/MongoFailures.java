@@ -10,11 +10,11 @@ import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 
 /** A driver failure as an operator sentence with its exit code: unreachable or lost is 3, credentials 2, the rest 1. */
-final class MongoFailures {
+public final class MongoFailures {
     private MongoFailures() {
     }
 
-    static CachectlException translate(MongoException e, Endpoint where, String doing) {
+    public static CachectlException translate(MongoException e, Endpoint where, String doing) {
         if (e instanceof MongoSecurityException || e instanceof MongoCommandException c && c.getErrorCode() == 18) {
             return new CachectlException(ExitCode.USAGE, where + ": authentication failed: check the user and password in the URL", e);
         }
