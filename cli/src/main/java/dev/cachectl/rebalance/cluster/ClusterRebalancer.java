@@ -253,7 +253,7 @@ public final class ClusterRebalancer {
             planning.add(new Planner.Master(m.id(), m.address(), weight(nodes, request, m), drain, load.slots()));
             nonData.put(m.id(), load.nonDataBytes());
         }
-        List<Planner.Move> moves = Planner.plan(planning, request.by(), request.threshold());
+        List<Planner.Move> moves = Planner.plan(planning, request.by(), request.threshold(), error);
         return new Plan(cluster, request, measurement, planning, moves, nonData);
     }
 
