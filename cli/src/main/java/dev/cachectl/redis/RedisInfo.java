@@ -109,13 +109,22 @@ public final class RedisInfo {
                 number("uptime_in_seconds"),
                 number("used_memory"),
                 number("maxmemory"),
-                number("connected_clients"),
+                clients(),
                 number("instantaneous_ops_per_sec"),
                 number("total_commands_processed"),
                 clientCommands(),
                 number("keyspace_hits"),
                 number("keyspace_misses"),
                 details);
+    }
+
+    /**
+     * connected_clients less a replica's link to its master, which it counts as a client (a master leaves its
+     * replicas' links out): the server's own replication, not an application's connection.
+     */
+    private long clients() {
+        long link = "slave".equals(get("role")) && "up".equals(get("master_link_status")) ? 1 : 0;
+        return Math.max(0, number("connected_clients") - link);
     }
 
     private static Map<String, String> pairs(String value) {

@@ -364,7 +364,7 @@ public final class StatusService {
 
     /**
      * Connected clients less the one connection this reading held open to each node it sampled
-     * (connected_clients counts it; replicas and the cluster bus it does not count).
+     * (connected_clients counts it; replication links and the cluster bus are not in the sample's count).
      */
     private static long otherClients(Probe probe) {
         long own = probe.cluster() == null ? 1 : probe.cluster().answered();

@@ -44,7 +44,7 @@ public final class PrometheusFormat {
         counter(families, "redis_expired_keys_total", "Keys removed because their TTL ran out.");
         gauge(families, "redis_db_keys", "Keys per database.");
         gauge(families, "redis_db_keys_expiring", "Keys with a TTL per database.");
-        gauge(families, "redis_connected_clients", "Connected clients, cachectl's own probe excluded.");
+        gauge(families, "redis_connected_clients", "Connected clients, cachectl's own probe and replication links excluded.");
         counter(families, "redis_commands_processed_total", "Commands processed since the server started.");
         gauge(families, "mongodb_up", "Whether the mongo instance answered (1) or not (0).");
         gauge(families, "mongodb_memory_resident_bytes", "Resident memory of the server (serverStatus mem.resident).");
