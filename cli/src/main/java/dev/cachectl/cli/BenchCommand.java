@@ -123,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "load", completionCandidates = Modes.class,
+    @Option(names = "--mode", paramLabel = "WORKLOAD", defaultValue = "load", completionCandidates = Modes.class,
             description = "load: drive TARGET (default); eviction: per --policies, a temporary instance capped at --maxmemory,"
                     + " driven as a read-through cache with Zipf keys, hit ratio against the ideal (TARGET is not used then:"
                     + " give any name); cold-start: start and stop --starts temporary instances, time to the"
@@ -178,6 +178,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         CachectlCommand.Context ctx = top.context();
         Output output = new Output(spec.commandLine(), top);
+        if (csv && output.json()) {
+            throw dev.cachectl.CachectlException.usage("--csv and --json each print the whole result: pick one");
+        }
         int[] mix = Workload.parseRatio(ratio);
         int[] sizes = dataSizeRange == null ? new int[]{dataSize, dataSize} : Workload.parseSizeRange(dataSizeRange);
         Workload workload = new Workload(mix[0], mix[1], keys, keyPattern, zipfExponent, keyPrefix, sizes[0], sizes[1], seed);

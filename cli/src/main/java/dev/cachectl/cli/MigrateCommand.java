@@ -82,7 +82,7 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--replace", description = "Overwrite keys that exist on the target (the default).")
     boolean replace;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
+    @Option(names = "--mode", paramLabel = "METHOD", defaultValue = "auto",
             description = "auto (DUMP/RESTORE, by type when the target rejects a payload), dump, or struct (default: ${DEFAULT-VALUE}).")
     MigrationPlan.Mode mode;
 
@@ -108,7 +108,7 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted run from its checkpoint.")
     boolean resume;
 
-    @Option(names = "--verify", paramLabel = "MODE", defaultValue = "none",
+    @Option(names = "--verify", paramLabel = "LEVEL", defaultValue = "none",
             description = "After copying: none, quick (counts and a 1000-key sample) or full (every key) (default: ${DEFAULT-VALUE}).")
     MigrationPlan.Verify verify;
 

@@ -125,6 +125,8 @@ class NoJavaNamesTest {
                     new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--ttl-tolerance", "999999999999999999d"),
                     new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--checkpoint", "checkpoint.json", "--resume"),
                     new Case(2, "migrate", plain, "redis://:pw-Battery1@" + locked, "--resume", "--checkpoint", "nowhere/c.json"),
+                    // bench
+                    new Case(2, "--json", "bench", plain, "--csv", "--requests", "10"),
                     // completion
                     new Case(2, "completion", "extra", "args"));
             List<String> problems = new ArrayList<>();
