@@ -95,6 +95,7 @@ public final class CachectlCommand implements Runnable {
     Progress progress;
 
     private Context context;
+    private boolean answered;
     private final dev.cachectl.Cancellation cancellation;
 
     public CachectlCommand(Environment environment) {
@@ -136,6 +137,16 @@ public final class CachectlCommand implements Runnable {
 
     boolean json() {
         return json;
+    }
+
+    /** Notes that the command printed its answer (a JSON document): a failure after it prints none of its own. */
+    void answered() {
+        answered = true;
+    }
+
+    /** Whether the command printed its JSON document. */
+    boolean hasAnswered() {
+        return answered;
     }
 
     boolean quiet() {

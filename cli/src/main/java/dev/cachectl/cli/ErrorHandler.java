@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,16 +40,34 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
             if (verbose && known.getCause() != null) {
                 known.getCause().printStackTrace(err);
             }
-            return known.exitCode().code();
+            return answerWithFailure(cli, isJson(cli), known.exitCode(), known.getMessage(), known.details());
         }
         Known cause = explain(ex);
         err.println(red(cli, "cachectl: " + cause.message()));
+        List<String> details = List.of();
         if (verbose) {
             ex.printStackTrace(err);
         } else if (cause.code() == ExitCode.FAILED && !cause.bug()) {
-            err.println("  (run again with --verbose for the stack trace)");
+            details = List.of("(run again with --verbose for the stack trace)");
+            err.println("  " + details.get(0));
         }
-        return cause.code().code();
+        return answerWithFailure(cli, isJson(cli), cause.code(), cause.message(), details);
+    }
+
+    /**
+     * What {@code --json} prints when a run fails before its command printed a document of its own: the
+     * stderr line and its indented details, as one document of docs/schema/error.schema.json, so that
+     * stdout always holds one document. None when the command printed its own (a summary listing failures).
+     */
+    private static int answerWithFailure(CommandLine cli, boolean json, ExitCode code, String message, List<String> details) {
+        if (json && (top(cli) == null || !top(cli).hasAnswered())) {
+            Output.printJson(cli.getOut(), new FailureDocument(code.outcome(), code.code(), message, details));
+        }
+        return code.code();
+    }
+
+    /** The document of a failed run (docs/schema/error.schema.json). */
+    record FailureDocument(String outcome, int exitCode, String error, List<String> details) {
     }
 
     private record Known(ExitCode code, String message, boolean bug) {
@@ -115,30 +134,56 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cli = ex.getCommandLine();
         PrintWriter err = cli.getErr();
+        String message;
+        List<String> details = new ArrayList<>();
         if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String arg = unmatched.getUnmatched().get(0);
             boolean option = arg.startsWith("-") && arg.length() > 1;
             boolean command = !option && !cli.getSubcommands().isEmpty();
             String what = option ? "unknown option" : command ? "unknown command" : "unexpected argument";
-            err.println(red(cli, "cachectl: " + what + " '" + arg + "'"));
+            message = what + " '" + arg + "'";
             List<String> near = option ? Suggestions.near(arg.replaceFirst("=.*", ""), Suggestions.optionNames(cli))
                     : command ? Suggestions.near(arg, Suggestions.commandNames(cli)) : List.of();
             if (!near.isEmpty()) {
-                err.println("  Did you mean " + String.join(" or ", near.stream().map(s -> "'" + s + "'").toList()) + "?");
+                details.add("Did you mean " + String.join(" or ", near.stream().map(s -> "'" + s + "'").toList()) + "?");
             }
         } else {
-            err.println(red(cli, "cachectl: " + ex.getMessage()));
+            message = ex.getMessage();
         }
-        err.println("  Try '" + cli.getCommandSpec().qualifiedName() + " --help'.");
-        return ExitCode.USAGE.code();
+        details.add("Try '" + cli.getCommandSpec().qualifiedName() + " --help'.");
+        err.println(red(cli, "cachectl: " + message));
+        details.forEach(d -> err.println("  " + d));
+        // the options were not all parsed: --json is looked for among the arguments (before a '--')
+        return answerWithFailure(cli, asksForJson(args), ExitCode.USAGE, message, details);
+    }
+
+    private static boolean asksForJson(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isVerbose(CommandLine cli) {
+        return top(cli) != null && top(cli).verbose();
+    }
+
+    private static boolean isJson(CommandLine cli) {
+        return top(cli) != null && top(cli).json();
+    }
+
+    /** The root command of the run, null outside cachectl's own tree. */
+    private static CachectlCommand top(CommandLine cli) {
         CommandLine root = cli;
         while (root.getParent() != null) {
             root = root.getParent();
         }
-        return root.getCommand() instanceof CachectlCommand top && top.verbose();
+        return root.getCommand() instanceof CachectlCommand top ? top : null;
     }
 
     private static String red(CommandLine cli, String text) {

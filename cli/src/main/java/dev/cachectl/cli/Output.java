@@ -13,12 +13,14 @@ import java.io.PrintWriter;
  */
 final class Output {
     private final CommandLine cli;
+    private final CachectlCommand top;
     private final boolean json;
     private final boolean quiet;
     private final boolean verbose;
 
     Output(CommandLine cli, CachectlCommand top) {
         this.cli = cli;
+        this.top = top;
         this.json = top.json();
         this.quiet = top.quiet();
         this.verbose = top.verbose();
@@ -32,10 +34,15 @@ final class Output {
         return cli.getOut();
     }
 
-    /** The answer as a JSON document. */
+    /** The answer as a JSON document, the run's one (a failure after it adds none: see {@link ErrorHandler}). */
     void printJson(Object result) {
+        printJson(cli.getOut(), result);
+        top.answered();
+    }
+
+    static void printJson(PrintWriter out, Object document) {
         try {
-            cli.getOut().println(Json.MAPPER.writeValueAsString(result));
+            out.println(Json.MAPPER.writeValueAsString(document));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

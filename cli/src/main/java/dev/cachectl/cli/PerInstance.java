@@ -22,7 +22,17 @@ final class PerInstance<R> {
     private record Entry<R>(String name, R result, CachectlException failure) {
     }
 
+    /** A lone name's failure ends the command (the front door reports it): for a command whose document lists only successes. */
     static <R> PerInstance<R> run(List<String> names, Function<String, R> action, Output output) {
+        return run(names, action, output, false);
+    }
+
+    /**
+     * With {@code listsLoneFailure}, a lone name's failure is kept like any other, so that a document listing
+     * failures ({@link #resultsAndFailures}) has the same shape for one name as for two; its line on stderr
+     * is the one the front door would print.
+     */
+    static <R> PerInstance<R> run(List<String> names, Function<String, R> action, Output output, boolean listsLoneFailure) {
         PerInstance<R> batch = new PerInstance<>();
         for (String name : names) {
             try {
@@ -30,12 +40,16 @@ final class PerInstance<R> {
                 batch.results.add(result);
                 batch.entries.add(new Entry<>(name, result, null));
             } catch (CachectlException e) {
-                if (names.size() == 1 || e.exitCode() == ExitCode.INTERRUPTED) {
+                boolean lone = names.size() == 1;
+                if (lone && !listsLoneFailure || e.exitCode() == ExitCode.INTERRUPTED) {
                     throw e;
                 }
                 batch.failures.add(e);
                 batch.entries.add(new Entry<>(name, null, e));
-                output.error(name + ": " + e.getMessage(), e.details());
+                output.error(lone ? e.getMessage() : name + ": " + e.getMessage(), e.details());
+                if (lone) {
+                    output.trace(e.getCause());
+                }
             }
         }
         return batch;

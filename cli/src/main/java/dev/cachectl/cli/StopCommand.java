@@ -67,7 +67,8 @@ public final class StopCommand implements Callable<Integer> {
         } else {
             targets = which == null ? List.of(InstanceCatalog.DEFAULT_NAME) : which.names;
         }
-        // each name on its own: an unknown one is reported and the others are still stopped (exit 4)
+        // each name on its own: an unknown one is reported and the others are still stopped (exit 4);
+        // the JSON document lists a failed name, a lone one too
         PerInstance<StopResult> batch = PerInstance.run(targets, name -> {
             checkStoppable(ctx, output, name);
             StopResult result = ctx.lifecycle().stop(name, save, timeout, purge);
@@ -75,7 +76,7 @@ public final class StopCommand implements Callable<Integer> {
                 report(output, result);
             }
             return result;
-        }, output);
+        }, output, output.json());
         if (output.json()) {
             output.printJson(Map.of("instances", batch.resultsAndFailures(StopResult::failed)));
         } else if (targets.isEmpty()) {
