@@ -52,7 +52,7 @@ public final class Cachectl {
      * or with all of them when help, completion or an unknown name needs the whole tree.
      */
     public static CommandLine commandLine(Environment env, Ansi ansi, String... args) {
-        CommandLine cli = new CommandLine(new CachectlCommand(env));
+        CommandLine cli = new CommandLine(new CachectlCommand(env, Terminal.detect(env, args)));
         String wanted = subcommandName(args);
         boolean all = wanted == null || !CachectlCommand.SUBCOMMANDS.containsKey(wanted)
                 || wanted.equals("help") || wanted.equals("completion");

@@ -7,6 +7,7 @@ import dev.cachectl.lifecycle.Home;
 import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.Lifecycle;
 import dev.cachectl.lifecycle.StateStore;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -96,10 +97,18 @@ public final class CachectlCommand implements Runnable {
 
     private Context context;
     private boolean answered;
+    private final Terminal terminal;
+    private CommandLine.Help.ColorScheme errorColours;
     private final dev.cachectl.Cancellation cancellation;
 
     public CachectlCommand(Environment environment) {
+        this(environment, Terminal.detect(environment, new String[0]));
+    }
+
+    /** With what this run's arguments ({@code --no-color}) and environment say the terminal may show. */
+    public CachectlCommand(Environment environment, Terminal terminal) {
         this.environment = environment;
+        this.terminal = terminal;
         this.cancellation = new dev.cachectl.Cancellation(environment.signals());
     }
 
@@ -120,12 +129,13 @@ public final class CachectlCommand implements Runnable {
     /**
      * How a long job shows progress on stderr, from {@code --progress}: {@code auto} is a bar on a
      * terminal that can redraw a line (not {@code TERM=dumb}) and log lines otherwise (JSON
-     * objects with {@code --json}); {@code --quiet} means none.
+     * objects with {@code --json}); {@code --quiet} means none. The bar follows whether stderr is a terminal,
+     * whatever stdout is.
      */
     dev.cachectl.progress.ProgressListener progressListener(java.io.PrintWriter err) {
         Progress mode = quiet ? Progress.none : progress;
         if (mode == Progress.auto) {
-            mode = Terminal.detect(environment, new String[0]).bar() ? Progress.bar : Progress.log;
+            mode = terminal.bar() ? Progress.bar : Progress.log;
         }
         return switch (mode) {
             case bar -> dev.cachectl.progress.ProgressMeter.bar(err);
@@ -137,6 +147,14 @@ public final class CachectlCommand implements Runnable {
 
     boolean json() {
         return json;
+    }
+
+    /** The colours of what goes to stderr (errors, warnings, notes): on when stderr is a terminal, whatever stdout is. */
+    CommandLine.Help.ColorScheme errorColours() {
+        if (errorColours == null) {
+            errorColours = CommandLine.Help.defaultColorScheme(terminal.errorColour() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF);
+        }
+        return errorColours;
     }
 
     /** Notes that the command printed its answer (a JSON document): a failure after it prints none of its own. */

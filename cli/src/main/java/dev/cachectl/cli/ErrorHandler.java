@@ -186,7 +186,9 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         return root.getCommand() instanceof CachectlCommand top ? top : null;
     }
 
+    /** In red where stderr shows colour (whatever stdout is); in cli's colours outside cachectl's own tree. */
     private static String red(CommandLine cli, String text) {
-        return cli.getColorScheme().errorText(text).toString();
+        CommandLine.Help.ColorScheme colours = top(cli) == null ? cli.getColorScheme() : top(cli).errorColours();
+        return colours.errorText(text).toString();
     }
 }

@@ -56,18 +56,18 @@ final class Output {
     /** A note on stderr, not part of the answer. */
     void note(String text) {
         if (!quiet) {
-            cli.getErr().println(ansi(text));
+            cli.getErr().println(errorAnsi(text));
         }
     }
 
     /** A warning on stderr, shown even with --quiet. */
     void warn(String text) {
-        cli.getErr().println(ansi("@|yellow " + text + "|@"));
+        cli.getErr().println(errorAnsi("@|yellow " + text + "|@"));
     }
 
     /** A failure that does not end the command (others go on): one red line, details indented. */
     void error(String text, java.util.List<String> details) {
-        cli.getErr().println(cli.getColorScheme().errorText("cachectl: " + text));
+        cli.getErr().println(top.errorColours().errorText("cachectl: " + text));
         details.forEach(d -> cli.getErr().println("  " + d));
     }
 
@@ -81,7 +81,13 @@ final class Output {
         }
     }
 
+    /** Markup for stdout: colour when stdout is a terminal. */
     String ansi(String markup) {
         return cli.getColorScheme().ansi().string(markup);
+    }
+
+    /** Markup for stderr: colour when stderr is a terminal. */
+    String errorAnsi(String markup) {
+        return top.errorColours().ansi().string(markup);
     }
 }

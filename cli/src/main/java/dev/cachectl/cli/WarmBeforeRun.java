@@ -60,7 +60,7 @@ final class WarmBeforeRun implements RunService.Preparation {
             running = null;
             if (summary.exitCode() != ExitCode.DONE.code()) {
                 summary.errors().stream().limit(3).forEach(e -> output.warn((e.line() == null ? "" : "line " + e.line() + ": ") + e.error()));
-                err.println(output.ansi(summary.line()));
+                err.println(output.errorAnsi(summary.line()));
                 output.error("warm job '" + name + "' into '" + target + "' did not complete (" + summary.outcome()
                         + (summary.message() == null ? "" : ": " + summary.message()) + "); the command was not run", List.of());
                 return summary.exitCode();

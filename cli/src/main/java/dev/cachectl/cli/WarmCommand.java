@@ -164,6 +164,6 @@ public final class WarmCommand implements Callable<Integer> {
         if (summary.ranking() != null) {
             output.note(summary.ranking());
         }
-        spec.commandLine().getErr().println(output.ansi(summary.line()));
+        spec.commandLine().getErr().println(output.errorAnsi(summary.line()));
     }
 }

@@ -172,7 +172,7 @@ public final class Shell {
         };
         // commands get no stdin: in a script it holds the lines still to run, on a terminal the keys typed
         Environment line = new Environment(env.variables(), env.workingDir(), InputStream.nullInputStream(),
-                onTerminal && env.terminal(), signals);
+                onTerminal && env.terminal(), onTerminal && env.errorTerminal(), signals);
         running = Thread.currentThread();
         try {
             int code = Cachectl.run(out, err, line, globals.applyTo(words).toArray(String[]::new));

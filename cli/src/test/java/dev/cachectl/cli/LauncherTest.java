@@ -122,6 +122,9 @@ class LauncherTest {
         assertTrue(cp >= 0 && args.get(cp + 1).endsWith(jar.substring(jar.indexOf("/cli/target/")))
                 && args.get(cp + 2).equals("dev.cachectl.Cachectl") && args.get(cp + 3).equals("--version"), args.toString());
         assertFalse(args.contains("-jar"), "no -jar: the JVM would read the manifest first: " + args);
+        // stderr here is a file: the launcher says so (bash's -t 2), progress and errors then have no escapes
+        assertTrue(args.contains("-Dcachectl.stderr.terminal=false") && args.indexOf("-Dcachectl.stderr.terminal=false") < cp,
+                "the launcher tells whether stderr is a terminal: " + args);
         // what scripts/bench/lifecycle compares cachectl's start with: a hello-world with the same flags
         String bench = Files.readString(Repo.root().resolve("scripts/bench/lifecycle"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)\nhello_flags=\\((.*?)\\)\n").matcher(bench);

@@ -37,8 +37,17 @@ public final class CachectlProcess {
      * goes to the log, what {@link #type} sends arrives as keys typed on that terminal.
      */
     public static CachectlProcess launchOnTerminal(CachectlHome home, String logName, String... args) throws IOException {
+        return launchOnTerminalRedirected(home, logName, "", args);
+    }
+
+    /**
+     * On a pseudo-terminal of its own, with {@code redirection} after the command as a shell reads it: {@code 2>err.txt}
+     * (stderr to a file, stdout on the terminal) or {@code | cat} (stdout piped, stderr on the terminal).
+     */
+    public static CachectlProcess launchOnTerminalRedirected(CachectlHome home, String logName, String redirection, String... args)
+            throws IOException {
         String inner = "stty cols 100 rows 24 2>/dev/null; exec " + String.join(" ",
-                cachectl(home, List.of(), args).stream().map(CachectlProcess::quote).toList());
+                cachectl(home, List.of(), args).stream().map(CachectlProcess::quote).toList()) + " " + redirection;
         return start(home, logName, List.of("setsid", "env", "TERM=xterm", "script", "-qfec", inner, "/dev/null"));
     }
 
