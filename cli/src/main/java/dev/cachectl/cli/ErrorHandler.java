@@ -25,7 +25,9 @@ import java.util.List;
  * Maps every failure to one red line on stderr and an exit code from {@link ExitCode}. Known causes
  * carry their code; file and connection failures that escaped a command are put in an operator's
  * words; anything else is a bug: exit 1, a sentence that says so, and the stack trace only with
- * {@code --verbose}. No Java class name reaches the user without {@code --verbose}.
+ * {@code --verbose}. No Java class name reaches the user without {@code --verbose}. With {@code --json},
+ * the same line is also a document on stdout unless the command printed its own, so that stdout
+ * always holds one.
  */
 public final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
     @Override
