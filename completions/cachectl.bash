@@ -654,9 +654,9 @@ function _picocli_cachectl_migrate() {
   local commands=""
   local flag_opts="'--skip-existing' '--replace' '--resume' '--delete-source' '--live' '--cutover' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--reader' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--until' '--settle' '--rename' '--query' '--batch' '--threads' '--rate' '--config' '--home' '--progress'"
-  local MODE_option_args=("auto" "dump" "struct") # --mode values
+  local METHOD_option_args=("auto" "dump" "struct") # --mode values
   local READER_option_args=("auto" "scan" "sync") # --reader values
-  local MODE_option_args=("none" "quick" "full") # --verify values
+  local LEVEL_option_args=("none" "quick" "full") # --verify values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
   type compopt &>/dev/null && compopt +o default
@@ -682,7 +682,7 @@ function _picocli_cachectl_migrate() {
       ;;
     '--mode')
       local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      COMPREPLY=( $( compReplyArray "${METHOD_option_args[@]}" ) )
       return $?
       ;;
     '--reader')
@@ -707,7 +707,7 @@ function _picocli_cachectl_migrate() {
       ;;
     '--verify')
       local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
       return $?
       ;;
     '--ttl-tolerance')
@@ -844,7 +844,7 @@ function _picocli_cachectl_bench() {
   local flag_opts="'--preload' '--cleanup' '--force' '--csv' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
   local arg_opts="'--ratio' '--keys' '--key-pattern' '--zipf-exponent' '--key-prefix' '--data-size' '--data-size-range' '--clients' '--threads' '--pipeline' '-n' '--requests' '--duration' '--warmup' '--rate' '--seed' '--mode' '--starts' '--backend-latency' '--backend' '--policies' '--maxmemory' '--maxmemory-samples' '--lfu-log-factor' '--lfu-decay-time' '--hdr-out' '--config' '--home' '--progress'"
   local PATTERN_option_args=("uniform" "zipf" "sequential") # --key-pattern values
-  local MODE_option_args=("load" "eviction" "cold-start" "vs-map") # --mode values
+  local WORKLOAD_option_args=("load" "eviction" "cold-start" "vs-map") # --mode values
   local POLICY_option_args=("allkeys-lfu" "allkeys-lru" "allkeys-random" "volatile-lfu" "volatile-lru" "volatile-random" "volatile-ttl") # --policies values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
 
@@ -900,7 +900,7 @@ function _picocli_cachectl_bench() {
       ;;
     '--mode')
       local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      COMPREPLY=( $( compReplyArray "${WORKLOAD_option_args[@]}" ) )
       return $?
       ;;
     '--starts')
