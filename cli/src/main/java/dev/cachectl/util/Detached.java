@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  */
 public final class Detached {
     static final Path SETSID = findSetsid();
-    private static final String LAUNCH = "\"$@\" </dev/null >>\"$0\" 2>&1 & echo $!";
+    /** umask 077: what the server writes in its folder (an RDB, an AOF, nodes.conf) is its owner's alone, as cachectl's files are. */
+    private static final String LAUNCH = "umask 077; \"$@\" </dev/null >>\"$0\" 2>&1 & echo $!";
     private static final Duration LAUNCH_DEADLINE = Duration.ofSeconds(10);
 
     private Detached() {

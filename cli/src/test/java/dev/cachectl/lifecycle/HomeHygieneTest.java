@@ -50,6 +50,31 @@ class HomeHygieneTest {
     }
 
     @Test
+    void what_a_server_writes_in_its_folder_is_private() throws IOException {
+        home.run("start", "saved", "--persist").assertOk();
+        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", home.port("saved"))) {
+            jedis.set("k", "v");
+            jedis.save();
+        }
+        home.run("stop", "saved").assertOk();
+        List<String> open = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.walk(home.instanceDir("saved"))) {
+            files.forEach(p -> {
+                try {
+                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                    if (!mode.endsWith("------")) {
+                        open.add(home.instanceDir("saved").relativize(p) + " " + mode);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        assertTrue(open.isEmpty(), "readable by others: " + open);
+        assertTrue(Files.exists(home.instanceDir("saved").resolve("data/dump.rdb")), "the test saw no RDB");
+    }
+
+    @Test
     void the_jar_copied_for_the_supervisor_is_private() throws IOException {
         Path jar = home.workDir().resolve("cachectl.jar");
         Files.writeString(jar, "not really a jar");
