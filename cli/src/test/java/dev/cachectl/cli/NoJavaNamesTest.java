@@ -94,6 +94,8 @@ class NoJavaNamesTest {
                     new Case(2, "status", "redis://127.0.0.1:abc"),
                     new Case(2, "status", "http://127.0.0.1:80"),
                     new Case(2, "status", "--interval", "often"),
+                    new Case(2, "status", plain, "--top", "5"),
+                    new Case(2, "status", plain, "--sample", "100"),
                     // run
                     new Case(3, "run", "--with", closed, "--", "true"),
                     new Case(2, "run", "--with", "redis://" + locked, "--", "true"),
