@@ -3,6 +3,7 @@ package dev.cachectl.lifecycle;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.engine.ClusterPeer;
 import dev.cachectl.engine.ClusterShape;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
@@ -22,6 +23,10 @@ import java.util.Map;
  * settings follow the new shape.
  */
 final class ClusterGrowth {
+
+    /** How long a node that an interrupted growth left running may take to stop. */
+    private static final Duration LEFTOVER_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PEERS_TIMEOUT = Duration.ofSeconds(5);
 
     private ClusterGrowth() {
     }
@@ -54,6 +59,7 @@ final class ClusterGrowth {
         Engine engine = Engines.named(state.engine());
         InstanceSpec grown = spec.withPassword(state.password()).withTls(state.tlsCa() != null);
         Home home = states.home();
+        dropLeftovers(states, state, notes);
         StartResult result = new ClusterStart(states, engine, grown, engine.settings(grown.server().values()),
                 engine.resolveBinary(grown.binary(), env, home.root()),
                 wait != null ? wait : Lifecycle.DEFAULT_CLUSTER_WAIT, notes, false, true, checkStop).grow(state);
@@ -75,20 +81,33 @@ final class ClusterGrowth {
                     + " and its replicas with it");
         }
         ClusterShape shape = ClusterShape.parse(state.cluster());
+        List<String> notes = new ArrayList<>();
         if (state.nodes().stream().filter(NodeState::master).count() <= 1) {
             throw CachectlException.usage("node " + address + " is the last master of '" + name + "': stop the whole cluster with"
                     + " 'cachectl stop " + name + "'");
         }
         Engine engine = Engines.named(state.engine());
-        int slots = engine.slotsServed(Lifecycle.endpointOf(state, node));
+        List<NodeState> others = state.nodes().stream().filter(n -> n != node).toList();
+        // a node already gone (a stop of it was interrupted) cannot say what it serves: the others say it
+        boolean gone = !ProcessIdentity.isServer(state, node);
+        int slots = gone ? engine.clusterPeers(Lifecycle.endpointOf(state.withNodes(shape, others)), PEERS_TIMEOUT).stream()
+                .filter(p -> p.id().equals(node.nodeId())).mapToInt(ClusterPeer::slots).sum()
+                : engine.slotsServed(Lifecycle.endpointOf(state, node));
+        if (gone && slots > 0) {
+            throw new CachectlException(ExitCode.DOWN, "node " + address + " of '" + name + "' is not running and, by the other"
+                    + " nodes, still holds " + slots + " slots: removing it would lose them; 'cachectl status " + name
+                    + "' shows the cluster, 'cachectl stop " + name + "' stops it");
+        }
         if (slots > 0) {
             throw CachectlException.usage("node " + address + " of '" + name + "' still holds " + slots + " slots: move them off"
                     + " first with 'cachectl rebalance " + name + " --drain " + address + " --apply', then stop it with --node");
         }
+        if (gone) {
+            notes.add("node " + address + " was no longer running (pid " + node.pid() + ")");
+        }
         List<NodeState> removed = new ArrayList<>(List.of(node));
         removed.addAll(state.nodes().stream().filter(n -> !n.master() && Integer.valueOf(node.port()).equals(n.replicaOf())).toList());
         List<NodeState> remaining = state.nodes().stream().filter(n -> !removed.contains(n)).toList();
-        List<String> notes = new ArrayList<>();
         new Shutdown(states).stopNodes(state, removed, timeout, notes);
         List<Endpoint> left = remaining.stream().map(n -> Lifecycle.endpointOf(state, n)).toList();
         engine.forgetNodes(left, removed.stream().map(NodeState::nodeId).filter(java.util.Objects::nonNull).toList());
@@ -107,18 +126,56 @@ final class ClusterGrowth {
                 removed.stream().map(NodeState::pid).toList());
     }
 
+    /**
+     * The nodes of an interrupted growth (a start killed after it launched them, before it recorded them): their
+     * folders are in the instance's folder but not in its state, and they may have joined the cluster. Those still
+     * running are stopped, the cluster's nodes forget those that joined, and their folders go. A node that joined
+     * serves no slot (a new master gets none until a rebalance); one that does is kept (exit 2).
+     */
+    static void dropLeftovers(StateStore states, InstanceState state, List<String> notes) {
+        Path dir = states.home().instanceDir(state.name());
+        List<Integer> recorded = state.nodes().stream().map(NodeState::port).toList();
+        List<Integer> leftover = ClusterStart.nodePorts(dir).stream().filter(p -> !recorded.contains(p)).toList();
+        if (leftover.isEmpty()) {
+            return;
+        }
+        new Shutdown(states).stopFound(state.name(), FolderServers.in(dir, state.engine()).stream()
+                .filter(f -> leftover.contains(f.port())).toList(), LEFTOVER_TIMEOUT, notes);
+        Engine engine = Engines.named(state.engine());
+        List<ClusterPeer> joined = engine.clusterPeers(Lifecycle.endpointOf(state), PEERS_TIMEOUT).stream()
+                .filter(p -> leftover.contains(p.port()) && local(state, p.host())).toList();
+        for (ClusterPeer peer : joined) {
+            if (peer.slots() > 0) {
+                throw CachectlException.usage("node " + peer.host() + ":" + peer.port() + " of '" + state.name() + "', launched"
+                        + " by an interrupted growth, holds " + peer.slots() + " slots: move them off with 'cachectl rebalance "
+                        + state.name() + " --drain " + peer.host() + ":" + peer.port() + " --apply' first");
+            }
+        }
+        if (!joined.isEmpty()) {
+            engine.forgetNodes(state.nodes().stream().map(n -> Lifecycle.endpointOf(state, n)).toList(),
+                    joined.stream().map(ClusterPeer::id).toList());
+        }
+        leftover.forEach(p -> SecureFiles.deleteTree(dir.resolve("node-" + p)));
+        notes.add("removed node " + String.join(", ", leftover.stream().map(p -> state.host() + ":" + p).toList())
+                + ", launched by an interrupted growth and never recorded: stopped, forgotten by the cluster, its folder deleted");
+    }
+
     /** The node {@code HOST:PORT} (or {@code PORT}) names, or exit 2 listing the cluster's nodes. */
     private static NodeState find(InstanceState state, String text) {
         String portText = text.substring(text.lastIndexOf(':') + 1);
         String host = text.contains(":") ? text.substring(0, text.lastIndexOf(':')) : state.host();
-        boolean local = host.equals(state.host()) || host.equals("localhost") || host.equals("127.0.0.1");
         for (NodeState n : state.nodes()) {
-            if (local && portText.equals(Integer.toString(n.port()))) {
+            if (local(state, host) && portText.equals(Integer.toString(n.port()))) {
                 return n;
             }
         }
         throw CachectlException.usage("'" + state.name() + "' has no node " + text + " (its nodes: "
                 + String.join(", ", state.nodes().stream().map(n -> n.address(state.host())).toList()) + ")");
+    }
+
+    /** True when {@code host} names this machine as the cluster's nodes listen on it. */
+    private static boolean local(InstanceState state, String host) {
+        return host.equals(state.host()) || host.equals("localhost") || host.equals("127.0.0.1");
     }
 
     private static void recordShape(Path dir, InstanceSettings s, ClusterShape shape) {

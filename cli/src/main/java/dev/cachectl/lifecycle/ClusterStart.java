@@ -237,22 +237,16 @@ final class ClusterStart {
         if (nodeDirs.isEmpty()) {
             return List.of();
         }
+        if (leftoversOfCrash) {
+            // whatever this start asks for, the nodes that left them kept nothing
+            nodeDirs.forEach(SecureFiles::deleteTree);
+            return List.of();
+        }
         if (!settings.persist()) {
-            if (leftoversOfCrash) {
-                nodeDirs.forEach(SecureFiles::deleteTree);
-                return List.of();
-            }
             throw CachectlException.usage("'" + spec.name() + "' keeps the data of a --persist cluster in " + dir
                     + ": start it with --persist, or remove the data with 'cachectl stop " + spec.name() + " --purge'");
         }
-        List<Integer> ports = new ArrayList<>();
-        for (Path p : nodeDirs) {
-            Matcher m = NODE_DIR.matcher(p.getFileName().toString());
-            if (m.matches()) {
-                ports.add(Integer.parseInt(m.group(1)));
-            }
-        }
-        ports.sort(null);
+        List<Integer> ports = nodePorts(dir);
         if (ports.size() != shape.nodes()) {
             throw CachectlException.usage("'" + spec.name() + "' keeps the data of a cluster of " + ports.size()
                     + " nodes in " + dir + ", not of " + shape.nodes() + " (--cluster " + shape
@@ -273,6 +267,19 @@ final class ClusterStart {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The ports of the node folders in an instance's folder, in order. */
+    static List<Integer> nodePorts(Path dir) {
+        List<Integer> ports = new ArrayList<>();
+        for (Path p : nodeDirs(dir)) {
+            Matcher m = NODE_DIR.matcher(p.getFileName().toString());
+            if (m.matches()) {
+                ports.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        ports.sort(null);
+        return ports;
     }
 
     private void checkFree(List<Integer> ports, String hint) {

@@ -314,6 +314,9 @@ public final class Lifecycle {
                 recorded = Optional.empty();
                 onDisk = recorded;
             }
+        } else if (recorded.isPresent() && !recorded.get().persist()) {
+            // no state and nothing kept: what its folder holds was left by a start that was killed
+            crashed = true;
         } else if (recorded.isEmpty() && Files.isDirectory(dir) && !SecureFiles.isEmptyDir(dir)) {
             // a folder without state or settings: data kept by a --persist instance of an older cachectl
             spec = spec.withPersist(true);
@@ -373,11 +376,20 @@ public final class Lifecycle {
 
     /**
      * The state for a start. A damaged state file is removed when no server runs from the instance's folder;
-     * when one does, the start is refused with the way out ('stop' finds and stops it).
+     * when one does, the start is refused with the way out ('stop' finds and stops it), as it is when a server
+     * runs from the folder without any state file (a start killed before it wrote one).
      */
     private Optional<InstanceState> readForStart(String name, String engineName, List<String> notes) {
         try {
-            return states.read(name);
+            Optional<InstanceState> state = states.read(name);
+            List<FolderServers.Found> unrecorded = state.isPresent() ? List.of()
+                    : FolderServers.in(states.home().instanceDir(name), engineName);
+            if (!unrecorded.isEmpty()) {
+                throw CachectlException.failed("'" + name + "' has no state file but its folder still runs "
+                        + FolderServers.describe(unrecorded) + " (a start of it was killed): 'cachectl stop " + name
+                        + "' stops " + (unrecorded.size() == 1 ? "it" : "them") + ", then start it again");
+            }
+            return state;
         } catch (DamagedStateException e) {
             List<FolderServers.Found> running = FolderServers.in(states.home().instanceDir(name), engineName);
             if (!running.isEmpty()) {

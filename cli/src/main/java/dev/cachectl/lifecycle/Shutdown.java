@@ -20,8 +20,9 @@ import java.util.Optional;
 
 /**
  * The stop of one managed instance, under its lock ({@link Lifecycle#stop}): each recorded server that is
- * still itself is asked to shut down, then its process group gets SIGTERM and SIGKILL; with a damaged state
- * file, the servers that run from the instance's folder are found and stopped instead. Then the state goes,
+ * still itself is asked to shut down, then its process group gets SIGTERM and SIGKILL; with a damaged or missing
+ * state file, the servers that run from the instance's folder are found and stopped instead, and so are those a
+ * state does not record (the nodes of an interrupted start or growth). Then the state goes,
  * and the folder too unless the instance keeps its data.
  */
 final class Shutdown {
@@ -34,7 +35,8 @@ final class Shutdown {
     /**
      * Stops one instance, every node of a cluster (replicas first): the engine's graceful shutdown, then
      * SIGTERM, then SIGKILL once {@code timeout} has passed. A pid is signalled only while it is still the
-     * recorded server.
+     * recorded server. Servers that run from its folder without being recorded (a start or growth killed before it
+     * wrote its state) are stopped too.
      */
     StopResult stop(String name, boolean save, Duration timeout, boolean purge) {
         Path dir = states.home().instanceDir(name);
@@ -42,7 +44,11 @@ final class Shutdown {
         try {
             recorded = states.read(name);
         } catch (DamagedStateException damaged) {
-            return stopDamaged(name, damaged, timeout, purge);
+            return stopUnrecorded(name, "its state file was damaged", timeout, purge);
+        }
+        if (recorded.isEmpty() && !FolderServers.in(dir).isEmpty()) {
+            // a start killed after it launched its servers and before it recorded them
+            return stopUnrecorded(name, "it had no state file (a start of it was killed before it wrote one)", timeout, purge);
         }
         if (recorded.isEmpty()) {
             List<String> notes = new ArrayList<>();
@@ -56,6 +62,14 @@ final class Shutdown {
         List<String> notes = new ArrayList<>();
         int stopped = 0;
         CachectlException stuck = null;
+        if (state.isCluster()) {
+            try {
+                // first, so that a kept cluster does not come back knowing nodes it no longer has
+                ClusterGrowth.dropLeftovers(states, state, notes);
+            } catch (RuntimeException e) {
+                notes.add("the nodes of an interrupted growth could not be forgotten (" + e.getMessage() + ")");
+            }
+        }
         for (NodeState node : stopOrder(state)) {
             // a standalone server's notes end with the outcome; a cluster's name the node
             String who = state.isCluster() ? "node " + node.address(state.host()) + " " : "";
@@ -77,6 +91,13 @@ final class Shutdown {
         }
         if (stuck != null) {
             throw stuck;
+        }
+        List<FolderServers.Found> unrecorded = FolderServers.in(dir, state.engine());
+        if (!unrecorded.isEmpty()) {
+            notes.add(FolderServers.describe(unrecorded) + " ran from its folder without being in its state (a start of it"
+                    + " was interrupted); stopped");
+            stopFound(name, unrecorded, timeout, notes);
+            stopped += unrecorded.size();
         }
         boolean keepData = (state.persist() || InstanceSettings.keepsData(dir)) && !purge;
         removeInstance(state, keepData);
@@ -179,12 +200,12 @@ final class Shutdown {
     }
 
     /**
-     * Stop with a damaged state file: the servers that run from the instance's folder (found by the ports in
-     * its config files, confirmed by their working directory) get SIGTERM, their own graceful shutdown
-     * (a persistent Redis saves on it), then SIGKILL after {@code timeout}. The damaged file is removed; the
-     * data stays unless the settings say it does not persist, or {@code purge}.
+     * Stop without a readable state file ({@code why} says what became of it): the servers that run from the
+     * instance's folder (found by the ports in its config files, confirmed by their working directory) are
+     * stopped ({@link #stopFound}). The state file is removed; the data stays unless the settings say it does
+     * not persist, or {@code purge}.
      */
-    private StopResult stopDamaged(String name, DamagedStateException damaged, Duration timeout, boolean purge) {
+    private StopResult stopUnrecorded(String name, String why, Duration timeout, boolean purge) {
         Path dir = states.home().instanceDir(name);
         Optional<InstanceSettings> settings;
         try {
@@ -195,9 +216,27 @@ final class Shutdown {
         String engine = settings.map(InstanceSettings::engine).orElse(Engines.defaultEngine().name());
         List<String> notes = new ArrayList<>();
         List<FolderServers.Found> running = FolderServers.in(dir, engine);
-        notes.add("its state file was damaged; " + (running.isEmpty() ? "no server runs from its folder"
-                : "found " + String.join(", ", running.stream().map(FolderServers.Found::describe).toList())
-                + " running from its folder"));
+        notes.add(why + "; " + (running.isEmpty() ? "no server runs from its folder"
+                : "found " + FolderServers.describe(running) + " running from its folder"));
+        stopFound(name, running, timeout, notes);
+        states.delete(name);
+        // without readable settings whether it persists is unknown: keep the data rather than guess
+        boolean keepData = !purge && settings.map(InstanceSettings::persist).orElse(true) && Files.isDirectory(dir);
+        if (!keepData) {
+            SecureFiles.deleteTree(dir);
+        } else {
+            deleteActivity(dir);
+        }
+        return new StopResult(name, running.isEmpty() ? StopResult.Outcome.CLEANED_UP : StopResult.Outcome.STOPPED,
+                running.isEmpty() ? null : running.get(0).pid(), keepData ? InstanceLayout.in(dir, engine + ".conf").dataDir().toString() : null,
+                notes, running.size() > 1 ? running.stream().map(FolderServers.Found::pid).toList() : null);
+    }
+
+    /**
+     * Servers found running from an instance's folder without a state that records them: SIGTERM, their own
+     * graceful shutdown (a persistent Redis saves on it), then SIGKILL after {@code timeout}.
+     */
+    void stopFound(String name, List<FolderServers.Found> running, Duration timeout, List<String> notes) {
         for (FolderServers.Found server : running) {
             ProcessHandle handle = ProcessHandle.of(server.pid()).orElse(null);
             if (handle == null) {
@@ -214,17 +253,6 @@ final class Shutdown {
             }
             endLeftovers(server.pid(), group, "", notes);
         }
-        states.delete(name);
-        // without readable settings whether it persists is unknown: keep the data rather than guess
-        boolean keepData = !purge && settings.map(InstanceSettings::persist).orElse(true) && Files.isDirectory(dir);
-        if (!keepData) {
-            SecureFiles.deleteTree(dir);
-        } else {
-            deleteActivity(dir);
-        }
-        return new StopResult(name, running.isEmpty() ? StopResult.Outcome.CLEANED_UP : StopResult.Outcome.STOPPED,
-                running.isEmpty() ? null : running.get(0).pid(), keepData ? InstanceLayout.in(dir, engine + ".conf").dataDir().toString() : null,
-                notes, running.size() > 1 ? running.stream().map(FolderServers.Found::pid).toList() : null);
     }
 
     private static boolean waitForExit(ProcessHandle handle, Duration wait) {

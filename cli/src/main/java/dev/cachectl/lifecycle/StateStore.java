@@ -54,8 +54,18 @@ public final class StateStore {
         List<FolderServers.Found> running = FolderServers.in(home.instanceDir(name), engine);
         return "state damaged (" + STATE_FILE + " unreadable), " + (running.isEmpty()
                 ? "no server runs from its folder: 'cachectl stop " + name + "' removes the state"
-                : "a server still runs on " + String.join(", ", running.stream().map(FolderServers.Found::describe).toList())
+                : "a server still runs on " + FolderServers.describe(running)
                 + ": 'cachectl stop " + name + "' stops it");
+    }
+
+    /**
+     * What status says of an instance without a state file when servers still run from its folder (a start
+     * killed before it wrote its state): where they run and the way out; empty when none runs.
+     */
+    public Optional<String> describeUnrecorded(String name) {
+        List<FolderServers.Found> running = FolderServers.in(home.instanceDir(name));
+        return running.isEmpty() ? Optional.empty() : Optional.of("no state file, but a server still runs from its folder on "
+                + FolderServers.describe(running) + " (a start of it was killed): 'cachectl stop " + name + "' stops it");
     }
 
     public void write(InstanceState state) {
@@ -84,6 +94,14 @@ public final class StateStore {
     /** Names of instances that have a state file, sorted. */
     public List<String> names() {
         return folders(p -> Files.isRegularFile(p.resolve(STATE_FILE)));
+    }
+
+    /**
+     * What {@code stop --all} stops: the instances that have a state file, and those whose folder a server runs
+     * from without one (a start killed before it wrote its state); sorted.
+     */
+    public List<String> namesToStop() {
+        return folders(p -> Files.isRegularFile(p.resolve(STATE_FILE)) || !FolderServers.in(p).isEmpty());
     }
 
     /** Names of every instance the home has a folder for ({@link #knows}): running, or stopped with data kept; sorted. */

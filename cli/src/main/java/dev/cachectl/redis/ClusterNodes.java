@@ -37,6 +37,14 @@ public final class ClusterNodes {
             return flags.contains("handshake");
         }
 
+        /** How many slots it serves: its ranges, not the slots moving to or from it. */
+        public int slotCount() {
+            return slots.stream().filter(r -> !r.startsWith("[")).mapToInt(r -> {
+                int dash = r.indexOf('-');
+                return dash < 0 ? 1 : Integer.parseInt(r.substring(dash + 1)) - Integer.parseInt(r.substring(0, dash)) + 1;
+            }).sum();
+        }
+
         public String address() {
             return host + ":" + port;
         }

@@ -100,11 +100,7 @@ final class RedisClusterFormation {
     static int slotsServed(Endpoint node) {
         try (Jedis jedis = RedisClients.open(node, COMMAND_TIMEOUT)) {
             return ClusterNodes.parse(jedis.clusterNodes(), node.host()).stream().filter(n -> n.flags().contains("myself"))
-                    .flatMap(n -> n.slots().stream()).filter(r -> !r.startsWith("["))
-                    .mapToInt(r -> {
-                        int dash = r.indexOf('-');
-                        return dash < 0 ? 1 : Integer.parseInt(r.substring(dash + 1)) - Integer.parseInt(r.substring(0, dash)) + 1;
-                    }).sum();
+                    .mapToInt(ClusterNodes.Node::slotCount).sum();
         } catch (JedisException e) {
             throw RedisClients.translate(node, e);
         }

@@ -211,7 +211,7 @@ public final class RedisEngine implements Engine {
         Map<String, Integer> ports = new HashMap<>();
         nodes.forEach(n -> ports.put(n.id(), n.port()));
         return nodes.stream().map(n -> new ClusterPeer(n.host(), n.port(), cluster.atNode(n.host(), n.port()), n.master(),
-                n.master() ? null : ports.get(n.masterId()), n.trouble())).toList();
+                n.master() ? null : ports.get(n.masterId()), n.trouble(), n.id(), n.slotCount())).toList();
     }
 
     @Override

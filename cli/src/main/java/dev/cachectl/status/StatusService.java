@@ -158,7 +158,7 @@ public final class StatusService {
         }
         if (state.isEmpty()) {
             return new Target(name, engines.apply(((InstanceRef.Managed) ref).spec().engine()), "managed", null, null,
-                    "not running");
+                    states.describeUnrecorded(name).orElse("not running"));
         }
         InstanceState s = state.get();
         String gone = null;

@@ -1,0 +1,198 @@
+package dev.cachectl.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.testing.Await;
+import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.CachectlProcess;
+import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Processes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A cachectl killed (SIGKILL) while it starts, grows or shrinks a cluster: whatever it launched is found by
+ * the next command from the instance's folder, and the cluster can be stopped, grown and shrunk again.
+ */
+class KilledClusterChangeTest {
+
+    @RegisterExtension
+    final CachectlHome home = new CachectlHome();
+
+    @Test
+    void nodes_of_a_cluster_start_killed_before_its_state_are_named_by_status_and_stopped_by_stop_all() throws Exception {
+        Path dir = home.instanceDir("c");
+        List<Long> orphans = List.of();
+        // the window, from the first node's launch to the state file, lasts milliseconds: frozen (SIGSTOP) as soon as a
+        // node's log appears, the start is checked to be inside it before it is killed, and tried again if it was not
+        for (int attempt = 1; orphans.isEmpty(); attempt++) {
+            assertTrue(attempt <= 8, "no start was caught between its first node's launch and its state file");
+            CachectlProcess start = CachectlProcess.launch(home, "start-" + attempt + ".log", "start", "c", "--cluster", "3",
+                    "--wait", "60s");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!nodeLogExists(dir) && start.process().isAlive() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(200_000);
+            }
+            assertTrue(start.process().isAlive(), "the start ended before a node was launched: " + start.log());
+            start.signal("-STOP", false);
+            boolean unrecorded = !home.hasState("c");
+            start.signal("-KILL", false);
+            start.exitWithin(Duration.ofSeconds(10));
+            if (unrecorded && Await.eventually(Duration.ofSeconds(2), () -> !serversIn(dir).isEmpty())) {
+                orphans = serversIn(dir);
+            } else {
+                home.run("stop", "c", "--purge");
+            }
+        }
+
+        CliResult status = home.run("status", "c").assertExit(3);
+        assertTrue(status.toString().contains("a server still runs from its folder"), status.toString());
+        CliResult refused = home.run("start", "c", "--cluster", "3").assertExit(1);
+        assertTrue(refused.err().contains("'cachectl stop c' stops"), refused.toString());
+        assertFalse(refused.err().contains("--persist"), refused.toString());
+
+        CliResult stopped = home.run("stop", "--all").assertOk();
+        assertTrue(stopped.out().contains("stopped c"), stopped.toString());
+        for (long pid : orphans) {
+            assertFalse(Processes.alive(pid), "node " + pid + " left running: " + stopped);
+        }
+        assertFalse(Files.exists(dir), "its folder was left: " + stopped);
+
+        home.run("start", "c", "--cluster", "3").assertOk();
+        home.run("stop", "c").assertOk();
+    }
+
+    @Test
+    void a_growth_killed_after_its_node_joined_is_undone_by_the_next_growth_and_by_stop() throws Exception {
+        home.run("start", "g", "--cluster", "2").assertOk();
+        int seed = home.port("g");
+
+        long first = killGrowthOnceJoined("g", seed, 3);
+        CliResult grown = home.run("start", "g", "--cluster", "3").assertOk();
+        assertTrue(grown.err().contains("launched by an interrupted growth"), grown.toString());
+        assertFalse(Processes.alive(first), "the node the killed growth launched still runs: " + grown);
+        List<Integer> ports = ports(home.state("g"));
+        assertEquals(3, ports.size(), home.state("g").toString());
+        for (int port : ports) {
+            Await.until(Duration.ofSeconds(10), "node " + port + " knows the 3 nodes and is ok",
+                    () -> known(port) == 3 && clusterOk(port));
+        }
+
+        long second = killGrowthOnceJoined("g", seed, 4);
+        CliResult stopped = home.run("stop", "g").assertOk();
+        assertFalse(Processes.alive(second), "stop left the node of the killed growth running: " + stopped);
+        assertFalse(Files.exists(home.instanceDir("g")), stopped.toString());
+    }
+
+    @Test
+    void a_node_removal_killed_after_the_node_exited_is_finished_by_the_next_one() throws Exception {
+        home.run("start", "k", "--cluster", "2").assertOk();
+        List<Integer> before = ports(home.state("k"));
+        home.run("start", "k", "--cluster", "3").assertOk();
+        JsonNode state = home.state("k");
+        JsonNode added = null;
+        for (JsonNode n : state.get("nodes")) {
+            if (!before.contains(n.get("port").asInt())) {
+                added = n;
+            }
+        }
+        int addedPort = added.get("port").asInt();
+        long addedPid = added.get("pid").asLong();
+        String firstPid = state.get("nodes").get(0).get("pid").asText();
+
+        // a frozen node holds the removal in its first CLUSTER FORGET, after the removed node has exited
+        Processes.output("kill", "-STOP", firstPid);
+        try {
+            CachectlProcess removal = CachectlProcess.launch(home, "remove.log", "stop", "k", "--node", "127.0.0.1:" + addedPort);
+            Await.until(Duration.ofSeconds(30), () -> "the removed node exits: " + removal.log(), () -> !Processes.alive(addedPid));
+            removal.signal("-KILL", false);
+            removal.exitWithin(Duration.ofSeconds(10));
+        } finally {
+            Processes.output("kill", "-CONT", firstPid);
+        }
+        assertEquals(3, home.state("k").get("nodes").size(), "the killed removal recorded nothing");
+
+        CliResult removed = home.run("stop", "k", "--node", "127.0.0.1:" + addedPort).assertOk();
+        assertTrue(removed.out().contains("removed node 127.0.0.1:" + addedPort), removed.toString());
+        List<Integer> ports = ports(home.state("k"));
+        assertEquals(before, ports, removed.toString());
+        for (int port : ports) {
+            Await.until(Duration.ofSeconds(10), "node " + port + " forgot the removed node and is ok",
+                    () -> known(port) == 2 && clusterOk(port));
+        }
+        home.run("status", "k").assertOk();
+        home.run("stop", "k").assertOk();
+    }
+
+    /**
+     * Grows {@code name} to {@code masters} in a process of its own and kills it once the new master has joined (its
+     * seed knows it) and before the growth is recorded; returns the new master's pid.
+     */
+    private long killGrowthOnceJoined(String name, int seed, int masters) throws Exception {
+        CachectlProcess grow = CachectlProcess.launch(home, "grow-" + masters + ".log", "start", name, "--cluster",
+                Integer.toString(masters), "--wait", "60s");
+        Await.until(Duration.ofSeconds(30), () -> "the new master joins: " + grow.log(), () -> known(seed) == masters);
+        grow.signal("-STOP", false);
+        JsonNode state = home.state(name);
+        List<Long> recorded = new ArrayList<>();
+        state.get("nodes").forEach(n -> recorded.add(n.get("pid").asLong()));
+        List<Long> unrecorded = serversIn(home.instanceDir(name)).stream().filter(p -> !recorded.contains(p)).toList();
+        grow.signal("-KILL", false);
+        grow.exitWithin(Duration.ofSeconds(10));
+        assertEquals(masters - 1, recorded.size(), "the growth was recorded before it could be killed: " + state);
+        assertEquals(1, unrecorded.size(), "the new master: " + unrecorded);
+        return unrecorded.get(0);
+    }
+
+    private static boolean nodeLogExists(Path dir) {
+        try (Stream<Path> nodes = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            return nodes.anyMatch(p -> p.getFileName().toString().startsWith("node-") && Files.exists(p.resolve("server.log")));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The redis-server processes working in a folder under {@code dir}: the nodes launched there. */
+    private static List<Long> serversIn(Path dir) {
+        return ProcessHandle.allProcesses().filter(p -> Processes.alive(p.pid()))
+                .filter(p -> Processes.commandLine(p).contains("redis-server")).filter(p -> {
+                    try {
+                        return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).startsWith(dir);
+                    } catch (IOException | SecurityException e) {
+                        return false;
+                    }
+                }).map(ProcessHandle::pid).toList();
+    }
+
+    private static List<Integer> ports(JsonNode state) {
+        List<Integer> ports = new ArrayList<>();
+        state.get("nodes").forEach(n -> ports.add(n.get("port").asInt()));
+        return ports;
+    }
+
+    /** The nodes {@code port} knows, handshakes aside. */
+    private static long known(int port) {
+        try (Jedis node = new Jedis("127.0.0.1", port)) {
+            return node.clusterNodes().lines().filter(l -> !l.isBlank() && !l.contains("handshake")).count();
+        }
+    }
+
+    private static boolean clusterOk(int port) {
+        try (Jedis node = new Jedis("127.0.0.1", port)) {
+            return node.clusterInfo().contains("cluster_state:ok");
+        }
+    }
+}
