@@ -71,7 +71,7 @@ class KilledClusterChangeTest {
         }
         assertFalse(Files.exists(dir), "its folder was left: " + stopped);
 
-        home.run("start", "c", "--cluster", "3").assertOk();
+        home.run("start", "c", "--cluster", "3", "--wait", "60s").assertOk();
         home.run("stop", "c").assertOk();
     }
 
