@@ -544,6 +544,26 @@ public final class Lifecycle {
                         + "' and has not finished in " + LOCK_WAIT.toSeconds() + "s"));
     }
 
+    /**
+     * Whether another process (or thread) holds the instance's lock now: a start or stop of it is under way, so
+     * what a look at its servers finds (a cluster not formed yet, nodes going) is passing. Takes the lock for a
+     * moment when it is free, which a start arriving then waits out. False when it cannot tell (no locks folder
+     * yet, a home it cannot write): a look must work on a read-only or full home.
+     */
+    public static boolean changing(Home home, String name) {
+        Path lock = instanceLock(home, name);
+        if (!Files.isDirectory(lock.getParent())) {
+            return false;
+        }
+        try {
+            Optional<FileLocks.Held> held = FileLocks.acquireTransient(lock, Duration.ZERO);
+            held.ifPresent(FileLocks.Held::close);
+            return held.isEmpty();
+        } catch (CachectlException cannotTell) {
+            return false;
+        }
+    }
+
     /** The lock every start and stop of the instance holds (a file only while held or waited for). */
     private static Path instanceLock(Home home, String name) {
         return home.locksDir().resolve(name + ".lock");

@@ -239,8 +239,9 @@ public final class StatusService {
             }
             if (state != null && state.isCluster()) {
                 ClusterProbe.Result result = ClusterProbe.probe(engine, NodeTarget.managed(state), PROBE_TIMEOUT);
-                String problem = result.problem() == null ? null : result.problem() + "; 'cachectl stop " + name + "' "
-                        + (result.allDown() ? "cleans up" : "stops it");
+                String problem = result.problem() == null ? null : result.problem() + "; "
+                        + (Lifecycle.changing(states.home(), name) ? "a start or stop of '" + name + "' is under way"
+                        : "'cachectl stop " + name + "' " + (result.allDown() ? "cleans up" : "stops it"));
                 return new Probe(result.total(), problem, result, result.answered() * ClusterProbe.PROBE_COMMANDS_PER_NODE);
             }
             if (endpoint.cluster()) {
