@@ -123,17 +123,39 @@ public final class Lifecycle {
     }
 
     /**
+     * True while another process starts or stops an instance of the home (holds its lock): the supervisor waits for
+     * a run's start that ensured it before writing the state it is to watch.
+     */
+    boolean startUnderWay() {
+        Home home = states.home();
+        for (String name : states.folders()) {
+            Path file = instanceLock(home, name);
+            if (Files.exists(file)) {
+                Optional<FileLocks.Held> probe = FileLocks.acquireTransient(file, Duration.ZERO);
+                if (probe.isEmpty()) {
+                    return true;
+                }
+                probe.get().close();
+            }
+        }
+        return false;
+    }
+
+    /**
      * Starts a managed instance that {@code who} (e.g. "bench --mode eviction") uses and removes: closing the
      * result stops it and deletes its folder, whether it started, failed or was interrupted at any point. From
-     * before the start until it is gone, a repeated Ctrl-C does not end the process with it left behind.
+     * before the start until it is gone, a repeated Ctrl-C does not end the process with it left behind. Started
+     * as a run's ({@link #startForRun}, the lease this process's): when the process is killed (kill -9), the
+     * supervisor stops it within seconds.
      */
     public TemporaryInstance startTemporary(InstanceSpec spec, String who) {
         if (ExternalOnly.enabled(env)) {
             throw ExternalOnly.refusalToLaunch(who, env);
         }
-        TemporaryInstance temporary = new TemporaryInstance(this, spec.name(), cancellation.onCancelUndoing(reason -> { }));
+        RunLease lease = RunLease.ofThisProcess();
+        TemporaryInstance temporary = new TemporaryInstance(this, spec.name(), lease, cancellation.onCancelUndoing(reason -> { }));
         try {
-            temporary.started(start(new InstanceRef.Managed(spec, who), null));
+            temporary.started(start(new InstanceRef.Managed(spec, who), null, new RunUse(lease, false)));
             return temporary;
         } catch (RuntimeException e) {
             try {
@@ -142,6 +164,14 @@ public final class Lifecycle {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    /** Closes a {@link TemporaryInstance}: under its lock, its lease goes and it is stopped, its folder deleted. */
+    void removeTemporary(String name, RunLease lease, Duration timeout) {
+        try (FileLocks.Held lock = lockInstance(states.home().ensure(), name)) {
+            lease.removeFrom(states.home().instanceDir(name));
+            new Shutdown(states).stop(name, false, timeout, true);
         }
     }
 
@@ -211,11 +241,11 @@ public final class Lifecycle {
         Engines.named(spec.engine()).settings(spec.server().values());
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
-            StartResult result = startLocked(ref, wait, home);
+            StartResult result = startLocked(ref, wait, home, use != null && !use.keep());
             if (use != null) {
                 register(result, use);
                 if (result.outcome() == StartResult.Outcome.STARTED && !use.keep()) {
-                    superviseRunStarted();
+                    superviseRunStarted(false);
                 }
             }
             return result;
@@ -259,15 +289,24 @@ public final class Lifecycle {
      * The home's supervisor watches an instance a run started, so that it is stopped even if every run using it is
      * killed. Best effort: without a supervisor the runs still stop it as they end, and a later run or stop does.
      */
-    private void superviseRunStarted() {
+    private void superviseRunStarted(boolean beforeLaunch) {
         try {
-            Supervisor.ensureFor(states);
+            if (beforeLaunch) {
+                Supervisor.ensureRunning(states.home());
+            } else {
+                Supervisor.ensureFor(states);
+            }
         } catch (RuntimeException e) {
             // no supervisor: the safety net is missing, not the run's instance
         }
     }
 
-    private StartResult startLocked(InstanceRef.Managed ref, Duration wait, Home home) {
+    /**
+     * {@code byRun}: a run (without --keep) starts it. Its state is marked so from its first write, and the supervisor
+     * runs before its server is launched: a run killed at any point of the start (kill -9, the OOM killer) leaves an
+     * instance the supervisor stops once the start's lock is let go, since no live run holds a lease on it.
+     */
+    private StartResult startLocked(InstanceRef.Managed ref, Duration wait, Home home, boolean byRun) {
         InstanceSpec spec = ref.spec();
         List<String> notes = new ArrayList<>();
         Path dir = home.instanceDir(spec.name());
@@ -334,7 +373,7 @@ public final class Lifecycle {
             if (!onDisk.equals(Optional.of(settings))) {
                 settings.write(dir);
             }
-            return launch(engine, spec, server, binary, ready, notes, home, crashed, dirExisted);
+            return launch(engine, spec, server, binary, ready, notes, home, crashed, dirExisted, byRun);
         } catch (RuntimeException e) {
             if (!dirExisted) {
                 // a first start that failed (or was interrupted) before its server ran: the settings it recorded go too
@@ -345,7 +384,7 @@ public final class Lifecycle {
     }
 
     private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings server, ResolvedBinary binary, Duration ready,
-                               List<String> notes, Home home, boolean crashed, boolean dirExisted) {
+                               List<String> notes, Home home, boolean crashed, boolean dirExisted, boolean byRun) {
         if (server.cluster() != null) {
             return new ClusterStart(states, engine, spec, server, binary, ready, notes, crashed, dirExisted, this::checkStop).run();
         }
@@ -359,7 +398,7 @@ public final class Lifecycle {
         for (int attempt = 1; ; attempt++) {
             int port = choosePort(spec);
             try {
-                return launch(engine, spec, server, port, binary, ready, notes, home, dirExisted);
+                return launch(engine, spec, server, port, binary, ready, notes, home, dirExisted, byRun);
             } catch (PortLostException e) {
                 if (spec.port() != null || attempt >= AUTO_PORT_ATTEMPTS) {
                     throw portTaken(port, e.getMessage());
@@ -440,9 +479,13 @@ public final class Lifecycle {
     }
 
     private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings settings, int port, ResolvedBinary binary,
-                               Duration wait, List<String> notes, Home home, boolean dirExisted) {
+                               Duration wait, List<String> notes, Home home, boolean dirExisted, boolean byRun) {
         Path dir = home.instanceDir(spec.name());
         FileWrites.ensureDir(dir, "instance folder " + dir);
+        if (byRun) {
+            // it stays while this start holds the instance's lock, and then sees the state (Supervisor#run)
+            superviseRunStarted(true);
+        }
         InstanceLayout layout = InstanceLayout.in(dir, engine.name() + ".conf");
         ServerProcess server = null;
         try {
@@ -454,7 +497,8 @@ public final class Lifecycle {
                     layout.logFile().toString(), settings.persist(),
                     spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), System.currentTimeMillis(), null)
                     .withTlsCa(settings.tls() ? layout.caCert().toString() : null)
-                    .withStartTicks(server.identity().startTicks());
+                    .withStartTicks(server.identity().startTicks())
+                    .withStartedByRun(byRun);
             states.write(state);
             ServerHello hello = server.awaitReady(wait, deadline, "");
             // a request that came while nothing waited (the server answered at once) still stops this start

@@ -73,8 +73,11 @@ public final class Supervisor {
         }
     }
 
-    /** Starts a supervisor for this home unless one runs already. */
-    private static void ensureRunning(Home home) {
+    /**
+     * Starts a supervisor for this home unless one runs already. A run starting an instance calls it before the
+     * server is launched: the supervisor stays while the start holds the instance's lock ({@link #run}).
+     */
+    static void ensureRunning(Home home) {
         home.ensure();
         Optional<FileLocks.Held> probe = FileLocks.tryAcquire(home.supervisorLock());
         if (probe.isEmpty()) {
@@ -154,12 +157,17 @@ public final class Supervisor {
         try {
             while (Files.isDirectory(home.root())) {
                 List<InstanceState> watched = watched(lifecycle.states(), this::log);
+                if (watched.isEmpty() && lifecycle.startUnderWay()) {
+                    // a run's start that ensured us before its state was written: once it lets go, its state is seen
+                    Thread.sleep(MIN_TICK.toMillis());
+                    continue;
+                }
                 if (watched.isEmpty()) {
                     // Release first, then look again: a start that wrote its state after our look and
                     // found the lock held is seen here, and we carry on instead of leaving it unwatched.
                     mark(lock.get(), false);
                     lock.get().close();
-                    if (watched(lifecycle.states(), this::log).isEmpty()) {
+                    if (watched(lifecycle.states(), this::log).isEmpty() && !lifecycle.startUnderWay()) {
                         log("no instance with an idle timeout or started by a run is running; supervisor exits");
                         return;
                     }

@@ -15,13 +15,16 @@ public final class TemporaryInstance implements AutoCloseable {
 
     private final Lifecycle lifecycle;
     private final String name;
+    /** Held while it is used: the supervisor stops it when this process dies without closing it (kill -9). */
+    private final RunLease lease;
     private final Cancellation.Registration undoing;
     private StartResult started;
     private boolean closed;
 
-    TemporaryInstance(Lifecycle lifecycle, String name, Cancellation.Registration undoing) {
+    TemporaryInstance(Lifecycle lifecycle, String name, RunLease lease, Cancellation.Registration undoing) {
         this.lifecycle = lifecycle;
         this.name = name;
+        this.lease = lease;
         this.undoing = undoing;
     }
 
@@ -47,7 +50,7 @@ public final class TemporaryInstance implements AutoCloseable {
         // stopping waits for the server to exit: an interrupted thread would give up and leave its state behind
         boolean interrupted = Thread.interrupted();
         try {
-            lifecycle.stop(name, false, STOP_TIMEOUT, true);
+            lifecycle.removeTemporary(name, lease, STOP_TIMEOUT);
         } finally {
             undoing.close();
             if (interrupted) {

@@ -5,6 +5,7 @@ import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.testing.Processes;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -347,6 +348,24 @@ class BenchTest {
     }
 
     @Test
+    void a_bench_killed_with_sigkill_leaves_its_temporary_instance_to_the_supervisor() throws Exception {
+        CachectlProcess bench = CachectlProcess.launch(home, "bench.log", "--json", "--progress", "none", "bench", "-",
+                "--mode", "eviction", "--policies", "allkeys-lru", "--maxmemory", "3mb", "--keys", "20000",
+                "--requests", "2000000", "--clients", "2");
+        String name = "bench-allkeys-lru-" + bench.pid();
+        Await.until(Duration.ofSeconds(60), () -> "bench never started " + name + ": " + bench.log(), () -> {
+            assertTrue(bench.process().isAlive(), () -> "bench ended early: " + bench.log());
+            return home.hasState(name);
+        });
+        long pid = home.pid(name);
+        bench.signal("-KILL", true);
+        bench.exitWithin(Duration.ofSeconds(30));
+        Await.until(Duration.ofSeconds(30), () -> name + " outlived the bench that was killed: " + home.run("status").out(),
+                () -> !Processes.alive(pid) && !Files.exists(home.instanceDir(name)));
+        assertNothingLeft();
+    }
+
+    @Test
     void vs_map_stops_its_map_phase_on_sigterm_and_reports_it_without_driving_the_target() throws Exception {
         home.run("start", "b").assertOk();
         CachectlProcess bench = CachectlProcess.launch(home, "bench.log", "--json", "--progress", "none", "bench", "b",
@@ -408,6 +427,9 @@ class BenchTest {
             }
         }
         String root = home.root().toString();
+        // the home's supervisor, which watches a temporary instance in case bench is killed, exits once it is gone
+        Await.until(Duration.ofSeconds(30), () -> "a process of the home still runs", () -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().orElse("").contains(root)));
         assertEquals(List.of(), ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(root))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList(), "servers left running");
     }

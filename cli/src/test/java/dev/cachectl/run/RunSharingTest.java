@@ -96,6 +96,32 @@ class RunSharingTest {
     }
 
     @Test
+    void a_run_killed_while_it_starts_its_instance_leaves_it_to_the_supervisor() throws Exception {
+        // a server that answers only once the test lets it: the run is killed with its start under way, its state written
+        String server = Processes.output("sh", "-c", "command -v redis-server").trim();
+        Path slow = home.workDir().resolve("slow-redis-server");
+        Path go = home.workDir().resolve("server.go");
+        Files.writeString(slow, "#!/bin/sh\n[ \"$1\" = --version ] || while [ ! -f " + go + " ]; do sleep 0.05; done\n"
+                + "exec " + server + " \"$@\"\n");
+        assertTrue(slow.toFile().setExecutable(true));
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), "instances:\n  shared:\n    binary: " + slow + "\n");
+        CachectlProcess killed = CachectlProcess.launch(home, "killed.log", "run", "--with", "shared", "--", "sleep", "30");
+        Await.until(LIMIT, () -> "the run never launched its server: " + killed.log(), () -> {
+            assertTrue(killed.process().isAlive(), () -> "the run exited early: " + killed.log());
+            return home.hasState("shared");
+        });
+        long pid = home.pid("shared");
+        killed.signal("-KILL", true);
+        killed.exitWithin(LIMIT);
+        assertTrue(Processes.alive(pid), "the server was gone before the run was killed");
+        Files.createFile(go);
+
+        Await.until(LIMIT, () -> "the instance a run killed during its start launched still runs; supervisor log:\n"
+                + supervisorLog(), () -> !Processes.alive(pid) && !home.hasState("shared"));
+        assertTrue(home.run("status", "shared").out().contains("down"), supervisorLog());
+    }
+
+    @Test
     void an_instance_a_killed_run_started_is_kept_while_another_run_uses_it() throws Exception {
         CachectlProcess killed = runUntilLetGo("killed");
         awaitUrl(killed, "killed");
