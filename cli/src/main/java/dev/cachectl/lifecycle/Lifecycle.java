@@ -386,7 +386,13 @@ public final class Lifecycle {
     private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings server, ResolvedBinary binary, Duration ready,
                                List<String> notes, Home home, boolean crashed, boolean dirExisted, boolean byRun) {
         if (server.cluster() != null) {
-            return new ClusterStart(states, engine, spec, server, binary, ready, notes, crashed, dirExisted, this::checkStop).run();
+            if (byRun) {
+                // the supervisor waits for a start under way in the instance's folder (startUnderWay)
+                FileWrites.ensureDir(home.instanceDir(spec.name()), "instance folder " + home.instanceDir(spec.name()));
+                superviseRunStarted(true);
+            }
+            return new ClusterStart(byRun ? states.markingStartedByRun() : states, engine, spec, server, binary, ready, notes,
+                    crashed, dirExisted, this::checkStop).run();
         }
         Path dir = home.instanceDir(spec.name());
         int keptNodes = ClusterStart.nodeDirs(dir).size();

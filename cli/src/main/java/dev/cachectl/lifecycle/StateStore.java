@@ -16,9 +16,24 @@ import java.util.stream.Stream;
 public final class StateStore {
     static final String STATE_FILE = "state.json";
     private final Home home;
+    /** Every state written is marked as started by a run ({@link #markingStartedByRun}). */
+    private final boolean startedByRun;
 
     public StateStore(Home home) {
+        this(home, false);
+    }
+
+    private StateStore(Home home, boolean startedByRun) {
         this.home = home;
+        this.startedByRun = startedByRun;
+    }
+
+    /**
+     * This store, writing every state marked as started by a run ({@link InstanceState#withStartedByRun}): for a
+     * run's start of a cluster, whose state is then the run's from its first write, however that start writes it.
+     */
+    StateStore markingStartedByRun() {
+        return new StateStore(home, true);
     }
 
     public Home home() {
@@ -72,7 +87,7 @@ public final class StateStore {
         Path file = home.instanceDir(state.name()).resolve(STATE_FILE);
         FileWrites.ensureDir(file.getParent(), file.toString());
         try {
-            FileWrites.atomically(file, RecordJson.write(state));
+            FileWrites.atomically(file, RecordJson.write(startedByRun ? state.withStartedByRun(true) : state));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package dev.cachectl.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
@@ -14,6 +15,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,28 +100,45 @@ class RunSharingTest {
 
     @Test
     void a_run_killed_while_it_starts_its_instance_leaves_it_to_the_supervisor() throws Exception {
-        // a server that answers only once the test lets it: the run is killed with its start under way, its state written
+        List<Long> pids = killRunDuringStart("");
+        assertEquals(1, pids.size());
+        assertTrue(home.run("status", "shared").out().contains("down"), supervisorLog());
+    }
+
+    @Test
+    void a_run_killed_while_it_starts_a_cluster_leaves_it_to_the_supervisor() throws Exception {
+        assertEquals(3, killRunDuringStart("    cluster: 3\n").size());
+    }
+
+    /**
+     * Kills (SIGKILL) a run of {@code shared} (its settings in cachectl.yaml: {@code settings}) once its start has
+     * launched the servers and written the state, before they answer: servers that answer only once the test lets
+     * them. Waits until the supervisor has stopped them all, and returns their pids.
+     */
+    private List<Long> killRunDuringStart(String settings) throws Exception {
         String server = Processes.output("sh", "-c", "command -v redis-server").trim();
         Path slow = home.workDir().resolve("slow-redis-server");
         Path go = home.workDir().resolve("server.go");
         Files.writeString(slow, "#!/bin/sh\n[ \"$1\" = --version ] || while [ ! -f " + go + " ]; do sleep 0.05; done\n"
                 + "exec " + server + " \"$@\"\n");
         assertTrue(slow.toFile().setExecutable(true));
-        Files.writeString(home.workDir().resolve("cachectl.yaml"), "instances:\n  shared:\n    binary: " + slow + "\n");
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), "instances:\n  shared:\n    binary: " + slow + "\n" + settings);
         CachectlProcess killed = CachectlProcess.launch(home, "killed.log", "run", "--with", "shared", "--", "sleep", "30");
-        Await.until(LIMIT, () -> "the run never launched its server: " + killed.log(), () -> {
+        Await.until(LIMIT, () -> "the run never launched its servers: " + killed.log(), () -> {
             assertTrue(killed.process().isAlive(), () -> "the run exited early: " + killed.log());
             return home.hasState("shared");
         });
-        long pid = home.pid("shared");
+        JsonNode state = home.state("shared");
+        List<Long> pids = new ArrayList<>();
+        (state.path("nodes").isEmpty() ? List.of(state) : state.path("nodes")).forEach(n -> pids.add(n.get("pid").asLong()));
         killed.signal("-KILL", true);
         killed.exitWithin(LIMIT);
-        assertTrue(Processes.alive(pid), "the server was gone before the run was killed");
+        assertTrue(pids.stream().allMatch(Processes::alive), "a server was gone before the run was killed");
         Files.createFile(go);
 
-        Await.until(LIMIT, () -> "the instance a run killed during its start launched still runs; supervisor log:\n"
-                + supervisorLog(), () -> !Processes.alive(pid) && !home.hasState("shared"));
-        assertTrue(home.run("status", "shared").out().contains("down"), supervisorLog());
+        Await.until(LIMIT, () -> "servers a run killed during its start launched still run; supervisor log:\n"
+                + supervisorLog(), () -> pids.stream().noneMatch(Processes::alive) && !home.hasState("shared"));
+        return pids;
     }
 
     @Test
