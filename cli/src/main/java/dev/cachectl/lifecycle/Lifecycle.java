@@ -142,6 +142,46 @@ public final class Lifecycle {
     }
 
     /**
+     * The supervisor's look at the folders of instances without a state: one whose start by a run that has died was
+     * under way (a dead lease, the lock free) can hold a server launched before the state was written. Those running
+     * from the folder are killed, and the folder removed unless it keeps persisted data. One line for each stopped.
+     */
+    List<String> stopServersOfDeadStarts() {
+        List<String> stopped = new ArrayList<>();
+        for (String name : states.folders()) {
+            Path dir = states.home().instanceDir(name);
+            if (!Files.isDirectory(dir.resolve(RunLease.DIR)) || Files.isRegularFile(dir.resolve(StateStore.STATE_FILE))) {
+                continue;
+            }
+            Optional<FileLocks.Held> lock = FileLocks.acquireTransient(instanceLock(states.home(), name), Duration.ZERO);
+            if (lock.isEmpty()) {
+                continue;
+            }
+            try (FileLocks.Held held = lock.get()) {
+                if (Files.isRegularFile(dir.resolve(StateStore.STATE_FILE)) || !RunLease.othersLive(dir, null).isEmpty()) {
+                    continue;
+                }
+                Optional<InstanceSettings> settings = InstanceSettings.read(dir);
+                String engine = settings.map(InstanceSettings::engine).orElse(Engines.defaultEngine().name());
+                for (FolderServers.Found server : FolderServers.in(dir, engine)) {
+                    ProcessHandle.of(server.pid()).ifPresent(p -> {
+                        p.destroyForcibly();
+                        p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
+                    });
+                    stopped.add("killed the server of '" + name + "' on " + server.describe() + ", launched by a 'cachectl run'"
+                            + " that died before it recorded it");
+                }
+                if (!settings.map(InstanceSettings::persist).orElse(true)) {
+                    SecureFiles.deleteTree(dir);
+                }
+            } catch (RuntimeException e) {
+                stopped.add("could not look at the folder of '" + name + "': " + e.getMessage());
+            }
+        }
+        return stopped;
+    }
+
+    /**
      * Starts a managed instance that {@code who} (e.g. "bench --mode eviction") uses and removes: closing the
      * result stops it and deletes its folder, whether it started, failed or was interrupted at any point. From
      * before the start until it is gone, a repeated Ctrl-C does not end the process with it left behind. Started
@@ -241,7 +281,16 @@ public final class Lifecycle {
         Engines.named(spec.engine()).settings(spec.server().values());
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
-            StartResult result = startLocked(ref, wait, home, use != null && !use.keep());
+            StartResult result;
+            try {
+                result = startLocked(ref, wait, home, use != null && !use.keep() ? use.lease() : null);
+            } catch (RuntimeException e) {
+                if (use != null) {
+                    // written before the launch (launch): a failed start leaves no lease of a run that did not register
+                    use.lease().removeFrom(home.instanceDir(spec.name()));
+                }
+                throw e;
+            }
             if (use != null) {
                 register(result, use);
                 if (result.outcome() == StartResult.Outcome.STARTED && !use.keep()) {
@@ -286,6 +335,15 @@ public final class Lifecycle {
     }
 
     /**
+     * Before a run launches a server: its lease, which tells the supervisor whose start it is should the run die
+     * before the state is written, and the supervisor, which stays while this start holds the lock (Supervisor#run).
+     */
+    private void beforeRunLaunch(Path dir, RunLease lease) {
+        lease.writeIn(dir);
+        superviseRunStarted(true);
+    }
+
+    /**
      * The home's supervisor watches an instance a run started, so that it is stopped even if every run using it is
      * killed. Best effort: without a supervisor the runs still stop it as they end, and a later run or stop does.
      */
@@ -302,11 +360,13 @@ public final class Lifecycle {
     }
 
     /**
-     * {@code byRun}: a run (without --keep) starts it. Its state is marked so from its first write, and the supervisor
-     * runs before its server is launched: a run killed at any point of the start (kill -9, the OOM killer) leaves an
-     * instance the supervisor stops once the start's lock is let go, since no live run holds a lease on it.
+     * {@code byRun}: the lease of a run (without --keep) that starts it, else null. The lease is written and the
+     * supervisor runs before the server is launched, and its state is marked as the run's from its first write: a run
+     * killed at any point of the start (kill -9, the OOM killer) leaves an instance the supervisor stops once the
+     * start's lock is let go, since no live run holds a lease on it; one killed before the state was written leaves
+     * its dead lease, by which the supervisor finds the server running from the folder ({@link #stopServersOfDeadStarts}).
      */
-    private StartResult startLocked(InstanceRef.Managed ref, Duration wait, Home home, boolean byRun) {
+    private StartResult startLocked(InstanceRef.Managed ref, Duration wait, Home home, RunLease byRun) {
         InstanceSpec spec = ref.spec();
         List<String> notes = new ArrayList<>();
         Path dir = home.instanceDir(spec.name());
@@ -384,14 +444,14 @@ public final class Lifecycle {
     }
 
     private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings server, ResolvedBinary binary, Duration ready,
-                               List<String> notes, Home home, boolean crashed, boolean dirExisted, boolean byRun) {
+                               List<String> notes, Home home, boolean crashed, boolean dirExisted, RunLease byRun) {
         if (server.cluster() != null) {
-            if (byRun) {
+            if (byRun != null) {
                 // the supervisor waits for a start under way in the instance's folder (startUnderWay)
                 FileWrites.ensureDir(home.instanceDir(spec.name()), "instance folder " + home.instanceDir(spec.name()));
-                superviseRunStarted(true);
+                beforeRunLaunch(home.instanceDir(spec.name()), byRun);
             }
-            return new ClusterStart(byRun ? states.markingStartedByRun() : states, engine, spec, server, binary, ready, notes,
+            return new ClusterStart(byRun != null ? states.markingStartedByRun() : states, engine, spec, server, binary, ready, notes,
                     crashed, dirExisted, this::checkStop).run();
         }
         Path dir = home.instanceDir(spec.name());
@@ -485,12 +545,11 @@ public final class Lifecycle {
     }
 
     private StartResult launch(Engine engine, InstanceSpec spec, ServerSettings settings, int port, ResolvedBinary binary,
-                               Duration wait, List<String> notes, Home home, boolean dirExisted, boolean byRun) {
+                               Duration wait, List<String> notes, Home home, boolean dirExisted, RunLease byRun) {
         Path dir = home.instanceDir(spec.name());
         FileWrites.ensureDir(dir, "instance folder " + dir);
-        if (byRun) {
-            // it stays while this start holds the instance's lock, and then sees the state (Supervisor#run)
-            superviseRunStarted(true);
+        if (byRun != null) {
+            beforeRunLaunch(dir, byRun);
         }
         InstanceLayout layout = InstanceLayout.in(dir, engine.name() + ".conf");
         ServerProcess server = null;
@@ -504,7 +563,7 @@ public final class Lifecycle {
                     spec.idleTimeout() == null ? null : spec.idleTimeout().toMillis(), System.currentTimeMillis(), null)
                     .withTlsCa(settings.tls() ? layout.caCert().toString() : null)
                     .withStartTicks(server.identity().startTicks())
-                    .withStartedByRun(byRun);
+                    .withStartedByRun(byRun != null);
             states.write(state);
             ServerHello hello = server.awaitReady(wait, deadline, "");
             // a request that came while nothing waited (the server answered at once) still stops this start

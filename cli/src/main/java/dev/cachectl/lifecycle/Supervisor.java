@@ -156,6 +156,7 @@ public final class Supervisor {
         log("supervisor started (pid " + ProcessHandle.current().pid() + ")");
         try {
             while (Files.isDirectory(home.root())) {
+                lifecycle.stopServersOfDeadStarts().forEach(this::log);
                 List<InstanceState> watched = watched(lifecycle.states(), this::log);
                 if (watched.isEmpty() && lifecycle.startUnderWay()) {
                     // a run's start that ensured us before its state was written: once it lets go, its state is seen
@@ -168,6 +169,8 @@ public final class Supervisor {
                     mark(lock.get(), false);
                     lock.get().close();
                     if (watched(lifecycle.states(), this::log).isEmpty() && !lifecycle.startUnderWay()) {
+                        // a run's start that has let go of its lock since this loop's first look
+                        lifecycle.stopServersOfDeadStarts().forEach(this::log);
                         log("no instance with an idle timeout or started by a run is running; supervisor exits");
                         return;
                     }

@@ -110,6 +110,25 @@ class RunSharingTest {
         assertEquals(3, killRunDuringStart("    cluster: 3\n").size());
     }
 
+    @Test
+    void a_server_whose_run_died_before_it_recorded_the_server_is_stopped_by_the_supervisor() throws Exception {
+        // what a run killed between launching the server and writing its state leaves: the server, the run's lease
+        home.run("start", "shared").assertOk();
+        long pid = home.pid("shared");
+        Files.delete(home.instanceDir("shared").resolve("state.json"));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(Files.createDirectory(home.instanceDir("shared").resolve("runs")).resolve("dead.json"), "{\"id\": \"dead\", \"pid\": "
+                + gone.pid() + ", \"process_start_millis\": 1, \"process_start_ticks\": 1, \"executable\": \"java\"}");
+        // any start with an idle timeout brings the home's supervisor
+        home.run("start", "other", "--idle-timeout", "1h").assertOk();
+
+        Await.until(LIMIT, () -> "the unrecorded server of a dead run still runs; supervisor log:\n" + supervisorLog(),
+                () -> !Processes.alive(pid) && !Files.exists(home.instanceDir("shared")));
+        assertTrue(supervisorLog().contains("launched by a 'cachectl run' that died before it recorded it"), supervisorLog());
+        home.run("stop", "other").assertOk();
+    }
+
     /**
      * Kills (SIGKILL) a run of {@code shared} (its settings in cachectl.yaml: {@code settings}) once its start has
      * launched the servers and written the state, before they answer: servers that answer only once the test lets
