@@ -127,18 +127,7 @@ public final class Lifecycle {
      * a run's start that ensured it before writing the state it is to watch.
      */
     boolean startUnderWay() {
-        Home home = states.home();
-        for (String name : states.folders()) {
-            Path file = instanceLock(home, name);
-            if (Files.exists(file)) {
-                Optional<FileLocks.Held> probe = FileLocks.acquireTransient(file, Duration.ZERO);
-                if (probe.isEmpty()) {
-                    return true;
-                }
-                probe.get().close();
-            }
-        }
-        return false;
+        return states.folders().stream().anyMatch(name -> changing(states.home(), name));
     }
 
     /**
@@ -661,7 +650,8 @@ public final class Lifecycle {
      */
     public static boolean changing(Home home, String name) {
         Path lock = instanceLock(home, name);
-        if (!Files.isDirectory(lock.getParent())) {
+        if (!Files.exists(lock)) {
+            // the file is there while the lock is held or waited for (and after a kill -9 of a holder)
             return false;
         }
         try {
