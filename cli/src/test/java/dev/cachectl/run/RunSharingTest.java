@@ -95,7 +95,9 @@ class RunSharingTest {
         // its state goes first, then its folder
         Await.until(LIMIT, () -> "its state or folder was left: " + supervisorLog(),
                 () -> !home.hasState("shared") && !Files.exists(home.instanceDir("shared")));
-        assertTrue(supervisorLog().contains("started by a 'cachectl run' that no longer runs"), supervisorLog());
+        // the supervisor says so once the stop has returned, a moment after the folder went
+        Await.until(LIMIT, () -> "the supervisor did not say why: " + supervisorLog(),
+                () -> supervisorLog().contains("started by a 'cachectl run' that no longer runs"));
     }
 
     @Test
@@ -125,7 +127,8 @@ class RunSharingTest {
 
         Await.until(LIMIT, () -> "the unrecorded server of a dead run still runs; supervisor log:\n" + supervisorLog(),
                 () -> !Processes.alive(pid) && !Files.exists(home.instanceDir("shared")));
-        assertTrue(supervisorLog().contains("launched by a 'cachectl run' that died before it recorded it"), supervisorLog());
+        Await.until(LIMIT, () -> "the supervisor did not say why: " + supervisorLog(),
+                () -> supervisorLog().contains("launched by a 'cachectl run' that died before it recorded it"));
         home.run("stop", "other").assertOk();
     }
 
