@@ -54,6 +54,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (top.json()) {
+            throw dev.cachectl.CachectlException.usage("--json does not apply to run: what it prints is its command's own output");
+        }
         CachectlCommand.Context ctx = top.context();
         List<String> names = with.isEmpty() ? List.of(InstanceCatalog.DEFAULT_NAME) : with;
         List<InstanceRef> refs = names.stream().map(ctx.catalog()::resolve).toList();

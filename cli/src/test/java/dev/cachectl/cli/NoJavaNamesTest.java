@@ -130,7 +130,9 @@ class NoJavaNamesTest {
                     // bench
                     new Case(2, "--json", "bench", plain, "--csv", "--requests", "10"),
                     // completion
-                    new Case(2, "completion", "extra", "args"));
+                    new Case(2, "completion", "extra", "args"),
+                    new Case(2, "--json", "completion"),
+                    new Case(2, "--json", "run", "--with", plain, "--", "true"));
             List<String> problems = new ArrayList<>();
             for (Case c : cases) {
                 CliResult r = home.run(c.args());
