@@ -267,7 +267,7 @@ public final class Lifecycle {
 
     private StartResult startManaged(InstanceRef.Managed ref, Duration wait, RunUse use) {
         InstanceSpec spec = ref.spec();
-        Engines.named(spec.engine()).settings(spec.server().values());
+        judge(ref);
         Home home = states.home().ensure();
         try (FileLocks.Held lock = lockInstance(home, spec.name())) {
             StartResult result;
@@ -287,6 +287,39 @@ public final class Lifecycle {
                 }
             }
             return result;
+        }
+    }
+
+    /**
+     * The engine's judgement of the settings (a policy it knows, options it can honour). A value the engine refuses
+     * that the command line did not give comes from the instance's definition: the message names its file, as a
+     * value that does not parse there does ("cachectl.yaml: instance 'c1': invalid maxmemory policy 'bogus'").
+     */
+    private static void judge(InstanceRef.Managed ref) {
+        try {
+            settingsOf(ref.spec());
+        } catch (CachectlException refused) {
+            if (refused.exitCode() != ExitCode.USAGE || ref.origin().equals("defaults") || !refusedWithout(ref, refused)) {
+                throw refused;
+            }
+            throw new CachectlException(refused.exitCode(), ref.origin() + ": instance '" + ref.name() + "': "
+                    + refused.getMessage(), refused);
+        }
+    }
+
+    private static void settingsOf(InstanceSpec spec) {
+        Engines.named(spec.engine()).settings(spec.server().values());
+    }
+
+    /** Whether the settings without those the command line gave are refused the same way: the definition's fault. */
+    private static boolean refusedWithout(InstanceRef.Managed ref, CachectlException refused) {
+        Map<String, Object> defined = new java.util.LinkedHashMap<>(ref.spec().settings());
+        defined.keySet().removeAll(ref.typed());
+        try {
+            settingsOf(new InstanceSpec(ref.name(), defined));
+            return false;
+        } catch (CachectlException same) {
+            return same.getMessage().equals(refused.getMessage());
         }
     }
 

@@ -38,6 +38,27 @@ class ConfigFileTest {
     }
 
     @Test
+    void a_value_the_engine_refuses_is_named_as_the_config_files_unless_the_command_line_gave_it() throws IOException {
+        java.nio.file.Path config = Files.writeString(home.workDir().resolve("cachectl.yaml"), """
+                instances:
+                  bad: { maxmemory: 10mb, policy: bogus }
+                  good: { maxmemory: 10mb, policy: allkeys-lru }
+                  doc: { engine: mongo, policy: allkeys-lru }
+                """);
+        CliResult bad = home.run("start", "bad").assertExit(2);
+        assertEquals("cachectl: " + config + ": instance 'bad': invalid maxmemory policy 'bogus' (valid: allkeys-lfu, "
+                + "allkeys-lru, allkeys-random, noeviction, volatile-lfu, volatile-lru, volatile-random, volatile-ttl)",
+                bad.err().strip(), bad.toString());
+        CliResult doc = home.run("start", "doc").assertExit(2);
+        assertTrue(doc.err().startsWith("cachectl: " + config + ": instance 'doc': --policy does not apply to a mongo instance"),
+                doc.toString());
+        // what the command line gives is its own: no file named
+        CliResult typed = home.run("start", "good", "--policy", "bogus").assertExit(2);
+        assertTrue(typed.err().startsWith("cachectl: invalid maxmemory policy 'bogus'"), typed.toString());
+        assertFalse(home.hasState("bad") || home.hasState("doc") || home.hasState("good"));
+    }
+
+    @Test
     void unknown_key_in_cachectl_yaml_is_a_usage_error_naming_the_key() throws IOException {
         Files.writeString(home.workDir().resolve("cachectl.yaml"), """
                 instances:
