@@ -38,6 +38,19 @@ final class AnalyzeOptions {
         return analyze || full;
     }
 
+    /** An analysis option without the analysis would be ignored: refused instead (exit 2), as every option is. */
+    void refuseIdle(picocli.CommandLine.ParseResult typed) {
+        if (enabled()) {
+            return;
+        }
+        for (String option : java.util.List.of("--sample", "--delimiter", "--depth", "--top", "--rate")) {
+            if (typed.hasMatchedOption(option)) {
+                throw CachectlException.usage(option + " goes with --analyze (or --full): status " + option
+                        + " alone reads no keys");
+            }
+        }
+    }
+
     AnalysisSettings settings() {
         try {
             return new AnalysisSettings(sample, full, delimiter, depth, top, rate, SCAN_COUNT);

@@ -77,15 +77,7 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         CachectlCommand.Context ctx = top.context();
         Output output = new Output(spec.commandLine(), top);
-        if (!analyze.enabled()) {
-            // an analysis option without the analysis would be ignored: refused instead, as every option is
-            for (String option : List.of("--sample", "--delimiter", "--depth", "--top", "--rate")) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                    throw dev.cachectl.CachectlException.usage(option + " goes with --analyze (or --full): status " + option
-                            + " alone reads no keys");
-                }
-            }
-        }
+        analyze.refuseIdle(spec.commandLine().getParseResult());
         List<String> targets = names.isEmpty() ? ctx.catalog().knownNames() : names;
         if (watch || serve != null || prometheus || prometheusFile != null) {
             return new LiveStatus(ctx, output, spec.commandLine(), top.environment(), top.cancellation()).run(targets, this);

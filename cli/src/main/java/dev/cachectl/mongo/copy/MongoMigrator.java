@@ -70,7 +70,7 @@ public final class MongoMigrator implements Copy {
             }
             refuseCopyOntoItself(plan, copier);
             List<String> job = job(plan);
-            String fingerprint = sha256(String.join("\n", job));
+            String fingerprint = Hashes.sha256(String.join("\n", job));
             Path checkpoint = checkpointFile(plan, home);
             CopyRun.Settings settings = new CopyRun.Settings("mongo", plan.source().toString(), plan.target().toString(),
                     plan.batch().threads(), plan.batch().ratePerSecond(), checkpoint, plan.resume(), fingerprint, job,
@@ -90,7 +90,7 @@ public final class MongoMigrator implements Copy {
     @Override
     public Path checkpointFile(CopyPlan copyPlan, Path home) {
         MongoMigrationPlan plan = (MongoMigrationPlan) copyPlan;
-        String fingerprint = sha256(String.join("\n", job(plan)));
+        String fingerprint = Hashes.sha256(String.join("\n", job(plan)));
         return plan.checkpoint() != null ? plan.checkpoint()
                 : home.resolve("migrate").resolve("migrate-mongo-" + fingerprint.substring(0, 16) + ".json");
     }
@@ -226,9 +226,5 @@ public final class MongoMigrator implements Copy {
     private static List<String> job(MongoMigrationPlan plan) {
         return List.of("source " + plan.source(), "target " + plan.target(), "match " + plan.match(),
                 "exclude " + plan.exclude(), "rename " + new TreeMap<>(plan.renames()), "query " + plan.query());
-    }
-
-    private static String sha256(String text) {
-        return Hashes.sha256(text);
     }
 }
