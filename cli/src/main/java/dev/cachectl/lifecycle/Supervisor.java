@@ -33,6 +33,8 @@ public final class Supervisor {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /** How often the leases of an instance a run started are looked at: a killed run's server goes within about this. */
     private static final Duration RUN_TICK = Duration.ofSeconds(1);
+    /** How often a long tick looks whether the home still exists. */
+    private static final Duration NAP = Duration.ofSeconds(1);
 
     private final Lifecycle lifecycle;
     private final Home home;
@@ -196,8 +198,9 @@ public final class Supervisor {
                         tick = share.compareTo(tick) < 0 ? share : tick;
                     }
                 }
-                Thread.sleep(Math.max(MIN_TICK.toMillis(), tick.toMillis()));
+                nap(Math.max(MIN_TICK.toMillis(), tick.toMillis()));
             }
+            log("the home " + home.root() + " is gone; supervisor exits");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -207,6 +210,17 @@ public final class Supervisor {
                 }
                 held.close();
             });
+        }
+    }
+
+    /**
+     * Sleeps for {@code millis}, in naps of at most {@link #NAP}: a home deleted meanwhile (its instances' servers
+     * gone with it, or left to whoever deleted it) ends the wait, so the supervisor does not outlive it by a whole tick.
+     */
+    private void nap(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        for (long left = millis; left > 0 && Files.isDirectory(home.root()); left = (end - System.nanoTime()) / 1_000_000) {
+            Thread.sleep(Math.min(left, NAP.toMillis()));
         }
     }
 

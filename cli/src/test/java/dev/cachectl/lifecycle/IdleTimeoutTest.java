@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -154,6 +155,28 @@ class IdleTimeoutTest {
         assertTrue(home.hasState("untimed"), "the instance without a timeout was stopped");
         home.run("stop", "untimed").assertOk();
         assertSupervisorExits();
+    }
+
+    @Test
+    void a_supervisor_whose_home_is_gone_exits_within_a_second_or_two_not_a_tick_later() throws Exception {
+        // a long timeout: the supervisor's tick is its longest, 10 s
+        home.run("start", "long", "--idle-timeout", "1h").assertOk();
+        long pid = home.pid("long");
+        String homePath = home.root().toString();
+        Await.until(LIMIT, "no supervisor started", () -> supervisors(homePath).size() == 1);
+        Await.until(LIMIT, () -> "the supervisor never started:\n" + supervisorLog(),
+                () -> supervisorLog().contains("supervisor started"));
+        Thread.sleep(1000); // its first look at 'long' follows at once: it is now in its 10 s sleep
+        Path away = home.root().resolveSibling(home.root().getFileName() + "-moved");
+        Files.move(home.root(), away);
+        try {
+            boolean gone = Processes.eventually(Duration.ofSeconds(4), () -> supervisors(homePath).isEmpty());
+            assertTrue(gone, "the supervisor outlived its home: pid " + supervisorPids(homePath));
+        } finally {
+            Files.move(away, home.root());
+        }
+        assertTrue(Processes.alive(pid), "the server went with the supervisor");
+        home.run("stop", "long").assertOk();
     }
 
     /** Sends one command in RESP, reading nothing: the client then waits as a real one would. */
