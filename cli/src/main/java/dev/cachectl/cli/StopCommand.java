@@ -63,7 +63,7 @@ public final class StopCommand implements Callable<Integer> {
         }
         List<String> targets;
         if (which != null && which.all) {
-            targets = ctx.states().namesToStop();
+            targets = ctx.states().namesRunning();
         } else {
             targets = which == null ? List.of(InstanceCatalog.DEFAULT_NAME) : which.names;
         }

@@ -143,10 +143,13 @@ public final class InstanceCatalog {
         return config.instances().containsKey(name);
     }
 
-    /** Every instance this home and config know of: configured ones, external ones from the environment, and running ones. */
+    /**
+     * Every instance this home and config know of: configured ones, external ones from the environment, and running
+     * ones, those whose folder a server runs from without a state file (a start killed before it wrote one) included.
+     */
     public java.util.List<String> knownNames() {
         TreeSet<String> names = new TreeSet<>(config.instances().keySet());
-        names.addAll(states.names());
+        names.addAll(states.namesRunning());
         for (String key : env.keySet()) {
             for (Engine engine : Engines.all()) {
                 String prefix = engine.envPrefix();

@@ -112,10 +112,11 @@ public final class StateStore {
     }
 
     /**
-     * What {@code stop --all} stops: the instances that have a state file, and those whose folder a server runs
-     * from without one (a start killed before it wrote its state); sorted.
+     * The instances that have a state file, and those whose folder a server runs from without one (a start killed
+     * before it wrote its state): what {@code stop --all} stops and {@code status} lists; sorted. A folder without a
+     * state file costs reads of its config files and of /proc/net/tcp, and a /proc scan only for a port in use.
      */
-    public List<String> namesToStop() {
+    public List<String> namesRunning() {
         return folders(p -> Files.isRegularFile(p.resolve(STATE_FILE)) || !FolderServers.in(p).isEmpty());
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +49,24 @@ class StatusTest {
         assertEquals(2, json.get("instances").size(), json.toString());
         assertEquals("a", json.get("instances").get(0).get("name").asText());
         assertEquals("b", json.get("instances").get(1).get("name").asText());
+    }
+
+    @Test
+    void status_without_names_lists_a_folder_a_server_runs_from_without_a_state_file() throws Exception {
+        home.run("start", "a", "orphan").assertOk();
+        long pid = home.pid("orphan");
+        int port = home.port("orphan");
+        // what a start killed after its launch and before its state file leaves: a server running from the folder
+        Files.delete(home.instanceDir("orphan").resolve("state.json"));
+
+        CliResult status = home.run("status").assertExit(3);
+        assertTrue(status.out().contains("a server still runs from its folder on port " + port + " (pid " + pid + ")"),
+                status.toString());
+        JsonNode json = Json.MAPPER.readTree(home.run("status", "--json").assertExit(3).out());
+        assertEquals(2, json.get("instances").size(), json.toString());
+        assertEquals("orphan", json.get("instances").get(1).get("name").asText(), json.toString());
+        assertFalse(json.get("instances").get(1).get("up").asBoolean(true), json.toString());
+        home.run("stop", "--all").assertOk();
     }
 
     @Test
