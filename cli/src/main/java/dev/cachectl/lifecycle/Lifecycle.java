@@ -409,6 +409,10 @@ public final class Lifecycle {
                 // a cluster grows with the settings of its running nodes: any other one asked for is refused first
                 InstanceSpec asked = grows ? bound.withCluster(ClusterShape.parse(state.cluster())) : bound;
                 InstanceState running = RunningInstance.check(asked, ref, state, onDisk, states, notes);
+                if (!grows && running.isCluster()) {
+                    // the nodes of a growth killed before it recorded them are not the cluster asked for: as a growth does
+                    ClusterGrowth.dropLeftovers(states, running, notes);
+                }
                 StartResult result = grows
                         ? ClusterGrowth.grow(states, bound, running, wait, env, notes, this::checkStop)
                         : alreadyRunning(bound, running, notes);

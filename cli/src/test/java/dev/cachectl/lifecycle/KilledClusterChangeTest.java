@@ -81,20 +81,22 @@ class KilledClusterChangeTest {
     }
 
     @Test
-    void a_growth_killed_after_its_node_joined_is_undone_by_the_next_growth_and_by_stop() throws Exception {
-        home.run("start", "g", "--cluster", "2").assertOk();
-        int seed = home.port("g");
+    void a_start_of_the_running_shape_after_a_killed_growth_removes_the_node_the_growth_left() throws Exception {
+        long leftover = twoMastersAndAKilledGrowth("s");
+        CliResult same = home.run("start", "s", "--cluster", "2").assertOk();
+        assertTrue(same.err().contains("already running"), same.toString());
+        assertLeftoverDropped("s", same, leftover, 2);
+        assertEquals(2, nodeDirs(home.instanceDir("s")), same.toString());
+        home.run("stop", "s").assertOk();
+    }
 
-        long first = killGrowthOnceJoined("g", seed, 3);
+    @Test
+    void a_growth_killed_after_its_node_joined_is_undone_by_the_next_growth_and_by_stop() throws Exception {
+        long first = twoMastersAndAKilledGrowth("g");
+        int seed = home.port("g");
         CliResult grown = home.run("start", "g", "--cluster", "3").assertOk();
-        assertTrue(grown.err().contains("launched by an interrupted growth"), grown.toString());
-        assertFalse(Processes.alive(first), "the node the killed growth launched still runs: " + grown);
-        List<Integer> ports = ports(home.state("g"));
-        assertEquals(3, ports.size(), home.state("g").toString());
-        for (int port : ports) {
-            Await.until(Duration.ofSeconds(10), "node " + port + " knows the 3 nodes and is ok",
-                    () -> known(port) == 3 && clusterOk(port));
-        }
+        assertEquals(3, ports(home.state("g")).size(), home.state("g").toString());
+        assertLeftoverDropped("g", grown, first, 3);
 
         long second = killGrowthOnceJoined("g", seed, 4);
         CliResult stopped = home.run("stop", "g").assertOk();
@@ -142,6 +144,12 @@ class KilledClusterChangeTest {
         home.run("stop", "k").assertOk();
     }
 
+    /** Starts {@code name} with 2 masters and {@link #killGrowthOnceJoined kills its growth} to 3; the new master's pid. */
+    private long twoMastersAndAKilledGrowth(String name) throws Exception {
+        home.run("start", name, "--cluster", "2").assertOk();
+        return killGrowthOnceJoined(name, home.port(name), 3);
+    }
+
     /**
      * Grows {@code name} to {@code masters} in a process of its own and kills it once the new master has joined (its
      * seed knows it) and before the growth is recorded; returns the new master's pid.
@@ -162,11 +170,32 @@ class KilledClusterChangeTest {
         return unrecorded.get(0);
     }
 
+    /**
+     * {@code result} said it removed the node {@code pid} a killed growth left, which no longer runs, and every node of
+     * the cluster's state knows the {@code nodes} recorded ones only and reports the cluster ok.
+     */
+    private void assertLeftoverDropped(String name, CliResult result, long pid, int nodes) {
+        assertTrue(result.err().contains("launched by an interrupted growth"), result.toString());
+        assertFalse(Processes.alive(pid), "the node the killed growth launched still runs: " + result);
+        for (int port : ports(home.state(name))) {
+            Await.until(Duration.ofSeconds(10), "node " + port + " knows the " + nodes + " nodes and is ok",
+                    () -> known(port) == nodes && clusterOk(port));
+        }
+    }
+
     private static boolean nodeLogExists(Path dir) {
         try (Stream<Path> nodes = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
             return nodes.anyMatch(p -> p.getFileName().toString().startsWith("node-") && Files.exists(p.resolve("server.log")));
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static int nodeDirs(Path dir) {
+        try (Stream<Path> nodes = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            return (int) nodes.filter(p -> p.getFileName().toString().startsWith("node-")).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
