@@ -161,6 +161,15 @@ public interface Engine {
         throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");
     }
 
+    /**
+     * Whether the stopped cluster node whose folder is {@code layout} may hold data: its cluster config gives a node a
+     * slot. Nodes of a cluster whose start was killed before it formed them give none, and can have stored no key.
+     * True when it cannot tell (a config it cannot read), so that data is never taken for none.
+     */
+    default boolean mayHoldClusterData(InstanceLayout layout) {
+        return true;
+    }
+
     /** Makes every node of {@code remaining} forget the nodes {@code forgotten} (by id), which no longer run. */
     default void forgetNodes(List<Endpoint> remaining, List<String> forgotten) {
         throw dev.cachectl.CachectlException.usage(name() + " has no cluster mode");

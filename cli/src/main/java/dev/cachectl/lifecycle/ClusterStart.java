@@ -242,6 +242,14 @@ final class ClusterStart {
             nodeDirs.forEach(SecureFiles::deleteTree);
             return List.of();
         }
+        if (nodeDirs.stream().noneMatch(d -> engine.mayHoldClusterData(InstanceLayout.in(d, engine.name() + ".conf")))) {
+            // a first start killed before it formed its cluster (some nodes may not even have been launched): no node
+            // ever served a slot, so none stored a key; this start makes the cluster anew
+            nodeDirs.forEach(SecureFiles::deleteTree);
+            notes.add("the node folders left by a start of it that was killed before it formed the cluster held no data;"
+                    + " removed");
+            return List.of();
+        }
         if (!settings.persist()) {
             throw CachectlException.usage("'" + spec.name() + "' keeps the data of a --persist cluster in " + dir
                     + ": start it with --persist, or remove the data with 'cachectl stop " + spec.name() + " --purge'");

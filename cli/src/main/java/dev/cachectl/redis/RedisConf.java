@@ -103,6 +103,23 @@ final class RedisConf {
         }
     }
 
+    /**
+     * Whether the cluster config a node wrote in its data dir gives any node a slot (or a slot moving): then the
+     * cluster was formed and may hold keys. A node that never ran has no such file; one never joined lists only
+     * itself, without slots. True when the file cannot be read.
+     */
+    static boolean clusterSlotsAssigned(InstanceLayout layout) {
+        Path file = layout.dataDir().resolve(CLUSTER_CONFIG);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try {
+            return ClusterNodes.parse(Files.readString(file), "127.0.0.1").stream().anyMatch(n -> !n.slots().isEmpty());
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     /** Quoted the way redis.conf's parser reads strings back: backslash escapes inside double quotes. */
     static String quote(String value) {
         StringBuilder q = new StringBuilder("\"");

@@ -248,6 +248,11 @@ public final class RedisEngine implements Engine {
     }
 
     @Override
+    public boolean mayHoldClusterData(InstanceLayout layout) {
+        return RedisConf.clusterSlotsAssigned(layout);
+    }
+
+    @Override
     public void forgetNodes(List<Endpoint> remaining, List<String> forgotten) {
         RedisClusterFormation.forget(remaining, forgotten);
     }

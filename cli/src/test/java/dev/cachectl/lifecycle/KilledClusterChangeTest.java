@@ -81,6 +81,47 @@ class KilledClusterChangeTest {
     }
 
     @Test
+    void a_persist_cluster_whose_first_start_was_killed_while_its_nodes_launched_starts_again_with_its_shape() throws Exception {
+        Path dir = home.instanceDir("p");
+        // the launches take milliseconds: the start is frozen as soon as a node's log appears, and killed there when it
+        // has left fewer node folders than its shape (tried again when it had launched them all)
+        for (int attempt = 1; ; attempt++) {
+            assertTrue(attempt <= 8, "no start was caught before it had launched its last node");
+            CachectlProcess start = CachectlProcess.launch(home, "start-" + attempt + ".log", "start", "p", "--cluster", "3x0",
+                    "--persist", "--wait", "60s");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!nodeLogExists(dir) && start.process().isAlive() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(200_000);
+            }
+            assertTrue(start.process().isAlive(), "the start ended before a node was launched: " + start.log());
+            start.signal("-STOP", false);
+            boolean caught = !home.hasState("p") && nodeDirs(dir) < 3;
+            start.signal("-KILL", false);
+            start.exitWithin(Duration.ofSeconds(10));
+            if (caught) {
+                break;
+            }
+            home.run("stop", "p", "--purge").assertOk();
+        }
+        // a node launched just before the kill runs from the folder (found by the port it listens on, once it does):
+        // the way out a start names for it
+        Await.until(Duration.ofSeconds(10), "the nodes launched before the kill listen",
+                () -> serversIn(dir).size() == listening(dir));
+        home.run("stop", "p").assertOk();
+        assertTrue(serversIn(dir).isEmpty(), "stop left a node running");
+
+        CliResult started = home.run("start", "p", "--cluster", "3x0", "--persist", "--wait", "60s").assertOk();
+        assertTrue(started.err().contains("killed before it formed the cluster held no data"), started.toString());
+        assertEquals(3, ports(home.state("p")).size(), started.toString());
+        assertEquals(3, nodeDirs(dir), started.toString());
+        home.run("status", "p").assertOk();
+        home.run("stop", "p").assertOk();
+        // what it keeps now is a cluster's data: its next start comes back on the same ports
+        home.run("start", "p", "--wait", "60s").assertOk();
+        home.run("stop", "p", "--purge").assertOk();
+    }
+
+    @Test
     void a_start_of_the_running_shape_after_a_killed_growth_removes_the_node_the_growth_left() throws Exception {
         long leftover = twoMastersAndAKilledGrowth("s");
         CliResult same = home.run("start", "s", "--cluster", "2").assertOk();
@@ -196,6 +237,15 @@ class KilledClusterChangeTest {
             return (int) nodes.filter(p -> p.getFileName().toString().startsWith("node-")).count();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The node folders of {@code dir} whose port a process listens on. */
+    private static long listening(Path dir) throws IOException {
+        try (Stream<Path> nodes = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            return nodes.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("node-"))
+                    .filter(n -> dev.cachectl.util.Ports.ownerPid(Integer.parseInt(n.substring("node-".length()))).isPresent())
+                    .count();
         }
     }
 
