@@ -74,13 +74,20 @@ public final class StateStore {
     }
 
     /**
-     * What status says of an instance without a state file when servers still run from its folder (a start
-     * killed before it wrote its state): where they run and the way out; empty when none runs.
+     * What status says of an instance without a state file when servers still run from its folder: a start or stop
+     * under way (between its launch and its state file), else a start killed before it wrote its state, with where
+     * they run and the way out; empty when none runs.
      */
     public Optional<String> describeUnrecorded(String name) {
         List<FolderServers.Found> running = FolderServers.in(home.instanceDir(name));
-        return running.isEmpty() ? Optional.empty() : Optional.of("no state file, but a server still runs from its folder on "
-                + FolderServers.describe(running) + " (a start of it was killed): 'cachectl stop " + name + "' stops it");
+        if (running.isEmpty()) {
+            return Optional.empty();
+        }
+        String where = FolderServers.describe(running);
+        return Optional.of(Lifecycle.changing(home, name)
+                ? "a start or stop of '" + name + "' is under way (a server runs from its folder on " + where + ")"
+                : "no state file, but a server still runs from its folder on " + where + " (a start of it was killed): 'cachectl stop "
+                + name + "' stops it");
     }
 
     public void write(InstanceState state) {

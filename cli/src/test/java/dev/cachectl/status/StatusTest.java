@@ -3,12 +3,14 @@ package dev.cachectl.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CliResult;
+import dev.cachectl.util.FileLocks;
 import dev.cachectl.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,6 +68,14 @@ class StatusTest {
         assertEquals(2, json.get("instances").size(), json.toString());
         assertEquals("orphan", json.get("instances").get(1).get("name").asText(), json.toString());
         assertFalse(json.get("instances").get(1).get("up").asBoolean(true), json.toString());
+
+        // the same folder while a start or stop holds the instance (here a lock this JVM takes): no kill to speak of
+        try (FileLocks.Held changing = FileLocks.acquireTransient(home.root().resolve("locks/orphan.lock"), Duration.ZERO)
+                .orElseThrow()) {
+            CliResult during = home.run("status", "orphan").assertExit(3);
+            assertTrue(during.out().contains("a start or stop of 'orphan' is under way"), during.toString());
+            assertFalse(during.out().contains("was killed"), during.toString());
+        }
         home.run("stop", "--all").assertOk();
     }
 
