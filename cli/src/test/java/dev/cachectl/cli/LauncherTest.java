@@ -140,6 +140,35 @@ class LauncherTest {
     }
 
     @Test
+    void a_jvm_log_the_user_asks_for_without_an_output_goes_to_stderr_and_one_with_an_output_stays_as_written() throws Exception {
+        launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
+        Result gc = launch(false, Map.of("CACHECTL_JAVA_OPTS", "-Xlog:gc"), "--version").assertEnded(0, "cachectl dev\n");
+        assertTrue(gc.err.contains("[info][gc] Using Serial"), gc.toString());
+        launch(false, Map.of("CACHECTL_JAVA_OPTS", "-Xlog"), "--version").assertEnded(0, "cachectl dev\n");
+
+        // a java that prints how it was called
+        Path jdk = Files.createDirectories(copy.resolve("jdk/bin"));
+        Files.writeString(jdk.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> rewritten = new java.util.LinkedHashMap<>();
+        rewritten.put("-Xlog", "-Xlog::stderr");
+        rewritten.put("-Xlog:gc", "-Xlog:gc:stderr");
+        rewritten.put("-Xlog:gc*=debug", "-Xlog:gc*=debug:stderr");
+        rewritten.put("-Xlog:gc:", "-Xlog:gc:stderr");
+        rewritten.put("-Xlog:gc::uptime,tags", "-Xlog:gc:stderr:uptime,tags");
+        for (String kept : List.of("-Xlog:gc:stdout", "-Xlog:gc:file=gc.log", "-Xlog:gc*:file=gc.log:time:filecount=2", "-Xlog:gc:#0",
+                "-Xlog:disable", "-Xlog:help", "-Xlog:async")) {
+            rewritten.put(kept, kept);
+        }
+        for (Map.Entry<String, String> opt : rewritten.entrySet()) {
+            List<String> args = launch(false, Map.of("JAVA_HOME", copy.resolve("jdk").toString(),
+                    "CACHECTL_JAVA_OPTS", "-Xss1m " + opt.getKey()), "status").out.lines().toList();
+            int cp = args.indexOf("-cp");
+            assertEquals(List.of("-Xss1m", opt.getValue()), args.subList(cp - 2, cp), opt.getKey() + ": " + args);
+        }
+    }
+
+    @Test
     void a_command_the_build_trained_maps_an_archive_of_its_own_classes_and_any_other_the_archive_of_all() throws Exception {
         launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
         Path target = copy.resolve("cli/target");
