@@ -6,6 +6,7 @@ import dev.cachectl.cli.Converters;
 import dev.cachectl.cli.HelpLayout;
 import dev.cachectl.cli.Signals;
 import dev.cachectl.cli.Terminal;
+import dev.cachectl.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Ansi;
 
@@ -71,6 +72,7 @@ public final class Cachectl {
             // compiled for Java 5, and a run that loads them cannot take those from the class-data archive
             HelpLayout.apply(cli, env);
         }
+        cli.setExecutionStrategy(VersionProvider::execute);
         ErrorHandler handler = new ErrorHandler();
         cli.setExecutionExceptionHandler(handler);
         cli.setParameterExceptionHandler(handler);

@@ -69,6 +69,13 @@ public class JsonSchemaTest {
     }
 
     @Test
+    void version_with_json_prints_what_the_text_says_as_a_document() throws IOException {
+        JsonNode version = valid("version", home.run("--version", "--json").assertOk());
+        assertEquals("cachectl " + version.get("version").asText() + "\n", home.run("--version").assertOk().out());
+        assertEquals(version, valid("version", home.run("--json", "-V").assertOk()));
+    }
+
+    @Test
     void a_document_outside_the_contract_is_refused() throws IOException {
         ObjectNode doc = (ObjectNode) valid("start", home.run("--json", "start", "a").assertOk());
         ((ObjectNode) doc.at("/instances/0")).put("outcome", "STARTED");
