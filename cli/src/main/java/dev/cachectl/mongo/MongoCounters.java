@@ -24,8 +24,7 @@ final class MongoCounters {
     }
 
     private static String version(Document status) {
-        return "mongo-java-server".equals(status.getString("process"))
-                ? "mongo-java-server " + MongoBinaries.EMBEDDED_VERSION : String.valueOf(status.get("version"));
+        return MongoProbe.embedded(status) ? "mongo-java-server " + MongoProbe.version(status) : MongoProbe.version(status);
     }
 
     private static long number(Object value) {

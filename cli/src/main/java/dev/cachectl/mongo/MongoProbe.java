@@ -76,9 +76,21 @@ public final class MongoProbe {
             hits = Math.max(0, cache.pagesRequested() - cache.pagesRead());
         }
         // no run id: a restart gives the process another pid
-        return new ServerSample(taken, status.getString("version"), pid, status.getString("host") + ":" + pid,
+        return new ServerSample(taken, version(status), pid, status.getString("host") + ":" + pid,
                 orZero(number(status, "uptime")), resident, null, orZero(number(status, "connections", "current")),
                 null, ops == null ? null : ops.total(), clientOperations(status, ops), hits, misses, details);
+    }
+
+    /**
+     * The version of the server that runs, as its state file records it (what status shows while it is down):
+     * mongod's own, or for the embedded server mongo-java-server's, not the MongoDB version that it claims to be.
+     */
+    static String version(Document status) {
+        return embedded(status) ? MongoBinaries.EMBEDDED_VERSION : String.valueOf(status.get("version"));
+    }
+
+    static boolean embedded(Document status) {
+        return "mongo-java-server".equals(status.getString("process"));
     }
 
     /**

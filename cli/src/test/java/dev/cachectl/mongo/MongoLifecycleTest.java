@@ -141,6 +141,18 @@ class MongoLifecycleTest {
     }
 
     @Test
+    void status_shows_the_same_version_while_the_server_is_up_and_after_it_went_down() throws Exception {
+        home.run("start", "m", "--engine", "mongo").assertOk();
+        String up = dev.cachectl.util.Json.MAPPER.readTree(home.run("status", "m", "--json").assertOk().out())
+                .at("/instances/0/version").asText();
+        Processes.killAndWait(home.pid("m"));
+        String down = dev.cachectl.util.Json.MAPPER.readTree(home.run("status", "m", "--json").assertExit(3).out())
+                .at("/instances/0/version").asText();
+        assertEquals(up, down, "the version of the server that ran, up or down");
+        home.run("stop", "m").assertOk();
+    }
+
+    @Test
     void an_embedded_server_whose_heap_is_full_exits_and_shows_down_with_why() {
         String url = home.run("start", "small", "--engine", "mongo", "--maxmemory", "32mb").assertOk().out().trim();
         long pid = home.pid("small");
