@@ -181,7 +181,7 @@ public final class Lifecycle {
         if (ExternalOnly.enabled(env)) {
             throw ExternalOnly.refusalToLaunch(who, env);
         }
-        RunLease lease = RunLease.ofThisProcess();
+        RunLease lease = RunLease.ofThisProcess(who);
         TemporaryInstance temporary = new TemporaryInstance(this, spec.name(), lease, cancellation.onCancelUndoing(reason -> { }));
         try {
             temporary.started(start(new InstanceRef.Managed(spec, who), null, new RunUse(lease, false)));
@@ -635,9 +635,7 @@ public final class Lifecycle {
             }
             // a stop by hand wins over the runs using the instance, as it always has; the note says who loses it
             List<String> notes = new ArrayList<>(result.notes());
-            String pids = String.join(", ", users.stream().map(u -> Long.toString(u.pid())).toList());
-            notes.add(users.size() == 1 ? "it was in use by a 'cachectl run' (pid " + pids + "), which loses it"
-                    : "it was in use by " + users.size() + " 'cachectl run's (pids " + pids + "), which lose it");
+            notes.add("it was in use by " + RunLease.holders(users) + (users.size() == 1 ? ", which loses it" : ", which lose it"));
             return new StopResult(result.name(), result.outcome(), result.pid(), result.dataDir(), notes, result.nodePids());
         }
     }

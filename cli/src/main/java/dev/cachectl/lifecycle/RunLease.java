@@ -8,7 +8,9 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -22,17 +24,37 @@ import java.util.stream.Stream;
  * registering at the same moment: that one sees either the running instance with its lease counted, or no instance,
  * and starts it.
  * <p>
- * {@code id} tells apart the runs of one process ({@code cachectl shell} runs them one after another).
+ * {@code id} tells apart the runs of one process ({@code cachectl shell} runs them one after another). {@code command}
+ * names what holds the lease, for a stop by hand to say: {@code run}, or the bench mode whose temporary instance it is
+ * ({@link Lifecycle#startTemporary}); null in a lease written before it was recorded, which only runs wrote.
  */
-public record RunLease(String id, long pid, long processStartMillis, Long processStartTicks, String executable) {
+public record RunLease(String id, long pid, long processStartMillis, Long processStartTicks, String executable,
+                       String command) {
     static final String DIR = "runs";
     private static final AtomicLong RUNS = new AtomicLong();
 
-    /** A lease for a run in this process. */
-    public static RunLease ofThisProcess() {
+    /** A lease for a use by this process's {@code command} ("run", "bench --mode eviction"). */
+    public static RunLease ofThisProcess(String command) {
         ProcessIdentity me = ProcessIdentity.of(ProcessHandle.current());
         return new RunLease(me.pid() + "-" + RUNS.incrementAndGet(), me.pid(), me.startMillis(),
-                me.startTicks() < 0 ? null : me.startTicks(), me.executable());
+                me.startTicks() < 0 ? null : me.startTicks(), me.executable(), command);
+    }
+
+    /**
+     * Who holds these leases, for a note: "a 'cachectl run' (pid 12)", or "2 'cachectl run's (pids 12, 13) and a
+     * 'cachectl bench --mode eviction' (pid 14)".
+     */
+    static String holders(List<RunLease> leases) {
+        Map<String, List<String>> pidsByCommand = new LinkedHashMap<>();
+        for (RunLease lease : leases) {
+            pidsByCommand.computeIfAbsent(lease.command() == null ? "run" : lease.command(), c -> new ArrayList<>())
+                    .add(Long.toString(lease.pid()));
+        }
+        List<String> holders = new ArrayList<>();
+        pidsByCommand.forEach((command, pids) -> holders.add(pids.size() == 1
+                ? "a 'cachectl " + command + "' (pid " + pids.get(0) + ")"
+                : pids.size() + " 'cachectl " + command + "'s (pids " + String.join(", ", pids) + ")"));
+        return String.join(" and ", holders);
     }
 
     /** Its run is alive: the pid runs, and is the same process as when it wrote the lease. */

@@ -81,7 +81,7 @@ public final class RunService {
         AtomicReference<Preparation> preparing = new AtomicReference<>();
         // the managed instances this run uses, each with whether it started it
         Map<String, Boolean> used = new LinkedHashMap<>();
-        RunLease lease = RunLease.ofThisProcess();
+        RunLease lease = RunLease.ofThisProcess("run");
         // the handlers stay until the instances are stopped: a signal the JVM delivers late (the child, sent the
         // same Ctrl-C, may exit first) must reach passOn, not the JVM's default handler (exit 130)
         try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing,

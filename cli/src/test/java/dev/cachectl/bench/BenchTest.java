@@ -349,19 +349,24 @@ class BenchTest {
 
     @Test
     void a_bench_killed_with_sigkill_leaves_its_temporary_instance_to_the_supervisor() throws Exception {
-        CachectlProcess bench = CachectlProcess.launch(home, "bench.log", "--json", "--progress", "none", "bench", "-",
-                "--mode", "eviction", "--policies", "allkeys-lru", "--maxmemory", "3mb", "--keys", "20000",
-                "--requests", "2000000", "--clients", "2");
+        CachectlProcess bench = longEvictionBench();
         String name = "bench-allkeys-lru-" + bench.pid();
-        Await.until(Duration.ofSeconds(60), () -> "bench never started " + name + ": " + bench.log(), () -> {
-            assertTrue(bench.process().isAlive(), () -> "bench ended early: " + bench.log());
-            return home.hasState(name);
-        });
         long pid = home.pid(name);
         bench.signal("-KILL", true);
         bench.exitWithin(Duration.ofSeconds(30));
         Await.until(Duration.ofSeconds(30), () -> name + " outlived the bench that was killed: " + home.run("status").out(),
                 () -> !Processes.alive(pid) && !Files.exists(home.instanceDir(name)));
+        assertNothingLeft();
+    }
+
+    @Test
+    void a_stop_by_hand_of_a_temporary_instance_names_the_bench_that_uses_it() throws Exception {
+        CachectlProcess bench = longEvictionBench();
+        String name = "bench-allkeys-lru-" + bench.pid();
+        CliResult stop = home.run("stop", name).assertOk();
+        assertTrue(stop.err().contains("it was in use by a 'cachectl bench --mode eviction' (pid " + bench.pid() + "), which loses it"),
+                stop.toString());
+        bench.exitWithin(Duration.ofSeconds(30));
         assertNothingLeft();
     }
 
@@ -392,6 +397,19 @@ class BenchTest {
         }
         assertFalse(Files.exists(home.root().resolve("instances")) && home.root().resolve("instances").toFile().list().length > 0,
                 "nothing was created in the home");
+    }
+
+    /** An eviction bench of one policy that runs for a while, returned once its temporary instance runs. */
+    private CachectlProcess longEvictionBench() throws IOException {
+        CachectlProcess bench = CachectlProcess.launch(home, "bench.log", "--json", "--progress", "none", "bench", "-",
+                "--mode", "eviction", "--policies", "allkeys-lru", "--maxmemory", "3mb", "--keys", "20000",
+                "--requests", "2000000", "--clients", "2");
+        String name = "bench-allkeys-lru-" + bench.pid();
+        Await.until(Duration.ofSeconds(60), () -> "bench never started " + name + ": " + bench.log(), () -> {
+            assertTrue(bench.process().isAlive(), () -> "bench ended early: " + bench.log());
+            return home.hasState(name);
+        });
+        return bench;
     }
 
     /** Waits until bench has created the instance folder whose name starts with {@code name}. */
