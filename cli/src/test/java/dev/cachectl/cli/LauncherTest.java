@@ -52,12 +52,19 @@ class LauncherTest {
             printf '\\e[0m\\e[0m' >&2
             """;
 
+    private Path tmp;
     private Path copy;
     private Path record;
 
     @BeforeEach
     void copyTheLauncher() throws IOException {
-        copy = Files.createTempDirectory("cachectl-launcher-");
+        tmp = Files.createTempDirectory("cachectl-launcher-");
+        copyTheLauncherTo(tmp);
+    }
+
+    /** The launcher, the sources it watches and a stand-in mvn in {@code copy}, the checkout's root. */
+    private void copyTheLauncherTo(Path copy) throws IOException {
+        this.copy = copy;
         Files.createDirectories(copy.resolve("scripts"));
         Files.copy(Repo.root().resolve("scripts/cachectl"), copy.resolve("scripts/cachectl"));
         Files.createDirectories(copy.resolve("cli/src/dist/bin"));
@@ -76,7 +83,7 @@ class LauncherTest {
 
     @AfterEach
     void removeTheCopy() throws IOException {
-        try (Stream<Path> walk = Files.walk(copy)) {
+        try (Stream<Path> walk = Files.walk(tmp)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
@@ -217,6 +224,54 @@ class LauncherTest {
     }
 
     @Test
+    void a_jar_at_a_path_a_file_url_escapes_runs_from_a_copy_in_the_cache_which_its_archive_is_dumped_for() throws Exception {
+        // JDK 17 maps none of the jar's classes from an archive when the jar's path has a space (or '%', '#', ...)
+        copyTheLauncherTo(Files.createDirectories(tmp.resolve("my apps")));
+        launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
+        Path target = copy.resolve("cli/target");
+        Files.writeString(target.resolve("cachectl.classlist"), "java/lang/Object\n");
+        Files.writeString(target.resolve("mongo-server.classlist"), "java/lang/Object\n");
+        // a java that notes the class path of each call, and "dumps" an archive (makes the file)
+        Path jdk = Files.createDirectories(copy.resolve("jdk/bin"));
+        Path classPaths = tmp.resolve("class-paths");
+        Files.writeString(jdk.resolve("java"), """
+                #!/bin/bash
+                previous=
+                for a in "$@"; do
+                    case $a in -XX:SharedArchiveFile=*) archive=${a#*=} ;; esac
+                    if [[ $previous == -cp ]]; then printf '%s\\n' "$a" >>"$CLASS_PATHS"; fi
+                    previous=$a
+                done
+                if [[ " $* " == *" -Xshare:dump "* ]]; then : >"$archive"; fi
+                """);
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwx------"));
+        Path cache = tmp.resolve("cache");
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.getParent().toString(), "CLASS_PATHS", classPaths.toString(),
+                "XDG_CACHE_HOME", cache.toString());
+        launch(false, env, "--version");
+        launch(false, env, "--version");
+
+        List<String> used = Files.readAllLines(classPaths);
+        assertEquals(3, used.size(), "a dump and two runs: " + used);
+        assertEquals(1, used.stream().distinct().count(), "the dump and the runs use one class path: " + used);
+        Path jar = Path.of(used.get(0));
+        assertTrue(jar.startsWith(cache.resolve("cachectl")) && !jar.toUri().toString().contains("%"), jar.toString());
+        assertEquals(-1, Files.mismatch(target.resolve("cachectl.jar"), jar), "a copy of the jar");
+        assertEquals("java/lang/Object\n", Files.readString(jar.resolveSibling("mongo-server.classlist")),
+                "the embedded mongo's class list, which cachectl reads next to its jar");
+        try (Stream<Path> files = Files.list(jar.getParent())) {
+            assertEquals(List.of("cachectl.jar", "mongo-server.classlist"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+
+        // another jar in its place (an update unpacked from a tarball), however old: the copy is made again
+        writeManifestJar(target.resolve("cachectl.jar.new"), "dev.cachectl.Updated");
+        Files.setLastModifiedTime(target.resolve("cachectl.jar.new"), FileTime.from(Instant.now().minusSeconds(86_400)));
+        Files.move(target.resolve("cachectl.jar.new"), target.resolve("cachectl.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        launch(false, env, "--version");
+        assertEquals(-1, Files.mismatch(target.resolve("cachectl.jar"), jar), "a copy of the updated jar");
+    }
+
+    @Test
     void a_signal_during_the_first_runs_dump_ends_the_launcher_without_running_the_command_or_leaving_files() throws Exception {
         launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
         Path target = copy.resolve("cli/target");
@@ -303,9 +358,13 @@ class LauncherTest {
 
     /** A jar holding only a manifest: cachectl's main class, found on this JVM's class path. */
     static void writeManifestJar(Path jar) throws IOException {
+        writeManifestJar(jar, "dev.cachectl.Cachectl");
+    }
+
+    private static void writeManifestJar(Path jar, String mainClass) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.cachectl.Cachectl");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
         String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toUri().toString()).collect(Collectors.joining(" "));
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);

@@ -34,7 +34,14 @@ class ReleaseTarballIT {
         assertTrue(Files.isRegularFile(tarball), "no release tarball at " + tarball + ": run 'mvn package' first");
         tmp = Files.createTempDirectory("cachectl-release-");
         NoLeftoverServers.watch(tmp);
-        Path opt = Files.createDirectories(tmp.resolve("opt"));
+        installInto("opt");
+        home = tmp.resolve("home");
+    }
+
+    /** Unpacks the tarball into {@code folder} of the temporary folder, with bin/cachectl a symlink to its launcher. */
+    private void installInto(String folder) throws Exception {
+        Path tarball = Path.of(System.getProperty("cachectl.release", "target/cachectl.tar.gz"));
+        Path opt = Files.createDirectories(tmp.resolve(folder));
         Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", opt.toString())
                 .redirectErrorStream(true).start();
         assertTrue(tar.waitFor(60, TimeUnit.SECONDS), "tar did not finish");
@@ -46,8 +53,8 @@ class ReleaseTarballIT {
         }
         assertTrue(installed.getFileName().toString().startsWith("cachectl-"), installed.toString());
         Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.deleteIfExists(bin.resolve("cachectl"));
         Files.createSymbolicLink(bin.resolve("cachectl"), installed.resolve("bin/cachectl"));
-        home = tmp.resolve("home");
     }
 
     @AfterEach
@@ -119,6 +126,20 @@ class ReleaseTarballIT {
         assertEquals(0, stop.code, stop.toString());
     }
 
+    @Test
+    void an_installation_under_a_folder_with_a_space_takes_its_classes_from_the_archive_all_the_same() throws Exception {
+        installInto("my apps");
+        assertEquals(0, cachectl("--version").code);
+        Path log = tmp.resolve("classes.log");
+        Result status = cachectl(List.of("CACHECTL_JAVA_OPTS=-Xlog:class+load:file=" + log), "status");
+        assertEquals(0, status.code, status.toString());
+        List<String> loaded = Files.readAllLines(log);
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.cachectl.cli.StatusCommand source: shared objects file")),
+                "StatusCommand comes from the archive");
+        List<String> jarFiles = loaded.stream().filter(l -> l.contains("source: file:")).toList();
+        assertTrue(jarFiles.isEmpty(), "classes read from the jar, not the archive:\n" + String.join("\n", jarFiles));
+    }
+
     private record Result(int code, String out, String err) {
     }
 
@@ -139,6 +160,7 @@ class ReleaseTarballIT {
         pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("CACHECTL_HOME", home.toString());
+        pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
         for (String assignment : extraEnv) {
             int eq = assignment.indexOf('=');
             pb.environment().put(assignment.substring(0, eq), assignment.substring(eq + 1));
