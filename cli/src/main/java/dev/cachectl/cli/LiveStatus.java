@@ -24,7 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -68,14 +74,14 @@ final class LiveStatus {
         if (options.interval != null && options.interval.isZero() && (options.watch || options.serve != null)) {
             throw new CachectlException(ExitCode.USAGE, "--interval must be longer than 0 with --watch or --serve");
         }
-        List<InstanceRef> refs = targets.stream().map(n -> ctx.catalog().resolveStarted(n, output::warn)).toList();
+        List<InstanceRef> refs = resolve(targets, output::warn);
         StatusService service = new StatusService(ctx.states());
         Duration every = options.interval == null ? DEFAULT_INTERVAL : options.interval;
-        if (options.serve != null) {
-            return serve(service, refs, MetricsServer.bindAddress(options.serve), every);
-        }
-        if (options.watch) {
-            return watch(service, refs, every);
+        if (options.serve != null || options.watch) {
+            try (StatusService.Session session = options.names.isEmpty() ? service.session(everyInstance(refs), every)
+                    : service.session(refs, every)) {
+                return options.watch ? watch(session, every) : serve(session, MetricsServer.bindAddress(options.serve), every);
+            }
         }
         StatusReport report = service.collect(refs, options.interval);
         String text = PrometheusFormat.render(report, namespaces());
@@ -87,6 +93,40 @@ final class LiveStatus {
             cli.getOut().flush();
         }
         return report.exitCode().code();
+    }
+
+    private List<InstanceRef> resolve(List<String> names, Consumer<String> problem) {
+        return names.stream().map(n -> ctx.catalog().resolveStarted(n, problem)).toList();
+    }
+
+    /**
+     * Without names, what a plain {@code status} would list at each sample: the first sample's instances are those
+     * resolved already; later ones list the home again, each of its problems told once (not once per sample),
+     * and an instance that can no longer be resolved left out rather than ending the watch.
+     */
+    private Supplier<List<InstanceRef>> everyInstance(List<InstanceRef> first) {
+        Set<String> told = new HashSet<>();
+        Consumer<String> once = problem -> {
+            if (told.add(problem)) {
+                output.warn(problem);
+            }
+        };
+        AtomicReference<List<InstanceRef>> pending = new AtomicReference<>(first);
+        return () -> {
+            List<InstanceRef> resolved = pending.getAndSet(null);
+            if (resolved != null) {
+                return resolved;
+            }
+            List<InstanceRef> refs = new ArrayList<>();
+            for (String name : ctx.catalog().knownNames()) {
+                try {
+                    refs.add(ctx.catalog().resolveStarted(name, once));
+                } catch (CachectlException e) {
+                    once.accept(e.getMessage());
+                }
+            }
+            return refs;
+        };
     }
 
     /**
@@ -106,9 +146,8 @@ final class LiveStatus {
         }
     }
 
-    private int watch(StatusService service, List<InstanceRef> refs, Duration every) {
-        try (StatusService.Session session = service.session(refs, every);
-             WatchView view = environment.terminal() ? ScreenView.open(every) : new LogView(cli.getOut())) {
+    private int watch(StatusService.Session session, Duration every) {
+        try (WatchView view = environment.terminal() ? ScreenView.open(every) : new LogView(cli.getOut())) {
             Watch watch = new Watch(session, every, view);
             try (Cancellation.Registration stop = cancellation.onCancel(reason -> watch.stop())) {
                 watch.run();
@@ -119,10 +158,9 @@ final class LiveStatus {
         return ExitCode.DONE.code();
     }
 
-    private int serve(StatusService service, List<InstanceRef> refs, InetSocketAddress address, Duration every) {
+    private int serve(StatusService.Session session, InetSocketAddress address, Duration every) {
         CountDownLatch stopped = new CountDownLatch(1);
-        try (StatusService.Session session = service.session(refs, every);
-             MetricsServer server = MetricsServer.start(address, () -> {
+        try (MetricsServer server = MetricsServer.start(address, () -> {
                  session.sample();
                  return PrometheusFormat.render(session.report(), namespaces());
              }, every);

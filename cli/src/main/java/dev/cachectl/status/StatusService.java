@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Samples instances and turns the samples into {@link InstanceStatus}. With an interval it samples
@@ -71,31 +72,52 @@ public final class StatusService {
      * rates are over the time between its sample and the one before. {@code interval} labels the reports.
      */
     public Session session(List<InstanceRef> refs, Duration interval) {
-        return new Session(refs.stream().map(this::target).toList(), interval);
+        return new Session(null, refs.stream().map(this::target).toList(), interval);
+    }
+
+    /**
+     * Like {@link #session(List, Duration)}, but every sample asks {@code roster} which instances there are, so that
+     * one started meanwhile appears and one stopped shows as a status at that moment would ({@code status --watch}
+     * without names). An instance's rates run on across samples while it keeps its name.
+     */
+    public Session session(Supplier<List<InstanceRef>> roster, Duration interval) {
+        return new Session(roster, List.of(), interval);
     }
 
     /** Samples its instances all at once (one thread each, up to 32), so ten take about as long as one. */
     public final class Session implements AutoCloseable {
         private static final int MAX_THREADS = 32;
-        private final List<Target> targets;
+        private final Supplier<List<InstanceRef>> roster;
         private final Duration interval;
-        private final ExecutorService pool;
+        private List<Target> targets;
+        private ExecutorService pool;
+        private int poolSize;
         private List<Probe> previous;
         private List<Probe> current;
 
-        private Session(List<Target> targets, Duration interval) {
+        private Session(Supplier<List<InstanceRef>> roster, List<Target> targets, Duration interval) {
+            this.roster = roster;
             this.targets = targets;
             this.interval = interval;
-            this.pool = targets.size() < 2 ? null : Executors.newFixedThreadPool(Math.min(targets.size(), MAX_THREADS), r -> {
-                Thread t = new Thread(r, "status-probe");
-                t.setDaemon(true);
-                return t;
-            });
         }
 
         /** Takes a sample of every instance; the one before becomes the start of the next report's interval. */
         public void sample() {
             previous = current;
+            if (roster != null) {
+                List<Target> before = targets;
+                // read again each time (the state files, cheap), since a server may have stopped or started under the same name
+                targets = roster.get().stream().map(StatusService.this::target).toList();
+                previous = previous == null ? null : targets.stream().map(t -> {
+                    for (int i = 0; i < before.size(); i++) {
+                        if (before.get(i).name.equals(t.name)) {
+                            t.peers = before.get(i).peers;
+                            return previous.get(i);
+                        }
+                    }
+                    return null;
+                }).toList();
+            }
             current = probeAll();
         }
 
@@ -103,8 +125,9 @@ public final class StatusService {
         public StatusReport report() {
             List<InstanceStatus> result = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
-                result.add(previous == null ? targets.get(i).status(current.get(i), null)
-                        : targets.get(i).status(previous.get(i), current.get(i)));
+                Probe before = previous == null ? null : previous.get(i);
+                result.add(before == null ? targets.get(i).status(current.get(i), null)
+                        : targets.get(i).status(before, current.get(i)));
             }
             // a wrong password or db is the user's to fix (exit 2), not a server that is down (exit 3)
             boolean misconfigured = targets.stream().anyMatch(t -> t.misconfigured);
@@ -113,8 +136,18 @@ public final class StatusService {
         }
 
         private List<Probe> probeAll() {
-            if (pool == null) {
+            if (targets.size() < 2) {
                 return targets.stream().map(Target::probe).toList();
+            }
+            int threads = Math.min(targets.size(), MAX_THREADS);
+            if (threads > poolSize) {
+                close();
+                poolSize = threads;
+                pool = Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "status-probe");
+                    t.setDaemon(true);
+                    return t;
+                });
             }
             List<Future<Probe>> futures = targets.stream().map(t -> pool.submit(t::probe)).toList();
             List<Probe> probes = new ArrayList<>();

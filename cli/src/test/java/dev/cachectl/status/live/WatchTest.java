@@ -37,6 +37,32 @@ class WatchTest {
     }
 
     @Test
+    void without_names_each_sample_lists_the_instances_there_are_then_new_ones_in_stopped_ones_out() throws Exception {
+        home.run("start", "cache").assertOk();
+        CachectlProcess watch = CachectlProcess.launch(home, "every.log", "status", "--watch", "--interval", "200ms");
+        try {
+            Await.until(Duration.ofSeconds(30), watch::log, () -> lines(watch, "instance=cache state=up").size() >= 2);
+            home.run("start", "later").assertOk();
+            Await.until(Duration.ofSeconds(30), watch::log, () -> lines(watch, "instance=later state=up").size() >= 2);
+            home.run("stop", "cache").assertOk();
+            // plain status no longer lists it: samples go on with 'later' alone
+            Await.until(Duration.ofSeconds(30), watch::log, () -> {
+                List<String> all = watch.log().lines().toList();
+                int lastCache = 0;
+                for (int i = 0; i < all.size(); i++) {
+                    lastCache = all.get(i).contains("instance=cache ") ? i : lastCache;
+                }
+                return all.subList(lastCache, all.size()).stream().filter(l -> l.contains("instance=later state=up")).count() >= 3;
+            });
+            watch.signal("-TERM", false);
+            assertEquals(0, watch.exitWithin(Duration.ofSeconds(20)), watch.log());
+        } finally {
+            watch.process().destroyForcibly();
+            home.run("stop", "--all");
+        }
+    }
+
+    @Test
     void on_a_terminal_watch_draws_full_screen_sorts_on_s_and_quits_on_q() throws Exception {
         home.run("start", "cache").assertOk();
         CachectlProcess watch = CachectlProcess.launchOnTerminal(home, "screen.log", "status", "--watch",
