@@ -3,6 +3,7 @@ package dev.cachectl.status;
 import dev.cachectl.CachectlException;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.ServerSample;
+import dev.cachectl.redis.OwnReads;
 import dev.cachectl.redis.RedisDetails;
 import dev.cachectl.lifecycle.NodeState;
 
@@ -131,7 +132,8 @@ final class ClusterProbe {
         return RedisDetails.of(s.details()).clusterState();
     }
 
-    static List<NodeStatus> statuses(Result result) {
+    /** {@code own}: the hits and misses cachectl's own reads caused, by node address ({@code host:port}). */
+    static List<NodeStatus> statuses(Result result, Map<String, long[]> own) {
         List<NodeStatus> statuses = new ArrayList<>();
         for (Node n : result.nodes()) {
             ServerSample s = n.sample();
@@ -141,9 +143,17 @@ final class ClusterProbe {
             statuses.add(new NodeStatus(t.host(), t.port(), t.pid(), role(n), replica && !t.master() ? t.replicaOf() : null,
                     s != null, s == null ? null : clusterState(s), s == null ? null : s.details().keys(),
                     s == null ? null : s.usedMemory(), s == null ? null : s.details().fragmentation(),
-                    s == null ? null : s.details().fragmentationBytes(), error));
+                    s == null ? null : s.details().fragmentationBytes(), error, s == null ? null : metrics(s, own.get(t.address()))));
         }
         return statuses;
+    }
+
+    private static NodeStatus.Metrics metrics(ServerSample s, long[] own) {
+        RedisDetails r = RedisDetails.of(s.details());
+        long[] hm = OwnReads.discount(s.hits(), s.misses(), own == null ? new long[2] : own);
+        // connected_clients counts the connection we sampled it on
+        return new NodeStatus.Metrics(s.maxmemory(), r.expiringKeys(), Math.max(0, s.clients() - 1), hm[0], hm[1],
+                r.evictions(), r.expiredKeys(), s.totalCommands());
     }
 
     /** The live role when the node answers (Redis says "slave"), else the role it was started or listed with. */

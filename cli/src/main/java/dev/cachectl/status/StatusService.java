@@ -212,25 +212,26 @@ public final class StatusService {
      * have both (the nodes that answered, and what is wrong with the others) and its nodes' own readings.
      * {@code probeCommands}: how many commands the reading itself sent, which traffic over an interval discounts.
      * {@code busy}: the managed instance's clients that use it without commands ({@link ActivityTracker#busyClients}).
+     * {@code nodeOwn}: a cluster's {@code own} node by node ({@code host:port}), for the nodes' own counters.
      */
     private record Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands, long[] own,
-                         long busy) {
+                         Map<String, long[]> nodeOwn, long busy) {
         Probe(ServerSample sample, String error) {
             this(sample, error, null, 1);
         }
 
         Probe(ServerSample sample, String error, ClusterProbe.Result cluster, int probeCommands) {
-            this(sample, error, cluster, probeCommands, new long[2], 0);
+            this(sample, error, cluster, probeCommands, new long[2], Map.of(), 0);
         }
 
         /** {@code own}: the hits and misses cachectl's own reads had caused when the sample was taken. */
-        Probe withOwn(long[] own) {
-            return new Probe(sample, error, cluster, probeCommands, own, busy);
+        Probe withOwn(long[] own, Map<String, long[]> nodeOwn) {
+            return new Probe(sample, error, cluster, probeCommands, own, nodeOwn, busy);
         }
 
         /** With the busy clients counted by {@code commands} more commands (one per server asked). */
         Probe withBusy(long busy, int commands) {
-            return new Probe(sample, error, cluster, probeCommands + commands, own, busy);
+            return new Probe(sample, error, cluster, probeCommands + commands, own, nodeOwn, busy);
         }
     }
 
@@ -260,7 +261,7 @@ public final class StatusService {
             if (probe.sample() == null) {
                 return probe;
             }
-            probe = probe.withOwn(ownReads(probe, endpoint));
+            probe = ownReads(probe, endpoint);
             // a managed instance's idle time counts clients blocked or subscribed as use, as the supervisor does
             return state == null ? probe
                     : probe.withBusy(ActivityTracker.busyClients(state, PROBE_TIMEOUT), state.servers().size());
@@ -311,7 +312,7 @@ public final class StatusService {
             Long idleTimeout = state == null || state.idleTimeoutMillis() == null ? null : state.idleTimeoutMillis() / 1000;
             String cluster = state != null ? state.cluster() : peers != null ? shape(peers) : null;
             InstanceStatus.Topology topology = new InstanceStatus.Topology(cluster,
-                    last.cluster() == null ? null : ClusterProbe.statuses(last.cluster()));
+                    last.cluster() == null ? null : ClusterProbe.statuses(last.cluster(), last.nodeOwn()));
             if (last.sample() == null) {
                 return new InstanceStatus(
                         new InstanceStatus.Identity(name, engine.name(), kind, false, last.error(), url, pid, port, binary, source),
@@ -377,23 +378,27 @@ public final class StatusService {
 
     /**
      * The keyspace hits and misses cachectl's own reads (migrate, warm --top) caused on the sampled
-     * server, or on each sampled node of a cluster, while it runs as the run id it has now.
+     * server, or on each sampled node of a cluster (in all, and node by node), while it runs as the run id it has now.
      */
-    private long[] ownReads(Probe probe, Endpoint endpoint) {
+    private Probe ownReads(Probe probe, Endpoint endpoint) {
         OwnReads ledger = new OwnReads(states.home().root());
         if (probe.cluster() == null) {
-            return ledger.of(endpoint.host() + ":" + endpoint.port(), probe.sample().runId());
+            return probe.withOwn(ledger.of(endpoint.host() + ":" + endpoint.port(), probe.sample().runId()), Map.of());
         }
         long[] sum = new long[2];
+        Map<String, long[]> nodes = new LinkedHashMap<>();
         for (ClusterProbe.Node n : probe.cluster().nodes()) {
             if (n.sample() != null) {
-                long[] own = ledger.of(n.target().host() + ":" + n.target().port(), n.sample().runId());
+                String address = n.target().host() + ":" + n.target().port();
+                long[] own = ledger.of(address, n.sample().runId());
                 // per node, so that a node's discount never exceeds what that node counted
-                sum[0] += Math.min(own[0], n.sample().hits());
-                sum[1] += Math.min(own[1], n.sample().misses());
+                long[] counted = {Math.min(own[0], n.sample().hits()), Math.min(own[1], n.sample().misses())};
+                nodes.put(address, counted);
+                sum[0] += counted[0];
+                sum[1] += counted[1];
             }
         }
-        return sum;
+        return probe.withOwn(sum, nodes);
     }
 
     /**

@@ -16,8 +16,11 @@ import java.util.function.Function;
 /**
  * A status report in the Prometheus text exposition format (version 0.0.4): a HELP and a TYPE line
  * before each family's samples, with redis_exporter's metric names so that its dashboards work, and
- * cachectl's own ({@code cachectl_*}). Every series is labelled {@code instance}; a cluster's own
- * series carry its totals, and its nodes' series (up, memory, keys) add a {@code node} label.
+ * cachectl's own ({@code cachectl_*}). Every series is labelled {@code instance}. A cluster's own series are
+ * gauges of its totals (keys over its masters); its counters exist only node by node, as redis_exporter has them:
+ * a sum over the nodes that answered would go down when one dies, which Prometheus takes for a reset. Its nodes'
+ * series add a {@code node} label ({@code host:port}) and a {@code role} one ({@code master}, {@code replica}),
+ * so that summing keys over the masters gives the cluster's.
  * A down instance has only {@code redis_up 0}. A MongoDB instance has its own {@code mongodb_*}
  * families instead of the {@code redis_*} ones (up, resident memory, connections, operations,
  * documents per database, the WiredTiger cache where the server reports it), and the same
@@ -70,11 +73,11 @@ public final class PrometheusFormat {
             }
             add(families, "redis_memory_used_bytes", labels, s.usedMemory());
             add(families, "redis_memory_max_bytes", labels, s.maxmemory());
-            add(families, "redis_keyspace_hits_total", labels, s.server().hits());
-            add(families, "redis_keyspace_misses_total", labels, s.server().misses());
-            add(families, "redis_evicted_keys_total", labels, s.evictions());
             RedisDetails redis = RedisDetails.of(s.details());
-            add(families, "redis_expired_keys_total", labels, redis.expiredKeys());
+            if (s.nodes() == null) {
+                counters(families, labels, s.server().hits(), s.server().misses(), s.evictions(), redis.expiredKeys(),
+                        s.server().commandsProcessed());
+            }
             if (redis.keyspace() != null) {
                 redis.keyspace().forEach((db, k) -> {
                     add(families, "redis_db_keys", with(labels, "db", db), k.keys());
@@ -82,18 +85,13 @@ public final class PrometheusFormat {
                 });
             }
             add(families, "redis_connected_clients", labels, s.server().clients());
-            add(families, "redis_commands_processed_total", labels, s.server().commandsProcessed());
             add(families, "cachectl_hit_ratio", labels, s.server().hitRatioInterval() != null ? s.server().hitRatioInterval() : s.server().hitRatio());
             add(families, "cachectl_idle_seconds", labels, s.idle().idleSeconds());
             namespaces.of(s.name()).forEach((ns, bytes) ->
                     add(families, "cachectl_namespace_memory_bytes", with(labels, "namespace", ns), bytes));
             if (s.nodes() != null) {
                 for (NodeStatus n : s.nodes()) {
-                    Map<String, String> node = with(labels, "node", n.host() + ":" + n.port());
-                    add(families, "redis_up", node, n.up() ? 1 : 0);
-                    add(families, "redis_memory_used_bytes", node, n.usedMemory());
-                    // a cluster keeps its keys in db0
-                    add(families, "redis_db_keys", with(node, "db", "db0"), n.keys());
+                    node(families, with(with(labels, "node", n.host() + ":" + n.port()), "role", n.role()), n);
                 }
             }
         }
@@ -107,6 +105,31 @@ public final class PrometheusFormat {
             f.samples().forEach(line -> out.append(line).append('\n'));
         }
         return out.toString();
+    }
+
+    /** A cluster node's series: those of an instance, but for the cachectl_* ones. */
+    private static void node(Map<String, Family> families, Map<String, String> node, NodeStatus n) {
+        add(families, "redis_up", node, n.up() ? 1 : 0);
+        NodeStatus.Metrics m = n.metrics();
+        if (m == null) {
+            return;
+        }
+        add(families, "redis_memory_used_bytes", node, n.usedMemory());
+        add(families, "redis_memory_max_bytes", node, m.maxmemory());
+        counters(families, node, m.hits(), m.misses(), m.evicted(), m.expired(), m.commands());
+        // a cluster keeps its keys in db0
+        add(families, "redis_db_keys", with(node, "db", "db0"), n.keys());
+        add(families, "redis_db_keys_expiring", with(node, "db", "db0"), m.expiringKeys());
+        add(families, "redis_connected_clients", node, m.clients());
+    }
+
+    private static void counters(Map<String, Family> families, Map<String, String> labels, Long hits, Long misses,
+                                 Long evicted, Long expired, Long commands) {
+        add(families, "redis_keyspace_hits_total", labels, hits);
+        add(families, "redis_keyspace_misses_total", labels, misses);
+        add(families, "redis_evicted_keys_total", labels, evicted);
+        add(families, "redis_expired_keys_total", labels, expired);
+        add(families, "redis_commands_processed_total", labels, commands);
     }
 
     private static void mongo(Map<String, Family> families, InstanceStatus s, Map<String, String> labels,

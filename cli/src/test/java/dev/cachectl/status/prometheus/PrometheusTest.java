@@ -1,6 +1,8 @@
 package dev.cachectl.status.prometheus;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cachectl.testing.CachectlHome;
+import dev.cachectl.testing.Processes;
 import dev.cachectl.testing.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -83,13 +85,82 @@ class PrometheusTest {
         CliResult result = home.run("status", "shard", "--prometheus").assertOk();
         Map<String, Double> m = ExpositionFormat.parse(result.out());
         assertEquals(1.0, m.get("redis_up{instance=shard}"), result.out());
-        assertEquals(3, m.keySet().stream().filter(k -> k.matches("redis_up\\{instance=shard,node=127\\.0\\.0\\.1:[0-9]+}")
+        assertEquals(3, m.keySet().stream().filter(k -> k.matches("redis_up\\{instance=shard,node=127\\.0\\.0\\.1:[0-9]+,role=master}")
                 && m.get(k) == 1.0).count(), result.out());
         assertEquals(3, m.keySet().stream().filter(k -> k.startsWith("redis_memory_used_bytes{instance=shard,node=")).count(),
                 result.out());
         double nodes = m.entrySet().stream().filter(e -> e.getKey().startsWith("redis_memory_used_bytes{instance=shard,node="))
                 .mapToDouble(Map.Entry::getValue).sum();
         assertEquals(nodes, m.get("redis_memory_used_bytes{instance=shard}"), result.out());
+    }
+
+    @Test
+    void a_clusters_counters_are_per_node_and_none_goes_down_when_a_replica_dies() throws Exception {
+        startShardWith300Keys(true);
+        CliResult before = home.run("status", "shard", "--prometheus").assertOk();
+        Map<String, Double> was = ExpositionFormat.parse(before.out());
+        // a sum over the nodes that answered is not a counter: only the nodes' own series exist
+        assertTrue(was.keySet().stream().noneMatch(k -> k.contains("_total{instance=shard}")), before.out());
+        assertEquals(6, was.keySet().stream().filter(k -> k.startsWith("redis_commands_processed_total{instance=shard,node=")).count(),
+                before.out());
+        assertEquals(3, was.keySet().stream().filter(k -> k.startsWith("redis_keyspace_hits_total{") && k.endsWith("role=master}")).count(),
+                before.out());
+
+        JsonNode replica = null;
+        for (JsonNode n : home.state("shard").get("nodes")) {
+            replica = "replica".equals(n.path("role").asText()) ? n : replica;
+        }
+        Processes.killAndWait(replica.get("pid").asLong());
+        CliResult after = home.run("status", "shard", "--prometheus").assertExit(3);
+        Map<String, Double> now = ExpositionFormat.parse(after.out());
+        String dead = "node=127.0.0.1:" + replica.get("port").asInt() + ",";
+        assertEquals(0.0, now.get("redis_up{instance=shard," + dead + "role=replica}"), after.out());
+        was.forEach((series, value) -> {
+            if (series.contains("_total{")) {
+                assertTrue(series.contains(dead) ? !now.containsKey(series) : now.get(series) >= value,
+                        "counter " + series + " went from " + value + " to " + now.get(series) + ":\n" + after.out());
+            }
+        });
+        assertTrue(now.keySet().stream().noneMatch(k -> k.contains("_total{instance=shard}")), after.out());
+    }
+
+    @Test
+    void a_clusters_keys_are_its_masters_keys_and_its_memory_all_nodes_memory() throws Exception {
+        startShardWith300Keys(false);
+        // replicas copy their masters' keys asynchronously
+        dev.cachectl.testing.Await.until(java.time.Duration.ofSeconds(30), "replicas hold 300 keys", () -> {
+            Map<String, Double> m = ExpositionFormat.parse(home.run("status", "shard", "--prometheus").assertOk().out());
+            return sum(m, "redis_db_keys{db=db0,instance=shard,node=", "role=replica}") == 300;
+        });
+        CliResult result = home.run("status", "shard", "--prometheus").assertOk();
+        Map<String, Double> m = ExpositionFormat.parse(result.out());
+        assertEquals(300.0, m.get("redis_db_keys{db=db0,instance=shard}"), result.out());
+        assertEquals(300.0, sum(m, "redis_db_keys{db=db0,instance=shard,node=", "role=master}"), result.out());
+        assertEquals(m.get("redis_memory_used_bytes{instance=shard}"), sum(m, "redis_memory_used_bytes{instance=shard,node=", "}"),
+                result.out());
+        assertEquals(m.get("redis_memory_max_bytes{instance=shard}"), sum(m, "redis_memory_max_bytes{instance=shard,node=", "}"),
+                result.out());
+        assertEquals(m.get("redis_connected_clients{instance=shard}"), sum(m, "redis_connected_clients{instance=shard,node=", "}"),
+                result.out());
+    }
+
+    /** A 3x1 cluster {@code shard} holding keys k:0…k:299, each read once when {@code read}. */
+    private void startShardWith300Keys(boolean read) {
+        home.run("start", "shard", "--cluster", "3x1").assertOk();
+        try (redis.clients.jedis.JedisCluster cluster = new redis.clients.jedis.JedisCluster(
+                java.util.Set.of(new redis.clients.jedis.HostAndPort("127.0.0.1", home.port("shard"))))) {
+            for (int i = 0; i < 300; i++) {
+                cluster.set("k:" + i, "v");
+                if (read) {
+                    cluster.get("k:" + i);
+                }
+            }
+        }
+    }
+
+    private static double sum(Map<String, Double> m, String prefix, String suffix) {
+        return m.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getKey().endsWith(suffix))
+                .mapToDouble(Map.Entry::getValue).sum();
     }
 
     @Test
