@@ -7,6 +7,8 @@ package dev.cachectl.batch;
 public record BatchSettings(int batch, int threads, long ratePerSecond, boolean dryRun) {
     /** More threads than this only queue for the same server, each with a connection of its own. */
     public static final int MOST_THREADS = 256;
+    /** What {@code --batch}, {@code --threads} and {@code --rate} are when not given. */
+    public static final BatchSettings DEFAULTS = new BatchSettings(500, 4, 0, false);
 
     public BatchSettings {
         if (batch < 1) {

@@ -22,7 +22,6 @@ import java.util.List;
  */
 final class WarmBeforeRun implements RunService.Preparation {
     /** warm's own defaults (see {@link BatchOptions}) where the job sets none. */
-    private static final BatchSettings DEFAULTS = new BatchSettings(500, 4, 0, false);
 
     private final CachectlCommand.Context ctx;
     private final List<String> jobs;
@@ -35,8 +34,8 @@ final class WarmBeforeRun implements RunService.Preparation {
 
     WarmBeforeRun(CachectlCommand.Context ctx, List<String> jobs, String target, ProgressListener progress, Output output,
                   PrintWriter err) {
-        // an unknown job is exit 2 before any server starts
-        jobs.forEach(job -> WarmJobs.job(job, ctx.config()));
+        // an unknown job, or a wrong setting in one, is exit 2 before any server starts
+        jobs.forEach(job -> WarmJobs.check(job, ctx.config()));
         this.ctx = ctx;
         this.jobs = List.copyOf(jobs);
         this.target = target;
@@ -53,7 +52,7 @@ final class WarmBeforeRun implements RunService.Preparation {
             }
             WarmJobDefinition into = new WarmJobDefinition(null, target, null, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null, null, null, null, null);
-            WarmJob job = WarmJobs.build(name, into, DEFAULTS, GroupLayout.current(ctx.config(), ctx.home().root()),
+            WarmJob job = WarmJobs.build(name, into, BatchSettings.DEFAULTS, GroupLayout.current(ctx.config(), ctx.home().root()),
                     new TargetResolver(ctx.catalog()), ctx.environment().workingDir());
             running = new WarmService(ctx.home(), ctx.environment().stdin());
             WarmSummary summary = running.run(job, progress);

@@ -53,8 +53,13 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
      * a.b.c 'value': problem", at the setting's own line when the file still has it.
      */
     public CachectlException settingError(String problem, String... keys) {
+        return CachectlException.usage(settingAt(keys) + " " + problem);
+    }
+
+    /** "FILE, line N, column M: a.b.c": the setting at {@code keys}, at its own line when the file still has it. */
+    public String settingAt(String... keys) {
         String at = source == null ? "config" : source + ConfigErrors.where(source, keys);
-        return CachectlException.usage(at + ": " + String.join(".", keys) + " " + problem);
+        return at + ": " + String.join(".", keys);
     }
 
     /**

@@ -35,6 +35,10 @@ public record WarmJobDefinition(
         String schedule,
         String timeout) {
 
+    /** No setting given: what {@code warm --job NAME} typed beside the name when it typed nothing else. */
+    public static final WarmJobDefinition NONE = new WarmJobDefinition(null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null, null, null, null);
+
     /** A job as {@code warm} sees it: when and for how long it may run are for {@code cachectl cron}. */
     public WarmJobDefinition(String source, String to, String format, String key, String as, String value, String ttl,
                              String ttlField, String ttlJitter, String category, JsonNode query, JsonNode projection,

@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.config.Config;
 import dev.cachectl.config.WarmJobDefinition;
 import dev.cachectl.util.Durations;
+import dev.cachectl.warm.WarmJobs;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,10 @@ public record CronBlock(Path config, List<Entry> entries) {
     public record Invocation(Path launcher, Path home, Map<String, String> variables) {
     }
 
-    /** The block for {@code config}'s jobs that have a {@code schedule}; a bad schedule or timeout is exit 2. */
+    /**
+     * The block for {@code config}'s jobs that have a {@code schedule}; a bad schedule or timeout, or a job that
+     * {@code warm --job} would refuse on its settings, is exit 2.
+     */
     public static CronBlock of(Config config, Invocation how) {
         if (config.source() == null) {
             throw CachectlException.usage("no config file: cron writes the scheduled warm jobs of a cachectl.yaml"
@@ -46,6 +50,8 @@ public record CronBlock(Path config, List<Entry> entries) {
                 return;
             }
             entries.add(entry(config, name, job, file, how));
+            // what cron runs unattended must not fail on its settings every time: checked as 'warm --job' checks them
+            WarmJobs.check(name, config);
         });
         return new CronBlock(file, List.copyOf(entries));
     }

@@ -32,12 +32,56 @@ public final class WarmJobs {
     /**
      * {@code typed} holds the flags given on the command line (null where absent); {@code defaults}
      * the batch settings of flags not given; relative paths typed are read from {@code workingDir},
-     * those in a job from the config file's directory.
+     * those in a job from the config file's directory. Everything {@link #check} checks is checked
+     * before any server is asked.
      */
     public static WarmJob build(String jobName, WarmJobDefinition typed, BatchSettings defaults, Config config,
                                 TargetResolver resolver, Path workingDir) {
+        Plan plan = plan(jobName, typed, defaults, config, workingDir);
+        WarmJob.Target target = resolver.resolveTarget(plan.to());
+        WarmJob.Source source = plan.source().resolve(resolver, plan.what());
+        if (source instanceof WarmJob.HotKeys hot && hot.endpoint().equals(target.endpoint())) {
+            throw CachectlException.usage(plan.what() + "the source and the target are the same Redis (" + target.name() + ")");
+        }
+        String lock = plan.lock() != null ? plan.lock() : WarmLock.checkName(derivedLock(source, target));
+        return new WarmJob(jobName, source, target, plan.mapper(), plan.nx(), lock, plan.gates(), plan.maxErrors(),
+                plan.batch());
+    }
+
+    /**
+     * The job {@code jobName} of the config checked as {@code warm --job NAME} checks it, as far as that goes
+     * without asking a server or reading the source (which may not exist yet): what {@code cron} installs and
+     * {@code run --warm} starts servers for must not fail on its settings at its first run.
+     */
+    public static void check(String jobName, Config config) {
+        job(jobName, config);
+        try {
+            plan(jobName, WarmJobDefinition.NONE, BatchSettings.DEFAULTS, config,
+                    config.directory().orElse(Path.of("").toAbsolutePath()));
+        } catch (CachectlException e) {
+            if (config.source() == null || e.getMessage().startsWith(config.source().toString())) {
+                throw e;
+            }
+            // no setting of its own to point at (a mongodb:// URL, a key template): the job's line, then
+            String why = e.getMessage().startsWith(what(jobName)) ? e.getMessage().substring(what(jobName).length()) : e.getMessage();
+            throw new CachectlException(e.exitCode(), config.settingAt("jobs", jobName) + ": " + why, e);
+        }
+    }
+
+    /** How warm's errors name the job they are about. */
+    private static String what(String jobName) {
+        return jobName == null ? "" : "job '" + jobName + "': ";
+    }
+
+    /** A warm checked but not yet resolved: its target by name, its source to be found; {@code lock} null when derived. */
+    private record Plan(String what, String to, SourcePlan source, RecordMapper mapper, boolean nx, String lock,
+                        WarmJob.Gates gates, long maxErrors, BatchSettings batch) {
+    }
+
+    private static Plan plan(String jobName, WarmJobDefinition typed, BatchSettings defaults, Config config, Path workingDir) {
         WarmJobDefinition job = jobName == null ? null : job(jobName, config);
-        String what = jobName == null ? "" : "job '" + jobName + "': ";
+        String what = what(jobName);
+        Names names = new Names(what, typed, job, jobName, config);
         Path jobDir = config.directory().orElse(workingDir);
         // a flag typed overrides the job's setting of the same name
         WarmJobDefinition d = Overrides.over(typed, job);
@@ -52,30 +96,26 @@ public final class WarmJobs {
             }
         }
         String to = first(d.to(), category == null ? null : category.instance(), InstanceCatalog.DEFAULT_NAME);
-        WarmJob.Target target = resolver.resolveTarget(to);
 
         String sourceText = d.source();
         if (sourceText == null || sourceText.isBlank()) {
-            throw CachectlException.usage(what + "name a SOURCE: a JSON Lines or CSV file, - for stdin, "
-                    + "mongodb://host/db.collection, or a Redis with --top N");
+            throw CachectlException.usage(names.missing("source", "name a SOURCE: a JSON Lines or CSV file, - for stdin, "
+                    + "mongodb://host/db.collection, or a Redis with --top N"));
         }
         Path base = typed.source() != null ? workingDir : jobDir;
-        WarmJob.Source source = source(sourceText, d, base, resolver, what);
+        SourcePlan source = source(sourceText, d, base, names);
         RecordMapper mapper = null;
-        if (source instanceof WarmJob.HotKeys hot) {
+        if (source instanceof SourcePlan.Hot) {
             rejectMapping(d, category, what);
-            if (hot.endpoint().equals(target.endpoint())) {
-                throw CachectlException.usage(what + "the source and the target are the same Redis (" + target.name() + ")");
-            }
         } else {
             mapper = mapper(d, category, category == null ? null
-                    : "category '" + d.category() + "'" + (config.source() == null ? "" : " (" + config.source() + ")"), what);
+                    : "category '" + d.category() + "'" + (config.source() == null ? "" : " (" + config.source() + ")"), names);
         }
-        if (d.format() != null && !(source instanceof WarmJob.FileSource)) {
-            throw CachectlException.usage(what + "--format applies to files and stdin only");
+        if (d.format() != null && !(source instanceof SourcePlan.File || source instanceof SourcePlan.Stdin)) {
+            throw CachectlException.usage(names.of("--format") + " applies to files and stdin only");
         }
-        String lock = WarmLock.checkName(first(d.lock(), jobName == null ? null : jobName.replaceAll("[^A-Za-z0-9._-]", "-"),
-                derivedLock(source, target)));
+        String lockName = first(d.lock(), jobName == null ? null : jobName.replaceAll("[^A-Za-z0-9._-]", "-"));
+        String lock = lockName == null ? null : WarmLock.checkName(lockName);
         BatchSettings batch;
         try {
             batch = new BatchSettings(first(d.batch(), defaults.batch()), first(d.threads(), defaults.threads()),
@@ -84,9 +124,9 @@ public final class WarmJobs {
             throw CachectlException.usage(what + e.getMessage());
         }
         if (d.maxErrors() != null && d.maxErrors() < 0) {
-            throw CachectlException.usage(what + "--max-errors must be 0 or more");
+            throw CachectlException.usage(names.of("--max-errors") + " must be 0 or more");
         }
-        return new WarmJob(jobName, source, target, mapper, Boolean.TRUE.equals(d.nx()), lock, gates(d, what),
+        return new Plan(what, to, source, mapper, Boolean.TRUE.equals(d.nx()), lock, gates(d, names),
                 d.maxErrors() == null ? -1 : d.maxErrors(), batch);
     }
 
@@ -115,24 +155,65 @@ public final class WarmJobs {
         return null;
     }
 
-    private static WarmJob.Source source(String text, WarmJobDefinition d, Path base, TargetResolver resolver, String what) {
+    /** Where records will come from, checked as far as it can be before any server is asked or file read. */
+    private sealed interface SourcePlan {
+        WarmJob.Source resolve(TargetResolver resolver, String what);
+
+        /** A MongoDB collection: its URL and filter are all there is to check beforehand. */
+        record Ready(WarmJob.Source source) implements SourcePlan {
+            @Override
+            public WarmJob.Source resolve(TargetResolver resolver, String what) {
+                return source;
+            }
+        }
+
+        record Stdin(SourceFormat format) implements SourcePlan {
+            @Override
+            public WarmJob.Source resolve(TargetResolver resolver, String what) {
+                return new WarmJob.FileSource(null, format, "stdin");
+            }
+        }
+
+        /** A file, which a cron job's export may write only before each run. */
+        record File(Path path, SourceFormat format, String text) implements SourcePlan {
+            @Override
+            public WarmJob.Source resolve(TargetResolver resolver, String what) {
+                if (!Files.isRegularFile(path)) {
+                    throw CachectlException.usage(what + (Files.exists(path) ? path + " is not a file" : "no such file: " + path)
+                            + resolver.sourceHint(text));
+                }
+                return new WarmJob.FileSource(path, format, text);
+            }
+        }
+
+        /** The {@code top} hottest keys of the Redis {@code text}. */
+        record Hot(String text, int top) implements SourcePlan {
+            @Override
+            public WarmJob.Source resolve(TargetResolver resolver, String what) {
+                WarmJob.Target from = resolver.resolve(text);
+                if (from.endpoint().cluster()) {
+                    throw CachectlException.usage(what + "hot keys are read from a standalone Redis; "
+                            + from.name() + " is a cluster (name one of its nodes)");
+                }
+                return new WarmJob.HotKeys(from.name(), from.endpoint(), top);
+            }
+        }
+    }
+
+    private static SourcePlan source(String text, WarmJobDefinition d, Path base, Names names) {
+        String what = names.what();
         boolean mongo = MongoUrl.looksLike(text);
         if (!mongo && (d.query() != null || d.projection() != null)) {
             throw CachectlException.usage(what + "--query and --projection apply to a mongodb:// source only");
         }
         if (d.top() != null) {
             if (d.top() < 1) {
-                throw CachectlException.usage(what + "--top must be at least 1");
+                throw CachectlException.usage(names.of("--top") + " must be at least 1");
             }
             if (mongo || text.equals("-")) {
-                throw CachectlException.usage(what + "--top applies to a Redis source (an instance name or redis:// URL)");
+                throw CachectlException.usage(names.of("--top") + " applies to a Redis source (an instance name or redis:// URL)");
             }
-            WarmJob.Target from = resolver.resolve(text);
-            if (from.endpoint().cluster()) {
-                throw CachectlException.usage(what + "hot keys are read from a standalone Redis; "
-                        + from.name() + " is a cluster (name one of its nodes)");
-            }
-            return new WarmJob.HotKeys(from.name(), from.endpoint(), d.top());
+            return new SourcePlan.Hot(text, d.top());
         }
         if (mongo) {
             MongoUrl url = MongoUrl.parse(text);
@@ -140,31 +221,26 @@ public final class WarmJobs {
             String projection = json(d.projection());
             MongoSource.parse("--query", query);
             MongoSource.parse("--projection", projection);
-            return new WarmJob.MongoSource(url, query, projection);
+            return new SourcePlan.Ready(new WarmJob.MongoSource(url, query, projection));
         }
         if (text.startsWith("redis://") || text.startsWith("rediss://") || text.startsWith("redis+cluster://")) {
             throw CachectlException.usage(what + "a Redis source needs --top N: warm copies its N hottest keys");
         }
-        SourceFormat format = format(d.format(), what);
+        SourceFormat format = format(d.format(), names);
         if (text.equals("-")) {
-            return new WarmJob.FileSource(null, format, "stdin");
+            return new SourcePlan.Stdin(format);
         }
-        Path path = base.resolve(text).normalize();
-        if (!Files.isRegularFile(path)) {
-            throw CachectlException.usage(what + (Files.exists(path) ? path + " is not a file" : "no such file: " + path)
-                    + resolver.sourceHint(text));
-        }
-        return new WarmJob.FileSource(path, format, text);
+        return new SourcePlan.File(base.resolve(text).normalize(), format, text);
     }
 
-    private static SourceFormat format(String text, String what) {
+    private static SourceFormat format(String text, Names names) {
         if (text == null) {
             return SourceFormat.auto;
         }
         try {
             return SourceFormat.valueOf(text.trim().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw CachectlException.usage(what + "--format '" + text + "': use auto, jsonl or csv");
+            throw CachectlException.usage(names.of("--format") + " '" + text + "': use auto, jsonl or csv");
         }
     }
 
@@ -199,9 +275,10 @@ public final class WarmJobs {
     }
 
     /** {@code categoryName}: how messages name the category (and its file), null without one. */
-    private static RecordMapper mapper(WarmJobDefinition d, CategoryDefinition category, String categoryName, String what) {
+    private static RecordMapper mapper(WarmJobDefinition d, CategoryDefinition category, String categoryName, Names names) {
+        String what = names.what();
         if (d.key() == null || d.key().isBlank()) {
-            throw CachectlException.usage(what + "--key is required: a template of record fields, e.g. --key 'user:{id}'");
+            throw CachectlException.usage(names.missing("key", "--key is required: a template of record fields, e.g. --key 'user:{id}'"));
         }
         KeyTemplate key = KeyTemplate.parse(d.key());
         if (category != null) {
@@ -214,7 +291,7 @@ public final class WarmJobs {
             try {
                 as = ValueKind.valueOf(d.as().trim().toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw CachectlException.usage(what + "--as '" + d.as() + "': use string, hash or json");
+                throw CachectlException.usage(names.of("--as") + " '" + d.as() + "': use string, hash or json");
             }
         }
         if (as == ValueKind.string && d.value() == null) {
@@ -225,15 +302,15 @@ public final class WarmJobs {
         }
         String ttl = first(d.ttl(), category == null ? null : category.ttl());
         String jitter = first(d.ttlJitter(), category == null ? null : category.ttlJitter());
-        // a value the category gave is named as the category's, not as a flag nobody typed
+        // a value the category or the job gave is named as theirs, not as a flag nobody typed
         String ttlName = d.ttl() == null && category != null && category.ttl() != null
-                ? "the ttl of " + categoryName : "--ttl";
+                ? what + "the ttl of " + categoryName : names.of("--ttl");
         String jitterName = d.ttlJitter() == null && category != null && category.ttlJitter() != null
-                ? "the ttl-jitter of " + categoryName : "--ttl-jitter";
-        return new RecordMapper(key, as, d.value(), TtlPolicy.of(ttl, d.ttlField(), jitter, what, ttlName, jitterName));
+                ? what + "the ttl-jitter of " + categoryName : names.of("--ttl-jitter");
+        return new RecordMapper(key, as, d.value(), TtlPolicy.of(ttl, d.ttlField(), jitter, "", ttlName, jitterName));
     }
 
-    private static WarmJob.Gates gates(WarmJobDefinition d, String what) {
+    private static WarmJob.Gates gates(WarmJobDefinition d, Names names) {
         Double ratio = null;
         if (d.ifHitRatioBelow() != null) {
             String r = d.ifHitRatioBelow().trim();
@@ -243,14 +320,50 @@ public final class WarmJobs {
                 ratio = -1.0;
             }
             if (!(ratio > 0 && ratio <= 1)) {
-                throw CachectlException.usage(what + "--if-hit-ratio-below '" + d.ifHitRatioBelow()
+                throw CachectlException.usage(names.of("--if-hit-ratio-below") + " '" + d.ifHitRatioBelow()
                         + "': a ratio above 0 and up to 1 (0.9) or a percentage (90%)");
             }
         }
         if (d.ifKeysBelow() != null && d.ifKeysBelow() < 1) {
-            throw CachectlException.usage(what + "--if-keys-below must be at least 1");
+            throw CachectlException.usage(names.of("--if-keys-below") + " must be at least 1");
         }
         return new WarmJob.Gates(ratio, d.ifKeysBelow());
+    }
+
+    /**
+     * How an error names a setting: as the flag when it was typed (after the job's name, if any), else as the
+     * job's setting where its config file has it ("cachectl.yaml, line 7, column 5: jobs.users.ttl"), which is
+     * what cron and a cron run's mail show.
+     */
+    private record Names(String what, WarmJobDefinition typed, WarmJobDefinition job, String jobName, Config config) {
+        String of(String flag) {
+            String setting = flag.substring(2);
+            if (job == null || given(typed, setting) || !given(job, setting)) {
+                return what + flag;
+            }
+            return config.settingAt("jobs", jobName, setting);
+        }
+
+        /** {@code problem} for a setting neither typed nor in the job: for a job, where the job is written. */
+        String missing(String setting, String problem) {
+            return job == null ? problem : config.settingAt("jobs", jobName) + " has no " + setting + ": " + problem;
+        }
+
+        /** Whether {@code d} gives the setting that cachectl.yaml and the flag call {@code setting} ("ttl-jitter"). */
+        private static boolean given(WarmJobDefinition d, String setting) {
+            // the component of "ttl-jitter" is ttlJitter
+            String component = java.util.regex.Pattern.compile("-(.)").matcher(setting).replaceAll(m -> m.group(1).toUpperCase(Locale.ROOT));
+            for (java.lang.reflect.RecordComponent c : WarmJobDefinition.class.getRecordComponents()) {
+                if (c.getName().equals(component)) {
+                    try {
+                        return c.getAccessor().invoke(d) != null;
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            throw new IllegalArgumentException("no warm job setting " + setting);
+        }
     }
 
     /** Runs of the same source into the same target share a lock; different pairs do not block each other. */

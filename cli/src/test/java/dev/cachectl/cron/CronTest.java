@@ -185,6 +185,31 @@ class CronTest {
     }
 
     @Test
+    void a_scheduled_job_that_warm_would_refuse_is_not_installed_printed_or_dry_run() throws IOException {
+        Path config = home.workDir().resolve("cachectl.yaml");
+        Files.writeString(config, JOBS.replace("    timeout: 10m\n", "    timeout: 10m\n    ttl: banana\n"));
+        CliResult ttl = home.run("cron", "--install").assertExit(2);
+        assertTrue(ttl.err().contains(config + ", line 8, column 5: jobs.hourly.ttl 'banana': 'banana' is not a duration"),
+                ttl.toString());
+        assertFalse(Files.exists(calls), "the crontab was touched for a job that cannot run");
+        assertTrue(home.run("cron").assertExit(2).err().contains("jobs.hourly.ttl 'banana'"));
+        assertTrue(home.run("cron", "--install", "--dry-run").assertExit(2).err().contains("jobs.hourly.ttl 'banana'"));
+
+        // a schedule and nothing else: no source to warm from
+        Files.writeString(config, "jobs:\n  lone:\n    schedule: \"@hourly\"\n");
+        CliResult lone = home.run("cron", "--install").assertExit(2);
+        assertTrue(lone.err().contains(config + ", line 2, column 3: jobs.lone has no source"), lone.toString());
+        // what has no setting of its own to point at is put at the job's line
+        Files.writeString(config, JOBS.replace("\"u:{id}\"", "\"u:{id\""));
+        CliResult key = home.run("cron").assertExit(2);
+        assertTrue(key.err().contains(config + ", line 2, column 3: jobs.hourly: --key 'u:{id': "), key.toString());
+        assertFalse(Files.exists(calls));
+        // a source that does not exist yet is fine: an export may write it just before each run
+        Files.writeString(config, JOBS.replace("u.jsonl", "later.jsonl"));
+        home.run("cron").assertOk();
+    }
+
+    @Test
     void no_scheduled_job_says_so_and_a_missing_crontab_is_one_line_exit_1() throws IOException {
         Files.writeString(home.workDir().resolve("cachectl.yaml"), "jobs:\n  by-hand:\n    source: u.jsonl\n    key: \"{id}\"\n");
         CliResult none = home.run("cron").assertOk();

@@ -106,6 +106,28 @@ class WarmJobsTest {
     }
 
     @Test
+    void a_wrong_value_in_a_job_is_named_as_the_jobs_setting_at_its_line_before_any_server_is_asked() throws IOException {
+        Path conf = Files.writeString(home.workDir().resolve("cachectl.yaml"), """
+                jobs:
+                  j1:
+                    source: u.jsonl
+                    to: nothere
+                    key: "{id}"
+                    ttl: banana
+                  j2:
+                    to: nothere
+                """);
+        // 'nothere' is not running: the job's own mistake is found first, as cron finds it
+        CliResult ttl = home.run("warm", "--job", "j1").assertExit(2);
+        assertTrue(ttl.err().contains(conf + ", line 6, column 5: jobs.j1.ttl 'banana': 'banana' is not a duration"), ttl.toString());
+        assertFalse(ttl.err().contains("--ttl"), ttl.toString());
+        CliResult typed = home.run("warm", "--job", "j1", "--ttl", "later").assertExit(2);
+        assertTrue(typed.err().contains("job 'j1': --ttl 'later': "), typed.toString());
+        CliResult source = home.run("warm", "--job", "j2").assertExit(2);
+        assertTrue(source.err().contains(conf + ", line 7, column 3: jobs.j2 has no source"), source.toString());
+    }
+
+    @Test
     void an_unknown_setting_in_a_job_is_named_with_its_place() throws IOException {
         Files.writeString(home.workDir().resolve("cachectl.yaml"), """
                 jobs:
