@@ -148,21 +148,11 @@ public record Config(Map<String, InstanceDefinition> instances, Map<String, Cate
         if (def.url() == null) {
             return;
         }
-        Map<String, Object> server = new LinkedHashMap<>();
-        server.put("port", def.port());
-        server.put("maxmemory", def.maxmemory());
-        server.put("policy", def.policy());
-        server.put("persist", def.persist());
-        server.put("password", def.password());
-        server.put("idle-timeout", def.idleTimeout());
-        server.put("binary", def.binary());
-        server.put("cluster", def.cluster());
-        server.put("tls", def.tls());
-        server.values().removeIf(java.util.Objects::isNull);
+        java.util.List<String> server = def.serverSettings();
         if (!server.isEmpty()) {
-            String first = server.keySet().iterator().next();
+            String first = server.get(0);
             throw CachectlException.usage(file + ConfigErrors.where(file, "instances", name, first) + ": instance '" + name
-                    + "' has a url and " + String.join(", ", server.keySet()) + ": a url names a server cachectl does not "
+                    + "' has a url and " + String.join(", ", server) + ": a url names a server cachectl does not "
                     + "start, so those settings would be ignored; remove them, or the url");
         }
     }

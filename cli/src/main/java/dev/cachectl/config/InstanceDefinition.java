@@ -20,6 +20,25 @@ public record InstanceDefinition(
         String cluster,
         Boolean tls) {
 
+    /**
+     * The settings given for starting a server (port, maxmemory, …), by their names in the file: what an instance
+     * with a URL, a server cachectl does not start, would ignore.
+     */
+    public java.util.List<String> serverSettings() {
+        java.util.Map<String, Object> server = new java.util.LinkedHashMap<>();
+        server.put("port", port);
+        server.put("maxmemory", maxmemory);
+        server.put("policy", policy);
+        server.put("persist", persist);
+        server.put("password", password);
+        server.put("idle-timeout", idleTimeout);
+        server.put("binary", binary);
+        server.put("cluster", cluster);
+        server.put("tls", tls);
+        server.values().removeIf(java.util.Objects::isNull);
+        return java.util.List.copyOf(server.keySet());
+    }
+
     public static InstanceDefinition empty() {
         return new InstanceDefinition(null, null, null, null, null, null, null, null, null, null, null);
     }

@@ -54,7 +54,13 @@ public final class InstanceCatalog {
                 url = env.get(envVar);
             }
             if (url != null && !url.isBlank()) {
-                return external(name, null, url, envVar);
+                InstanceRef.External ext = external(name, null, url, envVar);
+                // the variable wins, as for a url: in the file; settings there for starting a server are then unused
+                InstanceDefinition def = config.instances().get(name);
+                java.util.List<String> unused = def == null || def.url() != null ? java.util.List.of() : def.serverSettings();
+                return unused.isEmpty() ? ext : new InstanceRef.External(ext.name(), ext.engine(), ext.endpoint(), ext.origin(),
+                        envVar + " names a server cachectl does not start, so the " + String.join(", ", unused) + " that "
+                                + config.source() + " gives '" + name + "' " + (unused.size() == 1 ? "is" : "are") + " ignored");
             }
         }
         InstanceDefinition def = config.instances().get(name);

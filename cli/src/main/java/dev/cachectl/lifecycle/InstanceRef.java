@@ -29,6 +29,10 @@ public sealed interface InstanceRef {
         }
     }
 
-    record External(String name, String engine, Endpoint endpoint, String origin) implements InstanceRef {
+    /** {@code ignored}: what a start of it leaves unused (the config's settings for a server the URL replaces), else null. */
+    record External(String name, String engine, Endpoint endpoint, String origin, String ignored) implements InstanceRef {
+        public External(String name, String engine, Endpoint endpoint, String origin) {
+            this(name, engine, endpoint, origin, null);
+        }
     }
 }

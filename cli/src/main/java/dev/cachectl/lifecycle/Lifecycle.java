@@ -550,7 +550,7 @@ public final class Lifecycle {
                 ext.name() + " is external (" + ext.endpoint() + ", from " + ext.origin()
                         + ") and does not answer; cachectl does not start external instances"));
         return StartResult.of(ext.name(), StartResult.Outcome.EXTERNAL, engine.name(), ext.endpoint(), null,
-                ext.endpoint().port(), null, null, hello.version(), List.of());
+                ext.endpoint().port(), null, null, hello.version(), ext.ignored() == null ? List.of() : List.of(ext.ignored()));
     }
 
     private static int choosePort(InstanceSpec spec) {

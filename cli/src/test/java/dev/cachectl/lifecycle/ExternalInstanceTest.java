@@ -37,6 +37,24 @@ class ExternalInstanceTest {
     }
 
     @Test
+    void a_url_variable_over_a_managed_entry_of_the_config_says_its_settings_are_ignored() throws java.io.IOException {
+        home.run("start", "backing").assertOk();
+        int port = home.port("backing");
+        java.nio.file.Path config = Files.writeString(home.workDir().resolve("cachectl.yaml"),
+                "instances:\n  a:\n    port: auto\n    maxmemory: 10mb\n  b: {}\n");
+        home.env().put("REDIS_A_URL", "redis://127.0.0.1:" + port);
+        home.env().put("REDIS_B_URL", "redis://127.0.0.1:" + port);
+
+        CliResult start = home.run("start", "a").assertOk();
+        assertTrue(start.err().contains("a: REDIS_A_URL names a server cachectl does not start, so the port, maxmemory that "
+                + config + " gives 'a' are ignored"), start.toString());
+        assertFalse(Files.exists(home.instanceDir("a")), "start created an instance dir for an external instance");
+        // nothing set for starting a server: nothing to warn about
+        CliResult plain = home.run("start", "b").assertOk();
+        assertFalse(plain.err().contains("ignored"), plain.toString());
+    }
+
+    @Test
     void status_of_an_external_url_nobody_listens_on_exits_3() {
         int port = Processes.freePort();
         CliResult byUrl = home.run("status", "redis://127.0.0.1:" + port).assertExit(3);
