@@ -1,5 +1,6 @@
 package dev.cachectl.cli;
 
+import dev.cachectl.CachectlException;
 import dev.cachectl.Environment;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Config;
@@ -119,6 +120,10 @@ public final class CachectlCommand implements Runnable {
 
     @Override
     public void run() {
+        if (json) {
+            // one JSON document on stdout, and no command is a usage error: the error document, not the help text
+            throw CachectlException.usage("no command given: 'cachectl --help' lists them");
+        }
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 

@@ -54,6 +54,16 @@ public class JsonFailureTest {
     }
 
     @Test
+    void json_without_a_command_is_a_usage_error_document_not_the_help_text() throws IOException {
+        CliResult none = home.run("--json").assertExit(2);
+        JsonNode doc = failure(none, 2);
+        assertTrue(doc.get("error").asText().startsWith("no command given"), none.toString());
+        assertTrue(none.err().startsWith("cachectl: no command given"), none.toString());
+        // without --json, the help text as before
+        assertTrue(home.run().assertOk().out().startsWith("Usage: cachectl"));
+    }
+
+    @Test
     void a_down_target_and_a_wrong_password_print_the_failure_document() throws IOException {
         Files.writeString(home.workDir().resolve("users.jsonl"), "{\"id\":1}\n");
         CliResult down = home.run("--json", "warm", "users.jsonl", "--to", "redis://127.0.0.1:1", "--key", "u:{id}").assertExit(3);
