@@ -16,7 +16,20 @@ public record Home(Path root) {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return new Home(Path.of(fromEnv).toAbsolutePath().normalize());
         }
-        return new Home(Path.of(System.getProperty("user.home"), ".cachectl"));
+        return new Home(userHome(env).resolve(".cachectl"));
+    }
+
+    /**
+     * The user's home as the shell has it: {@code $HOME} when it is set to an absolute path (what {@code ~} means
+     * to the user, and to the docs' {@code ~/.cachectl}), else the account's home directory, which Java reads
+     * from the password database.
+     */
+    private static Path userHome(Map<String, String> env) {
+        String home = env.get("HOME");
+        if (home != null && !home.isBlank() && Path.of(home).isAbsolute()) {
+            return Path.of(home).normalize();
+        }
+        return Path.of(System.getProperty("user.home"));
     }
 
     public Path instancesDir() {

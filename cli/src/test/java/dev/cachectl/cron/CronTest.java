@@ -210,6 +210,14 @@ class CronTest {
     }
 
     @Test
+    void without_a_home_given_the_line_names_the_one_under_HOME() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), JOBS);
+        home.env().remove("CACHECTL_HOME");
+        CliResult cron = home.run("cron").assertOk();
+        assertTrue(cron.out().contains(" --home '" + userHome.resolve(".cachectl") + "' "), cron.toString());
+    }
+
+    @Test
     void no_scheduled_job_says_so_and_a_missing_crontab_is_one_line_exit_1() throws IOException {
         Files.writeString(home.workDir().resolve("cachectl.yaml"), "jobs:\n  by-hand:\n    source: u.jsonl\n    key: \"{id}\"\n");
         CliResult none = home.run("cron").assertOk();
