@@ -67,10 +67,16 @@ public final class ShellCompleter implements Completer {
         if (option != null && ",".equals(option.splitRegex()) && line.word().contains(",")) {
             // the next item of a comma-separated list (--with a,b): each candidate is the whole word so far plus one
             String done = line.word().substring(0, line.word().lastIndexOf(',') + 1);
+            // a name already in the list is not offered again (--with a,a names a twice)
+            java.util.Set<String> listed = java.util.Set.of(done.split(","));
             Kind kind = OPTION_VALUE.get(command + " " + previous);
             Iterable<String> values = kind != null ? names(kind) : option.completionCandidates();
             if (values != null) {
-                values.forEach(value -> candidates.add(new Candidate(done + value, value, null, null, null, null, false)));
+                values.forEach(value -> {
+                    if (!listed.contains(value)) {
+                        candidates.add(new Candidate(done + value, value, null, null, null, null, false));
+                    }
+                });
             }
             return;
         }
