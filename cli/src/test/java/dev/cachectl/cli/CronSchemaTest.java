@@ -34,6 +34,9 @@ class CronSchemaTest {
         Files.setPosixFilePermissions(crontab, PosixFilePermissions.fromString("rwx------"));
         home.env().put("CACHECTL_CRONTAB", crontab.toString());
         home.env().put("CACHECTL_LAUNCHER", crontab.toString());
+        // the crontab lock is under $HOME: the test's own, never the user's
+        Path userHome = Files.createDirectories(home.workDir().resolve("user-home"));
+        home.env().put("HOME", userHome.toString());
 
         JsonNode printed = JsonSchemaTest.valid("cron", home.run("--json", "cron").assertOk());
         assertEquals("printed", printed.get("outcome").asText());
@@ -45,6 +48,7 @@ class CronSchemaTest {
         assertFalse(Files.exists(table), "a dry run wrote the crontab");
         assertEquals("installed", JsonSchemaTest.valid("cron", home.run("--json", "cron", "--install").assertOk()).get("outcome").asText());
         assertEquals("unchanged", JsonSchemaTest.valid("cron", home.run("--json", "cron", "--install").assertOk()).get("outcome").asText());
+        assertTrue(Files.exists(userHome.resolve(".cachectl/locks/crontab.lock")), "the lock is not where HOME says");
         JsonNode removed = JsonSchemaTest.valid("cron", home.run("--json", "cron", "--remove").assertOk());
         assertEquals("removed", removed.get("outcome").asText());
         assertEquals("", Files.readString(table));
