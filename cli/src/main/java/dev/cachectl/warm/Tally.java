@@ -33,6 +33,7 @@ final class Tally {
     private volatile boolean interrupted;
     private volatile boolean halted;
     private volatile boolean overLimit;
+    private volatile boolean targetLost;
 
     Tally(long maxErrors) {
         this.maxErrors = maxErrors;
@@ -62,6 +63,7 @@ final class Tally {
             }
         }
         if (result.lost != null) {
+            targetLost = true;
             lost(result.lost, result.unconfirmed);
             failed.add(result.notSent);
             notSent.add(result.notSent);
@@ -133,6 +135,11 @@ final class Tally {
 
     boolean interrupted() {
         return interrupted;
+    }
+
+    /** A lane lost its connection to the target (a server or cluster node that died or stopped answering). */
+    boolean targetLost() {
+        return targetLost;
     }
 
     String stopReason() {

@@ -61,8 +61,11 @@ public record WarmSummary(
                     + (job.source() instanceof WarmJob.HotKeys ? "keys" : "records");
         } else if (bad == 0 && !tally.incomplete()) {
             code = ExitCode.DONE;
+        } else if (done + skipped > 0) {
+            code = ExitCode.PARTIAL;
         } else {
-            code = done + skipped > 0 ? ExitCode.PARTIAL : ExitCode.FAILED;
+            // nothing landed because the target went away (after the check, before or at the first batch): it is down
+            code = tally.targetLost() ? ExitCode.DOWN : ExitCode.FAILED;
         }
         String outcome = switch (code) {
             case DONE -> "completed";

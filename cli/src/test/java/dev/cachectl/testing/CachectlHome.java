@@ -110,10 +110,14 @@ public final class CachectlHome implements BeforeEachCallback, AfterEachCallback
 
     /** A command whose stdin holds {@code input} (the other end of a pipe, {@code warm -}). */
     public CliResult runWithInput(byte[] input, String... args) {
+        return runWithInput(new ByteArrayInputStream(input), args);
+    }
+
+    /** A command whose stdin is {@code input}: one that does something when first read, say. */
+    public CliResult runWithInput(java.io.InputStream input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cachectl.run(new PrintWriter(out), new PrintWriter(err),
-                new Environment(Map.copyOf(env), workDir, new ByteArrayInputStream(input)), args);
+        int code = Cachectl.run(new PrintWriter(out), new PrintWriter(err), new Environment(Map.copyOf(env), workDir, input), args);
         return new CliResult(code, out.toString(), err.toString());
     }
 

@@ -13,6 +13,10 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +78,32 @@ class WarmClusterTest {
         assertTrue(r.err().contains("cluster degraded: node 127.0.0.1:" + victim.get("port").asInt() + " (master) is down"),
                 r.toString());
         assertEquals(0, liveKeys(victim.get("port").asInt()), "nothing was written: " + r);
+    }
+
+    @Test
+    void a_master_killed_after_the_check_before_the_first_batch_is_exit_3_naming_it_with_the_counts() throws Exception {
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        JsonNode victim = laterMaster();
+        byte[] records = records(1_000).getBytes(StandardCharsets.UTF_8);
+        // the cluster check has passed and the slot map is read when warm first reads its input: the master dies then
+        InputStream stdin = new SequenceInputStream(new InputStream() {
+            @Override
+            public int read() {
+                Processes.killAndWait(victim.get("pid").asLong());
+                return -1;
+            }
+        }, new ByteArrayInputStream(records));
+
+        CliResult r = home.runWithInput(stdin, "warm", "-", "--to", "shard", "--key", "z1:{id}", "--value", "v", "--json")
+                .assertExit(3);
+        JsonNode summary = Json.MAPPER.readTree(r.out());
+        assertTrue(summary.get("message").asText().contains("127.0.0.1:" + victim.get("port").asInt()), r.toString());
+        assertEquals(3, summary.get("exit_code").asInt(), r.out());
+        assertEquals(1_000, summary.get("read").asLong(), r.out());
+        assertEquals(liveKeys(victim.get("port").asInt()), summary.get("written").asLong(), "written is what landed: " + r.out());
+        assertEquals(summary.get("read").asLong(), summary.get("written").asLong() + summary.get("failed").asLong(), r.out());
+        assertEquals(summary.get("failed").asLong(), summary.get("unconfirmed").asLong() + summary.get("not_sent").asLong(),
+                r.out());
     }
 
     @Test
