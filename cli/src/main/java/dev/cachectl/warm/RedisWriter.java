@@ -100,9 +100,11 @@ final class RedisWriter {
         Batches batches = new Batches(queue, batchSize());
         // records that trickle in from a slow pipe are sent once it pauses, not when a batch is full or at its end
         source.whileWaiting(batches::sendPartial);
+        // after Ctrl-C or SIGTERM, what a pipe gave is written too: it cannot be read again (the source then ends by itself)
+        boolean drain = source.consumesInput();
         try {
             SourceRecord record;
-            while (!tally.stopped() && (record = source.next()) != null) {
+            while ((!tally.stopped() || drain && !tally.halted()) && (record = source.next()) != null) {
                 batches.add(record);
             }
             batches.sendLast();

@@ -207,6 +207,62 @@ class WarmUnattendedTest {
     }
 
     @Test
+    void sigterm_writes_every_record_taken_from_the_pipe_and_reports_the_line_cut_short() throws Exception {
+        home.run("start", "t").assertOk();
+        CachectlProcess run = CachectlProcess.launch(home, "drain.log", "warm", "-", "--to", "t", "--key", "k:{id}",
+                "--value", "v", "--progress", "none", "--rate", "5000", "--batch", "100");
+        // about 400 KB: less than warm reads ahead, so it all leaves the pipe long before the rate has written it;
+        // the last line has no end yet, and the pipe stays open, as behind an export still writing
+        Thread producer = new Thread(() -> {
+            try {
+                run.type(records(0, 20_000) + "{\"id\":20000,\"v\":\"par");
+            } catch (IOException e) {
+                // the process has ended
+            }
+        });
+        producer.setDaemon(true);
+        producer.start();
+        try (Jedis redis = redis()) {
+            Await.until(Duration.ofSeconds(30), () -> "warm made no progress: " + run.log(), () -> {
+                assertTrue(run.process().isAlive(), () -> "warm ended early: " + run.log());
+                return redis.dbSize() >= 2_000;
+            });
+        }
+        producer.join(10_000);
+
+        // every whole record taken from the pipe is written, the one cut short counted
+        sigtermEndsWith(run, "read 20001, written 20000, skipped 0, malformed 1, failed 0",
+                "line 20001: cut short by the stop: the 20 bytes read of it had no end of line yet; not written", 20_000);
+    }
+
+    @Test
+    void sigterm_never_writes_a_csv_record_cut_short_by_the_stop() throws Exception {
+        home.run("start", "t").assertOk();
+        CachectlProcess run = CachectlProcess.launch(home, "cut.log", "warm", "-", "--format", "csv", "--to", "t",
+                "--key", "k:{id}", "--value", "v", "--progress", "none");
+        run.type("id,v\n1,a\n2,b\n3,c\n4,abc"); // "4,ab…" would make a record of its own: it must not
+        try (Jedis redis = redis()) {
+            Await.until(Duration.ofSeconds(30), () -> "the records sent were not written: " + run.log(), () -> {
+                assertTrue(run.process().isAlive(), () -> "warm ended early: " + run.log());
+                return redis.dbSize() == 3;
+            });
+        }
+
+        sigtermEndsWith(run, "read 4, written 3, skipped 0, malformed 1, failed 0", "line 5: cut short by the stop", 3);
+    }
+
+    /** SIGTERM, then exit 130 with {@code counts} in the summary, {@code cut} among the errors, and {@code keys} in the target. */
+    private void sigtermEndsWith(CachectlProcess run, String counts, String cut, long keys) throws Exception {
+        run.signal("-TERM", true);
+        assertEquals(130, run.exitWithin(Duration.ofSeconds(30)), run.log());
+        assertTrue(run.log().contains("warm stdin → t: " + counts), run.log());
+        assertTrue(run.log().contains(cut), run.log());
+        try (Jedis redis = redis()) {
+            assertEquals(keys, redis.dbSize(), run.log());
+        }
+    }
+
+    @Test
     void sigterm_before_stdin_has_sent_anything_exits_130_at_once() throws Exception {
         home.run("start", "t").assertOk();
         CachectlProcess run = CachectlProcess.launch(home, "silent.log", "warm", "-", "--format", "csv", "--to", "t",

@@ -41,6 +41,8 @@ final class CsvSource implements RecordSource {
     /** What the current record consumed after its first line, kept once a quoted field crossed a line break. */
     private final StringBuilder rest = new StringBuilder();
     private boolean spanning;
+    /** The run stopped (Ctrl-C, SIGTERM) with everything taken from the pipe read: the end, but a record not ended is cut short. */
+    private boolean stopped;
     private long restLine;
 
     CsvSource(InputStream data, String name) {
@@ -127,6 +129,12 @@ final class CsvSource implements RecordSource {
             if (c >= 0 && ++recordChars > MAX_RECORD) {
                 error = "record longer than " + (MAX_RECORD >> 20) + " MB";
                 skipLineUnlessSpanning();
+                return new String[0];
+            }
+            if (c < 0 && stopped) {
+                // the writer had not ended it: a field may be cut, and a cut field is no value to write
+                error = "cut short by the stop: the " + recordChars + " character" + (recordChars == 1 ? "" : "s")
+                        + " read of it had no end of line yet; not written";
                 return new String[0];
             }
             if (quoted) {
@@ -228,6 +236,9 @@ final class CsvSource implements RecordSource {
             pos = 0;
             limit = n;
             return true;
+        } catch (PipeInput.Stopped e) {
+            stopped = true;
+            return false;
         } catch (IOException e) {
             throw new SourceException("cannot read " + name + " at line " + line + ": " + e.getMessage(), e);
         }

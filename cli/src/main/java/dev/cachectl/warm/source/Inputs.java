@@ -149,6 +149,11 @@ public final class Inputs {
         }
 
         @Override
+        public boolean consumesInput() {
+            return true;
+        }
+
+        @Override
         public void close() {
             source.close();
         }

@@ -19,6 +19,8 @@ final class JsonLinesSource implements RecordSource {
     private int pos;
     private int limit;
     private boolean eof;
+    /** The run stopped (Ctrl-C, SIGTERM) with everything taken from the pipe read: the end, but a last line without its newline is cut short. */
+    private boolean stopped;
     private long line;
     /** A read that failed after this fill had read some bytes: thrown by the next fill, once those are used. */
     private IOException failure;
@@ -41,6 +43,9 @@ final class JsonLinesSource implements RecordSource {
             }
             if (nl < 0 && pos == limit) {
                 return null;
+            }
+            if (nl < 0 && stopped) {
+                return cutShort();
             }
             int start = pos;
             int end = nl < 0 ? limit : nl;
@@ -91,6 +96,9 @@ final class JsonLinesSource implements RecordSource {
                     return;
                 }
             }
+        } catch (PipeInput.Stopped e) {
+            eof = true;
+            stopped = true;
         } catch (IOException e) {
             if (limit > before) {
                 // the lines read before the failure are good: they go first, the failure after them
@@ -110,6 +118,18 @@ final class JsonLinesSource implements RecordSource {
         if (limit == 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
             limit = 0;
         }
+    }
+
+    /**
+     * The line the writer was still writing when the run stopped: not a whole record (a JSON object may end on this
+     * line or the next), so it is reported with what was read of it, and not written.
+     */
+    private SourceRecord cutShort() {
+        int bytes = limit - pos;
+        pos = limit;
+        line++;
+        return SourceRecord.malformed(line, "cut short by the stop: the " + bytes + " byte" + (bytes == 1 ? "" : "s")
+                + " read of it had no end of line yet; not written");
     }
 
     /** Drops a line too long to hold, up to its end, and reports it. */

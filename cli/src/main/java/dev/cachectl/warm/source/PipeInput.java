@@ -18,6 +18,9 @@ import java.util.function.BooleanSupplier;
  * would keep a run from stopping on Ctrl-C or SIGTERM, and the records already read from being sent. Here a read
  * that has waited {@link #IDLE_MILLIS} for more gives up when the run is stopping, and otherwise runs the idle task
  * (the warm sends the records it holds) and waits again. Regular files never make a read wait: they are read directly.
+ * What the thread took from the pipe cannot be read again, so once the run is stopping it reads no more, and the reads
+ * here still give what it took, then end with {@link Stopped}: the records in it are written like the others, and a
+ * record cut short is reported, not dropped unsaid.
  */
 final class PipeInput extends InputStream {
     static final long IDLE_MILLIS = 150;
@@ -25,6 +28,8 @@ final class PipeInput extends InputStream {
     /** Chunks read ahead of the run: memory stays bounded when the writer is faster. */
     private static final int AHEAD = 8;
     private static final Object END = new Object();
+    /** The reading thread saw the run stopping and reads no more: what came before it is all there is. */
+    private static final Object STOPPED = new Object();
 
     private final BlockingQueue<Object> chunks = new ArrayBlockingQueue<>(AHEAD);
     private final BooleanSupplier stop;
@@ -33,6 +38,7 @@ final class PipeInput extends InputStream {
     private byte[] chunk = new byte[0];
     private int pos;
     private boolean ended;
+    private boolean stopped;
     private IOException failure;
 
     /** Reads {@code in} until its end; a read here waiting for it ends with an InterruptedIOException once {@code stop} says so. */
@@ -54,6 +60,10 @@ final class PipeInput extends InputStream {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     if (n > 0) {
                         chunks.put(Arrays.copyOf(buf, n));
+                    }
+                    if (stop.getAsBoolean()) {
+                        last = STOPPED;
+                        break;
                     }
                 }
             } catch (IOException e) {
@@ -100,6 +110,9 @@ final class PipeInput extends InputStream {
             if (ended) {
                 return false;
             }
+            if (stopped) {
+                throw new Stopped();
+            }
             Object next;
             try {
                 next = chunks.poll(IDLE_MILLIS, TimeUnit.MILLISECONDS);
@@ -109,9 +122,14 @@ final class PipeInput extends InputStream {
             }
             if (next == null) {
                 if (stop.getAsBoolean()) {
-                    throw new InterruptedIOException("stopped while waiting for input");
+                    // the thread waits for the writer: nothing more was taken from the pipe
+                    stopped = true;
+                    throw new Stopped();
                 }
                 idle.run();
+            } else if (next == STOPPED) {
+                stopped = true;
+                throw new Stopped();
             } else if (next == END) {
                 ended = true;
             } else if (next instanceof IOException e) {
@@ -122,6 +140,16 @@ final class PipeInput extends InputStream {
             }
         }
         return true;
+    }
+
+    /**
+     * The run is stopping (Ctrl-C, SIGTERM) and everything taken from the pipe has been read: the end of this input for
+     * the run, though not of the pipe. What a source holds of a record that had not ended is to be reported.
+     */
+    static final class Stopped extends InterruptedIOException {
+        Stopped() {
+            super("stopped while waiting for input");
+        }
     }
 
     /**

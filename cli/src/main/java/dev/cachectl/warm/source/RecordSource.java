@@ -25,6 +25,15 @@ public interface RecordSource extends AutoCloseable {
     default void whileWaiting(Runnable idle) {
     }
 
+    /**
+     * Whether what it has taken from its input cannot be read again (stdin, a pipe): then, once the run is stopping
+     * (Ctrl-C, SIGTERM), next() goes on returning what it holds and ends by itself without waiting for more, so that
+     * the run writes it. A file or a database is read again by the next run: it is simply not read further.
+     */
+    default boolean consumesInput() {
+        return false;
+    }
+
     @Override
     void close();
 }
