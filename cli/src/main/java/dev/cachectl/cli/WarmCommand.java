@@ -160,6 +160,7 @@ public final class WarmCommand implements Callable<Integer> {
             output.warn(summary.message());
         } else if (summary.message() != null && !summary.outcome().equals("skipped")) {
             output.error(summary.message(), java.util.List.of());
+            output.trace(summary.cause());
         }
         if (summary.ranking() != null) {
             output.note(summary.ranking());

@@ -92,6 +92,7 @@ final class HotKeyWarmer {
                         long handled = now.copied() + now.skippedExisting() + now.expired() + now.failed();
                         tally.lost(e instanceof CachectlException ? e.getMessage() : "copy failed: " + ConnectionLoss.what(e),
                                 (int) Math.max(0, tally.read.sum() - handled));
+                        tally.causedBy(e instanceof CachectlException ? e.getCause() : e);
                         break;
                     }
                 }

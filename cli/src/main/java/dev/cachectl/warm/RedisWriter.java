@@ -86,6 +86,8 @@ final class RedisWriter {
             }
             joinUninterruptibly(laneThreads);
             opened.forEach(lane -> lane.sink.close());
+            // the lanes that lost the target reported why; what raised it is for --verbose
+            opened.forEach(lane -> tally.causedBy(lane.sink.lostCause()));
         }
         Throwable crash = writers.crash.get();
         for (Lane lane : opened) {
@@ -111,7 +113,7 @@ final class RedisWriter {
         } catch (SourceException e) {
             // the records read before the failure are good: they are written, and the run says where it ended
             batches.sendLastUninterruptibly();
-            tally.sourceFailed(e.getMessage());
+            tally.sourceFailed(e.getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             tally.stop("interrupted");
@@ -333,7 +335,7 @@ final class RedisWriter {
                         sink.send(ops, nx, tally::add);
                     }
                 } catch (CachectlException e) {
-                    tally.stop(e.getMessage());
+                    tally.stop(e.getMessage(), e.getCause());
                 } catch (RuntimeException | Error e) {
                     crash = e;
                     tally.stop("internal error: " + e);

@@ -30,6 +30,7 @@ final class Tally {
     private final Map<String, long[]> lookups = new HashMap<>();
     private volatile String stopReason;
     private volatile String sourceFailure;
+    private volatile Throwable cause;
     private volatile boolean interrupted;
     private volatile boolean halted;
     private volatile boolean overLimit;
@@ -88,6 +89,25 @@ final class Tally {
         settle(reason);
     }
 
+    /** Stopped by a failure that {@code cause} raised: --verbose shows its stack trace. */
+    void stop(String reason, Throwable cause) {
+        causedBy(cause);
+        stop(reason);
+    }
+
+    /** What raised the failure that stopped the run or ended its source, for --verbose; the first one given counts. */
+    void causedBy(Throwable cause) {
+        synchronized (this) {
+            if (this.cause == null) {
+                this.cause = cause;
+            }
+        }
+    }
+
+    Throwable cause() {
+        return cause;
+    }
+
     private void settle(String reason) {
         synchronized (this) {
             if (stopReason == null) {
@@ -114,7 +134,8 @@ final class Tally {
      * The source failed after some records (a truncated file, a lost database): the run does not stop, what was
      * read before the failure is written all the same, but it is not complete, and the failure is its reason.
      */
-    void sourceFailed(String reason) {
+    void sourceFailed(String reason, Throwable cause) {
+        causedBy(cause);
         synchronized (this) {
             if (sourceFailure == null) {
                 sourceFailure = reason;

@@ -1,5 +1,6 @@
 package dev.cachectl.warm;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.cachectl.ExitCode;
 
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.List;
  * {@code unconfirmed}: the part of {@code failed} sent just before a connection broke, which the
  * server may or may not have applied; {@code notSent}: the part never sent because it had broken.
  * Neither has entries in {@code errors}, which lists the first few failures of single records.
+ * {@code cause}: what raised the failure that {@code message} names, for {@code --verbose}; not in the JSON.
  */
 public record WarmSummary(
         String job,
@@ -32,7 +34,8 @@ public record WarmSummary(
         List<RecordError> errors,
         String message,
         String ranking,
-        List<String> sample) {
+        List<String> sample,
+        @JsonIgnore Throwable cause) {
 
     /** {@code line} is null for an error that belongs to no line (a key copied from another Redis). */
     public record RecordError(Long line, String error) {
@@ -41,7 +44,7 @@ public record WarmSummary(
     /** Nothing done, for {@code reason}: the target already warm (exit 0), or the lock held by another run (exit 5). */
     static WarmSummary skipped(WarmJob job, String reason, double seconds, ExitCode code) {
         return new WarmSummary(job.name(), job.source().shown(), job.target().name(), "skipped", code.code(),
-                job.batch().dryRun(), 0, 0, 0, 0, 0, 0, 0, 0, seconds, 0, List.of(), reason, null, List.of());
+                job.batch().dryRun(), 0, 0, 0, 0, 0, 0, 0, 0, seconds, 0, List.of(), reason, null, List.of(), null);
     }
 
     static WarmSummary of(WarmJob job, Tally tally, double seconds, String ranking, List<String> sample) {
@@ -76,7 +79,7 @@ public record WarmSummary(
         return new WarmSummary(job.name(), job.source().shown(), job.target().name(), outcome, code.code(), dry,
                 read, dry ? 0 : done, dry ? done : 0, skipped, tally.malformed.sum(), tally.failed.sum(),
                 tally.unconfirmed.sum(), tally.notSent.sum(), round(seconds), round(seconds > 0 ? read / seconds : 0), tally.errors(),
-                message, ranking, sample);
+                message, ranking, sample, tally.interrupted() ? null : tally.cause());
     }
 
     private static double round(double v) {

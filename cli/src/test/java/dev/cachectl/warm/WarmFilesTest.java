@@ -89,6 +89,27 @@ class WarmFilesTest {
     }
 
     @Test
+    void verbose_adds_the_stack_trace_of_what_stopped_the_run_and_without_it_the_error_is_one_line() throws IOException {
+        home.run("start", "t").assertOk();
+        gzip("whole.jsonl.gz", USERS_JSONL.repeat(2000));
+        byte[] whole = Files.readAllBytes(home.workDir().resolve("whole.jsonl.gz"));
+        Files.write(home.workDir().resolve("cut.jsonl.gz"), Arrays.copyOf(whole, whole.length / 2));
+
+        CliResult plain = home.run("warm", "cut.jsonl.gz", "--to", "t", "--key", "z:{id}", "--value", "name").assertExit(4);
+        List<String> lines = plain.err().lines().toList();
+        assertEquals(2, lines.size(), "the error and the summary: " + plain);
+        assertTrue(lines.get(0).startsWith("cachectl: cannot read "), plain.toString());
+        assertFalse(plain.err().contains("Exception"), plain.toString());
+
+        CliResult verbose = home.run("--verbose", "warm", "cut.jsonl.gz", "--to", "t", "--key", "z:{id}", "--value", "name")
+                .assertExit(4);
+        String err = verbose.err();
+        assertTrue(err.startsWith(lines.get(0) + "\n"), "the same line first: " + verbose);
+        assertTrue(err.contains("java.io.EOFException: Unexpected end of ZLIB input stream\n\tat "), verbose.toString());
+        assertTrue(err.lines().reduce((a, b) -> b).orElseThrow().startsWith("warm cut.jsonl.gz → t: read "), verbose.toString());
+    }
+
+    @Test
     void a_byte_order_mark_before_the_first_json_line_is_not_part_of_it() throws IOException {
         home.run("start", "t").assertOk();
         Files.write(home.workDir().resolve("bom.jsonl"),

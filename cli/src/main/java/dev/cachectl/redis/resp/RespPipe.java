@@ -51,6 +51,7 @@ public final class RespPipe implements AutoCloseable {
     private final Semaphore budget = new Semaphore(IN_FLIGHT_BYTES >> 10);
     private final Thread thread;
     private volatile String lost;
+    private volatile Throwable lostCause;
 
     /**
      * Connects to {@code endpoint} (exit 3 when it does not answer, 2 on a wrong password) and starts the
@@ -88,6 +89,11 @@ public final class RespPipe implements AutoCloseable {
         return lost;
     }
 
+    /** The exception that broke the connection, when one did (for --verbose). */
+    public Throwable lostCause() {
+        return lostCause;
+    }
+
     /**
      * Sends the {@code commands} encoded since the last send; {@code replies} hears about each. Blocks
      * while too much is unanswered. Returns false, sending nothing and telling {@code replies}
@@ -105,7 +111,7 @@ public final class RespPipe implements AutoCloseable {
             inFlight.put(new InFlight(commands, kib, replies));
             encoder.writeTo(out);
         } catch (IOException e) {
-            fail("lost the connection to " + peer + ": " + message(e));
+            fail("lost the connection to " + peer + ": " + message(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail("interrupted while writing to " + peer);
@@ -133,7 +139,7 @@ public final class RespPipe implements AutoCloseable {
                         batch.replies().reply(reader.next(), reader);
                     }
                 } catch (IOException e) {
-                    fail("lost the connection to " + peer + ": " + message(e));
+                    fail("lost the connection to " + peer + ": " + message(e), e);
                 }
             }
             budget.release(batch.kib());
@@ -143,8 +149,15 @@ public final class RespPipe implements AutoCloseable {
 
     /** Closing the socket wakes the reply thread, which reports what is unanswered. */
     private void fail(String reason) {
-        if (lost == null) {
-            lost = reason;
+        fail(reason, null);
+    }
+
+    private void fail(String reason, Throwable cause) {
+        synchronized (this) {
+            if (lost == null) {
+                lostCause = cause;
+                lost = reason;
+            }
         }
         connection.close();
     }

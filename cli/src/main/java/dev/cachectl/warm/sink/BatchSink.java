@@ -20,6 +20,11 @@ public interface BatchSink extends AutoCloseable {
      */
     void send(List<WriteOp> ops, boolean nx, Consumer<BatchResult> done);
 
+    /** What broke the connection, once it is lost (as a batch's outcome said), for --verbose; null while it works. */
+    default Throwable lostCause() {
+        return null;
+    }
+
     /** Returns once every batch sent has been reported to its {@code done}, then lets go of the connection. */
     @Override
     void close();

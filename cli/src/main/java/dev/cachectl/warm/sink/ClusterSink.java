@@ -41,6 +41,7 @@ final class ClusterSink implements BatchSink {
     private final String target;
     /** Why this lane lost a node, or null: its later batches are not sent, as after a standalone connection broke. */
     private String lost;
+    private Throwable lostCause;
 
     ClusterSink(ClusterConnectionProvider provider, String target) {
         this.provider = provider;
@@ -61,6 +62,7 @@ final class ClusterSink implements BatchSink {
                 }
             } catch (SinkLostException e) {
                 lost = e.getMessage();
+                lostCause = e.getCause();
             }
         }
         if (lost != null) {
@@ -276,6 +278,11 @@ final class ClusterSink implements BatchSink {
             }
         }
         return reply;
+    }
+
+    @Override
+    public Throwable lostCause() {
+        return lostCause;
     }
 
     @Override

@@ -142,6 +142,11 @@ final class StandaloneSink implements BatchSink {
         }
     }
 
+    @Override
+    public Throwable lostCause() {
+        return pipe.lostCause();
+    }
+
     /**
      * How many ops from {@code from} on are plain strings without a TTL: those go as one MSET, which
      * means to the server exactly what a SET each does, for a fraction of its per-command work.
