@@ -18,6 +18,7 @@ import dev.cachectl.warm.source.SourceException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -90,12 +91,14 @@ public final class WarmService {
                     }
                     checkColumns(source, job.mapper());
                     Lanes lanes = dry ? Lanes.one(() -> new DryRunSink(sample)) : target.lanes(job.batch().threads(), job.batch().batch());
+                    // only NX writes look keys up (a hash's EXISTS): the run ids their lookups are filed under
+                    Map<String, String> runIds = job.nx() && !dry ? target.runIds() : Map.of();
                     progress.started("warm", -1);
                     try {
                         new RedisWriter(job.batch(), progress).run(source, job.mapper(), lanes, job.nx(), tally);
                     } finally {
                         progress.finished();
-                        target.recordLookups(new OwnReads(home.root()), tally.lookups());
+                        target.recordLookups(new OwnReads(home.root()), tally.lookups(), runIds);
                     }
                 }
             }

@@ -12,6 +12,8 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
 
+import dev.cachectl.testing.Await;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -142,6 +144,39 @@ class OwnReadsTest {
         }
         JsonNode status = status("src");
         assertEquals(2, status.get("hits").asLong(), "a new run id starts from zero: " + status);
+        assertEquals(1, status.get("misses").asLong(), status.toString());
+    }
+
+    @Test
+    void a_warms_lookups_are_not_taken_off_a_server_that_restarted_during_the_run() throws Exception {
+        home.run("start", "t").assertOk();
+        String port = Integer.toString(home.port("t"));
+        CachectlProcess run = CachectlProcess.launch(home, "nx.log", "warm", "-", "--to", "t", "--key", "h:{id}",
+                "--as", "hash", "--nx", "--progress", "none");
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            records.append("{\"id\":").append(i).append(",\"v\":\"x\"}\n");
+        }
+        run.type(records.toString()); // each hash written with --nx is looked up first: 100 misses, counted by this server
+        try (Jedis t = new Jedis("127.0.0.1", home.port("t"))) {
+            Await.until(Duration.ofSeconds(30), () -> "the records sent were not written: " + run.log(), () -> {
+                assertTrue(run.process().isAlive(), () -> "warm ended early: " + run.log());
+                return t.dbSize() == 100;
+            });
+        }
+        home.run("stop", "t").assertOk();
+        home.run("start", "t", "--port", port).assertOk(); // a new run id, its counters from 0
+        try (Jedis t = new Jedis("127.0.0.1", home.port("t"))) {
+            t.set("k", "v");
+            t.get("k");
+            t.get("k");
+            t.get("absent");
+        }
+        run.process().getOutputStream().close();
+        assertEquals(0, run.exitWithin(Duration.ofSeconds(30)), run.log());
+
+        JsonNode status = status("t");
+        assertEquals(2, status.get("hits").asLong(), "the warm's lookups were counted before the restart: " + status);
         assertEquals(1, status.get("misses").asLong(), status.toString());
     }
 

@@ -17,6 +17,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,11 +107,36 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     /**
-     * Adds the keyspace hits and misses a run's writes caused by their own lookups ({@code lookups}, by server
-     * "host:port") to {@code own}, under the run id each server has now, so that status and the hit-ratio gate
-     * leave them out. Bookkeeping only: a server that does not answer now is left out, the run's outcome stands.
+     * Each server's run id now, by "host:port": read before the writes, so that their lookups are filed under the
+     * run of the server that counted them ({@link #recordLookups}). Bookkeeping only: a server that does not answer
+     * is left out (its lookups will be too).
      */
-    public void recordLookups(OwnReads own, Map<String, long[]> lookups) {
+    public Map<String, String> runIds() {
+        Map<String, String> ids = new HashMap<>();
+        List<Jedis> nodes;
+        try {
+            nodes = nodes();
+        } catch (CachectlException e) {
+            return ids;
+        }
+        for (Jedis node : nodes) {
+            try (node) {
+                ids.put(node.getConnection().getHostAndPort().toString(), RedisInfo.parse(node.info("server")).get("run_id"));
+            } catch (JedisException e) {
+                // as above, for this node
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Adds the keyspace hits and misses a run's writes caused by their own lookups ({@code lookups}, by server
+     * "host:port") to {@code own}, under the run id each server had when the writes began ({@code runIds}, from
+     * {@link #runIds}), so that status and the hit-ratio gate leave them out. A server that restarted since (another
+     * run id now) counts from 0 again, without them: they are dropped, not taken off what it counted since.
+     * Bookkeeping only: a server that does not answer now is left out, the run's outcome stands.
+     */
+    public void recordLookups(OwnReads own, Map<String, long[]> lookups, Map<String, String> runIds) {
         if (lookups.isEmpty()) {
             return;
         }
@@ -124,8 +150,9 @@ public final class RedisTarget implements AutoCloseable {
             try (node) {
                 String address = node.getConnection().getHostAndPort().toString();
                 long[] hm = lookups.get(address);
-                if (hm != null) {
-                    own.add(address, RedisInfo.parse(node.info("server")).get("run_id"), hm[0], hm[1]);
+                String runId = runIds.get(address);
+                if (hm != null && runId != null && runId.equals(RedisInfo.parse(node.info("server")).get("run_id"))) {
+                    own.add(address, runId, hm[0], hm[1]);
                 }
             } catch (JedisException e) {
                 // as above, for this node
