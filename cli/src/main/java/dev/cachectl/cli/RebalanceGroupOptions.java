@@ -51,6 +51,7 @@ final class RebalanceGroupOptions {
         } else {
             GroupRebalance.lines(report, "cachectl rebalance " + group).forEach(output.out()::println);
             report.notes().stream().filter(n -> !request.env()).forEach(output::warn);
+            output.trace(report.cause());
         }
         return report.exitCode();
     }

@@ -104,7 +104,7 @@ public final class GroupRebalance {
             List<GroupReport.Category> shown = new ArrayList<>();
             categories.forEach((name, c) -> shown.add(new GroupReport.Category(name, c.prefix(), c.instance(), c.pinned(), null, null)));
             return new GroupReport(request.group(), "show", "shown", 0, threshold, tolerance, instances, shown, List.of(),
-                    layoutFile, request.env() ? envLines(categories, endpoints) : List.of(), null);
+                    layoutFile, request.env() ? envLines(categories, endpoints) : List.of(), null, null);
         }
 
         GroupServers engine = servers.apply(request.group());
@@ -130,6 +130,7 @@ public final class GroupRebalance {
         });
         GroupPlanner.Plan plan = GroupPlanner.plan(loads, measured, unfinished, threshold, tolerance);
         List<String> notes = new ArrayList<>();
+        Throwable cause = null;
         unfinished.forEach(m -> notes.add("the move of " + m.category().name() + " from " + m.from() + " to " + m.to()
                 + " did not finish; " + (request.action() == GroupRequest.Action.apply ? "finishing it first"
                 : "--apply finishes it first")));
@@ -154,6 +155,7 @@ public final class GroupRebalance {
                     notes.add("moving " + m.category().name() + " from " + m.from() + " to " + m.to() + " stopped"
                             + (done.problem() == null ? "" : ": " + done.problem())
                             + "; run the same command again to resume it");
+                    cause = done.cause();
                     break;
                 }
                 layout = layout.with(m.category().name(), m.to());
@@ -177,7 +179,7 @@ public final class GroupRebalance {
         List<GroupReport.Category> listed = measured.stream().map(c -> new GroupReport.Category(c.name(),
                 categories.get(c.name()).prefix(), c.instance(), c.pinned(), c.keys(), c.bytes())).toList();
         return new GroupReport(request.group(), request.action().name(), outcome, exit.code(), threshold, tolerance, instances,
-                listed, moves, layoutFile, notes, stuck);
+                listed, moves, layoutFile, notes, stuck, cause);
     }
 
     /** The text an operator reads: the plan or what was done, or the layout. */

@@ -1,5 +1,7 @@
 package dev.cachectl.rebalance.group;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.List;
 
 /**
@@ -11,10 +13,11 @@ import java.util.List;
  * @param unbalancedBecause when the group stays unbalanced after the plan (outcome unbalanced, or planned or completed
  *                          with moves that are not enough; exit 4): which instance is off and why nothing more can
  *                          move; else null
+ * @param cause what raised the problem that stopped a move (its note says what), for --verbose; not in the JSON
  */
 public record GroupReport(String group, String action, String outcome, int exitCode, Double threshold, Double tolerance,
                           List<Instance> instances, List<Category> categories, List<Move> moves, String layoutFile,
-                          List<String> notes, String unbalancedBecause) {
+                          List<String> notes, String unbalancedBecause, @JsonIgnore Throwable cause) {
 
     /** One instance of the group; {@code before}/{@code after} are its used memory as a share of maxmemory. */
     public record Instance(String name, String url, Long usedMemory, Long maxmemory, Double before, Double after) {

@@ -17,8 +17,11 @@ public interface GroupServers {
     record Size(long keys, long bytes) {
     }
 
-    /** How a category's move ended: keys copied and deleted from the source, and what is left there. */
-    record Moved(String outcome, long copied, long deletedFromSource, long leftOnSource, String problem) {
+    /**
+     * How a category's move ended: keys copied and deleted from the source, and what is left there; {@code problem}:
+     * why it stopped, and {@code cause}: what raised that, for --verbose (null when nothing did).
+     */
+    record Moved(String outcome, long copied, long deletedFromSource, long leftOnSource, String problem, Throwable cause) {
     }
 
     Load load(Endpoint instance);

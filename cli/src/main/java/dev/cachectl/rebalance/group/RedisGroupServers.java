@@ -1,5 +1,6 @@
 package dev.cachectl.rebalance.group;
 
+import dev.cachectl.CachectlException;
 import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.migrate.KeySelection;
@@ -92,16 +93,20 @@ public final class RedisGroupServers implements GroupServers {
                 MigrationPlan.Mode.auto, MigrationPlan.Reader.scan, SCAN_COUNT, 10_000, 64L << 20, checkpoint, resume,
                 MigrationPlan.Verify.none, Duration.ofSeconds(1), true, new BatchSettings(100, 2, 0, false));
         MigrationSummary summary;
+        CachectlException fatal;
         try (RedisMigration migration = RedisMigration.open(plan, home)) {
             CopyRun run = new CopyRun(migration, progress);
             current = run;
             if (cancelled != null) {
                 run.cancel(cancelled);
             }
-            summary = (MigrationSummary) run.run().summary();
+            CopyRun.Result result = run.run();
+            summary = (MigrationSummary) result.summary();
+            fatal = result.fatal();
         }
         long left = measure(from, prefix, 0).keys();
-        return new Moved(summary.outcome(), summary.copied(), summary.deletedFromSource(), left, summary.stoppedBecause());
+        return new Moved(summary.outcome(), summary.copied(), summary.deletedFromSource(), left, summary.stoppedBecause(),
+                fatal == null ? null : fatal.getCause());
     }
 
     /** Stops the move under way after its in-flight batches, its checkpoint saved (Ctrl-C, SIGTERM). */

@@ -234,6 +234,30 @@ class GroupRebalanceTest {
     }
 
     @Test
+    void verbose_adds_the_stack_trace_of_what_stopped_a_move_and_without_it_the_note_is_one_line() throws IOException {
+        Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG);
+        home.run("start", "primary", "secondary").assertOk();
+        load(home.port("primary"), "order:", 3000, "v".repeat(1000));
+        try (Jedis primary = new Jedis("127.0.0.1", home.port("primary"))) {
+            // the values the move reads in a batch are more than the source lets a client owe: it drops the connection
+            primary.configSet("client-output-buffer-limit", "normal 64kb 64kb 0");
+        }
+
+        CliResult plain = home.run("rebalance", "app", "--apply").assertExit(4);
+        List<String> stopped = plain.err().lines().filter(l -> l.contains("moving order from primary to secondary stopped"))
+                .toList();
+        assertEquals(1, stopped.size(), plain.toString());
+        assertTrue(stopped.get(0).contains("lost the connection"), plain.toString());
+        assertFalse(plain.err().contains("Exception"), plain.toString());
+        assertFalse(plain.err().contains("\tat "), plain.toString());
+
+        CliResult verbose = home.run("--verbose", "rebalance", "app", "--apply").assertExit(4);
+        assertTrue(verbose.err().contains("moving order from primary to secondary stopped"), verbose.toString());
+        assertTrue(verbose.err().contains("Exception"), verbose.toString());
+        assertTrue(verbose.err().contains("\tat "), verbose.toString());
+    }
+
+    @Test
     void bad_input_is_a_usage_error() throws IOException {
         Files.writeString(home.workDir().resolve("cachectl.yaml"), CONFIG
                 .replace("instances:\n", "instances:\n  grid: { cluster: 3x0 }\n")
