@@ -17,7 +17,6 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Parser;
 import org.jline.reader.SyntaxError;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 
 import java.io.BufferedReader;
@@ -47,8 +46,11 @@ public final class Shell {
     private final Home home;
     private final PrintWriter out;
     private final PrintWriter err;
-    /** An unclosed quote is an error in a script and a continuation line on a terminal, as in a shell: never dropped. */
-    private final Parser parser = new DefaultParser().eofOnUnclosedQuote(true);
+    /**
+     * Words as bash splits them. A backslash at the end of a line continues the command on the next, in a script too;
+     * an unclosed quote is an error in a script and a continuation line on a terminal: never dropped.
+     */
+    private final Parser parser;
     /** A byte order mark, which some editors put at the start of a file: not part of the first command. */
     private static final String BOM = "\uFEFF";
     /** The POSIX numbers of the signals a shell takes, for its exit code 128+N. */
@@ -67,6 +69,8 @@ public final class Shell {
         this.home = home;
         this.out = out;
         this.err = err;
+        String user = env.get("HOME");
+        this.parser = new ShellParser(user == null || user.isEmpty() ? System.getProperty("user.home") : user);
     }
 
     /**
@@ -80,12 +84,24 @@ public final class Shell {
             if (number == 1 && line.startsWith(BOM)) {
                 line = line.substring(BOM.length());
             }
-            List<String> words;
-            try {
-                words = words(parser.parse(line, line.length(), Parser.ParseContext.ACCEPT_LINE).words());
-            } catch (SyntaxError e) {
-                err.println("line " + number + ": " + (e instanceof EOFError ? "a quote is not closed" : e.getMessage()));
-                return ExitCode.USAGE.code();
+            List<String> words = null;
+            while (words == null) {
+                try {
+                    words = words(parser.parse(line, line.length(), Parser.ParseContext.ACCEPT_LINE).words());
+                } catch (EOFError e) {
+                    boolean continued = ShellParser.CONTINUATION.equals(e.getMissing());
+                    String next = continued ? in.readLine() : null;
+                    if (next == null) {
+                        err.println("line " + number + ": " + (continued
+                                ? "it ends with a backslash, but no line follows to continue it" : "a quote is not closed"));
+                        return ExitCode.USAGE.code();
+                    }
+                    number++;
+                    line = line + "\n" + next;
+                } catch (SyntaxError e) {
+                    err.println("line " + number + ": " + e.getMessage());
+                    return ExitCode.USAGE.code();
+                }
             }
             if (words.isEmpty()) {
                 continue;
@@ -209,12 +225,9 @@ public final class Shell {
         }
     }
 
-    /** The words of a line, without a leading {@code cachectl} (as pasted from a script); none for a comment. */
+    /** The words of a line, without a leading {@code cachectl} (as pasted from a script); a quoted '' is a word. */
     static List<String> words(List<String> parsed) {
-        List<String> words = new ArrayList<>(parsed.stream().filter(w -> !w.isEmpty()).toList());
-        if (!words.isEmpty() && words.get(0).startsWith("#")) {
-            return List.of();
-        }
+        List<String> words = new ArrayList<>(parsed);
         if (!words.isEmpty() && words.get(0).equals("cachectl")) {
             words.remove(0);
         }

@@ -4,7 +4,7 @@ import dev.cachectl.Cachectl;
 import dev.cachectl.Environment;
 import org.jline.reader.Candidate;
 import org.jline.reader.ParsedLine;
-import org.jline.reader.impl.DefaultParser;
+import org.jline.reader.Parser.ParseContext;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Help.Ansi;
 
@@ -21,7 +21,7 @@ class ShellCompleterTest {
 
     /** The candidates' values for the line with the cursor at its end. */
     private List<String> complete(String line) {
-        ParsedLine parsed = new DefaultParser().parse(line, line.length());
+        ParsedLine parsed = new ShellParser(null).parse(line, line.length(), ParseContext.COMPLETE);
         List<Candidate> candidates = new ArrayList<>();
         completer.complete(null, parsed, candidates);
         return candidates.stream().map(Candidate::value).filter(v -> v.startsWith(parsed.word())).sorted().distinct().toList();

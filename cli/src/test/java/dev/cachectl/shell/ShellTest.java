@@ -59,6 +59,19 @@ class ShellTest {
     }
 
     @Test
+    void on_a_terminal_a_final_backslash_continues_the_command_on_the_next_line() throws Exception {
+        try (ShellTerminal shell = new ShellTerminal(home)) {
+            Await.until(WAIT, () -> "no prompt: " + shell.screen(), () -> shell.screen().contains("running)> "));
+            shell.type("status \\\r");
+            shell.type("--json\r");
+            Await.until(WAIT, () -> "status --json did not run: " + shell.screen(), () -> shell.screen().contains("\"instances\""));
+            shell.type(CTRL_D);
+            assertEquals(0, shell.exit().get(20, TimeUnit.SECONDS), shell.screen());
+            assertFalse(shell.screen().contains("Usage:"), "--json ran as a command of its own: " + shell.screen());
+        }
+    }
+
+    @Test
     void a_script_on_stdin_stops_at_the_first_failing_line_with_its_exit_code() {
         CliResult result = home.runWithInput(String.join("\n",
                 "# a comment, then a blank line",
@@ -82,6 +95,42 @@ class ShellTest {
         assertEquals(2, result.exitCode(), result.toString());
         assertTrue(result.err().contains("line 2: a quote is not closed"), result.toString());
         assertTrue(home.hasState("src"), "the line with the unclosed quote ran");
+    }
+
+    @Test
+    void a_script_line_reaches_the_command_as_bash_splits_it_continued_by_a_final_backslash_with_tilde_as_home()
+            throws Exception {
+        home.run("start", "src", "dst").assertOk();
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src")); Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            src.set("a*", "1");
+            src.set("ab", "2");
+            src.set("ac", "3");
+            Path user = Files.createDirectories(home.workDir().resolve("user"));
+            Files.writeString(user.resolve("one.jsonl"), "{\"id\":1}\n");
+            home.env().put("HOME", user.toString());
+            // the backslash in quotes reaches migrate (Redis's escaped *: one key); the one at the end of the
+            // first line continues it, so --dry-run is migrate's; ~/ is HOME, not a folder named ~
+            CliResult result = home.runWithInput(String.join("\n",
+                    "migrate src dst --match 'a\\*' \\",
+                    "    --dry-run --json",
+                    "warm ~/one.jsonl --to src --key \"w:{id}\" --dry-run --json").getBytes(StandardCharsets.UTF_8), "shell");
+            assertEquals(0, result.exitCode(), result.toString());
+            assertTrue(result.out().contains("\"scanned\" : 1,"), result.toString());
+            assertTrue(result.out().contains("\"would_write\" : 1,"), result.toString());
+            assertEquals(0, dst.dbSize(), "the migrate ran for real");
+            assertEquals(3, src.dbSize());
+            assertFalse(Files.exists(home.workDir().resolve("~")));
+        } finally {
+            home.run("stop", "src", "dst").assertOk();
+        }
+    }
+
+    @Test
+    void a_script_whose_last_line_ends_with_a_backslash_is_refused_not_run() {
+        CliResult result = home.runWithInput("start never \\\n".getBytes(StandardCharsets.UTF_8), "shell");
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("line 1: it ends with a backslash, but no line follows"), result.toString());
+        assertFalse(home.hasState("never"), "the unfinished line ran");
     }
 
     @Test
