@@ -125,8 +125,9 @@ public final class Shell {
     public int interactive(Terminal terminal, Completer completer) {
         Path history = history();
         int leaving = ExitCode.DONE.code();
+        // no history expansion: '!' in a key or a pattern ('user!*') is the user's, as in a script or bash's quotes
         LineReaderBuilder builder = LineReaderBuilder.builder().appName("cachectl").terminal(terminal).parser(parser)
-                .completer(completer);
+                .completer(completer).option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);
         LineReader reader = (history == null ? builder : builder.variable(LineReader.HISTORY_FILE, history)).build();
         try {
             while (true) {

@@ -72,6 +72,21 @@ class ShellTest {
     }
 
     @Test
+    void on_a_terminal_an_exclamation_mark_is_the_users_not_a_history_event() throws Exception {
+        try (ShellTerminal shell = new ShellTerminal(home)) {
+            Await.until(WAIT, () -> "no prompt: " + shell.screen(), () -> shell.screen().contains("running)> "));
+            shell.type("status --json\r");
+            Await.until(WAIT, () -> "status --json did not run: " + shell.screen(), () -> shell.screen().contains("\"instances\""));
+            shell.type("stop n!!x\r");
+            Await.until(WAIT, () -> "stop did not answer: " + shell.screen(), () -> shell.screen().contains("invalid instance name"));
+            assertTrue(shell.screen().contains("invalid instance name 'n!!x'"), shell.screen());
+            shell.type(CTRL_D);
+            shell.exit().get(20, TimeUnit.SECONDS);
+            assertFalse(shell.screen().contains("nstatus"), "!! became the line before: " + shell.screen());
+        }
+    }
+
+    @Test
     void a_script_on_stdin_stops_at_the_first_failing_line_with_its_exit_code() {
         CliResult result = home.runWithInput(String.join("\n",
                 "# a comment, then a blank line",
