@@ -78,8 +78,8 @@ final class LiveStatus {
         StatusService service = new StatusService(ctx.states());
         Duration every = options.interval == null ? DEFAULT_INTERVAL : options.interval;
         if (options.serve != null || options.watch) {
-            try (StatusService.Session session = options.names.isEmpty() ? service.session(everyInstance(refs), every)
-                    : service.session(refs, every)) {
+            Supplier<List<String>> names = options.names.isEmpty() ? ctx.catalog()::knownNames : () -> targets;
+            try (StatusService.Session session = service.session(roster(names, refs), every)) {
                 return options.watch ? watch(session, every) : serve(session, MetricsServer.bindAddress(options.serve), every);
             }
         }
@@ -100,11 +100,12 @@ final class LiveStatus {
     }
 
     /**
-     * Without names, what a plain {@code status} would list at each sample: the first sample's instances are those
-     * resolved already; later ones list the home again, each of its problems told once (not once per sample),
-     * and an instance that can no longer be resolved left out rather than ending the watch.
+     * The instances of each sample, resolved again every time: without names what a plain {@code status} would list
+     * then (new ones in, stopped ones out), with names those, whatever became of them (one stopped and started again on
+     * another port is followed there). The first sample's are those resolved already; each problem is told once (not
+     * once per sample), and an instance that can no longer be resolved is left out rather than ending the watch.
      */
-    private Supplier<List<InstanceRef>> everyInstance(List<InstanceRef> first) {
+    private Supplier<List<InstanceRef>> roster(Supplier<List<String>> names, List<InstanceRef> first) {
         Set<String> told = new HashSet<>();
         Consumer<String> once = problem -> {
             if (told.add(problem)) {
@@ -118,7 +119,7 @@ final class LiveStatus {
                 return resolved;
             }
             List<InstanceRef> refs = new ArrayList<>();
-            for (String name : ctx.catalog().knownNames()) {
+            for (String name : names.get()) {
                 try {
                     refs.add(ctx.catalog().resolveStarted(name, once));
                 } catch (CachectlException e) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WatchTest {
@@ -54,6 +55,28 @@ class WatchTest {
                 }
                 return all.subList(lastCache, all.size()).stream().filter(l -> l.contains("instance=later state=up")).count() >= 3;
             });
+            watch.signal("-TERM", false);
+            assertEquals(0, watch.exitWithin(Duration.ofSeconds(20)), watch.log());
+        } finally {
+            watch.process().destroyForcibly();
+            home.run("stop", "--all");
+        }
+    }
+
+    @Test
+    void a_named_instance_started_again_on_another_port_is_followed_there() throws Exception {
+        home.run("start", "cache", "--port", "auto").assertOk();
+        int first = home.port("cache");
+        CachectlProcess watch = CachectlProcess.launch(home, "named.log", "status", "cache", "--watch", "--interval", "200ms");
+        try {
+            Await.until(Duration.ofSeconds(30), watch::log, () -> lines(watch, "instance=cache state=up").size() >= 2);
+            home.run("stop", "cache").assertOk();
+            home.run("start", "cache", "--port", "auto").assertOk();
+            int second = home.port("cache");
+            assertNotEquals(first, second, "the same port again: nothing to follow");
+            int before = watch.log().lines().toList().size();
+            Await.until(Duration.ofSeconds(30), watch::log, () -> watch.log().lines().skip(before)
+                    .filter(l -> l.contains("instance=cache state=up")).count() >= 2);
             watch.signal("-TERM", false);
             assertEquals(0, watch.exitWithin(Duration.ofSeconds(20)), watch.log());
         } finally {
