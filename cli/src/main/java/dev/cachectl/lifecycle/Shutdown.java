@@ -227,8 +227,10 @@ final class Shutdown {
         } else {
             deleteActivity(dir);
         }
+        // a cluster keeps its data in its node folders, under the instance's (as its state says of a recorded one)
+        String dataDir = ClusterStart.nodeDirs(dir).isEmpty() ? InstanceLayout.in(dir, engine + ".conf").dataDir().toString() : dir.toString();
         return new StopResult(name, running.isEmpty() ? StopResult.Outcome.CLEANED_UP : StopResult.Outcome.STOPPED,
-                running.isEmpty() ? null : running.get(0).pid(), keepData ? InstanceLayout.in(dir, engine + ".conf").dataDir().toString() : null,
+                running.isEmpty() ? null : running.get(0).pid(), keepData ? dataDir : null,
                 notes, running.size() > 1 ? running.stream().map(FolderServers.Found::pid).toList() : null);
     }
 

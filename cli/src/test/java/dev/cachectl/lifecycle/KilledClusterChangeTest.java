@@ -107,8 +107,10 @@ class KilledClusterChangeTest {
         // the way out a start names for it
         Await.until(Duration.ofSeconds(10), "the nodes launched before the kill listen",
                 () -> serversIn(dir).size() == listening(dir));
-        home.run("stop", "p").assertOk();
+        CliResult stopped = home.run("stop", "p").assertOk();
         assertTrue(serversIn(dir).isEmpty(), "stop left a node running");
+        // a cluster keeps its data in its node folders, which are in the instance's
+        assertTrue(stopped.err().contains("data kept in " + dir + " (--purge removes it)"), stopped.toString());
 
         CliResult started = home.run("start", "p", "--cluster", "3x0", "--persist", "--wait", "60s").assertOk();
         assertTrue(started.err().contains("killed before it formed the cluster held no data"), started.toString());
