@@ -7,11 +7,11 @@ import picocli.CommandLine.Option;
 /** {@code --batch --threads --rate --dry-run}, shared by the bulk commands; builds {@link BatchSettings}. */
 public final class BatchOptions {
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + BatchSettings.DEFAULT_BATCH,
             description = "Items per pipelined batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "" + BatchSettings.DEFAULT_THREADS,
             description = "Worker threads (default: ${DEFAULT-VALUE}); a warm's writes keep their input order whatever the number.")
     int threads;
 
