@@ -268,6 +268,8 @@ public final class CopyRun {
     private boolean guarded(Step step) {
         try {
             return step.run();
+        } catch (UnitCopier.Stopped e) {
+            // the run is stopping already, for the reason it has
         } catch (CachectlException e) {
             fatal.compareAndSet(null, e);
         } catch (InterruptedException e) {
@@ -383,7 +385,7 @@ public final class CopyRun {
     /** A worker: whatever its writer throws, even on close, ends the run through {@link #guarded}, never this thread. */
     private void write(BlockingQueue<Object> queue) {
         guarded(() -> {
-            try (UnitCopier.Writer writer = copier.writer()) {
+            try (UnitCopier.Writer writer = copier.writer(this::stopping)) {
                 drain(queue, writer);
             }
             return true;
@@ -413,6 +415,8 @@ public final class CopyRun {
                 if (progressPerBatch) {
                     progress.advanced(task.batch.items().size(), task.batch.bytes());
                 }
+            } catch (UnitCopier.Stopped e) {
+                // given up part way for the run's own reason: not acknowledged, the checkpoint stays before this batch
             } catch (CachectlException e) {
                 fatal.compareAndSet(null, e);
             } catch (RuntimeException | OutOfMemoryError e) {

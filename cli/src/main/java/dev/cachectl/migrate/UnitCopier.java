@@ -7,6 +7,7 @@ import dev.cachectl.progress.ProgressListener;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * What an engine provides to {@link CopyRun}: the units to copy, how to prepare each on the target,
@@ -29,8 +30,12 @@ public interface UnitCopier {
     /** Reads {@code unit} in its order, after {@code resumeToken} (null: from the beginning). */
     Reader reader(CopyUnit unit, String resumeToken);
 
-    /** A writer for one worker thread (its own connections if the engine needs them). */
-    Writer writer();
+    /**
+     * A writer for one worker thread (its own connections if the engine needs them). {@code stopping}: true once the
+     * run is cancelled or failed; a writer part way through a long item (a big key in chunks) gives it up, leaving
+     * nothing of it on the target, and throws {@link Stopped}.
+     */
+    Writer writer(BooleanSupplier stopping);
 
     /** False when {@code token}, read from a checkpoint, is not one this engine could have written. */
     boolean validToken(String token);
@@ -128,6 +133,16 @@ public interface UnitCopier {
     final class Fallback extends CachectlException {
         public Fallback(String note, Throwable cause) {
             super(ExitCode.FAILED, note, cause);
+        }
+    }
+
+    /**
+     * Thrown by a writer that gave up part way through a batch because the run is stopping: the batch is not
+     * acknowledged, so the checkpoint stays before it and a resume copies it again.
+     */
+    final class Stopped extends CachectlException {
+        public Stopped(String what) {
+            super(ExitCode.INTERRUPTED, what);
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * MongoDB's part of a migrate: one unit per collection, read in {@code _id} order as raw BSON (never
@@ -194,7 +195,7 @@ final class MongoCopier implements UnitCopier {
     }
 
     @Override
-    public Writer writer() {
+    public Writer writer(BooleanSupplier stopping) {
         Map<String, MongoCollection<RawBsonDocument>> collections = new HashMap<>();
         return new Writer() {
             @Override

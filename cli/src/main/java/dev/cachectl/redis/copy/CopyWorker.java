@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Copies units of keys. Per unit, on the source: one round of PEXPIRETIME (PTTL before Redis 7.0) +
@@ -45,9 +46,15 @@ final class CopyWorker implements AutoCloseable {
     /** Each source node's redis_version (by address), asked once per node. */
     private final Map<String, String> sourceVersions = new HashMap<>();
     private final Target targetServer;
+    private final BooleanSupplier stopping;
+    /** The job's fingerprint: a big key's temporary key is named after it, so the next run of the job finds its leftover. */
+    private final String job;
 
-    CopyWorker(MigrationPlan plan, Target target, Counters counters, ProgressListener progress) {
+    /** {@code stopping}: true once the run stops, when a big key's copy gives up between chunks. */
+    CopyWorker(MigrationPlan plan, Target target, Counters counters, ProgressListener progress, BooleanSupplier stopping) {
         this.plan = plan;
+        this.stopping = stopping;
+        this.job = RedisMigration.fingerprint(plan);
         this.targetServer = target;
         this.target = target.session();
         this.counters = counters;
@@ -232,8 +239,10 @@ final class CopyWorker implements AutoCloseable {
         if (big) {
             counters.bigKeys.increment();
         }
-        if (big || plan.mode() == MigrationPlan.Mode.struct) {
-            copyByType(source, targetDb, item, type);
+        if (big) {
+            copyByType(source, targetDb, item, type, new TempKeys.Owner(job, current.db, item.key));
+        } else if (plan.mode() == MigrationPlan.Mode.struct) {
+            copyByType(source, targetDb, item, type, null);
         } else {
             dumpAndRestore(source, targetDb, List.of(item));
         }
@@ -247,14 +256,15 @@ final class CopyWorker implements AutoCloseable {
             throw ConnectionLoss.of("source", plan.source(), e);
         }
         counters.ownRead(node(), !type.equals("none"));
-        copyByType(source, targetDb, item, type);
+        copyByType(source, targetDb, item, type, null);
     }
 
-    private void copyByType(Jedis source, int targetDb, Item item, String type) {
-        StructCopier copier = new StructCopier(source, target.commands(targetDb), CHUNK_ELEMENTS, CHUNK_BYTES);
+    /** {@code owner}: for a big key, whose temporary key it writes (null: one named at random). */
+    private void copyByType(Jedis source, int targetDb, Item item, String type, TempKeys.Owner owner) {
+        StructCopier copier = new StructCopier(source, target.commands(targetDb), CHUNK_ELEMENTS, CHUNK_BYTES, stopping);
         StructCopier.Outcome outcome;
         try {
-            outcome = copier.copy(item.key, item.targetKey, type, item.expireAt, plan.replace());
+            outcome = copier.copy(item.key, item.targetKey, type, item.expireAt, plan.replace(), owner);
         } catch (JedisConnectionException e) {
             throw lost(source, e);
         } catch (JedisClusterOperationException e) {

@@ -1,6 +1,7 @@
 package dev.cachectl.redis.copy;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.migrate.UnitCopier;
 import dev.cachectl.redis.copy.StructCopier.Outcome;
 import dev.cachectl.redis.copy.StructCopier.Status;
 import redis.clients.jedis.commands.JedisBinaryCommands;
@@ -8,6 +9,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -34,6 +36,9 @@ final class KeyCopy {
     private final String type;
     private final long expireAtMillis;
     private final boolean replace;
+    /** Null, or whose temporary key this is: then a leftover of an earlier run may be there, and is emptied first. */
+    private final TempKeys.Owner owner;
+    private final BooleanSupplier stopping;
     private final List<String> notes = new ArrayList<>();
     /** Where writes go: the temporary key, or the target itself when the temporary key is not writable. */
     private byte[] dest;
@@ -46,7 +51,7 @@ final class KeyCopy {
     private long bytes;
 
     KeyCopy(JedisBinaryCommands source, JedisBinaryCommands target, byte[] sourceKey, byte[] targetKey,
-            String type, long expireAtMillis, boolean replace) {
+            String type, long expireAtMillis, boolean replace, TempKeys.Owner owner, BooleanSupplier stopping) {
         this.source = source;
         this.target = target;
         this.sourceKey = sourceKey;
@@ -54,10 +59,18 @@ final class KeyCopy {
         this.type = type;
         this.expireAtMillis = expireAtMillis;
         this.replace = replace;
+        this.owner = owner;
+        this.stopping = stopping;
     }
 
     Outcome run(Loop loop) {
-        dest = TempKeys.forKey(targetKey);
+        dest = TempKeys.forKey(targetKey, owner);
+        try (TempKeys.Claim claim = TempKeys.claim(dest, owner != null, stopping)) {
+            return copy(loop);
+        }
+    }
+
+    private Outcome copy(Loop loop) {
         try {
             boolean found = loop.copy(this);
             // one read is atomic; after several, the key may have gone (or been replaced) in between
@@ -114,8 +127,14 @@ final class KeyCopy {
             return command.apply(dest);
         }
         try {
+            if (owner != null) {
+                target.del(dest); // what a run of this job killed part way through this key left
+            }
             R result = command.apply(dest);
             written = true;
+            if (owner != null) {
+                renew(); // from the first write on: a kill -9 before the next chunk leaves nothing for longer than the lease
+            }
             return result;
         } catch (JedisDataException e) {
             if (dest == targetKey || !String.valueOf(e.getMessage()).contains("NOPERM")) {
@@ -133,8 +152,18 @@ final class KeyCopy {
         }
     }
 
-    /** Called between chunks: renews the temporary key's lease once it exists. */
+    /**
+     * Called between chunks: gives up when the run is stopping (the temporary key is deleted, {@link UnitCopier.Stopped}
+     * thrown), else renews the temporary key's lease once it exists.
+     */
     void lease() {
+        if (stopping.getAsBoolean()) {
+            throw new UnitCopier.Stopped("stopped while copying " + quoted(sourceKey) + " in chunks");
+        }
+        renew();
+    }
+
+    private void renew() {
         if (written) {
             target.pexpire(dest, LEASE_MILLIS);
             leased = true;

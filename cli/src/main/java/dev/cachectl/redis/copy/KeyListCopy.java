@@ -44,7 +44,7 @@ public final class KeyListCopy implements AutoCloseable {
                 MigrationPlan.Verify.none, Duration.ofSeconds(1), false, batch);
         this.target = Target.open(targetEndpoint);
         this.rate = rate;
-        this.worker = new CopyWorker(plan, target, counters, progress);
+        this.worker = new CopyWorker(plan, target, counters, progress, () -> false);
         this.stream = new StreamProgress(new SourceNode(source.host() + ":" + source.port(), source), source.db(), runId,
                 0, "0", false);
     }

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -229,8 +230,8 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
     }
 
     @Override
-    public UnitCopier.Writer writer() {
-        CopyWorker worker = new CopyWorker(plan, target, counters, progress);
+    public UnitCopier.Writer writer(BooleanSupplier stopping) {
+        CopyWorker worker = new CopyWorker(plan, target, counters, progress, stopping);
         return new UnitCopier.Writer() {
             @Override
             @SuppressWarnings("unchecked")

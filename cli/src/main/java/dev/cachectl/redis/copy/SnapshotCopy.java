@@ -158,6 +158,9 @@ final class SnapshotCopy {
             return readAhead;
         }
         copyDeferred(outcomes.takeDeferred(), byDb);
+        if (stopping.getAsBoolean()) {
+            return readAhead; // big keys were left uncopied: no stream is finished
+        }
         for (StreamProgress stream : byDb.values()) {
             if (!stream.done()) {
                 finished.accept(stream);
@@ -242,7 +245,7 @@ final class SnapshotCopy {
         if (deferred.isEmpty()) {
             return;
         }
-        try (CopyWorker worker = new CopyWorker(plan, target, counters, progress)) {
+        try (CopyWorker worker = new CopyWorker(plan, target, counters, progress, stopping)) {
             for (Map.Entry<Integer, List<byte[]>> db : deferred.entrySet()) {
                 StreamProgress stream = byDb.get(db.getKey());
                 List<byte[]> keys = db.getValue();

@@ -6,6 +6,7 @@ import redis.clients.jedis.commands.JedisBinaryCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Copies one key command by command, for what DUMP/RESTORE cannot do: a target that rejects the
@@ -33,10 +34,21 @@ public final class StructCopier {
     private final JedisBinaryCommands target;
     private final ChunkedCopier chunked;
     private final StreamCopier streams;
+    private final BooleanSupplier stopping;
 
     /** source: a connection to the node that holds the key (db already selected); target: standalone or cluster client. */
     public StructCopier(JedisBinaryCommands source, JedisBinaryCommands target, int chunkElements, long chunkBytes) {
+        this(source, target, chunkElements, chunkBytes, () -> false);
+    }
+
+    /**
+     * stopping: asked between chunks; once true, the copy deletes what it wrote and throws
+     * {@link dev.cachectl.migrate.UnitCopier.Stopped}.
+     */
+    public StructCopier(JedisBinaryCommands source, JedisBinaryCommands target, int chunkElements, long chunkBytes,
+                        BooleanSupplier stopping) {
         ChunkLimits limits = new ChunkLimits(chunkElements, chunkBytes);
+        this.stopping = stopping;
         this.source = source;
         this.target = target;
         this.chunked = new ChunkedCopier(source, target, limits);
@@ -48,6 +60,11 @@ public final class StructCopier {
      * expireAtMillis: absolute unix ms expiry, or 0 for none. replace=false: when the target key exists, copy nothing, return SKIPPED_EXISTING.
      */
     public Outcome copy(byte[] sourceKey, byte[] targetKey, String type, long expireAtMillis, boolean replace) {
+        return copy(sourceKey, targetKey, type, expireAtMillis, replace, null);
+    }
+
+    /** As above; owner: whose temporary key the copy writes, named the same in every run of a job (null: a random name). */
+    Outcome copy(byte[] sourceKey, byte[] targetKey, String type, long expireAtMillis, boolean replace, TempKeys.Owner owner) {
         if (expireAtMillis < 0) {
             throw new IllegalArgumentException("expireAtMillis must be 0 (no expiry) or a unix time: " + expireAtMillis);
         }
@@ -70,7 +87,7 @@ public final class StructCopier {
             case "stream" -> streams::copy;
             default -> throw new IllegalStateException("unexpected type " + type);
         };
-        return new KeyCopy(source, target, sourceKey, targetKey, type, expireAtMillis, replace).run(loop);
+        return new KeyCopy(source, target, sourceKey, targetKey, type, expireAtMillis, replace, owner, stopping).run(loop);
     }
 
     /**

@@ -42,17 +42,17 @@ class TempKeyNameTest {
     @Test
     void binary_key_and_fresh_names() {
         byte[] key = Samples.key("k", "hash");
-        assertEquals(JedisClusterCRC16.getSlot(key), JedisClusterCRC16.getSlot(TempKeys.forKey(key)));
+        assertEquals(JedisClusterCRC16.getSlot(key), JedisClusterCRC16.getSlot(TempKeys.forKey(key, null)));
         assertFalse(name("a").equals(name("a")), "each copy gets its own temporary key");
     }
 
     private static String name(String key) {
-        return new String(TempKeys.forKey(bytes(key)), StandardCharsets.UTF_8);
+        return new String(TempKeys.forKey(bytes(key), null), StandardCharsets.UTF_8);
     }
 
     private static void assertSameSlot(String key) {
         for (int i = 0; i < 20; i++) {
-            byte[] temp = TempKeys.forKey(bytes(key));
+            byte[] temp = TempKeys.forKey(bytes(key), null);
             assertEquals(JedisClusterCRC16.getSlot(bytes(key)), JedisClusterCRC16.getSlot(temp),
                     "'" + key + "' -> '" + new String(temp, StandardCharsets.UTF_8) + "'");
         }
