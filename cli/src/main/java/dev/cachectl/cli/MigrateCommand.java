@@ -188,7 +188,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     run.cancel(why);
                 }
             });
-             Migration migration = copy.open(plan, home)) {
+             Migration migration = open(copy, plan, home, ctx, fromMongo)) {
             CopyRun run = new CopyRun(migration, top.progressListener(spec.commandLine().getErr()));
             running.set(run);
             if (top.cancellation().isCancelled()) {
@@ -218,27 +218,37 @@ public final class MigrateCommand implements Callable<Integer> {
         return result.exitCode().code();
     }
 
+    /**
+     * Once the job's lock is held (a run skipped for it is exit 5 whatever state the servers are in): both ends
+     * answer and accept us, then the engine opens the copy.
+     */
+    private Migration open(Copy copy, CopyPlan plan, Path home, CachectlCommand.Context ctx, boolean mongo) {
+        Endpoint from = ctx.catalog().reachableEndpoint(source);
+        Endpoint to = ctx.catalog().reachableEndpoint(target);
+        if (!mongo) {
+            RedisClients.check(from, to);
+        }
+        return copy.open(plan, home);
+    }
+
     private static void atLeastOne(String option, long value) {
         if (value < 1) {
             throw CachectlException.usage(option + " must be at least 1 (it is " + value + ")");
         }
     }
 
-    /** The Redis plan from the options; both ends answer and accept us before anything else. */
+    /** The Redis plan from the options, before any server is contacted (the lock is taken first: {@link #open}). */
     private MigrationPlan plan(CachectlCommand.Context ctx) {
         atLeastOne("--scan-count", scanCount);
         atLeastOne("--big-key-elements", bigKeyElements);
         atLeastOne("--big-key-size", bigKeyBytes);
         MigrationPlan.Live follow = live();
-        Endpoint from = ctx.catalog().reachableEndpoint(source);
-        Endpoint to = ctx.catalog().reachableEndpoint(target);
-        MigrationPlan plan = new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode,
+        Endpoint from = ctx.catalog().endpoint(source);
+        Endpoint to = ctx.catalog().endpoint(target);
+        return new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode,
                 follow != null ? MigrationPlan.Reader.sync : reader, scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
                 ttlTolerance, deleteSource, batch.settings(), follow);
-        // options first (a usage error needs no server), then both ends answer and accept us, before any plan
-        RedisClients.check(from, to);
-        return plan;
     }
 
     private static boolean isMongo(Engine engine) {

@@ -27,8 +27,7 @@ final class MongoMigrateRun {
             MongoMigrationPlan.parseRename(rename, renames);
         }
         MongoMigrator.query(cmd.query);
-        return new MongoMigrationPlan(ctx.catalog().reachableEndpoint(cmd.source),
-                ctx.catalog().reachableEndpoint(cmd.target),
+        return new MongoMigrationPlan(ctx.catalog().endpoint(cmd.source), ctx.catalog().endpoint(cmd.target),
                 List.copyOf(cmd.match), List.copyOf(cmd.exclude), renames, cmd.query, !cmd.skipExisting, cmd.batch.settings(),
                 cmd.checkpoint == null ? null : cmd.top.environment().workingDir().resolve(cmd.checkpoint), cmd.resume,
                 cmd.verify.name());

@@ -132,6 +132,22 @@ public final class InstanceCatalog {
     }
 
     /**
+     * The endpoint of a name or URL as {@link #reachableEndpoint} gives it, without checking that its server runs: a
+     * managed instance's from its state file even when its server is gone, so that what names a job (its lock and
+     * checkpoint) is known before anything is contacted. A managed instance without a state file is the same exit 3.
+     */
+    public Endpoint endpoint(String nameOrUrl) {
+        InstanceRef ref = resolve(nameOrUrl);
+        if (ref instanceof InstanceRef.Managed && !ExternalOnly.enabled(env)) {
+            java.util.Optional<InstanceState> state = states.read(ref.name());
+            if (state.isPresent()) {
+                return Lifecycle.endpointOf(state.get());
+            }
+        }
+        return reachableEndpoint(nameOrUrl);
+    }
+
+    /**
      * The engine of a name or URL, without talking to it: a URL's scheme, an external instance's URL, a managed
      * instance's state file while it has one (as {@code start --engine} left it), else its configured engine.
      */

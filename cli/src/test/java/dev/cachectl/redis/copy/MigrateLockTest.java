@@ -87,6 +87,24 @@ class MigrateLockTest {
     }
 
     @Test
+    void a_second_run_is_refused_with_exit_5_even_when_the_target_went_down_meanwhile() throws Exception {
+        CachectlProcess first = slowRun();
+        try {
+            first.signal("-STOP", true);
+            Path checkpoint = checkpoint();
+            ProcessHandle.of(home.pid("dst")).orElseThrow().destroyForcibly();
+            Await.until(Duration.ofSeconds(10), "dst did not die", () -> ProcessHandle.of(home.pid("dst")).isEmpty());
+            // the lock is taken before either end is contacted: the run is skipped, not failed for a down target
+            assertRefusedBy(first, checkpoint, home.run("migrate", "src", "dst").assertExit(5));
+        } finally {
+            first.signal("-KILL", true);
+            first.exitWithin(Duration.ofSeconds(10));
+        }
+        // without the holder, the same run finds the target down
+        assertTrue(home.run("migrate", "src", "dst").assertExit(3).err().contains("'dst' is not running"));
+    }
+
+    @Test
     void a_run_of_another_job_goes_while_the_first_runs() throws Exception {
         CachectlProcess first = slowRun();
         try {
