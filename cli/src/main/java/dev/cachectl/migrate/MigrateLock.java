@@ -38,15 +38,16 @@ public final class MigrateLock implements AutoCloseable {
     /**
      * Locks the job of {@code plan} for this run, until the lock is closed, and for a {@code --live} run the pair
      * of servers it follows between ({@link Copy#follow}); null for a dry run, which writes nothing and so needs
-     * no lock.
+     * no lock. Either way a checkpoint path the run could not write fails here, before the copy (exit 1).
      *
      * @throws Busy when another run of the job, or another follow of the pair, holds it
      */
     public static MigrateLock acquire(Copy copy, CopyPlan plan, Path home) {
+        Path checkpoint = copy.checkpointFile(plan, home).toAbsolutePath().normalize();
+        FileWrites.checkWritable(checkpoint, "checkpoint " + checkpoint);
         if (plan.batch().dryRun()) {
             return null;
         }
-        Path checkpoint = copy.checkpointFile(plan, home).toAbsolutePath().normalize();
         FileWrites.createMissing(checkpoint.getParent(), "checkpoint " + checkpoint);
         List<FileLocks.Held> held = new ArrayList<>();
         try {

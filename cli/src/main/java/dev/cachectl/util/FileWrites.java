@@ -10,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -61,6 +62,31 @@ public final class FileWrites {
             return SecureFiles.createMissing(dir);
         } catch (UncheckedIOException e) {
             throw cannotWrite(what, e.getCause());
+        }
+    }
+
+    /**
+     * Before a run that will create {@code file}'s missing folders ({@link #createMissing}) and write it
+     * ({@link #atomically}): the failure it would meet there, found without writing anything, as the same line
+     * (a path through a file, the file a folder, a folder it cannot write in). {@code what}: "checkpoint FILE".
+     */
+    public static void checkWritable(Path file, String what) {
+        Path absolute = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute)) {
+            throw cannotWrite(what, new FileSystemException(absolute.toString(), null, absolute + " is a folder"));
+        }
+        Path existing = absolute.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isDirectory(existing)) {
+            throw cannotWrite(what, new FileAlreadyExistsException(existing.toString()));
+        }
+        if (!Files.isWritable(existing)) {
+            throw cannotWrite(what, new AccessDeniedException(existing.toString()));
         }
     }
 

@@ -72,6 +72,26 @@ class MigrateCheckpointTest {
     }
 
     @Test
+    void a_dry_run_refuses_a_checkpoint_path_the_run_could_not_write_as_the_run_does() throws Exception {
+        home.run("start", "src", "dst").assertOk();
+        Faults.loadStrings(home, "src", 10);
+        Files.writeString(home.workDir().resolve("a-file"), "");
+        Files.createDirectory(home.workDir().resolve("a-folder.json"));
+        for (String checkpoint : new String[]{"a-file/job.json", "a-folder.json"}) {
+            CliResult dry = home.run("migrate", "src", "dst", "--dry-run", "--checkpoint", checkpoint).assertExit(1);
+            CliResult real = home.run("migrate", "src", "dst", "--checkpoint", checkpoint).assertExit(1);
+            assertTrue(dry.err().startsWith("cachectl: cannot write checkpoint " + home.workDir().resolve(checkpoint)), dry.toString());
+            assertEquals(real.err(), dry.err());
+        }
+        assertEquals("cachectl: cannot write checkpoint " + home.workDir().resolve("a-file/job.json") + ": "
+                + home.workDir().resolve("a-file") + " exists and is not a folder", home.run("migrate", "src", "dst",
+                "--dry-run", "--checkpoint", "a-file/job.json").err().strip());
+        try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            assertEquals(0, dst.dbSize(), "a run whose checkpoint cannot be written copied keys");
+        }
+    }
+
+    @Test
     void a_checkpoint_that_cannot_be_removed_says_why_as_the_system_does() throws Exception {
         Path file = Files.createDirectory(home.workDir().resolve("job.json")); // a folder that is not empty in its place
         Files.createFile(file.resolve("in-the-way"));
