@@ -237,15 +237,23 @@ public final class MigrateCommand implements Callable<Integer> {
         }
     }
 
+    private static void notNegative(String option, long value) {
+        if (value < 0) {
+            throw CachectlException.usage(option + " takes db numbers of 0 or more (it is " + value + ")");
+        }
+    }
+
     /** The Redis plan from the options, before any server is contacted (the lock is taken first: {@link #open}). */
     private MigrationPlan plan(CachectlCommand.Context ctx) {
         atLeastOne("--scan-count", scanCount);
         atLeastOne("--big-key-elements", bigKeyElements);
         atLeastOne("--big-key-size", bigKeyBytes);
+        dbs.forEach(db -> notNegative("--db", db));
+        Map<Integer, Integer> mapped = dbMap();
         MigrationPlan.Live follow = live();
         Endpoint from = ctx.catalog().endpoint(source);
         Endpoint to = ctx.catalog().endpoint(target);
-        return new MigrationPlan(from, to, sourceDbs(from), dbMap(), selection(), !skipExisting, mode,
+        return new MigrationPlan(from, to, sourceDbs(from), mapped, selection(), !skipExisting, mode,
                 follow != null ? MigrationPlan.Reader.sync : reader, scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
                 ttlTolerance, deleteSource, batch.settings(), follow);
@@ -353,7 +361,9 @@ public final class MigrateCommand implements Callable<Integer> {
                     throw new NumberFormatException();
                 }
                 int from = Integer.parseInt(parts[0].trim());
-                Integer before = map.put(from, Integer.parseInt(parts[1].trim()));
+                int to = Integer.parseInt(parts[1].trim());
+                notNegative("--db-map", Math.min(from, to));
+                Integer before = map.put(from, to);
                 // one source db goes to one target db: the last of two would win without a word
                 if (before != null && !before.equals(map.get(from))) {
                     throw CachectlException.usage("--db-map maps source db " + from + " twice (" + from + ":" + before

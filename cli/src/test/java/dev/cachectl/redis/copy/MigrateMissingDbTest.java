@@ -74,6 +74,19 @@ class MigrateMissingDbTest {
     }
 
     @Test
+    void a_negative_db_number_is_a_usage_error_before_any_server_is_contacted() {
+        // nothing listens on these: an answer about them would be exit 3
+        String src = "redis://127.0.0.1:1";
+        String dst = "redis://127.0.0.1:2";
+        String[][] cases = {{"--db", "-1"}, {"--db", "0,-3"}, {"--db-map", "-1:2"}, {"--db-map", "0:-2"}};
+        for (String[] option : cases) {
+            CliResult bad = home.run("migrate", src, dst, option[0], option[1]).assertExit(2);
+            assertEquals(option[0] + " takes db numbers of 0 or more (it is " + (option[1].contains("-3") ? -3
+                    : option[1].equals("0:-2") ? -2 : -1) + ")", bad.err().strip().replaceFirst("^cachectl: ", ""), bad.toString());
+        }
+    }
+
+    @Test
     void a_source_db_the_target_lacks_is_refused_before_anything_is_copied_by_either_reader() throws IOException {
         home.run("start", "src").assertOk();
         startWithTwoDbs("dst", "");
