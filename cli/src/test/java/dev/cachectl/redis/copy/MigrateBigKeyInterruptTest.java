@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A big key copied in chunks through a temporary key, interrupted part way: nothing of it is left on the target. */
 class MigrateBigKeyInterruptTest {
-    private static final int ELEMENTS = 1_000_000;
+    private static final int ELEMENTS = 4_000_000;
 
     @RegisterExtension
     final CachectlHome home = new CachectlHome();
