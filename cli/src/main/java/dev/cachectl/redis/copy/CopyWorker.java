@@ -2,6 +2,7 @@ package dev.cachectl.redis.copy;
 
 import dev.cachectl.util.KeyText;
 import dev.cachectl.migrate.MigrationPlan;
+import dev.cachectl.migrate.UnitCopier;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.progress.ProgressListener;
@@ -113,6 +114,10 @@ final class CopyWorker implements AutoCloseable {
             dumpAndRestore(source, targetDb, group);
         }
         for (Item item : suspects) {
+            if (stopping.getAsBoolean()) {
+                // key by key, each a command that may wait out the timeout of a server that stopped answering
+                throw new UnitCopier.Stopped("stopped before copying " + printable(item.key));
+            }
             copySuspect(source, targetDb, item);
         }
     }
@@ -266,10 +271,13 @@ final class CopyWorker implements AutoCloseable {
         try {
             outcome = copier.copy(item.key, item.targetKey, type, item.expireAt, plan.replace(), owner);
         } catch (JedisConnectionException e) {
+            if (plan.target().cluster() && !source.getConnection().isBroken()) {
+                throw lostTargetNode(item, e);
+            }
             throw lost(source, e);
         } catch (JedisClusterOperationException e) {
             // only the target is a cluster client here: a node that stopped answering is not this key's fault
-            CachectlException lost = ConnectionLoss.of("target", plan.target(), e);
+            CachectlException lost = e.getNode() != null ? ConnectionLoss.of("target", plan.target(), e) : lostTargetNode(item, e);
             if (lost.exitCode() == ExitCode.DOWN) {
                 throw lost;
             }
@@ -318,6 +326,11 @@ final class CopyWorker implements AutoCloseable {
         if (withExpiry > 0 && !targetHolds) {
             counters.notCarried(FieldExpiries.notCarried(targetServer.version()));
         }
+    }
+
+    /** Named by the master of the key's slot: the node that stopped answering, when the client did not say which. */
+    private CachectlException lostTargetNode(Item item, JedisException e) {
+        return ConnectionLoss.of("target node", targetServer.serverOf(item.targetKey), e);
     }
 
     /** A type copy reads the source and writes the target: name the side whose connection broke. */

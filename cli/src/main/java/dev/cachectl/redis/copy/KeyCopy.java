@@ -4,7 +4,10 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.migrate.UnitCopier;
 import dev.cachectl.redis.copy.StructCopier.Outcome;
 import dev.cachectl.redis.copy.StructCopier.Status;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.commands.JedisBinaryCommands;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.util.ArrayList;
@@ -43,6 +46,8 @@ final class KeyCopy {
     /** Where writes go: the temporary key, or the target itself when the temporary key is not writable. */
     private byte[] dest;
     private boolean attempted;
+    /** The target stopped answering: a clean-up there would only wait out the timeout again (a big key's lease ends it). */
+    private boolean targetLost;
     private boolean written;
     private boolean leased;
     private boolean done;
@@ -78,11 +83,20 @@ final class KeyCopy {
             return now.equals(type) && found ? finish() : vanished(now);
         } catch (SourceChanged e) {
             return vanished(source.type(sourceKey));
+        } catch (JedisConnectionException | JedisClusterOperationException e) {
+            targetLost = !sourceLost() && (e instanceof JedisConnectionException || e.getCause() == null
+                    || e.getCause() instanceof JedisConnectionException);
+            throw e;
         } finally {
-            if (!done && attempted) {
+            if (!done && attempted && !targetLost) {
                 deleteQuietly(dest);
             }
         }
+    }
+
+    /** The source is one server's connection: broken when it was the one that failed. */
+    private boolean sourceLost() {
+        return source instanceof Jedis jedis && jedis.getConnection().isBroken();
     }
 
     byte[] sourceKey() {

@@ -89,6 +89,12 @@ final class Target implements AutoCloseable {
         return endpoint;
     }
 
+    /** The server that holds {@code key}: for a cluster, the master the slot map names (the endpoint while none). */
+    Endpoint serverOf(byte[] key) {
+        HostAndPort node = cluster == null ? null : nodes.getNode(JedisClusterCRC16.getSlot(key));
+        return node == null ? endpoint : endpoint.atNode(node.getHost(), node.getPort());
+    }
+
     /** The target's redis_version (its first seed's, for a cluster), asked once. */
     String version() {
         String v = version;

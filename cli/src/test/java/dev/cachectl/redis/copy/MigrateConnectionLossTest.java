@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -125,6 +127,47 @@ class MigrateConnectionLossTest {
             }
         }
         assertEquals(KEYS, total);
+    }
+
+    /**
+     * Key by key (--mode struct) through the cluster client into a node that answers no more: one timeout, naming
+     * the node, not a second one spent on deleting the temporary key of the key it was writing there.
+     */
+    @Test
+    void a_copy_by_type_into_a_cluster_node_that_answers_no_more_ends_after_one_timeout_naming_it() throws Exception {
+        home.run("start", "src").assertOk();
+        home.run("start", "shard", "--cluster", "3").assertOk();
+        Faults.loadStrings(home, "src", 100);
+        JsonNode victim = home.state("shard").get("nodes").get(1);
+        int port = victim.get("port").asInt();
+        long pid = victim.get("pid").asLong();
+        List<String> seeds = new ArrayList<>();
+        for (JsonNode node : home.state("shard").get("nodes")) {
+            if (node.get("port").asInt() != port) {
+                seeds.add("127.0.0.1:" + node.get("port").asInt());
+            }
+        }
+        CliResult result;
+        double seconds;
+        Processes.output("kill", "-STOP", Long.toString(pid));
+        try {
+            // once the others count it failed, the run's checks leave it out and the copy meets it key by key
+            try (Jedis other = new Jedis("127.0.0.1", Integer.parseInt(seeds.get(0).substring(10)))) {
+                Await.until(Duration.ofSeconds(30), "the cluster did not mark the node failed", () -> other.clusterNodes().lines()
+                        .anyMatch(l -> l.contains(":" + port + "@") && l.contains("fail") && !l.contains("fail?")));
+            }
+            long started = System.nanoTime();
+            result = home.run("migrate", "src", "redis+cluster://" + String.join(",", seeds), "--reader", "scan",
+                    "--mode", "struct", "--threads", "1", "--progress", "none");
+            seconds = (System.nanoTime() - started) / 1e9;
+        } finally {
+            Processes.output("kill", "-CONT", Long.toString(pid));
+        }
+        assertEquals(3, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("lost the connection to target node redis://127.0.0.1:" + port + ": no reply within the timeout"),
+                result.toString());
+        // the target's 30 s timeout once: the temporary key's clean-up on that node waited it out a second time
+        assertTrue(seconds < 45, "the run ended after " + seconds + " s\n" + result);
     }
 
     /**
