@@ -197,7 +197,10 @@ final class RedisWriter {
                 Mapped mapped = null;
                 try {
                     if (!tally.halted()) {
-                        limiter.acquire(batch.records().size());
+                        if (!tally.stopped()) {
+                            // after Ctrl-C or SIGTERM what was read ahead goes at once, not at --rate for minutes
+                            limiter.acquire(batch.records().size());
+                        }
                         mapped = map(batch.records());
                     }
                 } catch (InterruptedException e) {

@@ -236,6 +236,27 @@ class WarmUnattendedTest {
     }
 
     @Test
+    void sigterm_writes_what_was_read_ahead_at_once_not_at_the_rate() throws Exception {
+        home.run("start", "t").assertOk();
+        CachectlProcess run = CachectlProcess.launch(home, "slow.log", "warm", "-", "--to", "t", "--key", "k:{id}",
+                "--value", "v", "--progress", "none", "--rate", "100");
+        // about 50 KB, all taken from the pipe at once: at 100 records/s the rest would take about 30 s
+        run.type(records(0, 3_000));
+        try (Jedis redis = redis()) {
+            Await.until(Duration.ofSeconds(30), () -> "warm made no progress: " + run.log(), () -> {
+                assertTrue(run.process().isAlive(), () -> "warm ended early: " + run.log());
+                return redis.dbSize() >= 50;
+            });
+        }
+        run.signal("-TERM", true);
+        assertEquals(130, run.exitWithin(Duration.ofSeconds(10)), "the stop waited for --rate: " + run.log());
+        assertTrue(run.log().contains("warm stdin → t: read 3000, written 3000, skipped 0, malformed 0, failed 0"), run.log());
+        try (Jedis redis = redis()) {
+            assertEquals(3_000, redis.dbSize(), run.log());
+        }
+    }
+
+    @Test
     void sigterm_never_writes_a_csv_record_cut_short_by_the_stop() throws Exception {
         home.run("start", "t").assertOk();
         CachectlProcess run = CachectlProcess.launch(home, "cut.log", "warm", "-", "--format", "csv", "--to", "t",
