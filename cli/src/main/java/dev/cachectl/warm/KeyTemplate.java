@@ -1,6 +1,7 @@
 package dev.cachectl.warm;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.warm.source.FieldName;
 import dev.cachectl.warm.source.MalformedRecordException;
 import dev.cachectl.warm.source.SourceRecord;
 
@@ -19,7 +20,7 @@ import java.util.Set;
 public final class KeyTemplate {
     private final String text;
     private final byte[][] literals;
-    private final String[] fields;
+    private final FieldName[] fields;
 
     private KeyTemplate(String text, List<String> literals, List<String> fields) {
         this.text = text;
@@ -27,7 +28,7 @@ public final class KeyTemplate {
         for (int i = 0; i < literals.size(); i++) {
             this.literals[i] = literals.get(i).getBytes(StandardCharsets.UTF_8);
         }
-        this.fields = fields.toArray(String[]::new);
+        this.fields = fields.stream().map(FieldName::of).toArray(FieldName[]::new);
     }
 
     public static KeyTemplate parse(String text) {
@@ -75,7 +76,11 @@ public final class KeyTemplate {
     }
 
     public Set<String> fields() {
-        return new LinkedHashSet<>(List.of(fields));
+        Set<String> names = new LinkedHashSet<>();
+        for (FieldName field : fields) {
+            names.add(field.text());
+        }
+        return names;
     }
 
     /** The key for this record, as UTF-8 bytes. */

@@ -1,5 +1,6 @@
 package dev.cachectl.warm;
 
+import dev.cachectl.warm.source.FieldName;
 import dev.cachectl.warm.source.MalformedRecordException;
 import dev.cachectl.warm.source.SourceRecord;
 
@@ -15,12 +16,14 @@ public final class RecordMapper {
     private final KeyTemplate key;
     private final ValueKind as;
     private final String valueField;
+    private final FieldName valueName;
     private final TtlPolicy ttl;
 
     public RecordMapper(KeyTemplate key, ValueKind as, String valueField, TtlPolicy ttl) {
         this.key = key;
         this.as = as;
         this.valueField = valueField;
+        this.valueName = valueField == null ? null : FieldName.of(valueField);
         this.ttl = ttl;
     }
 
@@ -33,7 +36,7 @@ public final class RecordMapper {
         }
         return switch (as) {
             case string -> {
-                byte[] v = record.fieldBytes(valueField);
+                byte[] v = record.fieldBytes(valueName);
                 if (v == null) {
                     throw new MalformedRecordException("missing value field '" + valueField + "'");
                 }

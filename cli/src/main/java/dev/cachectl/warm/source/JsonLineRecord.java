@@ -38,7 +38,15 @@ final class JsonLineRecord implements SourceRecord {
 
     @Override
     public byte[] fieldBytes(String name) {
-        int slot = find(name);
+        return bytes(find(name));
+    }
+
+    @Override
+    public byte[] fieldBytes(FieldName name) {
+        return bytes(find(name));
+    }
+
+    private byte[] bytes(int slot) {
         if (slot < 0 || slots[slot + 2] == JsonScanner.NULL) {
             return null;
         }
@@ -90,6 +98,35 @@ final class JsonLineRecord implements SourceRecord {
             }
         }
         return -1;
+    }
+
+    /** {@link #find(String)} comparing bytes: a name written with escapes is compared as text. */
+    private int find(FieldName name) {
+        scan();
+        byte[] wanted = name.utf8();
+        for (int i = count - 1; i >= 0; i--) {
+            int slot = i * JsonScanner.SLOT;
+            boolean equal = (slots[slot + 5] & 1) == 0
+                    ? bytesEqual(slots[slot], slots[slot + 1], wanted)
+                    : name(slot).equals(name.text());
+            if (equal) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** Arrays.equals on a range, without its range checks: a field name is a few bytes. */
+    private boolean bytesEqual(int from, int to, byte[] wanted) {
+        if (to - from != wanted.length) {
+            return false;
+        }
+        for (int i = 0; i < wanted.length; i++) {
+            if (buf[from + i] != wanted[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean nameEquals(int slot, String name) {

@@ -1,5 +1,7 @@
 package dev.cachectl.warm.source;
 
+import dev.cachectl.util.Swar;
+
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -149,12 +151,7 @@ final class JsonLinesSource implements RecordSource {
     }
 
     private static int indexOf(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
+        return Swar.indexOf(b, from, to, (byte) '\n');
     }
 
     private static boolean isBlank(byte b) {

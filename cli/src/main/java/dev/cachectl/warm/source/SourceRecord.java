@@ -19,6 +19,11 @@ public interface SourceRecord {
         return v == null ? null : v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** {@link #fieldBytes(String)} for a name prepared once for many records. */
+    default byte[] fieldBytes(FieldName name) {
+        return fieldBytes(name.text());
+    }
+
     /** Every non-null field, in the record's order. */
     void forEachField(FieldVisitor visitor);
 
@@ -48,6 +53,11 @@ public interface SourceRecord {
 
             @Override
             public byte[] fieldBytes(String name) {
+                throw new MalformedRecordException(reason);
+            }
+
+            @Override
+            public byte[] fieldBytes(FieldName name) {
                 throw new MalformedRecordException(reason);
             }
 

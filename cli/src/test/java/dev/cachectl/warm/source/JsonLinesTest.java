@@ -56,6 +56,45 @@ class JsonLinesTest {
     }
 
     @Test
+    void a_string_ends_at_its_quote_and_a_bad_byte_is_found_wherever_it_falls_in_the_eight_bytes_read_at_once() {
+        String plain = "aé €\u007f" + "0123456789abcdefghij"; // UTF-8 bytes of 0x80 and above, DEL and space are plain
+        for (int length = 0; length <= plain.length(); length++) {
+            String value = plain.substring(0, length);
+            for (String tail : new String[] {"", "\"x\":1", "\"xyzxyzxyzxyz\":\"" + value + "\""}) {
+                String line = "{\"v\":\"" + value + "\"" + (tail.isEmpty() ? "" : "," + tail) + "}";
+                SourceRecord r = record(line);
+                assertEquals(value, r.field("v"), line);
+                assertArrayEquals(value.getBytes(StandardCharsets.UTF_8), r.fieldBytes(FieldName.of("v")), line);
+            }
+            for (int at = 0; at <= length; at++) {
+                String before = value.substring(0, at);
+                String after = value.substring(at);
+                assertEquals(before + "\"" + after, record("{\"v\":\"" + before + "\\\"" + after + "\"}").field("v"));
+                assertEquals(before + "\\" + after, record("{\"v\":\"" + before + "\\\\" + after + "\"}").field("v"));
+                for (char control : new char[] {0x00, 0x01, 0x09, 0x1f}) {
+                    String line = "{\"v\":\"" + before + control + after + "\"}";
+                    MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> record(line).field("v"));
+                    int column = ("{\"v\":\"" + before).getBytes(StandardCharsets.UTF_8).length + 1;
+                    assertEquals("bad JSON: a control character inside a string (write it as an escape) at column " + column,
+                            e.getMessage(), line);
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_field_name_prepared_once_finds_what_the_text_name_finds() {
+        SourceRecord r = record("{\"id\":1,\"i\":\"short\",\"idx\":\"long\",\"\\u0069d\":\"escaped, last\",\"ü\":\"é\",\"n\":null}");
+        for (String name : new String[] {"id", "i", "idx", "ü", "n", "missing", "", "I"}) {
+            assertArrayEquals(r.fieldBytes(name), r.fieldBytes(FieldName.of(name)), name);
+        }
+        assertEquals("escaped, last", new String(r.fieldBytes(FieldName.of("id")), StandardCharsets.UTF_8),
+                "a name written with escapes matches, and the last of a repeated name wins");
+        assertArrayEquals("é".getBytes(StandardCharsets.UTF_8), r.fieldBytes(FieldName.of("ü")));
+        assertNull(r.fieldBytes(FieldName.of("n")));
+    }
+
+    @Test
     void lines_are_numbered_as_in_the_file_with_blank_lines_and_crlf_and_no_final_newline() {
         List<SourceRecord> records = read("{\"n\":1}\r\n\r\n   \n{\"n\":2}\n{\"n\":3}");
         assertEquals(3, records.size());
