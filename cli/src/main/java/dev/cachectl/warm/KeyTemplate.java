@@ -1,6 +1,7 @@
 package dev.cachectl.warm;
 
 import dev.cachectl.CachectlException;
+import dev.cachectl.util.Bytes;
 import dev.cachectl.warm.source.FieldName;
 import dev.cachectl.warm.source.MalformedRecordException;
 import dev.cachectl.warm.source.SourceRecord;
@@ -87,27 +88,28 @@ public final class KeyTemplate {
     public byte[] render(SourceRecord record) {
         if (fields.length == 1) {
             // the common shape, prefix:{id}: one array, no builder
-            byte[] value = field(record, 0);
+            Bytes value = field(record, 0);
             byte[] head = literals[0];
             byte[] tail = literals[1];
-            byte[] key = new byte[head.length + value.length + tail.length];
+            byte[] key = new byte[head.length + value.length() + tail.length];
             System.arraycopy(head, 0, key, 0, head.length);
-            System.arraycopy(value, 0, key, head.length, value.length);
-            System.arraycopy(tail, 0, key, head.length + value.length, tail.length);
+            System.arraycopy(value.array(), value.offset(), key, head.length, value.length());
+            System.arraycopy(tail, 0, key, head.length + value.length(), tail.length);
             return key;
         }
         ByteArrayOutputStream key = new ByteArrayOutputStream(text.length() + 32);
         for (int i = 0; i < fields.length; i++) {
             key.writeBytes(literals[i]);
-            key.writeBytes(field(record, i));
+            Bytes value = field(record, i);
+            key.write(value.array(), value.offset(), value.length());
         }
         key.writeBytes(literals[fields.length]);
         return key.toByteArray();
     }
 
-    private byte[] field(SourceRecord record, int i) {
-        byte[] value = record.fieldBytes(fields[i]);
-        if (value == null || value.length == 0) {
+    private Bytes field(SourceRecord record, int i) {
+        Bytes value = record.fieldSlice(fields[i]);
+        if (value == null || value.length() == 0) {
             throw new MalformedRecordException("missing key field '" + fields[i] + "'");
         }
         return value;

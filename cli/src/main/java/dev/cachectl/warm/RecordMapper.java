@@ -1,5 +1,6 @@
 package dev.cachectl.warm;
 
+import dev.cachectl.util.Bytes;
 import dev.cachectl.warm.source.FieldName;
 import dev.cachectl.warm.source.MalformedRecordException;
 import dev.cachectl.warm.source.SourceRecord;
@@ -36,13 +37,13 @@ public final class RecordMapper {
         }
         return switch (as) {
             case string -> {
-                byte[] v = record.fieldBytes(valueName);
+                Bytes v = record.fieldSlice(valueName);
                 if (v == null) {
                     throw new MalformedRecordException("missing value field '" + valueField + "'");
                 }
                 yield new WriteOp(record.line(), k, v, null, ttlMillis);
             }
-            case json -> new WriteOp(record.line(), k, record.json(), null, ttlMillis);
+            case json -> new WriteOp(record.line(), k, Bytes.of(record.json()), null, ttlMillis);
             case hash -> new WriteOp(record.line(), k, null, hash(record), ttlMillis);
         };
     }

@@ -33,15 +33,20 @@ import static dev.cachectl.util.Threads.takeUninterruptibly;
  */
 final class RedisWriter {
     static final int BATCH_BYTES = 1 << 20;
-    private static final Batch END = new Batch(-1, List.of());
+    private static final Batch END = new Batch(-1, List.of(), 0);
     private static final List<WriteOp> LANE_END = new ArrayList<>();
 
     private final BatchSettings settings;
     private final RateLimiter limiter;
     private final ProgressListener progress;
 
-    /** Records {@code number} (from 0) of the input, in order. */
-    private record Batch(long number, List<SourceRecord> records) {
+    /** Records {@code number} (from 0) of the input, in order, and their size in the source. */
+    private record Batch(long number, List<SourceRecord> records, long bytes) {
+
+        /** The source bytes of the first {@code handled} records: known without a pass over them when that is all. */
+        long bytes(int handled) {
+            return handled == records.size() ? bytes : records.subList(0, handled).stream().mapToLong(SourceRecord::size).sum();
+        }
     }
 
     RedisWriter(BatchSettings settings, ProgressListener progress) {
@@ -138,7 +143,7 @@ final class RedisWriter {
             batch.add(record);
             bytes += record.size();
             if (batch.size() >= size || bytes >= BATCH_BYTES) {
-                queue.put(new Batch(number++, batch));
+                queue.put(new Batch(number++, batch, bytes));
                 batch = new ArrayList<>(size);
                 bytes = 0;
             }
@@ -146,7 +151,7 @@ final class RedisWriter {
 
         /** Hands on the records read so far, unless every writer is busy: then they go with the next ones. */
         void sendPartial() {
-            if (!batch.isEmpty() && queue.offer(new Batch(number, batch))) {
+            if (!batch.isEmpty() && queue.offer(new Batch(number, batch, bytes))) {
                 number++;
                 batch = new ArrayList<>(size);
                 bytes = 0;
@@ -155,13 +160,13 @@ final class RedisWriter {
 
         void sendLast() throws InterruptedException {
             if (!batch.isEmpty()) {
-                queue.put(new Batch(number, batch));
+                queue.put(new Batch(number, batch, bytes));
             }
         }
 
         void sendLastUninterruptibly() {
             if (!batch.isEmpty()) {
-                putUninterruptibly(queue, new Batch(number, batch));
+                putUninterruptibly(queue, new Batch(number, batch, bytes));
             }
         }
     }
@@ -220,7 +225,7 @@ final class RedisWriter {
                     turns.pass(batch.number());
                 }
                 if (handled > 0) {
-                    progress.advanced(handled, batch.records().subList(0, handled).stream().mapToLong(SourceRecord::size).sum());
+                    progress.advanced(handled, batch.bytes(handled));
                 }
             }
         }

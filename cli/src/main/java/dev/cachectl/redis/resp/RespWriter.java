@@ -1,5 +1,7 @@
 package dev.cachectl.redis.resp;
 
+import dev.cachectl.util.Bytes;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -29,11 +31,19 @@ public final class RespWriter {
     }
 
     public void bulk(byte[] part) {
-        ensure(part.length + 24);
+        bulk(part, 0, part.length);
+    }
+
+    public void bulk(Bytes part) {
+        bulk(part.array(), part.offset(), part.length());
+    }
+
+    public void bulk(byte[] part, int offset, int length) {
+        ensure(length + 24);
         buf[len++] = '$';
-        number(part.length);
-        System.arraycopy(part, 0, buf, len, part.length);
-        len += part.length;
+        number(length);
+        System.arraycopy(part, offset, buf, len, length);
+        len += length;
         buf[len++] = '\r';
         buf[len++] = '\n';
     }

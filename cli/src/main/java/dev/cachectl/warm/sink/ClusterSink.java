@@ -210,7 +210,7 @@ final class ClusterSink implements BatchSink {
                 if (nx) {
                     params.nx();
                 }
-                own.add(pipeline.set(op.key(), op.value(), params));
+                own.add(pipeline.set(op.key(), op.value().toArray(), params));
             }
             replies.add(own);
         }

@@ -58,7 +58,7 @@ final class Commands {
         int n = 2 + (op.ttlMillis() > 0 ? 2 : 0) + (nx ? 1 : 0);
         byte[][] args = new byte[n][];
         args[0] = op.key();
-        args[1] = op.value();
+        args[1] = op.value().toArray();
         int i = 2;
         if (op.ttlMillis() > 0) {
             args[i++] = PX;

@@ -61,7 +61,7 @@ public final class DryRunSink implements BatchSink {
                 s.append(' ').append(text(part));
             }
         } else {
-            s.append(' ').append(text(op.value()));
+            s.append(' ').append(text(op.value().toArray()));
         }
         if (op.ttlMillis() > 0) {
             s.append(op.isHash() ? " (PEXPIRE " : " PX ").append(op.ttlMillis()).append(op.isHash() ? ")" : "");

@@ -1,5 +1,7 @@
 package dev.cachectl.warm.source;
 
+import dev.cachectl.util.Bytes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -44,6 +46,18 @@ final class JsonLineRecord implements SourceRecord {
     @Override
     public byte[] fieldBytes(FieldName name) {
         return bytes(find(name));
+    }
+
+    @Override
+    public Bytes fieldSlice(FieldName name) {
+        int slot = find(name);
+        if (slot < 0 || slots[slot + 2] == JsonScanner.NULL) {
+            return null;
+        }
+        if ((slots[slot + 5] & 2) != 0) {
+            return Bytes.of(value(slot).getBytes(StandardCharsets.UTF_8));
+        }
+        return new Bytes(buf, slots[slot + 3], slots[slot + 4] - slots[slot + 3]);
     }
 
     private byte[] bytes(int slot) {

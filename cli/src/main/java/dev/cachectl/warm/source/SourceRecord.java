@@ -1,5 +1,7 @@
 package dev.cachectl.warm.source;
 
+import dev.cachectl.util.Bytes;
+
 /**
  * One record read from a source: a flat set of named fields. Parsing may be deferred until a field
  * is asked for, so that worker threads, not the single reader, pay for it; every accessor may
@@ -22,6 +24,12 @@ public interface SourceRecord {
     /** {@link #fieldBytes(String)} for a name prepared once for many records. */
     default byte[] fieldBytes(FieldName name) {
         return fieldBytes(name.text());
+    }
+
+    /** {@link #fieldBytes(FieldName)} where a slice of the record's own buffer will do: no copy where it can be cut. */
+    default Bytes fieldSlice(FieldName name) {
+        byte[] v = fieldBytes(name);
+        return v == null ? null : Bytes.of(v);
     }
 
     /** Every non-null field, in the record's order. */
@@ -58,6 +66,11 @@ public interface SourceRecord {
 
             @Override
             public byte[] fieldBytes(FieldName name) {
+                throw new MalformedRecordException(reason);
+            }
+
+            @Override
+            public Bytes fieldSlice(FieldName name) {
                 throw new MalformedRecordException(reason);
             }
 

@@ -1,5 +1,7 @@
 package dev.cachectl.warm.source;
 
+import dev.cachectl.util.Bytes;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -87,6 +89,8 @@ class JsonLinesTest {
         SourceRecord r = record("{\"id\":1,\"i\":\"short\",\"idx\":\"long\",\"\\u0069d\":\"escaped, last\",\"ü\":\"é\",\"n\":null}");
         for (String name : new String[] {"id", "i", "idx", "ü", "n", "missing", "", "I"}) {
             assertArrayEquals(r.fieldBytes(name), r.fieldBytes(FieldName.of(name)), name);
+            Bytes slice = r.fieldSlice(FieldName.of(name));
+            assertArrayEquals(r.fieldBytes(name), slice == null ? null : slice.toArray(), name + ", as a slice of the line");
         }
         assertEquals("escaped, last", new String(r.fieldBytes(FieldName.of("id")), StandardCharsets.UTF_8),
                 "a name written with escapes matches, and the last of a repeated name wins");
