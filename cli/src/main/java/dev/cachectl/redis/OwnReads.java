@@ -23,6 +23,11 @@ import java.util.Optional;
  */
 public final class OwnReads {
     private static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+    /**
+     * Run ids kept per server, the most recently added last. More than one: a run that read a server before
+     * it restarted may finish after a run under the new run id, and must not drop that one's entry.
+     */
+    static final int RUN_IDS_KEPT = 4;
 
     /** Hits and misses caused on {@code server} ("host:port") while it ran as {@code runId}. */
     public record Entry(String server, String runId, long hits, long misses) {
@@ -37,7 +42,7 @@ public final class OwnReads {
         this.file = home.resolve("own-reads.json");
     }
 
-    /** Adds what one run's reads caused; entries of an earlier run id of the server are dropped. */
+    /** Adds what one run's reads caused; of the server's other run ids the {@link #RUN_IDS_KEPT} last added stay. */
     public void add(String server, String runId, long hits, long misses) {
         if (hits == 0 && misses == 0 || runId == null) {
             return;
@@ -56,12 +61,16 @@ public final class OwnReads {
             List<Entry> entries = new ArrayList<>();
             long h = hits;
             long m = misses;
-            for (Entry e : entries()) {
+            List<Entry> before = entries();
+            int others = (int) before.stream().filter(e -> e.server().equals(server) && !e.runId().equals(runId)).count();
+            for (Entry e : before) {
                 if (!e.server().equals(server)) {
                     entries.add(e);
                 } else if (e.runId().equals(runId)) {
                     h += e.hits();
                     m += e.misses();
+                } else if (others-- <= RUN_IDS_KEPT) {
+                    entries.add(e); // the oldest of this server's other run ids go first
                 }
             }
             entries.add(new Entry(server, runId, h, m));
