@@ -208,8 +208,20 @@ class LauncherTest {
                     .map(a -> a.substring(a.indexOf("cli/target/"))).toList(), run.getKey() + ": " + args);
             assertTrue(args.subList(args.indexOf("dev.cachectl.Cachectl") + 1, args.size()).equals(run.getKey()), args.toString());
         }
-        // each archive dumped once, from its own list, and not again while it is newer than the jar and java
+        // each archive dumped once, from its own list, and not again while the jar and java are those it was made for
         assertEquals(List.of("status.classlist", "cachectl.classlist"), Files.readAllLines(dumps));
+
+        // an older jar installed over the one the archive was made for (the JVM would refuse the archive): dumped again
+        Path jar = target.resolve("cachectl.jar");
+        Files.setLastModifiedTime(copy.resolve("cli/src/main"), FileTime.from(Instant.now().minusSeconds(3600)));
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(1800))); // still newer than the sources
+        String builds = Files.readString(record);
+        launch(false, env, "status");
+        launch(false, env, "status");
+        assertEquals(builds, Files.readString(record), "no rebuild: the jar is newer than its sources");
+        assertEquals(List.of("status.classlist", "cachectl.classlist", "status.classlist"), Files.readAllLines(dumps),
+                "the older jar's first run dumps, its second maps what it dumped");
+        Files.writeString(dumps, "status.classlist\ncachectl.classlist\n");
 
         // another JDK (JAVA_HOME changed), however old its binary: it dumps an archive of its own, once
         Path other = Files.createDirectories(copy.resolve("jdk-other/bin"));
