@@ -197,6 +197,16 @@ public final class CachectlCommand implements Runnable {
     }
 
     /**
+     * The instances as the config file says now, read again: a long watch follows edits of the file. Throws
+     * {@link CachectlException} as the first read would (a file that is half written, say).
+     */
+    InstanceCatalog catalogNow() {
+        Context ctx = context();
+        Config config = Config.load(configFile, environment.variables(), environment.workingDir());
+        return new InstanceCatalog(config, environment.variables(), ctx.states());
+    }
+
+    /**
      * The lifecycle of this home alone, without reading any config file: what the idle supervisor
      * needs, which must keep working when the config it was started next to changes or disappears.
      */

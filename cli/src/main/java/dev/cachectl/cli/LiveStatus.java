@@ -4,6 +4,7 @@ import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.Environment;
 import dev.cachectl.ExitCode;
+import dev.cachectl.lifecycle.InstanceCatalog;
 import dev.cachectl.lifecycle.InstanceRef;
 import dev.cachectl.status.StatusReport;
 import dev.cachectl.status.StatusService;
@@ -42,14 +43,18 @@ final class LiveStatus {
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
     private final CachectlCommand.Context ctx;
+    /** The instances as the config file says at each sample (a watch runs for hours while the file is edited). */
+    private final Supplier<InstanceCatalog> catalogNow;
     private final Output output;
     private final CommandLine cli;
     private final Environment environment;
     private final Cancellation cancellation;
 
-    LiveStatus(CachectlCommand.Context ctx, Output output, CommandLine cli, Environment environment, Cancellation cancellation) {
+    LiveStatus(CachectlCommand.Context ctx, Supplier<InstanceCatalog> catalogNow, Output output, CommandLine cli,
+               Environment environment, Cancellation cancellation) {
         this.cancellation = cancellation;
         this.ctx = ctx;
+        this.catalogNow = catalogNow;
         this.output = output;
         this.cli = cli;
         this.environment = environment;
@@ -78,8 +83,7 @@ final class LiveStatus {
         StatusService service = new StatusService(ctx.states());
         Duration every = options.interval == null ? DEFAULT_INTERVAL : options.interval;
         if (options.serve != null || options.watch) {
-            Supplier<List<String>> names = options.names.isEmpty() ? ctx.catalog()::knownNames : () -> targets;
-            try (StatusService.Session session = service.session(roster(names, refs), every)) {
+            try (StatusService.Session session = service.session(roster(options.names.isEmpty() ? null : targets, refs), every)) {
                 return options.watch ? watch(session, every) : serve(session, MetricsServer.bindAddress(options.serve), every);
             }
         }
@@ -100,12 +104,14 @@ final class LiveStatus {
     }
 
     /**
-     * The instances of each sample, resolved again every time: without names what a plain {@code status} would list
-     * then (new ones in, stopped ones out), with names those, whatever became of them (one stopped and started again on
-     * another port is followed there). The first sample's are those resolved already; each problem is told once (not
-     * once per sample), and an instance that can no longer be resolved is left out rather than ending the watch.
+     * The instances of each sample, resolved again every time, with the config file read again: without names
+     * ({@code names} null) what a plain {@code status} would list then (new ones in, stopped ones out, instances added
+     * to the file in), with names those, whatever became of them (one stopped and started again on another port is
+     * followed there). The first sample's are those resolved already; each problem is told once (not once per sample),
+     * an instance that can no longer be resolved is left out rather than ending the watch, and a config file that
+     * cannot be read (saved half-way, say) leaves the last one read in use.
      */
-    private Supplier<List<InstanceRef>> roster(Supplier<List<String>> names, List<InstanceRef> first) {
+    private Supplier<List<InstanceRef>> roster(List<String> names, List<InstanceRef> first) {
         Set<String> told = new HashSet<>();
         Consumer<String> once = problem -> {
             if (told.add(problem)) {
@@ -113,15 +119,23 @@ final class LiveStatus {
             }
         };
         AtomicReference<List<InstanceRef>> pending = new AtomicReference<>(first);
+        AtomicReference<InstanceCatalog> lastRead = new AtomicReference<>(ctx.catalog());
         return () -> {
             List<InstanceRef> resolved = pending.getAndSet(null);
             if (resolved != null) {
                 return resolved;
             }
+            InstanceCatalog catalog = lastRead.get();
+            try {
+                catalog = catalogNow.get();
+                lastRead.set(catalog);
+            } catch (CachectlException e) {
+                once.accept(e.getMessage() + " (the watch goes on with the config as read before)");
+            }
             List<InstanceRef> refs = new ArrayList<>();
-            for (String name : names.get()) {
+            for (String name : names == null ? catalog.knownNames() : names) {
                 try {
-                    refs.add(ctx.catalog().resolveStarted(name, once));
+                    refs.add(catalog.resolveStarted(name, once));
                 } catch (CachectlException e) {
                     once.accept(e.getMessage());
                 }

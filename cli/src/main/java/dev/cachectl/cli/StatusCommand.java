@@ -80,7 +80,8 @@ public final class StatusCommand implements Callable<Integer> {
         analyze.refuseIdle(spec.commandLine().getParseResult());
         List<String> targets = names.isEmpty() ? ctx.catalog().knownNames() : names;
         if (watch || serve != null || prometheus || prometheusFile != null) {
-            return new LiveStatus(ctx, output, spec.commandLine(), top.environment(), top.cancellation()).run(targets, this);
+            return new LiveStatus(ctx, top::catalogNow, output, spec.commandLine(), top.environment(), top.cancellation())
+                    .run(targets, this);
         }
         List<InstanceRef> refs = targets.stream().map(n -> ctx.catalog().resolveStarted(n, output::warn)).toList();
         // analysed first, so that the hits its reads cause are in the ledger status discounts

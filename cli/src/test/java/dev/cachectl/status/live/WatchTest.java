@@ -6,6 +6,8 @@ import dev.cachectl.testing.CachectlProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -55,6 +57,29 @@ class WatchTest {
                 }
                 return all.subList(lastCache, all.size()).stream().filter(l -> l.contains("instance=later state=up")).count() >= 3;
             });
+            watch.signal("-TERM", false);
+            assertEquals(0, watch.exitWithin(Duration.ofSeconds(20)), watch.log());
+        } finally {
+            watch.process().destroyForcibly();
+            home.run("stop", "--all");
+        }
+    }
+
+    @Test
+    void an_instance_added_to_the_config_file_during_a_watch_shows_and_a_file_saved_half_way_changes_nothing() throws Exception {
+        home.run("start", "cache", "--port", "auto").assertOk();
+        Path config = home.workDir().resolve("cachectl.yaml");
+        CachectlProcess watch = CachectlProcess.launch(home, "edits.log", "status", "--watch", "--interval", "200ms");
+        try {
+            Await.until(Duration.ofSeconds(30), watch::log, () -> lines(watch, "instance=cache state=up").size() >= 2);
+            Files.writeString(config, "instances:\n  elsewhere: { url: \"redis://127.0.0.1:" + home.port("cache") + "\" }\n");
+            Await.until(Duration.ofSeconds(30), watch::log, () -> lines(watch, "instance=elsewhere state=up").size() >= 2);
+            Files.writeString(config, "instances:\n  elsewhere: { url: \"redis://127.0.0.1:");
+            int before = watch.log().lines().toList().size();
+            Await.until(Duration.ofSeconds(30), watch::log, () -> watch.log().lines().skip(before)
+                    .filter(l -> l.contains("instance=elsewhere state=up")).count() >= 3);
+            assertEquals(1, watch.log().lines().filter(l -> l.contains("the watch goes on with the config as read before")).count(),
+                    "the unreadable file is told once: " + watch.log());
             watch.signal("-TERM", false);
             assertEquals(0, watch.exitWithin(Duration.ofSeconds(20)), watch.log());
         } finally {
