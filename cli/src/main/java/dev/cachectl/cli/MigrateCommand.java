@@ -15,6 +15,7 @@ import dev.cachectl.migrate.MigrateLock;
 import dev.cachectl.migrate.Migration;
 import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.migrate.MigrationSummary;
+import dev.cachectl.migrate.Timeouts;
 import dev.cachectl.util.Durations;
 import dev.cachectl.util.Sizes;
 import picocli.CommandLine.Command;
@@ -135,6 +136,11 @@ public final class MigrateCommand implements Callable<Integer> {
             + "stream, verify, report and resume writes.")
     boolean cutover;
 
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long to wait for a server (source, target, each node of a cluster) to answer before giving "
+                    + "up on it; a snapshot's link and writers wait twice this (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
     @Option(names = "--rename", paramLabel = "FROM=TO",
             description = "MongoDB: write collection DB.COLL as DB2.COLL2, or database DB as DB2 (repeatable).")
     List<String> renames = new ArrayList<>();
@@ -147,7 +153,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
     /** Options that mean something for one engine only, refused for the other (exit 2) rather than ignored. */
     private static final List<String> REDIS_ONLY = List.of("--type", "--db", "--db-map", "--rename-prefix", "--mode", "--reader",
-            "--scan-count", "--big-key-elements", "--big-key-size", "--ttl-tolerance", "--delete-source", "--live", "--until", "--settle", "--cutover");
+            "--scan-count", "--big-key-elements", "--big-key-size", "--ttl-tolerance", "--delete-source", "--live", "--until", "--settle", "--cutover",
+            "--timeout");
     private static final List<String> MONGO_ONLY = List.of("--rename", "--query");
     private static final String MONGO = "mongo";
 
@@ -226,7 +233,9 @@ public final class MigrateCommand implements Callable<Integer> {
         Endpoint from = ctx.catalog().reachableEndpoint(source);
         Endpoint to = ctx.catalog().reachableEndpoint(target);
         if (!mongo) {
-            RedisClients.check(from, to);
+            Duration quick = ((MigrationPlan) plan).timeouts().quick();
+            RedisClients.check(from, quick);
+            RedisClients.check(to, quick);
         }
         return copy.open(plan, home);
     }
@@ -256,7 +265,15 @@ public final class MigrateCommand implements Callable<Integer> {
         return new MigrationPlan(from, to, sourceDbs(from), mapped, selection(), !skipExisting, mode,
                 follow != null ? MigrationPlan.Reader.sync : reader, scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
-                ttlTolerance, deleteSource, batch.settings(), follow);
+                ttlTolerance, deleteSource, batch.settings(), follow, timeouts());
+    }
+
+    private Timeouts timeouts() {
+        try {
+            return new Timeouts(timeout);
+        } catch (IllegalArgumentException e) {
+            throw CachectlException.usage(e.getMessage() + " (got " + Durations.format(timeout) + ")");
+        }
     }
 
     private static boolean isMongo(Engine engine) {

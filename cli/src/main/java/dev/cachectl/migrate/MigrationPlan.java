@@ -19,6 +19,7 @@ import java.util.Map;
  * @param reader       how keys are read from the source: SCAN, a replication snapshot, or the better of the two
  * @param checkpoint   where progress is saved so an interrupted run can resume
  * @param live         after the snapshot, keep applying the source's writes ({@code --live}); null for a one-off copy
+ * @param timeouts     how long to wait for either server ({@code --timeout}); not part of the job: a resume may change it
  */
 public record MigrationPlan(
         Endpoint source,
@@ -38,14 +39,15 @@ public record MigrationPlan(
         Duration ttlTolerance,
         boolean deleteSource,
         BatchSettings batch,
-        Live live) implements CopyPlan {
+        Live live,
+        Timeouts timeouts) implements CopyPlan {
 
     public MigrationPlan(Endpoint source, Endpoint target, List<Integer> sourceDbs, Map<Integer, Integer> dbMap,
                          KeySelection selection, boolean replace, Mode mode, Reader reader, int scanCount,
                          long bigKeyElements, long bigKeyBytes, Path checkpoint, boolean resume, Verify verify,
                          Duration ttlTolerance, boolean deleteSource, BatchSettings batch) {
         this(source, target, sourceDbs, dbMap, selection, replace, mode, reader, scanCount, bigKeyElements, bigKeyBytes,
-                checkpoint, resume, verify, ttlTolerance, deleteSource, batch, null);
+                checkpoint, resume, verify, ttlTolerance, deleteSource, batch, null, Timeouts.DEFAULT);
     }
 
     /**
@@ -67,7 +69,7 @@ public record MigrationPlan(
     /** The same plan, verified as {@code how} says (a cutover verifies even when --verify was not given). */
     public MigrationPlan withVerify(Verify how) {
         return new MigrationPlan(source, target, sourceDbs, dbMap, selection, replace, mode, reader, scanCount,
-                bigKeyElements, bigKeyBytes, checkpoint, resume, how, ttlTolerance, deleteSource, batch, live);
+                bigKeyElements, bigKeyBytes, checkpoint, resume, how, ttlTolerance, deleteSource, batch, live, timeouts);
     }
 
     public int targetDb(int sourceDb) {

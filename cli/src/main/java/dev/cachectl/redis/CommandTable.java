@@ -30,17 +30,19 @@ public final class CommandTable implements AutoCloseable {
 
     private final Map<String, Spec> specs;
     private final Endpoint source;
+    private final Duration timeout;
     private Jedis getkeys;
 
-    private CommandTable(Map<String, Spec> specs, Endpoint source) {
+    private CommandTable(Map<String, Spec> specs, Endpoint source, Duration timeout) {
         this.specs = specs;
         this.source = source;
+        this.timeout = timeout;
     }
 
-    /** Reads the table from {@code source} (exit 3 when it does not answer). */
-    public static CommandTable of(Endpoint source) {
+    /** Reads the table from {@code source}, waiting up to {@code timeout} for each reply (exit 3 when it does not answer). */
+    public static CommandTable of(Endpoint source, Duration timeout) {
         Map<String, Spec> specs = new HashMap<>();
-        try (Jedis jedis = RedisClients.open(source, Duration.ofSeconds(10))) {
+        try (Jedis jedis = RedisClients.open(source, timeout)) {
             Object reply = jedis.sendCommand(Protocol.Command.COMMAND);
             for (Object entry : (List<?>) reply) {
                 List<?> fields = (List<?>) entry;
@@ -56,7 +58,7 @@ public final class CommandTable implements AutoCloseable {
         } catch (JedisException e) {
             throw RedisClients.translate(source, e);
         }
-        return new CommandTable(specs, source);
+        return new CommandTable(specs, source, timeout);
     }
 
     public Spec spec(String upperName) {
@@ -86,7 +88,7 @@ public final class CommandTable implements AutoCloseable {
         List<byte[]> keys;
         try {
             if (getkeys == null) {
-                getkeys = RedisClients.open(source, Duration.ofSeconds(10));
+                getkeys = RedisClients.open(source, timeout);
             }
             byte[][] args = new byte[command.length + 1][];
             args[0] = "GETKEYS".getBytes(StandardCharsets.US_ASCII);

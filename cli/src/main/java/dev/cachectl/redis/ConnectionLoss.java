@@ -3,6 +3,7 @@ package dev.cachectl.redis;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.util.Durations;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
@@ -12,6 +13,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -30,17 +32,20 @@ public final class ConnectionLoss {
      * becomes exit 3 with the loss named; anything else (an error reply, a wrong password) is left to
      * {@link RedisClients#translate}, with the role in front. The cluster client's last word after its
      * retries ("No more cluster attempts left", "Cluster retry deadline exceeded") is a loss too when
-     * connections failed, named by the node it last tried.
+     * connections failed, named by the node it last tried. {@code timeout}: how long a reply was waited for,
+     * which a server that stopped answering is said to have let pass.
      */
-    public static CachectlException of(String role, Endpoint endpoint, JedisException e) {
+    public static CachectlException of(String role, Endpoint endpoint, JedisException e, Duration timeout) {
         if (e instanceof JedisClusterOperationException retried && connectionsFailed(retried)) {
             HostAndPort node = retried.getNode();
             String where = node == null ? role + " " + endpoint : role + " node " + endpoint.atNode(node.getHost(), node.getPort());
-            String what = retried.getCause() == null ? "no answer within the timeout, retries included" : what(retried);
+            String what = retried.getCause() == null ? "no answer within " + Durations.format(timeout) + ", retries included"
+                    : what(retried, timeout);
             return new CachectlException(ExitCode.DOWN, "lost the connection to " + where + ": " + what, e);
         }
         if (e instanceof JedisConnectionException && !tls(e)) {
-            return new CachectlException(ExitCode.DOWN, "lost the connection to " + role + " " + endpoint + ": " + what(e), e);
+            return new CachectlException(ExitCode.DOWN, "lost the connection to " + role + " " + endpoint + ": "
+                    + what(e, timeout), e);
         }
         CachectlException translated = RedisClients.translate(endpoint, e);
         return new CachectlException(translated.exitCode(), role + " " + translated.getMessage(), e);
@@ -51,9 +56,9 @@ public final class ConnectionLoss {
      * the loss named on the side whose connection broke.
      */
     public static CachectlException eitherSide(Jedis source, Endpoint sourceEndpoint, Endpoint targetEndpoint,
-                                               JedisException e) {
+                                               JedisException e, Duration timeout) {
         boolean sourceLost = source.getConnection().isBroken();
-        return of(sourceLost ? "source" : "target", sourceLost ? sourceEndpoint : targetEndpoint, e);
+        return of(sourceLost ? "source" : "target", sourceLost ? sourceEndpoint : targetEndpoint, e, timeout);
     }
 
     /**
@@ -79,13 +84,18 @@ public final class ConnectionLoss {
 
     /** What happened to a connection, in words: "connection reset", "no reply within the timeout", … */
     public static String what(Throwable e) {
+        return what(e, null);
+    }
+
+    /** {@link #what(Throwable)}, naming the timeout that passed ("no reply within 30s") when it is known (not null). */
+    public static String what(Throwable e, Duration timeout) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         if (t instanceof SocketTimeoutException || m.contains("timed out")) {
-            return "no reply within the timeout";
+            return "no reply within " + (timeout == null ? "the timeout" : Durations.format(timeout));
         }
         if (t instanceof ConnectException || m.contains("connection refused")) {
             return "connection refused (the server is down)";

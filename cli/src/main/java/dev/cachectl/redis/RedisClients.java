@@ -52,10 +52,14 @@ public final class RedisClients {
 
     /** How cachectl connects to {@code endpoint}: credentials, db, TLS, and timeouts for connecting and for each reply. */
     public static DefaultJedisClientConfig clientConfig(Endpoint endpoint, Duration timeout) {
-        int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        return clientConfig(endpoint, timeout, timeout);
+    }
+
+    /** {@link #clientConfig(Endpoint, Duration)} with a wait for each reply ({@code reply}) longer than the one to connect. */
+    public static DefaultJedisClientConfig clientConfig(Endpoint endpoint, Duration connect, Duration reply) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(ms)
-                .socketTimeoutMillis(ms)
+                .connectionTimeoutMillis(millis(connect))
+                .socketTimeoutMillis(millis(reply))
                 .user(endpoint.user())
                 .password(endpoint.password())
                 .database(endpoint.db())
@@ -68,6 +72,11 @@ public final class RedisClients {
             builder.sslSocketFactory(TlsTrust.handshaking(endpoint.caCert()));
         }
         return builder.build();
+    }
+
+    /** A timeout as a socket takes it: at least 1 ms (0 would wait for ever), at most what an int holds. */
+    public static int millis(Duration timeout) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.resp.RawConnection;
+import dev.cachectl.util.Durations;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -65,16 +66,16 @@ public final class ReplicaSync implements AutoCloseable {
     }
 
     /**
-     * Connects and waits until the snapshot starts to arrive. {@code idle} bounds the wait for any
-     * byte: a server that is saving sends a newline every second, so only a dead one hits it.
+     * Connects (within {@code connect}) and waits until the snapshot starts to arrive. {@code idle} bounds the
+     * wait for any byte: a server that is saving sends a newline every second, so only a dead one hits it.
      */
-    public static ReplicaSync start(Endpoint endpoint, Duration idle) {
-        return open(endpoint, idle, false, null, 0);
+    public static ReplicaSync start(Endpoint endpoint, Duration connect, Duration idle) {
+        return open(endpoint, connect, idle, false, null, 0);
     }
 
     /** Like {@link #start}, keeping the link open after the snapshot for the writes that follow it. */
-    public static ReplicaSync follow(Endpoint endpoint, Duration idle) {
-        return open(endpoint, idle, true, null, 0);
+    public static ReplicaSync follow(Endpoint endpoint, Duration connect, Duration idle) {
+        return open(endpoint, connect, idle, true, null, 0);
     }
 
     /**
@@ -82,12 +83,14 @@ public final class ReplicaSync implements AutoCloseable {
      * {@link #continued()}: a source whose backlog no longer holds that offset sends a fresh snapshot
      * instead, which the caller must copy before the stream.
      */
-    public static ReplicaSync resume(Endpoint endpoint, Duration idle, String replicationId, long offset) {
-        return open(endpoint, idle, true, replicationId, offset);
+    public static ReplicaSync resume(Endpoint endpoint, Duration connect, Duration idle, String replicationId, long offset) {
+        return open(endpoint, connect, idle, true, replicationId, offset);
     }
 
-    private static ReplicaSync open(Endpoint endpoint, Duration idle, boolean follow, String resumeId, long resumeOffset) {
-        RawConnection connection = RawConnection.open(endpoint.withDb(0), RedisClients.clientConfig(endpoint.withDb(0), idle));
+    private static ReplicaSync open(Endpoint endpoint, Duration connect, Duration idle, boolean follow, String resumeId,
+                                    long resumeOffset) {
+        RawConnection connection = RawConnection.open(endpoint.withDb(0),
+                RedisClients.clientConfig(endpoint.withDb(0), connect, idle));
         try {
             InputStream in = new BufferedInputStream(connection.socket().getInputStream(), 1 << 16);
             OutputStream out = connection.socket().getOutputStream();
@@ -129,12 +132,12 @@ public final class ReplicaSync implements AutoCloseable {
             return new ReplicaSync(connection, in, out, rdb, parts.length > 1 ? parts[1] : "", diskless, offset, mark);
         } catch (SocketTimeoutException e) {
             connection.close();
-            throw new CachectlException(ExitCode.DOWN, endpoint + " sent nothing for " + idle.toSeconds()
-                    + "s while a snapshot was expected", e);
+            throw new CachectlException(ExitCode.DOWN, endpoint + " sent nothing for " + Durations.format(idle)
+                    + " while a snapshot was expected", e);
         } catch (IOException e) {
             connection.close();
             throw new CachectlException(ExitCode.DOWN, "lost the connection to source " + endpoint
-                    + " while asking for a snapshot: " + ConnectionLoss.what(e), e);
+                    + " while asking for a snapshot: " + ConnectionLoss.what(e, idle), e);
         } catch (RuntimeException e) {
             connection.close();
             throw e;

@@ -9,6 +9,7 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,22 +22,22 @@ class ConnectionLossTest {
     private static final Endpoint CLUSTER = Endpoint.parse("redis+cluster://127.0.0.1:7000,127.0.0.1:7001");
 
     @Test
-    void retries_that_ended_on_a_node_not_answering_are_a_loss_of_that_node() {
+    void retries_that_ended_on_a_node_not_answering_are_a_loss_of_that_node_after_the_timeout_named() {
         var gaveUp = new JedisClusterOperationException("Cluster retry deadline exceeded.",
                 new JedisConnectionException(new SocketTimeoutException("Read timed out")), new HostAndPort("127.0.0.1", 7001));
 
-        CachectlException lost = ConnectionLoss.of("target", CLUSTER, gaveUp);
+        CachectlException lost = ConnectionLoss.of("target", CLUSTER, gaveUp, Duration.ofSeconds(3));
 
         assertEquals(ExitCode.DOWN, lost.exitCode());
-        assertEquals("lost the connection to target node redis://127.0.0.1:7001: no reply within the timeout", lost.getMessage());
+        assertEquals("lost the connection to target node redis://127.0.0.1:7001: no reply within 3s", lost.getMessage());
     }
 
     @Test
     void a_retry_deadline_without_a_cause_is_a_loss_of_the_cluster() {
         CachectlException lost = ConnectionLoss.of("target", CLUSTER,
-                new JedisClusterOperationException("Cluster retry deadline exceeded."));
+                new JedisClusterOperationException("Cluster retry deadline exceeded."), Duration.ofMillis(1500));
 
         assertEquals(ExitCode.DOWN, lost.exitCode());
-        assertTrue(lost.getMessage().startsWith("lost the connection to target " + CLUSTER + ": "), lost.getMessage());
+        assertEquals("lost the connection to target " + CLUSTER + ": no answer within 1500ms, retries included", lost.getMessage());
     }
 }

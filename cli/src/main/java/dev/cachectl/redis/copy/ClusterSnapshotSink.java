@@ -6,7 +6,6 @@ import dev.cachectl.redis.resp.RespPipe;
 import dev.cachectl.redis.resp.RespReader;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.Map;
  * redirection and refreshes its slot map.
  */
 final class ClusterSnapshotSink implements SnapshotSink {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final Target target;
     private final boolean replace;
@@ -34,7 +32,7 @@ final class ClusterSnapshotSink implements SnapshotSink {
         this.replace = replace;
         this.pxat = target.knowsPxat();
         this.outcomes = outcomes;
-        this.owners = Topology.slotOwners(target.endpoint());
+        this.owners = Topology.slotOwners(target.endpoint(), target.timeouts().quick());
     }
 
     @Override
@@ -62,7 +60,9 @@ final class ClusterSnapshotSink implements SnapshotSink {
     }
 
     private RespPipe pipe(SourceNode node) {
-        return pipes.computeIfAbsent(node, n -> RespPipe.open("target node", n.endpoint(), RedisClients.clientConfig(n.endpoint(), TIMEOUT),
+        // a pipeline of big values takes longer to answer than one command: twice --timeout
+        return pipes.computeIfAbsent(node, n -> RespPipe.open("target node", n.endpoint(),
+                RedisClients.clientConfig(n.endpoint(), target.timeouts().reply(), target.timeouts().snapshot()),
                 "cachectl-snapshot-" + n.address()));
     }
 

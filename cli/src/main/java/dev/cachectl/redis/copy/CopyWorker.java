@@ -76,7 +76,7 @@ final class CopyWorker implements AutoCloseable {
             reads = SourceReader.read(source, keys, !plan.source().cluster(),
                     SourceReader.knowsExpireTime(sourceVersion(source)), dumpLimit, GROUP_BYTES);
         } catch (JedisException e) {
-            throw ConnectionLoss.of("source", stream.node.endpoint(), e);
+            throw ConnectionLoss.of("source", stream.node.endpoint(), e, timeout());
         }
         List<Item> dumped = new ArrayList<>();
         List<Item> toDump = new ArrayList<>();
@@ -152,7 +152,7 @@ final class CopyWorker implements AutoCloseable {
             }
             p.sync();
         } catch (JedisException e) {
-            throw ConnectionLoss.of("source", plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e, timeout());
         }
         List<Item> dumped = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
@@ -230,7 +230,7 @@ final class CopyWorker implements AutoCloseable {
                 default -> 0;
             };
         } catch (JedisException e) {
-            throw ConnectionLoss.of("source", plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e, timeout());
         }
         counters.ownRead(node(), elements >= 0);
         if (!type.equals("none") && !type.equals("string")) {
@@ -258,7 +258,7 @@ final class CopyWorker implements AutoCloseable {
         try {
             type = source.type(item.key);
         } catch (JedisException e) {
-            throw ConnectionLoss.of("source", plan.source(), e);
+            throw ConnectionLoss.of("source", plan.source(), e, timeout());
         }
         counters.ownRead(node(), !type.equals("none"));
         copyByType(source, targetDb, item, type, null);
@@ -277,7 +277,7 @@ final class CopyWorker implements AutoCloseable {
             throw lost(source, e);
         } catch (JedisClusterOperationException e) {
             // only the target is a cluster client here: a node that stopped answering is not this key's fault
-            CachectlException lost = e.getNode() != null ? ConnectionLoss.of("target", plan.target(), e) : lostTargetNode(item, e);
+            CachectlException lost = e.getNode() != null ? ConnectionLoss.of("target", plan.target(), e, timeout()) : lostTargetNode(item, e);
             if (lost.exitCode() == ExitCode.DOWN) {
                 throw lost;
             }
@@ -328,14 +328,19 @@ final class CopyWorker implements AutoCloseable {
         }
     }
 
+    /** How long a reply from either server is waited for ({@code --timeout}). */
+    private Duration timeout() {
+        return plan.timeouts().reply();
+    }
+
     /** Named by the master of the key's slot: the node that stopped answering, when the client did not say which. */
     private CachectlException lostTargetNode(Item item, JedisException e) {
-        return ConnectionLoss.of("target node", targetServer.serverOf(item.targetKey), e);
+        return ConnectionLoss.of("target node", targetServer.serverOf(item.targetKey), e, timeout());
     }
 
     /** A type copy reads the source and writes the target: name the side whose connection broke. */
     private CachectlException lost(Jedis source, JedisConnectionException e) {
-        return ConnectionLoss.eitherSide(source, plan.source(), plan.target(), e);
+        return ConnectionLoss.eitherSide(source, plan.source(), plan.target(), e, timeout());
     }
 
     private static final int CHUNK_ELEMENTS = 1000;
@@ -378,7 +383,7 @@ final class CopyWorker implements AutoCloseable {
 
     private Jedis source(StreamProgress stream) {
         return sources.computeIfAbsent(stream.node.address() + "/" + stream.db,
-                k -> RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30)));
+                k -> RedisClients.open(stream.node.endpoint().withDb(stream.db), timeout()));
     }
 
     private String sourceVersion(Jedis source) {

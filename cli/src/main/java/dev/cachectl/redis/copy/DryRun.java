@@ -10,7 +10,6 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ final class DryRun {
             if (stream.done()) {
                 continue;
             }
-            try (Jedis jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30))) {
+            try (Jedis jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), plan.timeouts().reply())) {
                 ScanParams params = Scanner.params(plan.selection(), plan.scanCount());
                 // a resume goes on where its checkpoint stopped: only what is left is counted
                 String cursor = stream.startCursor();

@@ -42,7 +42,7 @@ public final class KeyListCopy implements AutoCloseable {
                 Map.of(source.db(), targetEndpoint.db()), new KeySelection(List.of(), List.of(), Set.of(), null, null),
                 replace, MigrationPlan.Mode.auto, MigrationPlan.Reader.scan, 1000, 10_000, 64L << 20, null, false,
                 MigrationPlan.Verify.none, Duration.ofSeconds(1), false, batch);
-        this.target = Target.open(targetEndpoint);
+        this.target = Target.open(targetEndpoint, plan.timeouts());
         this.rate = rate;
         this.worker = new CopyWorker(plan, target, counters, progress, () -> false);
         this.stream = new StreamProgress(new SourceNode(source.host() + ":" + source.port(), source), source.db(), runId,

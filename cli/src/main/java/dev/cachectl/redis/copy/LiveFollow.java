@@ -54,6 +54,8 @@ import java.util.function.BooleanSupplier;
 final class LiveFollow {
     private static final Duration TICK = Duration.ofMillis(100);
     private static final Duration ACK_EVERY = Duration.ofSeconds(1);
+    /** The source's offset probe and the target's markers: at most this, or {@code --timeout} when shorter. */
+    private static final Duration PROBE = Duration.ofSeconds(10);
     /** A cutover pauses the source's writes for at most this long, should cachectl die meanwhile. */
     static final Duration PAUSE_LIMIT = Duration.ofSeconds(30);
     private static final int BATCH = 1024;
@@ -138,7 +140,7 @@ final class LiveFollow {
         this.matcher = plan.selection().matcher();
         this.categories = new java.util.HashSet<>();
         plan.selection().types().forEach(t -> categories.add(TYPE_CATEGORIES.get(t)));
-        this.owners = target.cluster() ? Topology.slotOwners(target.endpoint()) : null;
+        this.owners = target.cluster() ? Topology.slotOwners(target.endpoint(), plan.timeouts().quick()) : null;
         totals.follows.put(node.address(), this);
     }
 
@@ -152,7 +154,7 @@ final class LiveFollow {
             return;
         }
         RedisInfo info;
-        try (Jedis jedis = RedisClients.open(plan.target(), Duration.ofSeconds(5))) {
+        try (Jedis jedis = RedisClients.open(plan.target(), plan.timeouts().quick())) {
             info = RedisInfo.parse(jedis.info("replication"));
         } catch (JedisException e) {
             throw RedisClients.translate(plan.target(), e);
@@ -219,15 +221,15 @@ final class LiveFollow {
         this.db = resumed && resumeDb >= 0 ? resumeDb : -1;
         this.appliedDb = db;
         this.offsetAfter = sync.offset();
-        this.table = CommandTable.of(node.endpoint());
+        this.table = CommandTable.of(node.endpoint(), plan.timeouts().atMost(PROBE));
         Thread reader = new Thread(() -> read(sync, new CommandReader(stream, sync.offset())),
                 "cachectl-live-" + node.address());
         reader.setDaemon(true);
         reader.start();
-        try (CommandTable commands = table; Jedis probe = RedisClients.open(node.endpoint(), Duration.ofSeconds(10))) {
+        try (CommandTable commands = table; Jedis probe = RedisClients.open(node.endpoint(), plan.timeouts().atMost(PROBE))) {
             watch(sync, probe, reader);
         } catch (JedisException e) {
-            throw ConnectionLoss.of("source", node.endpoint(), e);
+            throw ConnectionLoss.of("source", node.endpoint(), e, plan.timeouts().atMost(PROBE));
         } finally {
             sync.close();
             reader.join(10_000);
@@ -317,14 +319,14 @@ final class LiveFollow {
         if (!paused) {
             return;
         }
-        try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(10))) {
+        try (Jedis jedis = RedisClients.open(node.endpoint(), plan.timeouts().atMost(PROBE))) {
             jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "UNPAUSE");
             paused = false;
             pausedNanos = System.nanoTime() - pausedAt;
         } catch (JedisException e) {
             throw new CachectlException(ExitCode.DOWN, "cutover: could not resume writes on source " + node.address()
-                    + " (CLIENT UNPAUSE): " + ConnectionLoss.what(e) + "; they resume by themselves within "
-                    + PAUSE_LIMIT.toSeconds() + "s", e);
+                    + " (CLIENT UNPAUSE): " + ConnectionLoss.what(e, plan.timeouts().atMost(PROBE))
+                    + "; they resume by themselves within " + PAUSE_LIMIT.toSeconds() + "s", e);
         }
     }
 
@@ -613,7 +615,9 @@ final class LiveFollow {
     private RespPipe pipe(String at) {
         return pipes.computeIfAbsent(at, a -> {
             dev.cachectl.config.Endpoint endpoint = a.isEmpty() ? plan.target() : nodeEndpoint(a);
-            return RespPipe.open("target", endpoint, RedisClients.clientConfig(endpoint, Duration.ofSeconds(60)),
+            // as the snapshot's writers: a transaction of many writes takes longer to answer than one command
+            return RespPipe.open("target", endpoint, RedisClients.clientConfig(endpoint, plan.timeouts().reply(),
+                            plan.timeouts().snapshot()),
                     "cachectl-live-target-" + (a.isEmpty() ? "0" : a));
         });
     }
@@ -757,26 +761,26 @@ final class LiveFollow {
         List<String[]> found = new ArrayList<>();
         if (!target.cluster()) {
             try (Jedis jedis = RedisClients.open(plan.target().withDb(plan.targetDb(plan.sourceDbs().isEmpty() ? 0
-                    : plan.sourceDbs().get(0))), Duration.ofSeconds(5))) {
+                    : plan.sourceDbs().get(0))), plan.timeouts().quick())) {
                 byte[] v = jedis.get(markerKey(source, STANDALONE));
                 if (v != null) {
                     found.add((STANDALONE + " " + new String(v, StandardCharsets.US_ASCII)).split(" ", -1));
                 }
             } catch (JedisException e) {
-                throw ConnectionLoss.of("target", plan.target(), e);
+                throw ConnectionLoss.of("target", plan.target(), e, plan.timeouts().quick());
             }
             return found;
         }
         // every slot's marker by name, pipelined per node: 16384 GETs, no KEYS scan of a big target
-        SourceNode[] owners = Topology.slotOwners(target.endpoint());
+        SourceNode[] owners = Topology.slotOwners(target.endpoint(), plan.timeouts().quick());
         bySlotOwner(owners, (node, slots) -> {
             List<redis.clients.jedis.Response<byte[]>> values = new ArrayList<>();
-            try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(10));
+            try (Jedis jedis = RedisClients.open(node.endpoint(), plan.timeouts().atMost(PROBE));
                  redis.clients.jedis.Pipeline p = jedis.pipelined()) {
                 slots.forEach(slot -> values.add(p.get(markerKey(source, slot))));
                 p.sync();
             } catch (JedisException e) {
-                throw ConnectionLoss.of("target", node.endpoint(), e);
+                throw ConnectionLoss.of("target", node.endpoint(), e, plan.timeouts().atMost(PROBE));
             }
             for (int i = 0; i < slots.size(); i++) {
                 byte[] v = values.get(i).get();
@@ -807,18 +811,18 @@ final class LiveFollow {
             try (Target.Session session = target.session()) {
                 session.commands(markerDb()).del(markerKey(node.address(), STANDALONE));
             } catch (JedisException e) {
-                throw ConnectionLoss.of("target", plan.target(), e);
+                throw ConnectionLoss.of("target", plan.target(), e, plan.timeouts().reply());
             }
             return;
         }
         // every slot's, whether this run or an interrupted one wrote it
         bySlotOwner(owners, (n, slots) -> {
-            try (Jedis jedis = RedisClients.open(n.endpoint(), Duration.ofSeconds(10));
+            try (Jedis jedis = RedisClients.open(n.endpoint(), plan.timeouts().atMost(PROBE));
                  redis.clients.jedis.Pipeline p = jedis.pipelined()) {
                 slots.forEach(slot -> p.del(markerKey(node.address(), slot)));
                 p.sync();
             } catch (JedisException e) {
-                throw ConnectionLoss.of("target", n.endpoint(), e);
+                throw ConnectionLoss.of("target", n.endpoint(), e, plan.timeouts().atMost(PROBE));
             }
         });
     }
@@ -910,14 +914,14 @@ final class LiveFollow {
                 String name = new String(c[0], StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
                 return target.sendRedirected(c, c[0] == SET ? new int[]{1} : table.keyIndexes(name, c));
             }
-            try (Jedis jedis = RedisClients.open(plan.target().withDb(selectedDb), Duration.ofSeconds(30))) {
+            try (Jedis jedis = RedisClients.open(plan.target().withDb(selectedDb), plan.timeouts().reply())) {
                 redis.clients.jedis.commands.ProtocolCommand name = () -> c[0];
                 jedis.sendCommand(name, java.util.Arrays.copyOfRange(c, 1, c.length));
                 return null;
             } catch (redis.clients.jedis.exceptions.JedisDataException e) {
                 return String.valueOf(e.getMessage());
             } catch (JedisException e) {
-                throw ConnectionLoss.of("target", plan.target(), e);
+                throw ConnectionLoss.of("target", plan.target(), e, plan.timeouts().reply());
             }
         }
 

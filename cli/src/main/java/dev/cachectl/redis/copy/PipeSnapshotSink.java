@@ -9,7 +9,6 @@ import dev.cachectl.redis.resp.RespReader;
 import dev.cachectl.redis.resp.RespWriter;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -21,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
  * answered before any write that needs it is sent.
  */
 final class PipeSnapshotSink implements SnapshotSink {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final byte[] SELECT = ascii("SELECT");
     private static final byte[] MSET = ascii("MSET");
 
@@ -36,7 +34,9 @@ final class PipeSnapshotSink implements SnapshotSink {
     PipeSnapshotSink(Target target, boolean replace, SnapshotOutcomes outcomes) {
         this.target = target;
         Endpoint endpoint = target.endpoint();
-        this.pipe = RespPipe.open("target", endpoint, RedisClients.clientConfig(endpoint, TIMEOUT), "cachectl-snapshot-replies");
+        // a pipeline of big values takes longer to answer than one command: twice --timeout
+        this.pipe = RespPipe.open("target", endpoint, RedisClients.clientConfig(endpoint, target.timeouts().reply(),
+                target.timeouts().snapshot()), "cachectl-snapshot-replies");
         this.replace = replace;
         this.pxat = target.knowsPxat();
         this.outcomes = outcomes;

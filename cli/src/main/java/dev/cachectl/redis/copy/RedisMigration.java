@@ -102,11 +102,11 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
             throw CachectlException.usage("source and target are the same server (" + plan.source()
                     + "): map dbs with --db-map or rename with --rename-prefix, or pick another target");
         }
-        List<SourceNode> nodes = Topology.sourceNodes(plan.source());
+        List<SourceNode> nodes = Topology.sourceNodes(plan.source(), plan.timeouts().quick());
         if (plan.live() != null) {
             LiveFollow.refuseOwnReplica(plan, nodes);
         }
-        return new RedisMigration(plan, home, nodes, Target.open(plan.target()));
+        return new RedisMigration(plan, home, nodes, Target.open(plan.target(), plan.timeouts()));
     }
 
     // --- Migration
@@ -226,7 +226,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
         StreamProgress stream = byName.get(unit.name());
         readBy.putIfAbsent(stream.node.address(), "scan");
         return new Scanner(unit, stream, resumeToken == null ? "0" : resumeToken, plan.selection(), plan.scanCount(),
-                plan.batch().batch(), counters);
+                plan.batch().batch(), counters, plan.timeouts().reply());
     }
 
     @Override
@@ -253,8 +253,9 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
     }
 
     /** The net under the paths that know which server failed and say so. */
-    private static CachectlException lost(JedisException e) {
-        return new CachectlException(ExitCode.DOWN, "lost a connection during the copy: " + ConnectionLoss.what(e), e);
+    private CachectlException lost(JedisException e) {
+        return new CachectlException(ExitCode.DOWN, "lost a connection during the copy: "
+                + ConnectionLoss.what(e, plan.timeouts().reply()), e);
     }
 
     @Override
@@ -412,7 +413,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
                 || nodeStreams.stream().anyMatch(s -> !s.done() && !s.startCursor().equals("0")))) {
             return OptionalLong.empty();
         }
-        long delaySeconds = disklessDelaySeconds(nodeStreams.get(0).node);
+        long delaySeconds = disklessDelaySeconds(nodeStreams.get(0).node, plan.timeouts().quick());
         long keys = nodeStreams.stream().mapToLong(s -> s.keys).sum();
         if (auto && keys < Math.max(SNAPSHOT_MIN_KEYS, delaySeconds * SCAN_KEYS_PER_SECOND)) {
             return OptionalLong.empty();
@@ -421,8 +422,8 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
     }
 
     /** The wait before a diskless snapshot starts; 0 when it is written to disk first, or when CONFIG is not allowed. */
-    private static long disklessDelaySeconds(SourceNode node) {
-        try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(5))) {
+    private static long disklessDelaySeconds(SourceNode node, Duration timeout) {
+        try (Jedis jedis = RedisClients.open(node.endpoint(), timeout)) {
             Map<String, String> config = jedis.configGet("repl-diskless-sync*");
             if (!"yes".equals(config.get("repl-diskless-sync"))) {
                 return 0;
@@ -452,7 +453,7 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
         for (SourceNode node : nodes) {
             String runId;
             Map<String, ServerSample.DbKeys> keyspace;
-            try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(5))) {
+            try (Jedis jedis = RedisClients.open(node.endpoint(), plan.timeouts().quick())) {
                 runId = String.valueOf(RedisInfo.parse(jedis.info("server")).get("run_id"));
                 keyspace = RedisInfo.parse(jedis.info("keyspace")).keyspace();
             } catch (JedisException e) {

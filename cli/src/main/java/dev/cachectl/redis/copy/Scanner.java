@@ -29,11 +29,12 @@ final class Scanner implements UnitCopier.Reader {
     private final int unitKeys;
     private final Counters counters;
     private final Jedis jedis;
+    private final Duration timeout;
     private String cursor;
     private boolean finished;
 
     Scanner(CopyUnit unit, StreamProgress stream, String cursor, KeySelection selection, int scanCount, int unitKeys,
-            Counters counters) {
+            Counters counters, Duration timeout) {
         this.unit = unit;
         this.stream = stream;
         this.selection = selection;
@@ -42,10 +43,11 @@ final class Scanner implements UnitCopier.Reader {
         this.unitKeys = unitKeys;
         this.counters = counters;
         this.cursor = cursor;
+        this.timeout = timeout;
         try {
-            this.jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30));
+            this.jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), timeout);
         } catch (JedisException e) {
-            throw ConnectionLoss.of("source", stream.node.endpoint(), e);
+            throw ConnectionLoss.of("source", stream.node.endpoint(), e, timeout);
         }
     }
 
@@ -93,7 +95,7 @@ final class Scanner implements UnitCopier.Reader {
             finished = cursor.equals("0");
             return new UnitCopier.Batch(unit, keys, 0, cursor);
         } catch (JedisException e) {
-            throw ConnectionLoss.of("source", stream.node.endpoint(), e);
+            throw ConnectionLoss.of("source", stream.node.endpoint(), e, timeout);
         }
     }
 

@@ -38,8 +38,12 @@ final class SnapshotCopy {
     static final long CAPTURE_LIMIT = 8L << 20;
     /** A batch is sent once it holds this much, whatever --batch says: big values must not pile up. */
     static final long BATCH_BYTES = 4L << 20;
-    /** A saving server sends a newline every second; this long without a byte means it is gone. */
-    private static final Duration IDLE = Duration.ofSeconds(60);
+    /**
+     * A source sends a replica that is level with it a PING only every {@code repl-ping-replica-period} (10 s by
+     * default): a live follow's link waits at least this long for a byte. A source that stops answering is
+     * found sooner, by the follow's probe, within {@code --timeout}.
+     */
+    private static final Duration QUIET_LINK = Duration.ofSeconds(60);
     private static final int TYPE_STRING = 0;
 
     /**
@@ -112,9 +116,14 @@ final class SnapshotCopy {
             return;
         }
         SourceNode node = streams.get(0).node;
-        ReplicaSync sync = live == null ? ReplicaSync.start(node.endpoint(), IDLE)
-                : resumeFrom != null ? ReplicaSync.resume(node.endpoint(), IDLE, resumeFrom.replicationId(), resumeFrom.offset())
-                : ReplicaSync.follow(node.endpoint(), IDLE);
+        // a saving server sends a newline every second: twice --timeout without a byte means it is gone
+        Duration connect = plan.timeouts().reply();
+        Duration idle = plan.timeouts().snapshot();
+        Duration followIdle = idle.compareTo(QUIET_LINK) > 0 ? idle : QUIET_LINK;
+        ReplicaSync sync = live == null ? ReplicaSync.start(node.endpoint(), connect, idle)
+                : resumeFrom != null ? ReplicaSync.resume(node.endpoint(), connect, idle, resumeFrom.replicationId(),
+                resumeFrom.offset())
+                : ReplicaSync.follow(node.endpoint(), connect, idle);
         try (sync) {
             byte[] readAhead = new byte[0];
             if (!sync.continued()) {
@@ -128,11 +137,12 @@ final class SnapshotCopy {
                 }
             }
             if (live != null) {
+                sync.readTimeout(followIdle);
                 live.follow(sync, sync.commands(readAhead), sync.continued(), resumeFrom == null ? -1 : resumeFrom.db());
             }
         } catch (IOException e) {
             throw new CachectlException(ExitCode.DOWN, "lost the connection to source " + node.endpoint()
-                    + " after its snapshot: " + ConnectionLoss.what(e), e);
+                    + " after its snapshot: " + ConnectionLoss.what(e, followIdle), e);
         }
     }
 
@@ -151,7 +161,7 @@ final class SnapshotCopy {
             // before Redis 7 a source buffers the writes it takes during the snapshot for us, as for any
             // replica, and cuts the link past client-output-buffer-limit: its log says so
             throw new CachectlException(ExitCode.DOWN, "lost the connection to source " + node.endpoint()
-                    + " during its snapshot: " + ConnectionLoss.what(e)
+                    + " during its snapshot: " + ConnectionLoss.what(e, plan.timeouts().snapshot())
                     + " (if it is still up, its log says why it closed the link)", e);
         }
         if (stopping.getAsBoolean()) {

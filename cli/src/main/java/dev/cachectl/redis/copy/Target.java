@@ -2,6 +2,7 @@ package dev.cachectl.redis.copy;
 
 import dev.cachectl.CachectlException;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.migrate.Timeouts;
 import dev.cachectl.redis.ConnectionLoss;
 import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.RedisInfo;
@@ -35,14 +36,14 @@ import java.util.Set;
  * Where keys are written: a standalone server (a connection per worker and db) or a cluster
  * (one shared {@link JedisCluster}; a batch is pipelined to each master by slot, and a key answered
  * with MOVED/ASK is written again through the cluster client, which refreshes its slot map). A node
- * that stops answering ends the copy as a standalone target does, after {@link #TIMEOUT}, named.
+ * that stops answering ends the copy as a standalone target does, after {@code --timeout}, named.
  */
 final class Target implements AutoCloseable {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** Tries of one command through the cluster client, all within {@link #TIMEOUT} (a MOVED is one). */
+    /** Tries of one command through the cluster client, all within {@code --timeout} (a MOVED is one). */
     private static final int ATTEMPTS = 5;
 
     private final Endpoint endpoint;
+    private final Timeouts timeouts;
     private final JedisCluster cluster;
     /** The cluster client's slot map and connection pools (null for a standalone target). */
     private final ClusterConnectionProvider nodes;
@@ -52,16 +53,17 @@ final class Target implements AutoCloseable {
     /** Per db, whether a SELECT took it, when {@link #databases} is not known: a server's dbs do not change while it runs. */
     private final Map<Integer, Boolean> selectable = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Target(Endpoint endpoint, JedisCluster cluster, ClusterConnectionProvider nodes) {
+    private Target(Endpoint endpoint, Timeouts timeouts, JedisCluster cluster, ClusterConnectionProvider nodes) {
         this.endpoint = endpoint;
+        this.timeouts = timeouts;
         this.cluster = cluster;
         this.nodes = nodes;
     }
 
-    static Target open(Endpoint endpoint) {
+    static Target open(Endpoint endpoint, Timeouts timeouts) {
         if (!endpoint.cluster()) {
-            RedisClients.open(endpoint, Duration.ofSeconds(5)).close();
-            return new Target(endpoint, null, null);
+            RedisClients.open(endpoint, timeouts.quick()).close();
+            return new Target(endpoint, timeouts, null, null);
         }
         Set<HostAndPort> seeds = new HashSet<>();
         for (String seed : endpoint.seeds()) {
@@ -69,7 +71,8 @@ final class Target implements AutoCloseable {
         }
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .user(endpoint.user()).password(endpoint.password()).ssl(endpoint.tls())
-                .connectionTimeoutMillis(5000).socketTimeoutMillis((int) TIMEOUT.toMillis())
+                .connectionTimeoutMillis(RedisClients.millis(timeouts.quick()))
+                .socketTimeoutMillis(RedisClients.millis(timeouts.reply()))
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
         if (endpoint.tls()) {
             builder.sslSocketFactory(dev.cachectl.redis.TlsTrust.handshaking(endpoint.caCert()));
@@ -79,7 +82,7 @@ final class Target implements AutoCloseable {
             ClusterConnectionProvider nodes = new ClusterConnectionProvider(seeds, config);
             // retries end with the timeout, as a standalone target's one try does: by default they
             // would go on for ATTEMPTS timeouts, two of them on a node that stopped answering
-            return new Target(endpoint, new JedisCluster(nodes, ATTEMPTS, TIMEOUT), nodes);
+            return new Target(endpoint, timeouts, new JedisCluster(nodes, ATTEMPTS, timeouts.reply()), nodes);
         } catch (JedisException e) {
             throw RedisClients.translate(endpoint, e);
         }
@@ -87,6 +90,11 @@ final class Target implements AutoCloseable {
 
     Endpoint endpoint() {
         return endpoint;
+    }
+
+    /** How long to wait for the target, and for the source of the same copy. */
+    Timeouts timeouts() {
+        return timeouts;
     }
 
     /** The server that holds {@code key}: for a cluster, the master the slot map names (the endpoint while none). */
@@ -99,7 +107,7 @@ final class Target implements AutoCloseable {
     String version() {
         String v = version;
         if (v == null) {
-            try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+            try (Jedis jedis = RedisClients.open(endpoint, timeouts.quick())) {
                 v = String.valueOf(RedisInfo.parse(jedis.info("server")).get("redis_version"));
             } catch (JedisException e) {
                 throw RedisClients.translate(endpoint, e);
@@ -115,8 +123,8 @@ final class Target implements AutoCloseable {
      */
     Map<String, String> runIds() {
         Map<String, String> ids = new java.util.TreeMap<>();
-        for (SourceNode node : Topology.servers(endpoint)) {
-            try (Jedis jedis = RedisClients.open(node.endpoint(), Duration.ofSeconds(5))) {
+        for (SourceNode node : Topology.servers(endpoint, timeouts.quick())) {
+            try (Jedis jedis = RedisClients.open(node.endpoint(), timeouts.quick())) {
                 ids.put(node.address(), String.valueOf(RedisInfo.parse(jedis.info("server")).get("run_id")));
             } catch (JedisException e) {
                 throw RedisClients.translate(node.endpoint(), e);
@@ -153,7 +161,7 @@ final class Target implements AutoCloseable {
         if (cluster != null) {
             return 0;
         }
-        try (Jedis jedis = RedisClients.open(endpoint, Duration.ofSeconds(5))) {
+        try (Jedis jedis = RedisClients.open(endpoint, timeouts.quick())) {
             return RedisInfo.parse(jedis.info("stats")).number("expired_keys");
         } catch (JedisException e) {
             throw RedisClients.translate(endpoint, e);
@@ -188,7 +196,7 @@ final class Target implements AutoCloseable {
         int n = databases;
         if (n < 0) {
             n = 0;
-            try (Jedis jedis = RedisClients.open(endpoint.withDb(0), Duration.ofSeconds(5))) {
+            try (Jedis jedis = RedisClients.open(endpoint.withDb(0), timeouts.quick())) {
                 n = Integer.parseInt(jedis.configGet("databases").getOrDefault("databases", "0"));
             } catch (JedisDataException | NumberFormatException e) {
                 // CONFIG renamed away or not allowed to this user: each db is tried with SELECT instead
@@ -201,7 +209,7 @@ final class Target implements AutoCloseable {
     }
 
     private boolean selects(int db) {
-        try (Jedis jedis = RedisClients.open(endpoint.withDb(0), Duration.ofSeconds(5))) {
+        try (Jedis jedis = RedisClients.open(endpoint.withDb(0), timeouts.quick())) {
             jedis.select(db);
             return true;
         } catch (JedisDataException e) {
@@ -268,7 +276,7 @@ final class Target implements AutoCloseable {
         } catch (JedisDataException ex) {
             return String.valueOf(ex.getMessage());
         } catch (JedisException ex) {
-            throw ConnectionLoss.of("target", endpoint, ex);
+            throw ConnectionLoss.of("target", endpoint, ex, timeouts.reply());
         }
     }
 
@@ -286,7 +294,7 @@ final class Target implements AutoCloseable {
         } catch (JedisDataException ex) {
             return String.valueOf(ex.getMessage());
         } catch (JedisException ex) {
-            throw ConnectionLoss.of("target", endpoint, ex);
+            throw ConnectionLoss.of("target", endpoint, ex, timeouts.reply());
         }
     }
 
@@ -326,7 +334,7 @@ final class Target implements AutoCloseable {
             } catch (JedisDataException e) {
                 throw new CachectlException(dev.cachectl.ExitCode.FAILED, "target " + endpoint + ": " + e.getMessage(), e);
             } catch (JedisException e) {
-                throw ConnectionLoss.of("target", endpoint, e);
+                throw ConnectionLoss.of("target", endpoint, e, timeouts.reply());
             }
         }
 
@@ -370,14 +378,14 @@ final class Target implements AutoCloseable {
                 if (e instanceof JedisDataException) {
                     throw e;
                 }
-                throw ConnectionLoss.of("target node", endpoint.atNode(at.getHost(), at.getPort()), e);
+                throw ConnectionLoss.of("target node", endpoint.atNode(at.getHost(), at.getPort()), e, timeouts.reply());
             }
         }
 
         private Jedis master(HostAndPort node) {
             Jedis jedis = byMaster.get(node);
             if (jedis == null) {
-                jedis = new Jedis(node, RedisClients.clientConfig(endpoint.atNode(node.getHost(), node.getPort()), TIMEOUT));
+                jedis = new Jedis(node, RedisClients.clientConfig(endpoint.atNode(node.getHost(), node.getPort()), timeouts.reply()));
                 byMaster.put(node, jedis);
                 jedis.getConnection().connect();
             }
@@ -414,7 +422,7 @@ final class Target implements AutoCloseable {
 
         private Jedis jedis(int db) {
             return byDb.computeIfAbsent(db, d -> {
-                Jedis jedis = RedisClients.open(endpoint.withDb(d), TIMEOUT);
+                Jedis jedis = RedisClients.open(endpoint.withDb(d), timeouts.reply());
                 return jedis;
             });
         }

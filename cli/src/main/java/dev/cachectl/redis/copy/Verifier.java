@@ -20,7 +20,6 @@ import redis.clients.jedis.resps.ScanResult;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +86,7 @@ final class Verifier {
         try (Target.Session session = target.session()) {
             for (StreamProgress stream : streams) {
                 int targetDb = plan.targetDb(stream.db);
-                try (Jedis source = RedisClients.open(stream.node.endpoint().withDb(stream.db), Duration.ofSeconds(30))) {
+                try (Jedis source = RedisClients.open(stream.node.endpoint().withDb(stream.db), plan.timeouts().reply())) {
                     verify(stream, source, session.commands(targetDb), targetDb, counts, matcher);
                 }
             }
@@ -112,7 +111,7 @@ final class Verifier {
                 compare(source, dest, sample(source, matcher));
             }
         } catch (JedisConnectionException e) {
-            throw ConnectionLoss.eitherSide(source, stream.node.endpoint(), plan.target(), e);
+            throw ConnectionLoss.eitherSide(source, stream.node.endpoint(), plan.target(), e, plan.timeouts().reply());
         }
     }
 

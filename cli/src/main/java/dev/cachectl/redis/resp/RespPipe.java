@@ -8,6 +8,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -46,6 +47,8 @@ public final class RespPipe implements AutoCloseable {
     private final RespReader reader;
     private final RespWriter encoder = new RespWriter();
     private final String peer;
+    /** How long a reply is waited for, named when one does not come. */
+    private final Duration timeout;
     private final BlockingQueue<InFlight> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT);
     /** Unanswered bytes, in KiB; a batch bigger than the whole budget takes all of it. */
     private final Semaphore budget = new Semaphore(IN_FLIGHT_BYTES >> 10);
@@ -60,7 +63,8 @@ public final class RespPipe implements AutoCloseable {
     public static RespPipe open(String role, Endpoint endpoint, JedisClientConfig config, String threadName) {
         RawConnection connection = RawConnection.open(endpoint, config);
         try {
-            return new RespPipe(connection, role + " " + endpoint, threadName);
+            return new RespPipe(connection, role + " " + endpoint, Duration.ofMillis(config.getSocketTimeoutMillis()),
+                    threadName);
         } catch (IOException e) {
             connection.close();
             throw RedisClients.translate(endpoint, new JedisConnectionException(e));
@@ -68,9 +72,10 @@ public final class RespPipe implements AutoCloseable {
     }
 
     /** Takes over {@code connection}; {@code peer} names the server in messages. */
-    private RespPipe(RawConnection connection, String peer, String threadName) throws IOException {
+    private RespPipe(RawConnection connection, String peer, Duration timeout, String threadName) throws IOException {
         this.connection = connection;
         this.peer = peer;
+        this.timeout = timeout;
         Socket socket = connection.socket();
         this.out = socket.getOutputStream();
         this.reader = new RespReader(socket.getInputStream());
@@ -162,8 +167,8 @@ public final class RespPipe implements AutoCloseable {
         connection.close();
     }
 
-    private static String message(IOException e) {
-        return dev.cachectl.redis.ConnectionLoss.what(e);
+    private String message(IOException e) {
+        return dev.cachectl.redis.ConnectionLoss.what(e, timeout);
     }
 
     /** Returns once every batch sent has been reported to its {@link Replies}. */

@@ -3,6 +3,7 @@ package dev.cachectl.redis.copy;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
+import dev.cachectl.migrate.Timeouts;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
@@ -188,7 +189,7 @@ class MigrateMissingDbTest {
         Counters counters = new Counters();
         List<CachectlException> aborted = new ArrayList<>();
         Endpoint endpoint = Endpoint.parse("redis://127.0.0.1:" + home.port("dst"));
-        try (Target target = Target.open(endpoint)) {
+        try (Target target = Target.open(endpoint, Timeouts.DEFAULT)) {
             SnapshotOutcomes outcomes = new SnapshotOutcomes(endpoint, counters, ProgressListener.none(), aborted::add);
             CachectlException refused;
             try (PipeSnapshotSink sink = new PipeSnapshotSink(target, true, outcomes)) {
