@@ -53,4 +53,23 @@ class MigrateTimeoutOptionTest {
 
         assertTrue(result.err().contains("dry run: 1 keys would be copied"), result.toString());
     }
+
+    /**
+     * A source that takes no writes sends its replication link a PING only every 10 s: a live follow's link must
+     * not give up on it after twice a short --timeout (the follow's offset probe is what watches for a stall).
+     */
+    @Test
+    void a_live_follow_of_a_quiet_source_outlasts_a_short_timeout() {
+        home.run("start", "src", "dst").assertOk();
+        try (Jedis src = new Jedis("127.0.0.1", home.port("src"))) {
+            src.set("k", "v");
+        }
+
+        home.run("migrate", "src", "dst", "--live", "--until", "caught-up", "--settle", "3s", "--timeout", "1s",
+                "--progress", "none").assertOk();
+
+        try (Jedis dst = new Jedis("127.0.0.1", home.port("dst"))) {
+            assertEquals("v", dst.get("k"));
+        }
+    }
 }
