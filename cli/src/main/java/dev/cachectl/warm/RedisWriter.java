@@ -188,10 +188,10 @@ final class RedisWriter {
         }
 
         /**
-         * Takes batches until the end: maps each (unless the run has halted: what is left is not read, and the
-         * summary counts only what was handled; after Ctrl-C or SIGTERM what was read is still written), then in its
-         * turn counts its malformed records and hands its parts to the lanes. Every batch passes its turn, even after
-         * a failure, or the batches after it would wait for ever.
+         * Takes batches until the end: maps each (unless the run has halted: a batch taken from the source then is
+         * counted as read and not sent, since a pipe cannot give it again; after Ctrl-C or SIGTERM what was read is
+         * still written), then in its turn counts its malformed records and hands its parts to the lanes. Every batch
+         * passes its turn, even after a failure, or the batches after it would wait for ever.
          */
         void work(BlockingQueue<Batch> queue) {
             while (true) {
@@ -220,6 +220,8 @@ final class RedisWriter {
                 try {
                     if (mapped != null) {
                         handled = handOn(mapped);
+                    } else if (tally.halted() && !tally.overLimit()) {
+                        tally.notSent(batch.records().size());
                     }
                 } finally {
                     turns.pass(batch.number());

@@ -71,6 +71,13 @@ final class Tally {
         }
     }
 
+    /** Records taken from the source after the run halted: read, and failed as not sent. */
+    void notSent(int records) {
+        read.add(records);
+        failed.add(records);
+        notSent.add(records);
+    }
+
     /** One write the server refused, outside a batch result (a key copy); line 0 when there is none. */
     void failed(long line, String error) {
         failed.increment();
