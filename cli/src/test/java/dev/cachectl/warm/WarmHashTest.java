@@ -49,6 +49,25 @@ class WarmHashTest {
         refusedWhenFull("six");
     }
 
+    @Test
+    void a_hash_of_thousands_of_fields_is_written_whole_with_nx_as_without() throws IOException {
+        home.run("start", "wide").assertOk();
+        StringBuilder line = new StringBuilder("{\"id\":\"w\"");
+        for (int i = 0; i < 9_000; i++) {
+            line.append(",\"f").append(i).append("\":\"").append(i).append('"');
+        }
+        Files.writeString(home.workDir().resolve("wide.jsonl"), line.append("}\n"));
+        JsonNode nx = warm(0, "wide.jsonl", "--to", "wide", "--key", "nx:{id}", "--as", "hash", "--nx", "--ttl", "1h");
+        assertEquals(1, nx.get("written").asLong(), nx.toString());
+        warm(0, "wide.jsonl", "--to", "wide", "--key", "plain:{id}", "--as", "hash");
+        try (Jedis jedis = new Jedis("127.0.0.1", home.port("wide"))) {
+            assertEquals(9_001, jedis.hlen("nx:w"));
+            assertEquals(jedis.hgetAll("plain:w"), jedis.hgetAll("nx:w"));
+            assertEquals("8999", jedis.hget("nx:w", "f8999"));
+            assertTrue(jedis.pttl("nx:w") > 3_500_000, "the TTL follows the last HSET");
+        }
+    }
+
     /** Fills {@code name} with hashes until it is full: each way of writing a hash is then refused with the server's OOM reason. */
     private void refusedWhenFull(String name) throws IOException {
         write("users.jsonl", 20_000);
