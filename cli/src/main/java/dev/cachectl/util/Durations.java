@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     /** Longer than any TTL, timeout or wait means anything: 100 years. */
-    private static final Duration LONGEST = Duration.ofDays(36_500);
+    public static final Duration LONGEST = Duration.ofDays(36_500);
 
     private Durations() {
     }

@@ -105,6 +105,11 @@ public final class TtlPolicy {
                 if (base <= 0) {
                     return EXPIRED;
                 }
+                if (base > Durations.LONGEST.toMillis()) {
+                    // as --ttl is: the server refuses an expiry past what it can hold, and a hash's MULTI would then
+                    // have written the hash without one
+                    throw new MalformedRecordException("TTL field '" + field + "' is more than 100 years away: '" + shown(v) + "'");
+                }
                 long spread = jitterShare > 0 ? (long) (base * jitterShare) : Math.min(jitterMillis, (long) (base * MAX_RECORD_SPREAD));
                 return jittered(base, spread);
             }
@@ -134,8 +139,11 @@ public final class TtlPolicy {
     }
 
     private MalformedRecordException badField(String v) {
-        String shown = v.length() > 40 ? v.substring(0, 40) + "…" : v;
-        return new MalformedRecordException("TTL field '" + field + "' is neither seconds nor an ISO-8601 time: '" + shown + "'");
+        return new MalformedRecordException("TTL field '" + field + "' is neither seconds nor an ISO-8601 time: '" + shown(v) + "'");
+    }
+
+    private static String shown(String v) {
+        return v.length() > 40 ? v.substring(0, 40) + "…" : v;
     }
 
     /** {@code base} moved by up to {@code spread} either way; a spread below {@code base} keeps it above 0. */

@@ -120,6 +120,27 @@ class WarmMappingTest {
     }
 
     @Test
+    void a_ttl_field_more_than_100_years_away_is_malformed_and_the_key_it_would_replace_stays() throws IOException {
+        home.run("start", "t").assertOk();
+        try (Jedis redis = redis()) {
+            redis.hset("h:a", "old", "1");
+        }
+        write("far.jsonl", "{\"id\":\"a\",\"exp\":99999999999999999999}\n"
+                + "{\"id\":\"b\",\"exp\":\"9999-12-31T23:59:59Z\"}\n"
+                + "{\"id\":\"c\",\"exp\":3600}\n");
+
+        CliResult r = home.run("warm", "far.jsonl", "--to", "t", "--key", "h:{id}", "--as", "hash", "--ttl-field", "exp").assertExit(4);
+
+        assertTrue(r.err().contains("read 3, written 1, skipped 0, malformed 2"), r.toString());
+        assertTrue(r.err().contains("line 1: TTL field 'exp' is more than 100 years away: '99999999999999999999'"), r.toString());
+        try (Jedis redis = redis()) {
+            assertEquals(java.util.Map.of("old", "1"), redis.hgetAll("h:a"), "the hash it would have replaced without a TTL");
+            assertEquals(0, redis.exists("h:b") ? 1 : 0);
+            assertTrue(redis.ttl("h:c") > 3590, "a TTL within range is written: " + redis.ttl("h:c"));
+        }
+    }
+
+    @Test
     void nx_writes_only_absent_keys_and_the_default_overwrites() throws IOException {
         home.run("start", "t").assertOk();
         write("users.jsonl", "{\"id\":1,\"name\":\"new\"}\n{\"id\":2,\"name\":\"new\"}\n");
