@@ -37,7 +37,8 @@ final class JsonLinesSource implements RecordSource {
         while (true) {
             int nl = indexOf(buf, pos, limit);
             if (nl < 0 && !eof) {
-                if (limit - pos >= MAX_LINE) {
+                // a line of MAX_LINE bytes is held, with its newline: one byte more without one is too long
+                if (limit - pos > MAX_LINE) {
                     return skipLongLine();
                 }
                 fill();

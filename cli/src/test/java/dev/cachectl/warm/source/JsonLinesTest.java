@@ -132,6 +132,16 @@ class JsonLinesTest {
         assertEquals("line longer than 16 MB", e.getMessage());
         assertEquals(2, records.get(1).line());
         assertEquals("2", records.get(1).field("n"));
+
+        // a line of the limit itself is held, before a newline or at the end without one
+        String longest = "{\"v\":\"" + "z".repeat(JsonLinesSource.MAX_LINE - 8) + "\"}";
+        List<SourceRecord> whole = read(longest + "\n{\"n\":2}\n");
+        assertEquals(JsonLinesSource.MAX_LINE - 8, whole.get(0).field("v").length());
+        assertEquals("2", whole.get(1).field("n"));
+        assertEquals(JsonLinesSource.MAX_LINE - 8, read(longest).get(0).field("v").length(), "no newline at the end");
+        List<SourceRecord> over = read("{\"v\":\"" + "z".repeat(JsonLinesSource.MAX_LINE - 7) + "\"}\n{\"n\":2}\n");
+        assertEquals("line longer than 16 MB", assertThrows(MalformedRecordException.class, () -> over.get(0).field("v")).getMessage());
+        assertEquals("2", over.get(1).field("n"));
     }
 
     @Test
