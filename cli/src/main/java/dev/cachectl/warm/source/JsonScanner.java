@@ -305,6 +305,25 @@ final class JsonScanner {
     }
 
     private MalformedRecordException bad(String what, int at) {
-        return new MalformedRecordException("bad JSON: " + what + " at column " + (Math.min(at, end) - start + 1));
+        return new MalformedRecordException("bad JSON: " + what + " at column " + column(Math.min(at, end)));
+    }
+
+    /**
+     * The column of byte {@code at} as an editor shows it: in characters (UTF-8 sequences count once), from the
+     * start of the line, blanks before the object included. The reader cut those from the record; before them in the
+     * buffer is the previous line's newline or nothing.
+     */
+    private int column(int at) {
+        int from = start;
+        while (from > 0 && (b[from - 1] == ' ' || b[from - 1] == '\t' || b[from - 1] == '\r')) {
+            from--;
+        }
+        int column = 1;
+        for (int i = from; i < at; i++) {
+            if ((b[i] & 0xC0) != 0x80) {
+                column++;
+            }
+        }
+        return column;
     }
 }

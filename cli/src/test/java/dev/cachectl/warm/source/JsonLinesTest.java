@@ -76,12 +76,29 @@ class JsonLinesTest {
                 for (char control : new char[] {0x00, 0x01, 0x09, 0x1f}) {
                     String line = "{\"v\":\"" + before + control + after + "\"}";
                     MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> record(line).field("v"));
-                    int column = ("{\"v\":\"" + before).getBytes(StandardCharsets.UTF_8).length + 1;
+                    int column = ("{\"v\":\"" + before).length() + 1; // characters, not bytes
                     assertEquals("bad JSON: a control character inside a string (write it as an escape) at column " + column,
                             e.getMessage(), line);
                 }
             }
         }
+    }
+
+    @Test
+    void a_column_counts_characters_from_the_start_of_the_line_blanks_before_the_object_included() {
+        String[] lines = {
+                "{\"id\":\"a\",\"v\":1,}", "  {\"id\":\"a\",\"v\":1,}", "\t\t\t{\"id\":\"a\",\"v\":1,}",
+                "{\"id\":\"ééé\",\"v\":1,}", " \t{\"id\":\"€😀\",\"v\":1,}",
+        };
+        List<SourceRecord> records = read(String.join("\n", lines) + "\n");
+        for (int i = 0; i < lines.length; i++) {
+            int column = lines[i].codePointCount(0, lines[i].indexOf(",}") + 1) + 1;
+            SourceRecord r = records.get(i);
+            MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> r.field("v"));
+            assertEquals("bad JSON: expected a field name in quotes at column " + column, e.getMessage(), lines[i]);
+        }
+        MalformedRecordException after = assertThrows(MalformedRecordException.class, () -> read("  {\"v\":1}  x\n").get(0).field("v"));
+        assertEquals("bad JSON: more after the object at column 12", after.getMessage(), "the x, after two blanks and seven characters");
     }
 
     @Test
@@ -182,8 +199,9 @@ class JsonLinesTest {
         assertEquals(1, chunks.size());
     }
 
+    /** The record of {@code line} as the reader cuts it from a buffer: after the line before it, blanks after it cut. */
     private static SourceRecord record(String line) {
-        byte[] b = ("  " + line + "  ").getBytes(StandardCharsets.UTF_8);
+        byte[] b = ("\n\n" + line + "  ").getBytes(StandardCharsets.UTF_8);
         return new JsonLineRecord(1, b, 2, b.length - 4);
     }
 
