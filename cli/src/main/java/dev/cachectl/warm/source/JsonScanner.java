@@ -215,11 +215,7 @@ final class JsonScanner {
                 }
                 byte e = b[p++];
                 if (e == 'u') {
-                    for (int i = 0; i < 4; i++) {
-                        if (p >= end || Character.digit(b[p++], 16) < 0) {
-                            throw bad("bad \\u escape in a string", p - 1);
-                        }
-                    }
+                    surrogates(p - 2, hex4());
                 } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') {
                     throw bad("bad escape \\" + (char) e + " in a string", p - 1);
                 }
@@ -228,6 +224,40 @@ final class JsonScanner {
             }
         }
         throw bad("a string is not closed");
+    }
+
+    /** Four hex digits of a {@code \\u} escape at p, as a UTF-16 unit. */
+    private int hex4() {
+        int unit = 0;
+        for (int i = 0; i < 4; i++) {
+            int digit = p < end ? Character.digit(b[p], 16) : -1;
+            p++;
+            if (digit < 0) {
+                throw bad("bad \\u escape in a string", p - 1);
+            }
+            unit = unit << 4 | digit;
+        }
+        return unit;
+    }
+
+    /**
+     * A surrogate escape must be a pair, high then low ({@code \\ud83d\\ude00}): alone it is no character, and
+     * written as UTF-8 it would become a '?' without a word.
+     */
+    private void surrogates(int escape, int unit) {
+        if (Character.isLowSurrogate((char) unit)) {
+            throw bad(String.format("a low surrogate \\u%04x without a high one before it", unit), escape);
+        }
+        if (Character.isHighSurrogate((char) unit)) {
+            if (p + 1 >= end || b[p] != '\\' || b[p + 1] != 'u') {
+                throw bad(String.format("a high surrogate \\u%04x without a low one after it", unit), escape);
+            }
+            p += 2;
+            int low = hex4();
+            if (!Character.isLowSurrogate((char) low)) {
+                throw bad(String.format("a high surrogate \\u%04x without a low one after it", unit), escape);
+            }
+        }
     }
 
     private void number() {

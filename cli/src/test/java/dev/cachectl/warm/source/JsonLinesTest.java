@@ -102,6 +102,22 @@ class JsonLinesTest {
     }
 
     @Test
+    void a_surrogate_escape_must_be_a_high_and_low_pair_or_the_line_is_malformed() {
+        assertEquals("A😀B", record("{\"v\":\"A\\ud83d\\ude00B\"}").field("v"));
+        String[][] bad = {
+                {"{\"v\":\"A\\ud800B\"}", "a high surrogate \\ud800 without a low one after it at column 8"},
+                {"{\"v\":\"A\\ud83d\"}", "a high surrogate \\ud83d without a low one after it at column 8"},
+                {"{\"v\":\"\\ud83d\\u0041\"}", "a high surrogate \\ud83d without a low one after it at column 7"},
+                {"{\"v\":\"\\ude00\\ud83d\"}", "a low surrogate \\ude00 without a high one before it at column 7"},
+                {"{\"\\udc00\":1}", "a low surrogate \\udc00 without a high one before it at column 3"},
+        };
+        for (String[] line : bad) {
+            MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> record(line[0]).field("v"), line[0]);
+            assertEquals("bad JSON: " + line[1], e.getMessage(), line[0]);
+        }
+    }
+
+    @Test
     void a_field_name_prepared_once_finds_what_the_text_name_finds() {
         SourceRecord r = record("{\"id\":1,\"i\":\"short\",\"idx\":\"long\",\"\\u0069d\":\"escaped, last\",\"ü\":\"é\",\"n\":null}");
         for (String name : new String[] {"id", "i", "idx", "ü", "n", "missing", "", "I"}) {
