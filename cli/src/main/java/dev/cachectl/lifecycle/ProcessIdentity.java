@@ -73,8 +73,12 @@ public record ProcessIdentity(long pid, long startMillis, long startTicks, Strin
      * port: the server there says it is this pid.
      */
     public static boolean isServer(InstanceState state, NodeState node) {
-        Optional<ProcessIdentity> live = of(node.pid());
-        return live.isPresent() && (live.get().matches(node) || answersAs(state, node));
+        return of(node.pid()).map(live -> live.is(state, node)).orElse(false);
+    }
+
+    /** {@link #isServer(InstanceState, NodeState)} for this live process, read already: whether it is that node. */
+    public boolean is(InstanceState state, NodeState node) {
+        return matches(node) || answersAs(state, node);
     }
 
     private static boolean answersAs(InstanceState state, NodeState node) {

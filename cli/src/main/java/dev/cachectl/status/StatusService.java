@@ -200,7 +200,7 @@ public final class StatusService {
             Optional<ProcessIdentity> live = ProcessIdentity.of(s.pid());
             if (live.isEmpty()) {
                 gone = "process " + s.pid() + " is gone (crashed or killed); 'cachectl stop " + name + "' cleans up";
-            } else if (!ProcessIdentity.isServer(s, s.servers().get(0))) {
+            } else if (!live.get().is(s, s.servers().get(0))) {
                 gone = "pid " + s.pid() + " now belongs to another process; 'cachectl stop " + name + "' cleans up";
             }
         }
