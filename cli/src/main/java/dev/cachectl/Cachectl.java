@@ -60,21 +60,32 @@ public final class Cachectl {
      * or with all of them when help, completion or an unknown name needs the whole tree.
      */
     public static CommandLine commandLine(Environment env, Ansi ansi, String... args) {
-        CommandLine cli = new CommandLine(new CachectlCommand(env, Terminal.detect(env, args)));
+        CachectlCommand root = new CachectlCommand(env, Terminal.detect(env, args));
         String wanted = subcommandName(args);
         boolean all = wanted == null || !CachectlCommand.SUBCOMMANDS.containsKey(wanted)
                 || wanted.equals("help") || wanted.equals("completion");
-        CachectlCommand.SUBCOMMANDS.forEach((name, create) -> {
-            if (all || name.equals(wanted)) {
-                cli.addSubcommand(name, create.get());
-            }
-        });
+        boolean help = asksForHelp(args) || (wanted == null ? !asksForVersion(args) : wanted.equals("help"));
+        CommandLine cli;
+        if (all || help) {
+            // help, completion and man pages show what the annotations say: descriptions, candidates, defaults
+            CommandLine annotated = new CommandLine(root);
+            CachectlCommand.SUBCOMMANDS.forEach((name, create) -> {
+                if (all || name.equals(wanted)) {
+                    annotated.addSubcommand(name, create.get());
+                }
+            });
+            cli = annotated;
+        } else {
+            // a run that shows no help parses with the model built from the table, without reading an annotation
+            cli = new CommandLine(CachectlCommand.model(root, root));
+            cli.addSubcommand(wanted, new CommandLine(CachectlCommand.model(CachectlCommand.SUBCOMMANDS.get(wanted).get(), root)));
+        }
         // converters and parser settings reach only the subcommands present when they are set
         Converters.register(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
         applyExitCodeHelp(cli);
-        if (asksForHelp(args) || (wanted == null ? !asksForVersion(args) : wanted.equals("help"))) {
+        if (help) {
             // only where help may be shown: the layout's classes subclass picocli's help classes, which are
             // compiled for Java 5, and a run that loads them cannot take those from the class-data archive
             HelpLayout.apply(cli, env);

@@ -64,6 +64,14 @@ public final class CachectlCommand implements Runnable {
         return java.util.Collections.unmodifiableMap(all);
     }
 
+    /**
+     * The picocli model of {@code command} (this root, or a subcommand that {@link #SUBCOMMANDS} made), built
+     * without reading its annotations: see {@code ModelTable}.
+     */
+    public static CommandSpec model(Object command, CachectlCommand root) {
+        return ModelTable.of(command, root);
+    }
+
     /** Lower-case constants, because help and completion show them as they are typed. */
     public enum Progress { auto, bar, log, none }
 

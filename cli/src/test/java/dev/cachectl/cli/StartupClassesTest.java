@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a real server: they stay off the costly machinery they do not need (issue 14, start-up). Each kept
  * out here was a measurable share of a run: the Jedis client and connection (command interfaces, reply
  * builders, handshake, the driver info read from the jar) for one INFO, the JDK's locale data for a {@code %.1f}, SecureRandom and the security
- * providers for a temporary file's name, the help layout, and a {@code redis-server --version} per start.
+ * providers for a temporary file's name, the help layout, a {@code redis-server --version} per start, and the
+ * proxy classes the JDK generates for annotations (picocli's model comes from {@code ModelTable}).
  */
 class StartupClassesTest {
 
@@ -35,6 +36,8 @@ class StartupClassesTest {
         assertNotLoaded(loaded, "redis.clients.jedis.Connection", "a Jedis connection, for one INFO on a plain socket");
         assertNotLoaded(loaded, "java.text.DecimalFormatSymbols", "locale data, for the table's decimals");
         assertNotLoaded(loaded, "dev.cachectl.cli.HelpLayout", "the help layout, for a run that prints no help");
+        assertFalse(loaded.stream().anyMatch(l -> l.contains("__dynamic_proxy__")),
+                "a proxy class generated for an annotation: the model is built from ModelTable, not from the annotations");
         assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.cachectl.cli.StatusCommand ")), "the log is status's");
     }
 
@@ -48,6 +51,7 @@ class StartupClassesTest {
         assertNotLoaded(loaded, "redis.clients.jedis.Connection", "a Jedis connection, to wait for the server's INFO");
         assertNotLoaded(loaded, "java.security.SecureRandom", "SecureRandom, for names of temporary and lock files");
         assertNotLoaded(loaded, "dev.cachectl.util.ChildProcess", "a 'redis-server --version' for a binary probed before");
+        assertFalse(loaded.stream().anyMatch(l -> l.contains("__dynamic_proxy__")), "a proxy class generated for an annotation");
         assertTrue(home.run("status", "second", "--json").assertOk().out().contains("\"version\" : \""),
                 "the second instance has its version all the same");
     }
