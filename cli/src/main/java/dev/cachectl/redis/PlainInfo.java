@@ -37,8 +37,12 @@ final class PlainInfo implements AutoCloseable {
 
     /** Connects (to the first of the host's addresses that accepts), authenticates and selects the db. */
     static PlainInfo open(Endpoint endpoint, Duration timeout) {
-        int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        Socket socket = connect(endpoint.host(), endpoint.port(), ms);
+        return open(endpoint, timeout, timeout);
+    }
+
+    /** {@link #open(Endpoint, Duration)} with a wait for each reply ({@code reply}) other than the one to connect. */
+    static PlainInfo open(Endpoint endpoint, Duration connect, Duration reply) {
+        Socket socket = connect(endpoint.host(), endpoint.port(), RedisClients.millis(connect), RedisClients.millis(reply));
         PlainInfo connection = null;
         try {
             connection = new PlainInfo(socket);
@@ -62,7 +66,7 @@ final class PlainInfo implements AutoCloseable {
         }
     }
 
-    private static Socket connect(String host, int port, int ms) {
+    private static Socket connect(String host, int port, int ms, int replyMs) {
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(host);
@@ -76,7 +80,7 @@ final class PlainInfo implements AutoCloseable {
             try {
                 socket.setTcpNoDelay(true);
                 socket.connect(new InetSocketAddress(address, port), ms);
-                socket.setSoTimeout(ms);
+                socket.setSoTimeout(replyMs);
                 return socket;
             } catch (IOException e) {
                 closeQuietly(socket);
@@ -138,6 +142,11 @@ final class PlainInfo implements AutoCloseable {
             throw new JedisConnectionException("Unknown reply: a line not ended by CRLF");
         }
         return sb.toString();
+    }
+
+    /** The socket, authenticated and on its db, for its new owner to use and close: no reply is left unread on it. */
+    Socket socket() {
+        return socket;
     }
 
     @Override

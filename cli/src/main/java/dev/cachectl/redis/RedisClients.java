@@ -112,11 +112,23 @@ public final class RedisClients {
         throw last;
     }
 
-    /** On a bare connection: a full Jedis client loads a few hundred classes (a tenth of a second) for one PING. */
+    /**
+     * On a bare connection: a full Jedis client loads a few hundred classes (a tenth of a second) for one PING;
+     * without TLS, on a plain socket ({@link PlainInfo}), since a Jedis connection's config reads Jedis's driver
+     * info from the jar, a tenth of a short {@code warm}'s start.
+     */
     private static void ping(Endpoint endpoint, Duration timeout) {
-        try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
-                clientConfig(endpoint, timeout))) {
-            connection.ping();
+        try {
+            if (!endpoint.tls()) {
+                try (PlainInfo connection = PlainInfo.open(endpoint, timeout)) {
+                    connection.call("PING");
+                }
+                return;
+            }
+            try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
+                    clientConfig(endpoint, timeout))) {
+                connection.ping();
+            }
         } catch (JedisException e) {
             throw translate(endpoint, e);
         }
@@ -151,6 +163,17 @@ public final class RedisClients {
             }
             return new Info(info, clusterInfo == null ? null : RedisInfo.parse(clusterInfo));
         }
+    }
+
+    /**
+     * A plain socket to a server without TLS, connected, authenticated and on the endpoint's db, as a Jedis
+     * connection would leave it (and failing with the same exceptions), for a caller that speaks RESP on it itself.
+     */
+    public static java.net.Socket plainSocket(Endpoint endpoint, Duration connect, Duration reply) {
+        if (endpoint.tls()) {
+            throw new IllegalArgumentException("TLS endpoint: " + endpoint);
+        }
+        return PlainInfo.open(endpoint, connect, reply).socket();
     }
 
     /**

@@ -89,8 +89,7 @@ public final class ReplicaSync implements AutoCloseable {
 
     private static ReplicaSync open(Endpoint endpoint, Duration connect, Duration idle, boolean follow, String resumeId,
                                     long resumeOffset) {
-        RawConnection connection = RawConnection.open(endpoint.withDb(0),
-                RedisClients.clientConfig(endpoint.withDb(0), connect, idle));
+        RawConnection connection = RawConnection.open(endpoint.withDb(0), connect, idle);
         try {
             InputStream in = new BufferedInputStream(connection.socket().getInputStream(), 1 << 16);
             OutputStream out = connection.socket().getOutputStream();

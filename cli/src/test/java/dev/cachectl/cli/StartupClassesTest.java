@@ -57,6 +57,17 @@ class StartupClassesTest {
     }
 
     @Test
+    void warm_checks_and_writes_to_a_plain_server_without_a_jedis_connection() throws Exception {
+        home.run("start", "cache", "--port", "auto").assertOk();
+        Files.writeString(home.workDir().resolve("records.jsonl"), "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v\":\"b\"}\n");
+        List<String> loaded = classesLoadedBy("warm.log", "warm", "records.jsonl", "--to", "cache", "--key", "k:{id}",
+                "--value", "v", "--progress", "none");
+        assertNotLoaded(loaded, "redis.clients.jedis.Connection", "a Jedis connection, for a PING and a pipeline on a plain socket");
+        assertNotLoaded(loaded, "redis.clients.jedis.JedisMetaInfo", "Jedis's driver info, read from a resource of the jar");
+        assertTrue(home.run("status", "cache", "--json").assertOk().out().contains("\"keys\" : 2"), "the records are written");
+    }
+
+    @Test
     void a_replaced_binary_is_probed_again() throws Exception {
         Path bin = Files.createDirectories(home.workDir().resolve("bin"));
         Path real = java.util.Arrays.stream(System.getenv("PATH").split(":")).map(d -> Path.of(d, "redis-server"))

@@ -1,7 +1,6 @@
 package dev.cachectl.redis.copy;
 
 import dev.cachectl.CachectlException;
-import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.resp.RespPipe;
 import dev.cachectl.redis.resp.RespReader;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -61,9 +60,8 @@ final class ClusterSnapshotSink implements SnapshotSink {
 
     private RespPipe pipe(SourceNode node) {
         // a pipeline of big values takes longer to answer than one command: twice --timeout
-        return pipes.computeIfAbsent(node, n -> RespPipe.open("target node", n.endpoint(),
-                RedisClients.clientConfig(n.endpoint(), target.timeouts().reply(), target.timeouts().snapshot()),
-                "cachectl-snapshot-" + n.address()));
+        return pipes.computeIfAbsent(node, n -> RespPipe.open("target node", n.endpoint(), target.timeouts().reply(),
+                target.timeouts().snapshot(), "cachectl-snapshot-" + n.address()));
     }
 
     /** The slot is elsewhere now: the cluster client finds it. Called on a reply thread too. */

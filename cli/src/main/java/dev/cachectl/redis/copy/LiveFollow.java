@@ -616,8 +616,7 @@ final class LiveFollow {
         return pipes.computeIfAbsent(at, a -> {
             dev.cachectl.config.Endpoint endpoint = a.isEmpty() ? plan.target() : nodeEndpoint(a);
             // as the snapshot's writers: a transaction of many writes takes longer to answer than one command
-            return RespPipe.open("target", endpoint, RedisClients.clientConfig(endpoint, plan.timeouts().reply(),
-                            plan.timeouts().snapshot()),
+            return RespPipe.open("target", endpoint, plan.timeouts().reply(), plan.timeouts().snapshot(),
                     "cachectl-live-target-" + (a.isEmpty() ? "0" : a));
         });
     }

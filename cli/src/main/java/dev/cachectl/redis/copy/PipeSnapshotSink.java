@@ -3,7 +3,6 @@ package dev.cachectl.redis.copy;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.config.Endpoint;
-import dev.cachectl.redis.RedisClients;
 import dev.cachectl.redis.resp.RespPipe;
 import dev.cachectl.redis.resp.RespReader;
 import dev.cachectl.redis.resp.RespWriter;
@@ -35,8 +34,8 @@ final class PipeSnapshotSink implements SnapshotSink {
         this.target = target;
         Endpoint endpoint = target.endpoint();
         // a pipeline of big values takes longer to answer than one command: twice --timeout
-        this.pipe = RespPipe.open("target", endpoint, RedisClients.clientConfig(endpoint, target.timeouts().reply(),
-                target.timeouts().snapshot()), "cachectl-snapshot-replies");
+        this.pipe = RespPipe.open("target", endpoint, target.timeouts().reply(), target.timeouts().snapshot(),
+                "cachectl-snapshot-replies");
         this.replace = replace;
         this.pxat = target.knowsPxat();
         this.outcomes = outcomes;

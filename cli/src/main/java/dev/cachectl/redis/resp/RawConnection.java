@@ -10,11 +10,13 @@ import redis.clients.jedis.JedisSocketFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.net.Socket;
+import java.time.Duration;
 
 /**
- * A connection Jedis opens (TLS, AUTH, SELECT, with its error translation) whose socket is then
- * used directly: for pipelines encoded by hand and for the replication protocol, which Jedis does
- * not speak.
+ * A connection (AUTH, SELECT, with Jedis's error translation) whose socket is then used directly: for
+ * pipelines encoded by hand and for the replication protocol, which Jedis does not speak. Jedis opens it
+ * only for TLS: a plain one is a bare socket ({@link RedisClients#plainSocket}), since a Jedis connection's
+ * config reads Jedis's driver info from the jar, a good share of a short {@code warm}'s start.
  */
 public final class RawConnection implements AutoCloseable {
     private final Connection connection;
@@ -25,8 +27,19 @@ public final class RawConnection implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** Connects and authenticates; exit 3 when the server does not answer, 2 when the password is wrong. */
-    public static RawConnection open(Endpoint endpoint, JedisClientConfig config) {
+    /**
+     * Connects and authenticates, waiting {@code connect} for the connection and {@code reply} for each reply;
+     * exit 3 when the server does not answer, 2 when the password is wrong.
+     */
+    public static RawConnection open(Endpoint endpoint, Duration connect, Duration reply) {
+        if (!endpoint.tls()) {
+            try {
+                return new RawConnection(null, RedisClients.plainSocket(endpoint, connect, reply));
+            } catch (JedisException e) {
+                throw RedisClients.translate(endpoint, e);
+            }
+        }
+        JedisClientConfig config = RedisClients.clientConfig(endpoint, connect, reply);
         Capturing sockets = new Capturing(new DefaultJedisSocketFactory(new HostAndPort(endpoint.host(), endpoint.port()), config));
         try {
             Connection connection = new Connection(sockets, config);
@@ -46,7 +59,9 @@ public final class RawConnection implements AutoCloseable {
     @Override
     public void close() {
         try {
-            connection.close();
+            if (connection != null) {
+                connection.close();
+            }
         } catch (RuntimeException ignored) {
             // a broken connection cannot be closed politely; the socket goes either way
         }

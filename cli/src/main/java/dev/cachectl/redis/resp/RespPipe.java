@@ -2,7 +2,6 @@ package dev.cachectl.redis.resp;
 
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.redis.RedisClients;
-import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.io.IOException;
@@ -58,13 +57,13 @@ public final class RespPipe implements AutoCloseable {
 
     /**
      * Connects to {@code endpoint} (exit 3 when it does not answer, 2 on a wrong password) and starts the
-     * reply thread. {@code role} says what the server is to the job ("target"), for messages.
+     * reply thread. {@code role} says what the server is to the job ("target"), for messages. It waits
+     * {@code connect} for the connection and {@code reply} for each reply.
      */
-    public static RespPipe open(String role, Endpoint endpoint, JedisClientConfig config, String threadName) {
-        RawConnection connection = RawConnection.open(endpoint, config);
+    public static RespPipe open(String role, Endpoint endpoint, Duration connect, Duration reply, String threadName) {
+        RawConnection connection = RawConnection.open(endpoint, connect, reply);
         try {
-            return new RespPipe(connection, role + " " + endpoint, Duration.ofMillis(config.getSocketTimeoutMillis()),
-                    threadName);
+            return new RespPipe(connection, role + " " + endpoint, Duration.ofMillis(RedisClients.millis(reply)), threadName);
         } catch (IOException e) {
             connection.close();
             throw RedisClients.translate(endpoint, new JedisConnectionException(e));

@@ -92,8 +92,7 @@ final class RedisKeyspace implements KeyspaceSource {
     public void read(Server server, int db, long quota, ShardTally tally, RateLimiter rate) {
         Endpoint node = nodes.get(server.address()).withDb(db);
         try (Jedis scanner = RedisClients.open(node, TIMEOUT);
-             RespPipe pipe = RespPipe.open("analysed server", node, RedisClients.clientConfig(node, TIMEOUT),
-                     "analyze " + server.address())) {
+             RespPipe pipe = RespPipe.open("analysed server", node, TIMEOUT, TIMEOUT, "analyze " + server.address())) {
             new ShardRead(scanner, pipe, quota, tally, rate).run();
         } catch (JedisException e) {
             throw RedisClients.translate(node, e);

@@ -72,7 +72,7 @@ public final class RedisTarget implements AutoCloseable {
             return new Lanes(threads, key -> JedisClusterCRC16.getSlot(key) % threads, batch,
                     () -> new ClusterSink(cluster, endpoint.toString()));
         }
-        return Lanes.one(() -> new StandaloneSink(endpoint, RedisClients.clientConfig(endpoint, TIMEOUT)));
+        return Lanes.one(() -> new StandaloneSink(endpoint, TIMEOUT));
     }
 
     /** Keys in the target's db (all primaries of a cluster). */

@@ -5,7 +5,6 @@ import dev.cachectl.redis.resp.RespPipe;
 import dev.cachectl.redis.resp.RespReader;
 import dev.cachectl.redis.resp.RespWriter;
 import dev.cachectl.warm.WriteOp;
-import redis.clients.jedis.JedisClientConfig;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,8 +22,9 @@ final class StandaloneSink implements BatchSink {
     /** The server, "host:port", for the lookups the replies report. */
     private final String server;
 
-    StandaloneSink(Endpoint endpoint, JedisClientConfig config) {
-        this.pipe = RespPipe.open("target", endpoint, config, "warm-replies");
+    /** Connects; {@code timeout} is the wait to connect and for each reply. */
+    StandaloneSink(Endpoint endpoint, java.time.Duration timeout) {
+        this.pipe = RespPipe.open("target", endpoint, timeout, timeout, "warm-replies");
         this.server = endpoint.host() + ":" + endpoint.port();
     }
 
