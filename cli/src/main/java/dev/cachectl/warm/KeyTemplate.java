@@ -109,8 +109,13 @@ public final class KeyTemplate {
 
     private Bytes field(SourceRecord record, int i) {
         Bytes value = record.fieldSlice(fields[i]);
-        if (value == null || value.length() == 0) {
+        if (value == null) {
+            // absent, or JSON null
             throw new MalformedRecordException("missing key field '" + fields[i] + "'");
+        }
+        if (value.length() == 0) {
+            // the key would be the template's text alone, the same for every such record
+            throw new MalformedRecordException("empty key field '" + fields[i] + "'");
         }
         return value;
     }

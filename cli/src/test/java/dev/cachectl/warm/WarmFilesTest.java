@@ -151,6 +151,8 @@ class WarmFilesTest {
                 {"id": 7, "name": "Eve"}
                 ["an", "array"]
                 {"id": 9, "name": "Fay"}
+                {"id": "", "name": "Gus"}
+                {"id": null, "name": "Hal"}
                 """);
 
         CliResult r = home.run("warm", "mixed.jsonl", "--to", "t", "--key", "u:{id}", "--value", "name").assertExit(4);
@@ -159,9 +161,11 @@ class WarmFilesTest {
         assertTrue(r.err().contains("line 4: missing key field 'id'"), r.toString());
         assertTrue(r.err().contains("line 6: bad JSON"), r.toString());
         assertTrue(r.err().contains("line 8: bad JSON: not a JSON object"), r.toString());
+        assertTrue(r.err().contains("line 10: empty key field 'id'"), r.toString());
+        assertTrue(r.err().contains("line 11: missing key field 'id'"), r.toString());
         List<String> lines = r.err().lines().toList();
         String summary = lines.get(lines.size() - 1);
-        assertTrue(summary.contains("read 8, written 4, skipped 0, malformed 4, failed 0"), summary);
+        assertTrue(summary.contains("read 10, written 4, skipped 0, malformed 6, failed 0"), summary);
         try (Jedis redis = redis()) {
             assertEquals(4, redis.dbSize());
             assertEquals("Fay", redis.get("u:9"));
