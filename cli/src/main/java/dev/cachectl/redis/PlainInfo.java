@@ -144,6 +144,15 @@ final class PlainInfo implements AutoCloseable {
         return sb.toString();
     }
 
+    /** How long each reply from now on may take. */
+    void timeout(int millis) {
+        try {
+            socket.setSoTimeout(millis);
+        } catch (IOException e) {
+            throw new JedisConnectionException(e);
+        }
+    }
+
     /** The socket, authenticated and on its db, for its new owner to use and close: no reply is left unread on it. */
     Socket socket() {
         return socket;

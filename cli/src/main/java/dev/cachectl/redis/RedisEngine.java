@@ -153,6 +153,9 @@ public final class RedisEngine implements Engine {
 
     @Override
     public ShutdownRequest requestShutdown(Endpoint endpoint, long pid, boolean save, Duration timeout) {
+        if (!endpoint.tls()) {
+            return requestShutdownPlain(endpoint, pid, save, timeout);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean asked = false;
         try (Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), RedisClients.clientConfig(endpoint, timeout))) {
@@ -167,6 +170,35 @@ public final class RedisEngine implements Engine {
             asked = true;
             jedis.shutdown(ShutdownParams.shutdownParams().saveMode(save ? SaveMode.SAVE : SaveMode.NOSAVE));
             return ShutdownRequest.sentTo(pid);
+        } catch (JedisConnectionException e) {
+            // after the request, the server closing the connection as it exits is the expected answer
+            return asked ? ShutdownRequest.sentTo(pid) : ShutdownRequest.noAnswer();
+        } catch (JedisException e) {
+            throw RedisClients.translate(endpoint, e);
+        }
+    }
+
+    /**
+     * {@link #requestShutdown} for a server without TLS, on a plain socket ({@link PlainInfo}) rather than
+     * a Jedis client, whose classes, logger set-up and driver info (read from the jar) were a good share of a stop:
+     * {@code INFO server} first, so that only the recorded process is asked ({@code answeredBy} another pid), then
+     * {@code SHUTDOWN SAVE|NOSAVE}, which the server answers by closing the connection as it exits.
+     */
+    private static ShutdownRequest requestShutdownPlain(Endpoint endpoint, long pid, boolean save, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean asked = false;
+        try (PlainInfo connection = PlainInfo.open(endpoint, timeout)) {
+            connection.timeout(remainingMillis(deadline));
+            // INFO answers while the server loads its data, as SHUTDOWN does
+            long answered = RedisInfo.parse(connection.call("INFO", "server")).number("process_id");
+            if (answered != pid) {
+                return ShutdownRequest.answeredBy(answered);
+            }
+            connection.timeout(remainingMillis(deadline));
+            asked = true;
+            String reply = connection.call("SHUTDOWN", save ? "SAVE" : "NOSAVE");
+            // a server that answers did not shut down (as a Jedis client reports it)
+            throw RedisClients.translate(endpoint, new JedisException(reply));
         } catch (JedisConnectionException e) {
             // after the request, the server closing the connection as it exits is the expected answer
             return asked ? ShutdownRequest.sentTo(pid) : ShutdownRequest.noAnswer();

@@ -68,6 +68,18 @@ class StartupClassesTest {
     }
 
     @Test
+    void stop_asks_a_plain_server_to_shut_down_without_a_jedis_client() throws Exception {
+        home.run("start", "cache", "--port", "auto").assertOk();
+        long pid = Long.parseLong(home.run("status", "cache", "--json").assertOk().out()
+                .replaceAll("(?s).*\"pid\" : (\\d+).*", "$1"));
+        List<String> loaded = classesLoadedBy("stop.log", "stop", "cache");
+        assertNotLoaded(loaded, "redis.clients.jedis.Jedis", "a Jedis client, for one INFO and a SHUTDOWN");
+        assertNotLoaded(loaded, "redis.clients.jedis.JedisMetaInfo", "Jedis's driver info, read from a resource of the jar");
+        // gone, or a zombie that nobody reaps in a container
+        assertFalse(ProcessHandle.of(pid).map(dev.cachectl.lifecycle.ProcessIdentity::running).orElse(false), "the server is gone");
+    }
+
+    @Test
     void a_replaced_binary_is_probed_again() throws Exception {
         Path bin = Files.createDirectories(home.workDir().resolve("bin"));
         Path real = java.util.Arrays.stream(System.getenv("PATH").split(":")).map(d -> Path.of(d, "redis-server"))
