@@ -71,6 +71,8 @@ public final class ArchiveTraining {
                             "--progress", "none"),
                     List.of("migrate", "training", "training-copy", "--progress", "none"),
                     List.of("run", "--with", "training-run", "--", "true"),
+                    // and with a server that runs already (shared, not started nor stopped by the run)
+                    List.of("run", "--with", "training", "--", "true"),
                     List.of("stop", "training"),
                     List.of("stop", "training-copy"),
                     // the MongoDB driver's classes, which a mongo start and status load
