@@ -107,11 +107,12 @@ final class RedisWriter {
         Batches batches = new Batches(queue, batchSize());
         // records that trickle in from a slow pipe are sent once it pauses, not when a batch is full or at its end
         source.whileWaiting(batches::sendPartial);
-        // after Ctrl-C or SIGTERM, what a pipe gave is written too: it cannot be read again (the source then ends by itself)
+        // what a pipe gave cannot be read again: after Ctrl-C or SIGTERM it is written too, after a failure counted as
+        // read and not sent (the source ends by itself once it has given what it took); past --max-errors, nothing more
         boolean drain = source.consumesInput();
         try {
             SourceRecord record;
-            while ((!tally.stopped() || drain && !tally.halted()) && (record = source.next()) != null) {
+            while ((!tally.stopped() || drain && !tally.overLimit()) && (record = source.next()) != null) {
                 batches.add(record);
             }
             batches.sendLast();
