@@ -18,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Commands that answer with text ({@code INFO}, {@code CLUSTER INFO}) on a plain socket to a server
- * without TLS, in RESP2: {@code AUTH} when the endpoint has a password and {@code SELECT} when it names
+ * Commands that answer with text or a status ({@code INFO}, {@code CLUSTER INFO}, {@code CLIENT LIST}, {@code PING},
+ * {@code SHUTDOWN}) on a plain socket to a server without TLS, in RESP2, or the socket itself handed to a caller that
+ * speaks RESP on it (pipelines, the replication protocol): {@code AUTH} when the endpoint has a password and {@code SELECT} when it names
  * a db, as a Jedis client sends them, and Jedis's exceptions for the same failures, so that
  * {@link RedisClients#translate} words them alike. A Jedis {@code Connection} (its config, handshake and
  * protocol classes, and the jar resource its driver info reads) was a good share of a short status.

@@ -153,7 +153,7 @@ final class ModelTableSource {
                 }
             } else if (arg.group() != null) {
                 if (done.add(arg.group())) {
-                    group(arg.group(), type, "s", "spec.addArgGroup(", "        ");
+                    group(arg.group(), type);
                 }
             } else if (mixin != null) {
                 if (done.add(mixin)) {
@@ -203,15 +203,17 @@ final class ModelTableSource {
         out.append("        spec.addMixin(").append(literal(name)).append(", ").append(specName).append(");\n");
     }
 
-    private void group(ArgGroupSpec group, Class<?> owner, String ownerScope, String prefix, String indent) {
+    /** The group, added to the command's {@code spec}, its fields in a scope of their own. */
+    private void group(ArgGroupSpec group, Class<?> owner) {
+        String indent = "        ";
         if (!group.subgroups().isEmpty()) {
             throw new IllegalStateException("nested argument groups are not in ModelTable yet");
         }
         Field field = annotatedField(owner, ArgGroup.class, group.typeInfo().getType());
         String scope = "g" + ++scopes;
-        out.append(indent).append("ModelParts.Scope ").append(scope).append(" = member(").append(ownerScope).append(", ")
+        out.append(indent).append("ModelParts.Scope ").append(scope).append(" = member(s, ")
                 .append(literal(field.getName())).append(");\n");
-        out.append(indent).append(prefix).append("group(").append(ownerScope).append(", ").append(literal(field.getName()))
+        out.append(indent).append("spec.addArgGroup(group(s, ").append(literal(field.getName()))
                 .append(", ").append(scope).append(")");
         out.append(".exclusive(").append(group.exclusive()).append(")");
         out.append(".multiplicity(").append(literal(group.multiplicity().originalValue())).append(")");
