@@ -494,7 +494,7 @@ function _picocli_cachectl_warm() {
 
   local commands=""
   local flag_opts="'--nx' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--to' '--job' '--format' '--key' '--as' '--value' '--ttl' '--ttl-field' '--ttl-jitter' '--category' '--query' '--projection' '--top' '--lock' '--if-hit-ratio-below' '--if-keys-below' '--max-errors' '--batch' '--threads' '--rate' '--config' '--home' '--progress'"
+  local arg_opts="'--to' '--job' '--format' '--key' '--as' '--value' '--ttl' '--ttl-field' '--ttl-jitter' '--category' '--query' '--projection' '--top' '--lock' '--if-hit-ratio-below' '--if-keys-below' '--max-errors' '--threads' '--batch' '--rate' '--config' '--home' '--progress'"
   local FORMAT_option_args=("auto" "jsonl" "csv") # --format values
   local KIND_option_args=("string" "hash" "json") # --as values
   local MODE_option_args=("auto" "bar" "log" "none") # --progress values
@@ -557,10 +557,10 @@ function _picocli_cachectl_warm() {
     '--max-errors')
       return
       ;;
-    '--batch')
+    '--threads')
       return
       ;;
-    '--threads')
+    '--batch')
       return
       ;;
     '--rate')
@@ -653,7 +653,7 @@ function _picocli_cachectl_migrate() {
 
   local commands=""
   local flag_opts="'--skip-existing' '--replace' '--resume' '--delete-source' '--live' '--cutover' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--reader' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--until' '--settle' '--timeout' '--rename' '--query' '--batch' '--threads' '--rate' '--config' '--home' '--progress'"
+  local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--reader' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--until' '--settle' '--timeout' '--rename' '--query' '--threads' '--batch' '--rate' '--config' '--home' '--progress'"
   local METHOD_option_args=("auto" "dump" "struct") # --mode values
   local READER_option_args=("auto" "scan" "sync") # --reader values
   local LEVEL_option_args=("none" "quick" "full") # --verify values
@@ -728,10 +728,10 @@ function _picocli_cachectl_migrate() {
     '--query')
       return
       ;;
-    '--batch')
+    '--threads')
       return
       ;;
-    '--threads')
+    '--batch')
       return
       ;;
     '--rate')

@@ -9,10 +9,8 @@ public record BatchSettings(int batch, int threads, long ratePerSecond, boolean 
     public static final int MOST_THREADS = 256;
     /** What {@code --batch} is when not given (the options' defaults, for their annotations too). */
     public static final int DEFAULT_BATCH = 500;
-    /** What {@code --threads} is when not given. */
+    /** What migrate's {@code --threads} is when not given (warm's depends on the machine: {@code WarmJobs}). */
     public static final int DEFAULT_THREADS = 4;
-    /** What {@code --batch}, {@code --threads} and {@code --rate} are when not given. */
-    public static final BatchSettings DEFAULTS = new BatchSettings(DEFAULT_BATCH, DEFAULT_THREADS, 0, false);
 
     public BatchSettings {
         if (batch < 1) {

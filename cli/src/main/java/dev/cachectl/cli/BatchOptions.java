@@ -4,16 +4,15 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.batch.BatchSettings;
 import picocli.CommandLine.Option;
 
-/** {@code --batch --threads --rate --dry-run}, shared by the bulk commands; builds {@link BatchSettings}. */
+/**
+ * {@code --batch --rate --dry-run}, shared by the bulk commands; builds {@link BatchSettings} with the command's own
+ * {@code --threads}, which means something different in each.
+ */
 public final class BatchOptions {
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "" + BatchSettings.DEFAULT_BATCH,
             description = "Items per pipelined batch (default: ${DEFAULT-VALUE}).")
     int batch;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "" + BatchSettings.DEFAULT_THREADS,
-            description = "Worker threads (default: ${DEFAULT-VALUE}); a warm's writes keep their input order whatever the number.")
-    int threads;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
             description = "At most N items per second (default: no limit).")
@@ -22,7 +21,7 @@ public final class BatchOptions {
     @Option(names = "--dry-run", description = "Read and check everything, report what would be written, write nothing.")
     boolean dryRun;
 
-    public BatchSettings settings() {
+    public BatchSettings settings(int threads) {
         try {
             return new BatchSettings(batch, threads, rate, dryRun);
         } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package dev.cachectl.cli;
 import dev.cachectl.Cancellation;
 import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
+import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.Endpoint;
 import dev.cachectl.engine.Engine;
 import dev.cachectl.redis.RedisClients;
@@ -148,8 +149,17 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--query", paramLabel = "JSON", description = "MongoDB: copy only documents matching this filter (Extended JSON).")
     String query;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "" + BatchSettings.DEFAULT_THREADS,
+            description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Mixin
     BatchOptions batch;
+
+    /** --batch, --threads, --rate and --dry-run, checked. */
+    BatchSettings batchSettings() {
+        return batch.settings(threads);
+    }
 
     /** Options that mean something for one engine only, refused for the other (exit 2) rather than ignored. */
     private static final List<String> REDIS_ONLY = List.of("--type", "--db", "--db-map", "--rename-prefix", "--mode", "--reader",
@@ -265,7 +275,7 @@ public final class MigrateCommand implements Callable<Integer> {
         return new MigrationPlan(from, to, sourceDbs(from), mapped, selection(), !skipExisting, mode,
                 follow != null ? MigrationPlan.Reader.sync : reader, scanCount, bigKeyElements, bigKeyBytes,
                 checkpoint == null ? null : top.environment().workingDir().resolve(checkpoint), resume, verify,
-                ttlTolerance, deleteSource, batch.settings(), follow, timeouts());
+                ttlTolerance, deleteSource, batchSettings(), follow, timeouts());
     }
 
     private Timeouts timeouts() {

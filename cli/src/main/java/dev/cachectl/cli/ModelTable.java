@@ -174,10 +174,10 @@ final class ModelTable {
         spec.addOption(option(s, "ifHitRatioBelow", "--if-hit-ratio-below").paramLabel("RATIO").type(String.class).build());
         spec.addOption(option(s, "ifKeysBelow", "--if-keys-below").paramLabel("N").type(Long.class).build());
         spec.addOption(option(s, "maxErrors", "--max-errors").paramLabel("N").type(Long.class).build());
+        spec.addOption(option(s, "threads", "--threads").paramLabel("N").type(Integer.class).build());
         ModelParts.Scope m1 = mixin(s, "batchOptions");
         CommandSpec mixin1 = CommandSpec.wrapWithoutInspection(m1.get());
         mixin1.addOption(option(m1, "batch", "--batch").paramLabel("N").type(int.class).defaultValue("500").build());
-        mixin1.addOption(option(m1, "threads", "--threads").paramLabel("N").type(int.class).defaultValue("4").build());
         mixin1.addOption(option(m1, "rate", "--rate").paramLabel("N").type(long.class).defaultValue("0").build());
         mixin1.addOption(option(m1, "dryRun", "--dry-run").paramLabel("<dryRun>").type(boolean.class).build());
         spec.addMixin("batchOptions", mixin1);
@@ -236,10 +236,10 @@ final class ModelTable {
         spec.addOption(option(s, "timeout", "--timeout").paramLabel("DURATION").type(java.time.Duration.class).defaultValue("30s").build());
         spec.addOption(option(s, "renames", "--rename").paramLabel("FROM=TO").type(java.util.List.class).auxiliaryTypes(String.class).build());
         spec.addOption(option(s, "query", "--query").paramLabel("JSON").type(String.class).build());
+        spec.addOption(option(s, "threads", "--threads").paramLabel("N").type(int.class).defaultValue("4").build());
         ModelParts.Scope m1 = mixin(s, "batch");
         CommandSpec mixin1 = CommandSpec.wrapWithoutInspection(m1.get());
         mixin1.addOption(option(m1, "batch", "--batch").paramLabel("N").type(int.class).defaultValue("500").build());
-        mixin1.addOption(option(m1, "threads", "--threads").paramLabel("N").type(int.class).defaultValue("4").build());
         mixin1.addOption(option(m1, "rate", "--rate").paramLabel("N").type(long.class).defaultValue("0").build());
         mixin1.addOption(option(m1, "dryRun", "--dry-run").paramLabel("<dryRun>").type(boolean.class).build());
         spec.addMixin("batch", mixin1);

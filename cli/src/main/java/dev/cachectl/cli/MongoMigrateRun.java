@@ -28,7 +28,7 @@ final class MongoMigrateRun {
         }
         MongoMigrator.query(cmd.query);
         return new MongoMigrationPlan(ctx.catalog().endpoint(cmd.source), ctx.catalog().endpoint(cmd.target),
-                List.copyOf(cmd.match), List.copyOf(cmd.exclude), renames, cmd.query, !cmd.skipExisting, cmd.batch.settings(),
+                List.copyOf(cmd.match), List.copyOf(cmd.exclude), renames, cmd.query, !cmd.skipExisting, cmd.batchSettings(),
                 cmd.checkpoint == null ? null : cmd.top.environment().workingDir().resolve(cmd.checkpoint), cmd.resume,
                 cmd.verify.name());
     }

@@ -1,7 +1,6 @@
 package dev.cachectl.cli;
 
 import dev.cachectl.ExitCode;
-import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.config.WarmJobDefinition;
 import dev.cachectl.progress.ProgressListener;
 import dev.cachectl.rebalance.group.GroupLayout;
@@ -52,7 +51,7 @@ final class WarmBeforeRun implements RunService.Preparation {
             }
             WarmJobDefinition into = new WarmJobDefinition(null, target, null, null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null, null, null, null, null);
-            WarmJob job = WarmJobs.build(name, into, BatchSettings.DEFAULTS, GroupLayout.current(ctx.config(), ctx.home().root()),
+            WarmJob job = WarmJobs.build(name, into, WarmJobs.DEFAULTS, GroupLayout.current(ctx.config(), ctx.home().root()),
                     new TargetResolver(ctx.catalog()), ctx.environment().workingDir());
             running = new WarmService(ctx.home(), ctx.environment().stdin());
             WarmSummary summary = running.run(job, progress);

@@ -108,6 +108,12 @@ public final class WarmCommand implements Callable<Integer> {
             description = "Stop after more than N malformed or failed records (default: no limit; the rest is loaded).")
     Long maxErrors;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads that map records in parallel (default: half the cores, from 1 to 4); with 1, the reader "
+                    + "maps and sends each batch itself. Into a cluster, also its lanes. The writes keep their input order "
+                    + "whatever the number.")
+    Integer threads;
+
     @Mixin
     BatchOptions batchOptions;
 
@@ -119,9 +125,9 @@ public final class WarmCommand implements Callable<Integer> {
                 as == null ? null : as.name(), value, ttl, ttlField, ttlJitter, category,
                 query == null ? null : TextNode.valueOf(query), projection == null ? null : TextNode.valueOf(projection),
                 nx ? Boolean.TRUE : null, topKeys, lock, ifHitRatioBelow, ifKeysBelow, maxErrors,
-                typed("--batch") ? batchOptions.batch : null, typed("--threads") ? batchOptions.threads : null,
+                typed("--batch") ? batchOptions.batch : null, threads,
                 typed("--rate") ? batchOptions.rate : null);
-        WarmJob warmJob = WarmJobs.build(job, typed, batchOptions.settings(), GroupLayout.current(ctx.config(), ctx.home().root()),
+        WarmJob warmJob = WarmJobs.build(job, typed, batchOptions.settings(WarmJobs.DEFAULT_THREADS), GroupLayout.current(ctx.config(), ctx.home().root()),
                 new TargetResolver(ctx.catalog()), ctx.environment().workingDir());
         WarmService service = new WarmService(ctx.home(), ctx.environment().stdin());
         WarmSummary summary;

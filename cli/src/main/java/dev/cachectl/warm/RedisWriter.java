@@ -4,6 +4,7 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.batch.BatchSettings;
 import dev.cachectl.batch.RateLimiter;
 import dev.cachectl.progress.ProgressListener;
+import dev.cachectl.util.Threads;
 import dev.cachectl.warm.sink.BatchSink;
 import dev.cachectl.warm.sink.Lanes;
 import dev.cachectl.warm.source.MalformedRecordException;
@@ -61,6 +62,10 @@ final class RedisWriter {
     }
 
     void run(RecordSource source, RecordMapper mapper, Lanes lanes, boolean nx, Tally tally) {
+        if (settings.threads() == 1 && lanes.count() == 1) {
+            runInline(source, mapper, lanes, nx, tally);
+            return;
+        }
         List<Lane> opened = new ArrayList<>();
         List<Thread> laneThreads = new ArrayList<>();
         Writers writers = new Writers(mapper, lanes, opened, tally);
@@ -77,7 +82,7 @@ final class RedisWriter {
                 for (int i = 0; i < settings.threads(); i++) {
                     threads.add(daemon("warm-writer-" + i, () -> writers.work(queue)));
                 }
-                read(source, queue, tally);
+                read(source, new Handoff.Queued(queue), tally);
             } finally {
                 for (int i = 0; i < threads.size(); i++) {
                     putUninterruptibly(queue, END);
@@ -94,6 +99,28 @@ final class RedisWriter {
             // the lanes that lost the target reported why; what raised it is for --verbose
             opened.forEach(lane -> tally.causedBy(lane.sink.lostCause()));
         }
+        rethrow(writers, opened);
+    }
+
+    /**
+     * One thread for everything: it reads a batch, maps it and sends it, while the pipe's reply thread counts the
+     * answers. With one lane and {@code --threads 1} there is nothing to run in parallel, and on a machine that also
+     * runs the server, threads handing batches on to each other take turns on the server's core.
+     */
+    private void runInline(RecordSource source, RecordMapper mapper, Lanes lanes, boolean nx, Tally tally) {
+        Lane lane = new Lane(lanes.sinks().get(), 0, nx, tally, true);
+        List<Lane> opened = List.of(lane);
+        Writers writers = new Writers(mapper, lanes, opened, tally);
+        try {
+            read(source, new Handoff.Inline(writers), tally);
+        } finally {
+            lane.sink.close();
+            tally.causedBy(lane.sink.lostCause());
+        }
+        rethrow(writers, opened);
+    }
+
+    private static void rethrow(Writers writers, List<Lane> opened) {
         Throwable crash = writers.crash.get();
         for (Lane lane : opened) {
             crash = crash != null ? crash : lane.crash;
@@ -103,7 +130,52 @@ final class RedisWriter {
         }
     }
 
-    private void read(RecordSource source, BlockingQueue<Batch> queue, Tally tally) {
+    /** How the reader hands a batch on: into the writers' queue, or to be written there and then. */
+    private interface Handoff {
+        void put(Batch batch) throws InterruptedException;
+
+        /** Hands the batch on unless that means waiting. */
+        boolean offer(Batch batch);
+
+        void putUninterruptibly(Batch batch);
+
+        record Queued(BlockingQueue<Batch> queue) implements Handoff {
+            @Override
+            public void put(Batch batch) throws InterruptedException {
+                queue.put(batch);
+            }
+
+            @Override
+            public boolean offer(Batch batch) {
+                return queue.offer(batch);
+            }
+
+            @Override
+            public void putUninterruptibly(Batch batch) {
+                Threads.putUninterruptibly(queue, batch);
+            }
+        }
+
+        record Inline(Writers writers) implements Handoff {
+            @Override
+            public void put(Batch batch) {
+                writers.handle(batch);
+            }
+
+            @Override
+            public boolean offer(Batch batch) {
+                writers.handle(batch);
+                return true;
+            }
+
+            @Override
+            public void putUninterruptibly(Batch batch) {
+                writers.handle(batch);
+            }
+        }
+    }
+
+    private void read(RecordSource source, Handoff queue, Tally tally) {
         Batches batches = new Batches(queue, batchSize());
         // records that trickle in from a slow pipe are sent once it pauses, not when a batch is full or at its end
         source.whileWaiting(batches::sendPartial);
@@ -128,13 +200,13 @@ final class RedisWriter {
 
     /** The batch being filled, and the numbering of those handed on. */
     private static final class Batches {
-        private final BlockingQueue<Batch> queue;
+        private final Handoff queue;
         private final int size;
         private long number;
         private List<SourceRecord> batch;
         private long bytes;
 
-        Batches(BlockingQueue<Batch> queue, int size) {
+        Batches(Handoff queue, int size) {
             this.queue = queue;
             this.size = size;
             this.batch = new ArrayList<>(size);
@@ -167,7 +239,7 @@ final class RedisWriter {
 
         void sendLastUninterruptibly() {
             if (!batch.isEmpty()) {
-                putUninterruptibly(queue, new Batch(number, batch, bytes));
+                queue.putUninterruptibly(new Batch(number, batch, bytes));
             }
         }
     }
@@ -200,36 +272,41 @@ final class RedisWriter {
                 if (batch == END) {
                     return;
                 }
-                Mapped mapped = null;
-                try {
-                    if (!tally.halted()) {
-                        if (!tally.stopped()) {
-                            // after Ctrl-C or SIGTERM what was read ahead goes at once, not at --rate for minutes
-                            limiter.acquire(batch.records().size());
-                        }
-                        mapped = map(batch.records());
+                handle(batch);
+            }
+        }
+
+        /** Maps one batch, then in its turn hands it on (see {@link #work}). */
+        void handle(Batch batch) {
+            Mapped mapped = null;
+            try {
+                if (!tally.halted()) {
+                    if (!tally.stopped()) {
+                        // after Ctrl-C or SIGTERM what was read ahead goes at once, not at --rate for minutes
+                        limiter.acquire(batch.records().size());
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    tally.stop("interrupted");
-                } catch (RuntimeException | Error e) {
-                    crash.compareAndSet(null, e);
-                    tally.stop("internal error: " + e);
+                    mapped = map(batch.records());
                 }
-                turns.await(batch.number());
-                int handled = 0;
-                try {
-                    if (mapped != null) {
-                        handled = handOn(mapped);
-                    } else if (tally.halted() && !tally.overLimit()) {
-                        tally.notSent(batch.records().size());
-                    }
-                } finally {
-                    turns.pass(batch.number());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                tally.stop("interrupted");
+            } catch (RuntimeException | Error e) {
+                crash.compareAndSet(null, e);
+                tally.stop("internal error: " + e);
+            }
+            turns.await(batch.number());
+            int handled = 0;
+            try {
+                if (mapped != null) {
+                    handled = handOn(mapped);
+                } else if (tally.halted() && !tally.overLimit()) {
+                    tally.notSent(batch.records().size());
                 }
-                if (handled > 0) {
-                    progress.advanced(handled, batch.bytes(handled));
-                }
+            } finally {
+                turns.pass(batch.number());
+            }
+            if (handled > 0) {
+                progress.advanced(handled, batch.bytes(handled));
             }
         }
 
@@ -287,7 +364,7 @@ final class RedisWriter {
             tally.read.add(records);
             for (int lane = 0; lane < opened.size(); lane++) {
                 if (!byLane.get(lane).isEmpty()) {
-                    putUninterruptibly(opened.get(lane).parts, byLane.get(lane));
+                    opened.get(lane).hand(byLane.get(lane));
                 }
             }
             return records;
@@ -313,13 +390,29 @@ final class RedisWriter {
         private final int merge;
         private final boolean nx;
         private final Tally tally;
+        /** Sends what it is handed there and then, on the caller's thread: it has no thread of its own. */
+        private final boolean inline;
         volatile Throwable crash;
 
         Lane(BatchSink sink, int merge, boolean nx, Tally tally) {
+            this(sink, merge, nx, tally, false);
+        }
+
+        Lane(BatchSink sink, int merge, boolean nx, Tally tally, boolean inline) {
             this.sink = sink;
             this.merge = merge;
             this.nx = nx;
             this.tally = tally;
+            this.inline = inline;
+        }
+
+        /** A part of a batch, in input order. */
+        void hand(List<WriteOp> ops) {
+            if (inline) {
+                send(ops);
+            } else {
+                putUninterruptibly(parts, ops);
+            }
         }
 
         void work() {
@@ -341,19 +434,23 @@ final class RedisWriter {
                         ops.addAll(next);
                     }
                 }
-                try {
-                    if (crash == null) {
-                        sink.send(ops, nx, tally::add);
-                    }
-                } catch (CachectlException e) {
-                    tally.stop(e.getMessage(), e.getCause());
-                } catch (RuntimeException | Error e) {
-                    crash = e;
-                    tally.stop("internal error: " + e);
-                }
+                send(ops);
                 if (ended) {
                     return;
                 }
+            }
+        }
+
+        private void send(List<WriteOp> ops) {
+            try {
+                if (crash == null) {
+                    sink.send(ops, nx, tally::add);
+                }
+            } catch (CachectlException e) {
+                tally.stop(e.getMessage(), e.getCause());
+            } catch (RuntimeException | Error e) {
+                crash = e;
+                tally.stop("internal error: " + e);
             }
         }
     }

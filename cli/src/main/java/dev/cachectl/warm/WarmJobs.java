@@ -25,6 +25,14 @@ import java.util.Locale;
  * a one-line usage error (exit 2) before anything is read or written.
  */
 public final class WarmJobs {
+    /**
+     * What {@code --threads} is when neither typed nor set by the job: half the cores, from 1 to 4. On a machine that
+     * also runs the server, threads beyond that take turns with it on its core: on two cores a warm runs fastest with
+     * one thread that reads, maps and sends (scripts/bench/warm).
+     */
+    public static final int DEFAULT_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    /** The batch settings of a warm given no flags. */
+    public static final BatchSettings DEFAULTS = new BatchSettings(BatchSettings.DEFAULT_BATCH, DEFAULT_THREADS, 0, false);
 
     private WarmJobs() {
     }
@@ -56,7 +64,7 @@ public final class WarmJobs {
     public static void check(String jobName, Config config) {
         job(jobName, config);
         try {
-            plan(jobName, WarmJobDefinition.NONE, BatchSettings.DEFAULTS, config,
+            plan(jobName, WarmJobDefinition.NONE, DEFAULTS, config,
                     config.directory().orElse(Path.of("").toAbsolutePath()));
         } catch (CachectlException e) {
             if (config.source() == null || e.getMessage().startsWith(config.source().toString())) {

@@ -118,11 +118,7 @@ class LauncherTest {
     @Test
     void the_jvm_runs_the_main_class_by_name_with_the_flags_the_lifecycle_benchmark_gives_its_hello_world() throws Exception {
         launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
-        // a java that prints how it was called
-        Path jdk = Files.createDirectories(copy.resolve("jdk/bin"));
-        Files.writeString(jdk.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
-        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwx------"));
-        List<String> args = launch(false, Map.of("JAVA_HOME", copy.resolve("jdk").toString()), "--version").out.lines().toList();
+        List<String> args = launch(false, javaThatEchoes(), "--version").out.lines().toList();
 
         String jar = copy.resolve("cli/target/cachectl.jar").toString();
         int cp = args.indexOf("-cp");
@@ -144,6 +140,25 @@ class LauncherTest {
         assertEquals(mode.contains("[always]") || mode.contains("[madvise]"), args.contains("-XX:+UseTransparentHugePages"),
                 mode + " " + args);
         assertTrue(bench.contains("hello_flags+=(-XX:+UseTransparentHugePages)"), "the benchmark's hello-world gets them too");
+    }
+
+    @Test
+    void warm_compiles_its_record_path_sooner_than_a_short_command_and_the_user_has_the_last_word() throws Exception {
+        launch(false, "--version").assertEnded(0, "cachectl dev\n"); // builds the (fake) jar
+        Map<String, String> env = javaThatEchoes();
+        String sooner = "-XX:CompileThresholdScaling=0.1";
+
+        List<String> warm = launch(false, env, "--progress", "none", "warm", "x.jsonl", "--to", "t").out.lines().toList();
+        assertTrue(warm.contains(sooner) && warm.indexOf(sooner) < warm.indexOf("-cp"), warm.toString());
+        for (String command : List.of("status", "start", "migrate")) {
+            List<String> args = launch(false, env, command).out.lines().toList();
+            assertFalse(args.contains(sooner), command + ": " + args);
+        }
+        // CACHECTL_JAVA_OPTS come after the launcher's flags, so the JVM takes the user's value
+        Map<String, String> userOpts = new java.util.HashMap<>(env);
+        userOpts.put("CACHECTL_JAVA_OPTS", "-XX:CompileThresholdScaling=1");
+        List<String> own = launch(false, userOpts, "warm", "x.jsonl").out.lines().toList();
+        assertTrue(own.lastIndexOf("-XX:CompileThresholdScaling=1") > own.indexOf(sooner), own.toString());
     }
 
     @Test
@@ -342,6 +357,14 @@ class LauncherTest {
             assertFalse(err.contains("\u001b"), "an escape sequence on stderr: " + this);
             return this;
         }
+    }
+
+    /** The environment of a launch whose JDK is a java that prints how it was called, one argument a line. */
+    private Map<String, String> javaThatEchoes() throws IOException {
+        Path jdk = Files.createDirectories(copy.resolve("jdk/bin"));
+        Files.writeString(jdk.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwx------"));
+        return Map.of("JAVA_HOME", copy.resolve("jdk").toString());
     }
 
     private Result launch(boolean buildFails, String... args) throws Exception {

@@ -64,6 +64,7 @@ class StartupClassesTest {
                 "--value", "v", "--progress", "none");
         assertNotLoaded(loaded, "redis.clients.jedis.Connection", "a Jedis connection, for a PING and a pipeline on a plain socket");
         assertNotLoaded(loaded, "redis.clients.jedis.JedisMetaInfo", "Jedis's driver info, read from a resource of the jar");
+        assertNotLoaded(loaded, "java.security.MessageDigest", "SHA-1 and the security providers, for a script only hashes with --nx use");
         assertTrue(home.run("status", "cache", "--json").assertOk().out().contains("\"keys\" : 2"), "the records are written");
     }
 

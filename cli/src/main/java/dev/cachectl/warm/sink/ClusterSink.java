@@ -191,7 +191,7 @@ final class ClusterSink implements BatchSink {
             List<Response<?>> own = new ArrayList<>();
             if (nx && op.isHash() && !loaded) {
                 // before any ASKING, which holds for the one command after it (or for a whole MULTI)
-                own.add(send(pipeline, Commands.LOAD_NX_SCRIPT));
+                own.add(send(pipeline, Commands.loadNxScript()));
                 loaded = true;
             }
             if (asking) {

@@ -38,7 +38,6 @@ final class Commands {
             local ttl = tonumber(ARGV[1])
             if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
             return 1""");
-    private static final byte[] HASH_NX_SHA = sha1(HASH_NX_SCRIPT);
     private static final byte[] LOAD = bytes("LOAD");
     private static final String EXEC_ABORTED = "EXECABORT Transaction discarded because of: ";
 
@@ -47,11 +46,22 @@ final class Commands {
     }
 
     /**
+     * {@link #HASH_NX_SCRIPT}'s hash, and the command that loads it, made at the first hash written with NX:
+     * SHA-1 wakes the JDK's security providers, which took 8-10 ms of every warm's start.
+     */
+    private static final class NxScript {
+        static final byte[] SHA = sha1(HASH_NX_SCRIPT);
+        static final Command LOAD_COMMAND = new Command(Protocol.Command.SCRIPT, LOAD, HASH_NX_SCRIPT);
+    }
+
+    /**
      * Loads {@link #HASH_NX_SCRIPT}: sent before a batch's first EVALSHA of it on a connection, so each
      * write sends the script's hash instead of its text, and a SCRIPT FLUSH between batches does not
      * leave the next one without it (one during a batch fails its writes with NOSCRIPT, counted as failed).
      */
-    static final Command LOAD_NX_SCRIPT = new Command(Protocol.Command.SCRIPT, LOAD, HASH_NX_SCRIPT);
+    static Command loadNxScript() {
+        return NxScript.LOAD_COMMAND;
+    }
 
     private Commands() {
     }
@@ -77,13 +87,13 @@ final class Commands {
      * The commands that write a hash; the last one's reply says how it went. Without NX: MULTI, DEL, HSET,
      * [PEXPIRE], EXEC. A full server refuses every command queued in a MULTI, so the EXEC is aborted and
      * nothing is written, while a script's HSET after its DEL would not be checked against maxmemory.
-     * With NX: EVALSHA of {@link #HASH_NX_SCRIPT} 1 key ttl field value…, after {@link #LOAD_NX_SCRIPT}.
+     * With NX: EVALSHA of {@link #HASH_NX_SCRIPT} 1 key ttl field value…, after {@link #loadNxScript}.
      */
     static List<Command> hash(WriteOp op, boolean nx) {
         byte[][] fields = op.hash();
         if (nx) {
             byte[][] args = new byte[4 + fields.length][];
-            args[0] = HASH_NX_SHA;
+            args[0] = NxScript.SHA;
             args[1] = ONE;
             args[2] = op.key();
             args[3] = number(op.ttlMillis());

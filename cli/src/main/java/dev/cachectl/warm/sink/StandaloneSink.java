@@ -41,7 +41,7 @@ final class StandaloneSink implements BatchSink {
                 encodeMset(encoder, ops, i, run);
             } else if (ops.get(i).isHash()) {
                 if (nx && !loaded) {
-                    encode(encoder, Commands.LOAD_NX_SCRIPT);
+                    encode(encoder, Commands.loadNxScript());
                     commands[count++] = 0;
                     loaded = true;
                 }
