@@ -9,6 +9,7 @@ import dev.cachectl.engine.Engine;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.util.Durations;
+import dev.cachectl.util.Names;
 import dev.cachectl.util.Sizes;
 
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Turns what the user typed (a name or a URL) into an {@link InstanceRef}. Order of precedence:
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class InstanceCatalog {
     public static final String DEFAULT_NAME = "default";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     private final Config config;
     private final Map<String, String> env;
@@ -191,7 +190,7 @@ public final class InstanceCatalog {
     }
 
     public static String checkName(String name) {
-        if (!NAME.matcher(name).matches()) {
+        if (!Names.valid(name, 63, false, "_-")) {
             throw CachectlException.usage("invalid instance name '" + Endpoint.redact(name)
                     + "': use lowercase letters, digits, '-' and '_' (at most 63), or a redis:// URL");
         }

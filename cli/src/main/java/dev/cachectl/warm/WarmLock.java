@@ -4,9 +4,9 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.ExitCode;
 import dev.cachectl.lifecycle.Home;
 import dev.cachectl.util.FileLocks;
+import dev.cachectl.util.Names;
 
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
  * One run at a time per job: an OS lock on {@code HOME/locks/warm-NAME.lock}. The kernel releases it
@@ -14,13 +14,11 @@ import java.util.regex.Pattern;
  * run. The holder writes its pid into the file for the message the next run prints.
  */
 final class WarmLock {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-
     private WarmLock() {
     }
 
     static String checkName(String name) {
-        if (!NAME.matcher(name).matches()) {
+        if (!Names.valid(name, 100, true, "._-")) {
             throw CachectlException.usage("--lock '" + name + "': use letters, digits, '.', '-' and '_' (at most 100)");
         }
         return name;
