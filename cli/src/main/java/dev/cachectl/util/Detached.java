@@ -48,22 +48,33 @@ public final class Detached {
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().putAll(extraEnv);
         Process shell = pb.start();
+        // the shell only forks and prints a pid, which fits in the pipe: wait first, with a deadline, then read. An
+        // interrupt (Ctrl-C) does not cut the wait short: the shell may have forked the process already, and only
+        // its pid lets the caller stop it. The caller gets the pid and the interrupt, and stops what it launched.
+        boolean interrupted = false;
         try {
-            // the shell only forks and prints a pid, which fits in the pipe: wait first, with a deadline, then read
-            if (!shell.waitFor(LAUNCH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-                shell.destroyForcibly();
-                throw new IOException("the launching shell did not finish in " + Durations.format(LAUNCH_DEADLINE));
+            long deadline = System.nanoTime() + LAUNCH_DEADLINE.toNanos();
+            while (true) {
+                try {
+                    if (!shell.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        shell.destroyForcibly();
+                        throw new IOException("the launching shell did not finish in " + Durations.format(LAUNCH_DEADLINE));
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        } catch (InterruptedException e) {
-            shell.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while launching " + command.get(0));
-        }
-        String printed = new String(shell.getInputStream().readNBytes(64), StandardCharsets.US_ASCII).trim();
-        try {
-            return Long.parseLong(printed);
-        } catch (NumberFormatException e) {
-            throw new IOException("could not launch " + command.get(0) + " (the shell printed '" + printed + "')");
+            String printed = new String(shell.getInputStream().readNBytes(64), StandardCharsets.US_ASCII).trim();
+            try {
+                return Long.parseLong(printed);
+            } catch (NumberFormatException e) {
+                throw new IOException("could not launch " + command.get(0) + " (the shell printed '" + printed + "')");
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
