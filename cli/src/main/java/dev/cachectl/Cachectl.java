@@ -62,23 +62,23 @@ public final class Cachectl {
     public static CommandLine commandLine(Environment env, Ansi ansi, String... args) {
         CachectlCommand root = new CachectlCommand(env, Terminal.detect(env, args));
         String wanted = subcommandName(args);
-        boolean all = wanted == null || !CachectlCommand.SUBCOMMANDS.containsKey(wanted)
+        boolean all = wanted == null || !CachectlCommand.SUBCOMMANDS.contains(wanted)
                 || wanted.equals("help") || wanted.equals("completion");
         boolean help = asksForHelp(args) || (wanted == null ? !asksForVersion(args) : wanted.equals("help"));
         CommandLine cli;
         if (all || help) {
             // help, completion and man pages show what the annotations say: descriptions, candidates, defaults
             CommandLine annotated = new CommandLine(root);
-            CachectlCommand.SUBCOMMANDS.forEach((name, create) -> {
+            for (String name : CachectlCommand.SUBCOMMANDS) {
                 if (all || name.equals(wanted)) {
-                    annotated.addSubcommand(name, create.get());
+                    annotated.addSubcommand(name, CachectlCommand.newSubcommand(name));
                 }
-            });
+            }
             cli = annotated;
         } else {
             // a run that shows no help parses with the model built from the table, without reading an annotation
             cli = new CommandLine(CachectlCommand.model(root, root));
-            cli.addSubcommand(wanted, new CommandLine(CachectlCommand.model(CachectlCommand.SUBCOMMANDS.get(wanted).get(), root)));
+            cli.addSubcommand(wanted, new CommandLine(CachectlCommand.model(CachectlCommand.newSubcommand(wanted), root)));
         }
         // converters and parser settings reach only the subcommands present when they are set
         Converters.register(cli);

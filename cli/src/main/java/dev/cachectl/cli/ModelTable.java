@@ -25,7 +25,7 @@ final class ModelTable {
     private ModelTable() {
     }
 
-    /** The model of {@code command} (the root's, or a subcommand's made by {@code CachectlCommand.SUBCOMMANDS}). */
+    /** The model of {@code command} (the root's, or a subcommand's made by {@code CachectlCommand.newSubcommand}). */
     static CommandSpec of(Object command, CachectlCommand root) {
         return switch (command.getClass().getName()) {
             case "dev.cachectl.cli.CachectlCommand" -> root((CachectlCommand) command, root);

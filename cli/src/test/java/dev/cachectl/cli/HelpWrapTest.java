@@ -24,7 +24,7 @@ class HelpWrapTest {
 
     @Test
     void every_command_help_wraps_at_word_boundaries_within_the_width() {
-        List<String> commands = new ArrayList<>(CachectlCommand.SUBCOMMANDS.keySet());
+        List<String> commands = new ArrayList<>(CachectlCommand.SUBCOMMANDS);
         commands.remove("help");
         commands.remove("supervise"); // internal: started by cachectl itself, no help
         commands.add(0, "");

@@ -77,7 +77,7 @@ final class ModelTableSource {
                     private ModelTable() {
                     }
 
-                    /** The model of {@code command} (the root's, or a subcommand's made by {@code CachectlCommand.SUBCOMMANDS}). */
+                    /** The model of {@code command} (the root's, or a subcommand's made by {@code CachectlCommand.newSubcommand}). */
                     static CommandSpec of(Object command, CachectlCommand root) {
                         return switch (command.getClass().getName()) {
                 """);

@@ -57,7 +57,7 @@ class ModelTableTest {
 
     @Test
     void every_command_has_the_same_arguments_in_both_models() {
-        for (String name : CachectlCommand.SUBCOMMANDS.keySet()) {
+        for (String name : CachectlCommand.SUBCOMMANDS) {
             if (name.equals("help")) {
                 continue;
             }
