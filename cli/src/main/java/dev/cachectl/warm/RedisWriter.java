@@ -30,7 +30,10 @@ import static dev.cachectl.util.Threads.takeUninterruptibly;
  * target applies the writes of a key in input order however many writer threads there are. A lane's
  * sink counts the replies as they come back. The queues between reader, writers and lanes are short,
  * and a sink keeps only a few batches unanswered, so memory stays bounded by a few batches whatever the
- * input. A batch is also cut at {@link #BATCH_BYTES}, so that big records do not make big batches.
+ * input. A batch is also cut at {@link #BATCH_BYTES}, so that big records do not make big batches. With one
+ * writer thread and one lane ({@code --threads 1}, into a standalone server or a cluster) there is no thread
+ * to hand a batch to: this one maps and sends each batch itself ({@link #runInline}), in the same order and
+ * with the same counts.
  */
 final class RedisWriter {
     static final int BATCH_BYTES = 1 << 20;
