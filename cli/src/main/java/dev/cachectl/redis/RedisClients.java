@@ -8,7 +8,6 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -113,67 +112,43 @@ public final class RedisClients {
     }
 
     /**
-     * On a bare connection: a full Jedis client loads a few hundred classes (a tenth of a second) for one PING;
-     * without TLS, on a plain socket ({@link PlainInfo}), since a Jedis connection's config reads Jedis's driver
-     * info from the jar, a tenth of a short {@code warm}'s start.
+     * On a bare connection ({@link BareConnection}): a full Jedis client loads a few hundred classes (a tenth of a
+     * second) for one PING, and a Jedis connection's config reads Jedis's driver info from the jar, a tenth of a short
+     * {@code warm}'s start.
      */
     private static void ping(Endpoint endpoint, Duration timeout) {
-        try {
-            if (!endpoint.tls()) {
-                try (PlainInfo connection = PlainInfo.open(endpoint, timeout)) {
-                    connection.call("PING");
-                }
-                return;
-            }
-            try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
-                    clientConfig(endpoint, timeout))) {
-                connection.ping();
-            }
+        try (BareConnection connection = BareConnection.open(endpoint, timeout)) {
+            connection.call("PING");
         } catch (JedisException e) {
             throw translate(endpoint, e);
         }
     }
 
     /**
-     * {@code INFO} (of {@code sections}, the server's default ones when none) on a bare connection (a plain
-     * socket without TLS, see {@link PlainInfo}), with
+     * {@code INFO} (of {@code sections}, the server's default ones when none) on a bare connection
+     * ({@link BareConnection}), with
      * {@code CLUSTER INFO} too when {@code cluster} and the server says it runs in cluster mode (else null):
      * a full Jedis client loads a few hundred classes, a good share of a {@code status} or {@code start}.
      * Jedis's own exceptions, untranslated, so that a caller can tell LOADING or a refused connection apart.
      */
     public static Info info(Endpoint endpoint, Duration timeout, boolean cluster, String... sections) {
-        if (!endpoint.tls()) {
-            try (PlainInfo connection = PlainInfo.open(endpoint, timeout)) {
-                String[] command = new String[sections.length + 1];
-                command[0] = "INFO";
-                System.arraycopy(sections, 0, command, 1, sections.length);
-                RedisInfo info = RedisInfo.parse(connection.call(command));
-                String clusterInfo = cluster && info.number("cluster_enabled") == 1 ? connection.call("CLUSTER", "INFO") : null;
-                return new Info(info, clusterInfo == null ? null : RedisInfo.parse(clusterInfo));
-            }
-        }
-        try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
-                clientConfig(endpoint, timeout))) {
-            connection.sendCommand(Protocol.Command.INFO, sections);
-            RedisInfo info = RedisInfo.parse(connection.getBulkReply());
-            String clusterInfo = null;
-            if (cluster && info.number("cluster_enabled") == 1) {
-                connection.sendCommand(Protocol.Command.CLUSTER, "INFO");
-                clusterInfo = connection.getBulkReply();
-            }
+        try (BareConnection connection = BareConnection.open(endpoint, timeout)) {
+            String[] command = new String[sections.length + 1];
+            command[0] = "INFO";
+            System.arraycopy(sections, 0, command, 1, sections.length);
+            RedisInfo info = RedisInfo.parse(connection.call(command));
+            String clusterInfo = cluster && info.number("cluster_enabled") == 1 ? connection.call("CLUSTER", "INFO") : null;
             return new Info(info, clusterInfo == null ? null : RedisInfo.parse(clusterInfo));
         }
     }
 
     /**
-     * A plain socket to a server without TLS, connected, authenticated and on the endpoint's db, as a Jedis
-     * connection would leave it (and failing with the same exceptions), for a caller that speaks RESP on it itself.
+     * A socket to the server, connected (with TLS when the endpoint asks for it), authenticated and on the
+     * endpoint's db, as a Jedis connection would leave it (and failing with the same exceptions), for a caller that
+     * speaks RESP on it itself.
      */
-    public static java.net.Socket plainSocket(Endpoint endpoint, Duration connect, Duration reply) {
-        if (endpoint.tls()) {
-            throw new IllegalArgumentException("TLS endpoint: " + endpoint);
-        }
-        return PlainInfo.open(endpoint, connect, reply).socket();
+    public static java.net.Socket socket(Endpoint endpoint, Duration connect, Duration reply) {
+        return BareConnection.open(endpoint, connect, reply).socket();
     }
 
     /**
@@ -181,17 +156,8 @@ public final class RedisClients {
      * refuses it (the command renamed away, or not allowed to this user). Jedis's own exceptions, untranslated.
      */
     public static String clientList(Endpoint endpoint, Duration timeout) {
-        try {
-            if (!endpoint.tls()) {
-                try (PlainInfo connection = PlainInfo.open(endpoint, timeout)) {
-                    return connection.call("CLIENT", "LIST");
-                }
-            }
-            try (Connection connection = new Connection(new HostAndPort(endpoint.host(), endpoint.port()),
-                    clientConfig(endpoint, timeout))) {
-                connection.sendCommand(Protocol.Command.CLIENT, "LIST");
-                return connection.getBulkReply();
-            }
+        try (BareConnection connection = BareConnection.open(endpoint, timeout)) {
+            return connection.call("CLIENT", "LIST");
         } catch (JedisDataException refused) {
             String cause = String.valueOf(refused.getMessage());
             if (cause.startsWith("NOAUTH") || cause.startsWith("WRONGPASS") || cause.startsWith("LOADING")) {

@@ -13,15 +13,11 @@ import dev.cachectl.engine.ShutdownRequest;
 import dev.cachectl.engine.ServerSample;
 import dev.cachectl.engine.ServerSettings;
 import dev.cachectl.engine.ClusterShape;
-import dev.cachectl.lifecycle.InstanceSpec;
 import dev.cachectl.util.FileWrites;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.args.SaveMode;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.ShutdownParams;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,43 +147,17 @@ public final class RedisEngine implements Engine {
         }
     }
 
+    /**
+     * On a bare connection ({@link BareConnection}) rather than a Jedis client, whose classes, logger set-up and driver
+     * info (read from the jar) were a good share of a stop: {@code INFO server} first, so that only the recorded
+     * process is asked ({@code answeredBy} another pid), then {@code SHUTDOWN SAVE|NOSAVE}, which the server answers by
+     * closing the connection as it exits.
+     */
     @Override
     public ShutdownRequest requestShutdown(Endpoint endpoint, long pid, boolean save, Duration timeout) {
-        if (!endpoint.tls()) {
-            return requestShutdownPlain(endpoint, pid, save, timeout);
-        }
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean asked = false;
-        try (Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), RedisClients.clientConfig(endpoint, timeout))) {
-            jedis.getConnection().connect();
-            jedis.getConnection().setSoTimeout(remainingMillis(deadline));
-            // INFO answers while the server loads its data, as SHUTDOWN does
-            long answered = RedisInfo.parse(jedis.info("server")).number("process_id");
-            if (answered != pid) {
-                return ShutdownRequest.answeredBy(answered);
-            }
-            jedis.getConnection().setSoTimeout(remainingMillis(deadline));
-            asked = true;
-            jedis.shutdown(ShutdownParams.shutdownParams().saveMode(save ? SaveMode.SAVE : SaveMode.NOSAVE));
-            return ShutdownRequest.sentTo(pid);
-        } catch (JedisConnectionException e) {
-            // after the request, the server closing the connection as it exits is the expected answer
-            return asked ? ShutdownRequest.sentTo(pid) : ShutdownRequest.noAnswer();
-        } catch (JedisException e) {
-            throw RedisClients.translate(endpoint, e);
-        }
-    }
-
-    /**
-     * {@link #requestShutdown} for a server without TLS, on a plain socket ({@link PlainInfo}) rather than
-     * a Jedis client, whose classes, logger set-up and driver info (read from the jar) were a good share of a stop:
-     * {@code INFO server} first, so that only the recorded process is asked ({@code answeredBy} another pid), then
-     * {@code SHUTDOWN SAVE|NOSAVE}, which the server answers by closing the connection as it exits.
-     */
-    private static ShutdownRequest requestShutdownPlain(Endpoint endpoint, long pid, boolean save, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean asked = false;
-        try (PlainInfo connection = PlainInfo.open(endpoint, timeout)) {
+        try (BareConnection connection = BareConnection.open(endpoint, timeout)) {
             connection.timeout(remainingMillis(deadline));
             // INFO answers while the server loads its data, as SHUTDOWN does
             long answered = RedisInfo.parse(connection.call("INFO", "server")).number("process_id");

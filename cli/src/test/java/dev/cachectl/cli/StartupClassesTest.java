@@ -42,6 +42,18 @@ class StartupClassesTest {
     }
 
     @Test
+    void status_and_stop_of_a_tls_instance_use_a_bare_connection_too() throws Exception {
+        home.run("start", "secure", "--tls", "--port", "auto").assertOk();
+        List<String> status = classesLoadedBy("tls-status.log", "status", "secure");
+        assertNotLoaded(status, "redis.clients.jedis.Connection", "a Jedis connection, for one INFO over TLS");
+        assertTrue(status.stream().anyMatch(l -> l.contains(" sun.security.ssl.SSLSocketImpl ")), "the INFO went over TLS");
+        List<String> stop = classesLoadedBy("tls-stop.log", "stop", "secure");
+        assertNotLoaded(stop, "redis.clients.jedis.Jedis", "a Jedis client, for one INFO and a SHUTDOWN over TLS");
+        assertNotLoaded(stop, "redis.clients.jedis.Connection", "a Jedis connection, for one INFO and a SHUTDOWN over TLS");
+        assertTrue(home.run("status", "secure", "--json").out().contains("\"up\" : false"), "the server stopped");
+    }
+
+    @Test
     void start_loads_no_jedis_client_and_no_secure_random_and_probes_the_binary_once() throws Exception {
         home.run("start", "first", "--port", "auto").assertOk();
         Path versions = home.root().resolve("bin/redis-versions");

@@ -19,34 +19,42 @@ import java.time.Duration;
 
 /**
  * Commands that answer with text or a status ({@code INFO}, {@code CLUSTER INFO}, {@code CLIENT LIST}, {@code PING},
- * {@code SHUTDOWN}) on a plain socket to a server without TLS, in RESP2, or the socket itself handed to a caller that
- * speaks RESP on it (pipelines, the replication protocol): {@code AUTH} when the endpoint has a password and {@code SELECT} when it names
- * a db, as a Jedis client sends them, and Jedis's exceptions for the same failures, so that
- * {@link RedisClients#translate} words them alike. A Jedis {@code Connection} (its config, handshake and
- * protocol classes, and the jar resource its driver info reads) was a good share of a short status.
+ * {@code SHUTDOWN}) on a bare socket, in RESP2, or the socket itself handed to a caller that speaks RESP on it
+ * (pipelines, the replication protocol): TLS when the endpoint asks for it (the handshake and the checks of the
+ * server's certificate that the Jedis clients make, {@link TlsTrust#handshaking}), {@code AUTH} when the endpoint
+ * has a password and {@code SELECT} when it names a db, as a Jedis client sends them, and Jedis's exceptions for
+ * the same failures, so that {@link RedisClients#translate} words them alike. A Jedis {@code Connection} (its
+ * config, handshake and protocol classes, and the jar resource its driver info reads) was a good share of a short
+ * status, and one path for both kinds of server keeps each command written once.
  */
-final class PlainInfo implements AutoCloseable {
+final class BareConnection implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
 
-    private PlainInfo(Socket socket) throws IOException {
+    private BareConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.in = new BufferedInputStream(socket.getInputStream(), 1 << 14);
     }
 
     /** Connects (to the first of the host's addresses that accepts), authenticates and selects the db. */
-    static PlainInfo open(Endpoint endpoint, Duration timeout) {
+    static BareConnection open(Endpoint endpoint, Duration timeout) {
         return open(endpoint, timeout, timeout);
     }
 
     /** {@link #open(Endpoint, Duration)} with a wait for each reply ({@code reply}) other than the one to connect. */
-    static PlainInfo open(Endpoint endpoint, Duration connect, Duration reply) {
+    static BareConnection open(Endpoint endpoint, Duration connect, Duration reply) {
+        // a CA file that cannot be read is said before any connection is tried, as the Jedis clients say it
+        javax.net.ssl.SSLSocketFactory tls = endpoint.tls() ? TlsTrust.handshaking(endpoint.caCert()) : null;
         Socket socket = connect(endpoint.host(), endpoint.port(), RedisClients.millis(connect), RedisClients.millis(reply));
-        PlainInfo connection = null;
+        BareConnection connection = null;
         try {
-            connection = new PlainInfo(socket);
+            if (tls != null) {
+                // on a failed handshake the factory has closed the plain socket
+                socket = tls.createSocket(socket, endpoint.host(), endpoint.port(), true);
+            }
+            connection = new BareConnection(socket);
             if (endpoint.password() != null) {
                 if (endpoint.user() == null) {
                     connection.call("AUTH", endpoint.password());
