@@ -29,12 +29,30 @@ public record ProcessIdentity(long pid, long startMillis, long startTicks, Strin
         return handle.isAlive() && !ProcStat.of(handle.pid()).map(ProcStat::zombie).orElse(false);
     }
 
+    /**
+     * From /proc where it has everything: {@link ProcessHandle#info()} also looks up the process's user, which on a
+     * host whose users come from a directory (LDAP, SSSD) can take longer than the whole command; otherwise, as
+     * before, from the JDK.
+     */
     public static ProcessIdentity of(ProcessHandle handle) {
-        ProcessHandle.Info info = handle.info();
-        return new ProcessIdentity(handle.pid(),
-                info.startInstant().map(Instant::toEpochMilli).orElse(-1L),
-                ProcStat.of(handle.pid()).map(ProcStat::startTicks).orElse(-1L),
-                info.command().orElse(""));
+        Optional<ProcStat> stat = ProcStat.of(handle.pid());
+        long startMillis = stat.map(ProcStat::startMillis).orElse(-1L);
+        String executable = executable(handle.pid());
+        if (stat.isEmpty() || startMillis < 0 || executable == null) {
+            ProcessHandle.Info info = handle.info();
+            return new ProcessIdentity(handle.pid(), info.startInstant().map(Instant::toEpochMilli).orElse(-1L),
+                    stat.map(ProcStat::startTicks).orElse(-1L), info.command().orElse(""));
+        }
+        return new ProcessIdentity(handle.pid(), startMillis, stat.get().startTicks(), executable);
+    }
+
+    /** What {@code /proc/PID/exe} points at, as the JDK reports the command; null when it cannot be read. */
+    private static String executable(long pid) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc", Long.toString(pid), "exe")).toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** True when this live process is the one the state describes. */

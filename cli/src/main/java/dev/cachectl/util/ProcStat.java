@@ -11,6 +11,8 @@ import java.util.Optional;
  * and its start tick name one process for as long as the machine runs. Empty without /proc.
  */
 public record ProcStat(char state, long pgrp, long startTicks) {
+    /** USER_HZ: what {@code /proc} counts in, 100 on every architecture Linux runs cachectl on. */
+    private static final long TICKS_PER_SECOND = 100;
 
     public static Optional<ProcStat> of(long pid) {
         try {
@@ -31,5 +33,33 @@ public record ProcStat(char state, long pgrp, long startTicks) {
 
     public boolean zombie() {
         return state == 'Z' || state == 'X';
+    }
+
+    /**
+     * The wall-clock start of the process, in ms since the epoch, as the JDK's {@code ProcessHandle.Info} computes it
+     * on Linux: the boot time ({@code btime} of {@code /proc/stat}) plus the start tick at the kernel's 100 ticks a
+     * second. -1 when the boot time cannot be read.
+     */
+    public long startMillis() {
+        long boot = Boot.MILLIS;
+        return boot < 0 ? -1 : boot + startTicks * 1000 / TICKS_PER_SECOND;
+    }
+
+    /** The boot time, read once. */
+    private static final class Boot {
+        static final long MILLIS = read();
+
+        private static long read() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                    if (line.startsWith("btime ")) {
+                        return Long.parseLong(line.substring(6).trim()) * 1000;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // no /proc here
+            }
+            return -1;
+        }
     }
 }

@@ -36,6 +36,8 @@ class StartupClassesTest {
         assertNotLoaded(loaded, "redis.clients.jedis.Connection", "a Jedis connection, for one INFO on a plain socket");
         assertNotLoaded(loaded, "java.text.DecimalFormatSymbols", "locale data, for the table's decimals");
         assertNotLoaded(loaded, "dev.cachectl.cli.HelpLayout", "the help layout, for a run that prints no help");
+        assertNotLoaded(loaded, "java.lang.ProcessHandleImpl$Info", "the JDK's process info, which looks the user up, "
+                + "for a start time and an executable /proc has");
         assertFalse(loaded.stream().anyMatch(l -> l.contains("__dynamic_proxy__")),
                 "a proxy class generated for an annotation: the model is built from ModelTable, not from the annotations");
         assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.cachectl.cli.StatusCommand ")), "the log is status's");
