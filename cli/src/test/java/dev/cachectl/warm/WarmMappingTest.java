@@ -48,6 +48,36 @@ class WarmMappingTest {
     }
 
     @Test
+    void a_repeated_name_has_its_last_value_in_a_hash_as_for_value_and_the_key() throws IOException {
+        home.run("start", "t").assertOk();
+        StringBuilder wide = new StringBuilder("{\"id\":3");
+        for (int i = 0; i < 20; i++) {
+            wide.append(",\"f").append(i).append("\":\"x\"");
+        }
+        wide.append(",\"f7\":null,\"f9\":\"last\"}\n");
+        write("twice.jsonl", "{\"id\":1,\"a\":\"first\",\"a\":null,\"b\":\"one\",\"b\":\"two\"}\n"
+                + "{\"id\":0,\"id\":2,\"a\":\"kept\"}\n" + wide);
+
+        home.run("warm", "twice.jsonl", "--to", "t", "--key", "h:{id}", "--as", "hash").assertOk();
+        CliResult value = home.run("warm", "twice.jsonl", "--to", "t", "--key", "s:{id}", "--value", "a", "--json").assertExit(4);
+
+        try (Jedis redis = redis()) {
+            // a null last value leaves the field out, as a JSON parser reads {"a":"first","a":null}
+            assertEquals(Map.of("id", "1", "b", "two"), redis.hgetAll("h:1"));
+            assertEquals(Map.of("id", "2", "a", "kept"), redis.hgetAll("h:2"));
+            assertEquals(0, redis.exists("h:0") ? 1 : 0, "the key takes the last id");
+            // more than a few fields: the same, found another way
+            Map<String, String> many = redis.hgetAll("h:3");
+            assertEquals(20, many.size(), many.toString());
+            assertTrue(!many.containsKey("f7") && "last".equals(many.get("f9")), many.toString());
+            // and --value: the last a of line 1 is null, so it has none
+            assertEquals("kept", redis.get("s:2"));
+            assertEquals(0, redis.exists("s:1") ? 1 : 0);
+        }
+        assertTrue(value.out().contains("missing value field 'a'"), value.toString());
+    }
+
+    @Test
     void a_duration_jitter_not_shorter_than_the_ttl_is_exit_2_before_anything_is_written() throws IOException {
         home.run("start", "t").assertOk();
         write("u.jsonl", "{\"id\":1}\n{\"id\":2}\n");

@@ -70,15 +70,42 @@ final class JsonLineRecord implements SourceRecord {
         return Arrays.copyOfRange(buf, slots[slot + 3], slots[slot + 4]);
     }
 
+    /**
+     * Each field once, in order, with the value of its last occurrence when a name is repeated ({@link #find} reads
+     * fields the same way): {@code {"a":1,"a":null}} has no field {@code a}, as a JSON parser would read it.
+     */
     @Override
     public void forEachField(FieldVisitor visitor) {
         scan();
+        String[] names = new String[count];
+        for (int i = 0; i < count; i++) {
+            names[i] = name(i * JsonScanner.SLOT);
+        }
+        boolean[] repeatedLater = repeatedLater(names);
         for (int i = 0; i < count; i++) {
             int slot = i * JsonScanner.SLOT;
-            if (slots[slot + 2] != JsonScanner.NULL) {
-                visitor.field(name(slot), value(slot));
+            if (!repeatedLater[i] && slots[slot + 2] != JsonScanner.NULL) {
+                visitor.field(names[i], value(slot));
             }
         }
+    }
+
+    /** For each name, whether it comes again further on: pairwise for the few fields most records have. */
+    private static boolean[] repeatedLater(String[] names) {
+        boolean[] later = new boolean[names.length];
+        if (names.length <= 16) {
+            for (int i = 0; i < names.length; i++) {
+                for (int j = i + 1; j < names.length && !later[i]; j++) {
+                    later[i] = names[i].equals(names[j]);
+                }
+            }
+            return later;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = names.length - 1; i >= 0; i--) {
+            later[i] = !seen.add(names[i]);
+        }
+        return later;
     }
 
     @Override
