@@ -4,6 +4,9 @@ import dev.cachectl.CachectlException;
 import dev.cachectl.engine.Engines;
 import dev.cachectl.util.ProcStat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -49,8 +52,8 @@ public record ProcessIdentity(long pid, long startMillis, long startTicks, Strin
     /** What {@code /proc/PID/exe} points at, as the JDK reports the command; null when it cannot be read. */
     private static String executable(long pid) {
         try {
-            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc", Long.toString(pid), "exe")).toString();
-        } catch (java.io.IOException | RuntimeException e) {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).toString();
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
@@ -117,7 +120,7 @@ public record ProcessIdentity(long pid, long startMillis, long startTicks, Strin
     /** State files record the binary's real path, which is what the kernel reports for a live process. */
     private static String fileName(String path) {
         // an upgraded binary shows as "/usr/bin/redis-check-rdb (deleted)" while the old server still runs
-        java.nio.file.Path p = java.nio.file.Path.of(path.replace(" (deleted)", "")).getFileName();
+        Path p = Path.of(path.replace(" (deleted)", "")).getFileName();
         return p == null ? path : p.toString();
     }
 }

@@ -49,16 +49,11 @@ public final class RedisClients {
         }
     }
 
-    /** How cachectl connects to {@code endpoint}: credentials, db, TLS, and timeouts for connecting and for each reply. */
+    /** How cachectl connects to {@code endpoint}: credentials, db, TLS, and the wait to connect and for each reply. */
     public static DefaultJedisClientConfig clientConfig(Endpoint endpoint, Duration timeout) {
-        return clientConfig(endpoint, timeout, timeout);
-    }
-
-    /** {@link #clientConfig(Endpoint, Duration)} with a wait for each reply ({@code reply}) longer than the one to connect. */
-    public static DefaultJedisClientConfig clientConfig(Endpoint endpoint, Duration connect, Duration reply) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis(connect))
-                .socketTimeoutMillis(millis(reply))
+                .connectionTimeoutMillis(millis(timeout))
+                .socketTimeoutMillis(millis(timeout))
                 .user(endpoint.user())
                 .password(endpoint.password())
                 .database(endpoint.db())

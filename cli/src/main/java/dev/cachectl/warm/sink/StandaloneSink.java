@@ -6,6 +6,7 @@ import dev.cachectl.redis.resp.RespReader;
 import dev.cachectl.redis.resp.RespWriter;
 import dev.cachectl.warm.WriteOp;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -23,7 +24,7 @@ final class StandaloneSink implements BatchSink {
     private final String server;
 
     /** Connects; {@code timeout} is the wait to connect and for each reply. */
-    StandaloneSink(Endpoint endpoint, java.time.Duration timeout) {
+    StandaloneSink(Endpoint endpoint, Duration timeout) {
         this.pipe = RespPipe.open("target", endpoint, timeout, timeout, "warm-replies");
         this.server = endpoint.host() + ":" + endpoint.port();
     }

@@ -4,6 +4,8 @@ import dev.cachectl.util.Bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One line of a JSON Lines file, scanned on first use by {@link JsonScanner}; values are cut from the
@@ -101,7 +103,7 @@ final class JsonLineRecord implements SourceRecord {
             }
             return later;
         }
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (int i = names.length - 1; i >= 0; i--) {
             later[i] = !seen.add(names[i]);
         }
