@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code cachectl run}: brings instances up, runs a command with their URLs in its environment,
@@ -76,27 +75,23 @@ public final class RunService {
     /** Runs the plan and returns the command's exit code (128+N when a signal N ended it). */
     public int run(Plan plan, PrintWriter err, Cancellation cancellation) {
         // signals first: one in any phase must end with the instances stopped, never with an orphan
-        AtomicReference<CommandTree> child = new AtomicReference<>();
-        AtomicReference<String> cancelled = new AtomicReference<>();
-        AtomicReference<Preparation> preparing = new AtomicReference<>();
+        Phase phase = new Phase();
         // the managed instances this run uses, each with whether it started it
         Map<String, Boolean> used = new LinkedHashMap<>();
         RunLease lease = RunLease.ofThisProcess("run");
         // the handlers stay until the instances are stopped: a signal the JVM delivers late (the child, sent the
         // same Ctrl-C, may exit first) must reach passOn, not the JVM's default handler (exit 130)
-        try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, child, cancelled, preparing,
+        try (Cancellation.Registration signals = cancellation.onSignal(name -> passOn(name, phase,
                 plan.killAfterOrDefault(), err))) {
             try {
-                return startAndRun(plan, child, cancelled, preparing, lease, used, err);
+                return startAndRun(plan, phase, lease, used, err);
             } finally {
                 releaseAll(used, lease, plan.keep(), err);
             }
         }
     }
 
-    private int startAndRun(Plan plan, AtomicReference<CommandTree> child, AtomicReference<String> cancelled,
-                            AtomicReference<Preparation> preparing, RunLease lease, Map<String, Boolean> used,
-                            PrintWriter err) {
+    private int startAndRun(Plan plan, Phase phase, RunLease lease, Map<String, Boolean> used, PrintWriter err) {
         Map<String, String> owners = new HashMap<>();
         for (InstanceRef ref : plan.instances()) {
             claimVariable(owners, Engines.named(lifecycle.engineOf(ref)), ref.name());
@@ -105,7 +100,7 @@ public final class RunService {
         owners.clear();
         java.util.Set<String> firstOfEngine = new java.util.HashSet<>();
         for (InstanceRef ref : plan.instances()) {
-            checkCancelled(cancelled);
+            phase.checkCancelled();
             StartResult result;
             if (ref instanceof InstanceRef.Managed) {
                 // registered as a user of the instance, for which the last run using it stops it
@@ -120,17 +115,18 @@ public final class RunService {
             // REDIS_URL / MONGODB_URL name the first instance of each engine
             urls.putAll(engine.runVariables(ref.name(), result.endpoint(), firstOfEngine.add(engine.name())));
         }
-        checkCancelled(cancelled);
+        // published before the last look, so a signal either finds the preparation to cancel or is seen here
+        phase.preparing = plan.preparation();
+        phase.checkCancelled();
         if (plan.preparation() != null) {
-            preparing.set(plan.preparation());
             int prepared = plan.preparation().prepare();
-            preparing.set(null);
-            checkCancelled(cancelled);
+            phase.preparing = null;
+            phase.checkCancelled();
             if (prepared != 0) {
                 return prepared;
             }
         }
-        return runChild(plan, urls, child, err);
+        return runChild(plan, urls, phase, err);
     }
 
     /**
@@ -146,20 +142,47 @@ public final class RunService {
         }
     }
 
-    private static void checkCancelled(AtomicReference<String> cancelled) {
-        if (cancelled.get() != null) {
-            throw new CachectlException(ExitCode.INTERRUPTED, "interrupted by SIG" + cancelled.get() + " before the command started");
+    /**
+     * Where the run is, for a signal: before the command it cancels the start (and a preparation under way), once
+     * the command runs it is passed on to it. The command is started under the same lock as a signal's look at
+     * it, so a signal that arrives while the command starts either stops it from starting or reaches it; never
+     * neither, which would leave run waiting on a command nothing ends.
+     */
+    private static final class Phase {
+        private CommandTree command;
+        private String cancelled;
+        volatile Preparation preparing;
+
+        /** The command to pass the signal on to, or null when the signal cancels the start instead. */
+        synchronized CommandTree onSignal(String signal) {
+            if (command == null && cancelled == null) {
+                cancelled = signal;
+            }
+            return command;
+        }
+
+        synchronized void checkCancelled() {
+            if (cancelled != null) {
+                throw new CachectlException(ExitCode.INTERRUPTED, "interrupted by SIG" + cancelled + " before the command started");
+            }
+        }
+
+        /** Starts the command unless a signal came first. */
+        synchronized CommandTree start(ProcessBuilder pb) throws IOException {
+            checkCancelled();
+            command = new CommandTree(pb.start());
+            return command;
         }
     }
 
-    private int runChild(Plan plan, Map<String, String> urls, AtomicReference<CommandTree> holder, PrintWriter err) {
+    private int runChild(Plan plan, Map<String, String> urls, Phase phase, PrintWriter err) {
         ProcessBuilder pb = new ProcessBuilder(plan.command()).inheritIO().directory(plan.workingDir().toFile());
         pb.environment().clear();
         pb.environment().putAll(plan.baseEnv());
         pb.environment().putAll(urls);
-        Process child;
+        CommandTree tree;
         try {
-            child = pb.start();
+            tree = phase.start(pb);
         } catch (IOException e) {
             // the JDK's "Cannot run program "x" (in directory …): error=2, No such file or directory"
             String message = String.valueOf(e.getMessage());
@@ -172,10 +195,8 @@ public final class RunService {
             err.println("cachectl: " + reason);
             return shellCode;
         }
-        CommandTree tree = new CommandTree(child);
-        holder.set(tree);
         try {
-            int code = child.waitFor();
+            int code = tree.command().waitFor();
             int killed = tree.killStragglers(STRAGGLER_GRACE);
             if (killed > 0) {
                 err.println("cachectl: " + killed + " process(es) of the command outlived it after the signal: sent SIGKILL");
@@ -189,12 +210,10 @@ public final class RunService {
     }
 
     /** Before the command runs a signal cancels the start; once it runs, signals are passed on to it. */
-    private static void passOn(String signal, AtomicReference<CommandTree> child, AtomicReference<String> cancelled,
-                               AtomicReference<Preparation> preparing, Duration killAfter, PrintWriter err) {
-        CommandTree c = child.get();
+    private static void passOn(String signal, Phase phase, Duration killAfter, PrintWriter err) {
+        CommandTree c = phase.onSignal(signal);
         if (c == null) {
-            cancelled.compareAndSet(null, signal);
-            Preparation p = preparing.get();
+            Preparation p = phase.preparing;
             if (p != null) {
                 p.cancel("interrupted by SIG" + signal);
             }
