@@ -653,7 +653,7 @@ function _picocli_cachectl_migrate() {
 
   local commands=""
   local flag_opts="'--skip-existing' '--replace' '--resume' '--delete-source' '--live' '--cutover' '--dry-run' '-h' '--help' '-V' '--version' '--json' '-q' '--quiet' '-v' '--verbose' '--no-color'"
-  local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--reader' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--until' '--settle' '--timeout' '--rename' '--query' '--threads' '--batch' '--rate' '--config' '--home' '--progress'"
+  local arg_opts="'--match' '--exclude' '--type' '--db' '--db-map' '--rename-prefix' '--mode' '--reader' '--scan-count' '--big-key-elements' '--big-key-size' '--checkpoint' '--verify' '--ttl-tolerance' '--until' '--settle' '--max-pause' '--timeout' '--rename' '--query' '--threads' '--batch' '--rate' '--config' '--home' '--progress'"
   local METHOD_option_args=("auto" "dump" "struct") # --mode values
   local READER_option_args=("auto" "scan" "sync") # --reader values
   local LEVEL_option_args=("none" "quick" "full") # --verify values
@@ -717,6 +717,9 @@ function _picocli_cachectl_migrate() {
       return
       ;;
     '--settle')
+      return
+      ;;
+    '--max-pause')
       return
       ;;
     '--timeout')

@@ -137,6 +137,11 @@ public final class MigrateCommand implements Callable<Integer> {
             + "stream, verify, report and resume writes.")
     boolean cutover;
 
+    @Option(names = "--max-pause", paramLabel = "DURATION", description = "With --cutover: the longest the source's "
+            + "writes stay paused (they resume by themselves after it, should cachectl die); a drain and verification "
+            + "that take longer fail the cutover (default: 30s).")
+    Duration maxPause;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
             description = "How long to wait for a server (source, target, each node of a cluster) to answer before giving "
                     + "up on it; a snapshot's link and writers wait twice this (default: ${DEFAULT-VALUE}).")
@@ -164,7 +169,7 @@ public final class MigrateCommand implements Callable<Integer> {
     /** Options that mean something for one engine only, refused for the other (exit 2) rather than ignored. */
     private static final List<String> REDIS_ONLY = List.of("--type", "--db", "--db-map", "--rename-prefix", "--mode", "--reader",
             "--scan-count", "--big-key-elements", "--big-key-size", "--ttl-tolerance", "--delete-source", "--live", "--until", "--settle", "--cutover",
-            "--timeout");
+            "--max-pause", "--timeout");
     private static final List<String> MONGO_ONLY = List.of("--rename", "--query");
     private static final String MONGO = "mongo";
 
@@ -292,6 +297,9 @@ public final class MigrateCommand implements Callable<Integer> {
 
     /** The live follow's settings, or null without --live; options that need it or contradict it are usage errors. */
     private MigrationPlan.Live live() {
+        if (maxPause != null && !cutover) {
+            throw CachectlException.usage("--max-pause needs --cutover");
+        }
         if (!live) {
             if (until != null || cutover) {
                 throw CachectlException.usage((cutover ? "--cutover" : "--until") + " needs --live");
@@ -315,7 +323,10 @@ public final class MigrateCommand implements Callable<Integer> {
         if (settle.isNegative()) {
             throw CachectlException.usage("--settle must not be negative");
         }
-        return new MigrationPlan.Live(until != null, settle, cutover);
+        if (maxPause != null && maxPause.toMillis() < 1) {
+            throw CachectlException.usage("--max-pause must be at least 1ms (got " + Durations.format(maxPause) + ")");
+        }
+        return new MigrationPlan.Live(until != null, settle, cutover, maxPause == null ? MigrationPlan.Live.MAX_PAUSE : maxPause);
     }
 
     private void refuse(List<String> options, String engine) {

@@ -233,6 +233,7 @@ final class ModelTable {
         spec.addOption(option(s, "until", "--until").paramLabel("WHEN").type(String.class).build());
         spec.addOption(option(s, "settle", "--settle").paramLabel("DURATION").type(java.time.Duration.class).defaultValue("1s").build());
         spec.addOption(option(s, "cutover", "--cutover").paramLabel("<cutover>").type(boolean.class).build());
+        spec.addOption(option(s, "maxPause", "--max-pause").paramLabel("DURATION").type(java.time.Duration.class).build());
         spec.addOption(option(s, "timeout", "--timeout").paramLabel("DURATION").type(java.time.Duration.class).defaultValue("30s").build());
         spec.addOption(option(s, "renames", "--rename").paramLabel("FROM=TO").type(java.util.List.class).auxiliaryTypes(String.class).build());
         spec.addOption(option(s, "query", "--query").paramLabel("JSON").type(String.class).build());

@@ -53,9 +53,13 @@ public record MigrationPlan(
     /**
      * How a live follow ends: never on its own (Ctrl-C, SIGTERM), once the applied writes stayed level
      * with the source for {@code settle} ({@code --until caught-up}), or with a {@code cutover}: the
-     * source's writes paused, the stream drained, the two sides verified, the writes resumed.
+     * source's writes paused, the stream drained, the two sides verified, the writes resumed. {@code maxPause}: how
+     * long a cutover may pause them, the pause's own timeout on the source (they resume by themselves should
+     * cachectl die); a drain and verification that outlast it fail the cutover.
      */
-    public record Live(boolean untilCaughtUp, Duration settle, boolean cutover) {
+    public record Live(boolean untilCaughtUp, Duration settle, boolean cutover, Duration maxPause) {
+        /** {@code --max-pause}'s default. */
+        public static final Duration MAX_PAUSE = Duration.ofSeconds(30);
     }
 
     /** How values travel: DUMP/RESTORE, type by type, or DUMP/RESTORE with a type-by-type fallback. */

@@ -14,6 +14,7 @@ import dev.cachectl.redis.resp.CommandReader;
 import dev.cachectl.redis.resp.RespPipe;
 import dev.cachectl.redis.resp.RespReader;
 import dev.cachectl.redis.resp.RespWriter;
+import dev.cachectl.util.Durations;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -53,11 +54,11 @@ import java.util.function.BooleanSupplier;
  */
 final class LiveFollow {
     private static final Duration TICK = Duration.ofMillis(100);
+    /** While the source's writes are paused, the drain is watched this often: every wait lengthens the pause. */
+    private static final Duration PAUSED_TICK = Duration.ofMillis(5);
     private static final Duration ACK_EVERY = Duration.ofSeconds(1);
     /** The source's offset probe and the target's markers: at most this, or {@code --timeout} when shorter. */
     private static final Duration PROBE = Duration.ofSeconds(10);
-    /** A cutover pauses the source's writes for at most this long, should cachectl die meanwhile. */
-    static final Duration PAUSE_LIMIT = Duration.ofSeconds(30);
     private static final int BATCH = 1024;
     /** The transaction, and marker, of a standalone target: it has no slots. */
     static final int STANDALONE = -1;
@@ -281,7 +282,11 @@ final class LiveFollow {
             if (plan.live().cutover()) {
                 if (!paused && level) {
                     pause(probe);
-                    pauseDeadline = now + PAUSE_LIMIT.toNanos() - Duration.ofSeconds(5).toNanos();
+                    // the drain gets the pause but what the verification needs (up to 5 s, or half a short pause)
+                    Duration maxPause = plan.live().maxPause();
+                    Duration forVerify = maxPause.dividedBy(2).compareTo(Duration.ofSeconds(5)) < 0 ? maxPause.dividedBy(2)
+                            : Duration.ofSeconds(5);
+                    pauseDeadline = pausedAt + maxPause.minus(forVerify).toNanos();
                 } else if (paused && level) {
                     // nothing can be written while paused: level now means level for good
                     caughtUp = true;
@@ -289,7 +294,8 @@ final class LiveFollow {
                     return;
                 } else if (paused && now > pauseDeadline) {
                     throw new CachectlException(ExitCode.FAILED, "cutover: the target did not catch up with source "
-                            + node.address() + " within the pause (" + lagBytes() + " bytes behind); writes resume");
+                            + node.address() + " within the pause (--max-pause " + Durations.format(plan.live().maxPause())
+                            + ", less what the verification needs; " + lagBytes() + " bytes behind); writes resume");
                 }
             } else if (plan.live().untilCaughtUp() && levelSince >= 0 && now - levelSince >= settleNanos) {
                 caughtUp = true;
@@ -297,16 +303,36 @@ final class LiveFollow {
                 return;
             }
             caughtUp = level;
-            reader.join(TICK.toMillis());
+            reader.join((paused ? PAUSED_TICK : TICK).toMillis());
         }
     }
 
     /** {@code CLIENT PAUSE … WRITE}: clients keep reading, and nothing more enters the stream. */
     private void pause(Jedis probe) {
-        probe.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE",
-                Long.toString(PAUSE_LIMIT.toMillis()), "WRITE");
-        paused = true;
+        // taken before the command: the source's own timeout runs from a moment later, never earlier
         pausedAt = System.nanoTime();
+        probe.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE",
+                Long.toString(plan.live().maxPause().toMillis()), "WRITE");
+        paused = true;
+    }
+
+    /**
+     * After the verification, before writes resume: the source's pause has not run out by itself. Once it has, the
+     * source took writes the follow, ended at the drain, never applied, and the verification may not have seen.
+     */
+    void confirmStillPaused() {
+        if (!paused) {
+            return;
+        }
+        long took = System.nanoTime() - pausedAt;
+        Duration maxPause = plan.live().maxPause();
+        if (took >= maxPause.toNanos()) {
+            throw new CachectlException(ExitCode.FAILED, String.format(Locale.ROOT, "cutover: the drain and the "
+                    + "verification took %.2fs, longer than --max-pause %s: writes resumed on source %s before they "
+                    + "ended, and the target may lack what was written since; run the cutover again with a longer "
+                    + "--max-pause",
+                    took / 1e9, Durations.format(maxPause), node.address()));
+        }
     }
 
     /** How long a cutover kept the source's writes paused, in seconds (0 without one). */
@@ -326,7 +352,7 @@ final class LiveFollow {
         } catch (JedisException e) {
             throw new CachectlException(ExitCode.DOWN, "cutover: could not resume writes on source " + node.address()
                     + " (CLIENT UNPAUSE): " + ConnectionLoss.what(e, plan.timeouts().atMost(PROBE))
-                    + "; they resume by themselves within " + PAUSE_LIMIT.toSeconds() + "s", e);
+                    + "; they resume by themselves within " + Durations.format(plan.live().maxPause()), e);
         }
     }
 

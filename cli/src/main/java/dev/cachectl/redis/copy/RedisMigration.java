@@ -145,10 +145,12 @@ public final class RedisMigration implements Migration, UnitCopier, UnitCopier.C
             // a cutover verifies while the source's writes are paused, so both sides hold still
             MigrationPlan.Verify verify = plan.live() != null && plan.live().cutover() && plan.verify() == MigrationPlan.Verify.none
                     ? MigrationPlan.Verify.quick : plan.verify();
-            return verify == MigrationPlan.Verify.none ? null
+            Verified verified = verify == MigrationPlan.Verify.none ? null
                     : new Verifier(plan.withVerify(verify), streams, target, checkpointDir,
                     counters.snapshot(previous == null ? Counters.Snapshot.zero() : previous.totals()).expired(),
                     targetExpiredBefore).verify();
+            live.follows.values().forEach(LiveFollow::confirmStillPaused);
+            return verified;
         } catch (RuntimeException e) {
             live.follows.values().forEach(LiveFollow::unpause);
             throw e;

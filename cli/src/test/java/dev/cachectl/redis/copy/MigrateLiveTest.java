@@ -1,6 +1,7 @@
 package dev.cachectl.redis.copy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cachectl.migrate.MigrationPlan;
 import dev.cachectl.testing.Await;
 import dev.cachectl.testing.CachectlHome;
 import dev.cachectl.testing.CachectlProcess;
@@ -426,7 +427,7 @@ class MigrateLiveTest {
             assertEquals("cutover", summary.get("live").get("ended").asText());
             assertEquals(0, summary.get("verification").get("mismatches").asLong(), summary.toString());
             double paused = summary.get("live").get("paused_seconds").asDouble();
-            assertTrue(paused > 0 && paused < LiveFollow.PAUSE_LIMIT.toSeconds(), "paused for " + paused + "s");
+            assertTrue(paused > 0 && paused < MigrationPlan.Live.MAX_PAUSE.toSeconds(), "paused for " + paused + "s");
             // writes go on after the cutover: the pause is over
             src.set("after:cutover", "1");
             assertEquals("1", src.get("after:cutover"));
@@ -437,10 +438,29 @@ class MigrateLiveTest {
     }
 
     @Test
+    void a_cutover_whose_verification_outlasts_max_pause_fails_as_the_source_takes_writes_again() throws Exception {
+        start("src", "dst");
+        // a full verification of 200,000 keys takes far longer than the pause
+        load("src", 200_000);
+        CliResult result = home.run("migrate", "src", "dst", "--live", "--cutover", "--verify", "full", "--max-pause", "400ms");
+        assertEquals(1, result.exitCode(), result.err());
+        assertTrue(result.err().contains("longer than --max-pause 400ms: writes resumed on source 127.0.0.1:"
+                + home.port("src") + " before they ended, and the target may lack what was written since"), result.err());
+        try (Jedis src = redis("src")) {
+            src.set("after:cutover", "1"); // the pause is over: the source takes writes
+            assertEquals("1", src.get("after:cutover"));
+        }
+    }
+
+    @Test
     void refuses_what_a_live_follow_cannot_do() {
         start("src", "dst");
         assertEquals(2, home.run("migrate", "src", "dst", "--live", "--delete-source").exitCode());
         assertEquals(2, home.run("migrate", "src", "dst", "--cutover").exitCode());
+        CliResult pauseAlone = home.run("migrate", "src", "dst", "--live", "--max-pause", "5s");
+        assertEquals(2, pauseAlone.exitCode(), pauseAlone.err());
+        assertTrue(pauseAlone.err().contains("--max-pause needs --cutover"), pauseAlone.err());
+        assertEquals(2, home.run("migrate", "src", "dst", "--live", "--cutover", "--max-pause", "0s").exitCode());
         assertEquals(2, home.run("migrate", "src", "dst", "--live", "--reader", "scan").exitCode());
         assertEquals(2, home.run("migrate", "src", "dst", "--live", "--until", "forever").exitCode());
         try (Jedis dst = redis("dst")) {
