@@ -97,11 +97,13 @@ public final class MigrateCommand implements Callable<Integer> {
     int scanCount;
 
     @Option(names = "--big-key-elements", paramLabel = "N", defaultValue = "10000",
-            description = "Copy collections with more elements in chunks (default: ${DEFAULT-VALUE}).")
+            description = "Copy collections with more elements in chunks (default: ${DEFAULT-VALUE}); with --live, only "
+                    + "values over 8 MB in the snapshot.")
     long bigKeyElements;
 
     @Option(names = "--big-key-size", paramLabel = "SIZE", defaultValue = "64mb", converter = Converters.SizeConverter.class,
-            description = "Copy values larger than this in chunks (default: 64mb).")
+            description = "Copy values larger than this in chunks (default: 64mb); with --live, only values over 8 MB in "
+                    + "the snapshot.")
     long bigKeyBytes;
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default: one per job in the home).")

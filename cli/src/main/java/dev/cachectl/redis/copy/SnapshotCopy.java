@@ -151,7 +151,7 @@ final class SnapshotCopy {
         SnapshotOutcomes outcomes = new SnapshotOutcomes(plan.target(), counters, progress, abort);
         byte[] readAhead;
         try (SnapshotSink sink = sink(outcomes)) {
-            RdbReader rdb = new RdbReader(sync.rdb(), Math.min(CAPTURE_LIMIT, plan.bigKeyBytes()));
+            RdbReader rdb = new RdbReader(sync.rdb(), captureLimit());
             copy(rdb, byDb, sink, outcomes);
             sink.drain();
             readAhead = rdb.unread();
@@ -167,7 +167,11 @@ final class SnapshotCopy {
         if (stopping.getAsBoolean()) {
             return readAhead;
         }
-        copyDeferred(outcomes.takeDeferred(), byDb);
+        Map<Integer, List<byte[]>> deferred = outcomes.takeDeferred();
+        if (live != null) {
+            liveReadNote(node, deferred);
+        }
+        copyDeferred(deferred, byDb);
         if (stopping.getAsBoolean()) {
             return readAhead; // big keys were left uncopied: no stream is finished
         }
@@ -242,12 +246,43 @@ final class SnapshotCopy {
         }
     }
 
-    /** Too big to hold whole or to write in one command: by --big-key-*, or a string that inflates beyond the capture limit. */
+    /**
+     * Too big to hold whole or to write in one command: by --big-key-*, or a string that inflates beyond the capture
+     * limit. Not by --big-key-* in a live follow: a key set aside is read later from the live source, with writes
+     * made since the snapshot that the stream then applies again (an INCR or ZINCRBY counted twice), so a value the
+     * snapshot holds whole is written from it.
+     */
     private boolean big(RdbReader rdb) throws IOException {
-        if (!rdb.captured() || rdb.elements() > plan.bigKeyElements() || rdb.serializedBytes() > plan.bigKeyBytes()) {
+        if (!rdb.captured()) {
             return true;
         }
-        return rdb.type() == TYPE_STRING && rdb.stringLength() > Math.min(CAPTURE_LIMIT, plan.bigKeyBytes());
+        if (live == null && (rdb.elements() > plan.bigKeyElements() || rdb.serializedBytes() > plan.bigKeyBytes())) {
+            return true;
+        }
+        return rdb.type() == TYPE_STRING && rdb.stringLength() > captureLimit();
+    }
+
+    /** The largest value held whole: {@link #CAPTURE_LIMIT}, or --big-key-size when smaller and no live follow comes after. */
+    private long captureLimit() {
+        return live != null ? CAPTURE_LIMIT : Math.min(CAPTURE_LIMIT, plan.bigKeyBytes());
+    }
+
+    /**
+     * A live follow's keys that are copied from the live source rather than from the snapshot (values over the capture
+     * limit, payloads the target refused) carry writes made since the snapshot, which the stream then applies again:
+     * the summary says which, as such a write is counted twice when it is not idempotent.
+     */
+    private void liveReadNote(SourceNode node, Map<Integer, List<byte[]>> deferred) {
+        List<byte[]> keys = deferred.values().stream().flatMap(List::stream).toList();
+        if (keys.isEmpty()) {
+            return;
+        }
+        String examples = String.join(", ", keys.stream().limit(3).map(StructCopier::quoted).toList())
+                + (keys.size() > 3 ? ", …" : "");
+        notes.accept(keys.size() + " key(s) of source " + node.address() + " were copied from the live source after its "
+                + "snapshot (values over " + (CAPTURE_LIMIT >> 20) + " MB, or payloads the target refused): " + examples
+                + "; a write to one of them between the snapshot and its copy is applied twice when it is not "
+                + "idempotent (INCR, LPUSH, ZINCRBY)");
     }
 
     /** Big keys and rejected payloads, key by key from the live source (they may have changed: they are read anew). */

@@ -15,6 +15,7 @@ import redis.clients.jedis.Transaction;
 import redis.clients.jedis.resps.Tuple;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,6 +186,34 @@ class MigrateLiveTest {
         try (Jedis src = redis("src"); Jedis dst = redis("dst")) {
             assertEqualSides(src, dst);
             assertFalse(contents(dst).containsValue("marker"), "the follow's marker is gone after a clean end");
+        }
+    }
+
+    @Test
+    void a_big_key_is_written_from_the_snapshot_so_each_later_write_to_it_is_applied_once() throws Exception {
+        start("src", "dst");
+        load("src", 200);
+        // the writer pushes onto wl:0-4, each above --big-key-elements: a copy without --live sets them aside
+        try (Jedis src = redis("src"); Pipeline p = src.pipelined()) {
+            for (int list = 0; list < 5; list++) {
+                for (int i = 0; i < 20_000; i++) {
+                    p.rpush("wl:" + list, "b" + i);
+                }
+            }
+            // over what a snapshot's value is held whole: still read from the live source, and the summary says so
+            p.set("blob".getBytes(StandardCharsets.UTF_8), new byte[9 << 20]);
+            p.sync();
+        }
+        JsonNode summary = followWhileWriting("dst");
+        assertEquals(0, summary.get("big_keys").asLong(), "the lists copied in chunks from the live source: " + summary);
+        assertTrue(summary.get("notes").toString().contains("1 key(s) of source 127.0.0.1:" + home.port("src")
+                + " were copied from the live source after its snapshot (values over 8 MB, or payloads the target "
+                + "refused): 'blob'; a write to one of them"), summary.get("notes").toString());
+        try (Jedis src = redis("src"); Jedis dst = redis("dst")) {
+            for (int list = 0; list < 5; list++) {
+                assertEquals(src.llen("wl:" + list), dst.llen("wl:" + list), "wl:" + list + ": pushes applied twice, or lost");
+            }
+            assertEqualSides(src, dst);
         }
     }
 
