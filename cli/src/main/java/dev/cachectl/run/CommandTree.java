@@ -1,5 +1,7 @@
 package dev.cachectl.run;
 
+import dev.cachectl.lifecycle.ProcessIdentity;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,15 +83,17 @@ final class CommandTree {
     }
 
     /**
-     * Once the command has exited: the processes that were signalled and are still alive after
-     * {@code grace} (they ignored or outlasted the signal) get SIGKILL. Returns how many.
+     * Once the command has exited: the processes that were signalled and are still running after
+     * {@code grace} (they ignored or outlasted the signal) get SIGKILL. Returns how many. A zombie has
+     * exited: where init reaps late or never (a container's), waiting for it would use up the grace and
+     * count it as one that outlived the command.
      */
     int killStragglers(Duration grace) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
-        while (signalled.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+        while (signalled.stream().anyMatch(ProcessIdentity::running) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        List<ProcessHandle> left = signalled.stream().filter(ProcessHandle::isAlive).toList();
+        List<ProcessHandle> left = signalled.stream().filter(ProcessIdentity::running).toList();
         left.forEach(ProcessHandle::destroyForcibly);
         return left.size();
     }
