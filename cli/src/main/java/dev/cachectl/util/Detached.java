@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -66,15 +67,37 @@ public final class Detached {
                 }
             }
             String printed = new String(shell.getInputStream().readNBytes(64), StandardCharsets.US_ASCII).trim();
+            long pid;
             try {
-                return Long.parseLong(printed);
+                pid = Long.parseLong(printed);
             } catch (NumberFormatException e) {
                 throw new IOException("could not launch " + command.get(0) + " (the shell printed '" + printed + "')");
             }
+            if (SETSID != null) {
+                awaitOwnGroup(pid);
+            }
+            return pid;
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * The shell prints the pid once it has forked, before the child has run setsid: until then the child is in
+     * our process group, where a signal to the group (a terminal's Ctrl-C, a CI runner ending a job) would end a
+     * server that is meant to outlive us. Waits (a millisecond or two) until it leads its own group, or is gone.
+     */
+    private static void awaitOwnGroup(long pid) {
+        long deadline = System.nanoTime() + LAUNCH_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<ProcStat> stat = ProcStat.of(pid);
+            if (stat.isEmpty() || stat.get().zombie() || stat.get().pgrp() == pid) {
+                return;
+            }
+            // not Thread.sleep: an interrupt (Ctrl-C) must not cut this short, and the caller gets it afterwards
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }
     }
 
