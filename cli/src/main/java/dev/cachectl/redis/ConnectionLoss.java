@@ -52,6 +52,18 @@ public final class ConnectionLoss {
     }
 
     /**
+     * Another connection to a server the job has already reached, opened mid-run (a worker's first, a db's): a
+     * failure to connect now is the server's loss, said as {@link #of} says it, not as a server never reached.
+     */
+    public static Jedis open(String role, Endpoint endpoint, Duration timeout) {
+        try {
+            return RedisClients.connected(endpoint, timeout);
+        } catch (JedisException e) {
+            throw of(role, endpoint, e, timeout);
+        }
+    }
+
+    /**
      * For work that reads {@code source} and writes a target in one go (a copy by type, a verify):
      * the loss named on the side whose connection broke.
      */
@@ -89,9 +101,10 @@ public final class ConnectionLoss {
 
     /** {@link #what(Throwable)}, naming the timeout that passed ("no reply within 30s") when it is known (not null). */
     public static String what(Throwable e, Duration timeout) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        Throwable t = root(e);
+        if (t.getSuppressed().length > 0) {
+            // a failure to connect: Jedis keeps each address's as a suppressed exception of "Failed to connect"
+            t = root(t.getSuppressed()[0]);
         }
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         if (t instanceof SocketTimeoutException || m.contains("timed out")) {
@@ -110,5 +123,13 @@ public final class ConnectionLoss {
             return "the server closed the connection";
         }
         return "the connection failed";
+    }
+
+    private static Throwable root(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 }

@@ -27,14 +27,18 @@ public final class RedisClients {
     }
 
     public static Jedis open(Endpoint endpoint, Duration timeout) {
-        DefaultJedisClientConfig config = clientConfig(endpoint, timeout);
         try {
-            Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), config);
-            jedis.getConnection().connect();
-            return jedis;
+            return connected(endpoint, timeout);
         } catch (JedisException e) {
             throw translate(endpoint, e);
         }
+    }
+
+    /** A connection to {@code endpoint}, connected; a failure as Jedis reports it, for the caller to name. */
+    static Jedis connected(Endpoint endpoint, Duration timeout) {
+        Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), clientConfig(endpoint, timeout));
+        jedis.getConnection().connect();
+        return jedis;
     }
 
     /**

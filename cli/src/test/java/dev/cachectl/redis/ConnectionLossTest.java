@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,6 +31,22 @@ class ConnectionLossTest {
 
         assertEquals(ExitCode.DOWN, lost.exitCode());
         assertEquals("lost the connection to target node redis://127.0.0.1:7001: no reply within 3s", lost.getMessage());
+    }
+
+    @Test
+    void a_connection_opened_mid_run_to_a_server_that_died_is_its_loss_not_a_server_never_reached() throws Exception {
+        int port;
+        try (java.net.ServerSocket gone = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = gone.getLocalPort();
+        }
+        Endpoint target = Endpoint.parse("redis://127.0.0.1:" + port);
+
+        CachectlException lost = assertThrows(CachectlException.class, () -> ConnectionLoss.open("target", target,
+                Duration.ofSeconds(2)));
+
+        assertEquals(ExitCode.DOWN, lost.exitCode());
+        assertEquals("lost the connection to target " + target + ": connection refused (the server is down)",
+                lost.getMessage());
     }
 
     @Test

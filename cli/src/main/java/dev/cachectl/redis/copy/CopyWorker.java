@@ -383,7 +383,7 @@ final class CopyWorker implements AutoCloseable {
 
     private Jedis source(StreamProgress stream) {
         return sources.computeIfAbsent(stream.node.address() + "/" + stream.db,
-                k -> RedisClients.open(stream.node.endpoint().withDb(stream.db), timeout()));
+                k -> ConnectionLoss.open("source", stream.node.endpoint().withDb(stream.db), timeout()));
     }
 
     private String sourceVersion(Jedis source) {

@@ -44,11 +44,7 @@ final class Scanner implements UnitCopier.Reader {
         this.counters = counters;
         this.cursor = cursor;
         this.timeout = timeout;
-        try {
-            this.jedis = RedisClients.open(stream.node.endpoint().withDb(stream.db), timeout);
-        } catch (JedisException e) {
-            throw ConnectionLoss.of("source", stream.node.endpoint(), e, timeout);
-        }
+        this.jedis = ConnectionLoss.open("source", stream.node.endpoint().withDb(stream.db), timeout);
     }
 
     /** SCAN parameters with the filters the server can apply itself (one MATCH glob). */

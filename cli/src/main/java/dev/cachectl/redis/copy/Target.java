@@ -421,10 +421,8 @@ final class Target implements AutoCloseable {
         }
 
         private Jedis jedis(int db) {
-            return byDb.computeIfAbsent(db, d -> {
-                Jedis jedis = RedisClients.open(endpoint.withDb(d), timeouts.reply());
-                return jedis;
-            });
+            // the target answered the run's first check: a connection that fails now is one lost mid-run
+            return byDb.computeIfAbsent(db, d -> ConnectionLoss.open("target", endpoint.withDb(d), timeouts.reply()));
         }
 
         @Override
