@@ -188,6 +188,15 @@ public final class ReplicaSync implements AutoCloseable {
         connection.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
+    /** The wait for the next byte (at first the {@code idle} the link was opened with); null once the socket is closed. */
+    public Duration readTimeout() {
+        try {
+            return Duration.ofMillis(connection.socket().getSoTimeout());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The RDB, from its header to its EOF opcode and checksum. */
     public InputStream rdb() {
         return rdb;

@@ -362,6 +362,8 @@ final class LiveFollow {
 
     /** The reader thread: commands in, batches out, until the link closes. */
     private void read(ReplicaSync sync, CommandReader in) {
+        // read while the link is open: a loss says how long it waited for a byte
+        Duration linkTimeout = sync.readTimeout();
         try {
             while (!stopping.getAsBoolean()) {
                 offsetBefore = offsetAfter;
@@ -376,7 +378,7 @@ final class LiveFollow {
         } catch (IOException e) {
             if (!stopping.getAsBoolean() && !"cutover".equals(ended) && !"caught-up".equals(ended) && !"stopped".equals(ended)) {
                 failure = new CachectlException(ExitCode.DOWN, "lost the replication link to source " + node.address()
-                        + " during the live follow: " + ConnectionLoss.what(e)
+                        + " during the live follow: " + ConnectionLoss.what(e, linkTimeout)
                         + " (the checkpoint keeps the applied offset: --resume goes on from there)", e);
             }
         } catch (CachectlException e) {
