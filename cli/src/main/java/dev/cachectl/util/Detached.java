@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -97,7 +98,7 @@ public final class Detached {
                 return;
             }
             // not Thread.sleep: an interrupt (Ctrl-C) must not cut this short, and the caller gets it afterwards
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            LockSupport.parkNanos(200_000);
         }
     }
 

@@ -56,6 +56,8 @@ final class LiveFollow {
     private static final Duration TICK = Duration.ofMillis(100);
     /** While the source's writes are paused, the drain is watched this often: every wait lengthens the pause. */
     private static final Duration PAUSED_TICK = Duration.ofMillis(5);
+    /** What a cutover's pause keeps for the verification after the drain, at most (half a pause shorter than twice this). */
+    private static final Duration VERIFY_SHARE = Duration.ofSeconds(5);
     private static final Duration ACK_EVERY = Duration.ofSeconds(1);
     /** The source's offset probe and the target's markers: at most this, or {@code --timeout} when shorter. */
     private static final Duration PROBE = Duration.ofSeconds(10);
@@ -282,11 +284,9 @@ final class LiveFollow {
             if (plan.live().cutover()) {
                 if (!paused && level) {
                     pause(probe);
-                    // the drain gets the pause but what the verification needs (up to 5 s, or half a short pause)
-                    Duration maxPause = plan.live().maxPause();
-                    Duration forVerify = maxPause.dividedBy(2).compareTo(Duration.ofSeconds(5)) < 0 ? maxPause.dividedBy(2)
-                            : Duration.ofSeconds(5);
-                    pauseDeadline = pausedAt + maxPause.minus(forVerify).toNanos();
+                    // the drain gets the pause but what the verification needs: 5 s, or half a shorter pause
+                    long maxPause = plan.live().maxPause().toNanos();
+                    pauseDeadline = pausedAt + maxPause - Math.min(maxPause / 2, VERIFY_SHARE.toNanos());
                 } else if (paused && level) {
                     // nothing can be written while paused: level now means level for good
                     caughtUp = true;
